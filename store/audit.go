@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"motcua/dossier"
+)
+
+// Audit appends an entry to the hash-chained audit log inside tx:
+// h_i = SHA-256(h_{i-1} ‖ canonical(entry_i)). The single audit_head row is
+// locked and advanced in the same transaction, so concurrent writers chain
+// in commit order and a rolled-back use case leaves no entry.
+func (tx *Tx) Audit(actor, action, objectType, objectID, summary string) error {
+	var seq int64
+	var prev string
+	q := `SELECT seq, hash FROM audit_head WHERE id = 1`
+	if tx.db.engine == Postgres {
+		q += ` FOR UPDATE`
+	}
+	if err := tx.tx.QueryRow(q).Scan(&seq, &prev); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	e := dossier.AuditEntry{Seq: seq + 1, At: tx.now, Actor: actor, Action: action,
+		ObjectType: objectType, ObjectID: objectID, Summary: summary, PrevHash: prev}
+	e.Hash = ChainHash(prev, &e)
+	if _, err := tx.tx.Exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		e.Seq, ms(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("store: audit insert: %w", err)
+	}
+	if _, err := tx.tx.Exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// Canonical is the byte form of an entry that the chain hashes: its fields
+// in a fixed order, each length-prefixed so no two entries share a form.
+func Canonical(e *dossier.AuditEntry) []byte {
+	var b strings.Builder
+	for _, f := range []string{strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UnixMilli(), 10),
+		e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary} {
+		b.WriteString(strconv.Itoa(len(f)))
+		b.WriteByte(':')
+		b.WriteString(f)
+		b.WriteByte(';')
+	}
+	return []byte(b.String())
+}
+
+// ChainHash returns SHA-256(prev ‖ canonical(e)) in hex.
+func ChainHash(prev string, e *dossier.AuditEntry) string {
+	h := sha256.New()
+	h.Write([]byte(prev))
+	h.Write(Canonical(e))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// AuditProblem describes the first place where the chain breaks.
+type AuditProblem struct {
+	Seq    int64  // the first entry that was altered, removed, inserted or reordered
+	Reason string // Vietnamese
+}
+
+// VerifyAudit walks the whole chain and returns the number of entries
+// checked and the first problem, or nil when the chain is intact and ends
+// at the recorded head.
+func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, at, actor, action, object_type, object_id, summary, prev_hash, hash
+		FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: audit read: %w", err)
+	}
+	defer rows.Close()
+	var n, want int64 = 0, 1
+	prev := ""
+	for rows.Next() {
+		var e dossier.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+			return n, nil, err
+		}
+		e.At = time.UnixMilli(at).UTC()
+		switch {
+		case e.Seq != want:
+			return n, &AuditProblem{Seq: want, Reason: fmt.Sprintf("mục số %d bị xóa hoặc sắp xếp lại (gặp mục %d)", want, e.Seq)}, nil
+		case e.PrevHash != prev:
+			return n, &AuditProblem{Seq: e.Seq, Reason: fmt.Sprintf("mục số %d không nối tiếp mục trước (liên kết băm sai)", e.Seq)}, nil
+		case ChainHash(prev, &e) != e.Hash:
+			return n, &AuditProblem{Seq: e.Seq, Reason: fmt.Sprintf("nội dung mục số %d đã bị sửa đổi", e.Seq)}, nil
+		}
+		prev = e.Hash
+		want++
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, nil, err
+	}
+	var headSeq int64
+	var headHash string
+	if err := db.sql.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+		return n, nil, fmt.Errorf("store: audit head: %w", err)
+	}
+	if headSeq != n || headHash != prev {
+		return n, &AuditProblem{Seq: n + 1, Reason: fmt.Sprintf("nhật ký kết thúc ở mục %d nhưng đầu chuỗi ghi mục %d: các mục cuối đã bị xóa", n, headSeq)}, nil
+	}
+	return n, nil, nil
+}
+
+// AuditEntries returns the newest entries, newest first.
+func (db *DB) AuditEntries(ctx context.Context, limit int) ([]dossier.AuditEntry, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, at, actor, action, object_type, object_id, summary, prev_hash, hash
+		FROM audit_log ORDER BY seq DESC LIMIT $1`, clampLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("store: audit entries: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.AuditEntry
+	for rows.Next() {
+		var e dossier.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,394 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"motcua/dossier"
+	"motcua/vntext"
+)
+
+// UpsertAgency inserts a or updates the agency with the same code.
+func (tx *Tx) UpsertAgency(a *dossier.Agency) error {
+	a.Name = vntext.NFC(a.Name)
+	_, err := tx.tx.Exec(`INSERT INTO agencies (code, name, name_fold, name_key, level, parent_code, identifier, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
+		name_key = excluded.name_key, level = excluded.level, parent_code = excluded.parent_code,
+		identifier = excluded.identifier, updated_at = excluded.updated_at`,
+		a.Code, a.Name, vntext.Fold(a.Name), tx.db.sorter.Key(a.Name), string(a.Level), a.ParentCode, a.Identifier, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("store: upsert agency %s: %w", a.Code, err)
+	}
+	return nil
+}
+
+// AgencyFilter selects agencies.
+type AgencyFilter struct {
+	Level  string
+	Parent string
+	Query  string // diacritic-insensitive
+	Cursor string // code of the last item of the previous page
+	Limit  int
+}
+
+const agencyCols = `code, name, level, parent_code, identifier`
+
+func scanAgency(s interface{ Scan(...any) error }) (dossier.Agency, error) {
+	var a dossier.Agency
+	var level string
+	err := s.Scan(&a.Code, &a.Name, &level, &a.ParentCode, &a.Identifier)
+	a.Level = dossier.Level(level)
+	return a, err
+}
+
+// Agencies lists agencies ordered by code, one page at a time.
+func (db *DB) Agencies(ctx context.Context, f AgencyFilter) ([]dossier.Agency, string, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Level != "" {
+		where = append(where, "level = "+arg(f.Level))
+	}
+	if f.Parent != "" {
+		where = append(where, "parent_code = "+arg(f.Parent))
+	}
+	if f.Query != "" {
+		where = append(where, "name_fold LIKE "+arg("%"+likeEscape(vntext.Fold(f.Query))+"%")+` ESCAPE '\'`)
+	}
+	if f.Cursor != "" {
+		where = append(where, "code > "+arg(f.Cursor))
+	}
+	limit := clampLimit(f.Limit)
+	q := `SELECT ` + agencyCols + ` FROM agencies` + whereSQL(where) + ` ORDER BY code LIMIT ` + arg(limit+1)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Agency
+	for rows.Next() {
+		a, err := scanAgency(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].Code
+	}
+	return out, next, nil
+}
+
+// Agency returns the agency with the given code.
+func (db *DB) Agency(ctx context.Context, code string) (*dossier.Agency, error) {
+	a, err := scanAgency(db.sql.QueryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("cơ quan " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: agency: %w", err)
+	}
+	return &a, nil
+}
+
+// AgencyCodes returns the set of all agency codes.
+func (tx *Tx) AgencyCodes() (map[string]dossier.Level, error) {
+	rows, err := tx.tx.Query(`SELECT code, level FROM agencies`)
+	if err != nil {
+		return nil, fmt.Errorf("store: agency codes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]dossier.Level{}
+	for rows.Next() {
+		var c, l string
+		if err := rows.Scan(&c, &l); err != nil {
+			return nil, err
+		}
+		out[c] = dossier.Level(l)
+	}
+	return out, rows.Err()
+}
+
+// UpsertCenter inserts or updates a center and replaces its counters.
+func (tx *Tx) UpsertCenter(c *dossier.Center) error {
+	_, err := tx.tx.Exec(`INSERT INTO centers (code, name, level, agency_code, address) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
+		agency_code = excluded.agency_code, address = excluded.address`,
+		c.Code, vntext.NFC(c.Name), string(c.Level), c.AgencyCode, vntext.NFC(c.Address))
+	if err != nil {
+		return fmt.Errorf("store: upsert center: %w", err)
+	}
+	for _, k := range c.Counters {
+		if _, err := tx.tx.Exec(`INSERT INTO counters (center_code, code, name) VALUES ($1, $2, $3)
+			ON CONFLICT (center_code, code) DO UPDATE SET name = excluded.name`, c.Code, k.Code, vntext.NFC(k.Name)); err != nil {
+			return fmt.Errorf("store: upsert counter: %w", err)
+		}
+	}
+	return nil
+}
+
+// Centers lists every center with its counters, ordered by code.
+func (db *DB) Centers(ctx context.Context) ([]dossier.Center, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT code, name, level, agency_code, address FROM centers ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: centers: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Center
+	idx := map[string]int{}
+	for rows.Next() {
+		var c dossier.Center
+		var level string
+		if err := rows.Scan(&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address); err != nil {
+			return nil, err
+		}
+		c.Level = dossier.Level(level)
+		idx[c.Code] = len(out)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	krows, err := db.sql.QueryContext(ctx, `SELECT center_code, code, name FROM counters ORDER BY center_code, code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: counters: %w", err)
+	}
+	defer krows.Close()
+	for krows.Next() {
+		var cc string
+		var k dossier.Counter
+		if err := krows.Scan(&cc, &k.Code, &k.Name); err != nil {
+			return nil, err
+		}
+		if i, ok := idx[cc]; ok {
+			out[i].Counters = append(out[i].Counters, k)
+		}
+	}
+	return out, krows.Err()
+}
+
+// UpsertProcedure inserts p or updates the procedure with the same code.
+func (tx *Tx) UpsertProcedure(p *dossier.Procedure) error {
+	p.Name = vntext.NFC(p.Name)
+	p.Field = vntext.NFC(p.Field)
+	for i := range p.Components {
+		p.Components[i].Name = vntext.NFC(p.Components[i].Name)
+	}
+	comps, _ := json.Marshal(nonNil(p.Components))
+	proc, _ := json.Marshal(nonNil(p.Process))
+	var d dossier.FiveOnSpotDesignation
+	if p.FiveOnSpotDecree != nil {
+		d = *p.FiveOnSpotDecree
+	}
+	_, err := tx.tx.Exec(`INSERT INTO procedures (code, name, name_fold, name_key, agency_code, level, field,
+		processing_days, processing_hours, five_on_spot, fos_decision, fos_decision_date, fos_effective,
+		online_level, fee, result_type_code, approver_position, cutoff, components, process, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
+		name_key = excluded.name_key, agency_code = excluded.agency_code, level = excluded.level,
+		field = excluded.field, processing_days = excluded.processing_days,
+		processing_hours = excluded.processing_hours, five_on_spot = excluded.five_on_spot,
+		fos_decision = excluded.fos_decision, fos_decision_date = excluded.fos_decision_date,
+		fos_effective = excluded.fos_effective, online_level = excluded.online_level, fee = excluded.fee,
+		result_type_code = excluded.result_type_code, approver_position = excluded.approver_position,
+		cutoff = excluded.cutoff, components = excluded.components, process = excluded.process,
+		updated_at = excluded.updated_at`,
+		p.Code, p.Name, vntext.Fold(p.Name), tx.db.sorter.Key(p.Name), p.AgencyCode, string(p.Level), p.Field,
+		intp(p.ProcessingDays), intp(p.ProcessingHours), p.FiveOnSpot, d.Decision, d.DecisionDate, d.EffectiveFrom,
+		string(p.OnlineLevel), p.Fee, p.ResultTypeCode, p.ApproverPosition, p.Cutoff, string(comps), string(proc), ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("store: upsert procedure %s: %w", p.Code, err)
+	}
+	return nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func intp(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return int64(*p)
+}
+
+// ProcedureFilter selects procedures.
+type ProcedureFilter struct {
+	Agency     string
+	Agencies   []string // any of these agencies
+	Level      string
+	Field      string
+	FiveOnSpot *bool
+	Query      string // diacritic-insensitive search in names and codes
+	Cursor     string
+	Limit      int
+	ByName     bool // Vietnamese name order instead of code order (no cursor)
+}
+
+const procedureCols = `code, name, agency_code, level, field, processing_days, processing_hours, five_on_spot,
+	fos_decision, fos_decision_date, fos_effective, online_level, fee, result_type_code, approver_position,
+	cutoff, components, process`
+
+func scanProcedure(s interface{ Scan(...any) error }) (dossier.Procedure, error) {
+	var p dossier.Procedure
+	var level, online, comps, proc string
+	var days, hours sql.NullInt64
+	var d dossier.FiveOnSpotDesignation
+	err := s.Scan(&p.Code, &p.Name, &p.AgencyCode, &level, &p.Field, &days, &hours, &p.FiveOnSpot,
+		&d.Decision, &d.DecisionDate, &d.EffectiveFrom, &online, &p.Fee, &p.ResultTypeCode, &p.ApproverPosition,
+		&p.Cutoff, &comps, &proc)
+	if err != nil {
+		return p, err
+	}
+	p.Level, p.OnlineLevel = dossier.Level(level), dossier.OnlineLevel(online)
+	if days.Valid {
+		v := int(days.Int64)
+		p.ProcessingDays = &v
+	}
+	if hours.Valid {
+		v := int(hours.Int64)
+		p.ProcessingHours = &v
+	}
+	if d != (dossier.FiveOnSpotDesignation{}) {
+		p.FiveOnSpotDecree = &d
+	}
+	if err := json.Unmarshal([]byte(comps), &p.Components); err != nil {
+		return p, fmt.Errorf("store: procedure %s components: %w", p.Code, err)
+	}
+	if err := json.Unmarshal([]byte(proc), &p.Process); err != nil {
+		return p, fmt.Errorf("store: procedure %s process: %w", p.Code, err)
+	}
+	return p, nil
+}
+
+// Procedures lists procedures, one page at a time.
+func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Procedure, string, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Agency != "" {
+		where = append(where, "agency_code = "+arg(f.Agency))
+	}
+	if len(f.Agencies) > 0 {
+		ph := make([]string, len(f.Agencies))
+		for i, a := range f.Agencies {
+			ph[i] = arg(a)
+		}
+		where = append(where, "agency_code IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Level != "" {
+		where = append(where, "level = "+arg(f.Level))
+	}
+	if f.Field != "" {
+		where = append(where, "field = "+arg(f.Field))
+	}
+	if f.FiveOnSpot != nil {
+		where = append(where, "five_on_spot = "+arg(*f.FiveOnSpot))
+	}
+	if f.Query != "" {
+		q := "%" + likeEscape(vntext.Fold(f.Query)) + "%"
+		where = append(where, "(name_fold LIKE "+arg(q)+` ESCAPE '\' OR code LIKE `+arg(q)+` ESCAPE '\')`)
+	}
+	limit := clampLimit(f.Limit)
+	order := " ORDER BY code"
+	if f.ByName {
+		order = " ORDER BY name_key, code"
+	} else if f.Cursor != "" {
+		where = append(where, "code > "+arg(f.Cursor))
+	}
+	q := `SELECT ` + procedureCols + ` FROM procedures` + whereSQL(where) + order + ` LIMIT ` + arg(limit+1)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: procedures: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Procedure
+	for rows.Next() {
+		p, err := scanProcedure(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		if !f.ByName {
+			next = out[limit-1].Code
+		}
+	}
+	return out, next, nil
+}
+
+// Procedure returns the procedure with the given code.
+func (db *DB) Procedure(ctx context.Context, code string) (*dossier.Procedure, error) {
+	p, err := scanProcedure(db.sql.QueryRowContext(ctx, `SELECT `+procedureCols+` FROM procedures WHERE code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("thủ tục " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: procedure: %w", err)
+	}
+	return &p, nil
+}
+
+// Procedure returns the procedure with the given code inside tx.
+func (tx *Tx) Procedure(code string) (*dossier.Procedure, error) {
+	p, err := scanProcedure(tx.tx.QueryRow(`SELECT `+procedureCols+` FROM procedures WHERE code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("thủ tục " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: procedure: %w", err)
+	}
+	return &p, nil
+}
+
+// Agency returns the agency with the given code inside tx.
+func (tx *Tx) Agency(code string) (*dossier.Agency, error) {
+	a, err := scanAgency(tx.tx.QueryRow(`SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("cơ quan " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: agency: %w", err)
+	}
+	return &a, nil
+}
+
+func whereSQL(w []string) string {
+	if len(w) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w, " AND ")
+}
+
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 500:
+		return 500
+	}
+	return n
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

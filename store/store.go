@@ -1,0 +1,243 @@
+// Package store keeps motcua's data in SQLite (embedded, the default) or
+// PostgreSQL, with raw SQL and embedded goose migrations, one folder per
+// engine with the same version numbers.
+//
+// Every write use case runs in one transaction (DB.InTx) that sees one clock
+// reading (Tx.Now). Times are stored as Unix milliseconds and civil dates as
+// 'YYYY-MM-DD' text on both engines, so the SQL is the same for both except
+// where dialect.go says otherwise.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	"motcua/dossier"
+	"motcua/vntext"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engine names a database engine.
+type Engine string
+
+// Engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is the database handle. It is safe for concurrent use.
+type DB struct {
+	sql    *sql.DB
+	engine Engine
+	now    func() time.Time
+	sorter *vntext.Sorter
+}
+
+// Options configure Open.
+type Options struct {
+	// DSN is a postgres:// URL; empty means SQLite under DataDir.
+	DSN string
+	// DataDir holds motcua.db when DSN is empty.
+	DataDir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Synchronous is the SQLite synchronous pragma; empty means FULL.
+	Synchronous string
+}
+
+// Open connects to the database described by opts. It does not migrate.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	db := &DB{now: now, sorter: vntext.NewSorter()}
+	var err error
+	switch {
+	case strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://"):
+		db.engine = Postgres
+		db.sql, err = sql.Open("pgx", opts.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		db.sql.SetMaxOpenConns(16)
+		db.sql.SetMaxIdleConns(16)
+	case opts.DSN == "" || strings.HasPrefix(opts.DSN, "sqlite:") || strings.HasPrefix(opts.DSN, "file:"):
+		db.engine = SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(opts.DSN, "sqlite:"), "file:")
+		if path == "" {
+			dir := opts.DataDir
+			if dir == "" {
+				dir = "data"
+			}
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("store: data dir: %w", err)
+			}
+			path = filepath.Join(dir, "motcua.db")
+		}
+		sync := opts.Synchronous
+		if sync == "" {
+			sync = "FULL"
+		}
+		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")" +
+			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+		db.sql, err = sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		// Writers serialise on SQLite anyway; a small pool lets readers
+		// proceed in WAL mode while one writer commits.
+		db.sql.SetMaxOpenConns(4)
+		db.sql.SetMaxIdleConns(4)
+		db.sql.SetConnMaxLifetime(0)
+	default:
+		return nil, dossier.Errorf(dossier.EINVALID, "Chuỗi kết nối CSDL không hợp lệ (cần postgres://… hoặc để trống cho SQLite)")
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("store: ping %s: %w", db.engine, err)
+	}
+	return db, nil
+}
+
+// Engine reports which engine db uses.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Now returns the current time of db's clock.
+func (db *DB) Now() time.Time { return db.now() }
+
+// SQL returns the underlying handle (for benchmarks and checks).
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.engine))
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if db.engine == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	return goose.NewProvider(dialect, db.sql, sub)
+}
+
+// Migrate applies every pending migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider()
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Tx is one use case's transaction with its single clock reading.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// Now is the instant the transaction began; every row it writes uses it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// InTx runs fn in a transaction, committing when fn returns nil. On SQLite
+// the transaction takes the write lock at BEGIN (_txlock=immediate), so
+// read-then-write use cases never fail with SQLITE_BUSY mid-way.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.inTx(ctx, fn)
+		if err != nil && attempt < 5 && db.retryable(err) {
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{tx: stx, db: db, now: db.now().UTC().Truncate(time.Millisecond)}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports serialization failures and deadlocks on PostgreSQL.
+func (db *DB) retryable(err error) bool {
+	if db.engine != Postgres {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01")
+}
+
+// ms converts t to stored milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// msp converts an optional time.
+func msp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back to a time in UTC.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// fromNull converts a nullable column.
+func fromNull(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func notFound(what string) error {
+	return dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy %s", what)
+}
+
+// isUnique reports a unique-constraint violation on either engine.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+var errNoRows = sql.ErrNoRows
+
+func isNoRows(err error) bool { return errors.Is(err, errNoRows) }

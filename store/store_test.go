@@ -1,0 +1,106 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/store/storetest"
+)
+
+func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func TestCatalogRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e, fixedClock(time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)))
+		ctx := context.Background()
+		days := 15
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for _, a := range []dossier.Agency{
+				{Code: "BN", Name: "Ủy ban nhân dân tỉnh Bắc Ninh", Level: dossier.LevelProvince},
+				{Code: "BN.SXD", Name: "Sở Xây dựng", Level: dossier.LevelProvince, ParentCode: "BN"},
+				{Code: "BN.STP", Name: "Sở Tư pháp", Level: dossier.LevelProvince, ParentCode: "BN"},
+				{Code: "BN.SDL", Name: "Sở Du lịch", Level: dossier.LevelProvince, ParentCode: "BN"},
+			} {
+				if err := tx.UpsertAgency(&a); err != nil {
+					return err
+				}
+			}
+			return tx.UpsertProcedure(&dossier.Procedure{Code: "1.009972", Name: "Cấp giấy phép xây dựng", AgencyCode: "BN.SXD",
+				Level: dossier.LevelProvince, ProcessingDays: &days, FiveOnSpot: true, OnlineLevel: dossier.OnlinePartial,
+				Fee: 150000, ResultTypeCode: "GPXD", Components: []dossier.Component{{Code: "DON", Name: "Đơn đề nghị", Required: true}},
+				FiveOnSpotDecree: &dossier.FiveOnSpotDesignation{Decision: "299/QĐ-UBND", DecisionDate: "2021-03-01", EffectiveFrom: "2021-04-01"}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, _, err := db.Procedures(ctx, store.ProcedureFilter{Query: "giay phep"})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("Procedures(giay phep) = %v, %v; want 1", ps, err)
+		}
+		p := ps[0]
+		if *p.ProcessingDays != 15 || !p.FiveOnSpot || p.Components[0].Code != "DON" || p.FiveOnSpotDecree.Decision != "299/QĐ-UBND" {
+			t.Errorf("round trip: %+v", p)
+		}
+		if p.FiveOnSpotAt("2021-03-31") || !p.FiveOnSpotAt("2021-04-01") {
+			t.Errorf("FiveOnSpotAt effective date not honoured")
+		}
+		// Paging by code: 4 agencies, pages of 3.
+		page1, next, err := db.Agencies(ctx, store.AgencyFilter{Limit: 3})
+		if err != nil || len(page1) != 3 || next == "" {
+			t.Fatalf("page1 = %d items, next %q, %v", len(page1), next, err)
+		}
+		page2, next2, err := db.Agencies(ctx, store.AgencyFilter{Limit: 3, Cursor: next})
+		if err != nil || len(page2) != 1 || next2 != "" {
+			t.Fatalf("page2 = %d items, next %q, %v", len(page2), next2, err)
+		}
+		byName, _, err := db.Procedures(ctx, store.ProcedureFilter{ByName: true})
+		if err != nil || len(byName) != 1 {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e, nil)
+		ctx := context.Background()
+		for i := 0; i < 20; i++ {
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.Audit("admin", "update", "procedure", "1.0000", `{"fee":[1,2]}`)
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, prob, err := db.VerifyAudit(ctx)
+		if err != nil || prob != nil || n != 20 {
+			t.Fatalf("VerifyAudit = %d, %v, %v; want 20 intact", n, prob, err)
+		}
+		tamper := []struct {
+			name string
+			sql  string
+			want int64
+		}{
+			{"altered", `UPDATE audit_log SET summary = 'x' WHERE seq = 7`, 7},
+			{"removed", `DELETE FROM audit_log WHERE seq = 5`, 5},
+			{"truncated", `DELETE FROM audit_log WHERE seq = 20`, 20},
+		}
+		for _, tc := range tamper {
+			t.Run(tc.name, func(t *testing.T) {
+				db := storetest.Open(t, e, nil)
+				for i := 0; i < 20; i++ {
+					db.InTx(ctx, func(tx *store.Tx) error { return tx.Audit("a", "b", "c", "d", "e") })
+				}
+				if _, err := db.SQL().Exec(tc.sql); err != nil {
+					t.Fatal(err)
+				}
+				_, prob, err := db.VerifyAudit(ctx)
+				if err != nil || prob == nil || prob.Seq != tc.want {
+					t.Errorf("VerifyAudit after %s = %+v, %v; want first bad %d", tc.name, prob, err, tc.want)
+				}
+			})
+		}
+	})
+}

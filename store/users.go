@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"motcua/dossier"
+	"motcua/vntext"
+)
+
+// NewUser is what CreateUser needs.
+type NewUser struct {
+	dossier.User
+	PasswordHash string
+}
+
+// CreateUser inserts a user with roles and centers; a taken username is
+// ECONFLICT.
+func (tx *Tx) CreateUser(u *NewUser) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRow(`INSERT INTO users (username, password_hash, name, agency_code, position, id_number, phone, email, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		strings.ToLower(u.Username), u.PasswordHash, vntext.NFC(u.Name), u.AgencyCode, vntext.NFC(u.Position),
+		u.IDNumber, u.Phone, u.Email, ms(tx.now)).Scan(&id)
+	if isUnique(err) {
+		return 0, dossier.Errorf(dossier.ECONFLICT, "Tên đăng nhập %q đã được sử dụng", u.Username)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: create user: %w", err)
+	}
+	if err := tx.SetUserAccess(id, u.Roles, u.Centers, u.Counter); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// SetUserAccess replaces the roles and centers of user id.
+func (tx *Tx) SetUserAccess(id int64, roles []dossier.Role, centers []string, counter string) error {
+	if _, err := tx.tx.Exec(`DELETE FROM user_roles WHERE user_id = $1`, id); err != nil {
+		return fmt.Errorf("store: user roles: %w", err)
+	}
+	if _, err := tx.tx.Exec(`DELETE FROM user_centers WHERE user_id = $1`, id); err != nil {
+		return fmt.Errorf("store: user centers: %w", err)
+	}
+	for _, r := range roles {
+		if _, err := tx.tx.Exec(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, string(r)); err != nil {
+			return fmt.Errorf("store: user role: %w", err)
+		}
+	}
+	for i, c := range centers {
+		k := ""
+		if i == 0 {
+			k = counter
+		}
+		if _, err := tx.tx.Exec(`INSERT INTO user_centers (user_id, center_code, counter_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, id, c, k); err != nil {
+			return fmt.Errorf("store: user center %s: %w", c, err)
+		}
+	}
+	return nil
+}
+
+// Credentials is what sign-in needs to know about a user.
+type Credentials struct {
+	UserID       int64
+	PasswordHash string
+	Disabled     bool
+	FailedLogins int
+	LockedUntil  time.Time
+}
+
+// Credentials returns the sign-in data of username, or ENOTFOUND.
+func (tx *Tx) Credentials(username string) (*Credentials, error) {
+	var c Credentials
+	var locked int64
+	err := tx.tx.QueryRow(`SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`,
+		strings.ToLower(username)).Scan(&c.UserID, &c.PasswordHash, &c.Disabled, &c.FailedLogins, &locked)
+	if isNoRows(err) {
+		return nil, notFound("tài khoản")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: credentials: %w", err)
+	}
+	c.LockedUntil = fromMS(locked)
+	return &c, nil
+}
+
+// RecordLogin stores the outcome of a sign-in attempt.
+func (tx *Tx) RecordLogin(userID int64, failed int, lockedUntil time.Time, newHash string) error {
+	var lu int64
+	if !lockedUntil.IsZero() {
+		lu = ms(lockedUntil)
+	}
+	q := `UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3`
+	args := []any{failed, lu, userID}
+	if newHash != "" {
+		q = `UPDATE users SET failed_logins = $1, locked_until = $2, password_hash = $4 WHERE id = $3`
+		args = append(args, newHash)
+	}
+	if _, err := tx.tx.Exec(q, args...); err != nil {
+		return fmt.Errorf("store: record login: %w", err)
+	}
+	return nil
+}
+
+// SetDisabled disables or enables a user; disabling deletes every session.
+func (tx *Tx) SetDisabled(userID int64, disabled bool) error {
+	res, err := tx.tx.Exec(`UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
+	if err != nil {
+		return fmt.Errorf("store: disable user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("tài khoản")
+	}
+	if disabled {
+		if _, err := tx.tx.Exec(`DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("store: end sessions: %w", err)
+		}
+	}
+	return nil
+}
+
+const userCols = `id, username, name, agency_code, position, id_number, phone, email, disabled`
+
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func loadUser(ctx context.Context, q queryer, where string, arg any) (*dossier.User, error) {
+	var u dossier.User
+	err := q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where, arg).Scan(
+		&u.ID, &u.Username, &u.Name, &u.AgencyCode, &u.Position, &u.IDNumber, &u.Phone, &u.Email, &u.Disabled)
+	if isNoRows(err) {
+		return nil, notFound("tài khoản")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: user: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT role FROM user_roles WHERE user_id = $1`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: user roles: %w", err)
+	}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		u.Roles = append(u.Roles, dossier.Role(r))
+	}
+	rows.Close()
+	slices.Sort(u.Roles)
+	rows, err = q.QueryContext(ctx, `SELECT center_code, counter_code FROM user_centers WHERE user_id = $1 ORDER BY center_code`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: user centers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, k string
+		if err := rows.Scan(&c, &k); err != nil {
+			return nil, err
+		}
+		u.Centers = append(u.Centers, c)
+		if k != "" {
+			u.Counter = k
+		}
+	}
+	return &u, rows.Err()
+}
+
+// User returns the user with the given id.
+func (db *DB) User(ctx context.Context, id int64) (*dossier.User, error) {
+	return loadUser(ctx, db.sql, "id = $1", id)
+}
+
+// UserByName returns the user with the given username.
+func (db *DB) UserByName(ctx context.Context, username string) (*dossier.User, error) {
+	return loadUser(ctx, db.sql, "username = $1", strings.ToLower(username))
+}
+
+// User returns the user with the given id inside tx.
+func (tx *Tx) User(id int64) (*dossier.User, error) {
+	return loadUser(context.Background(), txq{tx.tx}, "id = $1", id)
+}
+
+// Users lists users, optionally of one agency.
+func (db *DB) Users(ctx context.Context, agency string) ([]dossier.User, error) {
+	q := `SELECT id FROM users`
+	var args []any
+	if agency != "" {
+		q += ` WHERE agency_code = $1`
+		args = append(args, agency)
+	}
+	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY username`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]dossier.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := db.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *u)
+	}
+	return out, nil
+}
+
+// txq adapts *sql.Tx to queryer.
+type txq struct{ tx *sql.Tx }
+
+func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, q, args...)
+}
+func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, q, args...)
+}
+
+// HashToken returns the stored form of a bearer or lookup token.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateSession stores a session for a raw token.
+func (tx *Tx) CreateSession(token string, userID int64, expires time.Time) error {
+	_, err := tx.tx.Exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)`,
+		HashToken(token), userID, ms(tx.now), ms(expires))
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession removes the session of token.
+func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	_, err := db.sql.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
+	return err
+}
+
+// SessionUser returns the session of token and its user, or ENOTFOUND.
+func (db *DB) SessionUser(ctx context.Context, token string) (*dossier.Session, *dossier.User, error) {
+	var s dossier.Session
+	var c, l, e int64
+	err := db.sql.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
+		HashToken(token)).Scan(&s.UserID, &c, &l, &e)
+	if isNoRows(err) {
+		return nil, nil, notFound("phiên làm việc")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: session: %w", err)
+	}
+	s.CreatedAt, s.LastSeen, s.ExpiresAt = fromMS(c), fromMS(l), fromMS(e)
+	u, err := db.User(ctx, s.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &s, u, nil
+}
+
+// TouchSession records activity on a session.
+func (db *DB) TouchSession(ctx context.Context, token string, at time.Time) error {
+	_, err := db.sql.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, ms(at), HashToken(token))
+	return err
+}
