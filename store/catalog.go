@@ -392,3 +392,49 @@ func clampLimit(n int) int {
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// Center returns one center with its counters inside tx.
+func (tx *Tx) Center(code string) (*dossier.Center, error) {
+	var c dossier.Center
+	var level string
+	err := tx.tx.QueryRow(`SELECT code, name, level, agency_code, address FROM centers WHERE code = $1`, code).Scan(
+		&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address)
+	if isNoRows(err) {
+		return nil, notFound("trung tâm " + code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Level = dossier.Level(level)
+	rows, err := tx.tx.Query(`SELECT code, name FROM counters WHERE center_code = $1 ORDER BY code`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k dossier.Counter
+		if err := rows.Scan(&k.Code, &k.Name); err != nil {
+			return nil, err
+		}
+		c.Counters = append(c.Counters, k)
+	}
+	return &c, rows.Err()
+}
+
+// ProcedureCodes returns the set of all procedure codes.
+func (tx *Tx) ProcedureCodes() (map[string]bool, error) {
+	rows, err := tx.tx.Query(`SELECT code FROM procedures`)
+	if err != nil {
+		return nil, fmt.Errorf("store: procedure codes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}

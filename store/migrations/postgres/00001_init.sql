@@ -184,6 +184,9 @@ CREATE TABLE dossiers (
     on_behalf_of      TEXT NOT NULL DEFAULT '',
     delegation_id     BIGINT NOT NULL DEFAULT 0,
     approved_at       BIGINT,
+    verify_hash       TEXT NOT NULL DEFAULT '',
+    signed_blob       TEXT NOT NULL DEFAULT '',
+    receipt_blob      TEXT NOT NULL DEFAULT '',
     created_at        BIGINT NOT NULL,
     updated_at        BIGINT NOT NULL
 );

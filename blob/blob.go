@@ -1,0 +1,141 @@
+// Package blob stores uploaded files content-addressed on disk: the id of a
+// file is the hex SHA-256 of its bytes. Files are written to a temporary
+// file, fsynced, renamed into place and the directory fsynced, so a crash
+// never leaves a half-written blob under its final name.
+package blob
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"motcua/dossier"
+)
+
+// Store is a directory of blobs.
+type Store struct {
+	dir string
+}
+
+// Open returns the blob store rooted at dir, creating it when missing.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Sniff returns the media type of b by its leading bytes: PDF, JPEG or
+// PNG. Anything else is EUNSUPPORTED.
+func Sniff(b []byte) (string, error) {
+	switch {
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "application/pdf", nil
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg", nil
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png", nil
+	}
+	return "", dossier.Errorf(dossier.EUNSUPPORTED, "Chỉ nhận tệp PDF, JPEG hoặc PNG")
+}
+
+// Info describes a stored blob.
+type Info struct {
+	ID          string `json:"id"`
+	SHA256      string `json:"sha256"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"`
+}
+
+// Put stores the bytes of r (at most limit bytes: more is ETOOLARGE) and
+// returns their id. Storing the same bytes twice is harmless.
+func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, fmt.Errorf("blob: read: %w", err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return nil, dossier.Errorf(dossier.EINVALID, "Tệp rỗng")
+	}
+	ctype, err := Sniff(head)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "up-*")
+	if err != nil {
+		return nil, fmt.Errorf("blob: temp: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	h := sha256.New()
+	w := io.MultiWriter(tmp, h)
+	size, err := io.Copy(w, io.MultiReader(bytes.NewReader(head), io.LimitReader(r, limit-int64(n)+1)))
+	if err != nil {
+		return nil, fmt.Errorf("blob: write: %w", err)
+	}
+	if size > limit {
+		return nil, dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép (%d MB)", limit>>20)
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, fmt.Errorf("blob: sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("blob: close: %w", err)
+	}
+	id := hex.EncodeToString(h.Sum(nil))
+	final := s.path(id)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return nil, fmt.Errorf("blob: dir: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return nil, fmt.Errorf("blob: rename: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(final)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return &Info{ID: id, SHA256: id, Size: size, ContentType: ctype}, nil
+}
+
+// PutBytes stores b.
+func (s *Store) PutBytes(b []byte) (*Info, error) {
+	return s.Put(bytes.NewReader(b), int64(len(b))+1)
+}
+
+var idRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// ValidID reports whether id has the shape of a blob id.
+func ValidID(id string) bool { return idRE.MatchString(id) }
+
+func (s *Store) path(id string) string {
+	return filepath.Join(s.dir, id[:2], id)
+}
+
+// Open returns the content of blob id.
+func (s *Store) Open(id string) (*os.File, error) {
+	if !ValidID(id) {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy tệp")
+	}
+	f, err := os.Open(s.path(id))
+	if os.IsNotExist(err) {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy tệp")
+	}
+	return f, err
+}
+
+// Read returns the bytes of blob id.
+func (s *Store) Read(id string) ([]byte, error) {
+	f, err := s.Open(id)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}

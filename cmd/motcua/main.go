@@ -1,0 +1,360 @@
+// Command motcua runs a Vietnamese Public Administration Center on the
+// "5 tại chỗ" electronic process: one binary for the server, migrations,
+// accounts, imports, the working calendar, signature verification and
+// consistency checks. Run "motcua help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"motcua/blob"
+	"motcua/calendar"
+	"motcua/dossier"
+	"motcua/sign"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+const usage = `motcua — Trung tâm Hành chính công "5 tại chỗ"
+
+Cách dùng / Usage:
+  motcua serve [--addr 127.0.0.1:8080] [--data DIR] [--db DSN] [--demo]
+  motcua migrate [--data DIR] [--db DSN]
+  motcua user add --username U --password-stdin --role ROLE --agency CODE [--name N] [--position P] [--center C] [--data DIR] [--db DSN]
+  motcua import agencies|procedures|dossiers FILE [--skip-existing] [--data DIR] [--db DSN]
+  motcua calendar due --from RFC3339 --days N | --hours H
+  motcua calendar holidays YEAR
+  motcua verify FILE.pdf [--lang en]
+  motcua audit verify [--data DIR] [--db DSN]
+  motcua check [--data DIR] [--db DSN]
+
+Biến môi trường: MOTCUA_ADDR, MOTCUA_DATA, MOTCUA_DB mirror the flags.
+`
+
+// usageError is a malformed command line: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{err: fmt.Errorf(format, a...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the process exit status: 0 success,
+// 1 failure, 2 malformed command line.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, getenv, stdin, stdout, stderr)
+	var ue usageError
+	var ec exitCode
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ec):
+		return int(ec)
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "lỗi:", err)
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		msg := err.Error()
+		if c := dossier.ErrorCode(err); c != dossier.EINTERNAL {
+			msg = dossier.ErrorMessage(err)
+			for _, f := range dossier.ErrorFields(err) {
+				if f.Line > 0 {
+					msg += fmt.Sprintf("\n  dòng %d, cột %s: %s", f.Line, f.Field, f.Message)
+				} else {
+					msg += fmt.Sprintf("\n  %s: %s", f.Field, f.Message)
+				}
+			}
+		}
+		fmt.Fprintln(stderr, "lỗi:", msg)
+		return 1
+	}
+}
+
+// exitCode carries an exit status out of a command (verify: 1 = invalid).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usagef("thiếu lệnh")
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve":
+		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		c, fs := newDBFlags("migrate", getenv)
+		if err := parseFlags(fs, args[1:], stdout); err != nil {
+			return err
+		}
+		db, err := c.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		fmt.Fprintf(stdout, "Đã áp dụng migration (%s)\n", db.Engine())
+		return nil
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			return usagef("cách dùng: motcua user add --username U --password-stdin --role ROLE --agency CODE")
+		}
+		return cmdUserAdd(ctx, args[2:], getenv, stdin, stdout)
+	case "import":
+		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
+	case "calendar":
+		return cmdCalendar(args[1:], stdout, func(data, dsn string) ([]calendar.Override, error) {
+			c := dbConfig{data: data, dsn: dsn}
+			db, err := c.open(ctx)
+			if err != nil {
+				return nil, err
+			}
+			defer db.Close()
+			os, err := db.Overrides(ctx, 0)
+			if err != nil {
+				return nil, err
+			}
+			return workflow.ToCalendarOverrides(os), nil
+		})
+	case "verify":
+		trust := getenv("MOTCUA_TRUST_DIR")
+		if code := sign.RunVerifyCLI(args[1:], stdout, trust); code != 0 {
+			return exitCode(code)
+		}
+		return nil
+	case "audit":
+		if len(args) < 2 || args[1] != "verify" {
+			return usagef("cách dùng: motcua audit verify [--data DIR] [--db DSN]")
+		}
+		return cmdAuditVerify(ctx, args[2:], getenv, stdout)
+	case "check":
+		return cmdCheck(ctx, args[1:], getenv, stdout)
+	case "bench":
+		return cmdBench(ctx, args[1:], getenv, stdout)
+	}
+	fmt.Fprint(stderr, usage)
+	return usagef("lệnh không hợp lệ: %q", args[0])
+}
+
+// dbConfig is the --data/--db pair shared by commands.
+type dbConfig struct {
+	data string
+	dsn  string
+	sync string
+}
+
+func newDBFlags(name string, getenv func(string) string) (*dbConfig, *flag.FlagSet) {
+	c := &dbConfig{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.data, "data", envOr(getenv, "MOTCUA_DATA", "data"), "thư mục dữ liệu (SQLite, tệp, khóa)")
+	fs.StringVar(&c.dsn, "db", getenv("MOTCUA_DB"), "postgres://… để dùng PostgreSQL thay cho SQLite")
+	return c, fs
+}
+
+func envOr(getenv func(string) string, k, def string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	fs.SetOutput(stdout)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err: err}
+	}
+	if fs.NArg() > 0 && fs.Name() != "import" {
+		return usagef("đối số thừa: %v", fs.Args())
+	}
+	return nil
+}
+
+// open connects and migrates.
+func (c *dbConfig) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{DSN: c.dsn, DataDir: c.data, Synchronous: c.sync})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// service builds the use cases over db (with documents when available).
+func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) (*workflow.Service, error) {
+	blobs, err := blob.Open(filepath.Join(c.data, "blobs"))
+	if err != nil {
+		return nil, err
+	}
+	docs, err := newDocuments(c.data, db.Now(), cfg.Demo)
+	if err != nil {
+		return nil, err
+	}
+	var d workflow.Documents
+	if docs != nil {
+		d = docs
+	}
+	return workflow.New(db, blobs, d, nil, log, cfg)
+}
+
+func cmdUserAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	c, fs := newDBFlags("user add", getenv)
+	var username, role, agency, name, position, center string
+	var pwStdin bool
+	fs.StringVar(&username, "username", "", "tên đăng nhập")
+	fs.BoolVar(&pwStdin, "password-stdin", false, "đọc mật khẩu từ stdin")
+	fs.StringVar(&role, "role", "", "vai trò: reception, appraiser, approver, clerk, supervisor, admin (nhiều vai trò cách nhau dấu phẩy)")
+	fs.StringVar(&agency, "agency", "", "mã cơ quan")
+	fs.StringVar(&name, "name", "", "họ tên")
+	fs.StringVar(&position, "position", "", "chức vụ (ví dụ Giám đốc)")
+	fs.StringVar(&center, "center", "", "mã trung tâm làm việc")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if username == "" || role == "" || !pwStdin {
+		return usagef("cần --username, --role và --password-stdin")
+	}
+	pw, err := io.ReadAll(io.LimitReader(stdin, 1024))
+	if err != nil {
+		return err
+	}
+	var roles []dossier.Role
+	for _, r := range strings.Split(role, ",") {
+		roles = append(roles, dossier.Role(strings.TrimSpace(r)))
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := c.service(db, slog.New(slog.DiscardHandler), workflow.Config{})
+	if err != nil {
+		return err
+	}
+	in := workflow.NewUserInput{Username: username, Password: strings.TrimRight(string(pw), "\r\n"), Name: name, Agency: agency,
+		Position: position, Roles: roles}
+	if center != "" {
+		in.Centers = []string{center}
+	}
+	u, err := svc.CreateUser(ctx, nil, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã tạo tài khoản %s (id %d, vai trò %v)\n", u.Username, u.ID, u.Roles)
+	return nil
+}
+
+func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		return usagef("cách dùng: motcua import agencies|procedures|dossiers FILE")
+	}
+	kind, file := args[0], args[1]
+	c, fs := newDBFlags("import", getenv)
+	skip := fs.Bool("skip-existing", false, "bỏ qua hồ sơ đã có (import dossiers)")
+	if err := parseFlags(fs, args[2:], stdout); err != nil {
+		return err
+	}
+	switch kind {
+	case "agencies", "procedures", "dossiers":
+	default:
+		return usagef("loại dữ liệu phải là agencies, procedures hoặc dossiers")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return usagef("không mở được tệp: %v", err)
+	}
+	defer f.Close()
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := c.service(db, slog.New(slog.DiscardHandler), workflow.Config{})
+	if err != nil {
+		return err
+	}
+	progress := func(done, total int) {
+		fmt.Fprintf(stderr, "\rĐang ghi: %d/%d (%d%%)", done, total, done*100/max(total, 1))
+		if done == total {
+			fmt.Fprintln(stderr)
+		}
+	}
+	res, err := svc.Import(ctx, nil, kind, file, f, workflow.ImportOptions{SkipExisting: *skip, Progress: progress})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã nhập %s: %d dòng, %d mới, %d cập nhật, %d bỏ qua\n", res.Kind, res.Rows, res.Created, res.Updated, res.Skipped)
+	return nil
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, fs := newDBFlags("audit verify", getenv)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, prob, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if prob != nil {
+		fmt.Fprintf(stdout, "Nhật ký KHÔNG toàn vẹn: mục đầu tiên bị sai là số %d — %s\n", prob.Seq, prob.Reason)
+		return exitCode(1)
+	}
+	fmt.Fprintf(stdout, "Nhật ký toàn vẹn: %d mục, chuỗi băm khớp.\n", n)
+	return nil
+}
+
+func cmdCheck(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, fs := newDBFlags("check", getenv)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bad, n, err := db.CheckConsistency(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range bad {
+		fmt.Fprintf(stdout, "Không nhất quán: %s trạng thái %s, lịch sử cuối %s\n", b.Code, b.Status, b.LastHistoryTo)
+	}
+	if len(bad) > 0 {
+		return exitCode(1)
+	}
+	fmt.Fprintf(stdout, "Nhất quán: %d hồ sơ, trạng thái khớp lịch sử.\n", n)
+	return nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"motcua/demo"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, fs := newDBFlags("serve", getenv)
+	addr := fs.String("addr", envOr(getenv, "MOTCUA_ADDR", "127.0.0.1:8080"), "địa chỉ lắng nghe")
+	isDemo := fs.Bool("demo", false, "nạp tỉnh mẫu Bắc Ninh và các tài khoản demo")
+	baseURL := fs.String("base-url", getenv("MOTCUA_BASE_URL"), "địa chỉ công khai (cho mã QR); mặc định http://ADDR")
+	maxUpload := fs.Int64("max-upload-mb", 20, "dung lượng tệp tải lên tối đa (MB)")
+	accessLog := fs.Bool("access-log", getenv("MOTCUA_ACCESS_LOG") == "1", "ghi nhật ký mọi yêu cầu")
+	fs.StringVar(&c.sync, "sqlite-synchronous", envOr(getenv, "MOTCUA_SQLITE_SYNCHRONOUS", "FULL"), "FULL (mặc định) hoặc NORMAL")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	start := time.Now()
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	if *baseURL == "" {
+		*baseURL = "http://" + ln.Addr().String()
+	}
+	svc, err := c.service(db, log, workflow.Config{MaxUpload: *maxUpload << 20, BaseURL: *baseURL, Demo: *isDemo})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if *isDemo {
+		if err := demo.Load(ctx, svc); err != nil {
+			ln.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+		fmt.Fprintln(stdout, "Tỉnh mẫu Bắc Ninh đã sẵn sàng. Tài khoản demo (mật khẩu \""+demo.Password+"\", chỉ dùng thử):")
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(stdout, "  %-11s %-28s %s — %s\n", a.Username, a.Role.Label(), a.Name, a.Agency)
+		}
+	}
+	h, err := web.NewServer(svc, log, web.Options{AccessLog: *accessLog, Demo: *isDemo})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("engine", string(db.Engine())),
+		slog.Bool("demo", *isDemo), slog.Duration("startup", time.Since(start)))
+	fmt.Fprintf(stdout, "motcua đang chạy tại %s (%s)\n", *baseURL, db.Engine())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return err
+		}
+	}
+	log.Info("stopped")
+	return nil
+}

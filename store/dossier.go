@@ -1,0 +1,480 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"motcua/dossier"
+	"motcua/vntext"
+)
+
+// NextDossierSeq takes the next daily sequence number of an agency. The
+// upsert locks the (agency, day) row until the transaction ends, so two
+// receptions never share a number, on either engine.
+func (tx *Tx) NextDossierSeq(agency, day string) (int, error) {
+	var n int64
+	err := tx.tx.QueryRow(`INSERT INTO dossier_seq (agency_code, day, last) VALUES ($1, $2, 1)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_seq.last + 1 RETURNING last`, agency, day).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: dossier seq: %w", err)
+	}
+	return int(n), nil
+}
+
+// InsertDossier stores a new dossier with its components and returns its id.
+func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error) {
+	a := d.Applicant
+	var id int64
+	err := tx.tx.QueryRow(`INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode, status, version,
+		applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_email, applicant_address,
+		applicant_user, submitted_at, received_at, due_at, original_due_at, legal_due_at, step_due_at, finished_at,
+		outcome, form_set, imported, lookup_hash, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+		$23, $24, $25, $26, $27, $28, $28) RETURNING id`,
+		d.Code, d.ProcedureCode, d.AgencyCode, d.CenterCode, string(d.Channel), string(d.Mode), string(d.Status), d.Version,
+		string(a.Kind), vntext.NFC(a.Name), vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, vntext.NFC(a.Address),
+		d.ApplicantUser, msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt),
+		msp(d.StepDueAt), msp(d.FinishedAt), d.Outcome, d.FormSet, d.Imported, lookupHash, ms(tx.now)).Scan(&id)
+	if isUnique(err) {
+		return 0, dossier.Errorf(dossier.ECONFLICT, "Mã hồ sơ %s đã tồn tại", d.Code)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: insert dossier: %w", err)
+	}
+	d.ID = id
+	for _, c := range d.Components {
+		if err := tx.PutComponent(id, c, nil); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// PutComponent inserts or replaces one component of a dossier.
+func (tx *Tx) PutComponent(dossierID int64, c dossier.DossierComponent, signature []byte) error {
+	_, err := tx.tx.Exec(`INSERT INTO dossier_components (dossier_id, code, name, blob_id, reused_from, attested_by, attested_at, signature)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (dossier_id, code) DO UPDATE SET name = excluded.name, blob_id = excluded.blob_id,
+		reused_from = excluded.reused_from, attested_by = excluded.attested_by, attested_at = excluded.attested_at,
+		signature = excluded.signature`,
+		dossierID, c.Code, c.Name, c.BlobID, c.ReusedFrom, c.AttestedBy, msp(c.AttestedAt), signature)
+	if err != nil {
+		return fmt.Errorf("store: component %s: %w", c.Code, err)
+	}
+	return nil
+}
+
+const dossierCols = `d.id, d.code, d.procedure_code, p.name, d.agency_code, d.center_code, d.channel, d.mode, d.status, d.version,
+	d.applicant_kind, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
+	d.applicant_user, d.submitted_at, d.received_at, d.due_at, d.original_due_at, d.legal_due_at, d.step_due_at,
+	d.finished_at, d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.outcome, d.assignee_id,
+	d.recommendation, d.report, d.draft_result, d.reason, d.form_set, d.imported,
+	d.approver_id, d.approver_name, d.approver_position, d.approval_capacity, d.on_behalf_of, d.delegation_id, d.approved_at`
+
+func scanDossier(s interface{ Scan(...any) error }) (*dossier.Dossier, error) {
+	var d dossier.Dossier
+	var ch, mode, st, kind string
+	var sub, rec, due, odue, ldue, sdue, fin, paused, apol, appr sql.NullInt64
+	var ap dossier.Approval
+	var capacity string
+	err := s.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureName, &d.AgencyCode, &d.CenterCode, &ch, &mode, &st, &d.Version,
+		&kind, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
+		&d.ApplicantUser, &sub, &rec, &due, &odue, &ldue, &sdue, &fin, &paused, &d.PausedSeconds, &d.Supplements, &apol,
+		&d.Outcome, &d.AssigneeID, &d.Recommendation, &d.Report, &d.DraftResult, &d.Reason, &d.FormSet, &d.Imported,
+		&ap.ApproverID, &ap.ApproverName, &ap.Position, &capacity, &ap.OnBehalfOf, &ap.DelegationID, &appr)
+	if err != nil {
+		return nil, err
+	}
+	d.Channel, d.Mode, d.Status, d.Applicant.Kind = dossier.Channel(ch), dossier.Mode(mode), dossier.Status(st), dossier.ApplicantKind(kind)
+	d.SubmittedAt, d.ReceivedAt, d.DueAt, d.OriginalDueAt = fromNull(sub), fromNull(rec), fromNull(due), fromNull(odue)
+	d.LegalDueAt, d.StepDueAt, d.FinishedAt, d.PausedAt, d.ApologyAt = fromNull(ldue), fromNull(sdue), fromNull(fin), fromNull(paused), fromNull(apol)
+	if ap.ApproverID != 0 {
+		ap.Capacity = capacity
+		if t := fromNull(appr); t != nil {
+			ap.At = *t
+		}
+		d.Approval = &ap
+	}
+	return &d, nil
+}
+
+// DossierForUpdate loads a dossier inside tx, locking its row on PostgreSQL
+// (SQLite's immediate transaction already holds the write lock).
+func (tx *Tx) DossierForUpdate(code string) (*dossier.Dossier, error) {
+	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = $1`
+	if tx.db.engine == Postgres {
+		q += ` FOR UPDATE OF d`
+	}
+	d, err := scanDossier(tx.tx.QueryRow(q, code))
+	if isNoRows(err) {
+		return nil, notFound("hồ sơ " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier: %w", err)
+	}
+	return d, nil
+}
+
+// UpdateDossier writes the mutable fields of d if its stored version is
+// still expected, and bumps the version. A stale version is ECONFLICT.
+func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
+	var ap dossier.Approval
+	var apAt *time.Time
+	if d.Approval != nil {
+		ap = *d.Approval
+		apAt = &ap.At
+	}
+	res, err := tx.tx.Exec(`UPDATE dossiers SET status = $1, version = version + 1, received_at = $2, due_at = $3,
+		original_due_at = $4, legal_due_at = $5, step_due_at = $6, finished_at = $7, paused_at = $8, paused_seconds = $9,
+		supplements = $10, apology_at = $11, outcome = $12, assignee_id = $13, recommendation = $14, report = $15,
+		draft_result = $16, reason = $17, approver_id = $18, approver_name = $19, approver_position = $20,
+		approval_capacity = $21, on_behalf_of = $22, delegation_id = $23, approved_at = $24, updated_at = $25
+		WHERE id = $26 AND version = $27`,
+		string(d.Status), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.StepDueAt),
+		msp(d.FinishedAt), msp(d.PausedAt), d.PausedSeconds, d.Supplements, msp(d.ApologyAt), d.Outcome, d.AssigneeID,
+		d.Recommendation, d.Report, d.DraftResult, d.Reason, ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity,
+		ap.OnBehalfOf, ap.DelegationID, msp(apAt), ms(tx.now), d.ID, expected)
+	if err != nil {
+		return fmt.Errorf("store: update dossier: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ %s đã được người khác cập nhật; vui lòng tải lại", d.Code)
+	}
+	d.Version = expected + 1
+	return nil
+}
+
+// InsertHistory appends one transition row.
+func (tx *Tx) InsertHistory(dossierID, actorID int64, h dossier.HistoryEntry) error {
+	_, err := tx.tx.Exec(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		dossierID, string(h.Action), string(h.From), string(h.To), actorID, h.Actor, h.OnBehalfOf, h.Note, msp(h.StepDueAt), ms(h.At))
+	if err != nil {
+		return fmt.Errorf("store: history: %w", err)
+	}
+	return nil
+}
+
+// Outbox queues an event in the same transaction as the change it reports.
+func (tx *Tx) Outbox(topic string, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("store: outbox payload: %w", err)
+	}
+	if _, err := tx.tx.Exec(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)`, topic, string(b), ms(tx.now)); err != nil {
+		return fmt.Errorf("store: outbox: %w", err)
+	}
+	return nil
+}
+
+// Scope limits what a caller may see. Zero value = everything (admin).
+type Scope struct {
+	All           bool
+	Centers       []string // dossiers received at these centers
+	Agencies      []string // dossiers of procedures of these agencies
+	ApplicantUser int64    // the citizen's own dossiers
+}
+
+func (s Scope) sql(arg func(any) string) string {
+	if s.All {
+		return "1=1"
+	}
+	var or []string
+	if len(s.Centers) > 0 {
+		or = append(or, "d.center_code IN ("+list(arg, s.Centers)+")")
+	}
+	if len(s.Agencies) > 0 {
+		or = append(or, "d.agency_code IN ("+list(arg, s.Agencies)+")")
+	}
+	if s.ApplicantUser != 0 {
+		or = append(or, "d.applicant_user = "+arg(s.ApplicantUser))
+	}
+	if len(or) == 0 {
+		return "1=0"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
+}
+
+func list(arg func(any) string, vs []string) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = arg(v)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// Dossier returns the dossier with its components, history and result if
+// it is within scope; otherwise ENOTFOUND.
+func (db *DB) Dossier(ctx context.Context, code string, scope Scope) (*dossier.Dossier, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = ` + arg(code) + ` AND ` + scope.sql(arg)
+	d, err := scanDossier(db.sql.QueryRowContext(ctx, q, args...))
+	if isNoRows(err) {
+		return nil, notFound("hồ sơ " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier: %w", err)
+	}
+	return d, db.loadDetails(ctx, d)
+}
+
+// DossierByID returns a dossier by its internal id, unscoped.
+func (db *DB) DossierByID(ctx context.Context, id int64) (*dossier.Dossier, error) {
+	d, err := scanDossier(db.sql.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.id = $1`, id))
+	if isNoRows(err) {
+		return nil, notFound("hồ sơ")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier: %w", err)
+	}
+	return d, db.loadDetails(ctx, d)
+}
+
+// DossierByLookup returns the dossier whose lookup token hashes to h.
+func (db *DB) DossierByLookup(ctx context.Context, h string) (*dossier.Dossier, error) {
+	d, err := scanDossier(db.sql.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.lookup_hash = $1`, h))
+	if isNoRows(err) {
+		return nil, notFound("hồ sơ")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier lookup: %w", err)
+	}
+	return d, db.loadDetails(ctx, d)
+}
+
+func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT code, name, blob_id, reused_from, attested_by, attested_at, signature IS NOT NULL
+		FROM dossier_components WHERE dossier_id = $1 ORDER BY code`, d.ID)
+	if err != nil {
+		return fmt.Errorf("store: components: %w", err)
+	}
+	d.Components = []dossier.DossierComponent{}
+	for rows.Next() {
+		var c dossier.DossierComponent
+		var at sql.NullInt64
+		if err := rows.Scan(&c.Code, &c.Name, &c.BlobID, &c.ReusedFrom, &c.AttestedBy, &at, &c.Signed); err != nil {
+			rows.Close()
+			return err
+		}
+		c.AttestedAt = fromNull(at)
+		d.Components = append(d.Components, c)
+	}
+	rows.Close()
+	rows, err = db.sql.QueryContext(ctx, `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at
+		FROM dossier_history WHERE dossier_id = $1 ORDER BY id`, d.ID)
+	if err != nil {
+		return fmt.Errorf("store: history: %w", err)
+	}
+	d.History = []dossier.HistoryEntry{}
+	for rows.Next() {
+		var h dossier.HistoryEntry
+		var a, f, t string
+		var sdue sql.NullInt64
+		var at int64
+		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at); err != nil {
+			rows.Close()
+			return err
+		}
+		h.Action, h.From, h.To, h.At, h.StepDueAt = dossier.Action(a), dossier.Status(f), dossier.Status(t), fromMS(at), fromNull(sdue)
+		d.History = append(d.History, h)
+	}
+	rows.Close()
+	r, err := db.resultOf(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	d.Result = r
+	return nil
+}
+
+// DossierFilter selects a work list.
+type DossierFilter struct {
+	Scope     Scope
+	Status    []dossier.Status
+	Agency    string
+	Procedure string
+	Center    string
+	DueBefore *time.Time
+	Query     string // code or applicant name, diacritic-insensitive
+	Cursor    string
+	Limit     int
+}
+
+// DossierRow is one line of a work list.
+type DossierRow struct {
+	Code          string         `json:"code"`
+	ProcedureCode string         `json:"procedure_code"`
+	ProcedureName string         `json:"procedure_name"`
+	AgencyCode    string         `json:"agency_code"`
+	CenterCode    string         `json:"center_code"`
+	Status        dossier.Status `json:"status"`
+	Version       int64          `json:"version"`
+	Applicant     string         `json:"applicant_name"`
+	Channel       string         `json:"channel"`
+	Mode          string         `json:"mode"`
+	ReceivedAt    *time.Time     `json:"received_at,omitempty"`
+	DueAt         *time.Time     `json:"due_at,omitempty"`
+	StepDueAt     *time.Time     `json:"step_due_at,omitempty"`
+	Overdue       bool           `json:"overdue"`
+	Apologized    bool           `json:"apologized"`
+	ID            int64          `json:"-"`
+}
+
+// Dossiers lists a work list ordered by urgency (due first, then id), a
+// page at a time. The cursor encodes the last row's (due, id).
+func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, string, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	where := []string{f.Scope.sql(arg)}
+	if len(f.Status) > 0 {
+		ss := make([]string, len(f.Status))
+		for i, s := range f.Status {
+			ss[i] = string(s)
+		}
+		where = append(where, "d.status IN ("+list(arg, ss)+")")
+	}
+	if f.Agency != "" {
+		where = append(where, "d.agency_code = "+arg(f.Agency))
+	}
+	if f.Center != "" {
+		where = append(where, "d.center_code = "+arg(f.Center))
+	}
+	if f.Procedure != "" {
+		where = append(where, "d.procedure_code = "+arg(f.Procedure))
+	}
+	if f.DueBefore != nil {
+		where = append(where, "d.due_at < "+arg(ms(*f.DueBefore)))
+	}
+	if f.Query != "" {
+		q := "%" + likeEscape(vntext.Fold(f.Query)) + "%"
+		where = append(where, "(d.applicant_fold LIKE "+arg(q)+` ESCAPE '\' OR lower(d.code) LIKE `+arg(q)+` ESCAPE '\')`)
+	}
+	// Urgency: dossiers with a due date first, by due date; then the rest.
+	// A sentinel far in the future stands for "no due date".
+	const none = int64(1) << 62
+	if f.Cursor != "" {
+		var cd, cid int64
+		if _, err := fmt.Sscanf(f.Cursor, "%d.%d", &cd, &cid); err != nil {
+			return nil, "", dossier.Invalid("Con trỏ phân trang không hợp lệ", dossier.FieldError{Field: "cursor", Message: "không hợp lệ"})
+		}
+		where = append(where, fmt.Sprintf("(COALESCE(d.due_at, %d) > %s OR (COALESCE(d.due_at, %d) = %s AND d.id > %s))", none, arg(cd), none, arg(cd), arg(cid)))
+	}
+	limit := clampLimit(f.Limit)
+	q := fmt.Sprintf(`SELECT d.id, d.code, d.procedure_code, p.name, d.agency_code, d.center_code, d.status, d.version,
+		d.applicant_name, d.channel, d.mode, d.received_at, d.due_at, d.step_due_at, d.apology_at
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code%s
+		ORDER BY COALESCE(d.due_at, %d), d.id LIMIT %s`, whereSQL(where), none, arg(limit+1))
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: dossiers: %w", err)
+	}
+	defer rows.Close()
+	now := db.now()
+	var out []DossierRow
+	for rows.Next() {
+		var r DossierRow
+		var st string
+		var rec, due, sdue, apol sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.Code, &r.ProcedureCode, &r.ProcedureName, &r.AgencyCode, &r.CenterCode, &st, &r.Version,
+			&r.Applicant, &r.Channel, &r.Mode, &rec, &due, &sdue, &apol); err != nil {
+			return nil, "", err
+		}
+		r.Status = dossier.Status(st)
+		r.ReceivedAt, r.DueAt, r.StepDueAt = fromNull(rec), fromNull(due), fromNull(sdue)
+		r.Apologized = apol.Valid
+		r.Overdue = r.DueAt != nil && !r.Status.Terminal() && r.Status != dossier.StatusSupplementRequested && now.After(*r.DueAt)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		d := none
+		if last.DueAt != nil {
+			d = ms(*last.DueAt)
+		}
+		next = fmt.Sprintf("%d.%d", d, last.ID)
+	}
+	return out, next, nil
+}
+
+// StatusCounts counts dossiers per status within scope.
+func (db *DB) StatusCounts(ctx context.Context, scope Scope) (map[dossier.Status]int, int, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	now := arg(ms(db.now()))
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.status, COUNT(*), SUM(CASE WHEN d.due_at < `+now+` THEN 1 ELSE 0 END)
+		FROM dossiers d WHERE `+scope.sql(arg)+` GROUP BY d.status`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: status counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[dossier.Status]int{}
+	overdue := 0
+	for rows.Next() {
+		var s string
+		var n int
+		var od sql.NullInt64
+		if err := rows.Scan(&s, &n, &od); err != nil {
+			return nil, 0, err
+		}
+		st := dossier.Status(s)
+		out[st] = n
+		if !st.Terminal() && st != dossier.StatusSupplementRequested {
+			overdue += int(od.Int64)
+		}
+	}
+	return out, overdue, rows.Err()
+}
+
+// SetDossierFiles records the verification token hash and the signed
+// result file of a dossier.
+func (tx *Tx) SetDossierFiles(id int64, verifyHash, signedBlob string) error {
+	_, err := tx.tx.Exec(`UPDATE dossiers SET verify_hash = $1, signed_blob = $2 WHERE id = $3`, verifyHash, signedBlob, id)
+	return err
+}
+
+// DossierFiles returns the verification token hash and signed result blob.
+func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob string, err error) {
+	err = tx.tx.QueryRow(`SELECT verify_hash, signed_blob FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob)
+	return
+}
+
+// CenterForAgency returns the center that serves procedures of agency: the
+// center whose own agency has the same parent as the procedure's agency.
+func (tx *Tx) CenterForAgency(agency string) (string, error) {
+	var code string
+	err := tx.tx.QueryRow(`SELECT c.code FROM centers c
+		JOIN agencies ca ON ca.code = c.agency_code
+		JOIN agencies pa ON pa.code = $1
+		WHERE ca.parent_code = pa.parent_code OR c.agency_code = pa.parent_code
+		ORDER BY c.code LIMIT 1`, agency).Scan(&code)
+	if isNoRows(err) {
+		return "", dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa có trung tâm phục vụ hành chính công tiếp nhận thủ tục của cơ quan %s", agency)
+	}
+	return code, err
+}
+
+// SetReceiptBlob records the printed receipt (Mẫu 01) of a dossier.
+func (tx *Tx) SetReceiptBlob(id int64, blobID string) error {
+	_, err := tx.tx.Exec(`UPDATE dossiers SET receipt_blob = $1 WHERE id = $2`, blobID, id)
+	return err
+}
+
+// ReceiptBlob returns the blob id of a dossier's receipt.
+func (db *DB) ReceiptBlob(ctx context.Context, id int64) (string, error) {
+	var b string
+	err := db.sql.QueryRowContext(ctx, `SELECT receipt_blob FROM dossiers WHERE id = $1`, id).Scan(&b)
+	if err == nil && b == "" {
+		return "", notFound("giấy tiếp nhận")
+	}
+	return b, err
+}

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// IdempotentResponse is a stored first response to an Idempotency-Key.
+type IdempotentResponse struct {
+	Request string // fingerprint: method, path and body hash
+	Status  int    // 0 while the first request is still running
+	Body    []byte
+}
+
+// ClaimIdempotencyKey reserves (user, key) for a request. It returns nil
+// when the caller owns the key now, or the stored response (Status 0 when
+// the first request is still in flight).
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, request string) (*IdempotentResponse, error) {
+	res, err := db.sql.ExecContext(ctx, `INSERT INTO idempotency (user_id, key, request, status, body, created_at) VALUES ($1, $2, $3, 0, $4, $5)
+		ON CONFLICT (user_id, key) DO NOTHING`, userID, key, request, []byte{}, ms(db.now()))
+	if err != nil {
+		return nil, fmt.Errorf("store: idempotency claim: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil, nil
+	}
+	var r IdempotentResponse
+	if err := db.sql.QueryRowContext(ctx, `SELECT request, status, body FROM idempotency WHERE user_id = $1 AND key = $2`, userID, key).Scan(
+		&r.Request, &r.Status, &r.Body); err != nil {
+		return nil, fmt.Errorf("store: idempotency read: %w", err)
+	}
+	return &r, nil
+}
+
+// CompleteIdempotencyKey stores the response of the request that owns the key.
+func (db *DB) CompleteIdempotencyKey(ctx context.Context, userID int64, key string, status int, body []byte) error {
+	_, err := db.sql.ExecContext(ctx, `UPDATE idempotency SET status = $1, body = $2 WHERE user_id = $3 AND key = $4`, status, body, userID, key)
+	return err
+}
+
+// ReleaseIdempotencyKey forgets a key whose request failed before any change.
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
+	_, err := db.sql.ExecContext(ctx, `DELETE FROM idempotency WHERE user_id = $1 AND key = $2`, userID, key)
+	return err
+}
+
+// Override is a stored calendar override.
+type Override struct {
+	Day    string `json:"date"`
+	Center string `json:"center_code,omitempty"`
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	Source string `json:"source,omitempty"`
+}
+
+// Overrides lists the calendar overrides, optionally of one year.
+func (db *DB) Overrides(ctx context.Context, year int) ([]Override, error) {
+	q := `SELECT day, center_code, kind, name, source FROM calendar_overrides`
+	var args []any
+	if year != 0 {
+		q += ` WHERE day >= $1 AND day <= $2`
+		args = append(args, fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year))
+	}
+	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY day, center_code`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: overrides: %w", err)
+	}
+	defer rows.Close()
+	var out []Override
+	for rows.Next() {
+		var o Override
+		if err := rows.Scan(&o.Day, &o.Center, &o.Kind, &o.Name, &o.Source); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// PutOverride inserts or replaces an override.
+func (tx *Tx) PutOverride(o Override) error {
+	_, err := tx.tx.Exec(`INSERT INTO calendar_overrides (day, center_code, kind, name, source) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (day, center_code) DO UPDATE SET kind = excluded.kind, name = excluded.name, source = excluded.source`,
+		o.Day, o.Center, o.Kind, o.Name, o.Source)
+	if err != nil {
+		return fmt.Errorf("store: put override: %w", err)
+	}
+	return nil
+}
+
+// DeleteOverride removes an override.
+func (tx *Tx) DeleteOverride(day, center string) error {
+	res, err := tx.tx.Exec(`DELETE FROM calendar_overrides WHERE day = $1 AND center_code = $2`, day, center)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("ngày điều chỉnh " + day)
+	}
+	return nil
+}
+
+// OutboxEvent is a queued event.
+type OutboxEvent struct {
+	ID      int64
+	Topic   string
+	Payload string
+	At      time.Time
+}
+
+// PendingOutbox returns unsent events after id, oldest first.
+func (db *DB) PendingOutbox(ctx context.Context, after int64, limit int) ([]OutboxEvent, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, topic, payload, created_at FROM outbox WHERE sent_at IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, clampLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxEvent
+	for rows.Next() {
+		var e OutboxEvent
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Topic, &e.Payload, &at); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// MarkOutboxSent marks events up to and including id as delivered.
+func (db *DB) MarkOutboxSent(ctx context.Context, ids []int64) error {
+	for _, id := range ids {
+		if _, err := db.sql.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2`, ms(db.now()), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Inconsistency is a dossier whose status disagrees with its history.
+type Inconsistency struct {
+	Code          string
+	Status        string
+	LastHistoryTo string
+}
+
+// CheckConsistency finds dossiers whose current status is not the target
+// of their last history row, and results without an issued dossier.
+func (db *DB) CheckConsistency(ctx context.Context) ([]Inconsistency, int, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.code, d.status, COALESCE(h.to_status, '')
+		FROM dossiers d LEFT JOIN dossier_history h ON h.id = (SELECT MAX(id) FROM dossier_history WHERE dossier_id = d.id)
+		WHERE d.imported = $1 AND (h.to_status IS NULL OR h.to_status <> d.status)`, false)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: check: %w", err)
+	}
+	defer rows.Close()
+	var out []Inconsistency
+	for rows.Next() {
+		var i Inconsistency
+		if err := rows.Scan(&i.Code, &i.Status, &i.LastHistoryTo); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, i)
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	var orphans int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM results r JOIN dossiers d ON d.id = r.dossier_id
+		WHERE d.status NOT IN ('issued', 'returned', 'withdrawn')`).Scan(&orphans); err != nil {
+		return nil, 0, err
+	}
+	if orphans > 0 {
+		out = append(out, Inconsistency{Code: fmt.Sprintf("%d kết quả", orphans), Status: "không khớp", LastHistoryTo: "issued"})
+	}
+	return out, n, rows.Err()
+}

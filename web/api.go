@@ -1,0 +1,435 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.svc.DB().Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true,
+		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(dossier.SessionLifetime / time.Second)})
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decode(w, r, &req); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	var fs []dossier.FieldError
+	if req.Username == "" {
+		fs = append(fs, dossier.FieldError{Field: "username", Message: "bắt buộc"})
+	}
+	if req.Password == "" {
+		fs = append(fs, dossier.FieldError{Field: "password", Message: "bắt buộc"})
+	}
+	if len(fs) > 0 {
+		s.writeProblem(w, r, dossier.Invalid("Thiếu tên đăng nhập hoặc mật khẩu", fs...))
+		return
+	}
+	tok, u, err := s.svc.Login(r.Context(), req.Username, req.Password)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, tok)
+	writeJSON(w, http.StatusOK, map[string]any{"token": tok, "user": u})
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
+	if tok, _ := s.tokenOf(r); tok != "" {
+		if err := s.svc.Logout(r.Context(), tok); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	writeJSON(w, http.StatusOK, u)
+}
+
+func limitOf(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 500 {
+		return 0, dossier.Invalid("limit không hợp lệ", dossier.FieldError{Field: "limit", Message: "từ 1 đến 500"})
+	}
+	return n, nil
+}
+
+func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := limitOf(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if l := q.Get("level"); l != "" && !dossier.Level(l).Valid() {
+		s.writeProblem(w, r, dossier.Invalid("Cấp không hợp lệ", dossier.FieldError{Field: "level", Message: "province, district hoặc commune"}))
+		return
+	}
+	items, next, err := s.svc.DB().Agencies(r.Context(), store.AgencyFilter{Level: q.Get("level"), Parent: q.Get("parent"),
+		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(items, next))
+}
+
+func (s *Server) apiCenters(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.svc.DB().Centers(r.Context())
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(cs, ""))
+}
+
+func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := limitOf(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	f := store.ProcedureFilter{Agency: q.Get("agency"), Level: q.Get("level"), Field: q.Get("field"), Query: q.Get("q"),
+		Cursor: q.Get("cursor"), Limit: limit}
+	if v := q.Get("five_on_spot"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			s.writeProblem(w, r, dossier.Invalid("five_on_spot không hợp lệ", dossier.FieldError{Field: "five_on_spot", Message: "true hoặc false"}))
+			return
+		}
+		f.FiveOnSpot = &b
+	}
+	items, next, err := s.svc.DB().Procedures(r.Context(), f)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(items, next))
+}
+
+func (s *Server) apiProcedure(w http.ResponseWriter, r *http.Request) {
+	p, err := s.svc.DB().Procedure(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	kind := r.PathValue("kind")
+	name := "upload.csv"
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); strings.Contains(ct, "spreadsheetml") {
+		name = "upload.xlsx"
+	}
+	if fn := r.URL.Query().Get("filename"); fn != "" {
+		name = fn
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 200<<20))
+	if err != nil {
+		s.writeProblem(w, r, jsonError(err))
+		return
+	}
+	res, err := s.svc.Import(r.Context(), u, kind, name, bytes.NewReader(body), workflow.ImportOptions{SkipExisting: r.URL.Query().Get("skip_existing") == "true"})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var body io.Reader = http.MaxBytesReader(w, r.Body, s.svc.Config().MaxUpload+1<<20)
+	if ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		mr, err := newMultipartFile(body, params["boundary"])
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		body = mr
+	}
+	info, err := s.svc.Upload(r.Context(), u, body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errorsAs(err, &mbe) {
+			err = dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép")
+		}
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, info)
+}
+
+func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id := r.PathValue("id")
+	meta, err := s.svc.DB().BlobAccess(r.Context(), id, u.ID, workflow.ScopeOf(u))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	f, err := s.svc.Blobs().Open(meta.ID)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", meta.ContentType)
+	w.Header().Set("Content-Disposition", "inline")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+func (s *Server) apiCreateGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var in workflow.GuidanceInput
+	if err := decode(w, r, &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	g, err := s.svc.CreateGuidanceSlip(r.Context(), u, in)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, g)
+}
+
+func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.GuidanceSlip, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiếu hướng dẫn")
+	}
+	g, err := s.svc.DB().GuidanceSlip(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Has(dossier.RoleAdmin) && !u.AtCenter(g.CenterCode) {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiếu hướng dẫn")
+	}
+	return g, nil
+}
+
+func (s *Server) apiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	g, err := s.guidanceOf(r, u)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, g)
+}
+
+func (s *Server) apiGuidancePDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	g, err := s.guidanceOf(r, u)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	pdf, err := s.svc.GuidanceSlipPDF(r.Context(), g)
+	s.writePDF(w, r, pdf, err, "phieu-huong-dan-"+strconv.FormatInt(g.ID, 10)+".pdf")
+}
+
+func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, err error, name string) {
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(pdf)
+}
+
+func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var in workflow.ReceiveInput
+	if err := decode(w, r, &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	d, err := s.svc.Receive(r.Context(), u, in)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	q := r.URL.Query()
+	limit, err := limitOf(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	f := store.DossierFilter{Agency: q.Get("agency"), Procedure: q.Get("procedure"), Center: q.Get("center"),
+		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit}
+	for _, st := range q["status"] {
+		for _, v := range strings.Split(st, ",") {
+			if v == "" {
+				continue
+			}
+			if !dossier.Status(v).Valid() {
+				s.writeProblem(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: v}))
+				return
+			}
+			f.Status = append(f.Status, dossier.Status(v))
+		}
+	}
+	if v := q.Get("due_before"); v != "" {
+		t, err := parseTimeOrDate(v)
+		if err != nil {
+			s.writeProblem(w, r, dossier.Invalid("due_before không hợp lệ", dossier.FieldError{Field: "due_before", Message: "RFC 3339 hoặc YYYY-MM-DD"}))
+			return
+		}
+		f.DueBefore = &t
+	}
+	items, next, err := s.svc.Dossiers(r.Context(), u, f)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(items, next))
+}
+
+func parseTimeOrDate(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	return time.ParseInLocation("2006-01-02", v, loc)
+}
+
+func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	d, err := s.svc.Dossier(r.Context(), u, r.PathValue("code"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var in workflow.ActionInput
+	if err := decode(w, r, &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	d, err := s.svc.Act(r.Context(), u, r.PathValue("code"), dossier.Action(r.PathValue("action")), in)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) apiReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	pdf, err := s.svc.ReceiptPDF(r.Context(), u, r.PathValue("code"))
+	s.writePDF(w, r, pdf, err, "giay-tiep-nhan-"+r.PathValue("code")+".pdf")
+}
+
+func (s *Server) apiControlSlipPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	pdf, err := s.svc.ControlSlipPDF(r.Context(), u, r.PathValue("code"))
+	s.writePDF(w, r, pdf, err, "phieu-kiem-soat-"+r.PathValue("code")+".pdf")
+}
+
+func (s *Server) apiApologyPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	pdf, err := s.svc.ApologyPDF(r.Context(), u, r.PathValue("code"))
+	s.writePDF(w, r, pdf, err, "phieu-xin-loi-"+r.PathValue("code")+".pdf")
+}
+
+func (s *Server) apiResultPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	pdf, err := s.svc.ResultPDF(r.Context(), u, r.PathValue("code"))
+	s.writePDF(w, r, pdf, err, "ket-qua-"+r.PathValue("code")+".pdf")
+}
+
+func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if !u.HasAny(dossier.RoleReception, dossier.RoleAppraiser, dossier.RoleAdmin) {
+		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền tra cứu kho dữ liệu"))
+		return
+	}
+	items, err := s.svc.DB().Warehouse(r.Context(), r.PathValue("id_number"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(items, ""))
+}
+
+func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
+	st, err := s.svc.Lookup(r.Context(), r.URL.Query().Get("token"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.VerifyResult(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+type registerRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number"`
+	Phone    string `json:"phone"`
+	Email    string `json:"email"`
+}
+
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+	var req registerRequest
+	if err := decode(w, r, &req); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	u, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: req.Username, Password: req.Password,
+		Name: req.Name, IDNumber: req.IDNumber, Phone: req.Phone, Email: req.Email})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}

@@ -1,0 +1,295 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// newMultipartFile returns the first file part of a multipart body.
+func newMultipartFile(body io.Reader, boundary string) (io.Reader, error) {
+	if boundary == "" {
+		return nil, dossier.Invalid("Thiếu boundary của multipart")
+	}
+	mr := multipart.NewReader(body, boundary)
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, dossier.Invalid("Không có tệp trong yêu cầu", dossier.FieldError{Field: "file", Message: "bắt buộc"})
+		}
+		if err != nil {
+			return nil, dossier.Invalid("Dữ liệu multipart không hợp lệ")
+		}
+		if p.FileName() != "" || p.FormName() == "file" {
+			return p, nil
+		}
+	}
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy")
+	}
+	return id, nil
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if !u.HasAny(dossier.RoleAdmin, dossier.RoleSupervisor) {
+		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem danh sách tài khoản"))
+		return
+	}
+	agency := r.URL.Query().Get("agency")
+	if !u.Has(dossier.RoleAdmin) {
+		agency = u.AgencyCode
+	}
+	us, err := s.svc.DB().Users(r.Context(), agency)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(us, ""))
+}
+
+type createUserRequest struct {
+	Username string         `json:"username"`
+	Password string         `json:"password"`
+	Name     string         `json:"name"`
+	Agency   string         `json:"agency_code"`
+	Position string         `json:"position"`
+	Roles    []dossier.Role `json:"roles"`
+	Centers  []string       `json:"centers"`
+	Counter  string         `json:"counter"`
+	Phone    string         `json:"phone"`
+	Email    string         `json:"email"`
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var req createUserRequest
+	if err := decode(w, r, &req); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	nu, err := s.svc.CreateUser(r.Context(), u, workflow.NewUserInput{Username: req.Username, Password: req.Password, Name: req.Name,
+		Agency: req.Agency, Position: req.Position, Roles: req.Roles, Centers: req.Centers, Counter: req.Counter, Phone: req.Phone, Email: req.Email})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, nu)
+}
+
+func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id, err := pathID(r)
+	if err == nil {
+		err = s.svc.SetUserDisabled(r.Context(), u, id, r.URL.Query().Get("enable") != "true")
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if !u.HasAny(dossier.RoleAdmin, dossier.RoleApprover, dossier.RoleSupervisor) {
+		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem ủy quyền"))
+		return
+	}
+	agency := r.URL.Query().Get("agency")
+	if !u.Has(dossier.RoleAdmin) {
+		agency = u.AgencyCode
+	}
+	ds, err := s.svc.DB().Delegations(r.Context(), agency, 0)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(ds, ""))
+}
+
+func (s *Server) apiCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var d dossier.Delegation
+	if err := decode(w, r, &d); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	d.ID, d.Revoked = 0, false
+	out, err := s.svc.CreateDelegation(r.Context(), u, d)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id, err := pathID(r)
+	if err == nil {
+		err = s.svc.RevokeDelegation(r.Context(), u, id)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	now := time.Now()
+	from, to := now.Add(-24*time.Hour), now.Add(14*24*time.Hour)
+	center := r.URL.Query().Get("center")
+	if !u.Has(dossier.RoleAdmin) && center == "" && len(u.Centers) > 0 {
+		center = u.Centers[0]
+	}
+	ss, err := s.svc.DB().Shifts(r.Context(), center, from, to)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(ss, ""))
+}
+
+func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var sh dossier.LeaderShift
+	if err := decode(w, r, &sh); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	sh.ID = 0
+	out, err := s.svc.CreateShift(r.Context(), u, sh)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if !u.HasAny(dossier.RoleAdmin, dossier.RoleClerk, dossier.RoleSupervisor) {
+		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem sổ đăng ký"))
+		return
+	}
+	agency := r.URL.Query().Get("agency")
+	if !u.Has(dossier.RoleAdmin) {
+		agency = u.AgencyCode
+	}
+	rs, err := s.svc.DB().Registers(r.Context(), agency)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(rs, ""))
+}
+
+func (s *Server) apiSeals(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	agency := r.URL.Query().Get("agency")
+	if !u.Has(dossier.RoleAdmin) {
+		agency = u.AgencyCode
+	}
+	ss, err := s.svc.DB().Seals(r.Context(), agency)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(ss, ""))
+}
+
+func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var seal dossier.Seal
+	if err := decode(w, r, &seal); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out, err := s.svc.SaveSeal(r.Context(), u, seal)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
+	year := 0
+	if v := r.URL.Query().Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1900 || y > 2200 {
+			s.writeProblem(w, r, dossier.Invalid("Năm không hợp lệ", dossier.FieldError{Field: "year", Message: "1900–2200"}))
+			return
+		}
+		year = y
+	}
+	os, err := s.svc.DB().Overrides(r.Context(), year)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(os, ""))
+}
+
+func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if ct := r.Header.Get("Content-Type"); ct == "text/csv" {
+		n, err := s.svc.ImportOverridesCSV(r.Context(), u, http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+		return
+	}
+	var o store.Override
+	if err := decode(w, r, &o); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	o.Center = ""
+	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, o)
+}
+
+func (s *Server) apiDeleteOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := s.svc.DeleteOverride(r.Context(), u, r.PathValue("date")); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
+	y, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || y < 1900 || y > 2199 {
+		s.writeProblem(w, r, dossier.Invalid("Năm không hợp lệ", dossier.FieldError{Field: "year", Message: "1900–2199"}))
+		return
+	}
+	writeJSON(w, http.StatusOK, list(s.svc.Calendar().Holidays(y), ""))
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if !u.Has(dossier.RoleAdmin) {
+		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ quản trị viên xem nhật ký"))
+		return
+	}
+	limit, err := limitOf(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	es, err := s.svc.DB().AuditEntries(r.Context(), limit)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(es, ""))
+}

@@ -1,0 +1,64 @@
+// Package web serves motcua over HTTP: the JSON API under /api/v1 and the
+// server-rendered pages, all listed in routes.go.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"motcua/workflow"
+)
+
+// Options configure the server.
+type Options struct {
+	SecureCookies bool    // set Secure and __Host- on cookies (behind TLS)
+	AccessLog     bool    // log every request
+	PublicRPS     float64 // per-address rate on public endpoints (default 20/s)
+	PublicBurst   int     // burst of the same (default 40)
+	Demo          bool
+}
+
+// Server is the HTTP surface of motcua.
+type Server struct {
+	svc     *workflow.Service
+	log     *slog.Logger
+	opts    Options
+	metrics *metrics
+	reg     *prometheus.Registry
+	limiter *ipLimiter
+	cop     *http.CrossOriginProtection
+	ui      *ui
+	mux     *http.ServeMux
+	handler http.Handler
+	front   *front
+}
+
+// NewServer returns the handler of every route.
+func NewServer(svc *workflow.Service, log *slog.Logger, opts Options) (*Server, error) {
+	if opts.PublicRPS <= 0 {
+		opts.PublicRPS = 20
+	}
+	if opts.PublicBurst <= 0 {
+		opts.PublicBurst = 40
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := &Server{svc: svc, log: log, opts: opts, metrics: newMetrics(reg), reg: reg,
+		limiter: newIPLimiter(opts.PublicRPS, opts.PublicBurst), cop: http.NewCrossOriginProtection(), mux: http.NewServeMux()}
+	var err error
+	if s.ui, err = newUI(); err != nil {
+		return nil, err
+	}
+	s.front = newFront()
+	s.routes()
+	s.handler = s.observe(s.authenticate(s.mux))
+	return s, nil
+}
+
+// ServeHTTP serves r.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}

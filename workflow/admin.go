@@ -1,0 +1,221 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"motcua/calendar"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/vntext"
+)
+
+func needAdmin(u *dossier.User) error {
+	if !u.Has(dossier.RoleAdmin) {
+		return forbidden("Chỉ quản trị viên được thực hiện thao tác này")
+	}
+	return nil
+}
+
+// CreateDelegation records a delegation of approval authority (admins).
+func (s *Service) CreateDelegation(ctx context.Context, u *dossier.User, d dossier.Delegation) (*dossier.Delegation, error) {
+	if err := needAdmin(u); err != nil {
+		return nil, err
+	}
+	d.FromPosition, d.BasisDocument = vntext.NFC(d.FromPosition), vntext.NFC(d.BasisDocument)
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		to, err := tx.User(d.ToUserID)
+		if err != nil {
+			return dossier.Invalid("Người được ủy quyền không tồn tại", dossier.FieldError{Field: "to_user_id", Message: "không tồn tại"})
+		}
+		if !to.Has(dossier.RoleApprover) {
+			return dossier.Errorf(dossier.EUNPROCESSABLE, "Người được ủy quyền phải có vai trò lãnh đạo phê duyệt (approver)")
+		}
+		if d.AgencyCode == "" {
+			d.AgencyCode = to.AgencyCode
+		}
+		if _, err := tx.Agency(d.AgencyCode); err != nil {
+			return dossier.Invalid("Cơ quan không tồn tại", dossier.FieldError{Field: "agency_code", Message: "không tồn tại"})
+		}
+		for _, pc := range d.Procedures {
+			p, err := tx.Procedure(pc)
+			if err != nil || p.AgencyCode != d.AgencyCode {
+				return dossier.Invalid("Thủ tục không thuộc cơ quan", dossier.FieldError{Field: "procedures", Message: pc})
+			}
+		}
+		d.ToName = to.Name
+		if err := tx.InsertDelegation(&d); err != nil {
+			return err
+		}
+		sum, _ := json.Marshal(d)
+		return tx.Audit(u.Username, "create", "delegation", fmt.Sprint(d.ID), string(sum))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// RevokeDelegation ends a delegation at once (admins).
+func (s *Service) RevokeDelegation(ctx context.Context, u *dossier.User, id int64) error {
+	if err := needAdmin(u); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeDelegation(id); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "revoke", "delegation", fmt.Sprint(id), "{}")
+	})
+}
+
+// CreateShift records a leader's on-site shift at a center (admins).
+func (s *Service) CreateShift(ctx context.Context, u *dossier.User, sh dossier.LeaderShift) (*dossier.LeaderShift, error) {
+	if err := needAdmin(u); err != nil {
+		return nil, err
+	}
+	if sh.UserID == 0 || sh.CenterCode == "" || !sh.StartsAt.Before(sh.EndsAt) || sh.EndsAt.Sub(sh.StartsAt) > 24*time.Hour {
+		return nil, dossier.Invalid("Lịch trực không hợp lệ", dossier.FieldError{Field: "ends_at", Message: "Cần người, trung tâm và khoảng thời gian (tối đa 24 giờ)"})
+	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Center(sh.CenterCode); err != nil {
+			return dossier.Invalid("Trung tâm không tồn tại", dossier.FieldError{Field: "center_code", Message: "không tồn tại"})
+		}
+		l, err := tx.User(sh.UserID)
+		if err != nil || !l.Has(dossier.RoleApprover) {
+			return dossier.Invalid("Người trực phải là lãnh đạo phê duyệt", dossier.FieldError{Field: "user_id", Message: "không hợp lệ"})
+		}
+		sh.UserName = l.Name
+		if err := tx.InsertShift(&sh); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "create", "leader_shift", fmt.Sprint(sh.ID), fmt.Sprintf(`{"user":%d,"center":%q}`, sh.UserID, sh.CenterCode))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sh, nil
+}
+
+// SaveSeal registers or updates an agency's seal (admins).
+func (s *Service) SaveSeal(ctx context.Context, u *dossier.User, seal dossier.Seal) (*dossier.Seal, error) {
+	if err := needAdmin(u); err != nil {
+		return nil, err
+	}
+	if seal.Kind != dossier.SealPhysical && seal.Kind != dossier.SealElectronic {
+		return nil, dossier.Invalid("Loại dấu không hợp lệ", dossier.FieldError{Field: "kind", Message: "physical hoặc electronic"})
+	}
+	if seal.Name == "" {
+		return nil, dossier.Invalid("Cần tên con dấu", dossier.FieldError{Field: "name", Message: "bắt buộc"})
+	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Agency(seal.AgencyCode); err != nil {
+			return dossier.Invalid("Cơ quan không tồn tại", dossier.FieldError{Field: "agency_code", Message: "không tồn tại"})
+		}
+		if err := tx.UpsertSeal(&seal); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "save", "seal", fmt.Sprint(seal.ID), fmt.Sprintf(`{"agency":%q,"kind":%q}`, seal.AgencyCode, seal.Kind))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &seal, nil
+}
+
+// PutOverride stores an official calendar override and reloads the
+// calendar (admins).
+func (s *Service) PutOverride(ctx context.Context, u *dossier.User, o store.Override) error {
+	if err := needAdmin(u); err != nil {
+		return err
+	}
+	if _, err := calendar.ParseDate(o.Day); err != nil {
+		return dossier.Invalid("Ngày không hợp lệ", dossier.FieldError{Field: "date", Message: "cần YYYY-MM-DD"})
+	}
+	if !calendar.OverrideKind(o.Kind).Valid() {
+		return dossier.Invalid("Loại ngày không hợp lệ", dossier.FieldError{Field: "kind", Message: "holiday, compensatory, extra_off hoặc swap_workday"})
+	}
+	o.Name, o.Source = vntext.NFC(o.Name), vntext.NFC(o.Source)
+	if o.Name == "" {
+		return dossier.Invalid("Cần tên ngày", dossier.FieldError{Field: "name", Message: "bắt buộc"})
+	}
+	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.PutOverride(o); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "put", "calendar_override", o.Day, fmt.Sprintf(`{"kind":%q,"name":%q}`, o.Kind, o.Name))
+	}); err != nil {
+		return err
+	}
+	return s.ReloadCalendar(ctx)
+}
+
+// DeleteOverride removes an override (admins).
+func (s *Service) DeleteOverride(ctx context.Context, u *dossier.User, day string) error {
+	if err := needAdmin(u); err != nil {
+		return err
+	}
+	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteOverride(day, ""); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "delete", "calendar_override", day, "{}")
+	}); err != nil {
+		return err
+	}
+	return s.ReloadCalendar(ctx)
+}
+
+// ImportOverridesCSV loads overrides from CSV (date,kind,name,source), all
+// or nothing.
+func (s *Service) ImportOverridesCSV(ctx context.Context, u *dossier.User, r io.Reader) (int, error) {
+	if u != nil {
+		if err := needAdmin(u); err != nil {
+			return 0, err
+		}
+	}
+	os, err := calendar.ParseOverridesCSV(r)
+	if err != nil {
+		return 0, dossier.Invalid(err.Error())
+	}
+	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		for _, o := range os {
+			if err := tx.PutOverride(store.Override{Day: o.Date.String(), Kind: string(o.Kind), Name: o.Name, Source: o.Source}); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(actorName(u), "import", "calendar_override", "", fmt.Sprintf(`{"rows":%d}`, len(os)))
+	}); err != nil {
+		return 0, err
+	}
+	return len(os), s.ReloadCalendar(ctx)
+}
+
+// Upload stores an uploaded file (PDF, JPEG or PNG by its bytes).
+func (s *Service) Upload(ctx context.Context, u *dossier.User, r io.Reader) (*BlobInfo, error) {
+	if !u.HasAny(dossier.RoleReception, dossier.RoleAppraiser, dossier.RoleCitizen, dossier.RoleAdmin) {
+		return nil, forbidden("Ông/bà không được tải tệp lên")
+	}
+	info, err := s.blobs.Put(r, s.cfg.MaxUpload)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
+		return nil, err
+	}
+	return &BlobInfo{ID: info.ID, SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}, nil
+}
+
+// BlobInfo describes an uploaded file.
+type BlobInfo struct {
+	ID          string `json:"id"`
+	SHA256      string `json:"sha256"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"`
+}

@@ -1,0 +1,299 @@
+package workflow
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/vntext"
+)
+
+// Argon2id parameters (OWASP: m=64 MiB, t=1, p=2 is ~120 ms here).
+const (
+	argonTime    = 1
+	argonMemory  = 64 * 1024
+	argonThreads = 2
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(pw string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// CheckPassword reports whether pw matches a HashPassword hash.
+func CheckPassword(hash, pw string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is compared against when the account does not exist, so a
+// missing account takes as long as a wrong password. Its parameters are
+// those of HashPassword; the salt and key are fixed and match no password.
+const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$bW90Y3VhLWR1bW15LXNhbHQ$MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"
+
+// Lockout policy: after MaxFailedLogins failures in a row the account is
+// locked for LockDuration (TCVN 14423 x.5.2.2). The answer never tells a
+// locked or missing account from a wrong password.
+const (
+	MaxFailedLogins = 5
+	LockDuration    = 15 * time.Minute
+)
+
+// Login checks a username and password and opens a session. Any failure is
+// EUNAUTHORIZED with the same message.
+func (s *Service) Login(ctx context.Context, username, password string) (string, *dossier.User, error) {
+	bad := dossier.Errorf(dossier.EUNAUTHORIZED, "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản tạm khóa")
+	username = strings.ToLower(vntext.NFC(username))
+	if username == "" || password == "" || len(password) > 256 {
+		return "", nil, bad
+	}
+	select {
+	case s.logins <- struct{}{}:
+		defer func() { <-s.logins }()
+	case <-ctx.Done():
+		return "", nil, ctx.Err()
+	}
+	token := newToken() + newToken()
+	var userID int64
+	refused := false
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Credentials(username)
+		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			CheckPassword(dummyHash, password)
+			return bad
+		}
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		ok := CheckPassword(c.PasswordHash, password)
+		switch {
+		case c.Disabled || now.Before(c.LockedUntil):
+			return bad
+		case !ok:
+			failed := c.FailedLogins + 1
+			var until time.Time
+			if failed >= MaxFailedLogins {
+				until, failed = now.Add(LockDuration), 0
+			}
+			if err := tx.RecordLogin(c.UserID, failed, until, ""); err != nil {
+				return err
+			}
+			if err := tx.Audit(username, "login_failed", "user", fmt.Sprint(c.UserID), fmt.Sprintf(`{"failed":%d}`, failed)); err != nil {
+				return err
+			}
+			refused = true // commit the failure count, then refuse
+			return nil
+		}
+		if err := tx.RecordLogin(c.UserID, 0, time.Time{}, ""); err != nil {
+			return err
+		}
+		if err := tx.CreateSession(token, c.UserID, now.Add(dossier.SessionLifetime)); err != nil {
+			return err
+		}
+		userID = c.UserID
+		return tx.Audit(username, "login", "user", fmt.Sprint(c.UserID), "{}")
+	})
+	if err == nil && refused {
+		err = bad
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	u, err := s.db.User(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.db.DeleteSession(ctx, token)
+}
+
+// Authenticate returns the user of a session token, enforcing the idle
+// timeout (15 minutes for officers) and the absolute lifetime. Activity is
+// written at most once a minute to keep reads cheap.
+func (s *Service) Authenticate(ctx context.Context, token string) (*dossier.User, error) {
+	if token == "" || len(token) > 200 {
+		return nil, unauthorized()
+	}
+	sess, u, err := s.db.SessionUser(ctx, token)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		return nil, dossier.Errorf(dossier.EUNAUTHORIZED, "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	idle := dossier.CitizenIdleTimeout
+	if u.IsOfficer() {
+		idle = dossier.OfficerIdleTimeout
+	}
+	if u.Disabled || now.After(sess.ExpiresAt) || now.Sub(sess.LastSeen) > idle {
+		s.db.DeleteSession(ctx, token)
+		return nil, dossier.Errorf(dossier.EUNAUTHORIZED, "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại")
+	}
+	if now.Sub(sess.LastSeen) > time.Minute {
+		if err := s.db.TouchSession(ctx, token, now); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// NewUserInput describes an account to create.
+type NewUserInput struct {
+	Username string
+	Password string
+	Name     string
+	Agency   string
+	Position string
+	Roles    []dossier.Role
+	Centers  []string
+	Counter  string
+	IDNumber string
+	Phone    string
+	Email    string
+	// PasswordHash, when set, is stored instead of hashing Password (the
+	// demo hashes its shared password once).
+	PasswordHash string
+}
+
+func (in *NewUserInput) validate(citizen bool) error {
+	var fs []dossier.FieldError
+	add := func(f, m string) { fs = append(fs, dossier.FieldError{Field: f, Message: m}) }
+	if len(in.Username) < 3 || len(in.Username) > 64 || !dossier.ValidCode(in.Username) {
+		add("username", "Tên đăng nhập từ 3 đến 64 ký tự: chữ, số, dấu chấm, gạch")
+	}
+	if len(in.Password) < 4 || len(in.Password) > 256 || (citizen && len(in.Password) < 8) {
+		add("password", "Mật khẩu quá ngắn")
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		in.Name = in.Username
+	}
+	for _, r := range in.Roles {
+		if !r.Valid() {
+			add("role", "Vai trò không hợp lệ: "+string(r))
+		}
+	}
+	if len(in.Roles) == 0 {
+		add("role", "Cần ít nhất một vai trò")
+	}
+	if citizen && !dossier.ValidPersonalID(in.IDNumber) {
+		add("id_number", "Số định danh cá nhân phải gồm 12 chữ số hợp lệ")
+	}
+	if len(fs) > 0 {
+		return dossier.Invalid("Thông tin tài khoản không hợp lệ", fs...)
+	}
+	return nil
+}
+
+// CreateUser creates an officer account. Only admins (or the CLI, with a
+// nil actor) may call it.
+func (s *Service) CreateUser(ctx context.Context, actor *dossier.User, in NewUserInput) (*dossier.User, error) {
+	if actor != nil && !actor.Has(dossier.RoleAdmin) {
+		return nil, forbidden("Chỉ quản trị viên được tạo tài khoản")
+	}
+	if err := in.validate(false); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if in.Agency != "" {
+			if _, err := tx.Agency(in.Agency); err != nil {
+				return dossier.Invalid("Cơ quan không tồn tại", dossier.FieldError{Field: "agency", Message: "Không có cơ quan " + in.Agency})
+			}
+		}
+		var err error
+		id, err = tx.CreateUser(&store.NewUser{User: dossier.User{Username: in.Username, Name: in.Name, AgencyCode: in.Agency,
+			Position: in.Position, Roles: in.Roles, Centers: in.Centers, Counter: in.Counter, Phone: in.Phone, Email: in.Email},
+			PasswordHash: in.hash()})
+		if err != nil {
+			return err
+		}
+		return tx.Audit(actorName(actor), "create", "user", in.Username, fmt.Sprintf(`{"roles":%q,"agency":%q}`, fmt.Sprint(in.Roles), in.Agency))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.db.User(ctx, id)
+}
+
+// RegisterCitizen creates a citizen account (contract §5).
+func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*dossier.User, error) {
+	in.Roles, in.Agency, in.Centers, in.Position = []dossier.Role{dossier.RoleCitizen}, "", nil, ""
+	in.Name = vntext.NFC(in.Name)
+	if err := in.validate(true); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = tx.CreateUser(&store.NewUser{User: dossier.User{Username: in.Username, Name: in.Name, Roles: in.Roles,
+			IDNumber: in.IDNumber, Phone: in.Phone, Email: in.Email}, PasswordHash: HashPassword(in.Password)})
+		if err != nil {
+			return err
+		}
+		return tx.Audit(in.Username, "register", "user", in.Username, "{}")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.db.User(ctx, id)
+}
+
+// SetUserDisabled disables (ending every session at once) or re-enables a user.
+func (s *Service) SetUserDisabled(ctx context.Context, actor *dossier.User, id int64, disabled bool) error {
+	if !actor.Has(dossier.RoleAdmin) {
+		return forbidden("Chỉ quản trị viên được khóa tài khoản")
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetDisabled(id, disabled); err != nil {
+			return err
+		}
+		return tx.Audit(actor.Username, map[bool]string{true: "disable", false: "enable"}[disabled], "user", fmt.Sprint(id), "{}")
+	})
+}
+
+func actorName(u *dossier.User) string {
+	if u == nil {
+		return "system"
+	}
+	return u.Username
+}
+
+func (in *NewUserInput) hash() string {
+	if in.PasswordHash != "" {
+		return in.PasswordHash
+	}
+	return HashPassword(in.Password)
+}

@@ -1,0 +1,353 @@
+package workflow
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/vntext"
+)
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	SkipExisting bool                  // dossiers: skip codes that already exist
+	Progress     func(done, total int) // called while writing; may be nil
+}
+
+// ImportResult reports an import.
+type ImportResult struct {
+	Kind    string `json:"kind"`
+	Rows    int    `json:"rows"`
+	Created int    `json:"created"`
+	Updated int    `json:"updated"`
+	Skipped int    `json:"skipped"`
+}
+
+// rowsOf reads a CSV or XLSX file (by name) into rows of strings; the first
+// row is the header.
+func rowsOf(name string, r io.Reader) ([][]string, error) {
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		f, err := excelize.OpenReader(r)
+		if err != nil {
+			return nil, dossier.Invalid("Tệp XLSX không đọc được: " + err.Error())
+		}
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		it, err := f.Rows(sheet)
+		if err != nil {
+			return nil, dossier.Invalid("Tệp XLSX không có bảng tính")
+		}
+		defer it.Close()
+		var out [][]string
+		for it.Next() {
+			row, err := it.Columns()
+			if err != nil {
+				return nil, dossier.Invalid("Tệp XLSX lỗi: " + err.Error())
+			}
+			out = append(out, row)
+		}
+		return out, nil
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	out, err := cr.ReadAll()
+	if err != nil {
+		return nil, dossier.Invalid("Tệp CSV không hợp lệ: " + err.Error())
+	}
+	if len(out) > 0 && len(out[0]) > 0 {
+		out[0][0] = strings.TrimPrefix(out[0][0], "\ufeff")
+	}
+	return out, nil
+}
+
+// table gives access to rows by header name.
+type table struct {
+	cols map[string]int
+	rows [][]string
+}
+
+func newTable(rows [][]string, required []string) (*table, error) {
+	if len(rows) == 0 {
+		return nil, dossier.Invalid("Tệp rỗng", dossier.FieldError{Line: 1, Field: "header", Message: "thiếu dòng tiêu đề"})
+	}
+	t := &table{cols: map[string]int{}, rows: rows[1:]}
+	for i, h := range rows[0] {
+		t.cols[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	var fs []dossier.FieldError
+	for _, c := range required {
+		if _, ok := t.cols[c]; !ok {
+			fs = append(fs, dossier.FieldError{Line: 1, Field: c, Message: "thiếu cột"})
+		}
+	}
+	if len(fs) > 0 {
+		return nil, dossier.Invalid("Dòng tiêu đề thiếu cột", fs...)
+	}
+	return t, nil
+}
+
+func (t *table) get(row []string, col string) string {
+	i, ok := t.cols[col]
+	if !ok || i >= len(row) {
+		return ""
+	}
+	return vntext.NFC(row[i])
+}
+
+// ParseAgencies reads agencies (contract §6: code,name,level,parent_code).
+// Every bad row is reported with its line and field.
+func ParseAgencies(name string, r io.Reader) ([]dossier.Agency, error) {
+	rows, err := rowsOf(name, r)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTable(rows, []string{"code", "name", "level", "parent_code"})
+	if err != nil {
+		return nil, err
+	}
+	var out []dossier.Agency
+	var fs []dossier.FieldError
+	seen := map[string]int{}
+	for i, row := range t.rows {
+		line := i + 2
+		if isBlank(row) {
+			continue
+		}
+		a := dossier.Agency{Code: t.get(row, "code"), Name: t.get(row, "name"), Level: dossier.Level(t.get(row, "level")),
+			ParentCode: t.get(row, "parent_code"), Identifier: t.get(row, "identifier")}
+		if err := a.Validate(); err != nil {
+			for _, f := range dossier.ErrorFields(err) {
+				f.Line = line
+				fs = append(fs, f)
+			}
+		}
+		if prev, ok := seen[a.Code]; ok {
+			fs = append(fs, dossier.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("trùng mã với dòng %d", prev)})
+		}
+		seen[a.Code] = line
+		out = append(out, a)
+	}
+	if len(fs) > 0 {
+		return nil, dossier.Invalid(fmt.Sprintf("Tệp cơ quan có %d lỗi; không có dòng nào được ghi", len(fs)), fs...)
+	}
+	return out, nil
+}
+
+// ParseProcedures reads procedures (contract §6).
+func ParseProcedures(name string, r io.Reader) ([]dossier.Procedure, error) {
+	rows, err := rowsOf(name, r)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTable(rows, []string{"code", "name", "agency_code", "level", "field", "processing_days", "processing_hours",
+		"five_on_spot", "online_level", "fee", "result_type_code", "components"})
+	if err != nil {
+		return nil, err
+	}
+	var out []dossier.Procedure
+	var fs []dossier.FieldError
+	seen := map[string]int{}
+	for i, row := range t.rows {
+		line := i + 2
+		if isBlank(row) {
+			continue
+		}
+		bad := func(f, m string) { fs = append(fs, dossier.FieldError{Line: line, Field: f, Message: m}) }
+		p := dossier.Procedure{Code: t.get(row, "code"), Name: t.get(row, "name"), AgencyCode: t.get(row, "agency_code"),
+			Level: dossier.Level(t.get(row, "level")), Field: t.get(row, "field"), OnlineLevel: dossier.OnlineLevel(t.get(row, "online_level")),
+			ResultTypeCode: t.get(row, "result_type_code"), ApproverPosition: t.get(row, "approver_position"), Cutoff: t.get(row, "cutoff")}
+		for _, c := range []struct {
+			col string
+			dst **int
+		}{{"processing_days", &p.ProcessingDays}, {"processing_hours", &p.ProcessingHours}} {
+			if v := t.get(row, c.col); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					bad(c.col, "phải là số nguyên")
+					continue
+				}
+				*c.dst = &n
+			}
+		}
+		switch t.get(row, "five_on_spot") {
+		case "1", "true":
+			p.FiveOnSpot = true
+		case "0", "false", "":
+		default:
+			bad("five_on_spot", "phải là 1 hoặc 0")
+		}
+		if v := t.get(row, "fee"); v != "" {
+			n, err := strconv.ParseInt(strings.ReplaceAll(v, ".", ""), 10, 64)
+			if err != nil {
+				bad("fee", "phải là số tiền (đồng)")
+			}
+			p.Fee = n
+		}
+		if d := t.get(row, "five_on_spot_decision"); d != "" {
+			p.FiveOnSpotDecree = &dossier.FiveOnSpotDesignation{Decision: d, DecisionDate: t.get(row, "five_on_spot_decision_date"),
+				EffectiveFrom: t.get(row, "five_on_spot_effective")}
+		}
+		comps, err := ParseComponents(t.get(row, "components"))
+		if err != nil {
+			bad("components", err.Error())
+		}
+		p.Components = comps
+		if err := p.Validate(); err != nil {
+			for _, f := range dossier.ErrorFields(err) {
+				f.Line = line
+				fs = append(fs, f)
+			}
+		}
+		if prev, ok := seen[p.Code]; ok {
+			bad("code", fmt.Sprintf("trùng mã với dòng %d", prev))
+		}
+		seen[p.Code] = line
+		out = append(out, p)
+	}
+	if len(fs) > 0 {
+		return nil, dossier.Invalid(fmt.Sprintf("Tệp thủ tục có %d lỗi; không có dòng nào được ghi", len(fs)), fs...)
+	}
+	return out, nil
+}
+
+// ParseComponents reads "CODE=Name*;CODE2=Name" (a trailing * marks a
+// required component).
+func ParseComponents(s string) ([]dossier.Component, error) {
+	var out []dossier.Component
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		code, name, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("thành phần %q thiếu dấu '='", part)
+		}
+		name = strings.TrimSpace(name)
+		req := strings.HasSuffix(name, "*")
+		out = append(out, dossier.Component{Code: strings.TrimSpace(code), Name: strings.TrimSpace(strings.TrimSuffix(name, "*")), Required: req})
+	}
+	return out, nil
+}
+
+func isBlank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Import runs an import of kind agencies, procedures or dossiers (contract
+// §6), all or nothing. Only admins (or the CLI, with a nil actor) may.
+func (s *Service) Import(ctx context.Context, u *dossier.User, kind, name string, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+	if u != nil {
+		if err := needAdmin(u); err != nil {
+			return nil, err
+		}
+	}
+	switch kind {
+	case "agencies":
+		as, err := ParseAgencies(name, r)
+		if err != nil {
+			return nil, err
+		}
+		return s.importAgencies(ctx, u, as, opts)
+	case "procedures":
+		ps, err := ParseProcedures(name, r)
+		if err != nil {
+			return nil, err
+		}
+		return s.importProcedures(ctx, u, ps, opts)
+	case "dossiers":
+		return s.ImportDossiers(ctx, u, r, opts)
+	}
+	return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có loại nhập dữ liệu %q (agencies, procedures, dossiers)", kind)
+}
+
+func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []dossier.Agency, opts ImportOptions) (*ImportResult, error) {
+	res := &ImportResult{Kind: "agencies", Rows: len(as)}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		*res = ImportResult{Kind: "agencies", Rows: len(as)}
+		known, err := tx.AgencyCodes()
+		if err != nil {
+			return err
+		}
+		inFile := map[string]bool{}
+		for _, a := range as {
+			inFile[a.Code] = true
+		}
+		var fs []dossier.FieldError
+		for i, a := range as {
+			if _, ok := known[a.ParentCode]; a.ParentCode != "" && !ok && !inFile[a.ParentCode] {
+				fs = append(fs, dossier.FieldError{Line: i + 2, Field: "parent_code", Message: "không có cơ quan " + a.ParentCode})
+			}
+		}
+		if len(fs) > 0 {
+			return dossier.Invalid("Cơ quan cấp trên không tồn tại; không có dòng nào được ghi", fs...)
+		}
+		for i := range as {
+			if _, ok := known[as[i].Code]; ok {
+				res.Updated++
+			} else {
+				res.Created++
+			}
+			if err := tx.UpsertAgency(&as[i]); err != nil {
+				return err
+			}
+			if opts.Progress != nil && (i%100 == 0 || i == len(as)-1) {
+				opts.Progress(i+1, len(as))
+			}
+		}
+		return tx.Audit(actorName(u), "import", "agencies", "", fmt.Sprintf(`{"rows":%d,"created":%d,"updated":%d}`, res.Rows, res.Created, res.Updated))
+	})
+	return res, err
+}
+
+func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []dossier.Procedure, opts ImportOptions) (*ImportResult, error) {
+	res := &ImportResult{Kind: "procedures", Rows: len(ps)}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		*res = ImportResult{Kind: "procedures", Rows: len(ps)}
+		known, err := tx.AgencyCodes()
+		if err != nil {
+			return err
+		}
+		existing, err := tx.ProcedureCodes()
+		if err != nil {
+			return err
+		}
+		var fs []dossier.FieldError
+		for i, p := range ps {
+			if _, ok := known[p.AgencyCode]; !ok {
+				fs = append(fs, dossier.FieldError{Line: i + 2, Field: "agency_code", Message: "không có cơ quan " + p.AgencyCode})
+			}
+		}
+		if len(fs) > 0 {
+			return dossier.Invalid("Cơ quan không tồn tại; không có dòng nào được ghi", fs...)
+		}
+		for i := range ps {
+			if existing[ps[i].Code] {
+				res.Updated++
+			} else {
+				res.Created++
+			}
+			if err := tx.UpsertProcedure(&ps[i]); err != nil {
+				return err
+			}
+			if opts.Progress != nil && (i%100 == 0 || i == len(ps)-1) {
+				opts.Progress(i+1, len(ps))
+			}
+		}
+		return tx.Audit(actorName(u), "import", "procedures", "", fmt.Sprintf(`{"rows":%d,"created":%d,"updated":%d}`, res.Rows, res.Created, res.Updated))
+	})
+	return res, err
+}

@@ -1,0 +1,275 @@
+package workflow
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"motcua/calendar"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/vntext"
+)
+
+// RegisterSymbol is the symbol of results of procedure p issued by agency
+// a: the result-type code and the agency's short name joined by "-"
+// (Decree 30/2020 Phụ lục I: "12/GP-SXD").
+func RegisterSymbol(p *dossier.Procedure, a *dossier.Agency) string {
+	short := a.Code
+	if i := strings.LastIndexByte(short, '.'); i >= 0 {
+		short = short[i+1:]
+	}
+	rt := p.ResultTypeCode
+	if rt == "" {
+		rt = "KQ"
+	}
+	return strings.ToUpper(rt + "-" + short)
+}
+
+// prepared is an approval signature made before the transaction.
+type prepared struct {
+	verifyToken string
+	blobID      string
+}
+
+// prepareApproval renders the result and applies the approver's signature.
+// Its authority checks are repeated inside the transaction.
+func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code string, version int64) (*prepared, error) {
+	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
+	if err != nil {
+		return nil, err
+	}
+	if d.Version != version {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, version)
+	}
+	if d.Status != dossier.StatusAwaitingApproval {
+		_, err := dossier.Next(d.Status, dossier.ActApprove)
+		return nil, err
+	}
+	if !canActAs(u, dossier.RoleApprover, d) {
+		return nil, forbidden("Ông/bà không có quyền phê duyệt hồ sơ này")
+	}
+	p, err := s.db.Procedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	ag, err := s.db.Agency(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	var parent *dossier.Agency
+	if ag.ParentCode != "" {
+		parent, _ = s.db.Agency(ctx, ag.ParentCode)
+	}
+	now := s.db.Now()
+	dels, err := s.db.Delegations(ctx, "", u.ID)
+	if err != nil {
+		return nil, err
+	}
+	del, err := dossier.Authority(u, p, now, dels)
+	if err != nil {
+		return nil, err
+	}
+	ap := &dossier.Approval{ApproverID: u.ID, ApproverName: u.Name, Position: u.Position, At: now}
+	if del != nil {
+		ap.Capacity, ap.OnBehalfOf = string(del.Capacity), del.FromPosition
+	}
+	tok := newToken()
+	pdf, err := s.docs.ApproveResult(ctx, ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
+		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now})
+	if err != nil {
+		return nil, fmt.Errorf("workflow: approval signature: %w", err)
+	}
+	info, err := s.blobs.PutBytes(pdf)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
+		return nil, err
+	}
+	return &prepared{verifyToken: tok, blobID: info.ID}, nil
+}
+
+// issue takes the next number of the agency's register for the result type
+// in the same transaction as the status change, applies the seal and
+// stores the result in the warehouse.
+func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure) error {
+	now := tx.Now()
+	ag, err := tx.Agency(d.AgencyCode)
+	if err != nil {
+		return err
+	}
+	seal, err := tx.ActiveSeal(d.AgencyCode)
+	if err != nil {
+		return err
+	}
+	year := now.In(s.Location()).Year()
+	reg, err := tx.EnsureRegister(d.AgencyCode, year, p.ResultTypeCode, RegisterSymbol(p, ag))
+	if err != nil {
+		return err
+	}
+	n, err := tx.NextNumber(reg.ID)
+	if err != nil {
+		return err
+	}
+	number := dossier.FormatNumber(n, reg.Symbol)
+	verifyHash, signed, err := tx.DossierFiles(d.ID)
+	if err != nil {
+		return err
+	}
+	if verifyHash == "" {
+		verifyHash = store.HashToken(newToken())
+	}
+	r := &store.IssuedResult{
+		Result: dossier.Result{Number: number, Seq: n, ResultType: p.ResultTypeCode, IssuedAt: now, IssuedBy: u.Name, Seal: seal.Name,
+			DocumentCode: dossier.DocumentCode(d.Applicant.IDNumber, p.ResultTypeCode, year, n)},
+		DossierID: d.ID, RegisterID: reg.ID, ApplicantID: d.Applicant.IDNumber, ApplicantName: d.Applicant.Name,
+		AgencyCode: d.AgencyCode, SealID: seal.ID, VerifyHash: verifyHash,
+	}
+	if s.docs != nil && signed != "" {
+		pdf, err := s.blobs.Read(signed)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, At: now})
+		if err != nil {
+			return fmt.Errorf("workflow: seal signature: %w", err)
+		}
+		info, err := s.blobs.PutBytes(sealed)
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(sealed)
+		r.PDFBlobID, r.SHA256 = info.ID, hex.EncodeToString(sum[:])
+	}
+	return tx.InsertResult(r)
+}
+
+// apologize records the apology slip (Mẫu 04) with a new return date: at
+// least one working day before the due date, or — lateness not foreseen —
+// once overdue, before the result is returned; only once.
+func (s *Service) apologize(ctx context.Context, u *dossier.User, code string, in ActionInput) (*dossier.Dossier, error) {
+	if in.Version <= 0 {
+		return nil, dossier.Invalid("Thiếu phiên bản hồ sơ", dossier.FieldError{Field: "version", Message: "Cần phiên bản (version) của hồ sơ đã đọc"})
+	}
+	in.Reason = vntext.NFC(in.Reason)
+	if in.Reason == "" {
+		in.Reason = vntext.NFC(in.Note)
+	}
+	if in.Reason == "" {
+		return nil, dossier.Invalid("Cần ghi lý do", dossier.FieldError{Field: "reason", Message: "Cần ghi lý do chậm trả kết quả"})
+	}
+	if in.NewDueAt == nil {
+		return nil, dossier.Invalid("Cần ngày hẹn trả mới", dossier.FieldError{Field: "new_due_at", Message: "Cần ngày hẹn trả mới (RFC 3339)"})
+	}
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		d, err := tx.DossierForUpdate(code)
+		if err != nil {
+			return err
+		}
+		if !visible(u, d) {
+			return dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy hồ sơ %s", code)
+		}
+		if _, ok := actingRole(u, []dossier.Role{dossier.RoleReception, dossier.RoleApprover, dossier.RoleAppraiser}, d); !ok {
+			return forbidden("Ông/bà không có quyền lập phiếu xin lỗi cho hồ sơ này")
+		}
+		if d.Version != in.Version {
+			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi; vui lòng tải lại")
+		}
+		if d.Status.Terminal() || d.DueAt == nil {
+			return dossier.Errorf(dossier.ECONFLICT, "Không thể lập phiếu xin lỗi khi hồ sơ ở trạng thái %q", d.Status.Label())
+		}
+		if d.ApologyAt != nil {
+			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
+		}
+		now := tx.Now()
+		cal := s.Calendar()
+		lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(cal.Location())), -1)
+		if !now.After(*d.DueAt) && calendar.DateOf(now.In(cal.Location())).After(lastDay) {
+			return dossier.Errorf(dossier.EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất 01 ngày làm việc trước hạn trả (%s)", d.DueAt.In(cal.Location()).Format("02/01/2006"))
+		}
+		newDue := in.NewDueAt.UTC()
+		if !newDue.After(*d.DueAt) || !newDue.After(now) {
+			return dossier.Invalid("Ngày hẹn mới phải sau hạn cũ", dossier.FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})
+		}
+		if err := tx.InsertApology(d.ID, in.Reason, *d.DueAt, newDue, u.Name); err != nil {
+			return err
+		}
+		old := *d.DueAt
+		expected := d.Version
+		d.DueAt, d.ApologyAt = &newDue, tptr(now)
+		if err := tx.UpdateDossier(d, expected); err != nil {
+			return err
+		}
+		h := dossier.HistoryEntry{Action: dossier.ActApologize, From: d.Status, To: d.Status, Actor: u.Name, At: now,
+			Note: fmt.Sprintf("%s Hẹn lại: %s (hạn cũ %s)", in.Reason, newDue.In(cal.Location()).Format("15:04 02/01/2006"), old.In(cal.Location()).Format("15:04 02/01/2006"))}
+		if err := tx.InsertHistory(d.ID, u.ID, h); err != nil {
+			return err
+		}
+		id = d.ID
+		if err := tx.Audit(u.Username, "apologize", "dossier", d.Code, fmt.Sprintf(`{"old_due":%q,"new_due":%q}`, old.Format(time.RFC3339), newDue.Format(time.RFC3339))); err != nil {
+			return err
+		}
+		return tx.Outbox("dossier.apologize", event(d, h))
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.db.DossierByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.decorate(out)
+	return out, nil
+}
+
+// PublicStatus is what anyone holding a lookup token may see.
+type PublicStatus struct {
+	Code         string         `json:"code"`
+	Procedure    string         `json:"procedure"`
+	Applicant    string         `json:"applicant"` // masked
+	Status       dossier.Status `json:"status"`
+	StatusLabel  string         `json:"status_label"`
+	ReceivedAt   *time.Time     `json:"received_at,omitempty"`
+	DueAt        *time.Time     `json:"due_at,omitempty"`
+	FinishedAt   *time.Time     `json:"finished_at,omitempty"`
+	Steps        []PublicStep   `json:"steps"`
+	ResultNumber string         `json:"result_number,omitempty"`
+}
+
+// PublicStep is one step done, without names of officers.
+type PublicStep struct {
+	Action string         `json:"action"`
+	Label  string         `json:"label"`
+	To     dossier.Status `json:"to"`
+	At     time.Time      `json:"at"`
+}
+
+// Lookup returns the public status of the dossier whose receipt token is
+// token. A wrong and an unknown token are the same ENOTFOUND.
+func (s *Service) Lookup(ctx context.Context, token string) (*PublicStatus, error) {
+	token = strings.TrimSpace(token)
+	if len(token) < 16 || len(token) > 64 {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy hồ sơ với mã tra cứu này")
+	}
+	d, err := s.db.DossierByLookup(ctx, store.HashToken(token))
+	if err != nil {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy hồ sơ với mã tra cứu này")
+	}
+	ps := &PublicStatus{Code: d.Code, Procedure: d.ProcedureName, Applicant: dossier.MaskName(d.Applicant.Name), Status: d.Status,
+		StatusLabel: d.Status.Label(), ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, FinishedAt: d.FinishedAt, Steps: []PublicStep{}}
+	for _, h := range d.History {
+		ps.Steps = append(ps.Steps, PublicStep{Action: string(h.Action), Label: h.Action.Label(), To: h.To, At: h.At})
+	}
+	if d.Result != nil {
+		ps.ResultNumber = d.Result.Number
+	}
+	return ps, nil
+}

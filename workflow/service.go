@@ -1,0 +1,169 @@
+// Package workflow holds motcua's use cases: sign-in, reception, the
+// dossier state machine with its deadlines, numbering and sealing, and the
+// administration of the catalog and of authority. Each use case checks who
+// may do it (deny by default) and runs in one store transaction with one
+// clock reading.
+package workflow
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"motcua/blob"
+	"motcua/calendar"
+	"motcua/dossier"
+	"motcua/store"
+)
+
+// Documents renders and signs the PDFs of a dossier (package docs). A nil
+// Documents means results are recorded without files.
+type Documents interface {
+	// ApproveResult renders the result document from the approved draft and
+	// applies the approver's signature. verifyURL goes into its QR code.
+	ApproveResult(ctx context.Context, in ResultInput) ([]byte, error)
+	// SealResult applies the agency's seal signature (with the number and
+	// the issue time) to an approved result as an incremental update.
+	SealResult(ctx context.Context, pdf []byte, in SealInput) ([]byte, error)
+	// Receipt renders Mẫu 01 with the lookup QR (only at reception: the
+	// raw lookup token is never stored).
+	Receipt(ctx context.Context, in FormInput) ([]byte, error)
+	// ControlSlip renders the control slip from the dossier's history.
+	ControlSlip(ctx context.Context, in FormInput) ([]byte, error)
+	// GuidanceSlip renders Mẫu 02.
+	GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, center *dossier.Center) ([]byte, error)
+	// ApologySlip renders Mẫu 04.
+	ApologySlip(ctx context.Context, in FormInput, reason string, oldDue, newDue time.Time) ([]byte, error)
+}
+
+// FormInput is what the one-stop forms of a dossier need.
+type FormInput struct {
+	Dossier   *dossier.Dossier
+	Procedure *dossier.Procedure
+	Agency    *dossier.Agency
+	Center    *dossier.Center
+	Officer   string
+	LookupURL string
+	Calendar  *calendar.Calendar
+}
+
+// ResultInput is what ApproveResult needs.
+type ResultInput struct {
+	Dossier   *dossier.Dossier
+	Procedure *dossier.Procedure
+	Agency    *dossier.Agency
+	Parent    *dossier.Agency
+	Approver  *dossier.User
+	Approval  *dossier.Approval
+	Symbol    string // register symbol, e.g. "GP-SXD" (the number is added at issue)
+	VerifyURL string
+	At        time.Time
+}
+
+// SealInput is what SealResult needs.
+type SealInput struct {
+	Agency *dossier.Agency
+	Seal   *dossier.Seal
+	Number string
+	At     time.Time
+}
+
+// Notifier tells applicants about their dossier (e-mail, SMS…).
+type Notifier interface {
+	Notify(ctx context.Context, to dossier.Applicant, subject, body string) error
+}
+
+// Config holds the service's settings.
+type Config struct {
+	MaxUpload int64  // bytes; default 20 MB
+	BaseURL   string // public base URL for lookup and verify links
+	Demo      bool
+}
+
+// Service implements the use cases. Create it with New.
+type Service struct {
+	db     *store.DB
+	blobs  *blob.Store
+	docs   Documents
+	note   Notifier
+	log    *slog.Logger
+	cfg    Config
+	cal    atomic.Pointer[calendar.Calendar]
+	calCfg calendar.Config
+	logins chan struct{} // caps concurrent password hashing
+}
+
+// New returns a Service. docs and note may be nil.
+func New(db *store.DB, blobs *blob.Store, docs Documents, note Notifier, log *slog.Logger, cfg Config) (*Service, error) {
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 20 << 20
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{db: db, blobs: blobs, docs: docs, note: note, log: log, cfg: cfg, logins: make(chan struct{}, 4)}
+	if err := s.ReloadCalendar(context.Background()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the store (for read-only queries by the web layer).
+func (s *Service) DB() *store.DB { return s.db }
+
+// Blobs returns the blob store.
+func (s *Service) Blobs() *blob.Store { return s.blobs }
+
+// Calendar returns the working calendar in force.
+func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }
+
+// Config returns the service configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// ReloadCalendar rebuilds the calendar from the stored overrides.
+func (s *Service) ReloadCalendar(ctx context.Context) error {
+	os, err := s.db.Overrides(ctx, 0)
+	if err != nil {
+		return err
+	}
+	c := calendar.New(s.calCfg, ToCalendarOverrides(os))
+	s.cal.Store(c)
+	return nil
+}
+
+// ToCalendarOverrides converts stored overrides (province-wide ones only).
+func ToCalendarOverrides(os []store.Override) []calendar.Override {
+	var out []calendar.Override
+	for _, o := range os {
+		if o.Center != "" {
+			continue
+		}
+		d, err := calendar.ParseDate(o.Day)
+		if err != nil {
+			continue
+		}
+		out = append(out, calendar.Override{Date: d, Kind: calendar.OverrideKind(o.Kind), Name: o.Name, Source: o.Source})
+	}
+	return out
+}
+
+// newToken returns a 128-bit random token, URL-safe.
+func newToken() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// Location is Asia/Ho_Chi_Minh (or UTC+7 without a zone database).
+func (s *Service) Location() *time.Location { return s.Calendar().Location() }
+
+func forbidden(msg string) error { return dossier.Errorf(dossier.EFORBIDDEN, "%s", msg) }
+
+func unauthorized() error {
+	return dossier.Errorf(dossier.EUNAUTHORIZED, "Vui lòng đăng nhập")
+}
