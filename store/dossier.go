@@ -435,16 +435,17 @@ func (db *DB) StatusCounts(ctx context.Context, scope Scope) (map[dossier.Status
 	return out, overdue, rows.Err()
 }
 
-// SetDossierFiles records the verification token hash and the signed
-// result file of a dossier.
-func (tx *Tx) SetDossierFiles(id int64, verifyHash, signedBlob string) error {
-	_, err := tx.tx.Exec(`UPDATE dossiers SET verify_hash = $1, signed_blob = $2 WHERE id = $3`, verifyHash, signedBlob, id)
+// SetDossierFiles records the verification token hash, the signed result
+// file and its signature layout.
+func (tx *Tx) SetDossierFiles(id int64, verifyHash, signedBlob, layout string) error {
+	_, err := tx.tx.Exec(`UPDATE dossiers SET verify_hash = $1, signed_blob = $2, result_layout = $3 WHERE id = $4`, verifyHash, signedBlob, layout, id)
 	return err
 }
 
-// DossierFiles returns the verification token hash and signed result blob.
-func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob string, err error) {
-	err = tx.tx.QueryRow(`SELECT verify_hash, signed_blob FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob)
+// DossierFiles returns the verification token hash, the signed result blob
+// and its signature layout.
+func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob, layout string, err error) {
+	err = tx.tx.QueryRow(`SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
 	return
 }
 

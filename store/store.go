@@ -213,8 +213,18 @@ func msp(t *time.Time) any {
 	return t.UnixMilli()
 }
 
-// fromMS converts stored milliseconds back to a time in UTC.
-func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+// Zone is Asia/Ho_Chi_Minh (UTC+7 when the system has no zone database):
+// times read from the store are presented in it, so the API prints
+// 2026-11-26T09:30:00+07:00 (contract §2). It is set once and never changed.
+var Zone = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return l
+	}
+	return time.FixedZone("ICT", 7*3600)
+}()
+
+// fromMS converts stored milliseconds back to a time in Zone.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).In(Zone) }
 
 // fromNull converts a nullable column.
 func fromNull(v sql.NullInt64) *time.Time {

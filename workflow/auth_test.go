@@ -1,5 +1,7 @@
 package workflow
+
 import "testing"
+
 func TestDummyHashParses(t *testing.T) {
 	if CheckPassword(dummyHash, "motcua-dummy-password") || CheckPassword(dummyHash, "") {
 		t.Error("dummy hash matched a password")

@@ -517,7 +517,7 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 		}
 		d.Approval = ap
 		if pre != nil {
-			if err := tx.SetDossierFiles(d.ID, store.HashToken(pre.verifyToken), pre.blobID); err != nil {
+			if err := tx.SetDossierFiles(d.ID, store.HashToken(pre.verifyToken), pre.blobID, pre.layout); err != nil {
 				return err
 			}
 		}

@@ -33,6 +33,7 @@ func RegisterSymbol(p *dossier.Procedure, a *dossier.Agency) string {
 type prepared struct {
 	verifyToken string
 	blobID      string
+	layout      string
 }
 
 // prepareApproval renders the result and applies the approver's signature.
@@ -78,7 +79,7 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 		ap.Capacity, ap.OnBehalfOf = string(del.Capacity), del.FromPosition
 	}
 	tok := newToken()
-	pdf, err := s.docs.ApproveResult(ctx, ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
+	pdf, layout, err := s.docs.ApproveResult(ctx, ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
 		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now})
 	if err != nil {
 		return nil, fmt.Errorf("workflow: approval signature: %w", err)
@@ -90,7 +91,7 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 	if err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
 		return nil, err
 	}
-	return &prepared{verifyToken: tok, blobID: info.ID}, nil
+	return &prepared{verifyToken: tok, blobID: info.ID, layout: layout}, nil
 }
 
 // issue takes the next number of the agency's register for the result type
@@ -116,7 +117,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		return err
 	}
 	number := dossier.FormatNumber(n, reg.Symbol)
-	verifyHash, signed, err := tx.DossierFiles(d.ID)
+	verifyHash, signed, layout, err := tx.DossierFiles(d.ID)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		if err != nil {
 			return err
 		}
-		sealed, err := s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, At: now})
+		sealed, err := s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
 		if err != nil {
 			return fmt.Errorf("workflow: seal signature: %w", err)
 		}

@@ -24,7 +24,9 @@ import (
 type Documents interface {
 	// ApproveResult renders the result document from the approved draft and
 	// applies the approver's signature. verifyURL goes into its QR code.
-	ApproveResult(ctx context.Context, in ResultInput) ([]byte, error)
+	// It also returns an opaque layout that SealResult needs (where the
+	// seal goes).
+	ApproveResult(ctx context.Context, in ResultInput) (pdf []byte, layout string, err error)
 	// SealResult applies the agency's seal signature (with the number and
 	// the issue time) to an approved result as an incremental update.
 	SealResult(ctx context.Context, pdf []byte, in SealInput) ([]byte, error)
@@ -68,6 +70,7 @@ type SealInput struct {
 	Agency *dossier.Agency
 	Seal   *dossier.Seal
 	Number string
+	Layout string // from ApproveResult
 	At     time.Time
 }
 

@@ -1,13 +1,23 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"time"
 
+	"motcua/docs"
 	"motcua/workflow"
 )
 
-// newDocuments returns the PDF renderer and signer, or nil when none is
-// configured.
+// newDocuments returns the PDF renderer and signer. Keys are PKCS#12 files
+// under DATA/keys (officers/<username>.p12, seals/<agency>.p12, password
+// MOTCUA_KEY_PASSWORD); MOTCUA_TRUST_DIR holds the trusted root CAs;
+// MOTCUA_TSA_URL adds RFC 3161 timestamps. In demo mode a demo CA issues
+// the missing certificates ("DEMO — không có giá trị pháp lý").
 func newDocuments(dataDir string, now time.Time, isDemo bool) (workflow.Documents, error) {
-	return nil, nil
+	keys, err := docs.OpenFileKeys(filepath.Join(dataDir, "keys"), os.Getenv("MOTCUA_KEY_PASSWORD"), os.Getenv("MOTCUA_TRUST_DIR"), isDemo, now)
+	if err != nil {
+		return nil, err
+	}
+	return docs.New(keys, docs.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL")})
 }

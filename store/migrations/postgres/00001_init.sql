@@ -187,6 +187,7 @@ CREATE TABLE dossiers (
     verify_hash       TEXT NOT NULL DEFAULT '',
     signed_blob       TEXT NOT NULL DEFAULT '',
     receipt_blob      TEXT NOT NULL DEFAULT '',
+    result_layout     TEXT NOT NULL DEFAULT '',
     created_at        BIGINT NOT NULL,
     updated_at        BIGINT NOT NULL
 );

@@ -1,0 +1,424 @@
+// Package docs renders the one-stop forms and result documents of a
+// dossier (package pdf) and signs them (package sign): the approver's
+// signature at approval and the agency's seal at issue, as incremental
+// updates of one PAdES file. It implements workflow.Documents.
+package docs
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"motcua/dossier"
+	"motcua/pdf"
+	"motcua/sign"
+	"motcua/workflow"
+)
+
+// Keys gives the signing identities of officers and agencies.
+type Keys interface {
+	// Officer returns the signing identity of an approver.
+	Officer(u *dossier.User) (*sign.Identity, error)
+	// Seal returns the electronic seal identity of an agency.
+	Seal(agency *dossier.Agency, seal *dossier.Seal) (*sign.Identity, error)
+	// Roots is the trust store used to verify results.
+	Roots() *x509.CertPool
+}
+
+// Docs implements workflow.Documents and workflow.Verifier.
+type Docs struct {
+	r         *pdf.Renderer
+	keys      Keys
+	templates pdf.ResultTemplates
+	place     string
+	demo      bool
+	tsaURL    string
+	sigPNG    func(string) []byte
+	sealPNG   func(string) []byte
+	images    sync.Map // name → PNG bytes: the generated images are pure functions of the name
+}
+
+// Options configure New.
+type Options struct {
+	Place  string // place printed before dates; default "Bắc Ninh"
+	Demo   bool   // mark results "DEMO — không có giá trị pháp lý"
+	TSAURL string // RFC 3161 timestamps when set
+}
+
+// New returns the documents adapter.
+func New(keys Keys, opts Options) (*Docs, error) {
+	r, err := pdf.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Place == "" {
+		opts.Place = "Bắc Ninh"
+	}
+	return &Docs{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo,
+		tsaURL: opts.TSAURL, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG}, nil
+}
+
+// image returns the cached output of gen(name).
+func (d *Docs) image(kind, name string, gen func(string) []byte) []byte {
+	if v, ok := d.images.Load(kind + "\x00" + name); ok {
+		return v.([]byte)
+	}
+	b := gen(name)
+	d.images.Store(kind+"\x00"+name, b)
+	return b
+}
+
+func upper(s string) string { return strings.ToUpper(s) }
+
+func (d *Docs) header(parent, unit string) pdf.Header {
+	return pdf.Header{ParentAgency: upper(parent), Unit: upper(unit), Place: d.place}
+}
+
+func person(a dossier.Applicant) pdf.Person {
+	return pdf.Person{Name: a.Name, IDNumber: a.IDNumber, Address: a.Address, Phone: a.Phone, Email: a.Email}
+}
+
+func formSet(s string) pdf.FormSet {
+	if s == string(pdf.FormSetTT01_2018) {
+		return pdf.FormSetTT01_2018
+	}
+	return pdf.FormSetTT03_2025
+}
+
+// processingText describes a procedure's time limit.
+func processingText(p *dossier.Procedure) string {
+	switch {
+	case p.ProcessingHours != nil && *p.ProcessingHours == 8:
+		return "Trong ngày làm việc (nhận sau 15 giờ trả ngày làm việc tiếp theo)"
+	case p.ProcessingHours != nil:
+		return fmt.Sprintf("%d giờ làm việc", *p.ProcessingHours)
+	case p.ProcessingDays != nil:
+		return fmt.Sprintf("%d ngày làm việc", *p.ProcessingDays)
+	}
+	return ""
+}
+
+// Receipt renders Mẫu 01 with the lookup QR.
+func (d *Docs) Receipt(ctx context.Context, in workflow.FormInput) ([]byte, error) {
+	ds := in.Dossier
+	f := pdf.Receipt{
+		FormMeta:    pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Center.Name), Date: deref(ds.ReceivedAt)},
+		DossierCode: ds.Code, Applicant: person(ds.Applicant), Procedure: ds.ProcedureName, Sets: 1,
+		ProcessingTime: processingText(in.Procedure), ReceivedAt: deref(ds.ReceivedAt), DueAt: deref(ds.DueAt),
+		ResultAt: in.Center.Name, Officer: in.Officer, LookupURL: in.LookupURL, LookupToken: ds.LookupToken,
+	}
+	if ds.ReceivedAt == nil {
+		f.ReceivedAt, f.Date = deref(ds.SubmittedAt), deref(ds.SubmittedAt)
+	}
+	for _, c := range ds.Components {
+		f.Components = append(f.Components, pdf.Component{Name: c.Name, Copies: 1})
+	}
+	var b bytes.Buffer
+	err := d.r.RenderReceipt(&b, f)
+	return b.Bytes(), err
+}
+
+// ControlSlip renders the control slip: one row per hand-over, classified
+// against the step deadlines.
+func (d *Docs) ControlSlip(ctx context.Context, in workflow.FormInput) ([]byte, error) {
+	ds := in.Dossier
+	f := pdf.ControlSlip{
+		FormMeta:    pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Center.Name), Date: deref(ds.ReceivedAt)},
+		DossierCode: ds.Code, Applicant: ds.Applicant.Name, Agency: in.Agency.Name, ReceivedAt: deref(ds.ReceivedAt), DueAt: deref(ds.DueAt),
+	}
+	unit := map[dossier.Status]string{
+		dossier.StatusSubmitted: "Công dân (trực tuyến)", dossier.StatusReceived: "Bộ phận tiếp nhận và trả kết quả",
+		dossier.StatusAppraising: "Chuyên viên thẩm định", dossier.StatusAwaitingApproval: "Lãnh đạo phê duyệt",
+		dossier.StatusApproved: "Văn thư (lấy số, đóng dấu)", dossier.StatusIssued: "Bộ phận trả kết quả",
+		dossier.StatusReturned: "Tổ chức, cá nhân", dossier.StatusSupplementRequested: "Tổ chức, cá nhân (bổ sung)",
+		dossier.StatusRefused: "Tổ chức, cá nhân", dossier.StatusWithdrawn: "Tổ chức, cá nhân",
+	}
+	var prevDue *time.Time
+	for i, h := range ds.History {
+		if i == 0 {
+			prevDue = h.StepDueAt
+			continue
+		}
+		ho := pdf.Handover{From: unit[h.From], To: unit[h.To], FromPerson: ds.History[i-1].Actor, ToPerson: h.Actor, At: h.At, Note: h.Note}
+		if h.Action == dossier.ActApologize {
+			ho.To = ho.From
+		}
+		if prevDue != nil {
+			switch in.Calendar.Classify(h.At, *prevDue) {
+			case "early":
+				ho.Result = pdf.Early
+			case "on_time":
+				ho.Result = pdf.OnTime
+			default:
+				ho.Result = pdf.Overdue
+			}
+		}
+		prevDue = h.StepDueAt
+		f.Handovers = append(f.Handovers, ho)
+	}
+	var b bytes.Buffer
+	err := d.r.RenderControlSlip(&b, f)
+	return b.Bytes(), err
+}
+
+// GuidanceSlip renders Mẫu 02.
+func (d *Docs) GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, c *dossier.Center) ([]byte, error) {
+	f := pdf.GuidanceSlip{
+		FormMeta:  pdf.FormMeta{Header: d.header("UBND tỉnh Bắc Ninh", c.Name), Number: g.Number + "-" + shortCode(c.Code), Date: g.CreatedAt},
+		Applicant: person(g.Applicant), Procedure: g.ProcedureName, Reason: g.Note, Officer: g.Officer, ContactOfficer: g.Officer,
+	}
+	for _, m := range g.Missing {
+		f.Missing = append(f.Missing, m.Name)
+	}
+	if len(f.Missing) == 0 && g.Note != "" {
+		f.Missing = []string{g.Note}
+	}
+	var b bytes.Buffer
+	err := d.r.RenderGuidanceSlip(&b, f)
+	return b.Bytes(), err
+}
+
+// ApologySlip renders Mẫu 04.
+func (d *Docs) ApologySlip(ctx context.Context, in workflow.FormInput, reason string, oldDue, newDue time.Time) ([]byte, error) {
+	ds := in.Dossier
+	f := pdf.ApologySlip{
+		FormMeta: pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Agency.Name), Date: deref(ds.ApologyAt)},
+		Agency:   in.Agency.Name, Applicant: person(ds.Applicant), DossierCode: ds.Code, Procedure: ds.ProcedureName,
+		ReceivedAt: deref(ds.ReceivedAt), OriginalDueAt: oldDue, Reason: reason, NewDueAt: newDue,
+	}
+	var b bytes.Buffer
+	err := d.r.RenderApologySlip(&b, f)
+	return b.Bytes(), err
+}
+
+func shortCode(code string) string {
+	if i := strings.LastIndexByte(code, '.'); i >= 0 {
+		return code[i+1:]
+	}
+	return code
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// ApproveResult renders the result from the approved draft and applies the
+// approver's PAdES signature in the signature block.
+func (d *Docs) ApproveResult(ctx context.Context, in workflow.ResultInput) ([]byte, string, error) {
+	id, err := d.keys.Officer(in.Approver)
+	if err != nil {
+		return nil, "", err
+	}
+	tpl := d.templates.Lookup(in.Procedure.ResultTypeCode)
+	parent := "UBND tỉnh Bắc Ninh"
+	if in.Parent != nil {
+		parent = in.Parent.Name
+	}
+	signer := pdf.Signer{Position: upper(in.Approver.Position), Name: in.Approver.Name}
+	if in.Approval.Capacity != "" {
+		signer.Capacity = upper(in.Approval.Capacity + " " + in.Approval.OnBehalfOf)
+	}
+	body := []string{}
+	if tpl.BodyIntro != "" {
+		body = append(body, tpl.BodyIntro)
+	}
+	for _, p := range strings.Split(in.Dossier.DraftResult, "\n\n") {
+		if strings.TrimSpace(p) != "" {
+			body = append(body, strings.TrimSpace(p))
+		}
+	}
+	body = append(body, fmt.Sprintf("Cấp cho: %s; số định danh: %s.", in.Dossier.Applicant.Name, in.Dossier.Applicant.IDNumber),
+		fmt.Sprintf("Mã hồ sơ: %s.", in.Dossier.Code))
+	doc := pdf.ResultDoc{ParentAgency: parent, Agency: in.Agency.Name, Number: "      /" + in.Symbol, Place: d.place, Date: in.At,
+		Title: tpl.Title, Subtitle: in.Procedure.Name, Body: body,
+		Recipients: []string{"Như trên;", "Lưu: VT, hồ sơ " + in.Dossier.Code + "."}, Signer: signer, VerifyURL: in.VerifyURL, Demo: d.demo}
+	var b bytes.Buffer
+	lay, err := d.r.RenderResult(&b, doc)
+	if err != nil {
+		return nil, "", err
+	}
+	signed, err := sign.SignPDFContext(ctx, b.Bytes(), id, sign.PDFOptions{Kind: sign.Approval, Name: in.Approver.Name,
+		Position: in.Approver.Position, Capacity: in.Approval.Capacity, Location: d.place, Time: in.At,
+		Page: lay.Page, Rect: rect(lay.Signer), Image: d.image("sig", in.Approver.Name, d.sigPNG), TSAURL: d.tsaURL})
+	if err != nil {
+		return nil, "", err
+	}
+	l, _ := json.Marshal(lay)
+	return signed, string(l), nil
+}
+
+func rect(r pdf.Rect) [4]float64 { return [4]float64{r.LLX, r.LLY, r.URX, r.URY} }
+
+// SealResult applies the agency's seal signature, with the register
+// number and the issue time in its appearance, overlapping the left third
+// of the approver's signature (Decree 30/2020, Phụ lục I).
+func (d *Docs) SealResult(ctx context.Context, file []byte, in workflow.SealInput) ([]byte, error) {
+	id, err := d.keys.Seal(in.Agency, in.Seal)
+	if err != nil {
+		return nil, err
+	}
+	var lay pdf.Layout
+	if err := json.Unmarshal([]byte(in.Layout), &lay); err != nil || lay.Page == 0 {
+		return nil, fmt.Errorf("docs: result layout missing: %v", err)
+	}
+	return sign.SignPDFContext(ctx, file, id, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
+		Reason: "Số: " + in.Number, Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSAURL: d.tsaURL,
+		Lines: []string{in.Agency.Name, "Số: " + in.Number, in.At.In(ictZone()).Format("2006-01-02T15:04:05-07:00")}})
+}
+
+func ictZone() *time.Location {
+	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return l
+	}
+	return time.FixedZone("ICT", 7*3600)
+}
+
+// VerifyPDF checks every signature of a result against the trust store.
+func (d *Docs) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: d.keys.Roots(), Now: time.Now()})
+	if err != nil {
+		return nil, err
+	}
+	var out []workflow.SignatureSummary
+	for i, s := range rep.Signatures {
+		role := "Lãnh đạo phê duyệt"
+		if i > 0 {
+			role = "Con dấu cơ quan"
+		}
+		st := "Chữ ký hợp lệ"
+		if !s.Intact {
+			st = "Tài liệu đã bị sửa đổi sau khi ký"
+		}
+		out = append(out, workflow.SignatureSummary{Signer: s.SignerName, Role: role, SigningTime: s.SigningTime,
+			Intact: s.Intact && rep.Intact, Trusted: s.Trusted, Status: st})
+	}
+	return out, nil
+}
+
+// FileKeys keeps PKCS#12 files under a directory: officers/<username>.p12
+// and seals/<agency>.p12, all with one password. In demo mode a missing
+// identity is issued by a demo CA kept in the same directory.
+type FileKeys struct {
+	dir      string
+	password string
+	roots    *x509.CertPool
+	demo     *sign.DemoPKI
+	mu       sync.Mutex
+	cache    map[string]*sign.Identity
+}
+
+// OpenFileKeys opens (and in demo mode creates) the key directory.
+func OpenFileKeys(dir, password string, trustDir string, demo bool, now time.Time) (*FileKeys, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "officers"), 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "seals"), 0o700); err != nil {
+		return nil, err
+	}
+	k := &FileKeys{dir: dir, password: password, cache: map[string]*sign.Identity{}}
+	if trustDir != "" {
+		pool, err := sign.LoadTrustStore(trustDir)
+		if err != nil {
+			return nil, err
+		}
+		k.roots = pool
+	}
+	if demo {
+		if k.password == "" {
+			k.password = sign.DefaultDemoPassword
+		}
+		certPath, keyPath := filepath.Join(dir, "demo-root.pem"), filepath.Join(dir, "demo-root-key.pem")
+		certPEM, err1 := os.ReadFile(certPath)
+		keyPEM, err2 := os.ReadFile(keyPath)
+		var p *sign.DemoPKI
+		var err error
+		if err1 == nil && err2 == nil {
+			p, err = sign.LoadDemoPKI(certPEM, keyPEM, now)
+		} else {
+			p, err = sign.NewDemoPKI(now)
+			if err == nil {
+				var kp []byte
+				if kp, err = p.RootKeyPEM(); err == nil {
+					err = errors.Join(os.WriteFile(certPath, p.RootPEM(), 0o600), os.WriteFile(keyPath, kp, 0o600))
+				}
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("docs: demo CA: %w", err)
+		}
+		p.Password = k.password
+		k.demo = p
+		if k.roots == nil {
+			k.roots = x509.NewCertPool()
+		}
+		k.roots.AddCert(p.Root)
+	}
+	return k, nil
+}
+
+// Roots returns the trust store.
+func (k *FileKeys) Roots() *x509.CertPool { return k.roots }
+
+func (k *FileKeys) load(kind, name string, issue func() (*sign.Identity, []byte, error)) (*sign.Identity, error) {
+	key := kind + "/" + name
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if id, ok := k.cache[key]; ok {
+		return id, nil
+	}
+	path := filepath.Join(k.dir, kind, safeName(name)+".p12")
+	data, err := os.ReadFile(path)
+	var id *sign.Identity
+	switch {
+	case err == nil:
+		id, err = sign.LoadPKCS12(data, k.password)
+		if err != nil {
+			return nil, fmt.Errorf("docs: %s: %w", path, err)
+		}
+	case os.IsNotExist(err) && k.demo != nil:
+		var p12 []byte
+		id, p12, err = issue()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, p12, 0o600); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa có chứng thư số (%s) cho %s", kind, name)
+	}
+	k.cache[key] = id
+	return id, nil
+}
+
+// Officer returns the approver's identity.
+func (k *FileKeys) Officer(u *dossier.User) (*sign.Identity, error) {
+	return k.load("officers", u.Username, func() (*sign.Identity, []byte, error) {
+		return k.demo.IssuePerson(u.Name, u.Position, "DEMO "+u.AgencyCode)
+	})
+}
+
+// Seal returns the agency's seal identity.
+func (k *FileKeys) Seal(a *dossier.Agency, s *dossier.Seal) (*sign.Identity, error) {
+	return k.load("seals", a.Code, func() (*sign.Identity, []byte, error) { return k.demo.IssueOrganization(a.Name) })
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}

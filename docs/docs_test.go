@@ -1,0 +1,239 @@
+package docs_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/docs"
+	"motcua/dossier"
+	"motcua/sign"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/workflow"
+)
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+type fixture struct {
+	svc   *workflow.Service
+	db    *store.DB
+	docs  *docs.Docs
+	keys  *docs.FileKeys
+	users map[string]*dossier.User
+	blob  string
+	now   *atomic.Int64
+}
+
+func newFixture(t testing.TB, e store.Engine) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	now := &atomic.Int64{}
+	now.Store(time.Date(2026, 11, 26, 9, 0, 0, 0, ict).UnixMilli())
+	clock := func() time.Time { return time.UnixMilli(now.Load()).UTC() }
+	db := storetest.Open(t, e, clock)
+	dir := t.TempDir()
+	blobs, err := blob.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clock().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := docs.New(keys, docs.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: map[string]*dossier.User{}, now: now}
+	for _, a := range demo.Accounts {
+		u, err := db.UserByName(ctx, a.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[a.Username] = u
+	}
+	info, err := svc.Upload(ctx, f.users["reception"], strings.NewReader("%PDF-1.4\n% scan\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.blob = info.ID
+	return f
+}
+
+func (f *fixture) act(t testing.TB, who, code string, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
+	t.Helper()
+	d, err := f.svc.Act(context.Background(), f.users[who], code, a, in)
+	if err != nil {
+		t.Fatalf("%s %s: %v", who, a, err)
+	}
+	return d
+}
+
+// lifecycle runs the five steps and returns the returned dossier and the
+// lookup token.
+func (f *fixture) lifecycle(t testing.TB) (*dossier.Dossier, string) {
+	d, err := f.svc.Receive(context.Background(), f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := d.LookupToken
+	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+	d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
+		Report: "Hồ sơ đầy đủ, hợp lệ", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân cho Nguyễn Thị Ánh Tuyết."})
+	d = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+	d = f.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+	d = f.act(t, "reception", d.Code, dossier.ActReturn, workflow.ActionInput{Version: d.Version})
+	return d, tok
+}
+
+func tool(t *testing.T, name string) string {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("%s not installed", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+func TestSignedResultLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		f := newFixture(t, e)
+		ctx := context.Background()
+		d, _ := f.lifecycle(t)
+		pdfBytes, err := f.svc.ResultPDF(ctx, f.users["reception"], d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := sign.VerifyPDF(pdfBytes, sign.VerifyOptions{Roots: f.keys.Roots(), Now: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Signatures) != 2 || !rep.Intact || !rep.Trusted {
+			t.Fatalf("verify: %d signatures, intact %v, trusted %v: %+v", len(rep.Signatures), rep.Intact, rep.Trusted, rep.Signatures)
+		}
+		if rep.Signatures[0].SignerName != "Lê Thị Thu Hà" || rep.SHA256 != d.Result.SHA256 {
+			t.Errorf("first signer %q, sha %s vs stored %s", rep.Signatures[0].SignerName, rep.SHA256, d.Result.SHA256)
+		}
+		dir := t.TempDir()
+		path := filepath.Join(dir, "result.pdf")
+		os.WriteFile(path, pdfBytes, 0o600)
+		out, err := exec.Command(tool(t, "pdfsig"), path).CombinedOutput()
+		if err != nil || bytes.Count(out, []byte("Signature is Valid")) != 2 {
+			t.Errorf("pdfsig: %v\n%s", err, out)
+		}
+		txt, err := exec.Command(tool(t, "pdftotext"), path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Nguyễn Thị Ánh Tuyết", "KT. GIÁM ĐỐC", "Lê Thị Thu Hà"} {
+			if !bytes.Contains(txt, []byte(want)) {
+				t.Errorf("result text lacks %q:\n%s", want, txt)
+			}
+		}
+		// One flipped byte: our verifier and pdfsig both fail.
+		bad := bytes.Clone(pdfBytes)
+		i := bytes.Index(bad, []byte("Nguy"))
+		if i < 0 {
+			i = len(bad) / 3
+		}
+		bad[i] ^= 0x01
+		rep, err = sign.VerifyPDF(bad, sign.VerifyOptions{Roots: f.keys.Roots(), Now: time.Now()})
+		if err == nil && rep.Intact {
+			t.Errorf("tampered PDF verified intact")
+		}
+		os.WriteFile(path, bad, 0o600)
+		out, _ = exec.Command(tool(t, "pdfsig"), path).CombinedOutput()
+		if bytes.Count(out, []byte("Signature is Valid")) == 2 {
+			t.Errorf("pdfsig accepted a tampered file:\n%s", out)
+		}
+	})
+}
+
+func TestPublicVerifyAndReceiptQR(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d, token := f.lifecycle(t)
+	receipt, err := f.svc.ReceiptPDF(ctx, f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "receipt.pdf")
+	os.WriteFile(path, receipt, 0o600)
+	txt, err := exec.Command(tool(t, "pdftotext"), path, "-").Output()
+	if err != nil || !bytes.Contains(txt, []byte(d.Code)) || !bytes.Contains(txt, []byte("Nguyễn Thị Ánh Tuyết")) {
+		t.Errorf("receipt text: %v\n%s", err, txt)
+	}
+	if err := exec.Command(tool(t, "pdftoppm"), "-r", "200", "-png", "-f", "1", "-l", "1", path, filepath.Join(dir, "page")).Run(); err != nil {
+		t.Fatal(err)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pngs) == 0 {
+		t.Fatal("no page rendered")
+	}
+	qr, err := exec.Command(tool(t, "zbarimg"), "--raw", "-q", pngs[0]).Output()
+	if err != nil || strings.TrimSpace(string(qr)) != "https://motcua.example/tra-cuu?token="+token {
+		t.Errorf("receipt QR = %q, %v", qr, err)
+	}
+	// The result's QR leads to /verify/{token}; the verification page answers.
+	res, err := f.svc.ResultPDF(ctx, f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rpath := filepath.Join(dir, "result.pdf")
+	os.WriteFile(rpath, res, 0o600)
+	exec.Command("pdftoppm", "-r", "200", "-png", rpath, filepath.Join(dir, "res")).Run()
+	pngs, _ = filepath.Glob(filepath.Join(dir, "res*.png"))
+	var url string
+	for _, p := range pngs {
+		if out, err := exec.Command("zbarimg", "--raw", "-q", p).Output(); err == nil {
+			url = strings.TrimSpace(string(out))
+		}
+	}
+	const prefix = "https://motcua.example/verify/"
+	if !strings.HasPrefix(url, prefix) {
+		t.Fatalf("result QR = %q", url)
+	}
+	v, err := f.svc.VerifyResult(ctx, strings.TrimPrefix(url, prefix))
+	if err != nil || v.Status != "valid" || len(v.Signatures) != 2 || v.Number != d.Result.Number || v.SHA256 != d.Result.SHA256 {
+		t.Errorf("VerifyResult = %+v, %v", v, err)
+	}
+	if _, err := f.svc.VerifyResult(ctx, "AAAAAAAAAAAAAAAAAAAAAA"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Errorf("unknown verify token = %v", err)
+	}
+	cs, err := f.svc.ControlSlipPDF(ctx, f.users["reception"], d.Code)
+	if err != nil || !bytes.HasPrefix(cs, []byte("%PDF-")) {
+		t.Errorf("control slip: %v", err)
+	}
+}
+
+// BenchmarkLifecycleSigned measures complete five-step lifecycles with
+// the approval and seal signatures (SQLite, synchronous=FULL).
+func BenchmarkLifecycleSigned(b *testing.B) {
+	f := newFixture(b, store.SQLite)
+	b.ResetTimer()
+	for b.Loop() {
+		f.lifecycle(b)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
+}

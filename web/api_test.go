@@ -1,0 +1,310 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+type apiEnv struct {
+	srv    *httptest.Server
+	tokens map[string]string
+	mu     sync.Mutex
+}
+
+func newAPIEnv(t *testing.T, e store.Engine) *apiEnv {
+	t.Helper()
+	db := storetest.Open(t, e, nil)
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(context.Background(), svc); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &apiEnv{srv: srv, tokens: map[string]string{}}
+}
+
+func (ev *apiEnv) token(t *testing.T, user string) string {
+	t.Helper()
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if tok, ok := ev.tokens[user]; ok {
+		return tok
+	}
+	res, body := ev.do(t, "", "POST", "/api/v1/session", `{"username":"`+user+`","password":"demo"}`, nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("login %s: %d %s", user, res.StatusCode, body)
+	}
+	var out struct{ Token string }
+	json.Unmarshal(body, &out)
+	ev.tokens[user] = out.Token
+	return out.Token
+}
+
+func (ev *apiEnv) do(t *testing.T, token, method, path, body string, hdr map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, ev.srv.URL+path, strings.NewReader(body))
+	if body != "" && hdr["Content-Type"] == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+func (ev *apiEnv) upload(t *testing.T, user string) string {
+	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", "%PDF-1.4\n%x\n", map[string]string{"Content-Type": "application/pdf"})
+	if res.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", res.StatusCode, body)
+	}
+	var b struct{ ID string }
+	json.Unmarshal(body, &b)
+	return b.ID
+}
+
+func receiveBody(blobID string) string {
+	return `{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
+	"components":[{"code":"GDN","blob_id":"` + blobID + `"},{"code":"GTPL","blob_id":"` + blobID + `"}]}`
+}
+
+func TestAPIDemoAccountsSignIn(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	for _, a := range demo.Accounts {
+		if ev.token(t, a.Username) == "" {
+			t.Errorf("no token for %s", a.Username)
+		}
+	}
+}
+
+func TestAPIProblemDetails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newAPIEnv(t, e)
+		rec := ev.token(t, "reception")
+		big := strings.Repeat("x", 2<<20)
+		tests := []struct {
+			name, token, method, path, body string
+			hdr                             map[string]string
+			status                          int
+			field                           string
+		}{
+			{"malformed json", rec, "POST", "/api/v1/dossiers", `{"procedure_code":`, nil, 400, "body"},
+			{"unknown field", rec, "POST", "/api/v1/dossiers", `{"procedure_code":"x","colour":1}`, nil, 400, "colour"},
+			{"wrong type", rec, "POST", "/api/v1/dossiers", `{"procedure_code":5}`, nil, 400, "procedure_code"},
+			{"body too large", rec, "POST", "/api/v1/dossiers", `{"procedure_code":"` + big + `"}`, nil, 413, ""},
+			{"anonymous", "", "GET", "/api/v1/dossiers", "", nil, 401, ""},
+			{"bad token", "nope", "GET", "/api/v1/dossiers", "", nil, 401, ""},
+			{"wrong password", "", "POST", "/api/v1/session", `{"username":"reception","password":"x"}`, nil, 401, ""},
+			{"missing version", rec, "POST", "/api/v1/dossiers/X/actions/assign", `{}`, nil, 400, "version"},
+			{"unknown dossier", rec, "GET", "/api/v1/dossiers/000.00.02.H06-261126-9999", "", nil, 404, ""},
+			{"upload wrong type", rec, "POST", "/api/v1/blobs", "GIF89a....", map[string]string{"Content-Type": "image/gif"}, 415, ""},
+			{"upload too large", rec, "POST", "/api/v1/blobs", "%PDF-" + big, map[string]string{"Content-Type": "application/pdf"}, 413, ""},
+			{"bad limit", "", "GET", "/api/v1/procedures?limit=0", "", nil, 400, "limit"},
+			{"bad level", "", "GET", "/api/v1/agencies?level=galaxy", "", nil, 400, "level"},
+			{"lookup unknown", "", "GET", "/api/v1/public/lookup?token=AAAAAAAAAAAAAAAAAAAAAA", "", nil, 404, ""},
+			{"lookup malformed", "", "GET", "/api/v1/public/lookup?token=x", "", nil, 404, ""},
+			{"reception cannot import", rec, "POST", "/api/v1/imports/agencies", "code,name,level,parent_code\n", map[string]string{"Content-Type": "text/csv"}, 403, ""},
+		}
+		for _, tt := range tests {
+			res, body := ev.do(t, tt.token, tt.method, tt.path, tt.body, tt.hdr)
+			if res.StatusCode != tt.status {
+				t.Errorf("%s: status %d; want %d (%s)", tt.name, res.StatusCode, tt.status, body)
+				continue
+			}
+			if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("%s: content type %q", tt.name, ct)
+			}
+			var p struct {
+				Status int
+				Title  string
+				Errors []struct{ Field string }
+			}
+			if err := json.Unmarshal(body, &p); err != nil || p.Status != tt.status || p.Title == "" {
+				t.Errorf("%s: problem = %s", tt.name, body)
+			}
+			if tt.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != tt.field) {
+				t.Errorf("%s: errors = %+v; want field %q", tt.name, p.Errors, tt.field)
+			}
+		}
+	})
+}
+
+func TestAPILifecycleAndIdempotency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newAPIEnv(t, e)
+		rec := ev.token(t, "reception")
+		blobID := ev.upload(t, "reception")
+		// Missing a required component → 422 naming it.
+		res, body := ev.do(t, rec, "POST", "/api/v1/dossiers", `{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},"components":[]}`, nil)
+		if res.StatusCode != 422 || !bytes.Contains(body, []byte("components.GDN")) {
+			t.Fatalf("incomplete: %d %s", res.StatusCode, body)
+		}
+		key := map[string]string{"Idempotency-Key": "k-123"}
+		res, body = ev.do(t, rec, "POST", "/api/v1/dossiers", receiveBody(blobID), key)
+		if res.StatusCode != 201 {
+			t.Fatalf("receive: %d %s", res.StatusCode, body)
+		}
+		res2, body2 := ev.do(t, rec, "POST", "/api/v1/dossiers", receiveBody(blobID), key)
+		if res2.StatusCode != 201 || !bytes.Equal(body, body2) || res2.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("replay: %d replayed=%q same=%v", res2.StatusCode, res2.Header.Get("Idempotent-Replayed"), bytes.Equal(body, body2))
+		}
+		res3, _ := ev.do(t, rec, "POST", "/api/v1/dossiers", strings.Replace(receiveBody(blobID), "An", "Ba", 1), key)
+		if res3.StatusCode != 422 {
+			t.Errorf("same key, other body: %d; want 422", res3.StatusCode)
+		}
+		var d struct {
+			Code        string
+			Version     int64
+			Status      string
+			LookupToken string `json:"lookup_token"`
+			DueAt       string `json:"due_at"`
+		}
+		json.Unmarshal(body, &d)
+		if d.Status != "received" || d.LookupToken == "" || !strings.HasSuffix(d.DueAt, "Z") && !strings.Contains(d.DueAt, "+") {
+			t.Errorf("dossier = %+v", d)
+		}
+		res, body = ev.do(t, rec, "GET", "/api/v1/dossiers?status=received", "", nil)
+		if res.StatusCode != 200 || bytes.Count(body, []byte(`"code"`)) != 1 {
+			t.Errorf("work list after replay: %d %s", res.StatusCode, body)
+		}
+		steps := []struct{ who, action, body string }{
+			{"appraiser", "assign", `{"version":%d}`},
+			{"appraiser", "submit-appraisal", `{"version":%d,"recommendation":"approve","report":"Đủ điều kiện","draft_result":"Cấp giấy chứng nhận"}`},
+			{"approver", "approve", `{"version":%d}`},
+			{"clerk", "issue", `{"version":%d}`},
+			{"reception", "return", `{"version":%d}`},
+		}
+		for _, st := range steps {
+			b := strings.Replace(st.body, "%d", itoa(d.Version), 1)
+			res, body := ev.do(t, ev.token(t, st.who), "POST", "/api/v1/dossiers/"+d.Code+"/actions/"+st.action, b, nil)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s %s: %d %s", st.who, st.action, res.StatusCode, body)
+			}
+			json.Unmarshal(body, &d)
+			// A replay of a stale version is a conflict.
+			res, _ = ev.do(t, ev.token(t, st.who), "POST", "/api/v1/dossiers/"+d.Code+"/actions/"+st.action, b, nil)
+			if res.StatusCode != 409 {
+				t.Errorf("%s again: %d; want 409", st.action, res.StatusCode)
+			}
+		}
+		if d.Status != "returned" {
+			t.Errorf("final status %s", d.Status)
+		}
+		res, body = ev.do(t, "", "GET", "/api/v1/public/lookup?token="+d.LookupToken, "", nil)
+		if res.StatusCode != 200 || bytes.Contains(body, []byte("001090001234")) || !bytes.Contains(body, []byte("N***** V** An")) {
+			t.Errorf("public lookup: %d %s", res.StatusCode, body)
+		}
+		// The blob is visible to the dossier's officers, not to a citizen.
+		res, _ = ev.do(t, ev.token(t, "appraiser"), "GET", "/api/v1/blobs/"+blobID, "", nil)
+		if res.StatusCode != 200 {
+			t.Errorf("appraiser blob: %d", res.StatusCode)
+		}
+		ev.do(t, "", "POST", "/api/v1/public/register", `{"username":"congdan1","password":"matkhau123","name":"Lê Văn C","id_number":"001090005678"}`, nil)
+		res, _ = ev.do(t, ev.token2(t, "congdan1", "matkhau123"), "GET", "/api/v1/blobs/"+blobID, "", nil)
+		if res.StatusCode != 404 {
+			t.Errorf("citizen blob: %d; want 404", res.StatusCode)
+		}
+	})
+}
+
+func (ev *apiEnv) token2(t *testing.T, user, pw string) string {
+	res, body := ev.do(t, "", "POST", "/api/v1/session", `{"username":"`+user+`","password":"`+pw+`"}`, nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("login %s: %d %s", user, res.StatusCode, body)
+	}
+	var out struct{ Token string }
+	json.Unmarshal(body, &out)
+	return out.Token
+}
+
+func itoa(v int64) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestAPILockoutDoesNotRevealAccounts(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	for i := 0; i < 5; i++ {
+		ev.do(t, "", "POST", "/api/v1/session", `{"username":"clerk","password":"wrong"}`, nil)
+	}
+	res, b1 := ev.do(t, "", "POST", "/api/v1/session", `{"username":"clerk","password":"demo"}`, nil)
+	if res.StatusCode != 401 {
+		t.Errorf("locked account with the right password: %d; want 401", res.StatusCode)
+	}
+	_, b2 := ev.do(t, "", "POST", "/api/v1/session", `{"username":"nobody","password":"demo"}`, nil)
+	if string(b1) != string(b2) {
+		t.Errorf("locked and missing accounts answer differently:\n%s\n%s", b1, b2)
+	}
+}
+
+func TestAPIDisableEndsSessions(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	tok := ev.token(t, "clerk")
+	res, body := ev.do(t, ev.token(t, "admin"), "GET", "/api/v1/users", "", nil)
+	var us struct {
+		Items []struct {
+			ID       int64
+			Username string
+		}
+	}
+	json.Unmarshal(body, &us)
+	var id int64
+	for _, u := range us.Items {
+		if u.Username == "clerk" {
+			id = u.ID
+		}
+	}
+	res, _ = ev.do(t, ev.token(t, "admin"), "POST", "/api/v1/users/"+itoa(id)+"/disable", "", nil)
+	if res.StatusCode != 204 {
+		t.Fatalf("disable: %d", res.StatusCode)
+	}
+	if res, _ := ev.do(t, tok, "GET", "/api/v1/me", "", nil); res.StatusCode != 401 {
+		t.Errorf("disabled user's session: %d; want 401", res.StatusCode)
+	}
+}
+
+func TestAPIHealthAndMetrics(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	if res, _ := ev.do(t, "", "GET", "/healthz", "", nil); res.StatusCode != 200 {
+		t.Errorf("healthz %d", res.StatusCode)
+	}
+	ev.do(t, "", "GET", "/api/v1/procedures", "", nil)
+	res, body := ev.do(t, "", "GET", "/metrics", "", nil)
+	if res.StatusCode != 200 || !bytes.Contains(body, []byte(`motcua_http_requests_total{method="GET",route="GET /api/v1/procedures",status="200"}`)) {
+		t.Errorf("metrics: %d %s", res.StatusCode, body[:min(len(body), 300)])
+	}
+}

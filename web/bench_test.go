@@ -1,0 +1,224 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+// BenchmarkAPITransitions measures dossier transitions per second over
+// HTTP with bearer authentication on SQLite synchronous=FULL: every
+// transition writes the dossier row, a history row, an audit-chain entry
+// and an outbox row in one transaction. Each parallel client owns one
+// dossier and alternates request-supplement / supplement. The raw
+// single-row durable commit rate of the same database file is measured in
+// the same run (raw_commits/s) for the ratio the issue asks for.
+func BenchmarkAPITransitions(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	db, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	blobs, _ := blob.Open(dir + "/blobs")
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.Load(ctx, svc); err != nil {
+		b.Fatal(err)
+	}
+	h, _ := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	post := func(tok, path, body string) (int, []byte) {
+		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res.StatusCode, out
+	}
+	login := func(u string) string {
+		_, body := post("", "/api/v1/session", `{"username":"`+u+`","password":"demo"}`)
+		var r struct{ Token string }
+		json.Unmarshal(body, &r)
+		return r.Token
+	}
+	rec, appr := login("reception"), login("appraiser")
+	info, err := svc.Upload(ctx, mustUser(b, db, "reception"), strings.NewReader("%PDF-1.4\n%bench\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const clients = 16
+	type dd struct {
+		code    string
+		version int64
+	}
+	ds := make([]*dd, clients)
+	for i := range ds {
+		st, body := post(rec, "/api/v1/dossiers", receiveBody(info.ID))
+		if st != 201 {
+			b.Fatalf("receive: %d %s", st, body)
+		}
+		var d struct {
+			Code    string
+			Version int64
+		}
+		json.Unmarshal(body, &d)
+		st, body = post(appr, "/api/v1/dossiers/"+d.Code+"/actions/assign", fmt.Sprintf(`{"version":%d}`, d.Version))
+		if st != 200 {
+			b.Fatalf("assign: %d %s", st, body)
+		}
+		ds[i] = &dd{d.Code, d.Version + 1}
+	}
+	var next atomic.Int32
+	var mu sync.Mutex
+	var lat []time.Duration
+	b.ResetTimer()
+	b.SetParallelism(clients / 2) // × GOMAXPROCS goroutines
+	b.RunParallel(func(pb *testing.PB) {
+		d := ds[int(next.Add(1)-1)%clients]
+		var local []time.Duration
+		supplement := false
+		for pb.Next() {
+			t0 := time.Now()
+			var st int
+			var body []byte
+			if supplement {
+				st, body = post(rec, "/api/v1/dossiers/"+d.code+"/actions/supplement", fmt.Sprintf(`{"version":%d}`, d.version))
+			} else {
+				st, body = post(appr, "/api/v1/dossiers/"+d.code+"/actions/request-supplement", fmt.Sprintf(`{"version":%d,"reason":"Thiếu bản sao"}`, d.version))
+			}
+			if st != 200 {
+				b.Errorf("transition: %d %s", st, body)
+				return
+			}
+			local = append(local, time.Since(t0))
+			d.version++
+			supplement = !supplement
+		}
+		mu.Lock()
+		lat = append(lat, local...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	rate := float64(b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(rate, "transitions/s")
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+	}
+	raw := rawCommitRate(b, db.SQL())
+	b.ReportMetric(raw, "raw_commits/s")
+	b.ReportMetric(rate/raw, "ratio")
+}
+
+func mustUser(b *testing.B, db *store.DB, name string) *dossier.User {
+	u, err := db.UserByName(context.Background(), name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return u
+}
+
+// rawCommitRate measures single-row durable INSERT commits per second for
+// one second on the same database.
+func rawCommitRate(b *testing.B, db *sql.DB) float64 {
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, v TEXT)`); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	start := time.Now()
+	for time.Since(start) < time.Second {
+		if _, err := db.Exec(`INSERT INTO bench_raw (v) VALUES ('x')`); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// BenchmarkWorkList measures the reception work list (first page, 50
+// rows, ordered by urgency) with many dossiers stored (MOTCUA_BENCH_N,
+// default 100,000; the issue's figure uses 1,000,000).
+func BenchmarkWorkList(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	db, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.Migrate(ctx)
+	blobs, _ := blob.Open(dir + "/blobs")
+	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	if err := demo.Load(ctx, svc); err != nil {
+		b.Fatal(err)
+	}
+	n := envInt("MOTCUA_BENCH_N", 100000)
+	if err := db.GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: time.Now().AddDate(-1, 0, 0)}); err != nil {
+		b.Fatal(err)
+	}
+	db.SQL().Exec(`ANALYZE`)
+	u, _ := db.UserByName(ctx, "reception")
+	appr, _ := db.UserByName(ctx, "appraiser")
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		who := u
+		f := store.DossierFilter{Status: []dossier.Status{dossier.StatusReceived, dossier.StatusIssued}}
+		if i%2 == 1 {
+			who = appr
+			f = store.DossierFilter{Status: []dossier.Status{dossier.StatusAppraising, dossier.StatusReceived}}
+		}
+		t0 := time.Now()
+		rows, _, err := svc.Dossiers(ctx, who, f)
+		if err != nil || len(rows) == 0 {
+			b.Fatalf("work list: %d rows, %v", len(rows), err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(n), "dossiers")
+}
+
+func envInt(k string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv(k), &n); err != nil || n <= 0 {
+		return def
+	}
+	return n
+}

@@ -1,0 +1,439 @@
+package workflow_test
+
+import (
+	"context"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/workflow"
+)
+
+// clock is a settable clock for tests.
+type clock struct{ t atomic.Int64 }
+
+func (c *clock) Now() time.Time      { return time.UnixMilli(c.t.Load()).UTC() }
+func (c *clock) Set(t time.Time)     { c.t.Store(t.UnixMilli()) }
+func (c *clock) Add(d time.Duration) { c.t.Add(d.Milliseconds()) }
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+// env is a demo province on one engine with a clock.
+type env struct {
+	svc   *workflow.Service
+	db    *store.DB
+	clock *clock
+	users map[string]*dossier.User
+	blob  string
+}
+
+func newEnv(t *testing.T, e store.Engine) *env {
+	t.Helper()
+	ctx := context.Background()
+	c := &clock{}
+	// Thursday 26 November 2026, 09:00 in Bắc Ninh.
+	c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
+	db := storetest.Open(t, e, c.Now)
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	ev := &env{svc: svc, db: db, clock: c, users: map[string]*dossier.User{}}
+	for _, a := range demo.Accounts {
+		u, err := db.UserByName(ctx, a.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev.users[a.Username] = u
+	}
+	info, err := svc.Upload(ctx, ev.users["reception"], bytesReader("%PDF-1.4\n% scanned component\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.blob = info.ID
+	return ev
+}
+
+// receive files a complete dossier for 2.001610 (3 working days, 5 tại chỗ).
+func (ev *env) receive(t *testing.T) *dossier.Dossier {
+	t.Helper()
+	p, err := ev.db.Procedure(context.Background(), "2.001610")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comps []workflow.ComponentInput
+	for _, c := range p.Components {
+		if c.Required {
+			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: ev.blob})
+		}
+	}
+	d, err := ev.svc.Receive(context.Background(), ev.users["reception"], workflow.ReceiveInput{
+		ProcedureCode: "2.001610", Channel: dossier.ChannelCounter, Components: comps,
+		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Phone: "0912345678"},
+	})
+	if err != nil {
+		t.Fatalf("Receive: %v", err)
+	}
+	return d
+}
+
+func (ev *env) act(t *testing.T, who, code string, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
+	t.Helper()
+	d, err := ev.svc.Act(context.Background(), ev.users[who], code, a, in)
+	if err != nil {
+		t.Fatalf("%s %s: %v", who, a, err)
+	}
+	return d
+}
+
+func TestFiveStepLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		d := ev.receive(t)
+		token := d.LookupToken
+		if d.Status != dossier.StatusReceived || d.Mode != dossier.ModeFiveOnSpot || d.LookupToken == "" {
+			t.Fatalf("received dossier = %+v", d)
+		}
+		// The code follows V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX.
+		if want := "-261126-0001"; len(d.Code) < 12 || d.Code[len(d.Code)-12:] != want {
+			t.Errorf("code = %q; want suffix %q", d.Code, want)
+		}
+		// 3 working days from Thu 26/11 09:00 → close of Tue 1/12.
+		if want := time.Date(2026, 12, 1, 17, 0, 0, 0, ict); !d.DueAt.Equal(want) {
+			t.Errorf("due = %v; want %v", d.DueAt.In(ict), want)
+		}
+		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version,
+			Recommendation: "approve", Report: "Hồ sơ hợp lệ", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp"})
+		d = ev.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+		if d.Approval == nil || d.Approval.Capacity != "KT." || d.Approval.OnBehalfOf != "Giám đốc" {
+			t.Errorf("approval = %+v; want KT. Giám đốc by delegation", d.Approval)
+		}
+		ev.clock.Add(time.Hour)
+		d = ev.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+		if d.Result == nil || d.Result.Number != "01/GCN-DKDN-SKHDT" || d.Result.DocumentCode == "" {
+			t.Errorf("result = %+v; want number 01/GCN-DKDN-SKHDT", d.Result)
+		}
+		d = ev.act(t, "reception", d.Code, dossier.ActReturn, workflow.ActionInput{Version: d.Version})
+		if d.Status != dossier.StatusReturned || d.Outcome != dossier.OutcomeEarly || d.FinishedAt == nil {
+			t.Errorf("returned: status %s outcome %q", d.Status, d.Outcome)
+		}
+		var got []dossier.Action
+		for _, h := range d.History {
+			got = append(got, h.Action)
+		}
+		want := []dossier.Action{dossier.ActReceive, dossier.ActAssign, dossier.ActSubmitAppraisal, dossier.ActApprove, dossier.ActIssue, dossier.ActReturn}
+		if !slices.Equal(got, want) {
+			t.Errorf("history = %v; want %v", got, want)
+		}
+		if d.History[3].OnBehalfOf != "KT. Giám đốc" {
+			t.Errorf("approve history on_behalf_of = %q", d.History[3].OnBehalfOf)
+		}
+		// The result is in the warehouse and offered for reuse.
+		items, err := ev.db.Warehouse(context.Background(), "027190001234")
+		if err != nil || len(items) != 1 {
+			t.Errorf("warehouse = %v, %v", items, err)
+		}
+		ps, err := ev.svc.Lookup(context.Background(), token)
+		if err != nil || ps.Applicant != "N***** T** Á** Tuyết" || ps.Status != dossier.StatusReturned {
+			t.Errorf("lookup = %+v, %v", ps, err)
+		}
+		if _, err := ev.svc.Lookup(context.Background(), "AAAAAAAAAAAAAAAAAAAAAA"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Errorf("lookup wrong token = %v", err)
+		}
+		n, prob, err := ev.db.VerifyAudit(context.Background())
+		if err != nil || prob != nil || n == 0 {
+			t.Errorf("audit = %d, %+v, %v", n, prob, err)
+		}
+		bad, _, err := ev.db.CheckConsistency(context.Background())
+		if err != nil || len(bad) != 0 {
+			t.Errorf("consistency = %v, %v", bad, err)
+		}
+	})
+}
+
+func TestRulesAndAuthority(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		ctx := context.Background()
+		d := ev.receive(t)
+		tests := []struct {
+			name string
+			who  string
+			a    dossier.Action
+			in   workflow.ActionInput
+			code string
+		}{
+			{"approve before appraisal", "approver", dossier.ActApprove, workflow.ActionInput{Version: d.Version}, dossier.ECONFLICT},
+			{"stale version", "appraiser", dossier.ActAssign, workflow.ActionInput{Version: d.Version + 5}, dossier.ECONFLICT},
+			{"missing version", "appraiser", dossier.ActAssign, workflow.ActionInput{}, dossier.EINVALID},
+			{"wrong role", "clerk", dossier.ActAssign, workflow.ActionInput{Version: d.Version}, dossier.EFORBIDDEN},
+			{"supervisor cannot act", "supervisor", dossier.ActWithdraw, workflow.ActionInput{Version: d.Version, Reason: "x"}, dossier.EFORBIDDEN},
+			{"refuse needs reason", "approver", dossier.ActRefuse, workflow.ActionInput{Version: d.Version}, dossier.EINVALID},
+			{"unknown action", "approver", "fly", workflow.ActionInput{Version: d.Version}, dossier.ENOTFOUND},
+			{"reception cannot refuse a received dossier", "reception", dossier.ActRefuse, workflow.ActionInput{Version: d.Version, Reason: "x"}, dossier.EFORBIDDEN},
+		}
+		for _, tt := range tests {
+			_, err := ev.svc.Act(ctx, ev.users[tt.who], d.Code, tt.a, tt.in)
+			if got := dossier.ErrorCode(err); got != tt.code {
+				t.Errorf("%s: code %q (%v); want %q", tt.name, got, err, tt.code)
+			}
+		}
+		// Another agency's appraiser does not see the dossier at all.
+		other, err := ev.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdsxd", Password: "secret12", Agency: "BN.SXD",
+			Roles: []dossier.Role{dossier.RoleAppraiser}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ev.svc.Dossier(ctx, other, d.Code); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Errorf("other agency Dossier = %v; want not found", err)
+		}
+		if _, err := ev.svc.Act(ctx, other, d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Errorf("other agency Act = %v; want not found", err)
+		}
+		// Missing required components → 422 naming each one.
+		_, err = ev.svc.Receive(ctx, ev.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+			Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Trần Văn B", IDNumber: "001090001111"}})
+		if dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || len(dossier.ErrorFields(err)) == 0 {
+			t.Errorf("incomplete Receive = %v; want 422 with fields", err)
+		}
+		// Bad applicant identifiers.
+		_, err = ev.svc.Receive(ctx, ev.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+			Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Trần Văn B", IDNumber: "12345"}})
+		if dossier.ErrorCode(err) != dossier.EINVALID {
+			t.Errorf("bad ID Receive = %v; want invalid", err)
+		}
+		// Approval without authority: revoke the delegation.
+		ds, _ := ev.db.Delegations(ctx, "BN.SKHDT", 0)
+		if err := ev.svc.RevokeDelegation(ctx, ev.users["admin"], ds[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve", Report: "r", DraftResult: "k"})
+		if _, err := ev.svc.Act(ctx, ev.users["approver"], d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+			t.Errorf("approve without delegation = %v; want forbidden", err)
+		}
+	})
+}
+
+func TestSupplementPausesTheClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		d := ev.receive(t)
+		due := *d.DueAt
+		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		d = ev.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Reason: "Thiếu bản sao điều lệ"})
+		if d.Status != dossier.StatusSupplementRequested || d.PausedAt == nil || d.Supplements != 1 {
+			t.Fatalf("after request: %+v", d)
+		}
+		// Paused Thu 09:00 → Fri 09:00: one working day (7.5 h) is added.
+		ev.clock.Add(24 * time.Hour)
+		d = ev.act(t, "reception", d.Code, dossier.ActSupplement, workflow.ActionInput{Version: d.Version})
+		if want := ev.svc.Calendar().AddWorking(due, 7*time.Hour+30*time.Minute); !d.DueAt.Equal(want) {
+			t.Errorf("due after pause = %v; want %v", d.DueAt.In(ict), want.In(ict))
+		}
+		if d.PausedSeconds != int64(7.5*3600) {
+			t.Errorf("paused seconds = %d; want %d", d.PausedSeconds, int64(7.5*3600))
+		}
+		// Legal view: the period restarts from zero at the supplement.
+		if want := time.Date(2026, 12, 2, 17, 0, 0, 0, ict); !d.LegalDueAt.Equal(want) {
+			t.Errorf("legal due = %v; want %v", d.LegalDueAt.In(ict), want)
+		}
+		if d.Status != dossier.StatusAppraising {
+			t.Errorf("status after supplement = %s", d.Status)
+		}
+	})
+}
+
+func TestApologyOnceAndReturnNeedsIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		ctx := context.Background()
+		d := ev.receive(t)
+		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve", Report: "r", DraftResult: "k"})
+		d = ev.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+		d = ev.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+		// Due Tue 1/12 17:00; on Tue 1/12 it is too late to apologise in advance.
+		ev.clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, ict))
+		nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
+		if _, err := ev.svc.Act(ctx, ev.users["reception"], d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chậm", NewDueAt: &nd}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
+			t.Errorf("apology on the due day = %v; want 422", err)
+		}
+		// Overdue: return refused until an apology exists.
+		ev.clock.Set(time.Date(2026, 12, 2, 9, 0, 0, 0, ict))
+		if _, err := ev.svc.Act(ctx, ev.users["reception"], d.Code, dossier.ActReturn, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
+			t.Errorf("return overdue without apology = %v; want 422", err)
+		}
+		d = ev.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chậm do hệ thống", NewDueAt: &nd})
+		if !d.DueAt.Equal(nd) || d.ApologyAt == nil {
+			t.Errorf("after apology due = %v", d.DueAt)
+		}
+		nd2 := nd.Add(48 * time.Hour)
+		if _, err := ev.svc.Act(ctx, ev.users["reception"], d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "x", NewDueAt: &nd2}); dossier.ErrorCode(err) != dossier.ECONFLICT {
+			t.Errorf("second apology = %v; want 409", err)
+		}
+		d = ev.act(t, "reception", d.Code, dossier.ActReturn, workflow.ActionInput{Version: d.Version})
+		if d.Outcome != dossier.OutcomeOnTime && d.Outcome != dossier.OutcomeEarly {
+			t.Errorf("outcome after apology = %q", d.Outcome)
+		}
+	})
+}
+
+// TestConcurrentActorsOneWinner: 50 goroutines act on one dossier version;
+// exactly one wins, the others get 409, history gains one row.
+func TestConcurrentActorsOneWinner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		d := ev.receive(t)
+		var wins, conflicts atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := ev.svc.Act(context.Background(), ev.users["appraiser"], d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+				switch dossier.ErrorCode(err) {
+				case "":
+					wins.Add(1)
+				case dossier.ECONFLICT:
+					conflicts.Add(1)
+				default:
+					t.Errorf("unexpected: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 || conflicts.Load() != 49 {
+			t.Errorf("wins %d conflicts %d; want 1 and 49", wins.Load(), conflicts.Load())
+		}
+		got, err := ev.svc.Dossier(context.Background(), ev.users["appraiser"], d.Code)
+		if err != nil || len(got.History) != 2 || got.Version != d.Version+1 {
+			t.Errorf("history %d rows, version %d; want 2 and %d (%v)", len(got.History), got.Version, d.Version+1, err)
+		}
+	})
+}
+
+// TestConcurrentIssueGapFree: 1,000 dossiers issued concurrently take the
+// numbers 1..1000 of the register, no gap, no repeat.
+func TestConcurrentIssueGapFree(t *testing.T) {
+	n := 1000
+	if testing.Short() {
+		n = 100
+	}
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		ctx := context.Background()
+		type ready struct {
+			code    string
+			version int64
+		}
+		var approved []ready
+		// Build approved dossiers quickly through the real use cases.
+		for i := 0; i < n; i++ {
+			d := ev.receive(t)
+			d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+			d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve", Report: "r", DraftResult: "k"})
+			d = ev.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+			approved = append(approved, ready{d.Code, d.Version})
+		}
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 32)
+		for _, r := range approved {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				if _, err := ev.svc.Act(ctx, ev.users["clerk"], r.code, dossier.ActIssue, workflow.ActionInput{Version: r.version}); err != nil {
+					t.Errorf("issue %s: %v", r.code, err)
+				}
+			}()
+		}
+		wg.Wait()
+		regs, err := ev.db.Registers(ctx, "BN.SKHDT")
+		if err != nil || len(regs) != 1 {
+			t.Fatalf("registers = %v, %v", regs, err)
+		}
+		nums, err := ev.db.RegisterNumbers(ctx, regs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(nums) != n || regs[0].Last != int64(n) {
+			t.Fatalf("issued %d numbers, register last %d; want %d", len(nums), regs[0].Last, n)
+		}
+		for i, v := range nums {
+			if v != int64(i+1) {
+				t.Fatalf("numbers[%d] = %d; want %d (gap or repeat)", i, v, i+1)
+			}
+		}
+	})
+}
+
+func TestRegisterRestartsOnFirstJanuary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		issue := func(at time.Time) string {
+			ev.clock.Set(at)
+			d := ev.receive(t)
+			d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+			d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve", Report: "r", DraftResult: "k"})
+			d = ev.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+			d = ev.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+			return d.Result.Number
+		}
+		// 31/12 23:59 local is still 2026; 1/1 00:00 local (17:00 UTC the day before) is 2027.
+		a := issue(time.Date(2026, 12, 31, 23, 0, 0, 0, ict))
+		b := issue(time.Date(2026, 12, 31, 23, 30, 0, 0, ict))
+		c := issue(time.Date(2027, 1, 1, 0, 0, 0, 0, ict))
+		if a != "01/GCN-DKDN-SKHDT" || b != "02/GCN-DKDN-SKHDT" || c != "01/GCN-DKDN-SKHDT" {
+			t.Errorf("numbers = %s, %s, %s; want 01, 02, then 01 in the new year", a, b, c)
+		}
+	})
+}
+
+func TestDossierCodeSequencePerAgencyPerDay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		var codes []string
+		for i := 0; i < 3; i++ {
+			codes = append(codes, ev.receive(t).Code)
+		}
+		ev.clock.Add(24 * time.Hour)
+		codes = append(codes, ev.receive(t).Code)
+		want := []string{"-261126-0001", "-261126-0002", "-261126-0003", "-261127-0001"}
+		for i, c := range codes {
+			if c[len(c)-12:] != want[i] || c[:14] != "000.00.02.H06-" {
+				t.Errorf("code[%d] = %s; want 000.00.02.H06…%s", i, c, want[i])
+			}
+		}
+	})
+}
+
+func bytesReader(s string) *byteReader { return &byteReader{b: []byte(s)} }
+
+type byteReader struct{ b []byte }
+
+func (r *byteReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
