@@ -1,0 +1,49 @@
+package sign_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"motcua/sign"
+)
+
+// BenchmarkSignPDFTwice signs a one-page PDF by the officer and then seals
+// it (visible appearances with PNG images and text, ECDSA P-256, no TSA).
+func BenchmarkSignPDFTwice(b *testing.B) {
+	now := testNow()
+	p := newTestPKI(b, now)
+	pdf := testPDF(b)
+	sigImg, sealImg := signaturePNG(b), sealPNG(b)
+	font, _ := os.ReadFile(liberationSerif) // nil: SignPDF searches the system fonts
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		out, err := sign.SignPDF(pdf, p.officer, sign.PDFOptions{
+			Kind: sign.Approval, Position: "Phó Chủ tịch", Time: now, Rect: officerRect, Image: sigImg, Font: font,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := sign.SignPDF(out, p.org, sign.PDFOptions{
+			Kind: sign.Seal, Time: now.Add(time.Minute), Rect: sealRect, Image: sealImg, Font: font,
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyPDF verifies the two signatures of BenchmarkSignPDFTwice.
+func BenchmarkVerifyPDF(b *testing.B) {
+	now := testNow()
+	p := newTestPKI(b, now)
+	signed := signBoth(b, p, testPDF(b), now, "")
+	opts := sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rep, err := sign.VerifyPDF(signed, opts); err != nil || !rep.Intact {
+			b.Fatal(rep, err)
+		}
+	}
+}

@@ -1,0 +1,277 @@
+package sign
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"time"
+)
+
+// DemoRootName is the common name of the demo root CA. The name says that
+// certificates under it have no legal value.
+const DemoRootName = "DEMO Root CA motcua — không có giá trị pháp lý"
+
+// DefaultDemoPassword protects the PKCS#12 files issued by a DemoPKI
+// unless DemoPKI.Password is changed. Demo keys are not secrets.
+const DefaultDemoPassword = "motcua-demo"
+
+// DemoPKI is a throw-away certificate authority for demonstrations and
+// tests: a root CA that issues signing certificates with Vietnamese
+// distinguished names (L=Bắc Ninh, C=VN). Its certificates have no legal
+// value. A DemoPKI is safe for concurrent use if its fields are not
+// changed concurrently.
+type DemoPKI struct {
+	Root    *x509.Certificate
+	rootKey crypto.Signer
+
+	// Now is the issuance time: new certificates are valid from five
+	// minutes before Now for three years.
+	Now time.Time
+	// Password protects the PKCS#12 files returned by IssuePerson and
+	// IssueOrganization.
+	Password string
+	// RSA selects RSA-2048 keys for new identities instead of ECDSA P-256.
+	RSA bool
+}
+
+// NewDemoPKI creates a demo root CA (ECDSA P-256, valid ten years from now).
+func NewDemoPKI(now time.Time) (*DemoPKI, error) {
+	if now.IsZero() {
+		return nil, newError(EInvalidInput, "thiếu thời điểm tạo CA", "missing CA creation time", nil)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: randomSerial(),
+		Subject: pkix.Name{
+			CommonName:   DemoRootName,
+			Organization: []string{"motcua DEMO"},
+			Locality:     []string{"Bắc Ninh"},
+			Country:      []string{"VN"},
+		},
+		NotBefore:             now.Add(-5 * time.Minute),
+		NotAfter:              now.AddDate(10, 0, 0),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLenZero:        true,
+		SubjectKeyId:          keyID(&key.PublicKey),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, fmt.Errorf("sign: create demo root: %w", err)
+	}
+	root, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	return &DemoPKI{Root: root, rootKey: key, Now: now, Password: DefaultDemoPassword}, nil
+}
+
+// LoadDemoPKI restores a DemoPKI saved with RootPEM and RootKeyPEM.
+// now becomes the issuance time of new certificates.
+func LoadDemoPKI(rootCertPEM, rootKeyPEM []byte, now time.Time) (*DemoPKI, error) {
+	cb, _ := pem.Decode(rootCertPEM)
+	if cb == nil || cb.Type != "CERTIFICATE" {
+		return nil, newError(EKeyStore, "không đọc được chứng thư CA demo", "cannot read the demo CA certificate", nil)
+	}
+	root, err := x509.ParseCertificate(cb.Bytes)
+	if err != nil {
+		return nil, newError(EKeyStore, "không đọc được chứng thư CA demo", "cannot read the demo CA certificate", err)
+	}
+	kb, _ := pem.Decode(rootKeyPEM)
+	if kb == nil || kb.Type != "PRIVATE KEY" {
+		return nil, newError(EKeyStore, "không đọc được khóa CA demo", "cannot read the demo CA key", nil)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+	if err != nil {
+		return nil, newError(EKeyStore, "không đọc được khóa CA demo", "cannot read the demo CA key", err)
+	}
+	signer, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, newError(EKeyStore, "khóa CA demo không hợp lệ", "invalid demo CA key", nil)
+	}
+	id := &Identity{Signer: signer, Certificate: root}
+	if err := id.check(); err != nil {
+		return nil, err
+	}
+	return &DemoPKI{Root: root, rootKey: signer, Now: now, Password: DefaultDemoPassword}, nil
+}
+
+// RootPEM returns the root certificate in PEM form, for a trust store.
+func (p *DemoPKI) RootPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.Root.Raw})
+}
+
+// RootKeyPEM returns the root private key as unencrypted PKCS#8 PEM. Store
+// it with file mode 0600; it is only a demo key.
+func (p *DemoPKI) RootKeyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(p.rootKey)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// RootPool returns a certificate pool holding only the demo root.
+func (p *DemoPKI) RootPool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(p.Root)
+	return pool
+}
+
+// IssuePerson issues a signing identity for an officer (CN=name,
+// T=position, O=org, L=Bắc Ninh, C=VN) and returns it with a PKCS#12
+// encoding protected by p.Password.
+func (p *DemoPKI) IssuePerson(name, position, org string) (*Identity, []byte, error) {
+	if name == "" {
+		return nil, nil, newError(EInvalidInput, "thiếu họ tên người ký", "missing signer name", nil)
+	}
+	return p.issue(name, position, org)
+}
+
+// IssueOrganization issues the organisation's seal identity (CN=O=org).
+func (p *DemoPKI) IssueOrganization(org string) (*Identity, []byte, error) {
+	if org == "" {
+		return nil, nil, newError(EInvalidInput, "thiếu tên cơ quan", "missing organisation name", nil)
+	}
+	return p.issue("", "", org)
+}
+
+func (p *DemoPKI) issue(name, position, org string) (*Identity, []byte, error) {
+	key, err := p.newKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err := p.IssueForKey(key.Public(), name, position, org)
+	if err != nil {
+		return nil, nil, err
+	}
+	id := &Identity{Signer: key, Certificate: cert, Chain: []*x509.Certificate{p.Root}}
+	p12, err := EncodePKCS12(id, p.Password)
+	if err != nil {
+		return nil, nil, err
+	}
+	return id, p12, nil
+}
+
+func (p *DemoPKI) newKey() (crypto.Signer, error) {
+	if p.RSA {
+		return rsa.GenerateKey(rand.Reader, 2048)
+	}
+	return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+}
+
+// IssueForKey issues a document-signing certificate for an existing public
+// key, for example one generated inside a PKCS#11 token. An empty name
+// issues an organisation certificate (CN=org).
+func (p *DemoPKI) IssueForKey(pub crypto.PublicKey, name, position, org string) (*x509.Certificate, error) {
+	subj := pkix.Name{Locality: []string{"Bắc Ninh"}, Country: []string{"VN"}}
+	if org != "" {
+		subj.Organization = []string{org}
+	}
+	subj.CommonName = name
+	if name == "" {
+		subj.CommonName = org
+	}
+	if subj.CommonName == "" {
+		return nil, newError(EInvalidInput, "thiếu tên chủ thể chứng thư", "missing certificate subject name", nil)
+	}
+	if position != "" {
+		subj.ExtraNames = append(subj.ExtraNames, pkix.AttributeTypeAndValue{Type: oidTitle(), Value: position})
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          randomSerial(),
+		Subject:               subj,
+		NotBefore:             p.Now.Add(-5 * time.Minute),
+		NotAfter:              p.Now.AddDate(3, 0, 0),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{oidEKUDocSigning()},
+		BasicConstraintsValid: true,
+		SubjectKeyId:          keyID(pub),
+	}
+	return p.create(tmpl, pub)
+}
+
+// IssueTSA issues a timestamping certificate (critical extended key usage
+// id-kp-timeStamping, RFC 3161 §2.3) for tests and demonstrations.
+func (p *DemoPKI) IssueTSA(name string) (*Identity, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	eku, err := asn1.Marshal([]asn1.ObjectIdentifier{oidEKUTimeStamping()})
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: randomSerial(),
+		Subject: pkix.Name{
+			CommonName:   name,
+			Organization: []string{"motcua DEMO"},
+			Locality:     []string{"Bắc Ninh"},
+			Country:      []string{"VN"},
+		},
+		NotBefore:             p.Now.Add(-5 * time.Minute),
+		NotAfter:              p.Now.AddDate(3, 0, 0),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtraExtensions:       []pkix.Extension{{Id: oidExtKeyUsage(), Critical: true, Value: eku}},
+		BasicConstraintsValid: true,
+		SubjectKeyId:          keyID(&key.PublicKey),
+	}
+	cert, err := p.create(tmpl, &key.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Identity{Signer: key, Certificate: cert, Chain: []*x509.Certificate{p.Root}}, nil
+}
+
+func (p *DemoPKI) create(tmpl *x509.Certificate, pub crypto.PublicKey) (*x509.Certificate, error) {
+	if p.Now.IsZero() {
+		return nil, newError(EInvalidInput, "thiếu thời điểm cấp chứng thư", "missing issuance time", nil)
+	}
+	tmpl.AuthorityKeyId = p.Root.SubjectKeyId
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.Root, pub, p.rootKey)
+	if err != nil {
+		return nil, fmt.Errorf("sign: issue certificate: %w", err)
+	}
+	return x509.ParseCertificate(der)
+}
+
+func randomSerial() *big.Int {
+	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	if err != nil {
+		// crypto/rand does not fail on supported platforms.
+		panic(err)
+	}
+	return n.Add(n, big.NewInt(1))
+}
+
+// keyID is the RFC 5280 method-1 key identifier (SHA-1 of the public key).
+func keyID(pub crypto.PublicKey) []byte {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil
+	}
+	var spki struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
+		return nil
+	}
+	sum := sha1.Sum(spki.PublicKey.Bytes)
+	return sum[:]
+}

@@ -1,0 +1,86 @@
+// Package sign creates and verifies the digital signatures of motcua: PDF
+// results signed by the competent officer and then by the organisation
+// (ND 30/2020/NĐ-CP Phụ lục I), detached CMS signatures for digitised
+// attachments, RFC 3161 timestamps, and verification reports in
+// Vietnamese (TT 15/2025/TT-BKHCN) with an English alternative.
+//
+// # Keys
+//
+// An Identity is a crypto.Signer with its certificate and CA chain. It
+// comes from a PKCS#12 file (LoadPKCS12), a PKCS#11 token or HSM
+// (OpenPKCS11; needs cgo) or, for demonstrations, a DemoPKI whose root is
+// named "DEMO Root CA motcua — không có giá trị pháp lý". Signing refuses
+// certificates outside their validity or without the digitalSignature /
+// nonRepudiation key usage (CheckUsable).
+//
+// # PDF format: ETSI.CAdES.detached (PAdES baseline B-B, B-T with a TSA)
+//
+// SignPDF writes approval signatures with SubFilter ETSI.CAdES.detached
+// (ETSI EN 319 142-1), not adbe.pkcs7.detached:
+//   - the CMS SignedData is built here (cms.go), with SHA-256, the
+//     content-type, message-digest and ESS signing-certificate-v2
+//     attributes, and no signing-time attribute: the claimed signing time
+//     is the /M entry of the signature dictionary, as PAdES requires;
+//   - with a TSA, an RFC 3161 signature timestamp is added as an unsigned
+//     attribute (B-T);
+//   - each signature is an incremental update, so the organisation's seal
+//     signed after the officer's signature leaves the first one valid;
+//   - no DocMDP certification signature: it would have to be the first
+//     signature, which does not fit the officer-first order.
+//
+// digitorus/pdfsign hard-codes adbe.pkcs7.detached and builds its CMS with
+// digitorus/pkcs7, which always adds a signing-time attribute taken from
+// the wall clock. The PDF incremental-update writer of pdfsign is
+// therefore vendored in internal/pdfsign (BSD-2 licence, Digitorus
+// copyright kept) with the SubFilter and the CMS made parameters; see the
+// header of internal/pdfsign/pdfsign.go for the full list of changes.
+//
+// Not yet done (design §3.3): the DSS dictionary with OCSP/CRL
+// (PAdES B-LT) and document timestamps (B-LTA). internal/pdfsign can
+// already write a /DocTimeStamp signature and VerifyPDF verifies them.
+//
+// # Visible appearance
+//
+// When PDFOptions.Rect is set, the signature box shows the image (blue
+// handwritten signature for Approval, red seal for Seal, PNG with
+// transparency kept as a soft mask) above the text of ND 30/2020: for the
+// officer "Ký bởi", "Chức vụ" and "Thời gian ký: dd/mm/yyyy hh:mm:ss
+// +07:00"; for the organisation its name and "Thời gian ký" in ISO 8601
+// with the +07:00 offset. The text is drawn with a Type 3 font whose
+// glyphs are the outlines of a TrueType font (Liberation Serif by default,
+// metric-compatible with Times New Roman): it renders identically in every
+// viewer without embedding a font program, and a ToUnicode map keeps it
+// extractable. Box positions are the caller's: the seal box overlaps the
+// left third of the officer's.
+//
+// # Verification
+//
+// VerifyPDF walks the AcroForm signature fields and, for each signature,
+// checks the byte range (it must start at 0 and leave out exactly the
+// /Contents string), the CMS digest and signature value, the ESS
+// signing-certificate-v2 binding, any RFC 3161 timestamp, and the
+// certificate path against an explicit x509.CertPool (never the system
+// roots) at the signing time: the timestamp if trusted, else the claimed
+// time. A file is Intact when every signature verifies and the last one
+// covers the whole file. Revocation (OCSP/CRL) is not checked yet.
+// LoadTrustStore reads the operator's roots (*.pem, *.crt, *.cer);
+// RunVerifyCLI is the "motcua verify" command.
+//
+// It is built on the same libraries as digitorus/pdfsign/verify
+// (digitorus/pdf, pkcs7, timestamp) rather than on that package, because
+// pdfsign/verify silently drops signatures whose CMS does not parse, does
+// not check that the byte range covers the file, and trusts either the
+// system roots or whatever certificates the PDF carries.
+//
+// The PDF reader is digitorus/pdf vendored in internal/pdf and hardened
+// against hostile input found by FuzzVerifyPDF (endless loops on
+// unterminated objects, unbounded recursion and allocation). That reader,
+// and the digitorus CMS and timestamp parsers, report malformed input by
+// panicking; VerifyPDF and SignPDF recover from those panics and return
+// errors. Our own code does not rely on recover.
+//
+// # Errors
+//
+// Errors that users may see are *Error values with a stable Code, a
+// Vietnamese Message (returned by Error) and an English alternative.
+package sign

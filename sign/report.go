@@ -1,0 +1,149 @@
+package sign
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteText prints the report for people: per signature the signer, the
+// signing time, integrity and trust. It writes Vietnamese unless lang is
+// "en". Times are shown in Vietnam time (+07:00).
+func (r *Report) WriteText(w io.Writer, lang string) error {
+	en := lang == "en"
+	t := func(vi, english string) string { return pick(en, vi, english) }
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+
+	p("%s\n", t("KẾT QUẢ KIỂM TRA CHỮ KÝ SỐ", "DIGITAL SIGNATURE VERIFICATION"))
+	p("SHA-256: %s\n", r.SHA256)
+	if len(r.Signatures) == 0 {
+		p("%s\n", t("Tài liệu không có chữ ký số.", "The document has no digital signature."))
+		return bw.Flush()
+	}
+	p("%s: %d\n", t("Số chữ ký", "Signatures"), len(r.Signatures))
+	for i, s := range r.Signatures {
+		p("\n[%d] ", i+1)
+		if s.Kind == "timestamp" {
+			p("%s", t("Dấu thời gian tài liệu", "Document timestamp"))
+		} else {
+			p("%s", t("Chữ ký số", "Signature"))
+		}
+		if s.FieldName != "" {
+			p(" (%s)", s.FieldName)
+		}
+		p("\n")
+		row := func(label, value string) {
+			if value != "" {
+				p("    %-16s %s\n", label+":", value)
+			}
+		}
+		if s.Kind == "timestamp" {
+			row(t("Đơn vị cấp", "Authority"), s.SignerName)
+		} else {
+			row(t("Người ký", "Signer"), s.SignerName)
+			row(t("Chức vụ", "Position"), s.Position)
+		}
+		row(t("Cơ quan", "Organisation"), s.Organization)
+		row(t("Lý do", "Reason"), s.Reason)
+		row(t("Thời điểm ký", "Signing time"), timeText(s, en))
+		if s.Timestamped && s.TimeSource != "timestamp" {
+			row(t("Dấu thời gian", "Timestamp"), formatVN(s.TimestampTime))
+		}
+		row(t("Toàn vẹn", "Integrity"), integrityText(s, en))
+		trust := s.TrustStatus.Text(lang)
+		if !s.Intact {
+			trust = t("Không đánh giá (chữ ký không hợp lệ)", "Not evaluated (invalid signature)")
+		}
+		if s.CertExpiredNow && s.Trusted {
+			trust += t(" (chứng thư số nay đã hết hạn)", " (the certificate has since expired)")
+		}
+		row(t("Tin cậy", "Trust"), trust)
+		row(t("Định dạng", "Format"), s.SubFilter)
+		errs := s.Errors
+		if en {
+			errs = s.ErrorsEN
+		}
+		for _, e := range errs {
+			row(t("Lưu ý", "Note"), capitalize(e))
+		}
+	}
+	p("\n%s: ", t("Kết luận", "Conclusion"))
+	switch {
+	case r.Intact && r.Trusted:
+		p("%s\n", t("Tất cả chữ ký hợp lệ và được tin cậy; tài liệu toàn vẹn.",
+			"All signatures are valid and trusted; the document is intact."))
+	case r.Intact:
+		p("%s\n", t("Tất cả chữ ký hợp lệ, tài liệu toàn vẹn; chưa xác định được chuỗi tin cậy của mọi chữ ký.",
+			"All signatures are valid and the document is intact; not every signer is trusted."))
+	case r.UnsignedChanges && allIntact(r.Signatures):
+		p("%s\n", t("Tài liệu đã bị sửa đổi sau chữ ký cuối cùng.",
+			"The document was modified after the last signature."))
+	default:
+		p("%s\n", t("Tài liệu đã bị sửa đổi sau khi ký hoặc có chữ ký không hợp lệ.",
+			"The document was modified after signing or a signature is invalid."))
+	}
+	p("%s\n", t("Chưa kiểm tra tình trạng thu hồi chứng thư số (OCSP/CRL).",
+		"Certificate revocation (OCSP/CRL) was not checked."))
+	return bw.Flush()
+}
+
+func allIntact(sigs []SignatureInfo) bool {
+	for _, s := range sigs {
+		if !s.Intact {
+			return false
+		}
+	}
+	return true
+}
+
+func timeText(s SignatureInfo, en bool) string {
+	if s.SigningTime.IsZero() {
+		if !s.ClaimedTime.IsZero() {
+			return formatVN(s.ClaimedTime) + pick(en, " (do người ký khai báo)", " (claimed by the signer)")
+		}
+		return pick(en, "không xác định", "unknown")
+	}
+	v := formatVN(s.SigningTime)
+	switch s.TimeSource {
+	case "timestamp":
+		return v + pick(en, " (theo dấu thời gian RFC 3161)", " (RFC 3161 timestamp)")
+	case "claimed":
+		return v + pick(en, " (do người ký khai báo)", " (claimed by the signer)")
+	}
+	return v
+}
+
+func integrityText(s SignatureInfo, en bool) string {
+	switch {
+	case !s.Intact && s.Kind == "timestamp":
+		return pick(en, "Dấu thời gian không hợp lệ", "The timestamp is invalid")
+	case !s.Intact:
+		return pick(en, "Chữ ký không hợp lệ", "The signature is invalid")
+	case s.Kind == "timestamp" && s.CoversWholeDocument:
+		return pick(en, "Dấu thời gian hợp lệ; tài liệu không bị sửa đổi sau thời điểm này",
+			"Valid timestamp; the document has not been modified since")
+	case s.Kind == "timestamp":
+		return pick(en, "Dấu thời gian hợp lệ cho phiên bản đã đóng dấu; tài liệu có phần bổ sung sau đó",
+			"Valid timestamp for the stamped revision; the document was updated afterwards")
+	case s.CoversWholeDocument:
+		return pick(en, "Chữ ký hợp lệ; tài liệu không bị sửa đổi sau khi ký",
+			"Valid signature; the document has not been modified since signing")
+	}
+	return pick(en, "Chữ ký hợp lệ cho phiên bản đã ký; tài liệu có phần bổ sung sau đó",
+		"Valid signature for the signed revision; the document was updated afterwards")
+}
+
+// formatVN formats t as dd/mm/yyyy hh:mm:ss +07:00.
+func formatVN(t time.Time) string {
+	return t.In(vnZone()).Format("02/01/2006 15:04:05 -07:00")
+}
+
+func capitalize(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}

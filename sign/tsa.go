@@ -1,0 +1,226 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/digitorus/timestamp"
+)
+
+// TSAClient requests RFC 3161 timestamps from a timestamping authority.
+// Production deployments must point it at a licensed Vietnamese trust
+// service (ND 23/2025/NĐ-CP), never at a public test TSA. The zero value is
+// not usable: URL is required.
+type TSAClient struct {
+	URL      string
+	Username string // optional HTTP basic authentication
+	Password string
+	// HTTPClient is used for the request; nil means a client with a
+	// 30-second timeout.
+	HTTPClient *http.Client
+}
+
+// maxTSAResponse bounds the size of a TSA response.
+const maxTSAResponse = 1 << 20
+
+// Timestamp returns a DER TimeStampToken (a CMS ContentInfo) over the
+// SHA-256 digest of message. The response status, message imprint, nonce
+// and token signature are checked; trust in the TSA certificate is not
+// (the verifier checks it against its trust store).
+func (c *TSAClient) Timestamp(ctx context.Context, message []byte) ([]byte, error) {
+	if c == nil || c.URL == "" {
+		return nil, newError(EInvalidInput, "thiếu địa chỉ máy chủ dấu thời gian", "missing TSA URL", nil)
+	}
+	h := crypto.SHA256.New()
+	h.Write(message)
+	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
+	if err != nil {
+		return nil, err
+	}
+	req := timestamp.Request{HashAlgorithm: crypto.SHA256, HashedMessage: h.Sum(nil), Certificates: true, Nonce: nonce}
+	body, err := req.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) error {
+		return newError(ETimestamp, "không lấy được dấu thời gian từ "+c.URL, "cannot obtain a timestamp from "+c.URL, err)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, fail(err)
+	}
+	hreq.Header.Set("Content-Type", "application/timestamp-query")
+	if c.Username != "" || c.Password != "" {
+		hreq.SetBasicAuth(c.Username, c.Password)
+	}
+	client := c.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	resp, err := client.Do(hreq)
+	if err != nil {
+		return nil, fail(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTSAResponse+1))
+	if err != nil {
+		return nil, fail(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fail(fmt.Errorf("HTTP %d", resp.StatusCode))
+	}
+	if len(data) > maxTSAResponse {
+		return nil, fail(errors.New("response too large"))
+	}
+	ts, err := parseTimestampResponse(data)
+	if err != nil {
+		return nil, fail(err)
+	}
+	if !bytes.Equal(ts.HashedMessage, req.HashedMessage) || ts.HashAlgorithm != crypto.SHA256 {
+		return nil, fail(errors.New("message imprint mismatch"))
+	}
+	if ts.Nonce == nil || ts.Nonce.Cmp(nonce) != 0 {
+		return nil, fail(errors.New("nonce mismatch"))
+	}
+	if len(ts.Certificates) == 0 {
+		return nil, fail(errors.New("token carries no TSA certificate"))
+	}
+	return ts.RawToken, nil
+}
+
+func parseTimestampResponse(data []byte) (ts *timestamp.Timestamp, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ts, err = nil, fmt.Errorf("timestamp: malformed response: %v", p)
+		}
+	}()
+	return timestamp.ParseResponse(data)
+}
+
+// parseTimestampToken parses a TimeStampToken and, when it carries
+// certificates, checks its signature (digitorus/timestamp does this).
+func parseTimestampToken(token []byte) (ts *timestamp.Timestamp, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ts, err = nil, fmt.Errorf("timestamp: malformed token: %v", p)
+		}
+	}()
+	return timestamp.Parse(token)
+}
+
+// verifyTimestampToken checks that token is a correctly signed RFC 3161
+// token over message, and whether its TSA chains to roots with the
+// timeStamping extended key usage at the stamped time.
+func verifyTimestampToken(token, message []byte, roots *x509.CertPool) (*TimestampInfo, error) {
+	bad := func(vi, en string, err error) error { return newError(ETimestamp, vi, en, err) }
+	ts, err := parseTimestampToken(token)
+	if err != nil {
+		return nil, bad("dấu thời gian không hợp lệ", "invalid timestamp token", err)
+	}
+	if len(ts.Certificates) == 0 || !ts.AddTSACertificate {
+		return nil, bad("dấu thời gian không kèm chứng thư của máy chủ TSA", "the timestamp does not carry the TSA certificate", nil)
+	}
+	if !ts.HashAlgorithm.Available() {
+		return nil, bad("thuật toán băm của dấu thời gian không được hỗ trợ", "unsupported timestamp hash algorithm", nil)
+	}
+	h := ts.HashAlgorithm.New()
+	h.Write(message)
+	if !bytes.Equal(h.Sum(nil), ts.HashedMessage) {
+		return nil, bad("dấu thời gian không khớp với chữ ký", "the timestamp does not match the signed data", nil)
+	}
+	p7, err := parsePKCS7(token)
+	if err != nil {
+		return nil, bad("dấu thời gian không hợp lệ", "invalid timestamp token", err)
+	}
+	tsa := p7.GetOnlySigner()
+	if tsa == nil {
+		return nil, bad("không tìm thấy chứng thư của máy chủ TSA", "the TSA certificate is missing", nil)
+	}
+	info := &TimestampInfo{Time: ts.Time, Authority: tsa}
+	_, info.TrustStatus, _ = verifyChain(tsa, ts.Certificates, roots, ts.Time, x509.ExtKeyUsageTimeStamping)
+	info.Trusted = info.TrustStatus == TrustTrusted
+	return info, nil
+}
+
+// TrustStatus is the outcome of certificate path validation. Its value is
+// a stable code; Text gives the message for people.
+type TrustStatus string
+
+// Trust statuses.
+const (
+	TrustTrusted       TrustStatus = "trusted"        // Chains to the trust store.
+	TrustNotChecked    TrustStatus = "not_checked"    // No trust store was given.
+	TrustUnknownIssuer TrustStatus = "unknown_issuer" // No path to a trusted root.
+	TrustExpired       TrustStatus = "expired"        // A certificate of the path was not valid at the signing time.
+	TrustKeyUsage      TrustStatus = "bad_key_usage"  // The certificate may not be used for this purpose.
+	TrustInvalid       TrustStatus = "invalid"        // Any other path validation failure.
+)
+
+// Text returns the status in English when lang is "en", in Vietnamese
+// otherwise.
+func (s TrustStatus) Text(lang string) string {
+	en := lang == "en"
+	switch s {
+	case TrustTrusted:
+		return pick(en, "Chứng thư số được tin cậy", "The certificate is trusted")
+	case TrustNotChecked:
+		return pick(en, "Chưa kiểm tra chuỗi tin cậy (không có kho chứng thư tin cậy)", "Trust not checked (no trust store)")
+	case TrustUnknownIssuer:
+		return pick(en, "Không xác định được chuỗi tin cậy", "The certificate chain is not trusted")
+	case TrustExpired:
+		return pick(en, "Chứng thư số không có hiệu lực tại thời điểm ký", "A certificate was not valid at the signing time")
+	case TrustKeyUsage:
+		return pick(en, "Chứng thư số không được phép dùng cho mục đích này", "The certificate is not allowed for this purpose")
+	}
+	return pick(en, "Chuỗi chứng thư số không hợp lệ", "The certificate chain is invalid")
+}
+
+func pick(en bool, vi, english string) string {
+	if en {
+		return english
+	}
+	return vi
+}
+
+// verifyChain validates leaf at time at against roots, with the given
+// extended key usage. Intermediates may include unrelated certificates.
+func verifyChain(leaf *x509.Certificate, intermediates []*x509.Certificate, roots *x509.CertPool, at time.Time, eku x509.ExtKeyUsage) ([]*x509.Certificate, TrustStatus, error) {
+	if roots == nil {
+		return nil, TrustNotChecked, nil
+	}
+	pool := x509.NewCertPool()
+	for _, c := range intermediates {
+		if c != nil && !bytes.Equal(c.Raw, leaf.Raw) {
+			pool.AddCert(c)
+		}
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{
+		Roots:         roots,
+		Intermediates: pool,
+		CurrentTime:   at,
+		KeyUsages:     []x509.ExtKeyUsage{eku},
+	})
+	if err == nil && len(chains) > 0 {
+		return chains[0], TrustTrusted, nil
+	}
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &unknown):
+		return nil, TrustUnknownIssuer, err
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return nil, TrustExpired, err
+	case errors.As(err, &invalid) && invalid.Reason == x509.IncompatibleUsage:
+		return nil, TrustKeyUsage, err
+	}
+	return nil, TrustInvalid, err
+}
