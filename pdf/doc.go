@@ -1,0 +1,22 @@
+// Package pdf renders the print-ready PDF documents of the one-stop desk:
+// the forms of Circular 01/2018/TT-VPCP and Circular 03/2025/TT-VPCP
+// (receipt, guidance slip, refusal slip, apology slip, stop notice, control
+// slip, dossier ledger) and the result document in the layout of
+// Decree 30/2020/NĐ-CP.
+//
+// The package defines its own input structs; callers map domain types onto
+// them. Every string is normalised to Unicode NFC before it is measured or
+// drawn, because gopdf has no mark positioning and renders decomposed (NFD)
+// Vietnamese with misplaced tone marks. Times are printed in
+// Asia/Ho_Chi_Minh. Output is deterministic: the same input gives the same
+// bytes (the PDF creation date is taken from the input, never the clock).
+//
+// Text is set in Liberation Serif 2.x (metric-compatible with Times New
+// Roman, SIL OFL 1.1, see fonts/OFL.txt), embedded in the binary.
+//
+// Entry points: NewRenderer, then Renderer.RenderReceipt (form 01),
+// RenderGuidanceSlip (02), RenderRefusalSlip (03), RenderApologySlip (04),
+// RenderStopNotice (05 of TT03/2025), RenderControlSlip (05/06),
+// RenderLedger (06/07) and RenderResult; WriteLedgerXLSX exports the ledger;
+// SealPNG and SignaturePNG draw demo appearance images for the signer.
+package pdf

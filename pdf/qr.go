@@ -1,0 +1,72 @@
+package pdf
+
+import (
+	"fmt"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// qr draws a QR code of payload (error correction level M, quiet zone
+// included) as a size×size square with its top-left corner at (x, y).
+//
+// The modules are drawn as filled vector rectangles, not as an image: the
+// code stays sharp at any zoom or print resolution, and no PNG has to be
+// encoded and parsed again (which was the slowest part of a page with a
+// QR code). Runs of dark modules in a row are merged, and identical runs in
+// consecutive rows are merged into one rectangle.
+func (c *canvas) qr(payload string, x, y, size float64) {
+	if c.err != nil {
+		return
+	}
+	q, err := qrcode.New(nfc(payload), qrcode.Medium)
+	if err != nil {
+		c.setErr(fmt.Errorf("pdf: qr code: %w", err))
+		return
+	}
+	bm := q.Bitmap()
+	m := size / float64(len(bm)) // module size
+	type block struct{ x0, x1, y0, y1 int }
+	var active, done []block
+	for row, line := range bm {
+		var runs []block
+		for col := 0; col < len(line); {
+			if !line[col] {
+				col++
+				continue
+			}
+			start := col
+			for col < len(line) && line[col] {
+				col++
+			}
+			runs = append(runs, block{start, col, row, row + 1})
+		}
+		var next []block
+		for _, r := range runs {
+			merged := false
+			for i, a := range active {
+				if a.x0 == r.x0 && a.x1 == r.x1 && a.y1 == row {
+					active[i].y1 = row + 1
+					next = append(next, active[i])
+					active[i].x1 = -1 // consumed
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				next = append(next, r)
+			}
+		}
+		for _, a := range active {
+			if a.x1 >= 0 {
+				done = append(done, a)
+			}
+		}
+		active = next
+	}
+	done = append(done, active...)
+	c.gp.SetFillColor(0, 0, 0)
+	for _, b := range done {
+		c.gp.RectFromUpperLeftWithStyle(x+float64(b.x0)*m, y+float64(b.y0)*m,
+			float64(b.x1-b.x0)*m, float64(b.y1-b.y0)*m, "F")
+	}
+}

@@ -1,0 +1,197 @@
+package pdf
+
+import (
+	"io"
+	"strings"
+	"time"
+)
+
+// GuidanceSlip is form 02, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ": every
+// missing item, told once and in writing.
+type GuidanceSlip struct {
+	FormMeta
+	DossierCode    string // optional
+	Applicant      Person
+	Procedure      string   // nội dung yêu cầu giải quyết
+	Missing        []string // what the applicant must add or correct, one item each
+	Reason         string   // lý do
+	ContactOfficer string   // officer to contact for guidance
+	ContactPhone   string
+	Officer        string // người hướng dẫn (signs the slip)
+}
+
+// RenderGuidanceSlip writes form 02 (A5) to w.
+func (r *Renderer) RenderGuidanceSlip(w io.Writer, f GuidanceSlip) error {
+	c, _, _, err := r.startForm(FormGuidance, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(f.DossierCode) != "" {
+		c.runs(c.left(), c.width(), formBody, alignCenter, run{regular, "Mã hồ sơ: "}, run{bold, f.DossierCode})
+		c.y += 4
+	}
+	c.field("Hồ sơ của:", f.Applicant.Name, bold)
+	c.field("Nội dung yêu cầu giải quyết:", f.Procedure, regular)
+	c.field("Địa chỉ:", f.Applicant.Address, regular)
+	c.fieldPair("Số điện thoại:", f.Applicant.Phone, "Email:", f.Applicant.Email)
+	c.para(c.left(), c.width(), textStyle{Face: bold, Size: formBody, After: 1.5},
+		"Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:")
+	c.numbered(f.Missing)
+	c.field("Lý do:", f.Reason, regular)
+	c.para(c.left(), c.width(), textStyle{Face: regular, Size: formBody, After: 1.5, Align: alignJustify},
+		"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, "+f.Applicant.addressee()+
+			" liên hệ với "+orDots(f.ContactOfficer)+", số điện thoại "+orDots(f.ContactPhone)+
+			" để được hướng dẫn.")
+	c.y += 6
+	c.signatures(c.left()+c.width()/2, c.width()/2, []sigCol{
+		{Title: "NGƯỜI HƯỚNG DẪN", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
+	}, 10, 48)
+	return c.finish(w)
+}
+
+// RefusalSlip is form 03, "Phiếu từ chối tiếp nhận giải quyết hồ sơ".
+type RefusalSlip struct {
+	FormMeta
+	ReceivingUnit string // empty: Header.Unit
+	Applicant     Person
+	DossierCode   string // if one was issued
+	Procedure     string
+	Reason        string // the specific reason for refusing
+	Officer       string // người tiếp nhận
+}
+
+// RenderRefusalSlip writes form 03 (A5) to w.
+func (r *Renderer) RenderRefusalSlip(w io.Writer, f RefusalSlip) error {
+	c, _, _, err := r.startForm(FormRefusal, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	if err != nil {
+		return err
+	}
+	unit := f.ReceivingUnit
+	if strings.TrimSpace(unit) == "" {
+		unit = f.Header.Unit
+	}
+	c.field("Đơn vị tiếp nhận:", unit, regular)
+	c.field("Tiếp nhận hồ sơ của:", f.Applicant.Name, bold)
+	c.field("Số định danh cá nhân/tổ chức:", f.Applicant.IDNumber, regular)
+	c.field("Địa chỉ:", f.Applicant.Address, regular)
+	c.fieldPair("Số điện thoại:", f.Applicant.Phone, "Email:", f.Applicant.Email)
+	if strings.TrimSpace(f.DossierCode) != "" {
+		c.field("Mã hồ sơ:", f.DossierCode, regular)
+	}
+	c.field("Nội dung yêu cầu giải quyết:", f.Procedure, regular)
+	just := textStyle{Face: regular, Size: formBody, After: 1.5, Align: alignJustify}
+	c.para(c.left(), c.width(), just,
+		"Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, "+orDots(unit)+
+			" thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau: "+orDots(f.Reason))
+	c.para(c.left(), c.width(), just, "Xin thông báo để "+f.Applicant.addressee()+" được biết và thực hiện./.")
+	c.y += 6
+	c.signatures(c.left(), c.width(), []sigCol{
+		{Title: "NGƯỜI NỘP HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Applicant.Name},
+		{Title: "NGƯỜI TIẾP NHẬN HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
+	}, 10, 48)
+	return c.finish(w)
+}
+
+// ApologySlip is form 04: under TT01/2018 "Phiếu xin lỗi và hẹn lại ngày trả
+// kết quả", under TT03/2025 "Phiếu xin lỗi và đề nghị gia hạn thời gian giải
+// quyết". The wording of the request follows the set.
+type ApologySlip struct {
+	FormMeta
+	Agency        string // the body processing the dossier, in running text ("Sở Xây dựng tỉnh Bắc Ninh")
+	Applicant     Person // kính gửi
+	DossierCode   string
+	Procedure     string
+	ReceivedAt    time.Time
+	OriginalDueAt time.Time // the appointment on the receipt
+	Reason        string
+	NewDueAt      time.Time
+	Signer        Signer // empty Position prints "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+}
+
+// RenderApologySlip writes form 04 (A5) to w.
+func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
+	c, _, sp, err := r.startForm(FormApology, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	if err != nil {
+		return err
+	}
+	c.y += 2
+	c.runs(c.left(), c.width(), formBody, alignCenter,
+		run{regular, "Kính gửi: "}, run{bold, strings.TrimSpace(f.Applicant.Honorific + " " + orDots(f.Applicant.Name))})
+	c.y += 4
+	agency := orDots(f.Agency)
+	just := textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
+	c.para(c.left(), c.width(), just,
+		"Ngày "+shortDate(f.ReceivedAt, c.loc)+", "+agency+" tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “"+
+			orDots(f.Procedure)+"” của "+f.Applicant.addressee()+" "+orDots(f.Applicant.Name)+
+			"; số định danh: "+orDots(f.Applicant.IDNumber)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
+	c.para(c.left(), c.width(), just, "Thời gian hẹn trả kết quả giải quyết hồ sơ: "+clockDate(f.OriginalDueAt, c.loc)+".")
+	c.para(c.left(), c.width(), just,
+		"Tuy nhiên, "+agency+" không thể trả kết quả giải quyết hồ sơ đúng thời gian đã hẹn. Lý do: "+orDots(f.Reason))
+	c.para(c.left(), c.width(), just,
+		"Sự chậm trễ này đã gây phiền hà cho "+f.Applicant.addressee()+". "+agency+" xin lỗi "+f.Applicant.addressee()+
+			" và "+sp.apologyAction+" "+clockDate(f.NewDueAt, c.loc)+".")
+	c.para(c.left(), c.width(), just, "Xin trân trọng cảm ơn./.")
+	c.y += 6
+	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	return c.finish(w)
+}
+
+// headSig is the signature column of the head of the agency.
+func headSig(s Signer) sigCol {
+	pos := strings.TrimSpace(s.Position)
+	if pos == "" {
+		pos = "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+	}
+	return sigCol{Capacity: strings.ToUpper(nfc(s.Capacity)), Title: strings.ToUpper(nfc(pos)),
+		Hint: "(Ký, ghi rõ họ tên và đóng dấu)", Name: s.Name}
+}
+
+// StopNotice is form 05 of TT03/2025, "Thông báo dừng giải quyết hồ sơ":
+// the applicant asked to stop and no decision has been issued yet. The form
+// does not exist in TT01/2018.
+type StopNotice struct {
+	FormMeta
+	Agency      string // the body processing the dossier, in running text
+	Applicant   Person
+	DossierCode string
+	Procedure   string
+	ReceivedAt  time.Time
+	RequestedAt time.Time // when the applicant asked to stop
+	Reason      string    // the applicant's reason (optional)
+	ReturnNote  string    // how the paper dossier is handed back (optional)
+	Signer      Signer
+}
+
+// RenderStopNotice writes form 05 of TT03/2025 (A5) to w. It fails for a
+// set without that form.
+func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
+	c, _, _, err := r.startForm(FormStop, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	if err != nil {
+		return err
+	}
+	c.y += 2
+	c.runs(c.left(), c.width(), formBody, alignCenter,
+		run{regular, "Kính gửi: "}, run{bold, strings.TrimSpace(f.Applicant.Honorific + " " + orDots(f.Applicant.Name))})
+	c.y += 4
+	agency := orDots(f.Agency)
+	who := f.Applicant.addressee()
+	just := textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
+	c.para(c.left(), c.width(), just,
+		"Ngày "+shortDate(f.ReceivedAt, c.loc)+", "+agency+" tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “"+
+			orDots(f.Procedure)+"” của "+who+" "+orDots(f.Applicant.Name)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
+	req := "Ngày " + shortDate(f.RequestedAt, c.loc) + ", " + agency + " nhận được đề nghị dừng giải quyết hồ sơ của " + who + "."
+	if strings.TrimSpace(f.Reason) != "" {
+		req += " Lý do: " + strings.TrimSpace(f.Reason)
+	}
+	c.para(c.left(), c.width(), just, req)
+	c.para(c.left(), c.width(), just,
+		"Do hồ sơ chưa có kết quả giải quyết, "+agency+" thông báo dừng giải quyết hồ sơ nêu trên kể từ "+
+			longDate(f.Date, c.loc)+".")
+	if strings.TrimSpace(f.ReturnNote) != "" {
+		c.para(c.left(), c.width(), just, f.ReturnNote)
+	}
+	c.para(c.left(), c.width(), just, "Trân trọng thông báo để "+who+" được biết./.")
+	c.y += 6
+	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	return c.finish(w)
+}
