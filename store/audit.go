@@ -23,18 +23,18 @@ func (tx *Tx) Audit(actor, action, objectType, objectID, summary string) error {
 	if tx.db.engine == Postgres {
 		q += ` FOR UPDATE`
 	}
-	if err := tx.tx.QueryRow(q).Scan(&seq, &prev); err != nil {
+	if err := tx.queryRow(q).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	e := dossier.AuditEntry{Seq: seq + 1, At: tx.now, Actor: actor, Action: action,
 		ObjectType: objectType, ObjectID: objectID, Summary: summary, PrevHash: prev}
 	e.Hash = ChainHash(prev, &e)
-	if _, err := tx.tx.Exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, prev_hash, hash)
+	if _, err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		e.Seq, ms(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}
-	if _, err := tx.tx.Exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	if _, err := tx.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil

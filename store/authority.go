@@ -14,13 +14,13 @@ import (
 // EnsureRegister returns the register of (agency, year, result type),
 // creating it with symbol when missing.
 func (tx *Tx) EnsureRegister(agency string, year int, resultType, symbol string) (*dossier.Register, error) {
-	_, err := tx.tx.Exec(`INSERT INTO registers (agency_code, year, result_type_code, symbol, last) VALUES ($1, $2, $3, $4, 0)
+	_, err := tx.exec(`INSERT INTO registers (agency_code, year, result_type_code, symbol, last) VALUES ($1, $2, $3, $4, 0)
 		ON CONFLICT (agency_code, year, result_type_code) DO NOTHING`, agency, year, resultType, symbol)
 	if err != nil {
 		return nil, fmt.Errorf("store: ensure register: %w", err)
 	}
 	var r dossier.Register
-	err = tx.tx.QueryRow(`SELECT id, agency_code, year, result_type_code, symbol, last FROM registers
+	err = tx.queryRow(`SELECT id, agency_code, year, result_type_code, symbol, last FROM registers
 		WHERE agency_code = $1 AND year = $2 AND result_type_code = $3`, agency, year, resultType).Scan(
 		&r.ID, &r.AgencyCode, &r.Year, &r.ResultTypeCode, &r.Symbol, &r.Last)
 	if err != nil {
@@ -34,7 +34,7 @@ func (tx *Tx) EnsureRegister(agency string, year int, resultType, symbol string)
 // numbers stay gap-free.
 func (tx *Tx) NextNumber(registerID int64) (int64, error) {
 	var n int64
-	if err := tx.tx.QueryRow(`UPDATE registers SET last = last + 1 WHERE id = $1 RETURNING last`, registerID).Scan(&n); err != nil {
+	if err := tx.queryRow(`UPDATE registers SET last = last + 1 WHERE id = $1 RETURNING last`, registerID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: next number: %w", err)
 	}
 	return n, nil
@@ -97,7 +97,7 @@ type IssuedResult struct {
 
 // InsertResult stores an issued result in the warehouse.
 func (tx *Tx) InsertResult(r *IssuedResult) error {
-	_, err := tx.tx.Exec(`INSERT INTO results (dossier_id, register_id, seq, number, document_code, applicant_id, applicant_name,
+	_, err := tx.exec(`INSERT INTO results (dossier_id, register_id, seq, number, document_code, applicant_id, applicant_name,
 		result_type_code, agency_code, issued_at, issued_by, seal_id, seal_name, pdf_blob_id, pdf_sha256, verify_hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		r.DossierID, r.RegisterID, r.Seq, r.Number, r.DocumentCode, r.ApplicantID, r.ApplicantName, r.ResultType,
@@ -121,7 +121,7 @@ func scanResult(s interface{ Scan(...any) error }) (*dossier.Result, error) {
 }
 
 func (db *DB) resultOf(ctx context.Context, dossierID int64) (*dossier.Result, error) {
-	r, err := scanResult(db.sql.QueryRowContext(ctx, `SELECT `+resultCols+` FROM results r WHERE r.dossier_id = $1`, dossierID))
+	r, err := scanResult(db.queryRowContext(ctx, `SELECT `+resultCols+` FROM results r WHERE r.dossier_id = $1`, dossierID))
 	if isNoRows(err) {
 		return nil, nil
 	}
@@ -202,7 +202,7 @@ func (db *DB) Warehouse(ctx context.Context, applicantID string) ([]WarehouseIte
 func (tx *Tx) WarehouseItem(applicantID, documentCode string) (*WarehouseItem, error) {
 	var w WarehouseItem
 	var at int64
-	err := tx.tx.QueryRow(`SELECT document_code, number, result_type_code, agency_code, issued_at, pdf_blob_id
+	err := tx.queryRow(`SELECT document_code, number, result_type_code, agency_code, issued_at, pdf_blob_id
 		FROM results WHERE applicant_id = $1 AND document_code = $2`, applicantID, documentCode).Scan(
 		&w.DocumentCode, &w.Number, &w.ResultTypeCode, &w.AgencyCode, &at, &w.PDFBlobID)
 	if isNoRows(err) {
@@ -218,10 +218,10 @@ func (tx *Tx) WarehouseItem(applicantID, documentCode string) (*WarehouseItem, e
 // UpsertSeal inserts or updates a seal.
 func (tx *Tx) UpsertSeal(s *dossier.Seal) error {
 	if s.ID == 0 {
-		return tx.tx.QueryRow(`INSERT INTO seals (agency_code, kind, name, center_code, key_ref, active) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		return tx.queryRow(`INSERT INTO seals (agency_code, kind, name, center_code, key_ref, active) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			s.AgencyCode, string(s.Kind), vntext.NFC(s.Name), s.CenterCode, s.KeyRef, s.Active).Scan(&s.ID)
 	}
-	_, err := tx.tx.Exec(`UPDATE seals SET agency_code = $1, kind = $2, name = $3, center_code = $4, key_ref = $5, active = $6 WHERE id = $7`,
+	_, err := tx.exec(`UPDATE seals SET agency_code = $1, kind = $2, name = $3, center_code = $4, key_ref = $5, active = $6 WHERE id = $7`,
 		s.AgencyCode, string(s.Kind), vntext.NFC(s.Name), s.CenterCode, s.KeyRef, s.Active, s.ID)
 	return err
 }
@@ -280,7 +280,7 @@ func querySeals(ctx context.Context, q queryer, agency string) ([]dossier.Seal, 
 // InsertDelegation stores a delegation.
 func (tx *Tx) InsertDelegation(d *dossier.Delegation) error {
 	procs, _ := json.Marshal(nonNil(d.Procedures))
-	return tx.tx.QueryRow(`INSERT INTO delegations (agency_code, from_user_id, from_position, to_user_id, procedures, valid_from,
+	return tx.queryRow(`INSERT INTO delegations (agency_code, from_user_id, from_position, to_user_id, procedures, valid_from,
 		valid_to, basis_document, capacity, revoked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		d.AgencyCode, d.FromUserID, vntext.NFC(d.FromPosition), d.ToUserID, string(procs), ms(d.ValidFrom), ms(d.ValidTo),
 		vntext.NFC(d.BasisDocument), string(d.Capacity), d.Revoked, ms(tx.now)).Scan(&d.ID)
@@ -288,7 +288,7 @@ func (tx *Tx) InsertDelegation(d *dossier.Delegation) error {
 
 // RevokeDelegation marks a delegation revoked.
 func (tx *Tx) RevokeDelegation(id int64) error {
-	res, err := tx.tx.Exec(`UPDATE delegations SET revoked = $1 WHERE id = $2`, true, id)
+	res, err := tx.exec(`UPDATE delegations SET revoked = $1 WHERE id = $2`, true, id)
 	if err != nil {
 		return err
 	}
@@ -323,7 +323,7 @@ func scanDelegations(rows *sql.Rows) ([]dossier.Delegation, error) {
 
 // DelegationsTo returns the delegations given to user id, inside tx.
 func (tx *Tx) DelegationsTo(userID int64) ([]dossier.Delegation, error) {
-	rows, err := tx.tx.Query(`SELECT `+delegationCols+` FROM delegations d JOIN users u ON u.id = d.to_user_id WHERE d.to_user_id = $1`, userID)
+	rows, err := tx.query(`SELECT `+delegationCols+` FROM delegations d JOIN users u ON u.id = d.to_user_id WHERE d.to_user_id = $1`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegations: %w", err)
 	}
@@ -351,7 +351,7 @@ func (db *DB) Delegations(ctx context.Context, agency string, toUser int64) ([]d
 
 // InsertShift stores a leader's on-site shift.
 func (tx *Tx) InsertShift(s *dossier.LeaderShift) error {
-	return tx.tx.QueryRow(`INSERT INTO leader_shifts (user_id, center_code, starts_at, ends_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+	return tx.queryRow(`INSERT INTO leader_shifts (user_id, center_code, starts_at, ends_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		s.UserID, s.CenterCode, ms(s.StartsAt), ms(s.EndsAt)).Scan(&s.ID)
 }
 
@@ -381,14 +381,14 @@ func (db *DB) Shifts(ctx context.Context, center string, from, to time.Time) ([]
 func (tx *Tx) InsertGuidanceSlip(g *dossier.GuidanceSlip, officerID int64) error {
 	app, _ := json.Marshal(g.Applicant)
 	miss, _ := json.Marshal(g.Missing)
-	if err := tx.tx.QueryRow(`INSERT INTO guidance_slips (number, procedure_code, center_code, applicant, missing, note, officer_id, officer, created_at)
+	if err := tx.queryRow(`INSERT INTO guidance_slips (number, procedure_code, center_code, applicant, missing, note, officer_id, officer, created_at)
 		VALUES ('', $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, g.ProcedureCode, g.CenterCode, string(app), string(miss),
 		vntext.NFC(g.Note), officerID, g.Officer, ms(tx.now)).Scan(&g.ID); err != nil {
 		return fmt.Errorf("store: guidance slip: %w", err)
 	}
 	g.Number = fmt.Sprintf("%d/PBS", g.ID)
 	g.CreatedAt = tx.now
-	_, err := tx.tx.Exec(`UPDATE guidance_slips SET number = $1 WHERE id = $2`, g.Number, g.ID)
+	_, err := tx.exec(`UPDATE guidance_slips SET number = $1 WHERE id = $2`, g.Number, g.ID)
 	return err
 }
 
@@ -416,7 +416,7 @@ func (db *DB) GuidanceSlip(ctx context.Context, id int64) (*dossier.GuidanceSlip
 // InsertApology records the apology slip of a dossier; a second one is a
 // conflict (the date may be reset only once).
 func (tx *Tx) InsertApology(dossierID int64, reason string, oldDue, newDue time.Time, officer string) error {
-	_, err := tx.tx.Exec(`INSERT INTO apologies (dossier_id, reason, old_due_at, new_due_at, officer, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := tx.exec(`INSERT INTO apologies (dossier_id, reason, old_due_at, new_due_at, officer, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		dossierID, vntext.NFC(reason), ms(oldDue), ms(newDue), officer, ms(tx.now))
 	if isUnique(err) {
 		return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
@@ -451,19 +451,19 @@ func (db *DB) ApologyOf(ctx context.Context, dossierID int64) (*Apology, error) 
 
 // StartPause opens a supplement pause.
 func (tx *Tx) StartPause(dossierID int64, reason string) error {
-	_, err := tx.tx.Exec(`INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES ($1, $2, $3)`, dossierID, ms(tx.now), vntext.NFC(reason))
+	_, err := tx.exec(`INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES ($1, $2, $3)`, dossierID, ms(tx.now), vntext.NFC(reason))
 	return err
 }
 
 // EndPause closes the open pause of a dossier.
 func (tx *Tx) EndPause(dossierID int64) error {
-	_, err := tx.tx.Exec(`UPDATE dossier_pauses SET ended_at = $1 WHERE dossier_id = $2 AND ended_at IS NULL`, ms(tx.now), dossierID)
+	_, err := tx.exec(`UPDATE dossier_pauses SET ended_at = $1 WHERE dossier_id = $2 AND ended_at IS NULL`, ms(tx.now), dossierID)
 	return err
 }
 
 // InsertBlob records an uploaded blob (idempotent on its id).
 func (tx *Tx) InsertBlob(id string, size int64, contentType string, by int64) error {
-	_, err := tx.tx.Exec(`INSERT INTO blobs (id, size, content_type, created_by, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+	_, err := tx.exec(`INSERT INTO blobs (id, size, content_type, created_by, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
 		id, size, contentType, by, ms(tx.now))
 	return err
 }
@@ -479,7 +479,7 @@ type BlobMeta struct {
 // Blob returns the metadata of a blob inside tx.
 func (tx *Tx) Blob(id string) (*BlobMeta, error) {
 	var b BlobMeta
-	err := tx.tx.QueryRow(`SELECT id, size, content_type, created_by FROM blobs WHERE id = $1`, id).Scan(&b.ID, &b.Size, &b.ContentType, &b.CreatedBy)
+	err := tx.queryRow(`SELECT id, size, content_type, created_by FROM blobs WHERE id = $1`, id).Scan(&b.ID, &b.Size, &b.ContentType, &b.CreatedBy)
 	if isNoRows(err) {
 		return nil, notFound("tệp " + id)
 	}

@@ -14,7 +14,7 @@ import (
 // UpsertAgency inserts a or updates the agency with the same code.
 func (tx *Tx) UpsertAgency(a *dossier.Agency) error {
 	a.Name = vntext.NFC(a.Name)
-	_, err := tx.tx.Exec(`INSERT INTO agencies (code, name, name_fold, name_key, level, parent_code, identifier, updated_at)
+	_, err := tx.exec(`INSERT INTO agencies (code, name, name_fold, name_key, level, parent_code, identifier, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
 		name_key = excluded.name_key, level = excluded.level, parent_code = excluded.parent_code,
@@ -102,7 +102,7 @@ func (db *DB) Agency(ctx context.Context, code string) (*dossier.Agency, error) 
 
 // AgencyCodes returns the set of all agency codes.
 func (tx *Tx) AgencyCodes() (map[string]dossier.Level, error) {
-	rows, err := tx.tx.Query(`SELECT code, level FROM agencies`)
+	rows, err := tx.query(`SELECT code, level FROM agencies`)
 	if err != nil {
 		return nil, fmt.Errorf("store: agency codes: %w", err)
 	}
@@ -120,7 +120,7 @@ func (tx *Tx) AgencyCodes() (map[string]dossier.Level, error) {
 
 // UpsertCenter inserts or updates a center and replaces its counters.
 func (tx *Tx) UpsertCenter(c *dossier.Center) error {
-	_, err := tx.tx.Exec(`INSERT INTO centers (code, name, level, agency_code, address) VALUES ($1, $2, $3, $4, $5)
+	_, err := tx.exec(`INSERT INTO centers (code, name, level, agency_code, address) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
 		agency_code = excluded.agency_code, address = excluded.address`,
 		c.Code, vntext.NFC(c.Name), string(c.Level), c.AgencyCode, vntext.NFC(c.Address))
@@ -128,7 +128,7 @@ func (tx *Tx) UpsertCenter(c *dossier.Center) error {
 		return fmt.Errorf("store: upsert center: %w", err)
 	}
 	for _, k := range c.Counters {
-		if _, err := tx.tx.Exec(`INSERT INTO counters (center_code, code, name) VALUES ($1, $2, $3)
+		if _, err := tx.exec(`INSERT INTO counters (center_code, code, name) VALUES ($1, $2, $3)
 			ON CONFLICT (center_code, code) DO UPDATE SET name = excluded.name`, c.Code, k.Code, vntext.NFC(k.Name)); err != nil {
 			return fmt.Errorf("store: upsert counter: %w", err)
 		}
@@ -189,7 +189,7 @@ func (tx *Tx) UpsertProcedure(p *dossier.Procedure) error {
 	if p.FiveOnSpotDecree != nil {
 		d = *p.FiveOnSpotDecree
 	}
-	_, err := tx.tx.Exec(`INSERT INTO procedures (code, name, name_fold, name_key, agency_code, level, field,
+	_, err := tx.exec(`INSERT INTO procedures (code, name, name_fold, name_key, agency_code, level, field,
 		processing_days, processing_hours, five_on_spot, fos_decision, fos_decision_date, fos_effective,
 		online_level, fee, result_type_code, approver_position, cutoff, components, process, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
@@ -350,7 +350,7 @@ func (db *DB) Procedure(ctx context.Context, code string) (*dossier.Procedure, e
 
 // Procedure returns the procedure with the given code inside tx.
 func (tx *Tx) Procedure(code string) (*dossier.Procedure, error) {
-	p, err := scanProcedure(tx.tx.QueryRow(`SELECT `+procedureCols+` FROM procedures WHERE code = $1`, code))
+	p, err := scanProcedure(tx.queryRow(`SELECT `+procedureCols+` FROM procedures WHERE code = $1`, code))
 	if isNoRows(err) {
 		return nil, notFound("thủ tục " + code)
 	}
@@ -362,7 +362,7 @@ func (tx *Tx) Procedure(code string) (*dossier.Procedure, error) {
 
 // Agency returns the agency with the given code inside tx.
 func (tx *Tx) Agency(code string) (*dossier.Agency, error) {
-	a, err := scanAgency(tx.tx.QueryRow(`SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
+	a, err := scanAgency(tx.queryRow(`SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
 	if isNoRows(err) {
 		return nil, notFound("cơ quan " + code)
 	}
@@ -397,7 +397,7 @@ func likeEscape(s string) string {
 func (tx *Tx) Center(code string) (*dossier.Center, error) {
 	var c dossier.Center
 	var level string
-	err := tx.tx.QueryRow(`SELECT code, name, level, agency_code, address FROM centers WHERE code = $1`, code).Scan(
+	err := tx.queryRow(`SELECT code, name, level, agency_code, address FROM centers WHERE code = $1`, code).Scan(
 		&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address)
 	if isNoRows(err) {
 		return nil, notFound("trung tâm " + code)
@@ -406,7 +406,7 @@ func (tx *Tx) Center(code string) (*dossier.Center, error) {
 		return nil, err
 	}
 	c.Level = dossier.Level(level)
-	rows, err := tx.tx.Query(`SELECT code, name FROM counters WHERE center_code = $1 ORDER BY code`, code)
+	rows, err := tx.query(`SELECT code, name FROM counters WHERE center_code = $1 ORDER BY code`, code)
 	if err != nil {
 		return nil, err
 	}
@@ -423,7 +423,7 @@ func (tx *Tx) Center(code string) (*dossier.Center, error) {
 
 // ProcedureCodes returns the set of all procedure codes.
 func (tx *Tx) ProcedureCodes() (map[string]bool, error) {
-	rows, err := tx.tx.Query(`SELECT code FROM procedures`)
+	rows, err := tx.query(`SELECT code FROM procedures`)
 	if err != nil {
 		return nil, fmt.Errorf("store: procedure codes: %w", err)
 	}

@@ -17,7 +17,7 @@ import (
 // receptions never share a number, on either engine.
 func (tx *Tx) NextDossierSeq(agency, day string) (int, error) {
 	var n int64
-	err := tx.tx.QueryRow(`INSERT INTO dossier_seq (agency_code, day, last) VALUES ($1, $2, 1)
+	err := tx.queryRow(`INSERT INTO dossier_seq (agency_code, day, last) VALUES ($1, $2, 1)
 		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_seq.last + 1 RETURNING last`, agency, day).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: dossier seq: %w", err)
@@ -29,7 +29,7 @@ func (tx *Tx) NextDossierSeq(agency, day string) (int, error) {
 func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error) {
 	a := d.Applicant
 	var id int64
-	err := tx.tx.QueryRow(`INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode, status, version,
+	err := tx.queryRow(`INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode, status, version,
 		applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_email, applicant_address,
 		applicant_user, submitted_at, received_at, due_at, original_due_at, legal_due_at, step_due_at, finished_at,
 		outcome, form_set, imported, lookup_hash, created_at, updated_at)
@@ -56,7 +56,7 @@ func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error
 
 // PutComponent inserts or replaces one component of a dossier.
 func (tx *Tx) PutComponent(dossierID int64, c dossier.DossierComponent, signature []byte) error {
-	_, err := tx.tx.Exec(`INSERT INTO dossier_components (dossier_id, code, name, blob_id, reused_from, attested_by, attested_at, signature)
+	_, err := tx.exec(`INSERT INTO dossier_components (dossier_id, code, name, blob_id, reused_from, attested_by, attested_at, signature)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (dossier_id, code) DO UPDATE SET name = excluded.name, blob_id = excluded.blob_id,
 		reused_from = excluded.reused_from, attested_by = excluded.attested_by, attested_at = excluded.attested_at,
@@ -109,7 +109,7 @@ func (tx *Tx) DossierForUpdate(code string) (*dossier.Dossier, error) {
 	if tx.db.engine == Postgres {
 		q += ` FOR UPDATE OF d`
 	}
-	d, err := scanDossier(tx.tx.QueryRow(q, code))
+	d, err := scanDossier(tx.queryRow(q, code))
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ " + code)
 	}
@@ -128,7 +128,7 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 		ap = *d.Approval
 		apAt = &ap.At
 	}
-	res, err := tx.tx.Exec(`UPDATE dossiers SET status = $1, version = version + 1, received_at = $2, due_at = $3,
+	res, err := tx.exec(`UPDATE dossiers SET status = $1, version = version + 1, received_at = $2, due_at = $3,
 		original_due_at = $4, legal_due_at = $5, step_due_at = $6, finished_at = $7, paused_at = $8, paused_seconds = $9,
 		supplements = $10, apology_at = $11, outcome = $12, assignee_id = $13, recommendation = $14, report = $15,
 		draft_result = $16, reason = $17, approver_id = $18, approver_name = $19, approver_position = $20,
@@ -150,7 +150,7 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 
 // InsertHistory appends one transition row.
 func (tx *Tx) InsertHistory(dossierID, actorID int64, h dossier.HistoryEntry) error {
-	_, err := tx.tx.Exec(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at)
+	_, err := tx.exec(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		dossierID, string(h.Action), string(h.From), string(h.To), actorID, h.Actor, h.OnBehalfOf, h.Note, msp(h.StepDueAt), ms(h.At))
 	if err != nil {
@@ -165,7 +165,7 @@ func (tx *Tx) Outbox(topic string, payload any) error {
 	if err != nil {
 		return fmt.Errorf("store: outbox payload: %w", err)
 	}
-	if _, err := tx.tx.Exec(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)`, topic, string(b), ms(tx.now)); err != nil {
+	if _, err := tx.exec(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)`, topic, string(b), ms(tx.now)); err != nil {
 		return fmt.Errorf("store: outbox: %w", err)
 	}
 	return nil
@@ -225,7 +225,7 @@ func (db *DB) Dossier(ctx context.Context, code string, scope Scope) (*dossier.D
 
 // DossierByID returns a dossier by its internal id, unscoped.
 func (db *DB) DossierByID(ctx context.Context, id int64) (*dossier.Dossier, error) {
-	d, err := scanDossier(db.sql.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.id = $1`, id))
+	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.id = $1`, id))
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ")
 	}
@@ -237,7 +237,7 @@ func (db *DB) DossierByID(ctx context.Context, id int64) (*dossier.Dossier, erro
 
 // DossierByLookup returns the dossier whose lookup token hashes to h.
 func (db *DB) DossierByLookup(ctx context.Context, h string) (*dossier.Dossier, error) {
-	d, err := scanDossier(db.sql.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.lookup_hash = $1`, h))
+	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.lookup_hash = $1`, h))
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ")
 	}
@@ -248,7 +248,7 @@ func (db *DB) DossierByLookup(ctx context.Context, h string) (*dossier.Dossier, 
 }
 
 func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT code, name, blob_id, reused_from, attested_by, attested_at, signature IS NOT NULL
+	rows, err := db.queryContext(ctx, `SELECT code, name, blob_id, reused_from, attested_by, attested_at, signature IS NOT NULL
 		FROM dossier_components WHERE dossier_id = $1 ORDER BY code`, d.ID)
 	if err != nil {
 		return fmt.Errorf("store: components: %w", err)
@@ -265,7 +265,7 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 		d.Components = append(d.Components, c)
 	}
 	rows.Close()
-	rows, err = db.sql.QueryContext(ctx, `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at
+	rows, err = db.queryContext(ctx, `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at
 		FROM dossier_history WHERE dossier_id = $1 ORDER BY id`, d.ID)
 	if err != nil {
 		return fmt.Errorf("store: history: %w", err)
@@ -284,11 +284,14 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 		d.History = append(d.History, h)
 	}
 	rows.Close()
-	r, err := db.resultOf(ctx, d.ID)
-	if err != nil {
-		return err
+	switch d.Status {
+	case dossier.StatusIssued, dossier.StatusReturned, dossier.StatusWithdrawn:
+		r, err := db.resultOf(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		d.Result = r
 	}
-	d.Result = r
 	return nil
 }
 
@@ -438,14 +441,14 @@ func (db *DB) StatusCounts(ctx context.Context, scope Scope) (map[dossier.Status
 // SetDossierFiles records the verification token hash, the signed result
 // file and its signature layout.
 func (tx *Tx) SetDossierFiles(id int64, verifyHash, signedBlob, layout string) error {
-	_, err := tx.tx.Exec(`UPDATE dossiers SET verify_hash = $1, signed_blob = $2, result_layout = $3 WHERE id = $4`, verifyHash, signedBlob, layout, id)
+	_, err := tx.exec(`UPDATE dossiers SET verify_hash = $1, signed_blob = $2, result_layout = $3 WHERE id = $4`, verifyHash, signedBlob, layout, id)
 	return err
 }
 
 // DossierFiles returns the verification token hash, the signed result blob
 // and its signature layout.
 func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob, layout string, err error) {
-	err = tx.tx.QueryRow(`SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
+	err = tx.queryRow(`SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
 	return
 }
 
@@ -453,7 +456,7 @@ func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob, layout string, err
 // center whose own agency has the same parent as the procedure's agency.
 func (tx *Tx) CenterForAgency(agency string) (string, error) {
 	var code string
-	err := tx.tx.QueryRow(`SELECT c.code FROM centers c
+	err := tx.queryRow(`SELECT c.code FROM centers c
 		JOIN agencies ca ON ca.code = c.agency_code
 		JOIN agencies pa ON pa.code = $1
 		WHERE ca.parent_code = pa.parent_code OR c.agency_code = pa.parent_code
@@ -466,7 +469,7 @@ func (tx *Tx) CenterForAgency(agency string) (string, error) {
 
 // SetReceiptBlob records the printed receipt (Mẫu 01) of a dossier.
 func (tx *Tx) SetReceiptBlob(id int64, blobID string) error {
-	_, err := tx.tx.Exec(`UPDATE dossiers SET receipt_blob = $1 WHERE id = $2`, blobID, id)
+	_, err := tx.exec(`UPDATE dossiers SET receipt_blob = $1 WHERE id = $2`, blobID, id)
 	return err
 }
 

@@ -17,7 +17,7 @@ type IdempotentResponse struct {
 // when the caller owns the key now, or the stored response (Status 0 when
 // the first request is still in flight).
 func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, request string) (*IdempotentResponse, error) {
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO idempotency (user_id, key, request, status, body, created_at) VALUES ($1, $2, $3, 0, $4, $5)
+	res, err := db.execContext(ctx, `INSERT INTO idempotency (user_id, key, request, status, body, created_at) VALUES ($1, $2, $3, 0, $4, $5)
 		ON CONFLICT (user_id, key) DO NOTHING`, userID, key, request, []byte{}, ms(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("store: idempotency claim: %w", err)
@@ -26,7 +26,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, reques
 		return nil, nil
 	}
 	var r IdempotentResponse
-	if err := db.sql.QueryRowContext(ctx, `SELECT request, status, body FROM idempotency WHERE user_id = $1 AND key = $2`, userID, key).Scan(
+	if err := db.queryRowContext(ctx, `SELECT request, status, body FROM idempotency WHERE user_id = $1 AND key = $2`, userID, key).Scan(
 		&r.Request, &r.Status, &r.Body); err != nil {
 		return nil, fmt.Errorf("store: idempotency read: %w", err)
 	}
@@ -35,13 +35,13 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, reques
 
 // CompleteIdempotencyKey stores the response of the request that owns the key.
 func (db *DB) CompleteIdempotencyKey(ctx context.Context, userID int64, key string, status int, body []byte) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE idempotency SET status = $1, body = $2 WHERE user_id = $3 AND key = $4`, status, body, userID, key)
+	_, err := db.execContext(ctx, `UPDATE idempotency SET status = $1, body = $2 WHERE user_id = $3 AND key = $4`, status, body, userID, key)
 	return err
 }
 
 // ReleaseIdempotencyKey forgets a key whose request failed before any change.
 func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
-	_, err := db.sql.ExecContext(ctx, `DELETE FROM idempotency WHERE user_id = $1 AND key = $2`, userID, key)
+	_, err := db.execContext(ctx, `DELETE FROM idempotency WHERE user_id = $1 AND key = $2`, userID, key)
 	return err
 }
 
@@ -80,7 +80,7 @@ func (db *DB) Overrides(ctx context.Context, year int) ([]Override, error) {
 
 // PutOverride inserts or replaces an override.
 func (tx *Tx) PutOverride(o Override) error {
-	_, err := tx.tx.Exec(`INSERT INTO calendar_overrides (day, center_code, kind, name, source) VALUES ($1, $2, $3, $4, $5)
+	_, err := tx.exec(`INSERT INTO calendar_overrides (day, center_code, kind, name, source) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (day, center_code) DO UPDATE SET kind = excluded.kind, name = excluded.name, source = excluded.source`,
 		o.Day, o.Center, o.Kind, o.Name, o.Source)
 	if err != nil {
@@ -91,7 +91,7 @@ func (tx *Tx) PutOverride(o Override) error {
 
 // DeleteOverride removes an override.
 func (tx *Tx) DeleteOverride(day, center string) error {
-	res, err := tx.tx.Exec(`DELETE FROM calendar_overrides WHERE day = $1 AND center_code = $2`, day, center)
+	res, err := tx.exec(`DELETE FROM calendar_overrides WHERE day = $1 AND center_code = $2`, day, center)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,12 @@ type DB struct {
 	engine Engine
 	now    func() time.Time
 	sorter *vntext.Sorter
+	stmts  stmtCache
+
+	// The SQLite group-commit writer (writer.go); nil on PostgreSQL.
+	jobs    chan *job
+	quit    chan struct{}
+	stopped chan struct{}
 }
 
 // Options configure Open.
@@ -112,6 +118,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.sql.Close()
 		return nil, fmt.Errorf("store: ping %s: %w", db.engine, err)
 	}
+	if db.engine == SQLite {
+		db.startWriter()
+	}
 	return db, nil
 }
 
@@ -125,7 +134,11 @@ func (db *DB) Now() time.Time { return db.now() }
 func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.stopWriter()
+	db.stmts.close()
+	return db.sql.Close()
+}
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
@@ -167,7 +180,13 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // InTx runs fn in a transaction, committing when fn returns nil. On SQLite
 // the transaction takes the write lock at BEGIN (_txlock=immediate), so
 // read-then-write use cases never fail with SQLITE_BUSY mid-way.
+//
+// On SQLite, InTx hands fn to the group-commit writer (writer.go); fn must
+// not call InTx itself.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.jobs != nil {
+		return db.submit(ctx, fn)
+	}
 	for attempt := 0; ; attempt++ {
 		err := db.inTx(ctx, fn)
 		if err != nil && attempt < 5 && db.retryable(err) {

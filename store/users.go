@@ -24,7 +24,7 @@ type NewUser struct {
 // ECONFLICT.
 func (tx *Tx) CreateUser(u *NewUser) (int64, error) {
 	var id int64
-	err := tx.tx.QueryRow(`INSERT INTO users (username, password_hash, name, agency_code, position, id_number, phone, email, created_at)
+	err := tx.queryRow(`INSERT INTO users (username, password_hash, name, agency_code, position, id_number, phone, email, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		strings.ToLower(u.Username), u.PasswordHash, vntext.NFC(u.Name), u.AgencyCode, vntext.NFC(u.Position),
 		u.IDNumber, u.Phone, u.Email, ms(tx.now)).Scan(&id)
@@ -42,14 +42,14 @@ func (tx *Tx) CreateUser(u *NewUser) (int64, error) {
 
 // SetUserAccess replaces the roles and centers of user id.
 func (tx *Tx) SetUserAccess(id int64, roles []dossier.Role, centers []string, counter string) error {
-	if _, err := tx.tx.Exec(`DELETE FROM user_roles WHERE user_id = $1`, id); err != nil {
+	if _, err := tx.exec(`DELETE FROM user_roles WHERE user_id = $1`, id); err != nil {
 		return fmt.Errorf("store: user roles: %w", err)
 	}
-	if _, err := tx.tx.Exec(`DELETE FROM user_centers WHERE user_id = $1`, id); err != nil {
+	if _, err := tx.exec(`DELETE FROM user_centers WHERE user_id = $1`, id); err != nil {
 		return fmt.Errorf("store: user centers: %w", err)
 	}
 	for _, r := range roles {
-		if _, err := tx.tx.Exec(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, string(r)); err != nil {
+		if _, err := tx.exec(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, string(r)); err != nil {
 			return fmt.Errorf("store: user role: %w", err)
 		}
 	}
@@ -58,7 +58,7 @@ func (tx *Tx) SetUserAccess(id int64, roles []dossier.Role, centers []string, co
 		if i == 0 {
 			k = counter
 		}
-		if _, err := tx.tx.Exec(`INSERT INTO user_centers (user_id, center_code, counter_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, id, c, k); err != nil {
+		if _, err := tx.exec(`INSERT INTO user_centers (user_id, center_code, counter_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, id, c, k); err != nil {
 			return fmt.Errorf("store: user center %s: %w", c, err)
 		}
 	}
@@ -78,7 +78,7 @@ type Credentials struct {
 func (tx *Tx) Credentials(username string) (*Credentials, error) {
 	var c Credentials
 	var locked int64
-	err := tx.tx.QueryRow(`SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`,
+	err := tx.queryRow(`SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`,
 		strings.ToLower(username)).Scan(&c.UserID, &c.PasswordHash, &c.Disabled, &c.FailedLogins, &locked)
 	if isNoRows(err) {
 		return nil, notFound("tài khoản")
@@ -102,7 +102,7 @@ func (tx *Tx) RecordLogin(userID int64, failed int, lockedUntil time.Time, newHa
 		q = `UPDATE users SET failed_logins = $1, locked_until = $2, password_hash = $4 WHERE id = $3`
 		args = append(args, newHash)
 	}
-	if _, err := tx.tx.Exec(q, args...); err != nil {
+	if _, err := tx.exec(q, args...); err != nil {
 		return fmt.Errorf("store: record login: %w", err)
 	}
 	return nil
@@ -110,7 +110,7 @@ func (tx *Tx) RecordLogin(userID int64, failed int, lockedUntil time.Time, newHa
 
 // SetDisabled disables or enables a user; disabling deletes every session.
 func (tx *Tx) SetDisabled(userID int64, disabled bool) error {
-	res, err := tx.tx.Exec(`UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
+	res, err := tx.exec(`UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
 	if err != nil {
 		return fmt.Errorf("store: disable user: %w", err)
 	}
@@ -118,7 +118,7 @@ func (tx *Tx) SetDisabled(userID int64, disabled bool) error {
 		return notFound("tài khoản")
 	}
 	if disabled {
-		if _, err := tx.tx.Exec(`DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		if _, err := tx.exec(`DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 			return fmt.Errorf("store: end sessions: %w", err)
 		}
 	}
@@ -240,7 +240,7 @@ func HashToken(token string) string {
 
 // CreateSession stores a session for a raw token.
 func (tx *Tx) CreateSession(token string, userID int64, expires time.Time) error {
-	_, err := tx.tx.Exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)`,
+	_, err := tx.exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)`,
 		HashToken(token), userID, ms(tx.now), ms(expires))
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
@@ -250,15 +250,31 @@ func (tx *Tx) CreateSession(token string, userID int64, expires time.Time) error
 
 // DeleteSession removes the session of token.
 func (db *DB) DeleteSession(ctx context.Context, token string) error {
-	_, err := db.sql.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
+	_, err := db.execContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
 	return err
+}
+
+// Session returns the session of token, or ENOTFOUND.
+func (db *DB) Session(ctx context.Context, token string) (*dossier.Session, error) {
+	var s dossier.Session
+	var c, l, e int64
+	err := db.queryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
+		HashToken(token)).Scan(&s.UserID, &c, &l, &e)
+	if isNoRows(err) {
+		return nil, notFound("phiên làm việc")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: session: %w", err)
+	}
+	s.CreatedAt, s.LastSeen, s.ExpiresAt = fromMS(c), fromMS(l), fromMS(e)
+	return &s, nil
 }
 
 // SessionUser returns the session of token and its user, or ENOTFOUND.
 func (db *DB) SessionUser(ctx context.Context, token string) (*dossier.Session, *dossier.User, error) {
 	var s dossier.Session
 	var c, l, e int64
-	err := db.sql.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
+	err := db.queryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
 		HashToken(token)).Scan(&s.UserID, &c, &l, &e)
 	if isNoRows(err) {
 		return nil, nil, notFound("phiên làm việc")
@@ -276,6 +292,6 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*dossier.Session, 
 
 // TouchSession records activity on a session.
 func (db *DB) TouchSession(ctx context.Context, token string, at time.Time) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, ms(at), HashToken(token))
+	_, err := db.execContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, ms(at), HashToken(token))
 	return err
 }

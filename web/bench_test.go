@@ -80,12 +80,15 @@ func BenchmarkAPITransitions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const clients = 16
+	// Each client cycles over its own dossiers so that every dossier keeps
+	// a realistic history (a handful of rows), as in a real center.
+	const clients, perClient = 16, 25
 	type dd struct {
-		code    string
-		version int64
+		code       string
+		version    int64
+		supplement bool
 	}
-	ds := make([]*dd, clients)
+	ds := make([]*dd, clients*perClient)
 	for i := range ds {
 		st, body := post(rec, "/api/v1/dossiers", receiveBody(info.ID))
 		if st != 201 {
@@ -100,7 +103,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 		if st != 200 {
 			b.Fatalf("assign: %d %s", st, body)
 		}
-		ds[i] = &dd{d.Code, d.Version + 1}
+		ds[i] = &dd{code: d.Code, version: d.Version + 1}
 	}
 	var next atomic.Int32
 	var mu sync.Mutex
@@ -108,14 +111,15 @@ func BenchmarkAPITransitions(b *testing.B) {
 	b.ResetTimer()
 	b.SetParallelism(clients / 2) // × GOMAXPROCS goroutines
 	b.RunParallel(func(pb *testing.PB) {
-		d := ds[int(next.Add(1)-1)%clients]
+		c := int(next.Add(1)-1) % clients
+		mine := ds[c*perClient : (c+1)*perClient]
 		var local []time.Duration
-		supplement := false
-		for pb.Next() {
+		for i := 0; pb.Next(); i++ {
+			d := mine[i%perClient]
 			t0 := time.Now()
 			var st int
 			var body []byte
-			if supplement {
+			if d.supplement {
 				st, body = post(rec, "/api/v1/dossiers/"+d.code+"/actions/supplement", fmt.Sprintf(`{"version":%d}`, d.version))
 			} else {
 				st, body = post(appr, "/api/v1/dossiers/"+d.code+"/actions/request-supplement", fmt.Sprintf(`{"version":%d,"reason":"Thiếu bản sao"}`, d.version))
@@ -126,7 +130,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 			}
 			local = append(local, time.Since(t0))
 			d.version++
-			supplement = !supplement
+			d.supplement = !d.supplement
 		}
 		mu.Lock()
 		lat = append(lat, local...)

@@ -146,7 +146,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*dossier.User
 	if token == "" || len(token) > 200 {
 		return nil, unauthorized()
 	}
-	sess, u, err := s.db.SessionUser(ctx, token)
+	sess, err := s.db.Session(ctx, token)
+	var u *dossier.User
+	if err == nil {
+		u, err = s.cachedUser(ctx, sess.UserID)
+	}
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 		return nil, dossier.Errorf(dossier.EUNAUTHORIZED, "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại")
 	}
@@ -169,6 +173,34 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*dossier.User
 	}
 	return u, nil
 }
+
+// userTTL bounds how long a user's roles and centers are reused between
+// requests. Disabling an account still ends its sessions at once: the
+// session row is deleted and every request reads it.
+const userTTL = 30 * time.Second
+
+type cachedUser struct {
+	u  *dossier.User
+	at time.Time
+}
+
+func (s *Service) cachedUser(ctx context.Context, id int64) (*dossier.User, error) {
+	now := time.Now()
+	if v, ok := s.users.Load(id); ok {
+		if c := v.(cachedUser); now.Sub(c.at) < userTTL {
+			return c.u, nil
+		}
+	}
+	u, err := s.db.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.users.Store(id, cachedUser{u: u, at: now})
+	return u, nil
+}
+
+// forgetUser drops a user from the request cache after a change.
+func (s *Service) forgetUser(id int64) { s.users.Delete(id) }
 
 // NewUserInput describes an account to create.
 type NewUserInput struct {
@@ -276,6 +308,7 @@ func (s *Service) SetUserDisabled(ctx context.Context, actor *dossier.User, id i
 	if !actor.Has(dossier.RoleAdmin) {
 		return forbidden("Chỉ quản trị viên được khóa tài khoản")
 	}
+	defer s.forgetUser(id)
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetDisabled(id, disabled); err != nil {
 			return err

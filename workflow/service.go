@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,6 +98,7 @@ type Service struct {
 	cal    atomic.Pointer[calendar.Calendar]
 	calCfg calendar.Config
 	logins chan struct{} // caps concurrent password hashing
+	users  sync.Map      // user id → cachedUser (see userTTL)
 }
 
 // New returns a Service. docs and note may be nil.

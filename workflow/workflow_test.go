@@ -437,3 +437,5 @@ func (r *byteReader) Read(p []byte) (int, error) {
 	r.b = r.b[n:]
 	return n, nil
 }
+
+func errFields(err error) []dossier.FieldError { return dossier.ErrorFields(err) }

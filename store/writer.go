@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Group commit for SQLite.
+//
+// SQLite has one writer at a time and, with synchronous=FULL, one fsync
+// per commit. Rather than have each use case take the write lock and pay
+// for its own fsync, write use cases are queued to a single writer
+// goroutine, which runs whatever is waiting — up to maxBatch use cases —
+// in one transaction, each inside its own SAVEPOINT, and commits once.
+// A use case that fails is rolled back to its savepoint and gets its
+// error; the others are unaffected. If the commit itself fails, every use
+// case of the batch gets the error and nothing of the batch is written.
+// A use case is acknowledged only after the commit that made it durable,
+// so the guarantees are those of one transaction per use case; the batch
+// only shares the fsync. Use cases run one after another, so each sees
+// the writes of the ones before it, exactly as serial transactions would.
+
+const maxBatch = 128
+
+type job struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+func (db *DB) startWriter() {
+	db.jobs = make(chan *job, 4*maxBatch)
+	db.quit = make(chan struct{})
+	db.stopped = make(chan struct{})
+	go db.writeLoop()
+}
+
+func (db *DB) stopWriter() {
+	if db.jobs == nil {
+		return
+	}
+	close(db.quit)
+	<-db.stopped
+}
+
+func (db *DB) writeLoop() {
+	defer close(db.stopped)
+	for {
+		var first *job
+		select {
+		case first = <-db.jobs:
+		case <-db.quit:
+			return
+		}
+		batch := []*job{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+// submit queues fn for the writer and waits for its durable outcome.
+func (db *DB) submit(ctx context.Context, fn func(*Tx) error) error {
+	j := &job{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.jobs <- j:
+	case <-db.quit:
+		return fmt.Errorf("store: closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the outcome is awaited even if ctx ends: the use case
+	// may already be committed, and the caller must not report otherwise.
+	return <-j.done
+}
+
+func (db *DB) runBatch(batch []*job) {
+	errs := make([]error, len(batch))
+	stx, err := db.sql.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, j := range batch {
+			j.done <- fmt.Errorf("store: begin: %w", err)
+		}
+		return
+	}
+	ok := 0
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := stx.Exec(`SAVEPOINT uc`); err != nil {
+			errs[i] = fmt.Errorf("store: savepoint: %w", err)
+			continue
+		}
+		tx := &Tx{tx: stx, db: db, now: db.now().UTC().Truncate(time.Millisecond)}
+		if err := runJob(j.fn, tx); err != nil {
+			errs[i] = err
+			if _, rerr := stx.Exec(`ROLLBACK TO uc`); rerr != nil {
+				// The transaction is unusable: fail the whole batch.
+				stx.Rollback()
+				for k, j := range batch {
+					if errs[k] == nil || k >= i {
+						errs[k] = fmt.Errorf("store: rollback to savepoint: %w", rerr)
+					}
+					j.done <- errs[k]
+				}
+				return
+			}
+		} else {
+			ok++
+		}
+		if _, err := stx.Exec(`RELEASE uc`); err != nil && errs[i] == nil {
+			errs[i] = fmt.Errorf("store: release: %w", err)
+		}
+	}
+	if ok == 0 {
+		stx.Rollback()
+	} else if err := stx.Commit(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("store: commit: %w", err)
+			}
+		}
+	}
+	for i, j := range batch {
+		j.done <- errs[i]
+	}
+}
+
+// runJob runs fn, turning a panic into an error so one bad use case
+// cannot take the writer down.
+func runJob(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("store: panic in transaction: %v", v)
+		}
+	}()
+	return fn(tx)
+}
