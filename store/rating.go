@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"motcua/dossier"
+)
+
+// Rating levels (contract §8).
+const (
+	RatingVerySatisfied = "very_satisfied"
+	RatingSatisfied     = "satisfied"
+	RatingUnsatisfied   = "unsatisfied"
+)
+
+// Rating is an applicant's satisfaction rating of a returned dossier. It is
+// attached to the dossier, its agency and center, and the officers who
+// acted on it.
+type Rating struct {
+	ID            int64          `json:"id"`
+	DossierID     int64          `json:"-"`
+	DossierCode   string         `json:"dossier_code"`
+	ProcedureCode string         `json:"procedure_code"`
+	AgencyCode    string         `json:"agency_code"`
+	CenterCode    string         `json:"center_code"`
+	Level         string         `json:"level"`
+	Comment       string         `json:"comment,omitempty"`
+	Criteria      map[string]any `json:"criteria,omitempty"`
+	ScaleVersion  string         `json:"scale_version"`
+	Channel       string         `json:"channel"`
+	Officers      []string       `json:"officers,omitempty"`
+	CreatedAt     time.Time      `json:"created_at"`
+}
+
+// InsertRating stores r with the officers of the dossier's history (every
+// actor but the applicant's own account). A second rating of the same
+// dossier is ECONFLICT.
+func (tx *Tx) InsertRating(r *Rating, criteriaJSON string, applicantUser int64) error {
+	r.CreatedAt = tx.now
+	err := tx.tx.QueryRow(`INSERT INTO ratings (dossier_id, dossier_code, procedure_code, agency_code, center_code, level, comment,
+		criteria, scale_version, channel, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		r.DossierID, r.DossierCode, r.ProcedureCode, r.AgencyCode, r.CenterCode, r.Level, r.Comment, criteriaJSON,
+		r.ScaleVersion, r.Channel, ms(tx.now)).Scan(&r.ID)
+	if isUnique(err) {
+		return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ này đã được đánh giá")
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert rating: %w", err)
+	}
+	rows, err := tx.tx.Query(`SELECT actor_id, MIN(actor) FROM dossier_history WHERE dossier_id = $1 AND actor_id <> 0 AND actor_id <> $2
+		GROUP BY actor_id ORDER BY actor_id`, r.DossierID, applicantUser)
+	if err != nil {
+		return fmt.Errorf("store: rating officers: %w", err)
+	}
+	type officer struct {
+		id   int64
+		name string
+	}
+	var os []officer
+	for rows.Next() {
+		var o officer
+		if err := rows.Scan(&o.id, &o.name); err != nil {
+			rows.Close()
+			return err
+		}
+		os = append(os, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, o := range os {
+		if _, err := tx.tx.Exec(`INSERT INTO rating_officers (rating_id, user_id, name) VALUES ($1, $2, $3)`, r.ID, o.id, o.name); err != nil {
+			return fmt.Errorf("store: rating officer: %w", err)
+		}
+		r.Officers = append(r.Officers, o.name)
+	}
+	return nil
+}
+
+// RatingFilter selects ratings by creation time [From, To) and scope.
+type RatingFilter struct {
+	From, To time.Time // zero means unbounded
+	Center   string
+	Agency   string
+	Agencies []string
+	Officer  int64 // ratings of dossiers this officer acted on
+}
+
+// RatingTotals are ratings counted by level.
+type RatingTotals struct {
+	Ratings       int64 `json:"ratings"`
+	VerySatisfied int64 `json:"very_satisfied"`
+	Satisfied     int64 `json:"satisfied"`
+	Unsatisfied   int64 `json:"unsatisfied"`
+}
+
+// SatisfactionRate is 100 × (very satisfied + satisfied) / ratings, rounded
+// half-up to two decimals, 0 without ratings (contract §7).
+func (c RatingTotals) SatisfactionRate() float64 {
+	if c.Ratings == 0 {
+		return 0
+	}
+	v := 100 * float64(c.VerySatisfied+c.Satisfied) / float64(c.Ratings)
+	return float64(int64(v*100+0.5)) / 100
+}
+
+// RatingTotals counts the ratings given in a period, by level.
+func (db *DB) RatingTotals(ctx context.Context, f RatingFilter) (RatingTotals, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var where []string
+	if !f.From.IsZero() {
+		where = append(where, "r.created_at >= "+arg(ms(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "r.created_at < "+arg(ms(f.To)))
+	}
+	if f.Center != "" {
+		where = append(where, "r.center_code = "+arg(f.Center))
+	}
+	if f.Agency != "" {
+		where = append(where, "r.agency_code = "+arg(f.Agency))
+	}
+	if len(f.Agencies) > 0 {
+		where = append(where, "r.agency_code IN ("+list(arg, f.Agencies)+")")
+	}
+	if f.Officer != 0 {
+		where = append(where, "EXISTS (SELECT 1 FROM rating_officers o WHERE o.rating_id = r.id AND o.user_id = "+arg(f.Officer)+")")
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.level, COUNT(*) FROM ratings r`+whereSQL(where)+` GROUP BY r.level`, args...)
+	if err != nil {
+		return RatingTotals{}, fmt.Errorf("store: rating counts: %w", err)
+	}
+	defer rows.Close()
+	var c RatingTotals
+	for rows.Next() {
+		var level string
+		var n int64
+		if err := rows.Scan(&level, &n); err != nil {
+			return c, err
+		}
+		c.Ratings += n
+		switch level {
+		case RatingVerySatisfied:
+			c.VerySatisfied = n
+		case RatingSatisfied:
+			c.Satisfied = n
+		case RatingUnsatisfied:
+			c.Unsatisfied = n
+		}
+	}
+	return c, rows.Err()
+}
+
+// RatingOf returns whether the dossier has been rated, and its level.
+func (db *DB) RatingOf(ctx context.Context, dossierID int64) (string, bool, error) {
+	var level string
+	err := db.sql.QueryRowContext(ctx, `SELECT level FROM ratings WHERE dossier_id = $1`, dossierID).Scan(&level)
+	if isNoRows(err) {
+		return "", false, nil
+	}
+	return level, err == nil, err
+}

@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"motcua/store"
+	"motcua/web"
+)
+
+// frontBrowser starts headless chromium (skipped when absent unless
+// MOTCUA_TEST_REQUIRE_TOOLS=1).
+func frontBrowser(t *testing.T, w, h int) context.Context {
+	t.Helper()
+	const path = "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("chromium is required but %s is missing", path)
+		}
+		t.Skip("chromium not installed")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.WindowSize(w, h), chromedp.Flag("lang", "vi-VN"))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
+	return tctx
+}
+
+// TestFrontBrowserKioskAndDisplay: a ticket taken at the kiosk page is
+// called at a counter and shows up live on the TV display.
+func TestFrontBrowserKioskAndDisplay(t *testing.T) {
+	ev := newFrontEnv(t, store.SQLite, web.Options{})
+	ctx := frontBrowser(t, 1366, 768)
+	dir := os.Getenv("MOTCUA_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	shot := func(name string) {
+		if b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			os.WriteFile(filepath.Join(dir, "front-"+name+".png"), b, 0o644)
+		}
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ev.srv.URL+"/kiosk?center=BN.TTHCC"),
+		chromedp.WaitVisible(chromedp.CSS("button.svc")),
+		chromedp.Click(chromedp.CSS("button.svc")),
+		chromedp.WaitVisible(chromedp.CSS(".tnum")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	num, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".tnum")))
+	if err != nil || strings.TrimSpace(num) != "1" {
+		t.Fatalf("kiosk ticket number = %q, %v; want 1", num, err)
+	}
+	shot("kiosk-ticket")
+	// The display opens its event stream, then the counter calls.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ev.srv.URL+"/man-hinh?center=BN.TTHCC"),
+		chromedp.WaitVisible(chromedp.CSS("#now-num")),
+		chromedp.Sleep(300*time.Millisecond),
+	); err != nil {
+		t.Fatal(err)
+	}
+	res, body := ev.call(t, "reception", "POST", "/api/v1/queue/call-next", `{}`)
+	wantStatus(t, "call-next", res, body, 200)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#recent tr"))); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#now-num")))
+	ctr, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#now-ctr")))
+	shot("display-call")
+	if strings.TrimSpace(now) != "1" || !strings.Contains(ctr, "Quầy 01") {
+		t.Errorf("display shows %q %q; want 1 đến Quầy 01", now, ctr)
+	}
+}

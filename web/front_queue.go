@@ -1,0 +1,364 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+// ticketView is a ticket as the API returns it: times in Vietnam time.
+type ticketView struct {
+	Number        int64      `json:"number"`
+	ServiceCode   string     `json:"service_code"`
+	ServiceName   string     `json:"service_name,omitempty"`
+	CenterCode    string     `json:"center_code"`
+	IssuedAt      time.Time  `json:"issued_at"`
+	WaitingBefore int        `json:"waiting_before"`
+	Status        string     `json:"status"`
+	CounterCode   string     `json:"counter_code,omitempty"`
+	CounterName   string     `json:"counter_name,omitempty"`
+	CalledAt      *time.Time `json:"called_at,omitempty"`
+	FinishedAt    *time.Time `json:"finished_at,omitempty"`
+	Recalls       int        `json:"recalls"`
+}
+
+func (s *Server) viewTicket(t *store.QueueTicket) ticketView {
+	loc := s.svc.Location()
+	v := ticketView{Number: t.Number, ServiceCode: t.ServiceCode, ServiceName: t.ServiceName, CenterCode: t.CenterCode,
+		IssuedAt: t.IssuedAt.In(loc), WaitingBefore: t.WaitingBefore, Status: t.Status, CounterCode: t.CounterCode, Recalls: t.Recalls}
+	if t.CalledAt != nil {
+		c := t.CalledAt.In(loc)
+		v.CalledAt = &c
+	}
+	if t.FinishedAt != nil {
+		f := t.FinishedAt.In(loc)
+		v.FinishedAt = &f
+	}
+	return v
+}
+
+func (s *Server) apiQueueServices(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.svc.QueueServices(r.Context(), r.URL.Query().Get("center"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ss)
+}
+
+type queueServicesRequest struct {
+	CenterCode string               `json:"center_code"`
+	Services   []store.QueueService `json:"services"`
+}
+
+func (s *Server) apiSetQueueServices(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var req queueServicesRequest
+	if err := decode(w, r, &req); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	ss, err := s.svc.SetQueueServices(r.Context(), u, req.CenterCode, req.Services)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ss)
+}
+
+type ticketRequest struct {
+	CenterCode  string `json:"center_code"`
+	ServiceCode string `json:"service_code"`
+}
+
+func (s *Server) apiIssueTicket(w http.ResponseWriter, r *http.Request) {
+	var req ticketRequest
+	if err := decode(w, r, &req); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	t, err := s.svc.IssueTicket(r.Context(), req.CenterCode, req.ServiceCode)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.viewTicket(t))
+}
+
+// publishCall sends a call to this instance's displays.
+func (s *Server) publishCall(c *workflow.QueueCall) {
+	v := s.callEvent(c)
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	s.front.hub.publish(c.CenterCode, c.EventID, b)
+}
+
+func (s *Server) callEvent(c *workflow.QueueCall) *workflow.QueueCall {
+	loc := s.svc.Location()
+	cp := *c
+	cp.CalledAt = c.CalledAt.In(loc)
+	if c.Ticket != nil {
+		t := *c.Ticket
+		t.IssuedAt = t.IssuedAt.In(loc)
+		if t.CalledAt != nil {
+			x := t.CalledAt.In(loc)
+			t.CalledAt = &x
+		}
+		cp.Ticket = &t
+	}
+	return &cp
+}
+
+func (s *Server) queueCall(w http.ResponseWriter, r *http.Request, u *dossier.User, op string) {
+	var in workflow.QueueCallInput
+	if r.ContentLength != 0 {
+		if err := decode(w, r, &in); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+	}
+	var c *workflow.QueueCall
+	var t *store.QueueTicket
+	var err error
+	switch op {
+	case "call":
+		c, err = s.svc.CallNext(r.Context(), u, in)
+	case "recall":
+		c, err = s.svc.Recall(r.Context(), u, in)
+	case "skip":
+		t, err = s.svc.Skip(r.Context(), u, in)
+	case "finish":
+		t, err = s.svc.FinishTicket(r.Context(), u, in)
+	}
+	if err != nil {
+		if workflow.IsNoTicket(err) {
+			if op == "call" {
+				w.Header().Set("Cache-Control", "no-store")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			err = dossier.Errorf(dossier.ENOTFOUND, "Quầy chưa gọi số nào")
+		}
+		s.writeProblem(w, r, err)
+		return
+	}
+	if c != nil {
+		s.publishCall(c)
+		v := s.viewTicket(c.Ticket)
+		v.CounterName = c.CounterName
+		writeJSON(w, http.StatusOK, v)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.viewTicket(t))
+}
+
+func (s *Server) apiCallNext(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.queueCall(w, r, u, "call")
+}
+
+func (s *Server) apiRecall(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.queueCall(w, r, u, "recall")
+}
+
+func (s *Server) apiSkip(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.queueCall(w, r, u, "skip")
+}
+
+func (s *Server) apiFinishTicket(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.queueCall(w, r, u, "finish")
+}
+
+// centerExists reports whether code names a center.
+func (s *Server) centerExists(r *http.Request, code string) (bool, error) {
+	cs, err := s.svc.DB().Centers(r.Context())
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cs {
+		if c.Code == code {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// apiQueueEvents streams the calls of a center as server-sent events:
+// every call is `event: call` with the ticket and the counter. A comment
+// line every 20 s keeps proxies from closing the stream.
+func (s *Server) apiQueueEvents(w http.ResponseWriter, r *http.Request) {
+	center := r.URL.Query().Get("center")
+	if center == "" {
+		s.writeProblem(w, r, dossier.Invalid("Thiếu mã trung tâm", dossier.FieldError{Field: "center", Message: "bắt buộc"}))
+		return
+	}
+	ok, err := s.centerExists(r, center)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if !ok {
+		s.writeProblem(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", center))
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // the stream outlives the server's write timeout
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	ch, cancel := s.front.hub.subscribe(center)
+	defer cancel()
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("retry: 3000\n: connected\n\n"))
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	ping := time.NewTicker(20 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.front.hub.done:
+			return
+		case frame := <-ch:
+			if _, err := w.Write(frame); err != nil {
+				return
+			}
+			if err := rc.Flush(); err != nil {
+				return
+			}
+		case <-ping.C:
+			if _, err := w.Write([]byte(": ping\n\n")); err != nil {
+				return
+			}
+			if err := rc.Flush(); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// boardView is what a counter display shows when it (re)connects.
+type boardView struct {
+	CenterCode string       `json:"center_code"`
+	CenterName string       `json:"center_name"`
+	Waiting    int          `json:"waiting"`
+	Counters   []ticketView `json:"counters"` // the ticket each counter serves now
+	Recent     []ticketView `json:"recent"`   // the last calls, newest first
+}
+
+func (s *Server) board(r *http.Request, center string) (*boardView, error) {
+	cs, err := s.svc.DB().Centers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var c *dossier.Center
+	for i := range cs {
+		if cs[i].Code == center {
+			c = &cs[i]
+		}
+	}
+	if c == nil {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", center)
+	}
+	if _, err := s.svc.QueueServices(r.Context(), center); err != nil {
+		return nil, err
+	}
+	ts, err := s.svc.DB().Tickets(r.Context(), center, s.svc.QueueDay(s.svc.DB().Now()))
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, k := range c.Counters {
+		names[k.Code] = k.Name
+	}
+	b := &boardView{CenterCode: c.Code, CenterName: c.Name, Counters: []ticketView{}, Recent: []ticketView{}}
+	var called []store.QueueTicket
+	for _, t := range ts {
+		switch t.Status {
+		case store.TicketWaiting:
+			b.Waiting++
+		case store.TicketCalled:
+			v := s.viewTicket(&t)
+			v.CounterName = names[t.CounterCode]
+			b.Counters = append(b.Counters, v)
+		}
+		if t.CalledAt != nil {
+			called = append(called, t)
+		}
+	}
+	// newest calls first
+	for i := len(called) - 1; i >= 0 && len(b.Recent) < 8; i-- {
+		best := i
+		for j := 0; j < i; j++ {
+			if called[j].CalledAt.After(*called[best].CalledAt) {
+				best = j
+			}
+		}
+		called[i], called[best] = called[best], called[i]
+		v := s.viewTicket(&called[i])
+		v.CounterName = names[called[i].CounterCode]
+		b.Recent = append(b.Recent, v)
+	}
+	return b, nil
+}
+
+func (s *Server) apiQueueBoard(w http.ResponseWriter, r *http.Request) {
+	b, err := s.board(r, r.URL.Query().Get("center"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, b)
+}
+
+// periodOf reads from/to (dates, both included, or RFC 3339 instants);
+// the default is today.
+func (s *Server) periodOf(r *http.Request) (time.Time, time.Time, error) {
+	q := r.URL.Query()
+	loc := s.svc.Location()
+	now := s.svc.DB().Now().In(loc)
+	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	to := from.AddDate(0, 0, 1)
+	if v := q.Get("from"); v != "" {
+		t, err := parseTimeOrDate(v)
+		if err != nil {
+			return from, to, dossier.Invalid("from không hợp lệ", dossier.FieldError{Field: "from", Message: "YYYY-MM-DD hoặc RFC 3339"})
+		}
+		from = t
+	}
+	if v := q.Get("to"); v != "" {
+		t, err := parseTimeOrDate(v)
+		if err != nil {
+			return from, to, dossier.Invalid("to không hợp lệ", dossier.FieldError{Field: "to", Message: "YYYY-MM-DD hoặc RFC 3339"})
+		}
+		if len(v) == len("2006-01-02") {
+			t = t.AddDate(0, 0, 1) // a date includes its whole day
+		}
+		to = t
+	}
+	if !to.After(from) {
+		return from, to, dossier.Invalid("Khoảng thời gian không hợp lệ", dossier.FieldError{Field: "to", Message: "phải sau from"})
+	}
+	return from, to, nil
+}
+
+func (s *Server) apiQueueStats(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	from, to, err := s.periodOf(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	st, err := s.svc.QueueStats(r.Context(), u, r.URL.Query().Get("center"), from, to)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(st, ""))
+}

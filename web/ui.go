@@ -1,0 +1,390 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"motcua/calendar"
+	"motcua/dossier"
+)
+
+// The officers' web UI (issue 6): server-rendered html/template pages with
+// vendored htmx, in Vietnamese. Handlers live in ui_*.go, templates in
+// templates/, the stylesheet and htmx in static/.
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// ui holds the parsed templates of the officers' pages: one template set
+// per page file (each page defines "content" on top of the shared layout).
+type ui struct {
+	pages  map[string]*template.Template
+	static http.Handler
+}
+
+func newUI() (*ui, error) {
+	base, err := template.New("base").Funcs(uiFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	names, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	u := &ui{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templateFS, n); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+		u.pages[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	files := http.FileServerFS(sub)
+	u.static = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Assets change only with the binary; a day of caching keeps the
+		// work lists light on slow government networks.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+	return u, nil
+}
+
+// uiRoutes registers the officers' web pages.
+func (s *Server) uiRoutes(m *http.ServeMux) {
+	m.Handle("GET /static/", http.StripPrefix("/static/", s.ui.static))
+
+	// Sign-in (contract §2).
+	m.HandleFunc("GET /login", s.uiLoginPage)
+	m.HandleFunc("POST /login", s.limited(s.uiLogin))
+	m.HandleFunc("POST /logout", s.uiLogout)
+
+	// Work lists and dossiers.
+	m.HandleFunc("GET /{$}", s.officer(s.uiWorkList))
+	m.HandleFunc("GET /ho-so", s.officer(s.uiWorkList))
+	m.HandleFunc("GET /ho-so/{code}", s.officer(s.uiDossier))
+	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
+	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
+	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
+
+	// Reception desk.
+	m.HandleFunc("GET /tiep-nhan", s.officer(s.uiReception))
+	m.HandleFunc("GET /tiep-nhan/thu-tuc", s.officer(s.uiProcedureSearch))
+	m.HandleFunc("POST /tiep-nhan/kiem-tra", s.officer(s.uiValidateApplicant))
+	m.HandleFunc("POST /tiep-nhan", s.officer(s.uiReceive))
+	m.HandleFunc("POST /tiep-nhan/phieu-huong-dan", s.officer(s.uiGuidance))
+	m.HandleFunc("GET /tiep-nhan/phieu-huong-dan/{id}", s.officer(s.uiGuidancePage))
+
+	// Administration (admins).
+	m.HandleFunc("GET /quan-tri", s.admin(s.uiAdminHome))
+	m.HandleFunc("GET /quan-tri/co-quan", s.admin(s.uiAdminAgencies))
+	m.HandleFunc("POST /quan-tri/nhap/{kind}", s.admin(s.uiAdminImport))
+	m.HandleFunc("GET /quan-tri/thu-tuc", s.admin(s.uiAdminProcedures))
+	m.HandleFunc("GET /quan-tri/tai-khoan", s.admin(s.uiAdminUsers))
+	m.HandleFunc("POST /quan-tri/tai-khoan", s.admin(s.uiAdminCreateUser))
+	m.HandleFunc("POST /quan-tri/tai-khoan/{id}/khoa", s.admin(s.uiAdminDisableUser))
+	m.HandleFunc("GET /quan-tri/uy-quyen", s.admin(s.uiAdminDelegations))
+	m.HandleFunc("POST /quan-tri/uy-quyen", s.admin(s.uiAdminCreateDelegation))
+	m.HandleFunc("POST /quan-tri/uy-quyen/{id}/thu-hoi", s.admin(s.uiAdminRevokeDelegation))
+	m.HandleFunc("GET /quan-tri/lich-truc", s.admin(s.uiAdminShifts))
+	m.HandleFunc("POST /quan-tri/lich-truc", s.admin(s.uiAdminCreateShift))
+	m.HandleFunc("GET /quan-tri/ngay-nghi", s.admin(s.uiAdminHolidays))
+	m.HandleFunc("POST /quan-tri/ngay-nghi", s.admin(s.uiAdminPutOverride))
+	m.HandleFunc("POST /quan-tri/ngay-nghi/{date}/xoa", s.admin(s.uiAdminDeleteOverride))
+	m.HandleFunc("GET /quan-tri/so-dang-ky", s.admin(s.uiAdminRegisters))
+	m.HandleFunc("GET /quan-tri/con-dau", s.admin(s.uiAdminSeals))
+	m.HandleFunc("POST /quan-tri/con-dau", s.admin(s.uiAdminSaveSeal))
+}
+
+// page is what every page template receives.
+type uiPage struct {
+	Title  string
+	User   *dossier.User
+	Active string // the navigation entry to highlight
+	Flash  string // a confirmation shown above the content
+	Error  string // a page-level error message
+	D      any    // the page's own data
+}
+
+// uiFieldErrors maps a field name to its message, in Vietnamese.
+type uiFieldErrors map[string]string
+
+// uiErrorsOf collects the field errors of err, the first message per field.
+func uiErrorsOf(err error) uiFieldErrors {
+	fe := uiFieldErrors{}
+	for _, f := range dossier.ErrorFields(err) {
+		if _, ok := fe[f.Field]; ok {
+			continue
+		}
+		fe[f.Field] = f.Message
+	}
+	return fe
+}
+
+// renderPage executes the page template name within the layout. Rendering is buffered so
+// a template error becomes a clean 500 instead of half a page.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, p *uiPage) {
+	s.renderTemplate(w, r, status, name, "layout", p)
+}
+
+// renderFragment executes one named template of a page set (htmx swaps).
+func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, status int, name, tmpl string, data any) {
+	s.renderTemplate(w, r, status, name, tmpl, data)
+}
+
+func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status int, name, tmpl string, data any) {
+	t, ok := s.ui.pages[name]
+	if !ok {
+		s.log.Error("ui: no page template", slog.String("page", name))
+		http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
+		return
+	}
+	if p, ok := data.(*uiPage); ok && p.User == nil {
+		p.User = userOf(r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, tmpl, data); err != nil {
+		s.log.Error("ui: render", slog.String("page", name), slog.String("template", tmpl), slog.Any("err", err))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống</title><p>Lỗi hệ thống, vui lòng thử lại sau.</p></html>`)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// uiError renders err as an HTML error page (never problem+json on pages).
+func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
+	code := dossier.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.log.Error("ui: internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	if status == http.StatusUnauthorized {
+		s.toLogin(w, r)
+		return
+	}
+	p := &uiPage{Title: titles[status], D: uiErrorPage{Status: status, Message: dossier.ErrorMessage(err)}}
+	if r.Header.Get("HX-Request") == "true" {
+		// htmx swaps only 2xx answers by default; the message goes into
+		// the page's alert region instead.
+		w.Header().Set("HX-Retarget", "#alert")
+		w.Header().Set("HX-Reswap", "innerHTML")
+		s.renderFragment(w, r, http.StatusOK, "error", "alert", p)
+		return
+	}
+	s.renderPage(w, r, status, "error", p)
+}
+
+type uiErrorPage struct {
+	Status  int
+	Message string
+}
+
+// officer wraps a page that needs a signed-in officer. Visitors without a
+// session go to /login and come back afterwards. Unsafe methods must pass
+// the cross-origin check even before a cookie exists.
+func (s *Server) officer(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := s.cop.Check(r); err != nil {
+				s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+				return
+			}
+		}
+		u := userOf(r)
+		if u == nil {
+			s.toLogin(w, r)
+			return
+		}
+		if !u.IsOfficer() {
+			s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Trang này dành cho cán bộ; công dân nộp hồ sơ tại trang Nộp trực tuyến"))
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// admin wraps a page of the administration (role admin).
+func (s *Server) admin(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+	return s.officer(func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		if !u.Has(dossier.RoleAdmin) {
+			s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ quản trị viên được vào trang quản trị"))
+			return
+		}
+		h(w, r, u)
+	})
+}
+
+// uiExpiredCookie tells /login that the previous session has expired.
+const uiExpiredCookie = "motcua_expired"
+
+// toLogin sends a visitor without a session to /login?next=<the page>.
+func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		next = "/"
+		if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+			next = ref.RequestURI()
+		}
+	}
+	if cur := r.Header.Get("HX-Current-URL"); cur != "" {
+		if cu, err := url.Parse(cur); err == nil && cu.Host == r.Host {
+			next = cu.RequestURI()
+		}
+	}
+	next = uiSafeNext(next)
+	if sessionExpired(r) {
+		http.SetCookie(w, &http.Cookie{Name: uiExpiredCookie, Value: "1", Path: "/login", MaxAge: 120, HttpOnly: true,
+			Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	}
+	loc := "/login?next=" + url.QueryEscape(next)
+	if next == "/" {
+		loc = "/login"
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", loc)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	http.Redirect(w, r, loc, http.StatusSeeOther)
+}
+
+// uiSafeNext keeps only a local path as the page to return to.
+func uiSafeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") {
+		return "/"
+	}
+	return next
+}
+
+// uiZone is the fallback zone for formatting when the service has none.
+var uiZone = time.FixedZone("ICT", 7*3600)
+
+var uiFuncs = template.FuncMap{
+	"statusLabel": func(s dossier.Status) string { return s.Label() },
+	"actionLabel": func(a dossier.Action) string { return a.Label() },
+	"roleLabel":   func(r dossier.Role) string { return r.Label() },
+	"has":         func(u *dossier.User, r string) bool { return u.Has(dossier.Role(r)) },
+	"hasAny": func(u *dossier.User, rs ...string) bool {
+		for _, r := range rs {
+			if u.Has(dossier.Role(r)) {
+				return true
+			}
+		}
+		return false
+	},
+	"fmtTime": func(t any) string {
+		tt, ok := uiTimeOf(t)
+		if !ok {
+			return "—"
+		}
+		return tt.In(uiZone).Format("15:04 02/01/2006")
+	},
+	"fmtDate": func(t any) string {
+		tt, ok := uiTimeOf(t)
+		if !ok {
+			return "—"
+		}
+		return tt.In(uiZone).Format("02/01/2006")
+	},
+	"isoTime": func(t any) string {
+		tt, ok := uiTimeOf(t)
+		if !ok {
+			return ""
+		}
+		return tt.Format(time.RFC3339)
+	},
+	"money": func(n int64) string {
+		s := fmt.Sprint(n)
+		var b strings.Builder
+		for i, c := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				b.WriteByte('.')
+			}
+			b.WriteRune(c)
+		}
+		return b.String() + " đồng"
+	},
+	"kb": func(n int64) string {
+		if n < 1024 {
+			return fmt.Sprintf("%d B", n)
+		}
+		if n < 1<<20 {
+			return fmt.Sprintf("%.0f KB", float64(n)/1024)
+		}
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	},
+	"err":  func(fe uiFieldErrors, field string) string { return fe[field] },
+	"add":  func(a, b int) int { return a + b },
+	"join": strings.Join,
+	"deref": func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"str": func(v any) string { return fmt.Sprint(v) },
+	"actErr": func(v uiDossierView, a string) string {
+		if string(v.Open) == a {
+			return v.ErrMsg
+		}
+		return ""
+	},
+	"importArgs": func(v *uiAdminView, kind, label string) map[string]any {
+		return map[string]any{"V": v, "Kind": kind, "Label": label}
+	},
+	"levelLabel": func(l dossier.Level) string {
+		switch l {
+		case dossier.LevelProvince:
+			return "Tỉnh"
+		case dossier.LevelDistrict:
+			return "Huyện"
+		case dossier.LevelCommune:
+			return "Xã"
+		}
+		return string(l)
+	},
+	"kindLabel": func(k string) string { return calendar.OverrideKind(k).Label() },
+	"fv":        func(v url.Values, k string) string { return v.Get(k) },
+	"fvs":       func(v url.Values, k, want string) bool { return slices.Contains(v[k], want) },
+}
+
+func uiTimeOf(t any) (time.Time, bool) {
+	switch v := t.(type) {
+	case time.Time:
+		return v, !v.IsZero()
+	case *time.Time:
+		if v == nil || v.IsZero() {
+			return time.Time{}, false
+		}
+		return *v, true
+	}
+	return time.Time{}, false
+}

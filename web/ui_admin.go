@@ -1,0 +1,439 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"motcua/calendar"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+// uiAdminView is the data of every administration page; Section says which.
+type uiAdminView struct {
+	Section      string
+	Errors       uiFieldErrors
+	ErrMsg       string
+	Form         url.Values
+	Q            string
+	NextURL      string
+	Agencies     []dossier.Agency
+	Centers      []dossier.Center
+	Procedures   []dossier.Procedure
+	Users        []dossier.User
+	Approvers    []dossier.User
+	Delegations  []dossier.Delegation
+	Shifts       []dossier.LeaderShift
+	Year         int
+	Years        []int
+	Holidays     []calendar.Holiday
+	Overrides    []store.Override
+	Registers    []dossier.Register
+	Seals        []dossier.Seal
+	Import       *workflow.ImportResult
+	ImportErrors []dossier.FieldError
+	Roles        []dossier.Role
+	Kinds        []calendar.OverrideKind
+}
+
+var uiAdminTitles = map[string]string{
+	"home":         "Quản trị hệ thống",
+	"co-quan":      "Cơ quan và trung tâm",
+	"thu-tuc":      "Danh mục thủ tục hành chính",
+	"tai-khoan":    "Tài khoản và vai trò",
+	"uy-quyen":     "Ủy quyền phê duyệt",
+	"lich-truc":    "Lịch trực của lãnh đạo tại Trung tâm",
+	"ngay-nghi":    "Ngày nghỉ lễ, Tết và điều chỉnh lịch làm việc",
+	"so-dang-ky":   "Sổ đăng ký văn bản (lấy số)",
+	"con-dau":      "Con dấu và khóa ký",
+	"nhap-du-lieu": "Nhập dữ liệu",
+}
+
+// showAdmin loads what section needs and renders it. err, if set, is shown
+// with its field errors next to the form, with the error's HTTP status.
+func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.User, section string, v *uiAdminView, err error) {
+	ctx := r.Context()
+	if v == nil {
+		v = &uiAdminView{}
+	}
+	v.Section = section
+	if v.Errors == nil {
+		v.Errors = uiFieldErrors{}
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = statusOf(dossier.ErrorCode(err))
+		if status == http.StatusInternalServerError || status == http.StatusForbidden {
+			s.uiError(w, r, err)
+			return
+		}
+		v.ErrMsg = dossier.ErrorMessage(err)
+		for k, m := range uiErrorsOf(err) {
+			v.Errors[k] = m
+		}
+		v.Form = r.PostForm
+	}
+	q := r.URL.Query()
+	var lerr error
+	switch section {
+	case "co-quan":
+		v.Q = strings.TrimSpace(q.Get("q"))
+		var next string
+		v.Agencies, next, lerr = s.svc.DB().Agencies(ctx, store.AgencyFilter{Query: v.Q, Cursor: q.Get("cursor"), Limit: 100})
+		if lerr == nil {
+			v.Centers, lerr = s.svc.DB().Centers(ctx)
+		}
+		if next != "" {
+			v.NextURL = "/quan-tri/co-quan?" + url.Values{"q": {v.Q}, "cursor": {next}}.Encode()
+		}
+	case "thu-tuc":
+		v.Q = strings.TrimSpace(q.Get("q"))
+		var next string
+		v.Procedures, next, lerr = s.svc.DB().Procedures(ctx, store.ProcedureFilter{Query: v.Q, Agency: q.Get("agency"), Cursor: q.Get("cursor"), Limit: 50})
+		if next != "" {
+			v.NextURL = "/quan-tri/thu-tuc?" + url.Values{"q": {v.Q}, "cursor": {next}}.Encode()
+		}
+	case "tai-khoan":
+		v.Users, lerr = s.svc.DB().Users(ctx, "")
+		v.Roles = dossier.Roles
+	case "uy-quyen":
+		v.Delegations, lerr = s.svc.DB().Delegations(ctx, "", 0)
+		if lerr == nil {
+			v.Approvers, lerr = s.approvers(r)
+		}
+	case "lich-truc":
+		now := s.svc.DB().Now()
+		v.Shifts, lerr = s.svc.DB().Shifts(ctx, "", now.Add(-24*time.Hour), now.Add(31*24*time.Hour))
+		if lerr == nil {
+			v.Approvers, lerr = s.approvers(r)
+		}
+		if lerr == nil {
+			v.Centers, lerr = s.svc.DB().Centers(ctx)
+		}
+	case "ngay-nghi":
+		now := s.svc.DB().Now().In(s.svc.Location())
+		v.Year = now.Year()
+		if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1900 && y <= 2199 {
+			v.Year = y
+		}
+		v.Years = []int{now.Year() - 1, now.Year(), now.Year() + 1}
+		v.Holidays = s.svc.Calendar().Holidays(v.Year)
+		v.Overrides, lerr = s.svc.DB().Overrides(ctx, v.Year)
+		v.Kinds = []calendar.OverrideKind{calendar.KindHoliday, calendar.KindCompensatory, calendar.KindExtraOff, calendar.KindSwapWorkday}
+	case "so-dang-ky":
+		v.Registers, lerr = s.svc.DB().Registers(ctx, "")
+	case "con-dau":
+		v.Seals, lerr = s.svc.DB().Seals(ctx, "")
+		if lerr == nil {
+			v.Centers, lerr = s.svc.DB().Centers(ctx)
+		}
+	}
+	if lerr != nil {
+		s.uiError(w, r, lerr)
+		return
+	}
+	flash := ""
+	if q.Get("ok") != "" {
+		flash = "Đã lưu."
+	}
+	s.renderPage(w, r, status, "admin", &uiPage{Title: uiAdminTitles[section], Active: "quan-tri", Flash: flash, D: v})
+}
+
+func (s *Server) approvers(r *http.Request) ([]dossier.User, error) {
+	us, err := s.svc.DB().Users(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	var out []dossier.User
+	for _, u := range us {
+		if u.Has(dossier.RoleApprover) && !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// uiAdminForm parses a (small) administration form.
+func uiAdminForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		return uiFormError(err)
+	}
+	return nil
+}
+
+func (s *Server) adminDone(w http.ResponseWriter, r *http.Request, section string) {
+	http.Redirect(w, r, "/quan-tri/"+section+"?ok=1", http.StatusSeeOther)
+}
+
+func (s *Server) uiAdminHome(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "home", nil, nil)
+}
+
+func (s *Server) uiAdminAgencies(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "co-quan", nil, nil)
+}
+
+func (s *Server) uiAdminProcedures(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "thu-tuc", nil, nil)
+}
+
+// uiAdminImport imports agencies or procedures from CSV/XLSX (contract §6),
+// all or nothing, listing every bad row with its line.
+func (s *Server) uiAdminImport(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	kind := r.PathValue("kind")
+	section := "co-quan"
+	if kind == "procedures" {
+		section = "thu-tuc"
+	}
+	if kind != "agencies" && kind != "procedures" {
+		s.uiError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có loại dữ liệu nhập %q", kind))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 50<<20)
+	if err := r.ParseMultipartForm(16 << 20); err != nil {
+		if errors.Is(err, http.ErrNotMultipart) {
+			err = dossier.Invalid("Cần chọn tệp", dossier.FieldError{Field: "file", Message: "Chọn tệp CSV hoặc XLSX"})
+		} else {
+			err = uiFormError(err)
+		}
+		s.showAdmin(w, r, u, section, nil, err)
+		return
+	}
+	file, fh, err := r.FormFile("file")
+	if err != nil {
+		s.showAdmin(w, r, u, section, nil, dossier.Invalid("Cần chọn tệp", dossier.FieldError{Field: "file", Message: "Chọn tệp CSV hoặc XLSX"}))
+		return
+	}
+	defer file.Close()
+	name := filepath.Base(fh.Filename)
+	if ext := strings.ToLower(filepath.Ext(name)); ext != ".csv" && ext != ".xlsx" {
+		s.showAdmin(w, r, u, section, nil, dossier.Errorf(dossier.EUNSUPPORTED, "Chỉ nhận tệp .csv hoặc .xlsx"))
+		return
+	}
+	res, err := s.svc.Import(r.Context(), u, kind, name, file, workflow.ImportOptions{})
+	v := &uiAdminView{}
+	if err != nil {
+		v.ImportErrors = dossier.ErrorFields(err)
+		s.showAdmin(w, r, u, section, v, err)
+		return
+	}
+	v.Import = res
+	s.showAdmin(w, r, u, section, v, nil)
+}
+
+func (s *Server) uiAdminUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "tai-khoan", nil, nil)
+}
+
+func uiSplitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (s *Server) uiAdminCreateUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "tai-khoan", nil, err)
+		return
+	}
+	f := r.PostForm
+	in := workflow.NewUserInput{Username: strings.TrimSpace(f.Get("username")), Password: f.Get("password"), Name: strings.TrimSpace(f.Get("name")),
+		Agency: strings.TrimSpace(f.Get("agency")), Position: strings.TrimSpace(f.Get("position")), Centers: uiSplitList(f.Get("centers")),
+		Counter: strings.TrimSpace(f.Get("counter")), Phone: strings.TrimSpace(f.Get("phone")), Email: strings.TrimSpace(f.Get("email"))}
+	for _, role := range f["roles"] {
+		in.Roles = append(in.Roles, dossier.Role(role))
+	}
+	if _, err := s.svc.CreateUser(r.Context(), u, in); err != nil {
+		s.showAdmin(w, r, u, "tai-khoan", nil, err)
+		return
+	}
+	s.adminDone(w, r, "tai-khoan")
+}
+
+func (s *Server) uiAdminDisableUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "tai-khoan", nil, err)
+		return
+	}
+	id, err := pathID(r)
+	if err == nil {
+		err = s.svc.SetUserDisabled(r.Context(), u, id, r.PostForm.Get("enable") != "1")
+	}
+	if err != nil {
+		s.showAdmin(w, r, u, "tai-khoan", nil, err)
+		return
+	}
+	s.adminDone(w, r, "tai-khoan")
+}
+
+func (s *Server) uiAdminDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "uy-quyen", nil, nil)
+}
+
+// parseDay reads a YYYY-MM-DD form date as midnight in Vietnam.
+func (s *Server) parseDay(v string) (time.Time, bool) {
+	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), s.svc.Location())
+	return t, err == nil
+}
+
+func (s *Server) uiAdminCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "uy-quyen", nil, err)
+		return
+	}
+	f := r.PostForm
+	d := dossier.Delegation{AgencyCode: strings.TrimSpace(f.Get("agency_code")), FromPosition: strings.TrimSpace(f.Get("from_position")),
+		Procedures: uiSplitList(f.Get("procedures")), BasisDocument: strings.TrimSpace(f.Get("basis_document")),
+		Capacity: dossier.Capacity(f.Get("capacity"))}
+	var fs []dossier.FieldError
+	if id, err := strconv.ParseInt(f.Get("to_user_id"), 10, 64); err == nil {
+		d.ToUserID = id
+	}
+	if t, ok := s.parseDay(f.Get("valid_from")); ok {
+		d.ValidFrom = t
+	} else {
+		fs = append(fs, dossier.FieldError{Field: "valid_from", Message: "Cần ngày bắt đầu hợp lệ"})
+	}
+	if t, ok := s.parseDay(f.Get("valid_to")); ok {
+		d.ValidTo = t.AddDate(0, 0, 1) // the last day is included
+	} else {
+		fs = append(fs, dossier.FieldError{Field: "valid_to", Message: "Cần ngày kết thúc hợp lệ"})
+	}
+	if len(fs) > 0 {
+		s.showAdmin(w, r, u, "uy-quyen", nil, dossier.Invalid("Ủy quyền không hợp lệ", fs...))
+		return
+	}
+	if _, err := s.svc.CreateDelegation(r.Context(), u, d); err != nil {
+		s.showAdmin(w, r, u, "uy-quyen", nil, err)
+		return
+	}
+	s.adminDone(w, r, "uy-quyen")
+}
+
+func (s *Server) uiAdminRevokeDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "uy-quyen", nil, err)
+		return
+	}
+	id, err := pathID(r)
+	if err == nil {
+		err = s.svc.RevokeDelegation(r.Context(), u, id)
+	}
+	if err != nil {
+		s.showAdmin(w, r, u, "uy-quyen", nil, err)
+		return
+	}
+	s.adminDone(w, r, "uy-quyen")
+}
+
+func (s *Server) uiAdminShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "lich-truc", nil, nil)
+}
+
+func (s *Server) uiAdminCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "lich-truc", nil, err)
+		return
+	}
+	f := r.PostForm
+	sh := dossier.LeaderShift{CenterCode: f.Get("center_code")}
+	var fs []dossier.FieldError
+	if id, err := strconv.ParseInt(f.Get("user_id"), 10, 64); err == nil {
+		sh.UserID = id
+	} else {
+		fs = append(fs, dossier.FieldError{Field: "user_id", Message: "Chọn lãnh đạo trực"})
+	}
+	day, ok := s.parseDay(f.Get("day"))
+	if !ok {
+		fs = append(fs, dossier.FieldError{Field: "day", Message: "Cần ngày hợp lệ"})
+	}
+	clock := func(field string) time.Duration {
+		t, err := time.Parse("15:04", f.Get(field))
+		if err != nil {
+			fs = append(fs, dossier.FieldError{Field: field, Message: "Cần giờ hợp lệ (HH:MM)"})
+			return 0
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	start, end := clock("starts"), clock("ends")
+	if len(fs) > 0 {
+		s.showAdmin(w, r, u, "lich-truc", nil, dossier.Invalid("Lịch trực không hợp lệ", fs...))
+		return
+	}
+	sh.StartsAt, sh.EndsAt = day.Add(start), day.Add(end)
+	if _, err := s.svc.CreateShift(r.Context(), u, sh); err != nil {
+		s.showAdmin(w, r, u, "lich-truc", nil, err)
+		return
+	}
+	s.adminDone(w, r, "lich-truc")
+}
+
+func (s *Server) uiAdminHolidays(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "ngay-nghi", nil, nil)
+}
+
+func (s *Server) uiAdminPutOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
+		return
+	}
+	f := r.PostForm
+	o := store.Override{Day: strings.TrimSpace(f.Get("date")), Kind: f.Get("kind"), Name: strings.TrimSpace(f.Get("name")),
+		Source: strings.TrimSpace(f.Get("source"))}
+	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
+		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
+		return
+	}
+	http.Redirect(w, r, "/quan-tri/ngay-nghi?ok=1&year="+url.QueryEscape(strings.SplitN(o.Day, "-", 2)[0]), http.StatusSeeOther)
+}
+
+func (s *Server) uiAdminDeleteOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
+		return
+	}
+	day := r.PathValue("date")
+	if err := s.svc.DeleteOverride(r.Context(), u, day); err != nil {
+		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
+		return
+	}
+	http.Redirect(w, r, "/quan-tri/ngay-nghi?ok=1&year="+url.QueryEscape(strings.SplitN(day, "-", 2)[0]), http.StatusSeeOther)
+}
+
+func (s *Server) uiAdminRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "so-dang-ky", nil, nil)
+}
+
+func (s *Server) uiAdminSeals(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "con-dau", nil, nil)
+}
+
+func (s *Server) uiAdminSaveSeal(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := uiAdminForm(w, r); err != nil {
+		s.showAdmin(w, r, u, "con-dau", nil, err)
+		return
+	}
+	f := r.PostForm
+	seal := dossier.Seal{AgencyCode: strings.TrimSpace(f.Get("agency_code")), Kind: dossier.SealKind(f.Get("kind")),
+		Name: strings.TrimSpace(f.Get("name")), CenterCode: strings.TrimSpace(f.Get("center_code")), KeyRef: strings.TrimSpace(f.Get("key_ref")),
+		Active: f.Get("active") == "1"}
+	if id, err := strconv.ParseInt(f.Get("id"), 10, 64); err == nil {
+		seal.ID = id
+	}
+	if _, err := s.svc.SaveSeal(r.Context(), u, seal); err != nil {
+		s.showAdmin(w, r, u, "con-dau", nil, err)
+		return
+	}
+	s.adminDone(w, r, "con-dau")
+}

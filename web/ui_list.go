@@ -1,0 +1,215 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"motcua/calendar"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+// uiQueueOf returns the statuses a user's roles work on: the default filter
+// of the work list.
+func uiQueueOf(u *dossier.User) []dossier.Status {
+	if u.HasAny(dossier.RoleAdmin, dossier.RoleSupervisor) {
+		return nil // every open dossier
+	}
+	var out []dossier.Status
+	add := func(ss ...dossier.Status) {
+		for _, s := range ss {
+			if !uiContainsStatus(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	if u.Has(dossier.RoleReception) {
+		add(dossier.StatusSubmitted, dossier.StatusReceived, dossier.StatusSupplementRequested, dossier.StatusIssued)
+	}
+	if u.Has(dossier.RoleAppraiser) {
+		add(dossier.StatusReceived, dossier.StatusAppraising)
+	}
+	if u.Has(dossier.RoleApprover) {
+		add(dossier.StatusAwaitingApproval)
+	}
+	if u.Has(dossier.RoleClerk) {
+		add(dossier.StatusApproved)
+	}
+	return out
+}
+
+func uiContainsStatus(ss []dossier.Status, s dossier.Status) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// uiOpenStatuses are the non-terminal statuses.
+func uiOpenStatuses() []dossier.Status {
+	var out []dossier.Status
+	for _, s := range dossier.Statuses {
+		if !s.Terminal() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type uiStatusCount struct {
+	Status dossier.Status
+	Label  string
+	N      int
+	Active bool
+	Mine   bool // in the user's queue
+}
+
+type uiWorkRow struct {
+	store.DossierRow
+	Urgency     string // "overdue", "near" or ""
+	Authority   string // for the leader: own authority or the delegation used
+	NoAuthority bool
+}
+
+type uiWorkListView struct {
+	Rows       []uiWorkRow
+	Counts     []uiStatusCount
+	Total      int
+	Overdue    int
+	Status     string
+	Procedure  string
+	Q          string
+	Procedures []dossier.Procedure
+	QueueLabel string
+	NextURL    string
+	FirstURL   string
+	Leader     bool
+	Now        time.Time
+}
+
+// uiWorkList is the dashboard and /ho-so: the work list of the user's roles
+// with counts per status, filters, urgency highlighting and paging.
+func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	q := r.URL.Query()
+	ctx := r.Context()
+	wl := uiWorkListView{Status: q.Get("status"), Procedure: strings.TrimSpace(q.Get("procedure")), Q: strings.TrimSpace(q.Get("q"))}
+	f := store.DossierFilter{Procedure: wl.Procedure, Query: wl.Q, Cursor: q.Get("cursor"), Limit: 50}
+	queue := uiQueueOf(u)
+	switch {
+	case wl.Status == "all":
+	case wl.Status == "open":
+		f.Status = uiOpenStatuses()
+	case wl.Status != "":
+		if !dossier.Status(wl.Status).Valid() {
+			s.uiError(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: wl.Status}))
+			return
+		}
+		f.Status = []dossier.Status{dossier.Status(wl.Status)}
+	case len(queue) > 0:
+		f.Status = queue
+		wl.QueueLabel = "Việc cần xử lý của ông/bà"
+	default:
+		f.Status = uiOpenStatuses()
+		wl.QueueLabel = "Hồ sơ đang giải quyết"
+	}
+	rows, next, err := s.svc.Dossiers(ctx, u, f)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	counts, overdue, err := s.svc.DB().StatusCounts(ctx, workflow.ScopeOf(u))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	for _, st := range dossier.Statuses {
+		wl.Total += counts[st]
+		wl.Counts = append(wl.Counts, uiStatusCount{Status: st, Label: st.Label(), N: counts[st], Active: wl.Status == string(st),
+			Mine: uiContainsStatus(queue, st)})
+	}
+	wl.Overdue = overdue
+	now := s.svc.DB().Now()
+	wl.Now = now
+	cal := s.svc.Calendar()
+	loc := cal.Location()
+	nearLimit := cal.AddWorkingDays(calendar.DateOf(now.In(loc)), 1)
+
+	// The leader sees under which authority each dossier awaits signature.
+	var dels []dossier.Delegation
+	procs := map[string]*dossier.Procedure{}
+	if u.Has(dossier.RoleApprover) {
+		wl.Leader = true
+		dels, _ = s.svc.DB().Delegations(ctx, u.AgencyCode, u.ID)
+	}
+	for _, row := range rows {
+		wr := uiWorkRow{DossierRow: row}
+		switch {
+		case row.Overdue:
+			wr.Urgency = "overdue"
+		case row.DueAt != nil && !row.Status.Terminal() && row.Status != dossier.StatusSupplementRequested &&
+			!calendar.DateOf(row.DueAt.In(loc)).After(nearLimit):
+			wr.Urgency = "near"
+		}
+		if wl.Leader && row.Status == dossier.StatusAwaitingApproval {
+			p, ok := procs[row.ProcedureCode]
+			if !ok {
+				p, _ = s.svc.DB().Procedure(ctx, row.ProcedureCode)
+				procs[row.ProcedureCode] = p
+			}
+			if p != nil {
+				del, err := dossier.Authority(u, p, now, dels)
+				switch {
+				case err != nil:
+					wr.Authority, wr.NoAuthority = "Không có thẩm quyền hoặc ủy quyền còn hiệu lực", true
+				case del == nil:
+					wr.Authority = "Thẩm quyền của " + strings.TrimSpace(u.Position)
+				default:
+					wr.Authority = strings.TrimSpace(string(del.Capacity)+" "+del.FromPosition) + " — " + del.BasisDocument
+				}
+			}
+		}
+		wl.Rows = append(wl.Rows, wr)
+	}
+	if u.HasAny(dossier.RoleAppraiser, dossier.RoleApprover, dossier.RoleClerk) && u.AgencyCode != "" && !u.Has(dossier.RoleAdmin) {
+		wl.Procedures, _, _ = s.svc.DB().Procedures(ctx, store.ProcedureFilter{Agency: u.AgencyCode, Limit: 300, ByName: true})
+	}
+	base := url.Values{}
+	if wl.Status != "" {
+		base.Set("status", wl.Status)
+	}
+	if wl.Procedure != "" {
+		base.Set("procedure", wl.Procedure)
+	}
+	if wl.Q != "" {
+		base.Set("q", wl.Q)
+	}
+	if next != "" {
+		v := uiCloneValues(base)
+		v.Set("cursor", next)
+		wl.NextURL = "/ho-so?" + v.Encode()
+	}
+	if f.Cursor != "" {
+		wl.FirstURL = "/ho-so"
+		if len(base) > 0 {
+			wl.FirstURL += "?" + base.Encode()
+		}
+	}
+	title := "Danh sách hồ sơ"
+	if r.URL.Path == "/" {
+		title = "Bàn làm việc"
+	}
+	s.renderPage(w, r, http.StatusOK, "worklist", &uiPage{Title: title, Active: "ho-so", D: wl})
+}
+
+func uiCloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

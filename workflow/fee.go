@@ -1,0 +1,478 @@
+package workflow
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/signintech/gopdf"
+
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/vntext"
+)
+
+// EReceipt is what an e-receipt (biên lai điện tử, Circular 68/2019/TT-BTC
+// and Decree 11/2020) states: the collecting unit, the payer, the fee and
+// the receipt's symbol and number.
+type EReceipt struct {
+	Symbol      string // ký hiệu, e.g. "BL26E"
+	Number      string // số biên lai, 7 digits
+	Year        int
+	IssuedAt    time.Time
+	Collector   dossier.Agency // đơn vị thu
+	CenterName  string
+	Payer       string
+	DossierCode string
+	Procedure   string
+	Amount      int64
+	AmountWords string
+	Method      string
+	Officer     string
+}
+
+// IssuedEReceipt is the provider's answer.
+type IssuedEReceipt struct {
+	ProviderRef string // the provider's id of the receipt
+	LookupCode  string // mã tra cứu printed on the receipt
+	PDF         []byte
+}
+
+// EReceiptProvider issues e-receipts. The demo provider renders them
+// locally; a real e-invoice/e-receipt provider (Circular 68/2019/TT-BTC)
+// plugs in here. Issue is called inside the payment's transaction, after
+// the number is taken: an error rolls the payment and its number back.
+type EReceiptProvider interface {
+	Name() string
+	Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error)
+}
+
+// DemoEReceipts is the built-in provider: it renders a one-page A5 receipt
+// with gopdf. Font is a TrueType face with Vietnamese glyphs (Liberation
+// Serif); when nil, the Debian fonts-liberation2 file is used if present,
+// else (or when Font is empty but not nil) the receipt is written without
+// diacritics in a standard PDF font.
+type DemoEReceipts struct {
+	Font []byte
+}
+
+// Name implements EReceiptProvider.
+func (DemoEReceipts) Name() string { return "demo" }
+
+// Issue implements EReceiptProvider.
+func (p DemoEReceipts) Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error) {
+	var b [5]byte
+	rand.Read(b[:])
+	code := strings.ToUpper(hex.EncodeToString(b[:]))
+	lines := receiptLines(r, code)
+	font := p.Font
+	if font == nil {
+		for _, f := range []string{"/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+			"/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"} {
+			if data, err := os.ReadFile(f); err == nil {
+				font = data
+				break
+			}
+		}
+	}
+	var pdf []byte
+	var err error
+	if len(font) > 0 {
+		pdf, err = gopdfReceipt(font, lines)
+	} else {
+		pdf = asciiPDF(lines)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedEReceipt{ProviderRef: "DEMO-" + r.Symbol + "-" + r.Number, LookupCode: code, PDF: pdf}, nil
+}
+
+type receiptLine struct {
+	text   string
+	size   float64
+	center bool
+}
+
+func receiptLines(r EReceipt, code string) []receiptLine {
+	loc := notifyZone
+	t := r.IssuedAt.In(loc)
+	return []receiptLine{
+		{r.Collector.Name, 11, true},
+		{r.CenterName, 10, true},
+		{"BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)", 14, true},
+		{"(Bản thể hiện của biên lai điện tử — bản demo, không có giá trị thanh toán)", 8, true},
+		{"Ký hiệu: " + r.Symbol + "    Số: " + r.Number, 11, true},
+		{"", 8, false},
+		{"Người nộp: " + r.Payer, 11, false},
+		{"Hồ sơ: " + r.DossierCode, 11, false},
+		{"Nội dung thu: Phí, lệ phí " + r.Procedure, 11, false},
+		{"Số tiền: " + Money(r.Amount), 11, false},
+		{"Bằng chữ: " + r.AmountWords, 11, false},
+		{"Hình thức thanh toán: " + MethodLabel(r.Method), 11, false},
+		{"Thời điểm thu: " + t.Format("15:04 ngày 02/01/2006"), 11, false},
+		{"Người thu: " + r.Officer, 11, false},
+		{"", 8, false},
+		{"Mã tra cứu biên lai: " + code, 11, false},
+	}
+}
+
+// gopdfReceipt renders lines with a Unicode TrueType font, wrapping long
+// lines on words.
+func gopdfReceipt(font []byte, lines []receiptLine) ([]byte, error) {
+	gp := &gopdf.GoPdf{}
+	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: *gopdf.PageSizeA5})
+	gp.SetInfo(gopdf.PdfInfo{Title: "Biên lai điện tử", Creator: "motcua", Producer: "motcua (gopdf)"})
+	gp.AddPage()
+	if err := gp.AddTTFFontData("serif", font); err != nil {
+		return nil, fmt.Errorf("ereceipt: font: %w", err)
+	}
+	const left, width = 36.0, 420.0 - 72
+	y := 40.0
+	for _, l := range lines {
+		if err := gp.SetFont("serif", "", l.size); err != nil {
+			return nil, err
+		}
+		parts, err := gp.SplitTextWithWordWrap(vntext.NFC(l.text), width)
+		if err != nil || len(parts) == 0 {
+			parts = []string{l.text}
+		}
+		for _, s := range parts {
+			x := left
+			if l.center {
+				if w, err := gp.MeasureTextWidth(s); err == nil {
+					x = left + (width-w)/2
+				}
+			}
+			gp.SetXY(x, y)
+			if err := gp.Cell(nil, s); err != nil {
+				return nil, err
+			}
+			y += l.size * 1.45
+		}
+	}
+	return gp.GetBytesPdf(), nil
+}
+
+// asciiPDF writes a minimal one-page PDF in Helvetica, diacritics removed
+// (used only when no Vietnamese font is available).
+func asciiPDF(lines []receiptLine) []byte {
+	var content bytes.Buffer
+	y := 560.0
+	for _, l := range lines {
+		s := foldASCII(l.text)
+		s = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s)
+		fmt.Fprintf(&content, "BT /F1 %.0f Tf 36 %.1f Td (%s) Tj ET\n", l.size, y, s)
+		y -= l.size * 1.45
+	}
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+func foldASCII(s string) string {
+	// Fold lower-cases; keep the case of plain letters by folding rune by rune.
+	var b strings.Builder
+	for _, r := range s {
+		f := vntext.Fold(string(r))
+		switch {
+		case r < 128:
+			b.WriteRune(r)
+		case f == "":
+			b.WriteByte(' ')
+		case strings.ToUpper(string(r)) == string(r):
+			b.WriteString(strings.ToUpper(f))
+		default:
+			b.WriteString(f)
+		}
+	}
+	out := b.String()
+	return strings.Map(func(r rune) rune {
+		if r > 126 {
+			return '-'
+		}
+		return r
+	}, out)
+}
+
+// Money formats an amount in đồng: 1500000 → "1.500.000 đồng".
+func Money(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + " đồng"
+}
+
+// MethodLabel returns the Vietnamese name of a payment method.
+func MethodLabel(m string) string {
+	switch m {
+	case "cash":
+		return "Tiền mặt"
+	case "transfer":
+		return "Chuyển khoản"
+	case "card":
+		return "Thẻ ngân hàng (POS)"
+	case "online":
+		return "Thanh toán trực tuyến"
+	}
+	return m
+}
+
+var digitWords = []string{"không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"}
+
+// AmountInWords spells an amount in Vietnamese: 1500000 → "Một triệu năm
+// trăm nghìn đồng".
+func AmountInWords(n int64) string {
+	if n == 0 {
+		return "Không đồng"
+	}
+	units := []string{"", " nghìn", " triệu", " tỷ", " nghìn tỷ", " triệu tỷ"}
+	var groups []int
+	for v := n; v > 0; v /= 1000 {
+		groups = append(groups, int(v%1000))
+	}
+	var parts []string
+	for i := len(groups) - 1; i >= 0; i-- {
+		g := groups[i]
+		if g == 0 {
+			continue
+		}
+		parts = append(parts, triple(g, i < len(groups)-1)+units[i])
+	}
+	s := strings.Join(parts, " ") + " đồng"
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+// triple spells 0 < g < 1000; full says hundreds must be spoken ("không
+// trăm") because a higher group precedes.
+func triple(g int, full bool) string {
+	h, t, u := g/100, g/10%10, g%10
+	var w []string
+	if h > 0 || full {
+		w = append(w, digitWords[h], "trăm")
+	}
+	switch {
+	case t == 0 && u > 0 && (h > 0 || full):
+		w = append(w, "linh")
+	case t == 1:
+		w = append(w, "mười")
+	case t > 1:
+		w = append(w, digitWords[t], "mươi")
+	}
+	switch {
+	case u == 0:
+	case u == 1 && t > 1:
+		w = append(w, "mốt")
+	case u == 5 && t > 0:
+		w = append(w, "lăm")
+	case u == 4 && t > 1:
+		w = append(w, "tư")
+	default:
+		w = append(w, digitWords[u])
+	}
+	return strings.Join(w, " ")
+}
+
+// PaymentInput is a fee payment request.
+type PaymentInput struct {
+	Amount    int64  `json:"amount"`               // 0 = the amount still due
+	Method    string `json:"method"`               // cash, transfer, card (counter); online (citizen)
+	PayerName string `json:"payer_name,omitempty"` // default: the applicant
+}
+
+// Fees collects procedure fees and issues e-receipts. Create it with
+// NewFees.
+type Fees struct {
+	svc      *Service
+	provider EReceiptProvider
+	series   string
+}
+
+// NewFees returns the fee use cases over svc. A nil provider means the
+// built-in demo provider; series is the receipt symbol prefix (default
+// "BL"), to which the two-digit year and "E" (electronic) are appended.
+func NewFees(svc *Service, provider EReceiptProvider, series string) *Fees {
+	if provider == nil {
+		provider = DemoEReceipts{}
+	}
+	if series == "" {
+		series = "BL"
+	}
+	return &Fees{svc: svc, provider: provider, series: series}
+}
+
+// Provider returns the e-receipt provider in use.
+func (f *Fees) Provider() EReceiptProvider { return f.provider }
+
+// Collect records the payment of a dossier's fee and issues its e-receipt:
+// by reception at the dossier's center (cash, transfer, card) or by the
+// citizen who submitted it online (online). A procedure without fee is
+// EUNPROCESSABLE; a fee already paid, or a refused or withdrawn dossier,
+// is ECONFLICT.
+func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in PaymentInput) (*store.Payment, error) {
+	s := f.svc
+	d, err := s.Dossier(ctx, u, code)
+	if err != nil {
+		return nil, err
+	}
+	channel := ""
+	switch {
+	case u.Has(dossier.RoleReception) && u.AtCenter(d.CenterCode):
+		channel = "counter"
+		if in.Method == "" {
+			in.Method = "cash"
+		}
+		if in.Method != "cash" && in.Method != "transfer" && in.Method != "card" {
+			return nil, dossier.Invalid("Hình thức thu không hợp lệ", dossier.FieldError{Field: "method", Message: "cash, transfer hoặc card"})
+		}
+	case d.ApplicantUser != 0 && d.ApplicantUser == u.ID:
+		channel = "online"
+		if in.Method == "" {
+			in.Method = "online"
+		}
+		if in.Method != "online" {
+			return nil, dossier.Invalid("Hình thức thanh toán không hợp lệ", dossier.FieldError{Field: "method", Message: "online"})
+		}
+	default:
+		return nil, forbidden("Chỉ cán bộ tiếp nhận của trung tâm hoặc người nộp hồ sơ được nộp phí")
+	}
+	if in.Amount < 0 {
+		return nil, dossier.Invalid("Số tiền không hợp lệ", dossier.FieldError{Field: "amount", Message: "không âm"})
+	}
+	if d.Status == dossier.StatusRefused || d.Status == dossier.StatusWithdrawn {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã %s; không thu phí", strings.ToLower(d.Status.Label()))
+	}
+	payer := vntext.NFC(in.PayerName)
+	if payer == "" {
+		payer = d.Applicant.Name
+	}
+	var p *store.Payment
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		proc, err := tx.Procedure(d.ProcedureCode)
+		if err != nil {
+			return err
+		}
+		if proc.Fee <= 0 {
+			return dossier.Errorf(dossier.EUNPROCESSABLE, "Thủ tục %s không thu phí, lệ phí", proc.Code)
+		}
+		prev, err := tx.Payments(d.ID)
+		if err != nil {
+			return err
+		}
+		var paid int64
+		for _, x := range prev {
+			paid += x.Amount
+		}
+		due := proc.Fee - paid
+		if due <= 0 {
+			return dossier.Errorf(dossier.ECONFLICT, "Phí, lệ phí của hồ sơ %s đã được nộp đủ", d.Code)
+		}
+		if in.Amount == 0 {
+			in.Amount = due
+		}
+		if in.Amount != due {
+			return dossier.Errorf(dossier.EUNPROCESSABLE, "Số tiền phải nộp là %s", Money(due))
+		}
+		agency, err := tx.Agency(d.AgencyCode)
+		if err != nil {
+			return err
+		}
+		center, err := tx.Center(d.CenterCode)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		year := now.In(s.Location()).Year()
+		symbol := fmt.Sprintf("%s%02dE", f.series, year%100)
+		seq, err := tx.NextReceiptSeq(symbol, year)
+		if err != nil {
+			return err
+		}
+		p = &store.Payment{DossierID: d.ID, DossierCode: d.Code, CenterCode: d.CenterCode, AgencyCode: d.AgencyCode, Amount: in.Amount,
+			Method: in.Method, Channel: channel, PayerName: payer, Description: "Phí, lệ phí " + proc.Name, Status: "paid",
+			ReceiptSeries: symbol, ReceiptYear: year, ReceiptSeq: seq, ReceiptNumber: fmt.Sprintf("%07d", seq),
+			Provider: f.provider.Name(), CollectedBy: u.ID, CollectorName: u.Name}
+		issued, err := f.provider.Issue(ctx, EReceipt{Symbol: symbol, Number: p.ReceiptNumber, Year: year, IssuedAt: now,
+			Collector: *agency, CenterName: center.Name, Payer: payer, DossierCode: d.Code, Procedure: proc.Name, Amount: in.Amount,
+			AmountWords: AmountInWords(in.Amount), Method: in.Method, Officer: u.Name})
+		if err != nil {
+			return fmt.Errorf("e-receipt provider %s: %w", f.provider.Name(), err)
+		}
+		p.ProviderRef, p.LookupCode = issued.ProviderRef, issued.LookupCode
+		if len(issued.PDF) > 0 {
+			info, err := s.blobs.PutBytes(issued.PDF)
+			if err != nil {
+				return err
+			}
+			p.PDFBlobID = info.ID
+		}
+		if err := tx.InsertPayment(p); err != nil {
+			return err
+		}
+		if err := tx.Audit(u.Username, "collect-fee", "dossier", d.Code,
+			fmt.Sprintf(`{"amount":%d,"receipt":%q}`, p.Amount, symbol+"/"+p.ReceiptNumber)); err != nil {
+			return err
+		}
+		return tx.Outbox("payment.collected", map[string]any{"code": d.Code, "payment_id": p.ID, "amount": p.Amount,
+			"receipt": symbol + "/" + p.ReceiptNumber, "at": now})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Payments lists the payments of a dossier the caller may see.
+func (f *Fees) Payments(ctx context.Context, u *dossier.User, code string) ([]store.Payment, error) {
+	d, err := f.svc.Dossier(ctx, u, code)
+	if err != nil {
+		return nil, err
+	}
+	return f.svc.db.Payments(ctx, d.ID)
+}
+
+// ReceiptPDF returns the e-receipt PDF of a payment whose dossier the
+// caller may see; otherwise ENOTFOUND.
+func (f *Fees) ReceiptPDF(ctx context.Context, u *dossier.User, id int64) (*store.Payment, []byte, error) {
+	p, err := f.svc.db.Payment(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := f.svc.Dossier(ctx, u, p.DossierCode); err != nil {
+		return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai")
+	}
+	if p.PDFBlobID == "" {
+		return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Biên lai chưa có bản PDF")
+	}
+	b, err := f.svc.blobs.Read(p.PDFBlobID)
+	return p, b, err
+}
