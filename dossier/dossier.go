@@ -261,8 +261,9 @@ func (a *Applicant) Validate(prefix string) []FieldError {
 	return fs
 }
 
-// MaskedName returns the applicant's name with all but the given name
-// hidden: "Nguyễn Thị Ánh Tuyết" → "N*** T** Á** Tuyết".
+// MaskName hides all but the first letter of each name except the given
+// (last) name, keeping the letter count: "Nguyễn Thị Ánh Tuyết" →
+// "N***** T** Á** Tuyết".
 func MaskName(name string) string {
 	parts := strings.Fields(name)
 	for i := 0; i < len(parts)-1; i++ {

@@ -365,13 +365,13 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 		if _, err := fmt.Sscanf(f.Cursor, "%d.%d", &cd, &cid); err != nil {
 			return nil, "", dossier.Invalid("Con trỏ phân trang không hợp lệ", dossier.FieldError{Field: "cursor", Message: "không hợp lệ"})
 		}
-		where = append(where, fmt.Sprintf("(COALESCE(d.due_at, %d) > %s OR (COALESCE(d.due_at, %d) = %s AND d.id > %s))", none, arg(cd), none, arg(cd), arg(cid)))
+		where = append(where, fmt.Sprintf("(d.sort_due > %s OR (d.sort_due = %s AND d.id > %s))", arg(cd), arg(cd), arg(cid)))
 	}
 	limit := clampLimit(f.Limit)
 	q := fmt.Sprintf(`SELECT d.id, d.code, d.procedure_code, p.name, d.agency_code, d.center_code, d.status, d.version,
 		d.applicant_name, d.channel, d.mode, d.received_at, d.due_at, d.step_due_at, d.apology_at
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code%s
-		ORDER BY COALESCE(d.due_at, %d), d.id LIMIT %s`, whereSQL(where), none, arg(limit+1))
+		ORDER BY d.sort_due, d.id LIMIT %s`, whereSQL(where), arg(limit+1))
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: dossiers: %w", err)

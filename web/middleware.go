@@ -142,14 +142,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		if fromCookie {
 			if err := s.cop.Check(r); err != nil {
-				s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối (CSRF)"))
+				s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối (CSRF)"))
 				return
 			}
 		}
 		u, err := s.svc.Authenticate(r.Context(), tok)
 		if err != nil {
 			if dossier.ErrorCode(err) != dossier.EUNAUTHORIZED {
-				s.writeProblem(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			if fromCookie {
@@ -163,6 +163,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(dossier.NewContextWithUser(r.Context(), u)))
 	})
+}
+
+// fail answers an error from middleware: problem+json for the API, an
+// HTML page for everything else.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.writeProblem(w, r, err)
+		return
+	}
+	s.uiError(w, r, err)
 }
 
 type expiredKey struct{}

@@ -84,6 +84,7 @@ func (s *Server) uiRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /ho-so/{code}", s.officer(s.uiDossier))
 	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
 	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
+	m.HandleFunc("POST /ho-so/{code}/thu-phi", s.officer(s.uiCollectFee))
 	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
 
 	// Reception desk.

@@ -11,25 +11,9 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/store"
 	"motcua/workflow"
 )
-
-// uiCanActAs mirrors the workflow's object relation per role (the service
-// still decides; this only chooses which forms to show).
-func uiCanActAs(u *dossier.User, r dossier.Role, d *dossier.Dossier) bool {
-	if !u.Has(r) {
-		return false
-	}
-	switch r {
-	case dossier.RoleReception:
-		return u.AtCenter(d.CenterCode)
-	case dossier.RoleAppraiser, dossier.RoleApprover, dossier.RoleClerk:
-		return u.AgencyCode == d.AgencyCode
-	case dossier.RoleCitizen:
-		return false
-	}
-	return false
-}
 
 // uiActingRoles returns the roles under which u may take action a on d,
 // regardless of d's status. Apologize is taken by reception, appraisers and
@@ -43,7 +27,7 @@ func uiActingRoles(u *dossier.User, a dossier.Action, d *dossier.Dossier) []doss
 	}
 	var out []dossier.Role
 	for _, r := range roles {
-		if uiCanActAs(u, r, d) {
+		if r != dossier.RoleCitizen && workflow.CanActAs(u, r, d) {
 			out = append(out, r)
 		}
 	}
@@ -103,7 +87,10 @@ type uiDossierView struct {
 	Appraisers  []dossier.User
 	NeedApology bool
 	Now         time.Time
-	DueDefault  string // default new due date for the apology form
+	DueDefault  string          // default new due date for the apology form
+	Fee         int64           // the procedure's fee (0: none)
+	Payments    []store.Payment // fees collected, with their e-receipts
+	CanCollect  bool            // reception at the dossier's center, fee not yet paid
 }
 
 // uiDossier shows a dossier with its components, history and the actions
@@ -116,6 +103,25 @@ func (s *Server) uiDossier(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		}
 	}
 	s.showDossier(w, r, u, r.PathValue("code"), http.StatusOK, "", nil, flash)
+}
+
+// uiCollectFee records the fee paid at the counter and issues its
+// e-receipt, then shows the dossier again.
+func (s *Server) uiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	if err := r.ParseForm(); err != nil {
+		s.uiError(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
+		return
+	}
+	code := r.PathValue("code")
+	method := r.PostForm.Get("method")
+	if method == "" {
+		method = "cash"
+	}
+	if _, err := s.feesOf().Collect(r.Context(), u, code, workflow.PaymentInput{Method: method}); err != nil {
+		s.showDossier(w, r, u, code, statusOf(dossier.ErrorCode(err)), "", err, "")
+		return
+	}
+	http.Redirect(w, r, "/ho-so/"+code+"#le-phi", http.StatusSeeOther)
 }
 
 // uiActionForm opens one action's form (a deep link such as
@@ -160,6 +166,13 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 	}
 	if p, err := s.svc.DB().Procedure(ctx, d.ProcedureCode); err == nil {
 		v.Procedure = p
+		v.Fee = p.Fee
+	}
+	if v.Fee > 0 {
+		if ps, err := s.feesOf().Payments(ctx, u, d.Code); err == nil {
+			v.Payments = ps
+		}
+		v.CanCollect = len(v.Payments) == 0 && workflow.CanActAs(u, dossier.RoleReception, d) && !d.Status.Terminal()
 	}
 	given := map[string]*dossier.DossierComponent{}
 	for i := range d.Components {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -600,4 +601,34 @@ func TestUIOnlineDossierAccepted(t *testing.T) {
 
 func dossierApplicant(name, id string) dossier.Applicant {
 	return dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: name, IDNumber: id}
+}
+
+func TestUICollectFeeAtCounter(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	blobID := ev.upload(t, "reception")
+	rec := ev.token(t, "reception")
+	res, body := ev.do(t, rec, "POST", "/api/v1/dossiers", receiveBody(blobID), nil)
+	if res.StatusCode != 201 {
+		t.Fatalf("receive: %d %s", res.StatusCode, body)
+	}
+	var d struct{ Code string }
+	json.Unmarshal(body, &d)
+	// The page offers the fee (50,000 đồng for 2.001610) to reception.
+	res, body = ev.do(t, rec, "GET", "/ho-so/"+d.Code, "", nil)
+	if res.StatusCode != 200 || !bytes.Contains(body, []byte("Thu phí, xuất biên lai điện tử")) {
+		t.Fatalf("dossier page: %d, fee form missing", res.StatusCode)
+	}
+	res, _ = ev.do(t, rec, "POST", "/ho-so/"+d.Code+"/thu-phi", "method=cash", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if res.StatusCode != 200 { // followed the 303 back to the page
+		t.Fatalf("collect: %d", res.StatusCode)
+	}
+	res, body = ev.do(t, rec, "GET", "/ho-so/"+d.Code, "", nil)
+	if !bytes.Contains(body, []byte("biên lai điện tử số")) || bytes.Contains(body, []byte("Thu phí, xuất biên lai điện tử")) {
+		t.Errorf("after collection the page should list the e-receipt and not offer the fee again")
+	}
+	// A second collection is refused.
+	res, _ = ev.do(t, rec, "POST", "/ho-so/"+d.Code+"/thu-phi", "method=cash", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if res.StatusCode != 409 {
+		t.Errorf("second collection: %d; want 409", res.StatusCode)
+	}
 }

@@ -458,7 +458,7 @@ func validateAction(a dossier.Action, in *ActionInput) error {
 // actingRole picks the role under which u may act on d.
 func actingRole(u *dossier.User, roles []dossier.Role, d *dossier.Dossier) (dossier.Role, bool) {
 	for _, r := range roles {
-		if canActAs(u, r, d) {
+		if CanActAs(u, r, d) {
 			return r, true
 		}
 	}

@@ -50,7 +50,7 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 		_, err := dossier.Next(d.Status, dossier.ActApprove)
 		return nil, err
 	}
-	if !canActAs(u, dossier.RoleApprover, d) {
+	if !CanActAs(u, dossier.RoleApprover, d) {
 		return nil, forbidden("Ông/bà không có quyền phê duyệt hồ sơ này")
 	}
 	p, err := s.db.Procedure(ctx, d.ProcedureCode)

@@ -30,9 +30,9 @@ func ScopeOf(u *dossier.User) store.Scope {
 	return sc
 }
 
-// canActAs reports whether u may take an action as role r on d: the role,
+// CanActAs reports whether u may take an action as role r on d: the role,
 // plus the object relation that role needs.
-func canActAs(u *dossier.User, r dossier.Role, d *dossier.Dossier) bool {
+func CanActAs(u *dossier.User, r dossier.Role, d *dossier.Dossier) bool {
 	if !u.Has(r) {
 		return false
 	}

@@ -162,6 +162,7 @@ type dbConfig struct {
 	data string
 	dsn  string
 	sync string
+	smtp workflow.SMTPNotifier
 }
 
 func newDBFlags(name string, getenv func(string) string) (*dbConfig, *flag.FlagSet) {
@@ -206,7 +207,9 @@ func (c *dbConfig) open(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
-// service builds the use cases over db (with documents when available).
+// service builds the use cases over db with documents and the notifier:
+// e-mail through MOTCUA_SMTP_ADDR (MOTCUA_SMTP_FROM, MOTCUA_SMTP_USER,
+// MOTCUA_SMTP_PASSWORD) when set, otherwise the log.
 func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) (*workflow.Service, error) {
 	blobs, err := blob.Open(filepath.Join(c.data, "blobs"))
 	if err != nil {
@@ -220,7 +223,11 @@ func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) 
 	if docs != nil {
 		d = docs
 	}
-	return workflow.New(db, blobs, d, nil, log, cfg)
+	var note workflow.Notifier = workflow.LogNotifier{Log: log}
+	if c.smtp.Addr != "" {
+		note = c.smtp
+	}
+	return workflow.New(db, blobs, d, note, log, cfg)
 }
 
 func cmdUserAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {

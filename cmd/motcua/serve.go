@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"motcua/demo"
+	"motcua/pdf"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -40,6 +41,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *baseURL == "" {
 		*baseURL = "http://" + ln.Addr().String()
 	}
+	c.smtp = workflow.SMTPNotifier{Addr: getenv("MOTCUA_SMTP_ADDR"), From: getenv("MOTCUA_SMTP_FROM"),
+		Username: getenv("MOTCUA_SMTP_USER"), Password: getenv("MOTCUA_SMTP_PASSWORD")}
 	svc, err := c.service(db, log, workflow.Config{MaxUpload: *maxUpload << 20, BaseURL: *baseURL, Demo: *isDemo})
 	if err != nil {
 		ln.Close()
@@ -60,8 +63,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
+	h.SetEReceiptProvider(workflow.DemoEReceipts{Font: pdf.SerifFont()}, "BL")
+	go svc.RelayNotifications(ctx, 2*time.Second)
+	if getenv("MOTCUA_MULTI_INSTANCE") == "1" {
+		// Calls made on other instances reach this instance's displays.
+		go h.RelayQueueEvents(ctx, 500*time.Millisecond)
+	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv.RegisterOnShutdown(h.CloseStreams)
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("engine", string(db.Engine())),
 		slog.Bool("demo", *isDemo), slog.Duration("startup", time.Since(start)))
 	fmt.Fprintf(stdout, "motcua đang chạy tại %s (%s)\n", *baseURL, db.Engine())

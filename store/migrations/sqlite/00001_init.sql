@@ -189,11 +189,16 @@ CREATE TABLE dossiers (
     receipt_blob      TEXT NOT NULL DEFAULT '',
     result_layout     TEXT NOT NULL DEFAULT '',
     created_at        BIGINT NOT NULL,
-    updated_at        BIGINT NOT NULL
+    updated_at        BIGINT NOT NULL,
+    -- Work lists are ordered by urgency: due date first, dossiers without
+    -- one last. A generated column lets an index serve that order.
+    sort_due          BIGINT GENERATED ALWAYS AS (COALESCE(due_at, 4611686018427387904)) STORED
 );
-CREATE INDEX dossiers_work ON dossiers (status, due_at, id);
-CREATE INDEX dossiers_center_work ON dossiers (center_code, status, due_at, id);
-CREATE INDEX dossiers_agency_work ON dossiers (agency_code, status, due_at, id);
+CREATE INDEX dossiers_work ON dossiers (sort_due, id);
+CREATE INDEX dossiers_center_work ON dossiers (center_code, sort_due, id);
+CREATE INDEX dossiers_agency_work ON dossiers (agency_code, sort_due, id);
+CREATE INDEX dossiers_center_status ON dossiers (center_code, status);
+CREATE INDEX dossiers_agency_status ON dossiers (agency_code, status);
 CREATE INDEX dossiers_applicant ON dossiers (applicant_id);
 CREATE INDEX dossiers_applicant_user ON dossiers (applicant_user, id);
 
