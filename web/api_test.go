@@ -275,6 +275,9 @@ func TestAPIDisableEndsSessions(t *testing.T) {
 	ev := newAPIEnv(t, store.SQLite)
 	tok := ev.token(t, "clerk")
 	res, body := ev.do(t, ev.token(t, "admin"), "GET", "/api/v1/users", "", nil)
+	if res.StatusCode >= 400 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
 	var us struct {
 		Items []struct {
 			ID       int64

@@ -48,13 +48,6 @@ func (h *hub) subscribe(center string) (<-chan []byte, func()) {
 	}
 }
 
-// subscribers returns how many displays of center are connected.
-func (h *hub) subscribers(center string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs[center])
-}
-
 // publishRaw sends an event whose data is the JSON payload (with a
 // "center_code" field) to the center's displays, once per id.
 func (h *hub) publishRaw(id int64, payload []byte) {

@@ -526,6 +526,9 @@ func TestFrontPublicPages(t *testing.T) {
 	}
 	// The kiosk page issues a ticket.
 	res, body := ev.call(t, "", "GET", "/api/v1/queue/services?center=BN.TTHCC", "")
+	if res.StatusCode >= 400 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
 	svc := decodeJSON[[]store.QueueService](t, body)[0]
 	req, _ := http.NewRequest("POST", ev.srv.URL+"/kiosk", strings.NewReader(url.Values{"center_code": {"BN.TTHCC"}, "service_code": {svc.ServiceCode}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -648,6 +651,9 @@ func TestFrontCitizenOnline(t *testing.T) {
 		t.Fatalf("online payment = %d", res.StatusCode)
 	}
 	res, body = get(t, c, ev.srv.URL+"/cong-dan/ho-so/"+code+"?ok=nop-phi")
+	if res.StatusCode >= 400 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
 	if !strings.Contains(body, "số 0000001") || !strings.Contains(body, "/cong-dan/bien-lai/") {
 		t.Errorf("dossier page after payment lacks the receipt")
 	}
@@ -670,6 +676,9 @@ func TestFrontCitizenOnline(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, body = get(t, c, ev.srv.URL+"/cong-dan/ho-so/"+code)
+	if res.StatusCode >= 400 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
 	if !strings.Contains(body, "Nộp bổ sung") || !strings.Contains(body, "Bổ sung bản sao giấy tờ pháp lý") {
 		t.Errorf("dossier page lacks the supplement form and request")
 	}

@@ -536,7 +536,7 @@ func TestUISupplementAndOverdueApology(t *testing.T) {
 	if !strings.Contains(page, "cần lập phiếu xin lỗi") || !strings.Contains(page, `action="/ho-so/`+code+`/apologize"`) {
 		t.Fatalf("overdue dossier shows no apology form first")
 	}
-	res, body = ev.act(t, rc, code, "return", nil)
+	res, _ = ev.act(t, rc, code, "return", nil)
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("return before apology: %d; want 422", res.StatusCode)
 	}
@@ -623,6 +623,9 @@ func TestUICollectFeeAtCounter(t *testing.T) {
 		t.Fatalf("collect: %d", res.StatusCode)
 	}
 	res, body = ev.do(t, rec, "GET", "/ho-so/"+d.Code, "", nil)
+	if res.StatusCode >= 400 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
 	if !bytes.Contains(body, []byte("biên lai điện tử số")) || bytes.Contains(body, []byte("Thu phí, xuất biên lai điện tử")) {
 		t.Errorf("after collection the page should list the e-receipt and not offer the fee again")
 	}
