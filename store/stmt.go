@@ -9,7 +9,11 @@ import (
 // stmtCache keeps one prepared statement per static query text, so the
 // SQL of the hot paths is parsed once per connection instead of on every
 // call (SQL parsing was a sixth of a transition's CPU on SQLite).
-// Queries built from filters stay unprepared.
+// Queries built from filters stay unprepared. It is used on SQLite only:
+// pgx already caches prepared statements per connection, and preparing at
+// the DB level from inside a transaction would take a second pooled
+// connection while the first holds row locks — with every connection
+// busy, that deadlocks.
 type stmtCache struct {
 	m sync.Map // query → *sql.Stmt
 }
@@ -39,6 +43,9 @@ func (c *stmtCache) close() {
 
 // exec runs a static statement inside the transaction.
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if tx.db.engine != SQLite {
+		return tx.tx.Exec(q, args...)
+	}
 	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
 	if err != nil {
 		return nil, err
@@ -48,6 +55,9 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 
 // queryRow runs a static single-row query inside the transaction.
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	if tx.db.engine != SQLite {
+		return tx.tx.QueryRow(q, args...)
+	}
 	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
 	if err != nil {
 		return tx.tx.QueryRow(q, args...) // reports the same error
@@ -57,6 +67,9 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 
 // query runs a static query inside the transaction.
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	if tx.db.engine != SQLite {
+		return tx.tx.Query(q, args...)
+	}
 	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
 	if err != nil {
 		return nil, err
@@ -66,6 +79,9 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 
 // queryRowContext runs a static single-row query outside a transaction.
 func (db *DB) queryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if db.engine != SQLite {
+		return db.sql.QueryRowContext(ctx, q, args...)
+	}
 	st, err := db.stmts.get(ctx, db.sql, q)
 	if err != nil {
 		return db.sql.QueryRowContext(ctx, q, args...)
@@ -75,6 +91,9 @@ func (db *DB) queryRowContext(ctx context.Context, q string, args ...any) *sql.R
 
 // queryContext runs a static query outside a transaction.
 func (db *DB) queryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if db.engine != SQLite {
+		return db.sql.QueryContext(ctx, q, args...)
+	}
 	st, err := db.stmts.get(ctx, db.sql, q)
 	if err != nil {
 		return nil, err
@@ -84,6 +103,9 @@ func (db *DB) queryContext(ctx context.Context, q string, args ...any) (*sql.Row
 
 // execContext runs a static statement outside a transaction.
 func (db *DB) execContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if db.engine != SQLite {
+		return db.sql.ExecContext(ctx, q, args...)
+	}
 	st, err := db.stmts.get(ctx, db.sql, q)
 	if err != nil {
 		return nil, err
