@@ -237,3 +237,29 @@ func BenchmarkLifecycleSigned(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
 }
+
+// BenchmarkRenderApproveSeal renders a one-page result, applies the
+// approval signature and then the seal signature (issue 5's figure).
+func BenchmarkRenderApproveSeal(b *testing.B) {
+	f := newFixture(b, store.SQLite)
+	ctx := context.Background()
+	ag, _ := f.db.Agency(ctx, "BN.SKHDT")
+	p, _ := f.db.Procedure(ctx, "2.001610")
+	seals, _ := f.db.Seals(ctx, "BN.SKHDT")
+	u := f.users["approver"]
+	d := &dossier.Dossier{Code: "000.00.02.H06-261126-0001", ProcedureName: p.Name, DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân.",
+		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"}}
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, ict)
+	in := workflow.ResultInput{Dossier: d, Procedure: p, Agency: ag, Approver: u, Symbol: "GCN-DKDN-SKHDT",
+		Approval:  &dossier.Approval{ApproverName: u.Name, Position: u.Position, Capacity: "KT.", OnBehalfOf: "Giám đốc", At: at},
+		VerifyURL: "https://motcua.example/verify/AAAAAAAAAAAAAAAAAAAAAA", At: at}
+	for b.Loop() {
+		signed, layout, err := f.docs.ApproveResult(ctx, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.docs.SealResult(ctx, signed, workflow.SealInput{Agency: ag, Seal: &seals[0], Number: "01/GCN-DKDN-SKHDT", Layout: layout, At: at}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

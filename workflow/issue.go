@@ -214,6 +214,10 @@ func (s *Service) apologize(ctx context.Context, u *dossier.User, code string, i
 		if err := tx.InsertHistory(d.ID, u.ID, h); err != nil {
 			return err
 		}
+		// The new due date moves the dossier in the overdue aggregates.
+		if err := s.afterTransition(tx, d, nil, h); err != nil {
+			return err
+		}
 		id = d.ID
 		if err := tx.Audit(u.Username, "apologize", "dossier", d.Code, fmt.Sprintf(`{"old_due":%q,"new_due":%q}`, old.Format(time.RFC3339), newDue.Format(time.RFC3339))); err != nil {
 			return err

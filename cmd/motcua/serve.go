@@ -48,6 +48,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
+	// A database that held dossiers before the report aggregates existed
+	// is recounted once.
+	if _, err := svc.EnsureAggregates(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("reports: %w", err)
+	}
 	if *isDemo {
 		if err := demo.Load(ctx, svc); err != nil {
 			ln.Close()

@@ -1,0 +1,454 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CatalogEntry is a procedure as the reports see it.
+type CatalogEntry struct {
+	Code          string
+	Name          string
+	Agency        string
+	Center        string // the center that receives it ("" when none)
+	Level         string
+	FiveOnSpot    bool
+	FOSEffective  string // YYYY-MM-DD or ""
+	OnlineLevel   string
+	Fee           int64
+	ResultType    string
+	ProcessingDay int64 // processing_days, or 0
+}
+
+// FiveOnSpotAt reports whether the procedure was under "5 tại chỗ" on day.
+func (c CatalogEntry) FiveOnSpotAt(day string) bool {
+	return c.FiveOnSpot && (c.FOSEffective == "" || c.FOSEffective <= day)
+}
+
+// ReportCatalog returns every procedure with the center that receives it
+// (the rule of CenterForAgency), plus agency and center names.
+func (db *DB) ReportCatalog(ctx context.Context) ([]CatalogEntry, map[string]string, error) {
+	centerOf := map[string]string{}
+	rows, err := db.sql.QueryContext(ctx, `SELECT pa.code, MIN(c.code) FROM agencies pa
+		JOIN centers c ON 1=1 JOIN agencies ca ON ca.code = c.agency_code
+		WHERE ca.parent_code = pa.parent_code OR c.agency_code = pa.parent_code GROUP BY pa.code`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: report centers: %w", err)
+	}
+	for rows.Next() {
+		var a, c string
+		if err := rows.Scan(&a, &c); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		centerOf[a] = c
+	}
+	rows.Close()
+	names := map[string]string{}
+	for _, q := range []string{`SELECT code, name FROM agencies`, `SELECT code, name FROM centers`} {
+		rows, err := db.sql.QueryContext(ctx, q)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: report names: %w", err)
+		}
+		for rows.Next() {
+			var c, n string
+			if err := rows.Scan(&c, &n); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			names[c] = n
+		}
+		rows.Close()
+	}
+	rows, err = db.sql.QueryContext(ctx, `SELECT code, name, agency_code, level, five_on_spot, fos_effective, online_level, fee,
+		result_type_code, COALESCE(processing_days, 0) FROM procedures ORDER BY code`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: report catalog: %w", err)
+	}
+	defer rows.Close()
+	var out []CatalogEntry
+	for rows.Next() {
+		var c CatalogEntry
+		if err := rows.Scan(&c.Code, &c.Name, &c.Agency, &c.Level, &c.FiveOnSpot, &c.FOSEffective, &c.OnlineLevel, &c.Fee,
+			&c.ResultType, &c.ProcessingDay); err != nil {
+			return nil, nil, err
+		}
+		c.Center = centerOf[c.Agency]
+		out = append(out, c)
+	}
+	return out, names, rows.Err()
+}
+
+// ActiveDelegation is a delegation in force at some time of a period.
+type ActiveDelegation struct {
+	Agency     string
+	Procedures []string // empty = all of the agency's
+	From, To   time.Time
+}
+
+// DelegationsDuring returns the delegations not revoked whose validity
+// overlaps [from, to).
+func (db *DB) DelegationsDuring(ctx context.Context, from, to time.Time) ([]ActiveDelegation, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT agency_code, procedures, valid_from, valid_to FROM delegations
+		WHERE revoked = FALSE AND valid_from < $1 AND valid_to > $2`, ms(to), ms(from))
+	if err != nil {
+		return nil, fmt.Errorf("store: delegations during: %w", err)
+	}
+	defer rows.Close()
+	var out []ActiveDelegation
+	for rows.Next() {
+		var d ActiveDelegation
+		var procs string
+		var vf, vt int64
+		if err := rows.Scan(&d.Agency, &procs, &vf, &vt); err != nil {
+			return nil, err
+		}
+		d.From, d.To = fromMS(vf), fromMS(vt)
+		if err := json.Unmarshal([]byte(procs), &d.Procedures); err != nil {
+			return nil, fmt.Errorf("store: delegation procedures: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// tableExists reports whether a table exists (ratings belongs to another
+// migration that may not be there yet).
+func (db *DB) tableExists(ctx context.Context, name string) bool {
+	var n int
+	var err error
+	if db.engine == Postgres {
+		err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, name).Scan(&n)
+	} else {
+		err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`, name).Scan(&n)
+	}
+	return err == nil && n > 0
+}
+
+// RatingCount is a number of ratings of one level for one scope key.
+type RatingCount struct {
+	Center    string
+	Agency    string
+	Procedure string
+	Level     string // very_satisfied, satisfied, unsatisfied
+	N         int64
+}
+
+// RatingsBreakdown counts the ratings given in [from, to) per scope key and
+// level. ok is false when the ratings table does not exist yet.
+func (db *DB) RatingsBreakdown(ctx context.Context, from, to time.Time) (out []RatingCount, ok bool, err error) {
+	if !db.tableExists(ctx, "ratings") {
+		return nil, false, nil
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.center_code, r.agency_code, r.procedure_code, r.level, COUNT(*)
+		FROM ratings r WHERE r.created_at >= $1 AND r.created_at < $2
+		GROUP BY r.center_code, r.agency_code, r.procedure_code, r.level`, ms(from), ms(to))
+	if err != nil {
+		return nil, true, fmt.Errorf("store: ratings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RatingCount
+		if err := rows.Scan(&r.Center, &r.Agency, &r.Procedure, &r.Level, &r.N); err != nil {
+			return nil, true, err
+		}
+		out = append(out, r)
+	}
+	return out, true, rows.Err()
+}
+
+// UnsatisfiedDossiers returns the ids of dossiers rated "unsatisfied" (a
+// complaint for the Circular 01/2018 index 7), or nil without ratings.
+func (db *DB) UnsatisfiedDossiers(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 || !db.tableExists(ctx, "ratings") {
+		return out, nil
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		ph := make([]string, n)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := db.sql.QueryContext(ctx, `SELECT dossier_id FROM ratings WHERE level = 'unsatisfied' AND dossier_id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: unsatisfied: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+func (f AggFilter) dossierWhere(arg func(any) string) []string {
+	var where []string
+	if !f.All {
+		if len(f.Centers) == 0 {
+			where = append(where, "1=0")
+		} else {
+			where = append(where, "d.center_code IN ("+list(arg, f.Centers)+")")
+		}
+	}
+	if f.Center != "" {
+		where = append(where, "d.center_code = "+arg(f.Center))
+	}
+	if f.Agency != "" {
+		where = append(where, "d.agency_code = "+arg(f.Agency))
+	}
+	if f.Procedure != "" {
+		where = append(where, "d.procedure_code = "+arg(f.Procedure))
+	}
+	if f.Level != "" {
+		where = append(where, "p.level = "+arg(f.Level))
+	}
+	return where
+}
+
+// ScanSummary computes the counters of the summary straight from the
+// dossiers table, without the aggregates: received and resolved in
+// [from, to), open and past due at to. It is the reference the aggregates
+// are checked against, and the slow path the benchmarks compare with.
+func (db *DB) ScanSummary(ctx context.Context, from, to time.Time, f AggFilter) (c Counts, open, overdue int64, err error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	s, e := arg(ms(from)), arg(ms(to))
+	where := append([]string{"d.received_at IS NOT NULL", "d.received_at < " + e}, f.dossierWhere(arg)...)
+	q := `SELECT
+		COALESCE(SUM(CASE WHEN d.received_at >= ` + s + ` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.received_at >= ` + s + ` AND d.channel = 'online' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status IN ('returned', 'refused') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status IN ('returned', 'refused') AND d.outcome = 'early' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status IN ('returned', 'refused') AND d.outcome = 'on_time' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status IN ('returned', 'refused') AND d.outcome = 'late' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at IS NULL OR d.finished_at >= ` + e + ` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN (d.finished_at IS NULL OR d.finished_at >= ` + e + `) AND d.due_at < ` + e + ` THEN 1 ELSE 0 END), 0)
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE ` + strings.Join(where, " AND ")
+	err = db.sql.QueryRowContext(ctx, q, args...).Scan(&c.Received, &c.ReceivedOnline, &c.Resolved, &c.Early, &c.OnTime, &c.Late, &open, &overdue)
+	if err != nil {
+		err = fmt.Errorf("store: scan summary: %w", err)
+	}
+	return
+}
+
+// FinishedDossier is a dossier resolved in a period, as the officer
+// breakdown and the Circular 01/2018 evaluation need it.
+type FinishedDossier struct {
+	ID          int64
+	Center      string
+	Agency      string
+	Procedure   string
+	Channel     string
+	Mode        string
+	Outcome     string
+	Supplements int64
+	AssigneeID  int64
+	Assignee    string
+	ReceivedAt  time.Time
+	FinishedAt  time.Time
+	Paused      int64
+	Steps       []Step // history entries with a step deadline, in order
+}
+
+// Step is one history entry: when it happened and the deadline of the step
+// it started.
+type Step struct {
+	At      time.Time
+	StepDue *time.Time
+}
+
+// ResolvedDossiers returns the dossiers returned or refused in [from, to)
+// within f, with their steps when withSteps.
+func (db *DB) ResolvedDossiers(ctx context.Context, from, to time.Time, f AggFilter, withSteps bool) ([]FinishedDossier, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	where := append([]string{"d.finished_at >= " + arg(ms(from)), "d.finished_at < " + arg(ms(to)),
+		"d.status IN ('returned', 'refused')", "d.received_at IS NOT NULL"}, f.dossierWhere(arg)...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.id, d.center_code, d.agency_code, d.procedure_code, d.channel, d.mode, d.outcome,
+		d.supplements, d.assignee_id, COALESCE(u.name, ''), d.received_at, d.finished_at, d.paused_seconds
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN users u ON u.id = d.assignee_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY d.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: resolved dossiers: %w", err)
+	}
+	var out []FinishedDossier
+	idx := map[int64]int{}
+	for rows.Next() {
+		var d FinishedDossier
+		var rec, fin int64
+		if err := rows.Scan(&d.ID, &d.Center, &d.Agency, &d.Procedure, &d.Channel, &d.Mode, &d.Outcome, &d.Supplements,
+			&d.AssigneeID, &d.Assignee, &rec, &fin, &d.Paused); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.ReceivedAt, d.FinishedAt = fromMS(rec), fromMS(fin)
+		idx[d.ID] = len(out)
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !withSteps || len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	for i, d := range out {
+		ids[i] = d.ID
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		ph := make([]string, n)
+		a := make([]any, n)
+		for i, id := range ids[:n] {
+			ph[i], a[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := db.sql.QueryContext(ctx, `SELECT dossier_id, at, step_due_at FROM dossier_history
+			WHERE dossier_id IN (`+strings.Join(ph, ",")+`) ORDER BY dossier_id, id`, a...)
+		if err != nil {
+			return nil, fmt.Errorf("store: steps: %w", err)
+		}
+		for rows.Next() {
+			var id, at int64
+			var due sql.NullInt64
+			if err := rows.Scan(&id, &at, &due); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			d := &out[idx[id]]
+			d.Steps = append(d.Steps, Step{At: fromMS(at), StepDue: fromNull(due)})
+		}
+		rows.Close()
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// DigitalCounts are the dossier counts behind the QĐ 766 digitisation
+// indicators, for dossiers received in a period.
+type DigitalCounts struct {
+	Received   int64 // dossiers received
+	Digitised  int64 // with at least one component file
+	Reused     int64 // with at least one component reused from the warehouse
+	Returned   int64 // returned in the period with a result issued
+	EResult    int64 // of those, with a signed result file
+	FeeBearing int64 // received for procedures with a fee
+}
+
+// DigitalCountsOf counts the dossiers behind indicators 4.1–4.3.
+func (db *DB) DigitalCountsOf(ctx context.Context, from, to time.Time, f AggFilter) (DigitalCounts, error) {
+	var c DigitalCounts
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	where := append([]string{"d.received_at >= " + arg(ms(from)), "d.received_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
+	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.blob_id <> '') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.reused_from <> '') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.fee > 0 THEN 1 ELSE 0 END), 0)
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+strings.Join(where, " AND "), args...).Scan(
+		&c.Received, &c.Digitised, &c.Reused, &c.FeeBearing)
+	if err != nil {
+		return c, fmt.Errorf("store: digital counts: %w", err)
+	}
+	args = nil
+	where = append([]string{"d.finished_at >= " + arg(ms(from)), "d.finished_at < " + arg(ms(to)), "d.status = 'returned'"}, f.dossierWhere(arg)...)
+	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.pdf_blob_id <> '' THEN 1 ELSE 0 END), 0)
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code JOIN results r ON r.dossier_id = d.id
+		WHERE `+strings.Join(where, " AND "), args...).Scan(&c.Returned, &c.EResult)
+	if err != nil {
+		return c, fmt.Errorf("store: e-results: %w", err)
+	}
+	return c, nil
+}
+
+// LedgerRow is one dossier of the ledger (sổ theo dõi hồ sơ).
+type LedgerRow struct {
+	Code       string
+	Procedure  string
+	Applicant  string
+	Address    string
+	Phone      string
+	Agency     string
+	Channel    string
+	Status     string
+	Reason     string
+	ReceivedAt time.Time
+	DueAt      *time.Time
+	FinishedAt *time.Time
+}
+
+// LedgerRows calls fn for each dossier received at center in [from, to),
+// in order of receipt, streaming.
+func (db *DB) LedgerRows(ctx context.Context, center string, from, to time.Time, fn func(LedgerRow) error) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.code, p.name, d.applicant_name, d.applicant_address, d.applicant_phone,
+		COALESCE(a.name, d.agency_code), d.channel, d.status, d.reason, d.received_at, d.due_at, d.finished_at
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN agencies a ON a.code = d.agency_code
+		WHERE d.center_code = $1 AND d.received_at >= $2 AND d.received_at < $3 ORDER BY d.received_at, d.id`, center, ms(from), ms(to))
+	if err != nil {
+		return fmt.Errorf("store: ledger: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r LedgerRow
+		var rec int64
+		var due, fin sql.NullInt64
+		if err := rows.Scan(&r.Code, &r.Procedure, &r.Applicant, &r.Address, &r.Phone, &r.Agency, &r.Channel, &r.Status, &r.Reason,
+			&rec, &due, &fin); err != nil {
+			return err
+		}
+		r.ReceivedAt, r.DueAt, r.FinishedAt = fromMS(rec), fromNull(due), fromNull(fin)
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// OverdueRow is an open dossier past its due date, to chase.
+type OverdueRow struct {
+	Code      string
+	Procedure string
+	Agency    string
+	Center    string
+	Status    string
+	DueAt     time.Time
+}
+
+// OverdueDossiers returns up to limit open dossiers past due at now, most
+// overdue first.
+func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, limit int) ([]OverdueRow, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	where := append([]string{"d.status IN ('received', 'appraising', 'awaiting_approval', 'approved', 'issued')",
+		"d.due_at < " + arg(ms(now))}, f.dossierWhere(arg)...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.code, p.name, d.agency_code, d.center_code, d.status, d.due_at
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY d.due_at, d.id LIMIT `+arg(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: overdue: %w", err)
+	}
+	defer rows.Close()
+	var out []OverdueRow
+	for rows.Next() {
+		var r OverdueRow
+		var due int64
+		if err := rows.Scan(&r.Code, &r.Procedure, &r.Agency, &r.Center, &r.Status, &due); err != nil {
+			return nil, err
+		}
+		r.DueAt = fromMS(due)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

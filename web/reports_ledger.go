@@ -1,0 +1,103 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"motcua/dossier"
+	"motcua/pdf"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+var (
+	ledgerRendererOnce sync.Once
+	ledgerRenderer     *pdf.Renderer
+	ledgerRendererErr  error
+)
+
+// resultMethod is how the applicant receives the result, by channel.
+func resultMethod(channel string) string {
+	switch channel {
+	case "online":
+		return "Trực tuyến"
+	case "postal":
+		return "Dịch vụ bưu chính công ích"
+	}
+	return "Trực tiếp"
+}
+
+// ledgerEntry maps a stored row onto the ledger's columns.
+func ledgerEntry(r store.LedgerRow) pdf.LedgerEntry {
+	e := pdf.LedgerEntry{DossierCode: r.Code, Procedure: r.Procedure, Applicant: r.Applicant, Address: r.Address, Phone: r.Phone,
+		Agency: r.Agency, ReceivedAt: r.ReceivedAt, ResultMethod: resultMethod(r.Channel)}
+	if r.DueAt != nil {
+		e.DueAt = *r.DueAt
+	}
+	st := dossier.Status(r.Status)
+	switch {
+	case st == dossier.StatusReturned && r.FinishedAt != nil:
+		e.ReturnedAt = *r.FinishedAt
+	case st == dossier.StatusRefused || st == dossier.StatusWithdrawn:
+		e.Note = st.Label()
+		if r.Reason != "" {
+			e.Note += ": " + r.Reason
+		}
+	default:
+		e.Note = st.Label()
+	}
+	return e
+}
+
+// apiLedger serves the ledger of a center and period as XLSX or PDF.
+func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		var entries []pdf.LedgerEntry
+		info, err := s.svc.Ledger(r.Context(), u, reportQuery(r), func(row store.LedgerRow) error {
+			entries = append(entries, ledgerEntry(row))
+			return nil
+		})
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		l := ledgerOf(info, entries, s.svc.DB().Now())
+		var buf bytes.Buffer
+		name := "so-theo-doi-ho-so-" + info.Center.Code + "-" + info.Query.From + "-" + info.Query.To
+		if asPDF {
+			ledgerRendererOnce.Do(func() { ledgerRenderer, ledgerRendererErr = pdf.NewRenderer() })
+			if ledgerRendererErr != nil {
+				s.writeProblem(w, r, ledgerRendererErr)
+				return
+			}
+			if err := ledgerRenderer.RenderLedger(&buf, l); err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+			sendFile(w, buf.Bytes(), "application/pdf", name+".pdf")
+			return
+		}
+		if err := pdf.WriteLedgerXLSX(&buf, l); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		sendFile(w, buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx")
+	}
+}
+
+func ledgerOf(info *workflow.LedgerInfo, entries []pdf.LedgerEntry, now time.Time) pdf.Ledger {
+	year := 0
+	if len(info.Query.From) >= 4 {
+		for _, c := range info.Query.From[:4] {
+			year = year*10 + int(c-'0')
+		}
+	}
+	return pdf.Ledger{
+		FormMeta: pdf.FormMeta{Set: pdf.FormSet(info.FormSet), Date: now,
+			Header: pdf.Header{ParentAgency: strings.ToUpper(info.Parent), Unit: strings.ToUpper(info.Center.Name)}},
+		Year: year, Entries: entries,
+	}
+}

@@ -1,0 +1,131 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+)
+
+// afterTransition runs inside every transition's transaction (reception,
+// each action, apology) after the dossier row and its history row are
+// written: d is the dossier as it now is, h the history entry. Reports keep
+// their per-day aggregates up to date here: the dossier's previous
+// contribution (report_facts) is replaced by its current one, so the
+// aggregates always equal a full recount (see RecountAggregates).
+func (s *Service) afterTransition(tx *store.Tx, d *dossier.Dossier, p *dossier.Procedure, h dossier.HistoryEntry) error {
+	now := s.factsOf(d)
+	if d.ID == 0 {
+		return nil
+	}
+	old, err := tx.FactsOf(d.ID)
+	if err != nil {
+		return err
+	}
+	if old == nil && now.ReceivedDay == "" {
+		return nil // not received yet: nothing to count
+	}
+	return tx.UpdateAggregates(old, now)
+}
+
+// day returns the civil date of t in Asia/Ho_Chi_Minh.
+func (s *Service) day(t time.Time) string { return t.In(s.Location()).Format("2006-01-02") }
+
+// factsOf returns what d contributes to the reports (contract §7): a
+// dossier counts once received; it is resolved when returned or refused,
+// with the outcome set at that moment; its due date is the QĐ 766 one
+// (paused time added, or the apology's new date).
+func (s *Service) factsOf(d *dossier.Dossier) *store.Facts {
+	return s.factsFrom(d.ID, d.CenterCode, d.AgencyCode, d.ProcedureCode, string(d.Channel), d.Status,
+		d.ReceivedAt, d.FinishedAt, d.DueAt, d.Outcome, d.PausedSeconds, int64(d.Supplements))
+}
+
+func (s *Service) factsFrom(id int64, center, agency, procedure, channel string, st dossier.Status,
+	received, finished, due *time.Time, outcome string, paused, supplements int64) *store.Facts {
+	f := &store.Facts{DossierID: id, Center: center, Agency: agency, Procedure: procedure,
+		Online: channel == string(dossier.ChannelOnline), Multi: supplements > 1}
+	if received == nil {
+		return f
+	}
+	f.ReceivedDay = s.day(*received)
+	if due != nil {
+		f.DueDay = s.day(*due)
+	}
+	if finished != nil && st.Terminal() {
+		f.FinishedDay = s.day(*finished)
+		if st == dossier.StatusReturned || st == dossier.StatusRefused {
+			f.Resolved, f.Outcome = true, outcome
+			secs := int64(s.Calendar().WorkingDuration(*received, *finished)/time.Second) - paused
+			f.ProcSeconds = max(secs, 0)
+		}
+	}
+	return f
+}
+
+func nullTime(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMilli(v.Int64).UTC()
+	return &t
+}
+
+// RecountAggregates rebuilds the report aggregates from the dossiers in
+// one transaction (after a restore, a calendar change, or to check them).
+// Only admins, or the CLI with a nil user, may.
+func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, error) {
+	if u != nil {
+		if err := needAdmin(u); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		n = 0
+		if err := tx.ClearAggregates(); err != nil {
+			return err
+		}
+		deltas := store.Deltas{}
+		var after int64
+		for {
+			src, err := tx.FactSources(after, 20000)
+			if err != nil {
+				return err
+			}
+			if len(src) == 0 {
+				break
+			}
+			facts := make([]*store.Facts, 0, len(src))
+			for _, r := range src {
+				after = r.ID
+				f := s.factsFrom(r.ID, r.Center, r.Agency, r.Procedure, r.Channel, dossier.Status(r.Status),
+					nullTime(r.ReceivedAt), nullTime(r.FinishedAt), nullTime(r.DueAt), r.Outcome, r.PausedSeconds, r.Supplements)
+				if f.ReceivedDay == "" {
+					continue
+				}
+				deltas.Add(f, +1)
+				facts = append(facts, f)
+			}
+			n += len(facts)
+			if err := tx.PutFacts(facts...); err != nil {
+				return err
+			}
+		}
+		return tx.ApplyDeltas(deltas)
+	})
+	return n, err
+}
+
+// EnsureAggregates recounts the report aggregates once when dossiers exist
+// but none are counted (a database from before migration 00002). Call it
+// at start, after migrating. It reports whether it recounted.
+func (s *Service) EnsureAggregates(ctx context.Context) (bool, error) {
+	missing, err := s.db.AggregatesMissing(ctx)
+	if err != nil || !missing {
+		return false, err
+	}
+	_, err = s.RecountAggregates(ctx, nil)
+	return err == nil, err
+}

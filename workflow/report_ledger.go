@@ -1,0 +1,50 @@
+package workflow
+
+import (
+	"context"
+
+	"motcua/dossier"
+	"motcua/store"
+)
+
+// LedgerInfo describes a ledger (sổ theo dõi hồ sơ) of one center and
+// period: Mẫu 06 of Circular 01/2018, Mẫu 07 of Circular 03/2025, chosen by
+// the form set in force at the start of the period.
+type LedgerInfo struct {
+	Center  dossier.Center
+	Parent  string // the center's parent body (e.g. "Ủy ban nhân dân tỉnh Bắc Ninh")
+	FormSet string // "TT01/2018" or "TT03/2025"
+	Query   ReportQuery
+}
+
+// Ledger streams the dossiers received at center q.Center in the period to
+// fn, in order of receipt. Supervisors of that center and admins may.
+func (s *Service) Ledger(ctx context.Context, u *dossier.User, q ReportQuery, fn func(store.LedgerRow) error) (*LedgerInfo, error) {
+	if q.Center == "" {
+		return nil, dossier.Invalid("Cần chọn trung tâm", dossier.FieldError{Field: "center", Message: "Cần mã trung tâm"})
+	}
+	rs, err := s.checkReport(u, q)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.db.Centers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info := &LedgerInfo{Query: q, FormSet: s.FormSetFor(rs.start)}
+	found := false
+	for _, c := range cs {
+		if c.Code == q.Center {
+			info.Center, found = c, true
+		}
+	}
+	if !found {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", q.Center)
+	}
+	if a, err := s.db.Agency(ctx, info.Center.AgencyCode); err == nil && a.ParentCode != "" {
+		if p, err := s.db.Agency(ctx, a.ParentCode); err == nil {
+			info.Parent = p.Name
+		}
+	}
+	return info, s.db.LedgerRows(ctx, q.Center, rs.start, rs.end, fn)
+}

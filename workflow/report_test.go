@@ -1,0 +1,507 @@
+package workflow_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/workflow"
+)
+
+// rClock is a settable clock for the report tests.
+type rClock struct{ t atomic.Int64 }
+
+func (c *rClock) Now() time.Time  { return time.UnixMilli(c.t.Load()).UTC() }
+func (c *rClock) Set(t time.Time) { c.t.Store(t.UnixMilli()) }
+
+var vnZone = time.FixedZone("ICT", 7*3600)
+
+// vnAt is a local instant in Bắc Ninh.
+func vnAt(mo time.Month, d, h, mi, s, ms int) time.Time {
+	return time.Date(2026, mo, d, h, mi, s, ms*1e6, vnZone)
+}
+
+// rEnv is the demo province on one engine with a settable clock.
+type rEnv struct {
+	svc   *workflow.Service
+	db    *store.DB
+	clk   *rClock
+	users map[string]*dossier.User
+	blob  string
+}
+
+func newREnv(t testing.TB, e store.Engine) *rEnv {
+	t.Helper()
+	ctx := context.Background()
+	c := &rClock{}
+	c.Set(vnAt(10, 15, 9, 0, 0, 0))
+	db := storetest.Open(t, e, c.Now)
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	ev := &rEnv{svc: svc, db: db, clk: c, users: map[string]*dossier.User{}}
+	for _, a := range demo.Accounts {
+		u, err := db.UserByName(ctx, a.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev.users[a.Username] = u
+	}
+	info, err := svc.Upload(ctx, ev.users["reception"], strings.NewReader("%PDF-1.4\n% scanned component\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.blob = info.ID
+	return ev
+}
+
+// receive files a complete dossier of procedure code at time at.
+func (ev *rEnv) receive(t testing.TB, code string, at time.Time) *dossier.Dossier {
+	t.Helper()
+	ev.clk.Set(at)
+	p, err := ev.db.Procedure(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comps []workflow.ComponentInput
+	for _, c := range p.Components {
+		if c.Required {
+			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: ev.blob})
+		}
+	}
+	d, err := ev.svc.Receive(context.Background(), ev.users["reception"], workflow.ReceiveInput{
+		ProcedureCode: code, Channel: dossier.ChannelCounter, Components: comps,
+		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"},
+	})
+	if err != nil {
+		t.Fatalf("Receive: %v", err)
+	}
+	return d
+}
+
+func (ev *rEnv) act(t testing.TB, who string, d *dossier.Dossier, at time.Time, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
+	t.Helper()
+	ev.clk.Set(at)
+	in.Version = d.Version
+	out, err := ev.svc.Act(context.Background(), ev.users[who], d.Code, a, in)
+	if err != nil {
+		t.Fatalf("%s %s %s at %v: %v", who, a, d.Code, at.In(vnZone), err)
+	}
+	return out
+}
+
+// toIssued takes d from appraising (or received) to issued at at.
+func (ev *rEnv) toIssued(t testing.TB, d *dossier.Dossier, at time.Time) *dossier.Dossier {
+	t.Helper()
+	if d.Status == dossier.StatusReceived {
+		d = ev.act(t, "appraiser", d, at, dossier.ActAssign, workflow.ActionInput{})
+	}
+	d = ev.act(t, "appraiser", d, at, dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Hợp lệ", DraftResult: "Cấp giấy"})
+	d = ev.act(t, "approver", d, at, dossier.ActApprove, workflow.ActionInput{})
+	return ev.act(t, "clerk", d, at, dossier.ActIssue, workflow.ActionInput{})
+}
+
+const importJSONL = `{"code":"IMP-1","procedure_code":"2.001610","channel":"online","applicant":{"kind":"citizen","name":"Trần Thị Bình","id_number":"027190005678"},"received_at":"2026-11-03T08:00:00+07:00","due_at":"2026-11-06T17:00:00+07:00","status":"returned","finished_at":"2026-11-05T10:00:00+07:00"}
+{"code":"IMP-2","procedure_code":"2.001610","channel":"online","applicant":{"kind":"citizen","name":"Lê Văn Cường","id_number":"027190005679"},"received_at":"2026-11-04T09:00:00+07:00","due_at":"2026-11-05T17:00:00+07:00","status":"appraising","finished_at":null}
+
+{"code":"IMP-3","procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Phạm Thị Dung","id_number":"027190005680"},"received_at":"2026-11-02T14:00:00+07:00","due_at":"2026-11-05T17:00:00+07:00","status":"refused","finished_at":"2026-11-06T08:00:00+07:00","events":[{"action":"receive","at":"2026-11-02T14:00:00+07:00","actor":"Cán bộ cũ"},{"action":"refuse","at":"2026-11-06T08:00:00+07:00","actor":"Lãnh đạo cũ","note":"Không đủ điều kiện"}]}
+{"code":"IMP-4","procedure_code":"2.001610","channel":"postal","applicant":{"kind":"organization","name":"Công ty TNHH Hoa Sen","id_number":"0100109106"},"received_at":"2026-10-30T09:00:00+07:00","due_at":"2026-11-04T17:00:00+07:00","status":"returned","finished_at":"2026-11-03T15:00:00+07:00"}
+{"code":"IMP-5","procedure_code":"2.001610","channel":"online","applicant":{"kind":"citizen","name":"Đỗ Văn Em","id_number":"027190005681"},"received_at":null,"due_at":null,"status":"submitted","finished_at":null}
+`
+
+// buildKnownSet files the hand-built data set of TestSummaryKnownSet.
+func buildKnownSet(t testing.TB, ev *rEnv) map[string]*dossier.Dossier {
+	ctx := context.Background()
+	const p = "2.001610" // 3 working days, 5 tại chỗ since 2021
+	ds := map[string]*dossier.Dossier{}
+	thu17 := vnAt(11, 5, 17, 0, 0, 0)
+
+	// N1: early (returned Wed, due Thu 17:00).
+	d := ev.receive(t, p, vnAt(11, 2, 9, 0, 0, 0))
+	if !d.DueAt.Equal(thu17) {
+		t.Fatalf("N1 due = %v; want %v", d.DueAt.In(vnZone), thu17)
+	}
+	d = ev.toIssued(t, d, vnAt(11, 2, 9, 10, 0, 0))
+	ds["N1"] = ev.act(t, "reception", d, vnAt(11, 4, 10, 0, 0, 0), dossier.ActReturn, workflow.ActionInput{})
+
+	// N2: returned exactly at the due instant: on time.
+	d = ev.toIssued(t, ev.receive(t, p, vnAt(11, 2, 9, 30, 0, 0)), vnAt(11, 2, 9, 40, 0, 0))
+	ds["N2"] = ev.act(t, "reception", d, thu17, dossier.ActReturn, workflow.ActionInput{})
+
+	// N3: refused one millisecond after the due instant: late.
+	d = ev.act(t, "appraiser", ev.receive(t, p, vnAt(11, 2, 10, 0, 0, 0)), vnAt(11, 2, 10, 5, 0, 0), dossier.ActAssign, workflow.ActionInput{})
+	ds["N3"] = ev.act(t, "approver", d, thu17.Add(time.Millisecond), dossier.ActRefuse, workflow.ActionInput{Reason: "Không đủ điều kiện"})
+
+	// N4: paused Mon 14:00 → Wed 14:00 = 15 working hours (2 days): due
+	// moves to Mon 9/11 17:00; returned that Monday: on time.
+	d = ev.act(t, "appraiser", ev.receive(t, p, vnAt(11, 2, 10, 30, 0, 0)), vnAt(11, 2, 10, 35, 0, 0), dossier.ActAssign, workflow.ActionInput{})
+	d = ev.act(t, "appraiser", d, vnAt(11, 2, 14, 0, 0, 0), dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu bản sao"})
+	d = ev.act(t, "reception", d, vnAt(11, 4, 14, 0, 0, 0), dossier.ActSupplement, workflow.ActionInput{})
+	if want := vnAt(11, 9, 17, 0, 0, 0); !d.DueAt.Equal(want) {
+		t.Fatalf("N4 due after pause = %v; want %v", d.DueAt.In(vnZone), want)
+	}
+	d = ev.toIssued(t, d, vnAt(11, 4, 15, 0, 0, 0))
+	ds["N4"] = ev.act(t, "reception", d, vnAt(11, 9, 10, 0, 0, 0), dossier.ActReturn, workflow.ActionInput{})
+
+	// N5: two supplement requests (the first over lunch: no working time
+	// paused; the second 1 h), returned Wed: early, but late for QĐ 766 2.1.
+	d = ev.act(t, "appraiser", ev.receive(t, p, vnAt(11, 2, 11, 0, 0, 0)), vnAt(11, 2, 11, 5, 0, 0), dossier.ActAssign, workflow.ActionInput{})
+	d = ev.act(t, "appraiser", d, vnAt(11, 2, 11, 30, 0, 0), dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu 1"})
+	d = ev.act(t, "reception", d, vnAt(11, 2, 13, 30, 0, 0), dossier.ActSupplement, workflow.ActionInput{})
+	d = ev.act(t, "appraiser", d, vnAt(11, 2, 14, 0, 0, 0), dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu 2"})
+	d = ev.act(t, "reception", d, vnAt(11, 2, 15, 0, 0, 0), dossier.ActSupplement, workflow.ActionInput{})
+	if want := vnAt(11, 6, 8, 30, 0, 0); !d.DueAt.Equal(want) {
+		t.Fatalf("N5 due after pauses = %v; want %v", d.DueAt.In(vnZone), want)
+	}
+	d = ev.toIssued(t, d, vnAt(11, 3, 9, 0, 0, 0))
+	ds["N5"] = ev.act(t, "reception", d, vnAt(11, 4, 9, 0, 0, 0), dossier.ActReturn, workflow.ActionInput{})
+
+	// N6: received Fri 6/11 23:59:59.999 (last instant of the period).
+	ds["N6"] = ev.receive(t, p, vnAt(11, 6, 23, 59, 59, 999))
+	// N7: received Sat 7/11 00:00 (first instant after it).
+	ds["N7"] = ev.receive(t, p, vnAt(11, 7, 0, 0, 0, 0))
+	// N8: received Sun 1/11 23:59:59.999 (before it), never finished.
+	ds["N8"] = ev.receive(t, p, vnAt(11, 1, 23, 59, 59, 999))
+
+	// N10: withdrawn: closed, not resolved.
+	d = ev.receive(t, p, vnAt(11, 2, 8, 0, 0, 0))
+	ds["N10"] = ev.act(t, "reception", d, vnAt(11, 3, 9, 0, 0, 0), dossier.ActWithdraw, workflow.ActionInput{Reason: "Công dân rút"})
+
+	// N11: apology in advance (new date Mon 9/11), returned Fri 6/11
+	// 23:59:59.999: early against the new date, in the period.
+	d = ev.receive(t, p, vnAt(11, 2, 8, 30, 0, 0))
+	nd := vnAt(11, 9, 17, 0, 0, 0)
+	d = ev.act(t, "reception", d, vnAt(11, 3, 9, 0, 0, 0), dossier.ActApologize, workflow.ActionInput{Reason: "Cần xác minh", NewDueAt: &nd})
+	d = ev.toIssued(t, d, vnAt(11, 3, 10, 0, 0, 0))
+	ds["N11"] = ev.act(t, "reception", d, vnAt(11, 6, 23, 59, 59, 999), dossier.ActReturn, workflow.ActionInput{})
+
+	// N12: overdue, apology with a new date Fri 12:00, returned Sat 00:00:
+	// late, after the period.
+	d = ev.toIssued(t, ev.receive(t, p, vnAt(11, 2, 9, 45, 0, 0)), vnAt(11, 2, 9, 50, 0, 0))
+	nd2 := vnAt(11, 6, 12, 0, 0, 0)
+	d = ev.act(t, "reception", d, vnAt(11, 6, 9, 0, 0, 0), dossier.ActApologize, workflow.ActionInput{Reason: "Chậm", NewDueAt: &nd2})
+	ds["N12"] = ev.act(t, "reception", d, vnAt(11, 7, 0, 0, 0, 0), dossier.ActReturn, workflow.ActionInput{})
+
+	ev.clk.Set(vnAt(11, 20, 9, 0, 0, 0))
+	res, err := ev.svc.ImportDossiers(ctx, ev.users["admin"], strings.NewReader(importJSONL), workflow.ImportOptions{})
+	if err != nil {
+		t.Fatalf("import: %v (%+v)", err, dossier.ErrorFields(err))
+	}
+	if res.Created != 5 || res.Rows != 5 {
+		t.Fatalf("import = %+v", res)
+	}
+	return ds
+}
+
+// TestSummaryKnownSet checks every figure of contract §7 on a data set
+// where each number is known: early, on time and late at the boundaries,
+// pauses, refusals, a withdrawal, apologies, period edges at midnight in
+// Asia/Ho_Chi_Minh, and imported plus native dossiers.
+func TestSummaryKnownSet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newREnv(t, e)
+		ctx := context.Background()
+		ds := buildKnownSet(t, ev)
+		for k, want := range map[string]string{"N1": "early", "N2": "on_time", "N3": "late", "N4": "on_time", "N5": "early", "N11": "early", "N12": "late"} {
+			if ds[k].Outcome != want {
+				t.Errorf("%s outcome = %q; want %q", k, ds[k].Outcome, want)
+			}
+		}
+		if !ds["N8"].DueAt.Before(vnAt(11, 7, 0, 0, 0, 0)) || ds["N6"].DueAt.Before(vnAt(11, 7, 0, 0, 0, 0)) {
+			t.Fatalf("N8 due %v, N6 due %v", ds["N8"].DueAt.In(vnZone), ds["N6"].DueAt.In(vnZone))
+		}
+		if !ds["N6"].DueAt.Before(vnAt(11, 14, 0, 0, 0, 0)) || !ds["N7"].DueAt.Before(vnAt(11, 14, 0, 0, 0, 0)) {
+			t.Fatalf("N6 due %v, N7 due %v", ds["N6"].DueAt.In(vnZone), ds["N7"].DueAt.In(vnZone))
+		}
+		admin := ev.users["admin"]
+		type fig struct {
+			received, online, resolved, early, onTime, late, open, overdue int64
+			onlineRate, onTimeRate                                         float64
+		}
+		for _, c := range []struct {
+			name string
+			q    workflow.ReportQuery
+			want fig
+		}{
+			// A: Mon 2/11 – Fri 6/11.
+			{"week", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}, fig{12, 2, 8, 5, 1, 2, 5, 3, 16.67, 75}},
+			// B: two weeks: N7 received, N4 and N12 resolved.
+			{"two weeks", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-13"}, fig{13, 2, 10, 5, 2, 3, 4, 4, 15.38, 70}},
+			// C: Saturday only: N7 received at 00:00, N12 returned at 00:00.
+			{"saturday", workflow.ReportQuery{From: "2026-11-07", To: "2026-11-07"}, fig{1, 0, 1, 0, 0, 1, 5, 2, 0, 0}},
+			// D: Sunday 1/11: N8 received at 23:59:59.999; IMP-4 still open.
+			{"sunday", workflow.ReportQuery{From: "2026-11-01", To: "2026-11-01"}, fig{1, 0, 0, 0, 0, 0, 2, 0, 0, 0}},
+			// Province level: the same as A; district: nothing.
+			{"province", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "province"}, fig{12, 2, 8, 5, 1, 2, 5, 3, 16.67, 75}},
+			{"district", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "district"}, fig{}},
+			{"center", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Center: "BN.TTHCC", Agency: "BN.SKHDT"}, fig{12, 2, 8, 5, 1, 2, 5, 3, 16.67, 75}},
+			{"other agency", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Agency: "BN.STC"}, fig{}},
+			// Across months (whole October from the monthly table, 1–13/11
+			// daily): IMP-4 (30/10) and N8 (1/11) are received too.
+			{"months", workflow.ReportQuery{From: "2026-10-01", To: "2026-11-13"}, fig{15, 2, 10, 5, 2, 3, 4, 4, 13.33, 70}},
+		} {
+			for _, u := range []*dossier.User{admin, ev.users["supervisor"]} {
+				got, err := ev.svc.Summary(ctx, u, c.q)
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				g := fig{got.Received, got.ReceivedOnline, got.Resolved, got.ResolvedEarly, got.ResolvedOnTime, got.ResolvedLate,
+					got.Open, got.OpenOverdue, got.OnlineRate, got.OnTimeRate}
+				if g != c.want {
+					t.Errorf("%s (%s): got %+v; want %+v", c.name, u.Username, g, c.want)
+				}
+				// The aggregates equal a straight scan of the dossiers.
+				sum, open, overdue := scanFor(t, ev, c.q)
+				if sum.Received != got.Received || sum.Resolved != got.Resolved || sum.Early != got.ResolvedEarly ||
+					sum.OnTime != got.ResolvedOnTime || sum.Late != got.ResolvedLate || open != got.Open || overdue != got.OpenOverdue {
+					t.Errorf("%s: scan %+v open %d overdue %d; aggregates %+v", c.name, sum, open, overdue, got.Summary)
+				}
+			}
+		}
+		// Catalog figures, computed independently from the catalog.
+		got, err := ev.svc.Summary(ctx, admin, workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "province"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var procs, fos, delegated int64
+		ps, _, err := ev.db.Procedures(ctx, store.ProcedureFilter{Level: "province", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			procs++
+			if p.FiveOnSpotAt("2026-11-06") {
+				fos++
+				if p.AgencyCode == "BN.SKHDT" { // the demo delegation covers all of SKHĐT's
+					delegated++
+				}
+			}
+		}
+		if got.Procedures != procs || got.ProceduresFiveOnSpot != fos || got.ProceduresWithDossiers != 1 ||
+			got.ProceduresWithDossiersFiveOnSpot != 1 || got.FiveOnSpotCoverage != 100 || got.ProceduresDelegated != delegated ||
+			got.FiveOnSpotShare != workflow.Rate(fos, procs) || got.DelegationRate != workflow.Rate(delegated, fos) {
+			t.Errorf("catalog figures = %+v; want procedures %d, five on spot %d, delegated %d", got.Summary, procs, fos, delegated)
+		}
+		// Processing time: N1 Mon 09:00 → Wed 10:00 = 7.5+7.5+... computed by the calendar.
+		if got.AvgProcessingHours <= 0 {
+			t.Errorf("avg processing hours = %v", got.AvgProcessingHours)
+		}
+		// Access: reception may not; a supervisor may not see another center.
+		if _, err := ev.svc.Summary(ctx, ev.users["reception"], workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+			t.Errorf("reception summary = %v; want forbidden", err)
+		}
+		if _, err := ev.svc.Summary(ctx, ev.users["supervisor"], workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Center: "BN.TPBACNINH.TTHCC"}); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+			t.Errorf("supervisor other center = %v; want forbidden", err)
+		}
+		for _, q := range []workflow.ReportQuery{{From: "2026-11-06", To: "2026-11-02"}, {From: "x", To: "2026-11-02"}, {From: "2026-11-02", To: "2026-11-06", Level: "galaxy"}} {
+			if _, err := ev.svc.Summary(ctx, admin, q); dossier.ErrorCode(err) != dossier.EINVALID {
+				t.Errorf("Summary(%+v) = %v; want invalid", q, err)
+			}
+		}
+		// Breakdowns add up to the summary.
+		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
+		byProc, err := ev.svc.Breakdown(ctx, admin, week, workflow.ByProcedure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recv int64
+		for _, it := range byProc.Items {
+			recv += it.Received
+			if it.Code == "2.001610" && (it.Received != 12 || it.Resolved != 8 || it.Open != 5) {
+				t.Errorf("by-procedure 2.001610 = %+v", it.Summary)
+			}
+		}
+		if recv != 12 || byProc.Total.Received != 12 {
+			t.Errorf("by-procedure received = %d, total %d", recv, byProc.Total.Received)
+		}
+		byMonth, err := ev.svc.Breakdown(ctx, admin, workflow.ReportQuery{From: "2026-10-01", To: "2026-11-13"}, workflow.ByMonth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byMonth.Items) != 2 || byMonth.Items[0].Received != 1 || byMonth.Items[1].Received != 14 ||
+			byMonth.Items[0].Open != 1 || byMonth.Items[1].Open != 4 || byMonth.Items[1].OpenOverdue != 4 {
+			t.Errorf("by-month = %+v", byMonth.Items)
+		}
+		// QĐ 766 2.1 for A: on time (≤ 1 supplement) N1 N2 N11 IMP-1 IMP-4
+		// (N5 has two requests) + open not overdue N4 N6 = 7 of 8 + 5.
+		ind, err := ev.svc.Indicators(ctx, admin, week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i21 := ind.Indicators[0]
+		if i21.Code != "2.1" || i21.Numerator != 7 || i21.Denominator != 13 || i21.Value != 53.85 {
+			t.Errorf("2.1 = %+v", i21)
+		}
+		// Officers: every native dossier resolved in A was assigned to the
+		// demo appraiser; the imported ones to nobody.
+		off, err := ev.svc.ByOfficer(ctx, admin, week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, o := range off.Items {
+			n += o.Resolved
+		}
+		if n != 8 {
+			t.Errorf("by-officer resolved = %d; want 8 (%+v)", n, off.Items)
+		}
+		if _, err := ev.svc.Evaluation(ctx, admin, week); err != nil {
+			t.Errorf("evaluation: %v", err)
+		}
+		// A recount changes nothing.
+		assertRecountEqual(t, ev)
+	})
+}
+
+func scanFor(t testing.TB, ev *rEnv, q workflow.ReportQuery) (store.Counts, int64, int64) {
+	t.Helper()
+	from, _ := time.ParseInLocation("2006-01-02", q.From, vnZone)
+	to, _ := time.ParseInLocation("2006-01-02", q.To, vnZone)
+	c, open, overdue, err := ev.db.ScanSummary(context.Background(), from, to.AddDate(0, 0, 1),
+		store.AggFilter{All: true, Center: q.Center, Agency: q.Agency, Level: q.Level})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, open, overdue
+}
+
+// assertRecountEqual checks that the incremental aggregates equal a full
+// recount from the dossiers.
+func assertRecountEqual(t testing.TB, ev *rEnv) {
+	t.Helper()
+	ctx := context.Background()
+	before, err := ev.db.DailyRows(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	beforeM, err := ev.db.DailyRows(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.svc.RecountAggregates(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := ev.db.DailyRows(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	afterM, err := ev.db.DailyRows(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff := func(name string, a, b map[store.AggKey]store.Counts) {
+		for k, v := range a {
+			if b[k] != v {
+				t.Errorf("%s %+v: incremental %+v; recount %+v", name, k, v, b[k])
+			}
+		}
+		for k, v := range b {
+			if _, ok := a[k]; !ok {
+				t.Errorf("%s %+v: missing incrementally; recount %+v", name, k, v)
+			}
+		}
+	}
+	diff("daily", before, after)
+	diff("monthly", beforeM, afterM)
+}
+
+// TestImportDossiersValidation: every bad line is reported with its line
+// number and field, nothing is written, an existing code is an error
+// unless skip-existing.
+func TestImportDossiersValidation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newREnv(t, e)
+		ctx := context.Background()
+		admin := ev.users["admin"]
+		bad := `{"code":"B-1","procedure_code":"NOPE","channel":"fax","applicant":{"kind":"citizen","name":"A","id_number":"1"},"received_at":"2026-11-03","due_at":"2026-11-02T08:00:00+07:00","status":"returned","finished_at":null}
+{"code":"B-2","procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn An","id_number":"027190001234"},"received_at":"2026-11-03T08:00:00+07:00","due_at":"2026-11-02T08:00:00+07:00","status":"appraising","finished_at":"2026-11-04T08:00:00+07:00"}
+not json
+{"code":"B-2","procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn An","id_number":"027190001234"},"received_at":"2026-11-03T08:00:00+07:00","due_at":"2026-11-06T08:00:00+07:00","status":"received","finished_at":null,"events":[{"action":"fly","at":"2026-11-03T08:00:00+07:00"}]}
+`
+		_, err := ev.svc.ImportDossiers(ctx, admin, strings.NewReader(bad), workflow.ImportOptions{})
+		if dossier.ErrorCode(err) != dossier.EINVALID {
+			t.Fatalf("import bad = %v; want invalid", err)
+		}
+		got := map[string]bool{}
+		for _, f := range dossier.ErrorFields(err) {
+			got[strings.Join([]string{itoa(f.Line), f.Field}, ":")] = true
+		}
+		for _, want := range []string{"1:procedure_code", "1:channel", "1:applicant.id_number", "1:applicant.name", "1:received_at",
+			"1:finished_at", "2:due_at", "2:finished_at", "3:line", "4:code", "4:events[0].action"} {
+			if !got[want] {
+				t.Errorf("missing error %s; got %v", want, got)
+			}
+		}
+		var n int
+		if err := ev.db.SQL().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("dossiers after failed import = %d, %v", n, err)
+		}
+		// Non-admins may not import.
+		if _, err := ev.svc.ImportDossiers(ctx, ev.users["supervisor"], strings.NewReader(importJSONL), workflow.ImportOptions{}); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+			t.Errorf("supervisor import = %v", err)
+		}
+		var progress []int
+		res, err := ev.svc.ImportDossiers(ctx, nil, strings.NewReader(importJSONL), workflow.ImportOptions{Progress: func(done, total int) { progress = append(progress, done, total) }})
+		if err != nil || res.Created != 5 {
+			t.Fatalf("import = %+v, %v", res, err)
+		}
+		if len(progress) < 2 || progress[len(progress)-2] != 5 || progress[len(progress)-1] != 5 {
+			t.Errorf("progress = %v", progress)
+		}
+		// Again: every code exists → line-numbered errors; then skip-existing.
+		_, err = ev.svc.ImportDossiers(ctx, admin, strings.NewReader(importJSONL), workflow.ImportOptions{})
+		if fs := dossier.ErrorFields(err); len(fs) != 5 || fs[2].Line != 4 || fs[2].Field != "code" {
+			t.Errorf("re-import = %v %+v", err, fs)
+		}
+		res, err = ev.svc.ImportDossiers(ctx, admin, strings.NewReader(importJSONL), workflow.ImportOptions{SkipExisting: true})
+		if err != nil || res.Created != 0 || res.Skipped != 5 {
+			t.Errorf("skip-existing = %+v, %v", res, err)
+		}
+		d, err := ev.db.Dossier(ctx, "IMP-3", store.Scope{All: true})
+		if err != nil || !d.Imported || d.Outcome != "late" || len(d.History) != 2 || d.History[1].Action != dossier.ActRefuse || d.Mode != dossier.ModeFiveOnSpot {
+			t.Errorf("IMP-3 = %+v, %v", d, err)
+		}
+		assertRecountEqual(t, ev)
+		// A database whose aggregates are empty is recounted at start.
+		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
+		want, _ := ev.svc.Summary(ctx, admin, week)
+		if err := ev.db.InTx(ctx, func(tx *store.Tx) error { return tx.ClearAggregates() }); err != nil {
+			t.Fatal(err)
+		}
+		if done, err := ev.svc.EnsureAggregates(ctx); err != nil || !done {
+			t.Errorf("EnsureAggregates = %v, %v", done, err)
+		}
+		if done, err := ev.svc.EnsureAggregates(ctx); err != nil || done {
+			t.Errorf("second EnsureAggregates = %v, %v", done, err)
+		}
+		if got, _ := ev.svc.Summary(ctx, admin, week); got.Received != want.Received || got.Received != 3 || got.Open != want.Open {
+			t.Errorf("after EnsureAggregates: %+v; want %+v", got.Summary, want.Summary)
+		}
+	})
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
