@@ -189,7 +189,7 @@ func (d Deltas) sortedKeys() []AggKey {
 // FactsOf returns what dossier id currently contributes, or nil.
 func (tx *Tx) FactsOf(id int64) (*Facts, error) {
 	var f Facts
-	err := tx.tx.QueryRow(`SELECT dossier_id, center_code, agency_code, procedure_code, online, received_day, finished_day,
+	err := tx.queryRow(`SELECT dossier_id, center_code, agency_code, procedure_code, online, received_day, finished_day,
 		resolved, outcome, due_day, proc_seconds, multi FROM report_facts WHERE dossier_id = $1`, id).Scan(
 		&f.DossierID, &f.Center, &f.Agency, &f.Procedure, &f.Online, &f.ReceivedDay, &f.FinishedDay,
 		&f.Resolved, &f.Outcome, &f.DueDay, &f.ProcSeconds, &f.Multi)
@@ -245,6 +245,9 @@ func (tx *Tx) placeholders(b *strings.Builder, start, n int) {
 // UpdateAggregates replaces what a dossier contributes (old, possibly nil)
 // by now, in the daily and monthly aggregates and in report_facts.
 func (tx *Tx) UpdateAggregates(old, now *Facts) error {
+	if old != nil && *old == *now {
+		return nil // most transitions change nothing a report counts
+	}
 	d := Deltas{}
 	d.Add(old, -1)
 	d.Add(now, +1)
