@@ -44,6 +44,7 @@ type Docs struct {
 	sigPNG    func(string) []byte
 	sealPNG   func(string) []byte
 	images    sync.Map // name → PNG bytes: the generated images are pure functions of the name
+	sigCache  sign.AppearanceCache
 }
 
 // Options configure New.
@@ -250,7 +251,7 @@ func (d *Docs) ApproveResult(ctx context.Context, in workflow.ResultInput) ([]by
 	}
 	signed, err := sign.SignPDFContext(ctx, b.Bytes(), id, sign.PDFOptions{Kind: sign.Approval, Name: in.Approver.Name,
 		Position: in.Approver.Position, Capacity: in.Approval.Capacity, Location: d.place, Time: in.At,
-		Font: pdf.SerifFont(), Page: lay.Page, Rect: rect(lay.Signer), Image: d.image("sig", in.Approver.Name, d.sigPNG), TSAURL: d.tsaURL})
+		Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Signer), Image: d.image("sig", in.Approver.Name, d.sigPNG), TSAURL: d.tsaURL})
 	if err != nil {
 		return nil, "", err
 	}
@@ -273,7 +274,7 @@ func (d *Docs) SealResult(ctx context.Context, file []byte, in workflow.SealInpu
 		return nil, fmt.Errorf("docs: result layout missing: %v", err)
 	}
 	return sign.SignPDFContext(ctx, file, id, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
-		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSAURL: d.tsaURL,
+		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSAURL: d.tsaURL,
 		Lines: []string{in.Agency.Name, "Số: " + in.Number, in.At.In(ictZone()).Format("2006-01-02T15:04:05-07:00")}})
 }
 

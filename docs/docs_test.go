@@ -263,3 +263,17 @@ func BenchmarkRenderApproveSeal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLifecycleSignedParallel runs lifecycles from several
+// goroutines at once, as counters do (throughput on both cores).
+func BenchmarkLifecycleSignedParallel(b *testing.B) {
+	f := newFixture(b, store.SQLite)
+	b.ResetTimer()
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			f.lifecycle(b)
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
+}

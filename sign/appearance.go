@@ -60,6 +60,7 @@ type appearance struct {
 	textColor [3]float64 // RGB 0..1
 	maxSize   float64    // largest font size in points
 	z         deflater
+	cache     *AppearanceCache // may be nil
 }
 
 // build implements pdfsign.AppearanceFunc.
@@ -95,7 +96,7 @@ func (a *appearance) build(w, h float64, add pdfsign.AddObjectFunc) ([]byte, []b
 	}
 
 	if len(a.image) > 0 {
-		imgID, iw, ih, err := addImage(a.image, add, &a.z)
+		imgID, iw, ih, err := addImage(a.image, add, &a.z, a.cache)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -341,16 +342,16 @@ func (d *deflater) streamObject(dict string, data []byte) []byte {
 	return b.Bytes()
 }
 
-// addImage writes a PNG or JPEG as an image XObject (with a soft mask for
-// PNG transparency) and returns its object number and pixel size.
-func addImage(data []byte, add pdfsign.AddObjectFunc, z *deflater) (uint32, int, int, error) {
+// prepareImage decodes a PNG or JPEG for an image XObject: a JPEG is kept
+// as is (DCTDecode); a PNG is split into deflated RGB and alpha samples.
+func prepareImage(data []byte, z *deflater) (*preparedImage, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return 0, 0, 0, newError(EInvalidInput, "ảnh chữ ký/con dấu không đọc được (cần PNG hoặc JPEG)",
+		return nil, newError(EInvalidInput, "ảnh chữ ký/con dấu không đọc được (cần PNG hoặc JPEG)",
 			"cannot read the signature/seal image (PNG or JPEG expected)", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > 4096*4096 {
-		return 0, 0, 0, newError(EInvalidInput, "kích thước ảnh chữ ký/con dấu không hợp lệ", "invalid signature/seal image size", nil)
+		return nil, newError(EInvalidInput, "kích thước ảnh chữ ký/con dấu không hợp lệ", "invalid signature/seal image size", nil)
 	}
 	if format == "jpeg" {
 		cs := "/DeviceRGB"
@@ -360,32 +361,55 @@ func addImage(data []byte, add pdfsign.AddObjectFunc, z *deflater) (uint32, int,
 		case color.CMYKModel:
 			cs = "/DeviceCMYK"
 		}
-		var b bytes.Buffer
-		fmt.Fprintf(&b, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n",
-			cfg.Width, cfg.Height, cs, len(data))
-		b.Write(data)
-		b.WriteString("\nendstream")
-		id, err := add(b.Bytes())
-		return id, cfg.Width, cfg.Height, err
+		return &preparedImage{w: cfg.Width, h: cfg.Height, jpeg: data, cs: cs}, nil
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return 0, 0, 0, newError(EInvalidInput, "ảnh chữ ký/con dấu không đọc được", "cannot decode the signature/seal image", err)
+		return nil, newError(EInvalidInput, "ảnh chữ ký/con dấu không đọc được", "cannot decode the signature/seal image", err)
 	}
 	rgb, alpha, opaque := splitAlpha(img)
 	bnd := img.Bounds()
-	smask := ""
+	p := &preparedImage{w: bnd.Dx(), h: bnd.Dy(), rgbZ: z.deflate(rgb)}
 	if !opaque {
-		mid, err := add(z.streamObject(fmt.Sprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8",
-			bnd.Dx(), bnd.Dy()), alpha))
+		p.alphaZ = z.deflate(alpha)
+	}
+	return p, nil
+}
+
+// addImage writes a PNG or JPEG as an image XObject (with a soft mask for
+// PNG transparency) and returns its object number and pixel size.
+func addImage(data []byte, add pdfsign.AddObjectFunc, z *deflater, cache *AppearanceCache) (uint32, int, int, error) {
+	p, err := cache.image(data, z)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	stream := func(dict string, body []byte) []byte {
+		var b bytes.Buffer
+		b.Grow(len(dict) + len(body) + 64)
+		b.WriteString("<<")
+		b.WriteString(dict)
+		fmt.Fprintf(&b, " /Length %d >>\nstream\n", len(body))
+		b.Write(body)
+		b.WriteString("\nendstream")
+		return b.Bytes()
+	}
+	if p.jpeg != nil {
+		id, err := add(stream(fmt.Sprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode",
+			p.w, p.h, p.cs), p.jpeg))
+		return id, p.w, p.h, err
+	}
+	smask := ""
+	if p.alphaZ != nil {
+		mid, err := add(stream(fmt.Sprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+			p.w, p.h), p.alphaZ))
 		if err != nil {
 			return 0, 0, 0, err
 		}
 		smask = fmt.Sprintf(" /SMask %d 0 R", mid)
 	}
-	id, err := add(z.streamObject(fmt.Sprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8%s",
-		bnd.Dx(), bnd.Dy(), smask), rgb))
-	return id, bnd.Dx(), bnd.Dy(), err
+	id, err := add(stream(fmt.Sprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8%s /Filter /FlateDecode",
+		p.w, p.h, smask), p.rgbZ))
+	return id, p.w, p.h, err
 }
 
 // splitAlpha returns the non-premultiplied RGB samples, the alpha samples

@@ -62,6 +62,9 @@ type PDFOptions struct {
 	// Font is a TrueType/OpenType font for the appearance text. Nil means
 	// Liberation Serif (or DejaVu Serif) from the system font directory.
 	Font []byte
+	// Cache, when set, keeps parsed fonts and prepared images between
+	// signatures (see AppearanceCache).
+	Cache *AppearanceCache
 
 	// TSAURL, when non-empty, adds an RFC 3161 signature timestamp
 	// (PAdES B-T) from that TSA. Default: none. Never a public TSA.
@@ -126,9 +129,9 @@ func SignPDFContext(ctx context.Context, pdf []byte, id *Identity, opts PDFOptio
 		ESIC:         true,
 	}
 	if req.Visible {
-		app := &appearance{image: opts.Image, lines: opts.Lines}
+		app := &appearance{image: opts.Image, lines: opts.Lines, cache: opts.Cache}
 		if len(app.lines) > 0 {
-			f, err := loadFont(opts.Font)
+			f, err := opts.Cache.font(opts.Font)
 			if err != nil {
 				return nil, err
 			}

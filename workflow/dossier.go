@@ -150,6 +150,9 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		return nil, dossier.Invalid("Hồ sơ không hợp lệ", fs...)
 	}
 	var d *dossier.Dossier
+	var proc *dossier.Procedure
+	var ag *dossier.Agency
+	var centerCode string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.Procedure(in.ProcedureCode)
 		if err != nil {
@@ -245,9 +248,7 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		if err != nil {
 			return err
 		}
-		if err := s.printReceipt(tx, u, d, p, agency, center); err != nil {
-			return err
-		}
+		proc, ag, centerCode = p, agency, center
 		if err := s.afterTransition(tx, d, p, h); err != nil {
 			return err
 		}
@@ -263,6 +264,14 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		return nil, err
 	}
 	tok := d.LookupToken
+	// The receipt is rendered after the commit, outside the single SQLite
+	// writer: its QR carries the lookup token, which is stored only
+	// hashed, so it is printed now or never. Should this step fail, the
+	// dossier stands (the token is in the response) and the receipt can
+	// be reprinted without the QR code.
+	if err := s.printReceipt(ctx, u, d, proc, ag, centerCode); err != nil {
+		s.log.Error("receipt not stored", "dossier", d.Code, "err", err)
+	}
 	out, err := s.db.DossierByID(ctx, d.ID)
 	if err != nil {
 		return nil, err
@@ -647,15 +656,15 @@ func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dos
 
 // printReceipt renders and stores the receipt (Mẫu 01) in the reception
 // transaction: its QR carries the lookup token, which is stored only hashed.
-func (s *Service) printReceipt(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, a *dossier.Agency, center string) error {
+func (s *Service) printReceipt(ctx context.Context, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, a *dossier.Agency, center string) error {
 	if s.docs == nil {
 		return nil
 	}
-	c, err := tx.Center(center)
+	c, err := s.centerByCode(ctx, center)
 	if err != nil {
 		return err
 	}
-	pdf, err := s.docs.Receipt(context.Background(), FormInput{Dossier: d, Procedure: p, Agency: a, Center: c, Officer: u.Name,
+	pdf, err := s.docs.Receipt(ctx, FormInput{Dossier: d, Procedure: p, Agency: a, Center: c, Officer: u.Name,
 		LookupURL: s.cfg.BaseURL + "/tra-cuu?token=" + d.LookupToken, Calendar: s.Calendar()})
 	if err != nil {
 		return fmt.Errorf("workflow: receipt: %w", err)
@@ -664,8 +673,24 @@ func (s *Service) printReceipt(tx *store.Tx, u *dossier.User, d *dossier.Dossier
 	if err != nil {
 		return err
 	}
-	if err := tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID); err != nil {
-		return err
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID); err != nil {
+			return err
+		}
+		return tx.SetReceiptBlob(d.ID, info.ID)
+	})
+}
+
+// centerByCode returns a center with its counters.
+func (s *Service) centerByCode(ctx context.Context, code string) (*dossier.Center, error) {
+	cs, err := s.db.Centers(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return tx.SetReceiptBlob(d.ID, info.ID)
+	for i := range cs {
+		if cs[i].Code == code {
+			return &cs[i], nil
+		}
+	}
+	return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy trung tâm %s", code)
 }

@@ -55,6 +55,14 @@ func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) 
 		return nil, err
 	}
 	id, err := s.db.ReceiptBlob(ctx, d.ID)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND && s.docs != nil && d.ReceivedAt != nil {
+		// Reprint (the lookup token is not stored, so without its QR).
+		in, err := s.formInput(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		return s.docs.Receipt(ctx, in)
+	}
 	if err != nil {
 		return nil, err
 	}
