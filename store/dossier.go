@@ -336,10 +336,15 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 	where := []string{f.Scope.sql(arg)}
 	if len(f.Status) > 0 {
 		ss := make([]string, len(f.Status))
+		open := true
 		for i, s := range f.Status {
 			ss[i] = string(s)
+			open = open && !s.Terminal()
 		}
 		where = append(where, "d.status IN ("+list(arg, ss)+")")
+		if open {
+			where = append(where, openOnly)
+		}
 	}
 	if f.Agency != "" {
 		where = append(where, "d.agency_code = "+arg(f.Agency))
@@ -409,13 +414,19 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 	return out, next, nil
 }
 
-// StatusCounts counts dossiers per status within scope.
+// openOnly is the predicate of the partial "open dossier" indexes; it is
+// repeated literally so that both engines use them.
+const openOnly = "d.status NOT IN ('returned', 'refused', 'withdrawn')"
+
+// StatusCounts counts the open dossiers per status within scope, and how
+// many of them are overdue (finished dossiers are not counted: they grow
+// without bound and no work list needs their number).
 func (db *DB) StatusCounts(ctx context.Context, scope Scope) (map[dossier.Status]int, int, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	now := arg(ms(db.now()))
 	rows, err := db.sql.QueryContext(ctx, `SELECT d.status, COUNT(*), SUM(CASE WHEN d.due_at < `+now+` THEN 1 ELSE 0 END)
-		FROM dossiers d WHERE `+scope.sql(arg)+` GROUP BY d.status`, args...)
+		FROM dossiers d WHERE `+scope.sql(arg)+` AND `+openOnly+` GROUP BY d.status`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: status counts: %w", err)
 	}

@@ -128,6 +128,9 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		return
 	}
 	for _, st := range dossier.Statuses {
+		if st.Terminal() {
+			continue // StatusCounts counts open dossiers only
+		}
 		wl.Total += counts[st]
 		wl.Counts = append(wl.Counts, uiStatusCount{Status: st, Label: st.Label(), N: counts[st], Active: wl.Status == string(st),
 			Mine: uiContainsStatus(queue, st)})

@@ -197,8 +197,13 @@ CREATE TABLE dossiers (
 CREATE INDEX dossiers_work ON dossiers (sort_due, id);
 CREATE INDEX dossiers_center_work ON dossiers (center_code, sort_due, id);
 CREATE INDEX dossiers_agency_work ON dossiers (agency_code, sort_due, id);
-CREATE INDEX dossiers_center_status ON dossiers (center_code, status);
-CREATE INDEX dossiers_agency_status ON dossiers (agency_code, status);
+-- Open dossiers are what officers work on; finished ones accumulate for
+-- years. Partial indexes keep work lists and their counts proportional to
+-- the open dossiers (queries repeat the predicate literally).
+CREATE INDEX dossiers_center_open ON dossiers (center_code, sort_due, id) WHERE status NOT IN ('returned', 'refused', 'withdrawn');
+CREATE INDEX dossiers_agency_open ON dossiers (agency_code, sort_due, id) WHERE status NOT IN ('returned', 'refused', 'withdrawn');
+CREATE INDEX dossiers_center_open_status ON dossiers (center_code, status, due_at) WHERE status NOT IN ('returned', 'refused', 'withdrawn');
+CREATE INDEX dossiers_agency_open_status ON dossiers (agency_code, status, due_at) WHERE status NOT IN ('returned', 'refused', 'withdrawn');
 CREATE INDEX dossiers_applicant ON dossiers (applicant_id);
 CREATE INDEX dossiers_applicant_user ON dossiers (applicant_user, id);
 
