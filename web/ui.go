@@ -308,6 +308,13 @@ var uiFuncs = template.FuncMap{
 		}
 		return tt.In(uiZone).Format("15:04 02/01/2006")
 	},
+	"fmtClock": func(t any) string {
+		tt, ok := uiTimeOf(t)
+		if !ok {
+			return "—"
+		}
+		return tt.In(uiZone).Format("15:04")
+	},
 	"fmtDate": func(t any) string {
 		tt, ok := uiTimeOf(t)
 		if !ok {

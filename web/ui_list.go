@@ -78,7 +78,9 @@ type uiWorkRow struct {
 
 type uiWorkListView struct {
 	Rows       []uiWorkRow
-	Counts     []uiStatusCount
+	Counts     []uiStatusCount // open statuses, with counts
+	Options    []uiStatusCount // every status, for the filter
+	Shifts     []dossier.LeaderShift
 	Total      int
 	Overdue    int
 	Status     string
@@ -128,6 +130,7 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		return
 	}
 	for _, st := range dossier.Statuses {
+		wl.Options = append(wl.Options, uiStatusCount{Status: st, Label: st.Label(), Active: wl.Status == string(st)})
 		if st.Terminal() {
 			continue // StatusCounts counts open dossiers only
 		}
@@ -140,6 +143,13 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 	wl.Now = now
 	cal := s.svc.Calendar()
 	loc := cal.Location()
+	// Who is on duty at the center today to approve (the leaders' on-site
+	// schedule feeds the approval work).
+	if len(u.Centers) > 0 && u.HasAny(dossier.RoleReception, dossier.RoleApprover, dossier.RoleAppraiser, dossier.RoleSupervisor) {
+		day := now.In(loc)
+		start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+		wl.Shifts, _ = s.svc.DB().Shifts(ctx, u.Centers[0], start, start.Add(24*time.Hour))
+	}
 	nearLimit := cal.AddWorkingDays(calendar.DateOf(now.In(loc)), 1)
 
 	// The leader sees under which authority each dossier awaits signature.

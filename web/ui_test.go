@@ -635,3 +635,21 @@ func TestUICollectFeeAtCounter(t *testing.T) {
 		t.Errorf("second collection: %d; want 409", res.StatusCode)
 	}
 }
+
+func TestUIWorkListShowsLeadersOnDuty(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	res, body := ev.do(t, ev.token(t, "reception"), "GET", "/ho-so", "", nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("work list: %d", res.StatusCode)
+	}
+	// The demo schedules the approver on working days; the test may run on
+	// a weekend, so only check the panel when today is a working day.
+	if wd := time.Now().In(time.FixedZone("ICT", 7*3600)).Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if !bytes.Contains(body, []byte("Lãnh đạo trực phê duyệt tại trung tâm hôm nay")) || !bytes.Contains(body, []byte("Lê Thị Thu Hà")) {
+			t.Errorf("work list lacks the leader on duty")
+		}
+	}
+	if !bytes.Contains(body, []byte(`<option value="returned"`)) {
+		t.Errorf("the status filter lacks finished statuses")
+	}
+}
