@@ -107,8 +107,12 @@ func Load(ctx context.Context, svc *workflow.Service) error {
 			}
 			c := &dossier.Center{Code: a.Code, Name: a.Name, Level: a.Level, AgencyCode: a.Code,
 				Counters: []dossier.Counter{{Code: "Q01", Name: "Quầy 01"}, {Code: "Q02", Name: "Quầy 02"}, {Code: "Q03", Name: "Quầy 03"}}}
-			if a.Code == "BN.TTHCC" {
+			switch a.Code {
+			case "BN.TTHCC":
 				c.Address = "Số 11 đường Lý Thái Tổ, phường Suối Hoa, thành phố Bắc Ninh"
+			case "BN.TPBACNINH.TTHCC":
+				// Receives on Saturday mornings (a per-center working week).
+				c.SaturdayHours = "07:30-11:30"
 			}
 			if err := tx.UpsertCenter(c); err != nil {
 				return err
@@ -142,6 +146,10 @@ func Load(ctx context.Context, svc *workflow.Service) error {
 			CenterCode: "BN.TTHCC", Active: true})
 	})
 	if err != nil {
+		return err
+	}
+	// The centers' own working weeks take effect now.
+	if err := svc.ReloadCalendar(ctx); err != nil {
 		return err
 	}
 	ids := map[string]int64{}

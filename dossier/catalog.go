@@ -57,6 +57,10 @@ type Center struct {
 	AgencyCode string    `json:"agency_code"` // the center as an agency
 	Address    string    `json:"address"`
 	Counters   []Counter `json:"counters"`
+	// WorkingHours and SaturdayHours override the national working day
+	// for this center ("07:30-11:30,13:30-17:00"; empty = default).
+	WorkingHours  string `json:"working_hours,omitempty"`
+	SaturdayHours string `json:"saturday_hours,omitempty"`
 }
 
 // Counter is one desk of a center (quầy).

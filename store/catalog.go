@@ -120,10 +120,11 @@ func (tx *Tx) AgencyCodes() (map[string]dossier.Level, error) {
 
 // UpsertCenter inserts or updates a center and replaces its counters.
 func (tx *Tx) UpsertCenter(c *dossier.Center) error {
-	_, err := tx.exec(`INSERT INTO centers (code, name, level, agency_code, address) VALUES ($1, $2, $3, $4, $5)
+	_, err := tx.exec(`INSERT INTO centers (code, name, level, agency_code, address, working_hours, saturday_hours) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
-		agency_code = excluded.agency_code, address = excluded.address`,
-		c.Code, vntext.NFC(c.Name), string(c.Level), c.AgencyCode, vntext.NFC(c.Address))
+		agency_code = excluded.agency_code, address = excluded.address, working_hours = excluded.working_hours,
+		saturday_hours = excluded.saturday_hours`,
+		c.Code, vntext.NFC(c.Name), string(c.Level), c.AgencyCode, vntext.NFC(c.Address), c.WorkingHours, c.SaturdayHours)
 	if err != nil {
 		return fmt.Errorf("store: upsert center: %w", err)
 	}
@@ -138,7 +139,7 @@ func (tx *Tx) UpsertCenter(c *dossier.Center) error {
 
 // Centers lists every center with its counters, ordered by code.
 func (db *DB) Centers(ctx context.Context) ([]dossier.Center, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT code, name, level, agency_code, address FROM centers ORDER BY code`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT code, name, level, agency_code, address, working_hours, saturday_hours FROM centers ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: centers: %w", err)
 	}
@@ -148,7 +149,7 @@ func (db *DB) Centers(ctx context.Context) ([]dossier.Center, error) {
 	for rows.Next() {
 		var c dossier.Center
 		var level string
-		if err := rows.Scan(&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address); err != nil {
+		if err := rows.Scan(&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address, &c.WorkingHours, &c.SaturdayHours); err != nil {
 			return nil, err
 		}
 		c.Level = dossier.Level(level)
@@ -397,8 +398,8 @@ func likeEscape(s string) string {
 func (tx *Tx) Center(code string) (*dossier.Center, error) {
 	var c dossier.Center
 	var level string
-	err := tx.queryRow(`SELECT code, name, level, agency_code, address FROM centers WHERE code = $1`, code).Scan(
-		&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address)
+	err := tx.queryRow(`SELECT code, name, level, agency_code, address, working_hours, saturday_hours FROM centers WHERE code = $1`, code).Scan(
+		&c.Code, &c.Name, &level, &c.AgencyCode, &c.Address, &c.WorkingHours, &c.SaturdayHours)
 	if isNoRows(err) {
 		return nil, notFound("trung tâm " + code)
 	}

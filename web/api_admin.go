@@ -218,6 +218,20 @@ func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossie
 	writeJSON(w, http.StatusCreated, out)
 }
 
+func (s *Server) apiSaveCenter(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var c dossier.Center
+	if err := decode(w, r, &c); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out, err := s.svc.SaveCenter(r.Context(), u, c)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
 	year := 0
 	if v := r.URL.Query().Get("year"); v != "" {
@@ -251,7 +265,6 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 		s.writeProblem(w, r, err)
 		return
 	}
-	o.Center = ""
 	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -260,7 +273,7 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 }
 
 func (s *Server) apiDeleteOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := s.svc.DeleteOverride(r.Context(), u, r.PathValue("date")); err != nil {
+	if err := s.svc.DeleteOverride(r.Context(), u, r.PathValue("date"), r.URL.Query().Get("center")); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}

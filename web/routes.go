@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	// Catalog (contract §3).
 	m.HandleFunc("GET /api/v1/agencies", s.apiAgencies)
 	m.HandleFunc("GET /api/v1/centers", s.apiCenters)
+	m.Handle("POST /api/v1/centers", idem(s.needUser(s.apiSaveCenter)))
 	m.HandleFunc("GET /api/v1/procedures", s.apiProcedures)
 	m.HandleFunc("GET /api/v1/procedures/{code}", s.apiProcedure)
 	m.Handle("POST /api/v1/imports/{kind}", idem(s.needUser(s.apiImport)))

@@ -404,7 +404,7 @@ func (s *Server) uiAdminDeleteOverride(w http.ResponseWriter, r *http.Request, u
 		return
 	}
 	day := r.PathValue("date")
-	if err := s.svc.DeleteOverride(r.Context(), u, day); err != nil {
+	if err := s.svc.DeleteOverride(r.Context(), u, day, r.PostForm.Get("center")); err != nil {
 		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
 		return
 	}

@@ -129,8 +129,51 @@ func (s *Service) SaveSeal(ctx context.Context, u *dossier.User, seal dossier.Se
 	return &seal, nil
 }
 
+// SaveCenter creates or updates a center with its counters and working
+// hours, and reloads the calendars (admins).
+func (s *Service) SaveCenter(ctx context.Context, u *dossier.User, c dossier.Center) (*dossier.Center, error) {
+	if err := needAdmin(u); err != nil {
+		return nil, err
+	}
+	var fs []dossier.FieldError
+	if !dossier.ValidCode(c.Code) {
+		fs = append(fs, dossier.FieldError{Field: "code", Message: "Mã trung tâm không hợp lệ"})
+	}
+	if vntext.NFC(c.Name) == "" {
+		fs = append(fs, dossier.FieldError{Field: "name", Message: "Thiếu tên trung tâm"})
+	}
+	if !c.Level.Valid() {
+		fs = append(fs, dossier.FieldError{Field: "level", Message: "Cấp phải là province, district hoặc commune"})
+	}
+	for _, f := range []struct{ name, v string }{{"working_hours", c.WorkingHours}, {"saturday_hours", c.SaturdayHours}} {
+		if _, err := ParseSpans(f.v); err != nil {
+			fs = append(fs, dossier.FieldError{Field: f.name, Message: err.Error()})
+		}
+	}
+	if len(fs) > 0 {
+		return nil, dossier.Invalid("Trung tâm không hợp lệ", fs...)
+	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Agency(c.AgencyCode); err != nil {
+			return dossier.Invalid("Cơ quan của trung tâm không tồn tại", dossier.FieldError{Field: "agency_code", Message: "không tồn tại"})
+		}
+		if err := tx.UpsertCenter(&c); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "save", "center", c.Code, fmt.Sprintf(`{"working_hours":%q,"saturday_hours":%q}`, c.WorkingHours, c.SaturdayHours))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ReloadCalendar(ctx); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
 // PutOverride stores an official calendar override and reloads the
-// calendar (admins).
+// calendar (admins). An override with a center code applies to that
+// center only.
 func (s *Service) PutOverride(ctx context.Context, u *dossier.User, o store.Override) error {
 	if err := needAdmin(u); err != nil {
 		return err
@@ -146,6 +189,11 @@ func (s *Service) PutOverride(ctx context.Context, u *dossier.User, o store.Over
 		return dossier.Invalid("Cần tên ngày", dossier.FieldError{Field: "name", Message: "bắt buộc"})
 	}
 	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if o.Center != "" {
+			if _, err := tx.Center(o.Center); err != nil {
+				return dossier.Invalid("Trung tâm không tồn tại", dossier.FieldError{Field: "center_code", Message: "không tồn tại"})
+			}
+		}
 		if err := tx.PutOverride(o); err != nil {
 			return err
 		}
@@ -157,12 +205,12 @@ func (s *Service) PutOverride(ctx context.Context, u *dossier.User, o store.Over
 }
 
 // DeleteOverride removes an override (admins).
-func (s *Service) DeleteOverride(ctx context.Context, u *dossier.User, day string) error {
+func (s *Service) DeleteOverride(ctx context.Context, u *dossier.User, day, center string) error {
 	if err := needAdmin(u); err != nil {
 		return err
 	}
 	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteOverride(day, ""); err != nil {
+		if err := tx.DeleteOverride(day, center); err != nil {
 			return err
 		}
 		return tx.Audit(u.Username, "delete", "calendar_override", day, "{}")

@@ -60,8 +60,8 @@ func cutoffOf(p *dossier.Procedure) calendar.Clock {
 
 // DueFor returns the due instant of procedure p for a dossier received at
 // from. This is the only place the catalog's time units become a deadline.
-func (s *Service) DueFor(p *dossier.Procedure, from time.Time) time.Time {
-	cal := s.Calendar()
+func (s *Service) DueFor(p *dossier.Procedure, center string, from time.Time) time.Time {
+	cal := s.CalendarFor(center)
 	cut := cutoffOf(p)
 	switch {
 	case p.ProcessingHours != nil && *p.ProcessingHours == 8:
@@ -77,7 +77,7 @@ func (s *Service) DueFor(p *dossier.Procedure, from time.Time) time.Time {
 // stepDue returns the deadline of the step that starts at now in status
 // to, from the procedure's internal process budgets; without a budget for
 // that step it is the dossier's due date.
-func (s *Service) stepDue(p *dossier.Procedure, to dossier.Status, now time.Time, due *time.Time) *time.Time {
+func (s *Service) stepDue(p *dossier.Procedure, center string, to dossier.Status, now time.Time, due *time.Time) *time.Time {
 	role := map[dossier.Status]dossier.Role{
 		dossier.StatusReceived: dossier.RoleAppraiser, dossier.StatusAppraising: dossier.RoleAppraiser,
 		dossier.StatusAwaitingApproval: dossier.RoleApprover, dossier.StatusApproved: dossier.RoleClerk,
@@ -85,7 +85,7 @@ func (s *Service) stepDue(p *dossier.Procedure, to dossier.Status, now time.Time
 	}[to]
 	for _, st := range p.Process {
 		if st.Role == role && st.Hours > 0 {
-			t := s.Calendar().AddWorking(now, time.Duration(st.Hours*float64(time.Hour))).UTC()
+			t := s.CalendarFor(center).AddWorking(now, time.Duration(st.Hours*float64(time.Hour))).UTC()
 			if due != nil && t.After(*due) {
 				t = *due
 			}
@@ -283,9 +283,9 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 
 // startClock sets the receipt instant and the deadlines of a dossier.
 func (s *Service) startClock(d *dossier.Dossier, p *dossier.Procedure, now time.Time) {
-	due := s.DueFor(p, now)
+	due := s.DueFor(p, d.CenterCode, now)
 	d.ReceivedAt, d.DueAt, d.OriginalDueAt, d.LegalDueAt = tptr(now), tptr(due), tptr(due), tptr(due)
-	d.StepDueAt = s.stepDue(p, dossier.StatusReceived, now, d.DueAt)
+	d.StepDueAt = s.stepDue(p, d.CenterCode, dossier.StatusReceived, now, d.DueAt)
 }
 
 func event(d *dossier.Dossier, h dossier.HistoryEntry) map[string]any {
@@ -482,7 +482,7 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 	from := d.Status
 	expected := d.Version
 	h := dossier.HistoryEntry{Action: a, From: from, To: to, Actor: u.Name, At: now, Note: in.Note}
-	cal := s.Calendar()
+	cal := s.CalendarFor(d.CenterCode)
 	switch a {
 	case dossier.ActAccept:
 		s.startClock(d, p, now)
@@ -579,7 +579,7 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 			d.DueAt = tptr(cal.AddWorking(*d.DueAt, paused).UTC())
 			// Legal view (Decree 61 art. 19.4): a dossier found
 			// insufficient after receipt restarts its period from zero.
-			d.LegalDueAt = tptr(s.DueFor(p, now))
+			d.LegalDueAt = tptr(s.DueFor(p, d.CenterCode, now))
 			d.PausedAt = nil
 			if err := tx.EndPause(d.ID); err != nil {
 				return err
@@ -598,7 +598,7 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 	}
 	d.Status = to
 	if !to.Terminal() && to != dossier.StatusSupplementRequested {
-		d.StepDueAt = s.stepDue(p, to, now, d.DueAt)
+		d.StepDueAt = s.stepDue(p, d.CenterCode, to, now, d.DueAt)
 	} else {
 		d.StepDueAt = nil
 	}
@@ -624,7 +624,7 @@ func (s *Service) finish(d *dossier.Dossier, now time.Time) {
 	d.FinishedAt = tptr(now)
 	d.PausedAt = nil
 	if d.DueAt != nil {
-		d.Outcome = string(s.Calendar().Classify(now, *d.DueAt))
+		d.Outcome = string(s.CalendarFor(d.CenterCode).Classify(now, *d.DueAt))
 	}
 }
 
@@ -665,7 +665,7 @@ func (s *Service) printReceipt(ctx context.Context, u *dossier.User, d *dossier.
 		return err
 	}
 	pdf, err := s.docs.Receipt(ctx, FormInput{Dossier: d, Procedure: p, Agency: a, Center: c, Officer: u.Name,
-		LookupURL: s.cfg.BaseURL + "/tra-cuu?token=" + d.LookupToken, Calendar: s.Calendar()})
+		LookupURL: s.cfg.BaseURL + "/tra-cuu?token=" + d.LookupToken, Calendar: s.CalendarFor(d.CenterCode)})
 	if err != nil {
 		return fmt.Errorf("workflow: receipt: %w", err)
 	}

@@ -20,7 +20,7 @@ func (s *Service) needDocs() error {
 
 // formInput loads what a dossier's forms need.
 func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput, error) {
-	in := FormInput{Dossier: d, Calendar: s.Calendar()}
+	in := FormInput{Dossier: d, Calendar: s.CalendarFor(d.CenterCode)}
 	p, err := s.db.Procedure(ctx, d.ProcedureCode)
 	if err != nil {
 		return in, err

@@ -191,7 +191,7 @@ func (s *Service) apologize(ctx context.Context, u *dossier.User, code string, i
 			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
 		}
 		now := tx.Now()
-		cal := s.Calendar()
+		cal := s.CalendarFor(d.CenterCode)
 		lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(cal.Location())), -1)
 		if !now.After(*d.DueAt) && calendar.DateOf(now.In(cal.Location())).After(lastDay) {
 			return dossier.Errorf(dossier.EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất 01 ngày làm việc trước hạn trả (%s)", d.DueAt.In(cal.Location()).Format("02/01/2006"))

@@ -9,7 +9,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,16 +91,19 @@ type Config struct {
 
 // Service implements the use cases. Create it with New.
 type Service struct {
-	db     *store.DB
-	blobs  *blob.Store
-	docs   Documents
-	note   Notifier
-	log    *slog.Logger
-	cfg    Config
-	cal    atomic.Pointer[calendar.Calendar]
-	calCfg calendar.Config
-	logins chan struct{} // caps concurrent password hashing
-	users  sync.Map      // user id → cachedUser (see userTTL)
+	db    *store.DB
+	blobs *blob.Store
+	docs  Documents
+	note  Notifier
+	log   *slog.Logger
+	cfg   Config
+	cal   atomic.Pointer[calendar.Calendar]
+	// centerCals holds the calendars of centers with their own hours or
+	// overrides (see CalendarFor).
+	centerCals atomic.Pointer[map[string]*calendar.Calendar]
+	calCfg     calendar.Config
+	logins     chan struct{} // caps concurrent password hashing
+	users      sync.Map      // user id → cachedUser (see userTTL)
 }
 
 // New returns a Service. docs and note may be nil.
@@ -128,29 +133,94 @@ func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }
 // Config returns the service configuration.
 func (s *Service) Config() Config { return s.cfg }
 
-// ReloadCalendar rebuilds the calendar from the stored overrides.
+// CalendarFor returns the working calendar of a center: its own working
+// hours and overrides on top of the national ones, or the national
+// calendar when it has none.
+func (s *Service) CalendarFor(center string) *calendar.Calendar {
+	if m := s.centerCals.Load(); m != nil {
+		if c, ok := (*m)[center]; ok {
+			return c
+		}
+	}
+	return s.Calendar()
+}
+
+// ReloadCalendar rebuilds the national calendar and the centers' own from
+// the stored overrides and the centers' working hours.
 func (s *Service) ReloadCalendar(ctx context.Context) error {
 	os, err := s.db.Overrides(ctx, 0)
 	if err != nil {
 		return err
 	}
-	c := calendar.New(s.calCfg, ToCalendarOverrides(os))
-	s.cal.Store(c)
+	national := ToCalendarOverrides(os, "")
+	s.cal.Store(calendar.New(s.calCfg, national))
+	centers, err := s.db.Centers(ctx)
+	if err != nil {
+		return err
+	}
+	m := map[string]*calendar.Calendar{}
+	for _, c := range centers {
+		own := ToCalendarOverrides(os, c.Code)
+		if c.WorkingHours == "" && c.SaturdayHours == "" && len(own) == len(national) {
+			continue
+		}
+		cfg := s.calCfg
+		if cfg.WorkingHours, err = ParseSpans(c.WorkingHours); err != nil {
+			return fmt.Errorf("workflow: center %s working hours: %w", c.Code, err)
+		}
+		if cfg.SaturdayHours, err = ParseSpans(c.SaturdayHours); err != nil {
+			return fmt.Errorf("workflow: center %s Saturday hours: %w", c.Code, err)
+		}
+		if err := cfg.Validate(); err != nil {
+			return fmt.Errorf("workflow: center %s hours: %w", c.Code, err)
+		}
+		m[c.Code] = calendar.New(cfg, own)
+	}
+	s.centerCals.Store(&m)
 	return nil
 }
 
-// ToCalendarOverrides converts stored overrides (province-wide ones only).
-func ToCalendarOverrides(os []store.Override) []calendar.Override {
+// ParseSpans reads working spans "07:30-11:30,13:30-17:00"; empty gives nil
+// (the default).
+func ParseSpans(v string) ([]calendar.Span, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	var out []calendar.Span
+	for _, part := range strings.Split(v, ",") {
+		a, b, ok := strings.Cut(strings.TrimSpace(part), "-")
+		if !ok {
+			return nil, fmt.Errorf("%q: cần dạng HH:MM-HH:MM", part)
+		}
+		from, err1 := calendar.ParseClock(strings.TrimSpace(a))
+		to, err2 := calendar.ParseClock(strings.TrimSpace(b))
+		if err1 != nil || err2 != nil || to <= from {
+			return nil, fmt.Errorf("%q: khoảng giờ không hợp lệ", part)
+		}
+		out = append(out, calendar.Span{Start: from, End: to})
+	}
+	return out, nil
+}
+
+// ToCalendarOverrides converts stored overrides: the province-wide ones,
+// then (when center is set) that center's own, which come later and so win
+// on the same day.
+func ToCalendarOverrides(os []store.Override, center string) []calendar.Override {
 	var out []calendar.Override
-	for _, o := range os {
-		if o.Center != "" {
-			continue
+	add := func(want string) {
+		for _, o := range os {
+			if o.Center != want {
+				continue
+			}
+			if d, err := calendar.ParseDate(o.Day); err == nil {
+				out = append(out, calendar.Override{Date: d, Kind: calendar.OverrideKind(o.Kind), Name: o.Name, Source: o.Source})
+			}
 		}
-		d, err := calendar.ParseDate(o.Day)
-		if err != nil {
-			continue
-		}
-		out = append(out, calendar.Override{Date: d, Kind: calendar.OverrideKind(o.Kind), Name: o.Name, Source: o.Source})
+	}
+	add("")
+	if center != "" {
+		add(center)
 	}
 	return out
 }

@@ -439,3 +439,40 @@ func (r *byteReader) Read(p []byte) (int, error) {
 }
 
 func errFields(err error) []dossier.FieldError { return dossier.ErrorFields(err) }
+
+// TestCenterWorkingWeek: a center that receives on Saturday mornings
+// counts them as working time; the provincial center does not.
+func TestCenterWorkingWeek(t *testing.T) {
+	ev := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	p, err := ev.db.Procedure(ctx, "2.001610")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Friday 27/11/2026 10:00, 1 working day.
+	one := 1
+	p.ProcessingDays = &one
+	from := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
+	if got, want := ev.svc.DueFor(p, "BN.TTHCC", from), time.Date(2026, 11, 30, 17, 0, 0, 0, ict); !got.Equal(want) {
+		t.Errorf("provincial center: due %v; want Monday %v", got.In(ict), want)
+	}
+	// TP Bắc Ninh's center works Saturday 07:30–11:30: due Saturday 11:30.
+	if got, want := ev.svc.DueFor(p, "BN.TPBACNINH.TTHCC", from), time.Date(2026, 11, 28, 11, 30, 0, 0, ict); !got.Equal(want) {
+		t.Errorf("district center with Saturday hours: due %v; want %v", got.In(ict), want)
+	}
+	// A center-specific day off wins for that center only.
+	admin := ev.users["admin"]
+	if err := ev.svc.PutOverride(ctx, admin, store.Override{Day: "2026-11-30", Center: "BN.TTHCC", Kind: "extra_off", Name: "Nghỉ sửa chữa trụ sở"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ev.svc.DueFor(p, "BN.TTHCC", from), time.Date(2026, 12, 1, 17, 0, 0, 0, ict); !got.Equal(want) {
+		t.Errorf("with the center's day off: due %v; want %v", got.In(ict), want)
+	}
+	if got, want := ev.svc.DueFor(p, "BN.TPBACNINH.TTHCC", from), time.Date(2026, 11, 28, 11, 30, 0, 0, ict); !got.Equal(want) {
+		t.Errorf("another center's day off leaked: due %v; want %v", got.In(ict), want)
+	}
+	if _, err := ev.svc.SaveCenter(ctx, admin, dossier.Center{Code: "BN.TTHCC", Name: "Trung tâm HCC", Level: dossier.LevelProvince,
+		AgencyCode: "BN.TTHCC", SaturdayHours: "11:30-07:30"}); dossier.ErrorCode(err) != dossier.EINVALID {
+		t.Errorf("bad Saturday hours accepted: %v", err)
+	}
+}

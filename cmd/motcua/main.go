@@ -135,7 +135,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 			if err != nil {
 				return nil, err
 			}
-			return workflow.ToCalendarOverrides(os), nil
+			return workflow.ToCalendarOverrides(os, ""), nil
 		})
 	case "verify":
 		trust := getenv("MOTCUA_TRUST_DIR")

@@ -20,7 +20,12 @@ CREATE TABLE centers (
     name        TEXT NOT NULL,
     level       TEXT NOT NULL,
     agency_code TEXT NOT NULL,
-    address     TEXT NOT NULL DEFAULT ''
+    address     TEXT NOT NULL DEFAULT '',
+    -- Working hours when the center differs from the national default,
+    -- e.g. '07:30-11:30,13:30-17:00'; saturday_hours for centers that
+    -- receive on Saturday mornings. Empty means the default.
+    working_hours  TEXT NOT NULL DEFAULT '',
+    saturday_hours TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE counters (
