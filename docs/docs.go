@@ -423,3 +423,85 @@ func safeName(s string) string {
 		return '_'
 	}, s)
 }
+
+// ListKeys describes the stored signing identities (officers and seals).
+func (d *Docs) ListKeys() ([]workflow.KeyInfo, error) { return d.keys.(keyLister).ListKeys() }
+
+// InstallKey stores a PKCS#12 identity for an officer ("officers", by
+// username) or an agency seal ("seals", by agency code) after checking
+// that it opens with the password and is usable now.
+func (d *Docs) InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error) {
+	return d.keys.(keyLister).InstallKey(kind, name, p12, password, now)
+}
+
+type keyLister interface {
+	ListKeys() ([]workflow.KeyInfo, error)
+	InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error)
+}
+
+func keyInfo(kind, name string, id *sign.Identity) workflow.KeyInfo {
+	c := id.Certificate
+	return workflow.KeyInfo{Kind: kind, Name: name, Subject: c.Subject.CommonName, Organization: strings.Join(c.Subject.Organization, ", "),
+		Issuer: c.Issuer.CommonName, NotBefore: c.NotBefore, NotAfter: c.NotAfter,
+		Demo: strings.Contains(c.Issuer.CommonName, "DEMO")}
+}
+
+// ListKeys reads every PKCS#12 file of the key directory.
+func (k *FileKeys) ListKeys() ([]workflow.KeyInfo, error) {
+	var out []workflow.KeyInfo
+	for _, kind := range []string{"officers", "seals"} {
+		files, err := filepath.Glob(filepath.Join(k.dir, kind, "*.p12"))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			name := strings.TrimSuffix(filepath.Base(f), ".p12")
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			id, err := sign.LoadPKCS12(data, k.password)
+			if err != nil {
+				out = append(out, workflow.KeyInfo{Kind: kind, Name: name, Error: "không mở được tệp khóa: " + err.Error()})
+				continue
+			}
+			out = append(out, keyInfo(kind, name, id))
+		}
+	}
+	return out, nil
+}
+
+// InstallKey validates and stores a PKCS#12 file, re-encrypting it with
+// the key directory's password.
+func (k *FileKeys) InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error) {
+	if kind != "officers" && kind != "seals" {
+		return nil, dossier.Invalid("Loại khóa phải là officers hoặc seals", dossier.FieldError{Field: "kind", Message: "officers hoặc seals"})
+	}
+	if !dossier.ValidCode(name) {
+		return nil, dossier.Invalid("Tên không hợp lệ", dossier.FieldError{Field: "name", Message: "tên đăng nhập hoặc mã cơ quan"})
+	}
+	id, err := sign.LoadPKCS12(p12, password)
+	if err != nil {
+		return nil, dossier.Invalid("Không mở được tệp PKCS#12 (sai mật khẩu hoặc tệp hỏng)", dossier.FieldError{Field: "file", Message: err.Error()})
+	}
+	if err := sign.CheckUsable(id.Certificate, now); err != nil {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Chứng thư số không dùng được: %v", err)
+	}
+	enc, err := sign.EncodePKCS12(id, k.password)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(k.dir, kind, safeName(name)+".p12")
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, enc, 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.cache[kind+"/"+name] = id
+	k.mu.Unlock()
+	info := keyInfo(kind, name, id)
+	return &info, nil
+}

@@ -112,6 +112,8 @@ func (s *Server) uiRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /quan-tri/ngay-nghi", s.admin(s.uiAdminPutOverride))
 	m.HandleFunc("POST /quan-tri/ngay-nghi/{date}/xoa", s.admin(s.uiAdminDeleteOverride))
 	m.HandleFunc("GET /quan-tri/so-dang-ky", s.admin(s.uiAdminRegisters))
+	m.HandleFunc("GET /quan-tri/khoa", s.admin(s.uiAdminKeys))
+	m.HandleFunc("POST /quan-tri/khoa", s.admin(s.uiAdminInstallKey))
 	m.HandleFunc("GET /quan-tri/con-dau", s.admin(s.uiAdminSeals))
 	m.HandleFunc("POST /quan-tri/con-dau", s.admin(s.uiAdminSaveSeal))
 }

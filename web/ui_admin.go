@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 
 // uiAdminView is the data of every administration page; Section says which.
 type uiAdminView struct {
+	Keys         []workflow.KeyInfo
+	KeysErr      string
 	Section      string
 	Errors       uiFieldErrors
 	ErrMsg       string
@@ -128,6 +131,11 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		v.Kinds = []calendar.OverrideKind{calendar.KindHoliday, calendar.KindCompensatory, calendar.KindExtraOff, calendar.KindSwapWorkday}
 	case "so-dang-ky":
 		v.Registers, lerr = s.svc.DB().Registers(ctx, "")
+	case "khoa":
+		var kerr error
+		if v.Keys, kerr = s.svc.Keys(ctx, u); kerr != nil {
+			v.KeysErr = dossier.ErrorMessage(kerr)
+		}
 	case "con-dau":
 		v.Seals, lerr = s.svc.DB().Seals(ctx, "")
 		if lerr == nil {
@@ -436,4 +444,33 @@ func (s *Server) uiAdminSaveSeal(w http.ResponseWriter, r *http.Request, u *doss
 		return
 	}
 	s.adminDone(w, r, "con-dau")
+}
+
+func (s *Server) uiAdminKeys(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	s.showAdmin(w, r, u, "khoa", nil, nil)
+}
+
+// uiAdminInstallKey installs a PKCS#12 file for an officer or a seal.
+func (s *Server) uiAdminInstallKey(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		s.showAdmin(w, r, u, "khoa", nil, dossier.Invalid("Tệp quá lớn hoặc biểu mẫu không hợp lệ", dossier.FieldError{Field: "file", Message: "tối đa 1 MB"}))
+		return
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.showAdmin(w, r, u, "khoa", nil, dossier.Invalid("Chưa chọn tệp .p12", dossier.FieldError{Field: "file", Message: "bắt buộc"}))
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		s.showAdmin(w, r, u, "khoa", nil, dossier.Invalid("Không đọc được tệp", dossier.FieldError{Field: "file", Message: err.Error()}))
+		return
+	}
+	if _, err := s.svc.InstallKey(r.Context(), u, r.PostForm.Get("kind"), strings.TrimSpace(r.PostForm.Get("name")), data, r.PostForm.Get("password")); err != nil {
+		s.showAdmin(w, r, u, "khoa", nil, err)
+		return
+	}
+	s.adminDone(w, r, "khoa")
 }

@@ -267,3 +267,61 @@ type BlobInfo struct {
 	Size        int64  `json:"size"`
 	ContentType string `json:"content_type"`
 }
+
+// KeyInfo describes a stored signing identity.
+type KeyInfo struct {
+	Kind         string    `json:"kind"` // officers or seals
+	Name         string    `json:"name"` // username or agency code
+	Subject      string    `json:"subject,omitempty"`
+	Organization string    `json:"organization,omitempty"`
+	Issuer       string    `json:"issuer,omitempty"`
+	NotBefore    time.Time `json:"not_before"`
+	NotAfter     time.Time `json:"not_after"`
+	Demo         bool      `json:"demo"`
+	Error        string    `json:"error,omitempty"`
+}
+
+// KeyStore lists and installs signing identities (package docs).
+type KeyStore interface {
+	ListKeys() ([]KeyInfo, error)
+	InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*KeyInfo, error)
+}
+
+func (s *Service) keyStore() (KeyStore, error) {
+	ks, ok := s.docs.(KeyStore)
+	if !ok {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Máy chủ chưa cấu hình kho khóa ký số")
+	}
+	return ks, nil
+}
+
+// Keys lists the signing identities (admins).
+func (s *Service) Keys(ctx context.Context, u *dossier.User) ([]KeyInfo, error) {
+	if err := needAdmin(u); err != nil {
+		return nil, err
+	}
+	ks, err := s.keyStore()
+	if err != nil {
+		return nil, err
+	}
+	return ks.ListKeys()
+}
+
+// InstallKey stores a PKCS#12 identity for an officer or an agency seal
+// (admins); the certificate must be valid now.
+func (s *Service) InstallKey(ctx context.Context, u *dossier.User, kind, name string, p12 []byte, password string) (*KeyInfo, error) {
+	if err := needAdmin(u); err != nil {
+		return nil, err
+	}
+	ks, err := s.keyStore()
+	if err != nil {
+		return nil, err
+	}
+	k, err := ks.InstallKey(kind, name, p12, password, s.db.Now())
+	if err != nil {
+		return nil, err
+	}
+	return k, s.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.Audit(u.Username, "install_key", kind, name, fmt.Sprintf(`{"subject":%q,"not_after":%q}`, k.Subject, k.NotAfter.Format(time.RFC3339)))
+	})
+}

@@ -52,7 +52,7 @@ func (in *Indicator) score() {
 // Indicators computes the QĐ 766 indicators motcua's data supports: 2.1,
 // 2.2 and 3.3 from the aggregates; 4.1, 4.2 and 4.3 from the dossiers of
 // the period (components and results); 5.4 from the aggregates and the
-// ratings. 3.6 (online payment) is listed as not computable.
+// ratings; 3.6 from the fees paid online.
 func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery) (*IndicatorsReport, error) {
 	rs, err := s.checkReport(u, q)
 	if err != nil {
@@ -87,8 +87,9 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 		Note: "Giờ làm việc từ khi tiếp nhận đến khi trả kết quả hoặc từ chối, không tính thời gian tạm dừng; chi tiết theo thủ tục ở báo cáo by-procedure"})
 	out = append(out, Indicator{Code: "3.3", Name: "Hồ sơ nộp trực tuyến", Numerator: fl.ReceivedOnline, Denominator: fl.Received,
 		Value: Rate(fl.ReceivedOnline, fl.Received), Unit: "%", Threshold: fp(50), Computable: true})
-	out = append(out, Indicator{Code: "3.6", Name: "Hồ sơ thanh toán trực tuyến", Unit: "%", Computable: false,
-		Note: "Chưa tính được: hệ thống chưa lưu giao dịch thanh toán phí, lệ phí"})
+	out = append(out, Indicator{Code: "3.6", Name: "Hồ sơ thanh toán trực tuyến", Numerator: dc.PaidOnline, Denominator: dc.FeeBearing,
+		Value: Rate(dc.PaidOnline, dc.FeeBearing), Unit: "%", Computable: true,
+		Note: "Hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí đã nộp phí trực tuyến / hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí (thủ tục miễn phí không tính)"})
 	out = append(out, Indicator{Code: "4.1", Name: "Cấp kết quả điện tử", Numerator: dc.EResult, Denominator: dc.Returned,
 		Value: Rate(dc.EResult, dc.Returned), Unit: "%", Computable: true,
 		Note: "Hồ sơ đã trả kết quả trong kỳ có tệp kết quả ký số / hồ sơ đã trả kết quả có cấp kết quả"})

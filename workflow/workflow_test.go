@@ -476,3 +476,44 @@ func TestCenterWorkingWeek(t *testing.T) {
 		t.Errorf("bad Saturday hours accepted: %v", err)
 	}
 }
+
+// TestIndicatorOnlinePayment: QĐ 766 indicator 3.6 counts fee-bearing
+// dossiers paid online over fee-bearing dossiers received.
+func TestIndicatorOnlinePayment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		ctx := context.Background()
+		ev.receive(t) // at the counter, fee not paid
+		citizen, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := ev.svc.Upload(ctx, citizen, bytesReader("%PDF-1.4\n% online\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ev.svc.Receive(ctx, citizen, workflow.ReceiveInput{ProcedureCode: "2.001610",
+			Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Lê Văn Công", IDNumber: "001090005678"},
+			Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}, {Code: "GTPL", BlobID: info.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = ev.act(t, "reception", d.Code, dossier.ActAccept, workflow.ActionInput{Version: d.Version})
+		if _, err := workflow.NewFees(ev.svc, nil, "").Collect(ctx, citizen, d.Code, workflow.PaymentInput{Method: "online"}); err != nil {
+			t.Fatalf("online payment: %v", err)
+		}
+		rep, err := ev.svc.Indicators(ctx, ev.users["admin"], workflow.ReportQuery{From: "2026-11-26", To: "2026-11-26"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range rep.Indicators {
+			if in.Code == "3.6" {
+				if !in.Computable || in.Numerator != 1 || in.Denominator != 2 || in.Value != 50 {
+					t.Errorf("3.6 = %+v; want 1/2 = 50%%", in)
+				}
+				return
+			}
+		}
+		t.Errorf("no indicator 3.6")
+	})
+}

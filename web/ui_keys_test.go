@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/docs"
+	"motcua/sign"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+func TestUIAdminInstallsAndListsKeys(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite, nil)
+	dir := t.TempDir()
+	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
+	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := docs.New(keys, docs.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ev := &apiEnv{srv: srv, tokens: map[string]string{}}
+	admin := ev.token(t, "admin")
+
+	pki, err := sign.NewDemoPKI(time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p12, err := pki.IssueOrganization("Sở Xây dựng tỉnh Bắc Ninh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(password string) (*http.Response, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("kind", "seals")
+		mw.WriteField("name", "BN.SXD")
+		mw.WriteField("password", password)
+		fw, _ := mw.CreateFormFile("file", "sxd.p12")
+		fw.Write(p12)
+		mw.Close()
+		req, _ := http.NewRequest("POST", srv.URL+"/quan-tri/khoa", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+admin)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	if res, body := post("wrong"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Không mở được tệp PKCS#12") {
+		t.Errorf("wrong password: %d", res.StatusCode)
+	}
+	if res, _ := post(sign.DefaultDemoPassword); res.StatusCode != http.StatusOK {
+		t.Fatalf("install: %d", res.StatusCode)
+	}
+	res, body := ev.do(t, admin, "GET", "/quan-tri/khoa", "", nil)
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Sở Xây dựng tỉnh Bắc Ninh") || !strings.Contains(string(body), "BN.SXD") {
+		t.Errorf("keys page: %d, installed seal not listed", res.StatusCode)
+	}
+	if res, _ := ev.do(t, ev.token(t, "clerk"), "GET", "/quan-tri/khoa", "", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("clerk on the keys page: %d; want 403", res.StatusCode)
+	}
+}
