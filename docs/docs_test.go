@@ -277,3 +277,40 @@ func BenchmarkLifecycleSignedParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
 }
+
+// TestReceptionSignsDigitisedComponents: every uploaded component of a
+// counter dossier carries the reception officer's detached signature,
+// which verifies against the file and fails on a changed file.
+func TestReceptionSignsDigitisedComponents(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d, _ := f.lifecycle(t)
+	for _, c := range d.Components {
+		if !c.Signed {
+			t.Errorf("component %s not signed", c.Code)
+		}
+		sig, err := f.svc.ComponentSignature(ctx, f.users["reception"], d.Code, c.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := f.svc.Blobs().Read(c.BlobID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer, err := f.docs.VerifyComponent(data, sig)
+		if err != nil || signer != "Nguyễn Thị Hoa" {
+			t.Errorf("VerifyComponent(%s) = %q, %v; want the reception officer", c.Code, signer, err)
+		}
+		if _, err := f.docs.VerifyComponent(append(bytes.Clone(data), ' '), sig); err == nil {
+			t.Errorf("a changed file verified")
+		}
+	}
+	// Someone who may not see the dossier does not get the signature.
+	other, err := f.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdsxd", Password: "secret12", Agency: "BN.SXD", Roles: []dossier.Role{dossier.RoleAppraiser}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.ComponentSignature(ctx, other, d.Code, "GDN"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Errorf("other agency: %v; want not found", err)
+	}
+}

@@ -345,6 +345,9 @@ type DossierComponent struct {
 	AttestedBy string     `json:"attested_by,omitempty"`
 	AttestedAt *time.Time `json:"attested_at,omitempty"`
 	Signed     bool       `json:"signed"`
+	// Signature is the reception officer's detached CMS signature of the
+	// file (served separately, not in JSON).
+	Signature []byte `json:"-"`
 }
 
 // HistoryEntry is one transition of a dossier.

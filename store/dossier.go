@@ -47,7 +47,7 @@ func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error
 	}
 	d.ID = id
 	for _, c := range d.Components {
-		if err := tx.PutComponent(id, c, nil); err != nil {
+		if err := tx.PutComponent(id, c, c.Signature); err != nil {
 			return 0, err
 		}
 	}
@@ -492,4 +492,13 @@ func (db *DB) ReceiptBlob(ctx context.Context, id int64) (string, error) {
 		return "", notFound("giấy tiếp nhận")
 	}
 	return b, err
+}
+
+// ComponentSignature returns a component's file and its detached signature.
+func (db *DB) ComponentSignature(ctx context.Context, dossierID int64, code string) (blobID string, sig []byte, err error) {
+	err = db.queryRowContext(ctx, `SELECT blob_id, signature FROM dossier_components WHERE dossier_id = $1 AND code = $2`, dossierID, code).Scan(&blobID, &sig)
+	if isNoRows(err) || (err == nil && len(sig) == 0) {
+		return "", nil, notFound("chữ ký của thành phần " + code)
+	}
+	return blobID, sig, err
 }

@@ -433,3 +433,14 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusCreated, u)
 }
+
+func (s *Server) apiComponentSignature(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	sig, err := s.svc.ComponentSignature(r.Context(), u, r.PathValue("code"), r.PathValue("component"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pkcs7-signature")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("component")+`.p7s"`)
+	w.Write(sig)
+}

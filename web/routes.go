@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers/{code}/control-slip.pdf", s.needUser(s.apiControlSlipPDF))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/apology.pdf", s.needUser(s.apiApologyPDF))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/result.pdf", s.needUser(s.apiResultPDF))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/components/{component}/signature.p7s", s.needUser(s.apiComponentSignature))
 	m.HandleFunc("GET /api/v1/warehouse/{id_number}", s.needUser(s.apiWarehouse))
 
 	// Authority and administration.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua/blob"
 	"motcua/calendar"
 	"motcua/dossier"
 	"motcua/store"
@@ -149,11 +150,17 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 	if len(fs) > 0 {
 		return nil, dossier.Invalid("Hồ sơ không hợp lệ", fs...)
 	}
+	// The reception officer signs each digitised file before the
+	// transaction (signing reads the files; the writer must not wait).
+	sigs, err := s.signComponents(ctx, u, online, in.Components)
+	if err != nil {
+		return nil, err
+	}
 	var d *dossier.Dossier
 	var proc *dossier.Procedure
 	var ag *dossier.Agency
 	var centerCode string
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.Procedure(in.ProcedureCode)
 		if err != nil {
 			return dossier.Errorf(dossier.EUNPROCESSABLE, "Không có thủ tục %s trong danh mục", in.ProcedureCode)
@@ -201,8 +208,12 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 				dc.ReusedFrom, dc.BlobID = w.DocumentCode, w.PDFBlobID
 			}
 			if !online {
-				// Reception attests the digitised copy (Decision 299 step 1).
+				// Reception attests and signs the digitised copy
+				// (Decision 299 step 1).
 				dc.AttestedBy, dc.AttestedAt = u.Name, tptr(now)
+				if dc.ReusedFrom == "" {
+					dc.Signature = sigs[c.Code]
+				}
 			}
 			have[c.Code] = true
 			comps = append(comps, dc)
@@ -248,6 +259,7 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		if err != nil {
 			return err
 		}
+
 		proc, ag, centerCode = p, agency, center
 		if err := s.afterTransition(tx, d, p, h); err != nil {
 			return err
@@ -693,4 +705,30 @@ func (s *Service) centerByCode(ctx context.Context, code string) (*dossier.Cente
 		}
 	}
 	return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy trung tâm %s", code)
+}
+
+// signComponents returns the reception officer's detached signature of
+// each uploaded component (none for online submissions, nor without a
+// document signer).
+func (s *Service) signComponents(ctx context.Context, u *dossier.User, online bool, cs []ComponentInput) (map[string][]byte, error) {
+	if online || s.docs == nil {
+		return nil, nil
+	}
+	now := s.db.Now()
+	out := map[string][]byte{}
+	for _, c := range cs {
+		if c.BlobID == "" || !blob.ValidID(c.BlobID) {
+			continue // reused results are signed already; bad ids are reported later
+		}
+		data, err := s.blobs.Read(c.BlobID)
+		if err != nil {
+			continue // an unknown blob is reported by the validation in the transaction
+		}
+		sig, err := s.docs.SignComponent(ctx, u, data, now)
+		if err != nil {
+			return nil, fmt.Errorf("workflow: component signature: %w", err)
+		}
+		out[c.Code] = sig
+	}
+	return out, nil
 }

@@ -218,3 +218,14 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 	}
 	return v, nil
 }
+
+// ComponentSignature returns the reception officer's detached CMS
+// signature (.p7s) of a component of a dossier the caller may see.
+func (s *Service) ComponentSignature(ctx context.Context, u *dossier.User, code, component string) ([]byte, error) {
+	d, err := s.Dossier(ctx, u, code)
+	if err != nil {
+		return nil, err
+	}
+	_, sig, err := s.db.ComponentSignature(ctx, d.ID, component)
+	return sig, err
+}

@@ -40,6 +40,9 @@ type Documents interface {
 	ControlSlip(ctx context.Context, in FormInput) ([]byte, error)
 	// GuidanceSlip renders Mẫu 02.
 	GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, center *dossier.Center) ([]byte, error)
+	// SignComponent is the reception officer's detached CMS signature
+	// (CAdES) over a digitised component (Decision 299, step 1).
+	SignComponent(ctx context.Context, officer *dossier.User, data []byte, at time.Time) ([]byte, error)
 	// ApologySlip renders Mẫu 04.
 	ApologySlip(ctx context.Context, in FormInput, reason string, oldDue, newDue time.Time) ([]byte, error)
 }
