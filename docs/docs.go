@@ -311,6 +311,11 @@ func (d *Docs) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
 // and seals/<agency>.p12, all with one password. In demo mode a missing
 // identity is issued by a demo CA kept in the same directory.
 type FileKeys struct {
+	// PKCS11Module and PKCS11PIN open the token of seals whose key
+	// reference is "pkcs11:token=LABEL;object=KEYLABEL" (an HSM).
+	PKCS11Module string
+	PKCS11PIN    string
+
 	dir      string
 	password string
 	roots    *x509.CertPool
@@ -410,9 +415,42 @@ func (k *FileKeys) Officer(u *dossier.User) (*sign.Identity, error) {
 	})
 }
 
-// Seal returns the agency's seal identity.
+// Seal returns the agency's seal identity: a key on a PKCS#11 token or
+// HSM when the seal's key reference says so, otherwise its PKCS#12 file.
 func (k *FileKeys) Seal(a *dossier.Agency, s *dossier.Seal) (*sign.Identity, error) {
+	if strings.HasPrefix(s.KeyRef, "pkcs11:") {
+		return k.token(s.KeyRef)
+	}
 	return k.load("seals", a.Code, func() (*sign.Identity, []byte, error) { return k.demo.IssueOrganization(a.Name) })
+}
+
+// token opens (once) the key named by a "pkcs11:token=…;object=…"
+// reference. The session stays open for the life of the process.
+func (k *FileKeys) token(ref string) (*sign.Identity, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if id, ok := k.cache[ref]; ok {
+		return id, nil
+	}
+	cfg := sign.PKCS11Config{Module: k.PKCS11Module, PIN: k.PKCS11PIN}
+	for _, kv := range strings.Split(strings.TrimPrefix(ref, "pkcs11:"), ";") {
+		key, val, _ := strings.Cut(kv, "=")
+		switch key {
+		case "token":
+			cfg.TokenLabel = val
+		case "object":
+			cfg.KeyLabel = val
+		}
+	}
+	if cfg.Module == "" || cfg.TokenLabel == "" || cfg.KeyLabel == "" {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Khóa con dấu %q: cần MOTCUA_PKCS11_MODULE và tham chiếu pkcs11:token=…;object=…", ref)
+	}
+	id, _, err := sign.OpenPKCS11(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("docs: seal key %s: %w", ref, err)
+	}
+	k.cache[ref] = id
+	return id, nil
 }
 
 func safeName(s string) string {
