@@ -311,3 +311,41 @@ func TestAPIHealthAndMetrics(t *testing.T) {
 		t.Errorf("metrics: %d %s", res.StatusCode, body[:min(len(body), 300)])
 	}
 }
+
+func TestSessionCookieAttributes(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		db := storetest.Open(t, store.SQLite, nil)
+		blobs, _ := blob.Open(t.TempDir())
+		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Load(context.Background(), svc); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{SecureCookies: secure})
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"clerk","password":"demo"}`))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(rec, req)
+		cs := rec.Result().Cookies()
+		if rec.Code != 200 || len(cs) != 1 {
+			t.Fatalf("secure=%v: login %d, %d cookies", secure, rec.Code, len(cs))
+		}
+		c := cs[0]
+		wantName := "motcua_session"
+		if secure {
+			wantName = "__Host-motcua_session"
+		}
+		if c.Name != wantName || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure != secure || c.Domain != "" {
+			t.Errorf("secure=%v: cookie %+v", secure, c)
+		}
+		// A second sign-in rotates the token.
+		rec2 := httptest.NewRecorder()
+		req2 := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"clerk","password":"demo"}`))
+		h.ServeHTTP(rec2, req2)
+		if c2 := rec2.Result().Cookies(); len(c2) != 1 || c2[0].Value == c.Value {
+			t.Errorf("secure=%v: session token not rotated at sign-in", secure)
+		}
+	}
+}

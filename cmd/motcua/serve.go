@@ -23,6 +23,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", getenv("MOTCUA_BASE_URL"), "địa chỉ công khai (cho mã QR); mặc định http://ADDR")
 	maxUpload := fs.Int64("max-upload-mb", 20, "dung lượng tệp tải lên tối đa (MB)")
 	accessLog := fs.Bool("access-log", getenv("MOTCUA_ACCESS_LOG") == "1", "ghi nhật ký mọi yêu cầu")
+	secure := fs.Bool("secure-cookies", getenv("MOTCUA_SECURE_COOKIES") == "1", "cookie Secure và __Host- (khi chạy sau HTTPS)")
 	fs.StringVar(&c.sync, "sqlite-synchronous", envOr(getenv, "MOTCUA_SQLITE_SYNCHRONOUS", "FULL"), "FULL (mặc định) hoặc NORMAL")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -64,7 +65,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprintf(stdout, "  %-11s %-28s %s — %s\n", a.Username, a.Role.Label(), a.Name, a.Agency)
 		}
 	}
-	h, err := web.NewServer(svc, log, web.Options{AccessLog: *accessLog, Demo: *isDemo})
+	h, err := web.NewServer(svc, log, web.Options{AccessLog: *accessLog, Demo: *isDemo, SecureCookies: *secure})
 	if err != nil {
 		ln.Close()
 		return err
