@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
@@ -49,9 +50,10 @@ type DB struct {
 	stmts  stmtCache
 
 	// The SQLite group-commit writer (writer.go); nil on PostgreSQL.
-	jobs    chan *job
-	quit    chan struct{}
-	stopped chan struct{}
+	jobs     chan *job
+	quit     chan struct{}
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 // Options configure Open.

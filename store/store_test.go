@@ -104,3 +104,28 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseFailsPendingWrites: use cases queued when the database closes
+// get an error instead of waiting forever.
+func TestCloseFailsPendingWrites(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, nil)
+	ctx := context.Background()
+	started := make(chan struct{})
+	release := make(chan struct{})
+	go db.InTx(ctx, func(tx *store.Tx) error { close(started); <-release; return nil })
+	<-started
+	errs := make(chan error, 10)
+	for i := 0; i < 10; i++ {
+		go func() { errs <- db.InTx(ctx, func(tx *store.Tx) error { return tx.Audit("a", "b", "c", "d", "e") }) }()
+	}
+	time.Sleep(50 * time.Millisecond)
+	go func() { time.Sleep(20 * time.Millisecond); close(release) }()
+	db.Close()
+	for i := 0; i < 10; i++ {
+		select {
+		case <-errs:
+		case <-time.After(5 * time.Second):
+			t.Fatal("a queued write still waits after Close")
+		}
+	}
+}

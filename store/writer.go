@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -23,6 +24,8 @@ import (
 
 const maxBatch = 128
 
+var errClosed = errors.New("store: database closed")
+
 type job struct {
 	ctx  context.Context
 	fn   func(*Tx) error
@@ -40,7 +43,7 @@ func (db *DB) stopWriter() {
 	if db.jobs == nil {
 		return
 	}
-	close(db.quit)
+	db.stopOnce.Do(func() { close(db.quit) })
 	<-db.stopped
 }
 
@@ -51,7 +54,15 @@ func (db *DB) writeLoop() {
 		select {
 		case first = <-db.jobs:
 		case <-db.quit:
-			return
+			// Fail what is still queued: nothing of it was written.
+			for {
+				select {
+				case j := <-db.jobs:
+					j.done <- errClosed
+				default:
+					return
+				}
+			}
 		}
 		batch := []*job{first}
 	drain:
@@ -73,13 +84,25 @@ func (db *DB) submit(ctx context.Context, fn func(*Tx) error) error {
 	select {
 	case db.jobs <- j:
 	case <-db.quit:
-		return fmt.Errorf("store: closed")
+		return errClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	// Once queued, the outcome is awaited even if ctx ends: the use case
 	// may already be committed, and the caller must not report otherwise.
-	return <-j.done
+	select {
+	case err := <-j.done:
+		return err
+	case <-db.stopped:
+		// The writer drained the queue before stopping; a job queued after
+		// the drain was never run.
+		select {
+		case err := <-j.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 func (db *DB) runBatch(batch []*job) {
