@@ -26,7 +26,7 @@ type apiEnv struct {
 	mu     sync.Mutex
 }
 
-func newAPIEnv(t *testing.T, e store.Engine) *apiEnv {
+func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	t.Helper()
 	db := storetest.Open(t, e, nil)
 	blobs, err := blob.Open(t.TempDir())
@@ -49,7 +49,7 @@ func newAPIEnv(t *testing.T, e store.Engine) *apiEnv {
 	return &apiEnv{srv: srv, tokens: map[string]string{}}
 }
 
-func (ev *apiEnv) token(t *testing.T, user string) string {
+func (ev *apiEnv) token(t testing.TB, user string) string {
 	t.Helper()
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
@@ -66,7 +66,7 @@ func (ev *apiEnv) token(t *testing.T, user string) string {
 	return out.Token
 }
 
-func (ev *apiEnv) do(t *testing.T, token, method, path, body string, hdr map[string]string) (*http.Response, []byte) {
+func (ev *apiEnv) do(t testing.TB, token, method, path, body string, hdr map[string]string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, ev.srv.URL+path, strings.NewReader(body))
 	if body != "" && hdr["Content-Type"] == "" {
