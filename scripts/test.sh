@@ -13,6 +13,7 @@ command -v zbarimg >/dev/null || need+=(zbar-tools)
 command -v chromium >/dev/null || need+=(chromium)
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v certutil >/dev/null || need+=(libnss3-tools)
+command -v openssl >/dev/null || need+=(openssl)
 # The signing tests draw appearance text with the system's Liberation Serif
 # (the server itself embeds its own copy).
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)

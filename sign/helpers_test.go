@@ -206,6 +206,9 @@ func needTool(tb testing.TB, name string) string {
 	tb.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
+		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+			tb.Fatalf("%s not installed (scripts/test.sh installs it)", name)
+		}
 		tb.Skipf("%s not installed", name)
 	}
 	return path

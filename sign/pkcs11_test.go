@@ -23,6 +23,9 @@ func softHSMToken(t *testing.T) {
 	t.Helper()
 	util := needTool(t, "softhsm2-util")
 	if _, err := os.Stat(softHSMModule); err != nil {
+		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("%s not installed", softHSMModule)
+		}
 		t.Skipf("%s not installed", softHSMModule)
 	}
 	dir := t.TempDir()

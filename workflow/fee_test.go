@@ -37,6 +37,9 @@ func TestDemoEReceipt(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, err := exec.LookPath("pdftotext"); err != nil {
+				if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+					t.Fatal("pdftotext not installed")
+				}
 				t.Skip("pdftotext not installed")
 			}
 			txt, err := exec.Command("pdftotext", f, "-").Output()
