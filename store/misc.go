@@ -176,5 +176,26 @@ func (db *DB) CheckConsistency(ctx context.Context) ([]Inconsistency, int, error
 	if orphans > 0 {
 		out = append(out, Inconsistency{Code: fmt.Sprintf("%d kết quả", orphans), Status: "không khớp", LastHistoryTo: "issued"})
 	}
+	// Registers: numbers 1..last each issued exactly once (gap-free).
+	rrows, err := db.sql.QueryContext(ctx, `SELECT g.agency_code, g.year, g.symbol, g.last, COUNT(r.id), COALESCE(MAX(r.seq), 0), COUNT(DISTINCT r.seq)
+		FROM registers g LEFT JOIN results r ON r.register_id = g.id GROUP BY g.id, g.agency_code, g.year, g.symbol, g.last`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: check registers: %w", err)
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var agency, symbol string
+		var year, last, count, maxSeq, distinct int64
+		if err := rrows.Scan(&agency, &year, &symbol, &last, &count, &maxSeq, &distinct); err != nil {
+			return nil, 0, err
+		}
+		if count != last || maxSeq != last || distinct != count {
+			out = append(out, Inconsistency{Code: fmt.Sprintf("sổ %s %d (%s)", agency, year, symbol),
+				Status: fmt.Sprintf("số cuối %d", last), LastHistoryTo: fmt.Sprintf("%d kết quả, số lớn nhất %d", count, maxSeq)})
+		}
+	}
+	if err := rrows.Err(); err != nil {
+		return nil, 0, err
+	}
 	return out, n, rows.Err()
 }

@@ -517,3 +517,28 @@ func TestIndicatorOnlinePayment(t *testing.T) {
 		t.Errorf("no indicator 3.6")
 	})
 }
+
+// TestCheckFindsRegisterGaps: `motcua check` reports a register whose
+// numbers are not 1..last exactly once.
+func TestCheckFindsRegisterGaps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newEnv(t, e)
+		ctx := context.Background()
+		for i := 0; i < 3; i++ {
+			d := ev.receive(t)
+			d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+			d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve", Report: "r", DraftResult: "k"})
+			d = ev.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+			ev.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+		}
+		if bad, _, err := ev.db.CheckConsistency(ctx); err != nil || len(bad) != 0 {
+			t.Fatalf("clean data: %v, %v", bad, err)
+		}
+		if _, err := ev.db.SQL().Exec(`UPDATE registers SET last = last + 1`); err != nil {
+			t.Fatal(err)
+		}
+		if bad, _, err := ev.db.CheckConsistency(ctx); err != nil || len(bad) != 1 {
+			t.Errorf("register with a gap: %v, %v; want one inconsistency", bad, err)
+		}
+	})
+}
