@@ -314,3 +314,30 @@ func TestReceptionSignsDigitisedComponents(t *testing.T) {
 		t.Errorf("other agency: %v; want not found", err)
 	}
 }
+
+func TestCounterSupplementIsSigned(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d, err := f.svc.Receive(ctx, f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Trần Văn Bình", IDNumber: "001090001111"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+	d = f.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Reason: "Giấy đề nghị chưa ký"})
+	info, err := f.svc.Upload(ctx, f.users["reception"], strings.NewReader("%PDF-1.4\n% signed form\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.act(t, "reception", d.Code, dossier.ActSupplement, workflow.ActionInput{Version: d.Version,
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}}})
+	sig, err := f.svc.ComponentSignature(ctx, f.users["reception"], d.Code, "GDN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := f.svc.Blobs().Read(info.ID)
+	if signer, err := f.docs.VerifyComponent(data, sig); err != nil || signer != "Nguyễn Thị Hoa" {
+		t.Errorf("supplemented file signature: %q, %v", signer, err)
+	}
+}

@@ -399,6 +399,15 @@ func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossi
 			return nil, err
 		}
 	}
+	// Files supplemented at the counter are signed by the reception
+	// officer, like those received.
+	if a == dossier.ActSupplement && len(in.Components) > 0 && u.Has(dossier.RoleReception) {
+		sigs, err := s.signComponents(ctx, u, false, in.Components)
+		if err != nil {
+			return nil, err
+		}
+		pre = &prepared{componentSigs: sigs}
+	}
 	var id int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		d, err := tx.DossierForUpdate(code)
@@ -577,7 +586,11 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 		}
 	case dossier.ActSupplement:
 		if role == dossier.RoleCitizen || len(in.Components) > 0 {
-			if err := s.attachSupplement(tx, u, d, p, in.Components, role != dossier.RoleCitizen); err != nil {
+			var sigs map[string][]byte
+			if pre != nil {
+				sigs = pre.componentSigs
+			}
+			if err := s.attachSupplement(tx, u, d, p, in.Components, role != dossier.RoleCitizen, sigs); err != nil {
 				return err
 			}
 		}
@@ -641,7 +654,7 @@ func (s *Service) finish(d *dossier.Dossier, now time.Time) {
 }
 
 // attachSupplement adds or replaces components handed in as a supplement.
-func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, cs []ComponentInput, attest bool) error {
+func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, cs []ComponentInput, attest bool, sigs map[string][]byte) error {
 	if len(cs) == 0 {
 		return dossier.Invalid("Cần tệp bổ sung", dossier.FieldError{Field: "components", Message: "Cần ít nhất một thành phần bổ sung"})
 	}
@@ -656,10 +669,12 @@ func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dos
 			return dossier.Invalid("Tệp không tồn tại", dossier.FieldError{Field: fmt.Sprintf("components[%d].blob_id", i), Message: "Không có tệp đã tải lên với mã này"})
 		}
 		dc := dossier.DossierComponent{Code: pc.Code, Name: pc.Name, BlobID: c.BlobID}
+		var sig []byte
 		if attest {
 			dc.AttestedBy, dc.AttestedAt = u.Name, tptr(now)
+			sig = sigs[c.Code]
 		}
-		if err := tx.PutComponent(d.ID, dc, nil); err != nil {
+		if err := tx.PutComponent(d.ID, dc, sig); err != nil {
 			return err
 		}
 	}

@@ -34,6 +34,9 @@ type prepared struct {
 	verifyToken string
 	blobID      string
 	layout      string
+	// componentSigs are the reception officer's signatures of files
+	// supplemented at the counter, by component code.
+	componentSigs map[string][]byte
 }
 
 // prepareApproval renders the result and applies the approver's signature.
