@@ -3,71 +3,34 @@ package workflow_test
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
-// rClock is a settable clock for the report tests.
-type rClock struct{ t atomic.Int64 }
-
-func (c *rClock) Now() time.Time  { return time.UnixMilli(c.t.Load()).UTC() }
-func (c *rClock) Set(t time.Time) { c.t.Store(t.UnixMilli()) }
-
-var vnZone = time.FixedZone("ICT", 7*3600)
+// vnZone is Bắc Ninh's time zone.
+var vnZone = ict
 
 // vnAt is a local instant in Bắc Ninh.
 func vnAt(mo time.Month, d, h, mi, s, ms int) time.Time {
 	return time.Date(2026, mo, d, h, mi, s, ms*1e6, vnZone)
 }
 
-// rEnv is the demo province on one engine with a settable clock.
+// rEnv is the demo province for the report tests (the workflow tests'
+// fixture, started on 15 October 2026).
 type rEnv struct {
-	svc   *workflow.Service
-	db    *store.DB
-	clk   *rClock
-	users map[string]*dossier.User
-	blob  string
+	*env
+	clk *clock
 }
 
 func newREnv(t testing.TB, e store.Engine) *rEnv {
 	t.Helper()
-	ctx := context.Background()
-	c := &rClock{}
-	c.Set(vnAt(10, 15, 9, 0, 0, 0))
-	db := storetest.Open(t, e, c.Now)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
-	ev := &rEnv{svc: svc, db: db, clk: c, users: map[string]*dossier.User{}}
-	for _, a := range demo.Accounts {
-		u, err := db.UserByName(ctx, a.Username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev.users[a.Username] = u
-	}
-	info, err := svc.Upload(ctx, ev.users["reception"], strings.NewReader("%PDF-1.4\n% scanned component\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev.blob = info.ID
-	return ev
+	ev := newEnvAt(t, e, vnAt(10, 15, 9, 0, 0, 0))
+	return &rEnv{env: ev, clk: ev.clock}
 }
 
 // receive files a complete dossier of procedure code at time at.

@@ -37,10 +37,17 @@ type env struct {
 
 func newEnv(t *testing.T, e store.Engine) *env {
 	t.Helper()
+	// Thursday 26 November 2026, 09:00 in Bắc Ninh.
+	return newEnvAt(t, e, time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
+}
+
+// newEnvAt loads the demo province on engine e with the clock set to start
+// and uploads one scanned component.
+func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
+	t.Helper()
 	ctx := context.Background()
 	c := &clock{}
-	// Thursday 26 November 2026, 09:00 in Bắc Ninh.
-	c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
+	c.Set(start)
 	db := storetest.Open(t, e, c.Now)
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
