@@ -109,36 +109,6 @@ type OutboxEvent struct {
 	At      time.Time
 }
 
-// PendingOutbox returns unsent events after id, oldest first.
-func (db *DB) PendingOutbox(ctx context.Context, after int64, limit int) ([]OutboxEvent, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, topic, payload, created_at FROM outbox WHERE sent_at IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, clampLimit(limit))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OutboxEvent
-	for rows.Next() {
-		var e OutboxEvent
-		var at int64
-		if err := rows.Scan(&e.ID, &e.Topic, &e.Payload, &at); err != nil {
-			return nil, err
-		}
-		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-// MarkOutboxSent marks events up to and including id as delivered.
-func (db *DB) MarkOutboxSent(ctx context.Context, ids []int64) error {
-	for _, id := range ids {
-		if _, err := db.sql.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2`, ms(db.now()), id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Inconsistency is a dossier whose status disagrees with its history.
 type Inconsistency struct {
 	Code          string

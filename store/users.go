@@ -270,26 +270,6 @@ func (db *DB) Session(ctx context.Context, token string) (*dossier.Session, erro
 	return &s, nil
 }
 
-// SessionUser returns the session of token and its user, or ENOTFOUND.
-func (db *DB) SessionUser(ctx context.Context, token string) (*dossier.Session, *dossier.User, error) {
-	var s dossier.Session
-	var c, l, e int64
-	err := db.queryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
-		HashToken(token)).Scan(&s.UserID, &c, &l, &e)
-	if isNoRows(err) {
-		return nil, nil, notFound("phiên làm việc")
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: session: %w", err)
-	}
-	s.CreatedAt, s.LastSeen, s.ExpiresAt = fromMS(c), fromMS(l), fromMS(e)
-	u, err := db.User(ctx, s.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &s, u, nil
-}
-
 // TouchSession records activity on a session.
 func (db *DB) TouchSession(ctx context.Context, token string, at time.Time) error {
 	_, err := db.execContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, ms(at), HashToken(token))

@@ -105,13 +105,7 @@ func (s *Server) frontRender(w http.ResponseWriter, r *http.Request, status int,
 		http.Error(w, "Lỗi hệ thống, vui lòng thử lại sau.", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-store")
-	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	writeHTML(w, status, buf.Bytes())
 }
 
 // frontError renders err as a page.

@@ -144,3 +144,15 @@ func list[T any](items []T, next string) listResponse[T] {
 	}
 	return listResponse[T]{Items: items, NextCursor: next}
 }
+
+// writeHTML writes a rendered page; pages are not cached unless the
+// handler said otherwise.
+func writeHTML(w http.ResponseWriter, status int, page []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(page)
+}

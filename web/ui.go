@@ -172,13 +172,7 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 		fmt.Fprint(w, `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống</title><p>Lỗi hệ thống, vui lòng thử lại sau.</p></html>`)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-store")
-	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	writeHTML(w, status, buf.Bytes())
 }
 
 // uiError renders err as an HTML error page (never problem+json on pages).

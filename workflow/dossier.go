@@ -708,7 +708,8 @@ func (s *Service) printReceipt(ctx context.Context, u *dossier.User, d *dossier.
 	})
 }
 
-// centerByCode returns a center with its counters.
+// centerByCode returns a center with its counters for printing; a center
+// no longer in the catalog prints under its code.
 func (s *Service) centerByCode(ctx context.Context, code string) (*dossier.Center, error) {
 	cs, err := s.db.Centers(ctx)
 	if err != nil {
@@ -719,7 +720,7 @@ func (s *Service) centerByCode(ctx context.Context, code string) (*dossier.Cente
 			return &cs[i], nil
 		}
 	}
-	return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy trung tâm %s", code)
+	return &dossier.Center{Code: code, Name: code}, nil
 }
 
 // signComponents returns the reception officer's detached signature of

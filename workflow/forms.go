@@ -30,17 +30,8 @@ func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput,
 		return in, err
 	}
 	in.Procedure, in.Agency = p, a
-	cs, err := s.db.Centers(ctx)
-	if err != nil {
+	if in.Center, err = s.centerByCode(ctx, d.CenterCode); err != nil {
 		return in, err
-	}
-	for i := range cs {
-		if cs[i].Code == d.CenterCode {
-			in.Center = &cs[i]
-		}
-	}
-	if in.Center == nil {
-		in.Center = &dossier.Center{Code: d.CenterCode, Name: d.CenterCode}
 	}
 	if len(d.History) > 0 {
 		in.Officer = d.History[0].Actor
@@ -110,15 +101,9 @@ func (s *Service) GuidanceSlipPDF(ctx context.Context, g *dossier.GuidanceSlip) 
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
-	cs, err := s.db.Centers(ctx)
+	c, err := s.centerByCode(ctx, g.CenterCode)
 	if err != nil {
 		return nil, err
-	}
-	c := &dossier.Center{Code: g.CenterCode, Name: g.CenterCode}
-	for i := range cs {
-		if cs[i].Code == g.CenterCode {
-			c = &cs[i]
-		}
 	}
 	return s.docs.GuidanceSlip(ctx, g, c)
 }
