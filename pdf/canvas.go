@@ -1,11 +1,9 @@
 package pdf
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/signintech/gopdf"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -26,19 +24,17 @@ const (
 	alignJustify // justified; the last line of a paragraph is left-aligned
 )
 
-// canvas wraps a gopdf document with a top-down cursor, flowing page breaks
+// canvas wraps a document with a top-down cursor, flowing page breaks
 // and a sticky error, so that the form code reads as a list of blocks.
-// Coordinates are points from the top-left corner, as in gopdf.
+// Coordinates are points from the top-left corner.
 type canvas struct {
-	gp    *gopdf.GoPdf
-	fonts *gopdf.FontContainer // parsed faces, added to gp on first use
-	added [4]bool              // faces added to gp
-	loc   *time.Location
-	size  pageSize
-	m     margins
-	y     float64 // top of the next block
-	page  int     // current page, 1-based
-	err   error   // first error; later drawing calls are no-ops
+	doc  *document
+	loc  *time.Location
+	size pageSize
+	m    margins
+	y    float64 // top of the next block
+	page int     // current page, 1-based
+	err  error   // first error; later drawing calls are no-ops
 
 	style   fontStyle
 	fsize   float64
@@ -62,7 +58,7 @@ func (c *canvas) bottom() float64 { return c.size.H - c.m.Bottom }
 
 // addPage starts a new page and puts the cursor at the top margin.
 func (c *canvas) addPage() {
-	c.gp.AddPage()
+	c.doc.addPage()
 	c.page++
 	c.y = c.m.Top
 }
@@ -81,21 +77,6 @@ func (c *canvas) need(h float64) {
 
 // font selects a face and size.
 func (c *canvas) font(s fontStyle, size float64) {
-	if c.fontSet && c.style == s && c.fsize == size {
-		return
-	}
-	if !c.added[s] {
-		// Faces are embedded only when used: no empty font subsets.
-		if err := c.gp.AddTTFFontFromFontContainer(s.family(), c.fonts); err != nil {
-			c.setErr(fmt.Errorf("pdf: add font %s: %w", s.family(), err))
-			return
-		}
-		c.added[s] = true
-	}
-	if err := c.gp.SetFont(s.family(), "", size); err != nil {
-		c.setErr(err)
-		return
-	}
 	c.style, c.fsize, c.fontSet = s, size, true
 }
 
@@ -104,9 +85,7 @@ func (c *canvas) measure(s string) float64 {
 	if s == "" || c.err != nil {
 		return 0
 	}
-	w, err := c.gp.MeasureTextWidth(nfc(s))
-	c.setErr(err)
-	return w
+	return c.doc.measure(c.style, c.fsize, nfc(s))
 }
 
 // measureIn returns the width of s in face st at size.
@@ -130,8 +109,7 @@ func (c *canvas) textAt(x, base float64, s string) {
 	if s == "" || c.err != nil {
 		return
 	}
-	c.gp.SetXY(x, base)
-	c.setErr(c.gp.Text(nfc(s)))
+	c.doc.text(c.style, c.fsize, x, base, nfc(s))
 }
 
 // textAligned draws one line of s in the box [x, x+w] whose top is at top,
@@ -153,15 +131,12 @@ func (c *canvas) line(x1, y1, x2, y2, width float64) {
 	if c.err != nil {
 		return
 	}
-	c.gp.SetLineWidth(width)
-	c.gp.Line(x1, y1, x2, y2)
+	c.doc.line(x1, y1, x2, y2, width)
 }
 
 // rgb sets the text, stroke and fill colour; rgb(0, 0, 0) restores black.
 func (c *canvas) rgb(r, g, b uint8) {
-	c.gp.SetTextColor(r, g, b)
-	c.gp.SetStrokeColor(r, g, b)
-	c.gp.SetFillColor(r, g, b)
+	c.doc.color(r, g, b)
 }
 
 // wline is one wrapped line; first and last mark the ends of a paragraph.
@@ -203,11 +178,8 @@ func (c *canvas) wrap(s string, width float64) []string {
 	return out
 }
 
-// split wraps one paragraph (no "\n") greedily at spaces. It makes the same
-// breaks as gopdf's SplitTextWithWordWrap (TestSplitMatchesGopdf checks
-// this), which measures the whole line again for every character (O(n²)
-// per line, a fifth of the time of a result document); here every word is
-// measured once. Unlike gopdf, a word wider than the line (a URL, a code)
+// split wraps one paragraph (no "\n") greedily at spaces, measuring every
+// word once (TestSplit checks that no break is early or missing). A word wider than the line (a URL, a code)
 // breaks after "/", "-", "?", "&", "=", "." or "_" rather than anywhere.
 func (c *canvas) split(para string, width float64) []string {
 	if c.err != nil || para == "" {
@@ -428,7 +400,7 @@ func words(s string) []string {
 	})
 }
 
-// nfc normalises s to Unicode NFC. gopdf has no mark positioning, so
+// nfc normalises s to Unicode NFC. The writer has no mark positioning, so
 // decomposed Vietnamese (NFD) must be composed before it is drawn.
 func nfc(s string) string { return norm.NFC.String(s) }
 

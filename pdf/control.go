@@ -102,7 +102,7 @@ func pageNumbers(c *canvas, size float64) {
 		return
 	}
 	for i := 1; i <= n; i++ {
-		if err := c.gp.SetPage(i); err != nil {
+		if err := c.doc.setPage(i); err != nil {
 			c.setErr(err)
 			return
 		}

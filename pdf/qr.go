@@ -64,9 +64,8 @@ func (c *canvas) qr(payload string, x, y, size float64) {
 		active = next
 	}
 	done = append(done, active...)
-	c.gp.SetFillColor(0, 0, 0)
+	c.doc.color(0, 0, 0)
 	for _, b := range done {
-		c.gp.RectFromUpperLeftWithStyle(x+float64(b.x0)*m, y+float64(b.y0)*m,
-			float64(b.x1-b.x0)*m, float64(b.y1-b.y0)*m, "F")
+		c.doc.fillRect(x+float64(b.x0)*m, y+float64(b.y0)*m, float64(b.x1-b.x0)*m, float64(b.y1-b.y0)*m)
 	}
 }

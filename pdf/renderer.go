@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/signintech/gopdf"
 )
 
 //go:embed fonts/LiberationSerif-Regular.ttf
@@ -46,26 +44,30 @@ func (s fontStyle) family() string {
 }
 
 // Renderer renders documents. Create one with NewRenderer and share it: the
-// fonts are parsed once, every Render call builds its own gopdf document, so
-// a Renderer is safe for concurrent use.
+// fonts are parsed once and their subsets are built once (see repertoire),
+// every Render call builds its own document, so a Renderer is safe for
+// concurrent use.
 type Renderer struct {
-	fonts *gopdf.FontContainer
+	faces [4]*face
+	z     zpool
 	loc   *time.Location
 }
 
 // NewRenderer parses the embedded fonts and loads the Asia/Ho_Chi_Minh time
 // zone (falling back to a fixed UTC+7 zone when the tz database is missing).
 func NewRenderer() (*Renderer, error) {
-	fc := &gopdf.FontContainer{}
+	r := &Renderer{loc: vietnamLocation()}
 	for _, f := range []struct {
 		style fontStyle
 		data  []byte
 	}{{regular, fontRegular}, {bold, fontBold}, {italic, fontItalic}, {boldItalic, fontBoldItalic}} {
-		if err := fc.AddTTFFontData(f.style.family(), f.data); err != nil {
+		fc, err := newFace(f.data)
+		if err != nil {
 			return nil, fmt.Errorf("pdf: parse font %s: %w", f.style.family(), err)
 		}
+		r.faces[f.style] = fc
 	}
-	return &Renderer{fonts: fc, loc: vietnamLocation()}, nil
+	return r, nil
 }
 
 // vietnamLocation returns Asia/Ho_Chi_Minh, or a fixed UTC+7 zone (Vietnam
@@ -82,7 +84,7 @@ type pageSize struct{ W, H float64 }
 
 const ptPerMM = 72.0 / 25.4
 
-// ISO 216 sizes in points: A5 is 148 × 210 mm (pdfinfo: 419.53 x 595.28
+// ISO 216 sizes in points: A5 is 148 × 210 mm (pdfinfo: 419.528 x 595.276
 // pts), A4 is 210 × 297 mm.
 const (
 	a5W = 148 * ptPerMM
@@ -101,22 +103,10 @@ type docInfo struct {
 	Created time.Time // zero: no creation date
 }
 
-// newCanvas starts a gopdf document with the four faces and one page.
+// newCanvas starts a document with one page.
 func (r *Renderer) newCanvas(size pageSize, m margins, info docInfo) (*canvas, error) {
-	gp := &gopdf.GoPdf{}
-	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: size.W, H: size.H}})
-	pi := gopdf.PdfInfo{
-		Title:    nfc(info.Title),
-		Subject:  nfc(info.Subject),
-		Creator:  "motcua",
-		Producer: "motcua (gopdf)",
-	}
-	if !info.Created.IsZero() {
-		// Deterministic: the date comes from the input, in Vietnam time.
-		pi.CreationDate = info.Created.In(r.loc)
-	}
-	gp.SetInfo(pi)
-	c := &canvas{gp: gp, fonts: r.fonts, loc: r.loc, size: size, m: m}
+	info.Title, info.Subject = nfc(info.Title), nfc(info.Subject)
+	c := &canvas{doc: newDocument(&r.faces, &r.z, size.W, size.H, info, r.loc), loc: r.loc, size: size, m: m}
 	c.addPage()
 	return c, nil
 }
@@ -127,7 +117,7 @@ func (c *canvas) finish(w io.Writer) error {
 	if c.err != nil {
 		return c.err
 	}
-	if _, err := c.gp.WriteTo(w); err != nil {
+	if err := c.doc.writeTo(w); err != nil {
 		return fmt.Errorf("pdf: write: %w", err)
 	}
 	return nil

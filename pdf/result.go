@@ -207,7 +207,7 @@ func footer(c *canvas, demo bool) {
 		return
 	}
 	for i := 1; i <= n; i++ {
-		if err := c.gp.SetPage(i); err != nil {
+		if err := c.doc.setPage(i); err != nil {
 			c.setErr(err)
 			return
 		}

@@ -14,6 +14,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v certutil >/dev/null || need+=(libnss3-tools)
 command -v openssl >/dev/null || need+=(openssl)
+command -v qpdf >/dev/null || need+=(qpdf)
 # The signing tests draw appearance text with the system's Liberation Serif
 # (the server itself embeds its own copy).
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)

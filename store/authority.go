@@ -29,6 +29,22 @@ func (tx *Tx) EnsureRegister(agency string, year int, resultType, symbol string)
 	return &r, nil
 }
 
+// Register returns the register of (agency, year, result type), or
+// ENOTFOUND before its first number is taken.
+func (db *DB) Register(ctx context.Context, agency string, year int, resultType string) (*dossier.Register, error) {
+	var r dossier.Register
+	err := db.sql.QueryRowContext(ctx, `SELECT id, agency_code, year, result_type_code, symbol, last FROM registers
+		WHERE agency_code = $1 AND year = $2 AND result_type_code = $3`, agency, year, resultType).Scan(
+		&r.ID, &r.AgencyCode, &r.Year, &r.ResultTypeCode, &r.Symbol, &r.Last)
+	if isNoRows(err) {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Chưa có sổ %s năm %d của cơ quan %s", resultType, year, agency)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: register: %w", err)
+	}
+	return &r, nil
+}
+
 // NextNumber advances register id and returns the new number. The update
 // holds the register row until commit; a rollback returns the number, so
 // numbers stay gap-free.
@@ -237,6 +253,19 @@ func (tx *Tx) ActiveSeal(agency string) (*dossier.Seal, error) {
 	if err != nil {
 		return nil, err
 	}
+	return activeSeal(ss, agency)
+}
+
+// ActiveSeal is Tx.ActiveSeal outside a transaction.
+func (db *DB) ActiveSeal(ctx context.Context, agency string) (*dossier.Seal, error) {
+	ss, err := querySeals(ctx, db.sql, agency)
+	if err != nil {
+		return nil, err
+	}
+	return activeSeal(ss, agency)
+}
+
+func activeSeal(ss []dossier.Seal, agency string) (*dossier.Seal, error) {
 	var best *dossier.Seal
 	for i := range ss {
 		if !ss[i].Active {
@@ -466,6 +495,39 @@ func (tx *Tx) InsertBlob(id string, size int64, contentType string, by int64) er
 	_, err := tx.exec(`INSERT INTO blobs (id, size, content_type, created_by, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
 		id, size, contentType, by, ms(tx.now))
 	return err
+}
+
+// InsertDocument stores a generated document (a PDF) in the database under
+// its content address, idempotently.
+func (tx *Tx) InsertDocument(id string, data []byte, contentType string, by int64) error {
+	_, err := tx.exec(`INSERT INTO blobs (id, size, content_type, created_by, created_at, data) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+		id, int64(len(data)), contentType, by, ms(tx.now), data)
+	return err
+}
+
+// BlobData returns the content of a blob kept in the database, or ok =
+// false when the blob is a file of the blob directory (or unknown).
+func (db *DB) BlobData(ctx context.Context, id string) (data []byte, ok bool, err error) {
+	err = db.sql.QueryRowContext(ctx, `SELECT data FROM blobs WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
+	if isNoRows(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: blob data: %w", err)
+	}
+	return data, true, nil
+}
+
+// BlobData is DB.BlobData inside tx.
+func (tx *Tx) BlobData(id string) (data []byte, ok bool, err error) {
+	err = tx.queryRow(`SELECT data FROM blobs WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
+	if isNoRows(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: blob data: %w", err)
+	}
+	return data, true, nil
 }
 
 // BlobMeta describes a stored blob.

@@ -463,6 +463,12 @@ func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob, layout string, err
 	return
 }
 
+// DossierFiles is Tx.DossierFiles outside a transaction.
+func (db *DB) DossierFiles(ctx context.Context, id int64) (verifyHash, signedBlob, layout string, err error) {
+	err = db.sql.QueryRowContext(ctx, `SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
+	return
+}
+
 // CenterForAgency returns the center that serves procedures of agency: the
 // center whose own agency has the same parent as the procedure's agency.
 func (tx *Tx) CenterForAgency(agency string) (string, error) {

@@ -202,7 +202,7 @@ func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User
 		s.writeProblem(w, r, err)
 		return
 	}
-	f, err := s.svc.Blobs().Open(meta.ID)
+	f, err := s.svc.OpenBlob(r.Context(), meta.ID)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -382,7 +382,7 @@ func (s *Server) uiDossierFile(w http.ResponseWriter, r *http.Request, u *dossie
 		s.uiError(w, r, err)
 		return
 	}
-	f, err := s.svc.Blobs().Open(meta.ID)
+	f, err := s.svc.OpenBlob(r.Context(), meta.ID)
 	if err != nil {
 		s.uiError(w, r, err)
 		return

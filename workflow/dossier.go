@@ -399,6 +399,17 @@ func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossi
 			return nil, err
 		}
 	}
+	// The seal, likewise, under the number the register will give next.
+	if a == dossier.ActIssue && s.docs != nil {
+		seal, err := s.prepareIssue(ctx, u, code, in.Version)
+		if err != nil {
+			return nil, err
+		}
+		if seal != nil {
+			defer seal.unlock()
+			pre = &prepared{seal: seal}
+		}
+	}
 	// Files supplemented at the counter are signed by the reception
 	// officer, like those received.
 	if a == dossier.ActSupplement && len(in.Components) > 0 && u.Has(dossier.RoleReception) {
@@ -547,12 +558,20 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 		}
 		d.Approval = ap
 		if pre != nil {
-			if err := tx.SetDossierFiles(d.ID, store.HashToken(pre.verifyToken), pre.blobID, pre.layout); err != nil {
+			id, err := storeDocument(tx, pre.signed, u.ID)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetDossierFiles(d.ID, store.HashToken(pre.verifyToken), id, pre.layout); err != nil {
 				return err
 			}
 		}
 	case dossier.ActIssue:
-		if err := s.issue(tx, u, d, p); err != nil {
+		var seal *preSeal
+		if pre != nil {
+			seal = pre.seal
+		}
+		if err := s.issue(tx, u, d, p, seal); err != nil {
 			return err
 		}
 	case dossier.ActReturn:
@@ -696,15 +715,12 @@ func (s *Service) printReceipt(ctx context.Context, u *dossier.User, d *dossier.
 	if err != nil {
 		return fmt.Errorf("workflow: receipt: %w", err)
 	}
-	info, err := s.blobs.PutBytes(pdf)
-	if err != nil {
-		return err
-	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID); err != nil {
+		id, err := storeDocument(tx, pdf, u.ID)
+		if err != nil {
 			return err
 		}
-		return tx.SetReceiptBlob(d.ID, info.ID)
+		return tx.SetReceiptBlob(d.ID, id)
 	})
 }
 
@@ -736,7 +752,7 @@ func (s *Service) signComponents(ctx context.Context, u *dossier.User, online bo
 		if c.BlobID == "" || !blob.ValidID(c.BlobID) {
 			continue // reused results are signed already; bad ids are reported later
 		}
-		data, err := s.blobs.Read(c.BlobID)
+		data, err := s.ReadBlob(ctx, c.BlobID)
 		if err != nil {
 			continue // an unknown blob is reported by the validation in the transaction
 		}

@@ -429,11 +429,11 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 		}
 		p.ProviderRef, p.LookupCode = issued.ProviderRef, issued.LookupCode
 		if len(issued.PDF) > 0 {
-			info, err := s.blobs.PutBytes(issued.PDF)
+			id, err := storeDocument(tx, issued.PDF, u.ID)
 			if err != nil {
 				return err
 			}
-			p.PDFBlobID = info.ID
+			p.PDFBlobID = id
 		}
 		if err := tx.InsertPayment(p); err != nil {
 			return err
@@ -473,6 +473,6 @@ func (f *Fees) ReceiptPDF(ctx context.Context, u *dossier.User, id int64) (*stor
 	if p.PDFBlobID == "" {
 		return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Biên lai chưa có bản PDF")
 	}
-	b, err := f.svc.blobs.Read(p.PDFBlobID)
+	b, err := f.svc.ReadBlob(ctx, p.PDFBlobID)
 	return p, b, err
 }

@@ -57,7 +57,7 @@ func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) 
 	if err != nil {
 		return nil, err
 	}
-	return s.blobs.Read(id)
+	return s.ReadBlob(ctx, id)
 }
 
 // ControlSlipPDF renders the control slip from the dossier's history.
@@ -122,7 +122,7 @@ func (s *Service) ResultPDF(ctx context.Context, u *dossier.User, code string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.blobs.Read(id)
+	return s.ReadBlob(ctx, id)
 }
 
 // Verification is the public answer about an issued result.
@@ -179,7 +179,7 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 	if f.PDFBlobID == "" {
 		return v, nil
 	}
-	pdf, err := s.blobs.Read(f.PDFBlobID)
+	pdf, err := s.ReadBlob(ctx, f.PDFBlobID)
 	if err != nil {
 		return nil, err
 	}

@@ -2,10 +2,9 @@ package workflow
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"motcua/calendar"
@@ -29,11 +28,15 @@ func RegisterSymbol(p *dossier.Procedure, a *dossier.Agency) string {
 	return strings.ToUpper(rt + "-" + short)
 }
 
-// prepared is an approval signature made before the transaction.
+// prepared is work done before an action's transaction, so that the
+// database writer is not held while rendering, signing and writing files:
+// the approval signature, or the seal under the number the result will
+// most likely take (see prepareIssue).
 type prepared struct {
 	verifyToken string
-	blobID      string
+	signed      []byte // the result with the approval signature
 	layout      string
+	seal        *preSeal
 	// componentSigs are the reception officer's signatures of files
 	// supplemented at the counter, by component code.
 	componentSigs map[string][]byte
@@ -87,20 +90,94 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 	if err != nil {
 		return nil, fmt.Errorf("workflow: approval signature: %w", err)
 	}
-	info, err := s.blobs.PutBytes(pdf)
+	return &prepared{verifyToken: tok, signed: pdf, layout: layout}, nil
+}
+
+// preSeal is a result sealed before the issuing transaction under the
+// number its register will give next. The register's lock (Service.
+// registerLock) is held from reading the register until the transaction
+// ends, so within this process the guess is right; when another process
+// took the number meanwhile, issue seals again inside the transaction.
+type preSeal struct {
+	registerID int64
+	n          int64
+	at         time.Time
+	sealID     int64
+	sealed     []byte
+	unlock     func()
+}
+
+// prepareIssue seals the approved result of dossier code under the next
+// number of its register, outside the transaction. It returns nil, with
+// nothing held, whenever the guess cannot be made (first result of the
+// register this year, a check that fails: the transaction then reports
+// it); the caller must call unlock on what it returns.
+func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string, version int64) (*preSeal, error) {
+	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
+	if err != nil || d.Version != version {
+		return nil, nil
+	}
+	if _, err := dossier.Next(d.Status, dossier.ActIssue); err != nil {
+		return nil, nil
+	}
+	if _, ok := actingRole(u, dossier.Transitions[dossier.ActIssue].Roles, d); !ok {
+		return nil, nil
+	}
+	_, signed, layout, err := s.db.DossierFiles(ctx, d.ID)
+	if err != nil || signed == "" {
+		return nil, nil
+	}
+	p, err := s.db.Procedure(ctx, d.ProcedureCode)
 	if err != nil {
+		return nil, nil
+	}
+	ag, err := s.db.Agency(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, nil
+	}
+	seal, err := s.db.ActiveSeal(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, nil
+	}
+	now := s.db.Now()
+	reg, err := s.db.Register(ctx, d.AgencyCode, now.In(s.Location()).Year(), p.ResultTypeCode)
+	if err != nil {
+		return nil, nil
+	}
+	unlock := s.registerLock(reg.ID)
+	// Read the register again under the lock: the last number may have
+	// moved while waiting.
+	if reg, err = s.db.Register(ctx, d.AgencyCode, reg.Year, p.ResultTypeCode); err != nil {
+		unlock()
+		return nil, nil
+	}
+	pdf, err := s.ReadBlob(ctx, signed)
+	if err != nil {
+		unlock()
 		return nil, err
 	}
-	if err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
-		return nil, err
+	n := reg.Last + 1
+	sealed, err := s.docs.SealResult(ctx, pdf, SealInput{Agency: ag, Seal: seal, Number: dossier.FormatNumber(n, reg.Symbol), Layout: layout, At: now})
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("workflow: seal signature: %w", err)
 	}
-	return &prepared{verifyToken: tok, blobID: info.ID, layout: layout}, nil
+	return &preSeal{registerID: reg.ID, n: n, at: now, sealID: seal.ID, sealed: sealed, unlock: unlock}, nil
+}
+
+// registerLock locks register id within this process and returns the
+// unlock function.
+func (s *Service) registerLock(id int64) func() {
+	v, _ := s.registers.LoadOrStore(id, &sync.Mutex{})
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // issue takes the next number of the agency's register for the result type
 // in the same transaction as the status change, applies the seal and
 // stores the result in the warehouse.
-func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure) error {
+func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, pre *preSeal) error {
 	now := tx.Now()
 	ag, err := tx.Agency(d.AgencyCode)
 	if err != nil {
@@ -120,6 +197,12 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		return err
 	}
 	number := dossier.FormatNumber(n, reg.Symbol)
+	if pre != nil && (pre.registerID != reg.ID || pre.n != n || pre.sealID != seal.ID) {
+		pre = nil // another process took the number: seal again below
+	}
+	if pre != nil {
+		now = pre.at // the result was issued when it was sealed
+	}
 	verifyHash, signed, layout, err := tx.DossierFiles(d.ID)
 	if err != nil {
 		return err
@@ -133,24 +216,26 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		DossierID: d.ID, RegisterID: reg.ID, ApplicantID: d.Applicant.IDNumber, ApplicantName: d.Applicant.Name,
 		AgencyCode: d.AgencyCode, SealID: seal.ID, VerifyHash: verifyHash,
 	}
-	if s.docs != nil && signed != "" {
-		pdf, err := s.blobs.Read(signed)
+	var sealed []byte
+	switch {
+	case pre != nil && signed != "":
+		sealed = pre.sealed
+	case s.docs != nil && signed != "":
+		pdf, err := s.readBlobTx(tx, signed)
 		if err != nil {
 			return err
 		}
-		sealed, err := s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
+		sealed, err = s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
 		if err != nil {
 			return fmt.Errorf("workflow: seal signature: %w", err)
 		}
-		info, err := s.blobs.PutBytes(sealed)
+	}
+	if sealed != nil {
+		id, err := storeDocument(tx, sealed, u.ID)
 		if err != nil {
 			return err
 		}
-		if err := tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(sealed)
-		r.PDFBlobID, r.SHA256 = info.ID, hex.EncodeToString(sum[:])
+		r.PDFBlobID, r.SHA256 = id, id // content address = SHA-256
 	}
 	return tx.InsertResult(r)
 }

@@ -107,6 +107,7 @@ type Service struct {
 	calCfg     calendar.Config
 	logins     chan struct{} // caps concurrent password hashing
 	users      sync.Map      // user id → cachedUser (see userTTL)
+	registers  sync.Map      // register id → *sync.Mutex (see registerLock)
 }
 
 // New returns a Service. docs and note may be nil.

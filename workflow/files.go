@@ -1,0 +1,72 @@
+package workflow
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+
+	"motcua/store"
+)
+
+// Generated documents — receipts, signed and sealed results, e-receipts —
+// are stored in the database by the transaction that records them (see
+// migration 00004): the document and the state change are one commit, and
+// no file is created and fsynced per document. Files uploaded by people
+// stay in the content-addressed blob directory. Both share one id space,
+// the hex SHA-256 of the content.
+
+// docID returns the content address of data.
+func docID(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// storeDocument records a generated PDF inside tx and returns its id.
+func storeDocument(tx *store.Tx, data []byte, by int64) (string, error) {
+	id := docID(data)
+	return id, tx.InsertDocument(id, data, "application/pdf", by)
+}
+
+// ReadBlob returns the content of blob id, a generated document or an
+// uploaded file. It does not check access: callers do.
+func (s *Service) ReadBlob(ctx context.Context, id string) ([]byte, error) {
+	data, ok, err := s.db.BlobData(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return data, nil
+	}
+	return s.blobs.Read(id)
+}
+
+// readBlobTx is ReadBlob inside a transaction.
+func (s *Service) readBlobTx(tx *store.Tx, id string) ([]byte, error) {
+	data, ok, err := tx.BlobData(id)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return data, nil
+	}
+	return s.blobs.Read(id)
+}
+
+// OpenBlob opens blob id for serving (http.ServeContent); the caller
+// closes it. It does not check access: callers do.
+func (s *Service) OpenBlob(ctx context.Context, id string) (io.ReadSeekCloser, error) {
+	data, ok, err := s.db.BlobData(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return nopCloser{bytes.NewReader(data)}, nil
+	}
+	return s.blobs.Open(id)
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
