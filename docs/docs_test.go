@@ -3,6 +3,7 @@ package docs_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -340,4 +341,78 @@ func TestCounterSupplementIsSigned(t *testing.T) {
 	if signer, err := f.docs.VerifyComponent(data, sig); err != nil || signer != "Nguyễn Thị Hoa" {
 		t.Errorf("supplemented file signature: %q, %v", signer, err)
 	}
+}
+
+// TestIssueFromTwoProcesses issues results concurrently through two
+// services on one database — as two server processes would, each with its
+// own register locks — so that the number guessed for a seal prepared
+// outside the transaction is sometimes taken by the other: numbers still
+// run 1..n without gap or repeat, and every sealed PDF prints its own
+// number.
+func TestIssueFromTwoProcesses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		f := newFixture(t, e)
+		ctx := context.Background()
+		other, err := workflow.New(f.db, f.svc.Blobs(), f.docs, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 24
+		ds := make([]*dossier.Dossier, n)
+		for i := range ds {
+			d, err := f.svc.Receive(ctx, f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+				Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"},
+				Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+			d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
+				Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."})
+			ds[i] = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+		}
+		errs := make(chan error, n)
+		for i, d := range ds {
+			svc := f.svc
+			if i%2 == 1 {
+				svc = other
+			}
+			go func() {
+				_, err := svc.Act(ctx, f.users["clerk"], d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen := map[string]bool{}
+		for _, d := range ds {
+			got, err := f.svc.Dossier(ctx, f.users["clerk"], d.Code)
+			if err != nil || got.Result == nil {
+				t.Fatalf("%s: %v", d.Code, err)
+			}
+			num := got.Result.Number
+			if seen[num] {
+				t.Errorf("number %s issued twice", num)
+			}
+			seen[num] = true
+			pdfBytes, err := f.svc.ResultPDF(ctx, f.users["clerk"], d.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "r.pdf")
+			os.WriteFile(path, pdfBytes, 0o600)
+			txt, err := exec.Command(tool(t, "pdftotext"), path, "-").Output()
+			if err != nil || !bytes.Contains(txt, []byte("Số: "+num)) {
+				t.Errorf("%s: sealed PDF does not print %q (%v)", d.Code, num, err)
+			}
+		}
+		for i := 1; i <= n; i++ {
+			if num := fmt.Sprintf("%02d/GCN-DKDN-SKHDT", i); !seen[num] {
+				t.Errorf("number %s missing", num)
+			}
+		}
+	})
 }
