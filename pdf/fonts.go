@@ -229,8 +229,13 @@ func toUnicodeCMap(gids []uint16, uni map[uint16]rune) []byte {
 }
 
 // zpool reuses zlib compressors: a new zlib.Writer allocates several
-// hundred kilobytes of tables. The zero value is ready to use.
-type zpool struct{ levels [10]sync.Pool }
+// hundred kilobytes of tables. It is a small free list rather than a
+// sync.Pool, whose entries do not survive the frequent collections of a
+// busy server. The zero value is ready to use.
+type zpool struct {
+	once sync.Once
+	free [10]chan *zlib.Writer
+}
 
 // deflate compresses b with zlib at level (1–9); a nil pool compresses
 // with a new writer.
@@ -239,17 +244,27 @@ func (p *zpool) deflate(b []byte, level int) []byte {
 	out.Grow(len(b)/3 + 64)
 	var zw *zlib.Writer
 	if p != nil {
-		zw, _ = p.levels[level].Get().(*zlib.Writer)
+		p.once.Do(func() {
+			for i := range p.free {
+				p.free[i] = make(chan *zlib.Writer, 8)
+			}
+		})
+		select {
+		case zw = <-p.free[level]:
+			zw.Reset(&out)
+		default:
+		}
 	}
 	if zw == nil {
 		zw, _ = zlib.NewWriterLevel(&out, level)
-	} else {
-		zw.Reset(&out)
 	}
 	zw.Write(b)
 	zw.Close()
 	if p != nil {
-		p.levels[level].Put(zw)
+		select {
+		case p.free[level] <- zw:
+		default:
+		}
 	}
 	return out.Bytes()
 }

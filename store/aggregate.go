@@ -567,7 +567,7 @@ func (tx *Tx) bulk(head, tail string, width, perStmt, nrows int, row func(i int,
 			full.Close()
 		}
 	}()
-	args := make([]any, 0, perStmt*width)
+	args := make([]any, 0, min(perStmt, nrows)*width)
 	for start := 0; start < nrows; start += perStmt {
 		n := min(perStmt, nrows-start)
 		args = args[:0]
