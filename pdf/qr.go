@@ -3,7 +3,7 @@ package pdf
 import (
 	"fmt"
 
-	qrcode "github.com/skip2/go-qrcode"
+	qrcode "github.com/piglig/go-qr"
 )
 
 // qr draws a QR code of payload (error correction level M, quiet zone
@@ -18,13 +18,25 @@ func (c *canvas) qr(payload string, x, y, size float64) {
 	if c.err != nil {
 		return
 	}
-	q, err := qrcode.New(nfc(payload), qrcode.Medium)
+	q, err := qrcode.EncodeText(nfc(payload), qrcode.Medium)
 	if err != nil {
 		c.setErr(fmt.Errorf("pdf: qr code: %w", err))
 		return
 	}
-	bm := q.Bitmap()
-	m := size / float64(len(bm)) // module size
+	// The symbol with its quiet zone of four modules.
+	const quiet = 4
+	n := q.Size() + 2*quiet
+	bm := make([][]bool, n)
+	for y := range bm {
+		bm[y] = make([]bool, n)
+		if y < quiet || y >= n-quiet {
+			continue
+		}
+		for x := quiet; x < n-quiet; x++ {
+			bm[y][x] = q.Module(x-quiet, y-quiet)
+		}
+	}
+	m := size / float64(n) // module size
 	type block struct{ x0, x1, y0, y1 int }
 	var active, done []block
 	for row, line := range bm {

@@ -1,16 +1,11 @@
 package workflow
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/signintech/gopdf"
 
 	"motcua/dossier"
 	"motcua/store"
@@ -52,171 +47,6 @@ type EReceiptProvider interface {
 	Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error)
 }
 
-// DemoEReceipts is the built-in provider: it renders a one-page A5 receipt
-// with gopdf. Font is a TrueType face with Vietnamese glyphs (Liberation
-// Serif); when nil, the Debian fonts-liberation2 file is used if present,
-// else (or when Font is empty but not nil) the receipt is written without
-// diacritics in a standard PDF font.
-type DemoEReceipts struct {
-	Font []byte
-}
-
-// Name implements EReceiptProvider.
-func (DemoEReceipts) Name() string { return "demo" }
-
-// Issue implements EReceiptProvider.
-func (p DemoEReceipts) Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error) {
-	var b [5]byte
-	rand.Read(b[:])
-	code := strings.ToUpper(hex.EncodeToString(b[:]))
-	lines := receiptLines(r, code)
-	font := p.Font
-	if font == nil {
-		for _, f := range []string{"/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-			"/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"} {
-			if data, err := os.ReadFile(f); err == nil {
-				font = data
-				break
-			}
-		}
-	}
-	var pdf []byte
-	var err error
-	if len(font) > 0 {
-		pdf, err = gopdfReceipt(font, lines)
-	} else {
-		pdf = asciiPDF(lines)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &IssuedEReceipt{ProviderRef: "DEMO-" + r.Symbol + "-" + r.Number, LookupCode: code, PDF: pdf}, nil
-}
-
-type receiptLine struct {
-	text   string
-	size   float64
-	center bool
-}
-
-func receiptLines(r EReceipt, code string) []receiptLine {
-	loc := notifyZone
-	t := r.IssuedAt.In(loc)
-	return []receiptLine{
-		{r.Collector.Name, 11, true},
-		{r.CenterName, 10, true},
-		{"BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)", 14, true},
-		{"(Bản thể hiện của biên lai điện tử — bản demo, không có giá trị thanh toán)", 8, true},
-		{"Ký hiệu: " + r.Symbol + "    Số: " + r.Number, 11, true},
-		{"", 8, false},
-		{"Người nộp: " + r.Payer, 11, false},
-		{"Hồ sơ: " + r.DossierCode, 11, false},
-		{"Nội dung thu: Phí, lệ phí " + r.Procedure, 11, false},
-		{"Số tiền: " + Money(r.Amount), 11, false},
-		{"Bằng chữ: " + r.AmountWords, 11, false},
-		{"Hình thức thanh toán: " + MethodLabel(r.Method), 11, false},
-		{"Thời điểm thu: " + t.Format("15:04 ngày 02/01/2006"), 11, false},
-		{"Người thu: " + r.Officer, 11, false},
-		{"", 8, false},
-		{"Mã tra cứu biên lai: " + code, 11, false},
-	}
-}
-
-// gopdfReceipt renders lines with a Unicode TrueType font, wrapping long
-// lines on words.
-func gopdfReceipt(font []byte, lines []receiptLine) ([]byte, error) {
-	gp := &gopdf.GoPdf{}
-	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: *gopdf.PageSizeA5})
-	gp.SetInfo(gopdf.PdfInfo{Title: "Biên lai điện tử", Creator: "motcua", Producer: "motcua (gopdf)"})
-	gp.AddPage()
-	if err := gp.AddTTFFontData("serif", font); err != nil {
-		return nil, fmt.Errorf("ereceipt: font: %w", err)
-	}
-	const left, width = 36.0, 420.0 - 72
-	y := 40.0
-	for _, l := range lines {
-		if err := gp.SetFont("serif", "", l.size); err != nil {
-			return nil, err
-		}
-		parts, err := gp.SplitTextWithWordWrap(vntext.NFC(l.text), width)
-		if err != nil || len(parts) == 0 {
-			parts = []string{l.text}
-		}
-		for _, s := range parts {
-			x := left
-			if l.center {
-				if w, err := gp.MeasureTextWidth(s); err == nil {
-					x = left + (width-w)/2
-				}
-			}
-			gp.SetXY(x, y)
-			if err := gp.Cell(nil, s); err != nil {
-				return nil, err
-			}
-			y += l.size * 1.45
-		}
-	}
-	return gp.GetBytesPdf(), nil
-}
-
-// asciiPDF writes a minimal one-page PDF in Helvetica, diacritics removed
-// (used only when no Vietnamese font is available).
-func asciiPDF(lines []receiptLine) []byte {
-	var content bytes.Buffer
-	y := 560.0
-	for _, l := range lines {
-		s := foldASCII(l.text)
-		s = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s)
-		fmt.Fprintf(&content, "BT /F1 %.0f Tf 36 %.1f Td (%s) Tj ET\n", l.size, y, s)
-		y -= l.size * 1.45
-	}
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
-
-func foldASCII(s string) string {
-	// Fold lower-cases; keep the case of plain letters by folding rune by rune.
-	var b strings.Builder
-	for _, r := range s {
-		f := vntext.Fold(string(r))
-		switch {
-		case r < 128:
-			b.WriteRune(r)
-		case f == "":
-			b.WriteByte(' ')
-		case strings.ToUpper(string(r)) == string(r):
-			b.WriteString(strings.ToUpper(f))
-		default:
-			b.WriteString(f)
-		}
-	}
-	out := b.String()
-	return strings.Map(func(r rune) rune {
-		if r > 126 {
-			return '-'
-		}
-		return r
-	}, out)
-}
 
 // Money formats an amount in đồng: 1500000 → "1.500.000 đồng".
 func Money(n int64) string {
@@ -318,16 +148,31 @@ type Fees struct {
 }
 
 // NewFees returns the fee use cases over svc. A nil provider means the
-// built-in demo provider; series is the receipt symbol prefix (default
+// document adapter's own (the demo provider of package docs) when it has
+// one, else receipts numbered without a printed form; series is the receipt symbol prefix (default
 // "BL"), to which the two-digit year and "E" (electronic) are appended.
 func NewFees(svc *Service, provider EReceiptProvider, series string) *Fees {
 	if provider == nil {
-		provider = DemoEReceipts{}
+		if d, ok := svc.docs.(interface{ EReceipts() EReceiptProvider }); ok {
+			provider = d.EReceipts()
+		} else {
+			provider = numberOnly{}
+		}
 	}
 	if series == "" {
 		series = "BL"
 	}
 	return &Fees{svc: svc, provider: provider, series: series}
+}
+
+// numberOnly is the provider of last resort: the receipt has its number
+// in our series and no printed form.
+type numberOnly struct{}
+
+func (numberOnly) Name() string { return "none" }
+
+func (numberOnly) Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error) {
+	return &IssuedEReceipt{ProviderRef: r.Symbol + "-" + r.Number}, nil
 }
 
 // Provider returns the e-receipt provider in use.

@@ -131,6 +131,9 @@ func (s *Service) DB() *store.DB { return s.db }
 // Blobs returns the blob store.
 func (s *Service) Blobs() *blob.Store { return s.blobs }
 
+// Documents returns the document adapter (nil when there is none).
+func (s *Service) Documents() Documents { return s.docs }
+
 // Calendar returns the working calendar in force.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }
 

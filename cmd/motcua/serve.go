@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"motcua/demo"
-	"motcua/pdf"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -70,7 +69,6 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
-	h.SetEReceiptProvider(workflow.DemoEReceipts{Font: pdf.SerifFont()}, "BL")
 	go svc.RelayNotifications(ctx, 2*time.Second)
 	if getenv("MOTCUA_MULTI_INSTANCE") == "1" {
 		// Calls made on other instances reach this instance's displays.
