@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/vntext"
@@ -46,7 +45,6 @@ type EReceiptProvider interface {
 	Name() string
 	Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error)
 }
-
 
 // Money formats an amount in đồng: 1500000 → "1.500.000 đồng".
 func Money(n int64) string {
