@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -56,10 +57,10 @@ func loadFont(data []byte) (*sfnt.Font, error) {
 type appearance struct {
 	image     []byte
 	lines     []string
-	font      *sfnt.Font
+	font      *fontFace
 	textColor [3]float64 // RGB 0..1
 	maxSize   float64    // largest font size in points
-	z         deflater
+	z         *deflater
 	cache     *AppearanceCache // may be nil
 }
 
@@ -73,7 +74,7 @@ func (a *appearance) build(w, h float64, add pdfsign.AddObjectFunc) ([]byte, []b
 	size := 0.0
 	if len(a.lines) > 0 {
 		var err error
-		text, err = newType3Text(a.font, a.lines)
+		text, err = newType3Text(a.font, a.lines, a.z)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -96,7 +97,7 @@ func (a *appearance) build(w, h float64, add pdfsign.AddObjectFunc) ([]byte, []b
 	}
 
 	if len(a.image) > 0 {
-		imgID, iw, ih, err := addImage(a.image, add, &a.z, a.cache)
+		imgID, iw, ih, err := addImage(a.image, add, a.z, a.cache)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -113,7 +114,7 @@ func (a *appearance) build(w, h float64, add pdfsign.AddObjectFunc) ([]byte, []b
 	}
 
 	if text != nil {
-		fontID, err := text.addFont(add, &a.z)
+		fontID, err := text.addFont(add, a.z)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -144,44 +145,36 @@ func (a *appearance) compress(data []byte) []byte { return a.z.deflate(data) }
 // so the appearance renders the same everywhere without embedding a
 // TrueType program, and a ToUnicode map keeps the text extractable.
 type type3Text struct {
-	font   *sfnt.Font
-	buf    sfnt.Buffer
-	upem   float64
-	glyphs []sfnt.GlyphIndex // code c (1-based) ↦ glyphs[c-1]
-	runes  []rune            // code c ↦ runes[c-1], for ToUnicode
-	lines  [][]byte          // encoded lines
-	widths []float64         // line widths in 1/1000 em
-	adv    []float64         // advance of code c, 1/1000 em
+	glyphs []*glyphProc // code c (1-based) ↦ glyphs[c-1]
+	runes  []rune       // code c ↦ runes[c-1], for ToUnicode
+	lines  [][]byte     // encoded lines
+	widths []float64    // line widths in 1/1000 em
 }
 
-func newType3Text(f *sfnt.Font, lines []string) (*type3Text, error) {
-	t := &type3Text{font: f, upem: float64(f.UnitsPerEm())}
+func newType3Text(f *fontFace, lines []string, z *deflater) (*type3Text, error) {
+	t := &type3Text{}
+	var buf sfnt.Buffer
 	codes := map[sfnt.GlyphIndex]byte{}
 	for _, line := range lines {
-		var enc []byte
+		enc := make([]byte, 0, len(line))
 		width := 0.0
 		for _, r := range line {
-			gi, err := f.GlyphIndex(&t.buf, r)
-			if err != nil || gi == 0 {
-				gi, _ = f.GlyphIndex(&t.buf, '?')
+			g, err := f.glyph(r, &buf, z)
+			if err != nil {
+				return nil, err
 			}
-			code, ok := codes[gi]
+			code, ok := codes[g.gi]
 			if !ok {
 				if len(t.glyphs) == 255 {
 					return nil, newError(EInvalidInput, "nội dung hình ảnh chữ ký quá dài", "the appearance text is too long", nil)
 				}
-				adv, err := f.GlyphAdvance(&t.buf, gi, t.ppem(), font.HintingNone)
-				if err != nil {
-					return nil, newError(EFont, "phông chữ không hợp lệ", "invalid font", err)
-				}
-				t.glyphs = append(t.glyphs, gi)
+				t.glyphs = append(t.glyphs, g)
 				t.runes = append(t.runes, r)
-				t.adv = append(t.adv, t.units(adv))
 				code = byte(len(t.glyphs))
-				codes[gi] = code
+				codes[g.gi] = code
 			}
 			enc = append(enc, code)
-			width += t.adv[code-1]
+			width += g.adv
 		}
 		t.lines = append(t.lines, enc)
 		t.widths = append(t.widths, width)
@@ -190,10 +183,35 @@ func newType3Text(f *sfnt.Font, lines []string) (*type3Text, error) {
 }
 
 // ppem asks sfnt for coordinates in font units (26.6 fixed point).
-func (t *type3Text) ppem() fixed.Int26_6 { return fixed.Int26_6(t.upem * 64) }
+func (f *fontFace) ppem() fixed.Int26_6 { return fixed.Int26_6(f.upem * 64) }
 
 // units converts a 26.6 font-unit value to 1/1000 em.
-func (t *type3Text) units(v fixed.Int26_6) float64 { return float64(v) / 64 * 1000 / t.upem }
+func (f *fontFace) units(v fixed.Int26_6) float64 { return float64(v) / 64 * 1000 / f.upem }
+
+// draw makes the glyph procedure of glyph gi: its advance and a deflated
+// stream that sets the glyph width and bounding box (d1) and fills the
+// outline.
+func (f *fontFace) draw(gi sfnt.GlyphIndex, buf *sfnt.Buffer, z *deflater) (*glyphProc, error) {
+	adv, err := f.font.GlyphAdvance(buf, gi, f.ppem(), font.HintingNone)
+	if err != nil {
+		return nil, newError(EFont, "phông chữ không hợp lệ", "invalid font", err)
+	}
+	segs, err := f.font.LoadGlyph(buf, gi, f.ppem(), nil)
+	if err != nil {
+		return nil, newError(EFont, "phông chữ không hợp lệ", "invalid font", err)
+	}
+	g := &glyphProc{gi: gi, adv: f.units(adv)}
+	path, bbox := f.path(segs)
+	stream := make([]byte, 0, 64+len(path))
+	for _, v := range []float64{g.adv, 0, bbox[0], bbox[1], bbox[2], bbox[3]} {
+		stream = append(stream, num(v)...)
+		stream = append(stream, ' ')
+	}
+	stream = append(stream, "d1\n"...)
+	stream = append(stream, path...)
+	g.obj = z.streamObject("", stream)
+	return g, nil
+}
 
 func (t *type3Text) maxWidth() float64 {
 	m := 0.0
@@ -206,44 +224,46 @@ func (t *type3Text) maxWidth() float64 {
 // addFont writes the glyph procedures, the ToUnicode map and the font
 // dictionary, and returns the font's object number.
 func (t *type3Text) addFont(add pdfsign.AddObjectFunc, z *deflater) (uint32, error) {
-	var procs, diffs, widths strings.Builder
-	for i, gi := range t.glyphs {
-		segs, err := t.font.LoadGlyph(&t.buf, gi, t.ppem(), nil)
-		if err != nil {
-			return 0, newError(EFont, "phông chữ không hợp lệ", "invalid font", err)
-		}
-		path, bbox := t.path(segs)
-		stream := fmt.Sprintf("%s 0 %s %s %s %s d1\n%s", num(t.adv[i]), num(bbox[0]), num(bbox[1]), num(bbox[2]), num(bbox[3]), path)
-		id, err := add(z.streamObject("", []byte(stream)))
+	procs := make([]byte, 0, 16*len(t.glyphs))
+	diffs := make([]byte, 0, 6*len(t.glyphs))
+	widths := make([]byte, 0, 6*len(t.glyphs))
+	for i, g := range t.glyphs {
+		id, err := add(g.obj)
 		if err != nil {
 			return 0, err
 		}
-		fmt.Fprintf(&procs, " /g%d %d 0 R", i+1, id)
-		fmt.Fprintf(&diffs, " /g%d", i+1)
-		widths.WriteString(" " + num(t.adv[i]))
+		procs = append(procs, " /g"...)
+		procs = strconv.AppendInt(procs, int64(i+1), 10)
+		procs = append(procs, ' ')
+		procs = strconv.AppendUint(procs, uint64(id), 10)
+		procs = append(procs, " 0 R"...)
+		diffs = append(diffs, " /g"...)
+		diffs = strconv.AppendInt(diffs, int64(i+1), 10)
+		widths = append(widths, ' ')
+		widths = append(widths, num(g.adv)...)
 	}
-	cmapID, err := add(z.streamObject("", t.toUnicode()))
+	cmapID, err := add(z.shortStreamObject(t.toUnicode()))
 	if err != nil {
 		return 0, err
 	}
 	dict := fmt.Sprintf("<< /Type /Font /Subtype /Type3 /FontBBox [0 0 0 0] /FontMatrix [0.001 0 0 0.001 0 0]"+
 		" /CharProcs <<%s >> /Encoding << /Type /Encoding /Differences [1%s] >>"+
 		" /FirstChar 1 /LastChar %d /Widths [%s ] /ToUnicode %d 0 R /Resources << >> >>",
-		procs.String(), diffs.String(), len(t.glyphs), widths.String(), cmapID)
+		procs, diffs, len(t.glyphs), widths, cmapID)
 	return add([]byte(dict))
 }
 
 // path converts glyph segments (y down, 26.6 font units) to a PDF fill
 // path in whole 1/1000 em units (y up; 0.008 pt at 8 pt, far below what
 // is visible) and returns it with its bounding box.
-func (t *type3Text) path(segs sfnt.Segments) (string, [4]float64) {
+func (f *fontFace) path(segs sfnt.Segments) ([]byte, [4]float64) {
 	if len(segs) == 0 {
-		return "", [4]float64{}
+		return nil, [4]float64{}
 	}
 	b := make([]byte, 0, 24*len(segs))
 	bbox := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	pt := func(p fixed.Point26_6) (float64, float64) {
-		x, y := math.Round(t.units(p.X)), math.Round(-t.units(p.Y))
+		x, y := math.Round(f.units(p.X)), math.Round(-f.units(p.Y))
 		bbox[0], bbox[1] = math.Min(bbox[0], x), math.Min(bbox[1], y)
 		bbox[2], bbox[3] = math.Max(bbox[2], x), math.Max(bbox[3], y)
 		return x, y
@@ -279,29 +299,42 @@ func (t *type3Text) path(segs sfnt.Segments) (string, [4]float64) {
 		}
 	}
 	b = append(b, "f\n"...)
-	return string(b), bbox
+	return b, bbox
 }
 
 func (t *type3Text) toUnicode() []byte {
-	var b bytes.Buffer
-	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+	const head = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
 		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
 		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
-		"1 begincodespacerange\n<01> <FF>\nendcodespacerange\n")
+		"1 begincodespacerange\n<01> <FF>\nendcodespacerange\n"
+	const tail = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+	b := make([]byte, 0, len(head)+len(tail)+32+16*len(t.runes))
+	b = append(b, head...)
 	for start := 0; start < len(t.runes); start += 100 {
 		end := min(start+100, len(t.runes))
-		fmt.Fprintf(&b, "%d beginbfchar\n", end-start)
+		b = strconv.AppendInt(b, int64(end-start), 10)
+		b = append(b, " beginbfchar\n"...)
 		for i := start; i < end; i++ {
-			var u []byte
+			b = append(b, '<')
+			b = appendHex(b, uint16(i+1), 2)
+			b = append(b, "> <"...)
 			for _, c := range utf16Units(t.runes[i]) {
-				u = append(u, byte(c>>8), byte(c))
+				b = appendHex(b, c, 4)
 			}
-			fmt.Fprintf(&b, "<%02X> <%X>\n", i+1, u)
+			b = append(b, ">\n"...)
 		}
-		b.WriteString("endbfchar\n")
+		b = append(b, "endbfchar\n"...)
 	}
-	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
-	return b.Bytes()
+	return append(b, tail...)
+}
+
+// appendHex appends the low n hexadecimal digits of v in upper case.
+func appendHex(b []byte, v uint16, n int) []byte {
+	const digits = "0123456789ABCDEF"
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, digits[(v>>(4*uint(i)))&0xF])
+	}
+	return b
 }
 
 func utf16Units(r rune) []uint16 {
@@ -313,13 +346,33 @@ func utf16Units(r rune) []uint16 {
 }
 
 // deflater compresses streams with one reusable zlib writer: creating a
-// flate writer allocates about 1 MB, too much to do per glyph.
+// flate writer allocates about 1 MB, too much to do per glyph or even per
+// signature, so deflaters are pooled (getDeflater, putDeflater).
 type deflater struct {
 	zw  *zlib.Writer
 	out bytes.Buffer
 }
 
-func (d *deflater) deflate(data []byte) []byte {
+var deflaters sync.Pool
+
+func getDeflater() *deflater {
+	if d, ok := deflaters.Get().(*deflater); ok {
+		return d
+	}
+	return &deflater{}
+}
+
+// putDeflater returns d to the pool, dropping a large output buffer (left
+// by a big image) so that the pool does not pin it.
+func putDeflater(d *deflater) {
+	if d.out.Cap() > 256<<10 {
+		d.out = bytes.Buffer{}
+	}
+	deflaters.Put(d)
+}
+
+// compress leaves the zlib stream of data in d.out.
+func (d *deflater) compress(data []byte) {
 	d.out.Reset()
 	if d.zw == nil {
 		d.zw, _ = zlib.NewWriterLevel(&d.out, zlib.BestSpeed)
@@ -328,18 +381,46 @@ func (d *deflater) deflate(data []byte) []byte {
 	}
 	_, _ = d.zw.Write(data)
 	_ = d.zw.Close()
+}
+
+func (d *deflater) deflate(data []byte) []byte {
+	d.compress(data)
 	return bytes.Clone(d.out.Bytes())
 }
 
 // streamObject returns a Flate-compressed stream object with the extra
 // dictionary entries dict.
 func (d *deflater) streamObject(dict string, data []byte) []byte {
-	z := d.deflate(data)
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "<<%s /Filter /FlateDecode /Length %d >>\nstream\n", dict, len(z))
-	b.Write(z)
-	b.WriteString("\nendstream")
-	return b.Bytes()
+	d.compress(data)
+	z := d.out.Bytes()
+	b := make([]byte, 0, len(dict)+len(z)+64)
+	b = append(b, "<<"...)
+	b = append(b, dict...)
+	b = append(b, " /Filter /FlateDecode /Length "...)
+	b = strconv.AppendInt(b, int64(len(z)), 10)
+	b = append(b, " >>\nstream\n"...)
+	b = append(b, z...)
+	return append(b, "\nendstream"...)
+}
+
+// minDeflate is the length below which a stream made for one signature
+// only (the ToUnicode map) is stored uncompressed: deflating a short
+// stream costs about 10 µs, mostly building Huffman tables, to save a few
+// hundred bytes. Glyph procedures are cached, so they are always deflated.
+const minDeflate = 1024
+
+// shortStreamObject returns a stream object of data, Flate-compressed
+// unless data is shorter than minDeflate.
+func (d *deflater) shortStreamObject(data []byte) []byte {
+	if len(data) >= minDeflate {
+		return d.streamObject("", data)
+	}
+	b := make([]byte, 0, len(data)+48)
+	b = append(b, "<< /Length "...)
+	b = strconv.AppendInt(b, int64(len(data)), 10)
+	b = append(b, " >>\nstream\n"...)
+	b = append(b, data...)
+	return append(b, "\nendstream"...)
 }
 
 // prepareImage decodes a PNG or JPEG for an image XObject: a JPEG is kept

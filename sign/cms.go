@@ -36,7 +36,7 @@ type cmsParams struct {
 // content-type, message-digest, signing-certificate-v2 (ESS, RFC 5035) and
 // optionally signing-time; this is the CAdES B-B profile (ETSI EN 319
 // 122-1), also used inside PAdES signatures.
-func buildCMS(ctx context.Context, content []byte, id *Identity, p cmsParams) ([]byte, error) {
+func buildCMS(ctx context.Context, digest [32]byte, id *Identity, p cmsParams) ([]byte, error) {
 	if err := id.check(); err != nil {
 		return nil, err
 	}
@@ -44,8 +44,6 @@ func buildCMS(ctx context.Context, content []byte, id *Identity, p cmsParams) ([
 	if err != nil {
 		return nil, err
 	}
-	digest := sha256.Sum256(content)
-
 	attrs := [][]byte{
 		attribute(oidContentType(), func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData()) }),
 		attribute(oidMessageDigest(), func(b *cryptobyte.Builder) { b.AddASN1OctetString(digest[:]) }),
@@ -72,9 +70,13 @@ func buildCMS(ctx context.Context, content []byte, id *Identity, p cmsParams) ([
 		return nil, newError(ESigning, "thiết bị ký từ chối tạo chữ ký", "the signing device refused to sign", err)
 	}
 	// A token or HSM may hold a different key than the certificate says;
-	// catch that here rather than emit an unverifiable signature.
-	if err := checkSignature(id.Certificate.PublicKey, h[:], sig); err != nil {
-		return nil, newError(ESigning, "chữ ký tạo ra không khớp với chứng thư số", "the signature does not match the certificate", err)
+	// catch that here rather than emit an unverifiable signature. An
+	// in-memory key needs no check (it costs as much as signing): id.check
+	// matched its public key with the certificate, and it signed itself.
+	if !inMemoryKey(id.Signer) {
+		if err := checkSignature(id.Certificate.PublicKey, h[:], sig); err != nil {
+			return nil, newError(ESigning, "chữ ký tạo ra không khớp với chứng thư số", "the signature does not match the certificate", err)
+		}
 	}
 
 	var unsigned []byte
@@ -170,6 +172,27 @@ func signatureAlgorithm(pub crypto.PublicKey) (sigAlgorithm, error) {
 		"unsupported key algorithm (RSA or ECDSA only)", fmt.Errorf("%T", pub))
 }
 
+// inMemoryKey reports whether s is a private key held by this process
+// (not a token, HSM or remote signer).
+func inMemoryKey(s crypto.Signer) bool {
+	switch s.(type) {
+	case *ecdsa.PrivateKey, *rsa.PrivateKey:
+		return true
+	}
+	return false
+}
+
+// digestOf returns the SHA-256 digest of the concatenation of parts.
+func digestOf(parts [][]byte) [32]byte {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
+}
+
 func checkSignature(pub crypto.PublicKey, digest, sig []byte) error {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
@@ -250,7 +273,7 @@ func SignDetached(data []byte, id *Identity, t time.Time) ([]byte, error) {
 	if err := CheckUsable(id.Certificate, t); err != nil {
 		return nil, err
 	}
-	return buildCMS(context.Background(), data, id, cmsParams{signingTime: t})
+	return buildCMS(context.Background(), sha256.Sum256(data), id, cmsParams{signingTime: t})
 }
 
 // SignerInfo describes the signer of a verified CMS signature.

@@ -60,10 +60,11 @@ type PDFOptions struct {
 	// non-nil slice shows the image only.
 	Lines []string
 	// Font is a TrueType/OpenType font for the appearance text. Nil means
-	// Liberation Serif (or DejaVu Serif) from the system font directory.
+	// Liberation Serif (or DejaVu Serif) from the system font directory,
+	// loaded once per process (once per Cache when Cache is set).
 	Font []byte
-	// Cache, when set, keeps parsed fonts and prepared images between
-	// signatures (see AppearanceCache).
+	// Cache, when set, keeps parsed fonts, their glyph procedures and
+	// prepared images between signatures (see AppearanceCache).
 	Cache *AppearanceCache
 
 	// TSAURL, when non-empty, adds an RFC 3161 signature timestamp
@@ -121,15 +122,17 @@ func SignPDFContext(ctx context.Context, pdf []byte, id *Identity, opts PDFOptio
 		Page:      opts.Page,
 		Rect:      opts.Rect,
 		Visible:   opts.Rect != [4]float64{},
-		Contents: func(signed []byte) ([]byte, error) {
-			return buildCMS(ctx, signed, id, params)
+		Contents: func(signed [][]byte) ([]byte, error) {
+			return buildCMS(ctx, digestOf(signed), id, params)
 		},
 		ContentsSize: size,
 		AppName:      "motcua",
 		ESIC:         true,
 	}
 	if req.Visible {
-		app := &appearance{image: opts.Image, lines: opts.Lines, cache: opts.Cache}
+		z := getDeflater()
+		defer putDeflater(z)
+		app := &appearance{image: opts.Image, lines: opts.Lines, cache: opts.Cache, z: z}
 		if len(app.lines) > 0 {
 			f, err := opts.Cache.font(opts.Font)
 			if err != nil {
@@ -219,7 +222,7 @@ func TimestampPDF(ctx context.Context, pdf []byte, tsa *TSAClient) ([]byte, erro
 	}
 	out, err := pdfsign.Sign(pdf, pdfsign.Request{
 		Kind:         pdfsign.DocTimeStamp,
-		Contents:     func(signed []byte) ([]byte, error) { return tsa.Timestamp(ctx, signed) },
+		Contents:     func(signed [][]byte) ([]byte, error) { return tsa.timestampDigest(ctx, digestOf(signed)) },
 		ContentsSize: 12 * 1024,
 		AppName:      "motcua",
 	})

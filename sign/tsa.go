@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -37,16 +38,19 @@ const maxTSAResponse = 1 << 20
 // and token signature are checked; trust in the TSA certificate is not
 // (the verifier checks it against its trust store).
 func (c *TSAClient) Timestamp(ctx context.Context, message []byte) ([]byte, error) {
+	return c.timestampDigest(ctx, sha256.Sum256(message))
+}
+
+// timestampDigest is Timestamp for the SHA-256 digest of the message.
+func (c *TSAClient) timestampDigest(ctx context.Context, digest [32]byte) ([]byte, error) {
 	if c == nil || c.URL == "" {
 		return nil, newError(EInvalidInput, "thiếu địa chỉ máy chủ dấu thời gian", "missing TSA URL", nil)
 	}
-	h := crypto.SHA256.New()
-	h.Write(message)
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
 		return nil, err
 	}
-	req := timestamp.Request{HashAlgorithm: crypto.SHA256, HashedMessage: h.Sum(nil), Certificates: true, Nonce: nonce}
+	req := timestamp.Request{HashAlgorithm: crypto.SHA256, HashedMessage: digest[:], Certificates: true, Nonce: nonce}
 	body, err := req.Marshal()
 	if err != nil {
 		return nil, err

@@ -15,5 +15,9 @@
 //   - an object stream stored inside another object stream, and long
 //     /Extends chains, are rejected instead of recursing or looping.
 //
+// For the signer, Value.KeyRef and Value.IndexRef return an indirect
+// reference without loading its object, and readKeyword no longer copies
+// every number token into a string.
+//
 // The reader still reports malformed input by panicking; callers recover.
 package pdf

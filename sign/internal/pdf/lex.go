@@ -324,29 +324,31 @@ func (b *buffer) readKeyword() token {
 		tmp = append(tmp, c)
 	}
 	b.tmp = tmp
-	s := string(tmp)
+	// motcua: tmp is converted only where the compiler needs no copy
+	// (comparisons, non-escaping short arguments); a token per xref
+	// entry made the copy a visible cost.
 	switch {
-	case s == "true":
+	case string(tmp) == "true":
 		return true
-	case s == "false":
+	case string(tmp) == "false":
 		return false
-	case isInteger(s):
-		x, err := strconv.ParseInt(s, 10, 64)
+	case isInteger(tmp):
+		x, err := strconv.ParseInt(string(tmp), 10, 64)
 		if err != nil {
-			b.errorf("invalid integer %s", s)
+			b.errorf("invalid integer %s", tmp)
 		}
 		return x
-	case isReal(s):
-		x, err := strconv.ParseFloat(s, 64)
+	case isReal(tmp):
+		x, err := strconv.ParseFloat(string(tmp), 64)
 		if err != nil {
-			b.errorf("invalid real %s", s)
+			b.errorf("invalid real %s", tmp)
 		}
 		return x
 	}
 	return keyword(string(tmp))
 }
 
-func isInteger(s string) bool {
+func isInteger(s []byte) bool {
 	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}
@@ -361,7 +363,7 @@ func isInteger(s string) bool {
 	return true
 }
 
-func isReal(s string) bool {
+func isReal(s []byte) bool {
 	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}

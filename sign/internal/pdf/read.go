@@ -826,6 +826,34 @@ func (v Value) Key(key string) Value {
 	return v.r.resolve(v.ptr, x[name(key)])
 }
 
+// KeyRef reports whether the entry key of the dictionary (or stream
+// dictionary) v is an indirect reference and returns it, without loading
+// the object it refers to. (motcua)
+func (v Value) KeyRef(key string) (id uint32, gen uint16, ok bool) {
+	x, isDict := v.data.(dict)
+	if !isDict {
+		strm, isStream := v.data.(stream)
+		if !isStream {
+			return 0, 0, false
+		}
+		x = strm.hdr
+	}
+	p, ok := x[name(key)].(objptr)
+	return p.id, p.gen, ok
+}
+
+// IndexRef reports whether element i of the array v is an indirect
+// reference and returns it, without loading the object it refers to.
+// (motcua)
+func (v Value) IndexRef(i int) (id uint32, gen uint16, ok bool) {
+	x, isArray := v.data.(array)
+	if !isArray || i < 0 || i >= len(x) {
+		return 0, 0, false
+	}
+	p, ok := x[i].(objptr)
+	return p.id, p.gen, ok
+}
+
 func (v Value) GetPtr() objptr {
 	return v.ptr
 }

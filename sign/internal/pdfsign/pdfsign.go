@@ -21,7 +21,13 @@
 //     bytes such as 0x29 unescaped inside literal strings, which breaks
 //     Vietnamese text containing U+0129 "ĩ");
 //   - no network access, no logging, no certification (DocMDP) or UR3
-//     signatures.
+//     signatures;
+//   - for speed: the update is built in a pooled buffer and appended to
+//     the input once at the end; Contents receives the two signed byte
+//     ranges instead of a copy of them; indirect references in rewritten
+//     objects are copied without loading the objects they refer to;
+//     streams under 1 KiB (appearance content, xref stream) are stored
+//     uncompressed; the xref table is formatted without fmt.
 
 // Package pdfsign writes a PDF signature as an incremental update.
 //
@@ -41,6 +47,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -86,9 +93,11 @@ type Request struct {
 	Rect       [4]float64
 	Appearance AppearanceFunc
 
-	// Contents returns the DER value of /Contents for the signed bytes
-	// (the concatenation of both byte ranges).
-	Contents func(signed []byte) ([]byte, error)
+	// Contents returns the DER value of /Contents for the signed bytes:
+	// the concatenation of the byte ranges in signed (the file before and
+	// after the /Contents value). The ranges alias the output and are
+	// valid only during the call.
+	Contents func(signed [][]byte) ([]byte, error)
 	// ContentsSize is the number of bytes reserved for the DER value.
 	// If Contents returns more, signing is repeated once with a larger
 	// reservation (Contents is called again).
@@ -101,7 +110,8 @@ type Request struct {
 	// ETSI PAdES signature formats to PDF 1.7 processors (as iText does).
 	ESIC bool
 	// Deflate, when set, zlib-compresses streams (lets the caller reuse
-	// one compressor); nil means a new compressor per stream.
+	// one compressor); nil means a new compressor per stream. Streams
+	// shorter than minDeflate are written uncompressed.
 	Deflate func([]byte) []byte
 }
 
@@ -159,11 +169,13 @@ type xrefEntry struct {
 	offset int64
 }
 
+// writer builds the incremental update. Offsets (xref entries,
+// placeholders) are offsets in the output, the input followed by buf.
 type writer struct {
 	in  []byte
 	rdr *pdf.Reader
 	req Request
-	buf bytes.Buffer
+	buf *bytes.Buffer // the update, from a pool
 
 	nextID  uint32
 	entries []xrefEntry
@@ -190,9 +202,9 @@ func signOnce(input []byte, req Request) (out []byte, needed int, err error) {
 	if !rdr.Trailer().Key("Encrypt").IsNull() {
 		return nil, 0, errEncrypted
 	}
-	w := &writer{in: input, rdr: rdr, req: req}
-	w.buf.Grow(len(input) + 2*req.ContentsSize + 64*1024)
-	w.buf.Write(input)
+	w := &writer{in: input, rdr: rdr, req: req, buf: getBuffer()}
+	defer putBuffer(w.buf)
+	w.buf.Grow(2*req.ContentsSize + 16*1024)
 	if len(input) == 0 || (input[len(input)-1] != '\n' && input[len(input)-1] != '\r') {
 		w.buf.WriteByte('\n')
 	}
@@ -203,6 +215,29 @@ func signOnce(input []byte, req Request) (out []byte, needed int, err error) {
 	}
 	return w.finish()
 }
+
+// buffers holds update buffers: an update with the signature images is
+// tens of kilobytes, worth reusing between signatures.
+var buffers sync.Pool
+
+func getBuffer() *bytes.Buffer {
+	if b, ok := buffers.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// putBuffer returns b to the pool unless it grew large (a big image).
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
+}
+
+// pos returns the output offset of the next byte written to w.buf.
+func (w *writer) pos() int { return len(w.in) + w.buf.Len() }
 
 func (w *writer) firstFreeID() uint32 {
 	var maxID uint32
@@ -244,7 +279,7 @@ func (w *writer) build() error {
 	}
 
 	// Signature field merged with its widget annotation.
-	widgetID, err := w.addWidget(sigID, page)
+	widgetID, err := w.addWidget(sigID, root, page)
 	if err != nil {
 		return err
 	}
@@ -284,9 +319,9 @@ func (w *writer) allocID() uint32 {
 // It returns the offset of the object body.
 func (w *writer) writeObject(id uint32, gen uint16, body []byte) int {
 	w.buf.WriteByte('\n')
-	w.entries = append(w.entries, xrefEntry{id: id, gen: gen, offset: int64(w.buf.Len())})
-	fmt.Fprintf(&w.buf, "%d %d obj\n", id, gen)
-	start := w.buf.Len()
+	w.entries = append(w.entries, xrefEntry{id: id, gen: gen, offset: int64(w.pos())})
+	fmt.Fprintf(w.buf, "%d %d obj\n", id, gen)
+	start := w.pos()
 	w.buf.Write(body)
 	w.buf.WriteString("\nendobj\n")
 	return start
@@ -297,6 +332,9 @@ func (w *writer) addObject(body []byte) (uint32, error) {
 	w.writeObject(id, 0, bytes.TrimSpace(body))
 	return id, nil
 }
+
+// zeros pads the /Contents placeholder.
+var zeros = strings.Repeat("0", 4096)
 
 const byteRangePlaceholder = "/ByteRange [0 ********** ********** **********]"
 
@@ -340,7 +378,10 @@ func (w *writer) addSignatureDict() (uint32, error) {
 	contentsOff := b.Len()
 	b.WriteByte('<')
 	w.contentsLen = 2 * w.req.ContentsSize
-	b.Write(bytes.Repeat([]byte{'0'}, w.contentsLen))
+	b.Grow(w.contentsLen + 8)
+	for n := w.contentsLen; n > 0; n -= min(n, len(zeros)) {
+		b.WriteString(zeros[:min(n, len(zeros))])
+	}
 	b.WriteString(">\n>>")
 
 	id := w.allocID()
@@ -350,7 +391,7 @@ func (w *writer) addSignatureDict() (uint32, error) {
 	return id, nil
 }
 
-func (w *writer) addWidget(sigID uint32, page pdf.Value) (uint32, error) {
+func (w *writer) addWidget(sigID uint32, root, page pdf.Value) (uint32, error) {
 	var b bytes.Buffer
 	b.WriteString("<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n")
 	if w.req.Visible {
@@ -374,7 +415,7 @@ func (w *writer) addWidget(sigID uint32, page pdf.Value) (uint32, error) {
 	}
 	// Print + Locked.
 	b.WriteString("/F 132\n")
-	b.WriteString("/T " + TextString(w.fieldName()) + "\n")
+	b.WriteString("/T " + TextString(w.fieldName(root)) + "\n")
 	fmt.Fprintf(&b, "/V %d 0 R\n>>", sigID)
 	return w.addObject(b.Bytes())
 }
@@ -388,20 +429,17 @@ func (w *writer) addAppearance(wd, ht float64) (uint32, error) {
 	fmt.Fprintf(&b, "<<\n/Type /XObject\n/Subtype /Form\n/FormType 1\n/BBox [0 0 %s %s]\n/Matrix [1 0 0 1 0 0]\n", num(wd), num(ht))
 	b.WriteString("/Resources <<")
 	b.Write(res)
-	b.WriteString(">>\n")
-	compressed := w.deflate(stream)
-	fmt.Fprintf(&b, "/Filter /FlateDecode\n/Length %d\n>>\nstream\n", len(compressed))
-	b.Write(compressed)
-	b.WriteString("\nendstream")
+	b.WriteString(">>")
+	w.writeStream(&b, stream)
 	return w.addObject(b.Bytes())
 }
 
 // fieldName returns "Signature N" with N one more than the number of
 // existing signature fields, skipping names already in use.
-func (w *writer) fieldName() string {
+func (w *writer) fieldName(root pdf.Value) string {
 	names := map[string]bool{}
 	n := 0
-	fields := w.rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
+	fields := root.Key("AcroForm").Key("Fields")
 	for i := 0; i < fields.Len() && i < 10000; i++ {
 		f := fields.Index(i)
 		names[f.Key("T").Text()] = true
@@ -427,14 +465,14 @@ func (w *writer) updatePage(page pdf.Value, widgetID uint32) error {
 			continue
 		}
 		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeValue(&b, page.Key(key), pageID, 0); err != nil {
+		if err := writeEntry(&b, page, key, 0); err != nil {
 			return err
 		}
 	}
 	b.WriteString("\n/Annots [")
 	annots := page.Key("Annots")
 	for i := 0; i < annots.Len(); i++ {
-		if err := writeValue(&b, annots.Index(i), id(annots), 0); err != nil {
+		if err := writeElement(&b, annots, i, 0); err != nil {
 			return err
 		}
 		b.WriteByte(' ')
@@ -453,7 +491,7 @@ func (w *writer) updateCatalog(root pdf.Value, widgetID uint32) error {
 			continue
 		}
 		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeValue(&b, root.Key(key), rootID, 0); err != nil {
+		if err := writeEntry(&b, root, key, 0); err != nil {
 			return err
 		}
 	}
@@ -465,13 +503,13 @@ func (w *writer) updateCatalog(root pdf.Value, widgetID uint32) error {
 				continue
 			}
 			b.WriteString(" /" + escapeName(key) + " ")
-			if err := writeValue(&b, ext.Key(key), id(ext), 0); err != nil {
+			if err := writeEntry(&b, ext, key, 0); err != nil {
 				return err
 			}
 		}
 		if esic := ext.Key("ESIC"); esic.Kind() != pdf.Null {
 			b.WriteString(" /ESIC ")
-			if err := writeValue(&b, esic, id(ext), 0); err != nil {
+			if err := writeEntry(&b, ext, "ESIC", 0); err != nil {
 				return err
 			}
 		} else {
@@ -486,14 +524,14 @@ func (w *writer) updateCatalog(root pdf.Value, widgetID uint32) error {
 			continue
 		}
 		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeValue(&b, acro.Key(key), id(acro), 0); err != nil {
+		if err := writeEntry(&b, acro, key, 0); err != nil {
 			return err
 		}
 	}
 	b.WriteString("\n/Fields [")
 	fields := acro.Key("Fields")
 	for i := 0; i < fields.Len(); i++ {
-		if err := writeValue(&b, fields.Index(i), id(fields), 0); err != nil {
+		if err := writeElement(&b, fields, i, 0); err != nil {
 			return err
 		}
 		b.WriteByte(' ')
@@ -510,20 +548,29 @@ func (w *writer) writeXrefAndTrailer(rootID uint32) error {
 		return w.writeXrefStream(rootID, prev)
 	}
 	w.buf.WriteByte('\n')
-	xrefAt := w.buf.Len()
+	xrefAt := w.pos()
 	w.buf.WriteString("xref\n")
 	for _, sub := range subsections(w.entries) {
-		fmt.Fprintf(&w.buf, "%d %d\n", sub[0].id, len(sub))
+		fmt.Fprintf(w.buf, "%d %d\n", sub[0].id, len(sub))
 		for _, e := range sub {
-			fmt.Fprintf(&w.buf, "%010d %05d n\r\n", e.offset, e.gen)
+			if e.offset > 9_999_999_999 {
+				return errors.New("pdfsign: file too large for a cross-reference table")
+			}
+			// "%010d %05d n\r\n"
+			var line [20]byte
+			putDigits(line[0:10], uint64(e.offset))
+			line[10] = ' '
+			putDigits(line[11:16], uint64(e.gen))
+			copy(line[16:], " n\r\n")
+			w.buf.Write(line[:])
 		}
 	}
 	w.buf.WriteString("trailer\n<<")
-	fmt.Fprintf(&w.buf, "\n/Size %d\n/Root %d 0 R\n/Prev %d", w.nextID, rootID, prev)
-	if err := writeTrailerExtras(&w.buf, tr); err != nil {
+	fmt.Fprintf(w.buf, "\n/Size %d\n/Root %d 0 R\n/Prev %d", w.nextID, rootID, prev)
+	if err := writeTrailerExtras(w.buf, tr); err != nil {
 		return err
 	}
-	fmt.Fprintf(&w.buf, "\n>>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
+	fmt.Fprintf(w.buf, "\n>>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
 	return nil
 }
 
@@ -542,7 +589,7 @@ func writeTrailerExtras(b *bytes.Buffer, tr pdf.Value) error {
 func (w *writer) writeXrefStream(rootID uint32, prev int64) error {
 	id := w.allocID()
 	w.buf.WriteByte('\n')
-	offset := int64(w.buf.Len())
+	offset := int64(w.pos())
 	entries := append(append([]xrefEntry(nil), w.entries...), xrefEntry{id: id, offset: offset})
 	var data bytes.Buffer
 	var index []string
@@ -557,21 +604,26 @@ func (w *writer) writeXrefStream(rootID uint32, prev int64) error {
 			data.WriteByte(byte(e.gen))
 		}
 	}
-	compressed := w.deflate(data.Bytes())
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "<<\n/Type /XRef\n/W [1 4 2]\n/Index [%s]\n/Size %d\n/Root %d 0 R\n/Prev %d",
 		strings.Join(index, " "), w.nextID, rootID, prev)
 	if err := writeTrailerExtras(&b, w.rdr.Trailer()); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\n/Filter /FlateDecode\n/Length %d\n>>\nstream\n", len(compressed))
-	b.Write(compressed)
-	b.WriteString("\nendstream")
+	w.writeStream(&b, data.Bytes())
 	w.entries = entries
-	fmt.Fprintf(&w.buf, "%d 0 obj\n", id)
+	fmt.Fprintf(w.buf, "%d 0 obj\n", id)
 	w.buf.Write(b.Bytes())
-	fmt.Fprintf(&w.buf, "\nendobj\nstartxref\n%d\n%%%%EOF\n", offset)
+	fmt.Fprintf(w.buf, "\nendobj\nstartxref\n%d\n%%%%EOF\n", offset)
 	return nil
+}
+
+// putDigits writes v in decimal into all of b, padded with leading zeros.
+func putDigits(b []byte, v uint64) {
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
 }
 
 // subsections sorts entries by object number and groups consecutive
@@ -591,9 +643,12 @@ func subsections(entries []xrefEntry) [][]xrefEntry {
 	return out
 }
 
-// finish fills in the ByteRange and the signature container.
+// finish assembles the output, fills in the ByteRange and the signature
+// container.
 func (w *writer) finish() ([]byte, int, error) {
-	out := w.buf.Bytes()
+	// Appending to a full-capacity slice of the input copies it into a
+	// new array without zeroing it first.
+	out := append(w.in[:len(w.in):len(w.in)], w.buf.Bytes()...)
 	contentsEnd := w.contentsAt + w.contentsLen + 2
 	br := fmt.Sprintf("/ByteRange [0 %d %d %d]", w.contentsAt, contentsEnd, len(out)-contentsEnd)
 	if len(br) > len(byteRangePlaceholder) {
@@ -602,10 +657,7 @@ func (w *writer) finish() ([]byte, int, error) {
 	br += strings.Repeat(" ", len(byteRangePlaceholder)-len(br))
 	copy(out[w.byteRangeAt:], br)
 
-	signed := make([]byte, 0, len(out)-w.contentsLen-2)
-	signed = append(signed, out[:w.contentsAt]...)
-	signed = append(signed, out[contentsEnd:]...)
-	der, err := w.req.Contents(signed)
+	der, err := w.req.Contents([][]byte{out[:w.contentsAt], out[contentsEnd:]})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -661,21 +713,42 @@ func findPage(pages pdf.Value, n int) (pdf.Value, error) {
 	return p, nil
 }
 
-// writeValue serialises v. A value whose object pointer differs from
-// parent was reached through an indirect reference and is written as one.
-func writeValue(b *bytes.Buffer, v pdf.Value, parent uint32, depth int) error {
+// writeEntry serialises entry key of the dictionary d. An indirect
+// reference is written as it is, without loading the object.
+func writeEntry(b *bytes.Buffer, d pdf.Value, key string, depth int) error {
+	if id, gen, ok := d.KeyRef(key); ok {
+		writeRef(b, id, gen)
+		return nil
+	}
+	return writeValue(b, d.Key(key), depth)
+}
+
+// writeElement serialises element i of the array a like writeEntry.
+func writeElement(b *bytes.Buffer, a pdf.Value, i int, depth int) error {
+	if id, gen, ok := a.IndexRef(i); ok {
+		writeRef(b, id, gen)
+		return nil
+	}
+	return writeValue(b, a.Index(i), depth)
+}
+
+func writeRef(b *bytes.Buffer, id uint32, gen uint16) {
+	var t [32]byte
+	n := strconv.AppendUint(t[:0], uint64(id), 10)
+	n = append(n, ' ')
+	n = strconv.AppendUint(n, uint64(gen), 10)
+	n = append(n, " R"...)
+	b.Write(n)
+}
+
+// writeValue serialises the direct value v (see writeEntry).
+func writeValue(b *bytes.Buffer, v pdf.Value, depth int) error {
 	if depth > 32 {
 		return errors.New("pdfsign: object nesting too deep")
 	}
-	if v.Kind() == pdf.Null {
-		b.WriteString("null")
-		return nil
-	}
-	if vid, vgen := ref(v); vid != 0 && vid != parent {
-		fmt.Fprintf(b, "%d %d R", vid, vgen)
-		return nil
-	}
 	switch v.Kind() {
+	case pdf.Null:
+		b.WriteString("null")
 	case pdf.Bool:
 		if v.Bool() {
 			b.WriteString("true")
@@ -694,7 +767,7 @@ func writeValue(b *bytes.Buffer, v pdf.Value, parent uint32, depth int) error {
 		b.WriteString("<<")
 		for _, k := range v.Keys() {
 			b.WriteString(" /" + escapeName(k) + " ")
-			if err := writeValue(b, v.Key(k), id(v), depth+1); err != nil {
+			if err := writeEntry(b, v, k, depth+1); err != nil {
 				return err
 			}
 		}
@@ -705,7 +778,7 @@ func writeValue(b *bytes.Buffer, v pdf.Value, parent uint32, depth int) error {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			if err := writeValue(b, v.Index(i), id(v), depth+1); err != nil {
+			if err := writeElement(b, v, i, depth+1); err != nil {
 				return err
 			}
 		}
@@ -776,6 +849,23 @@ func DateString(t time.Time) string {
 		off = -off
 	}
 	return fmt.Sprintf("(D:%s%c%02d'%02d')", t.Format("20060102150405"), sign, off/3600, (off%3600)/60)
+}
+
+// minDeflate is the length below which streams are written uncompressed:
+// deflating costs several microseconds per stream, mostly in building the
+// Huffman tables, and saves only a few hundred bytes on a short stream.
+const minDeflate = 1024
+
+// writeStream ends the stream dictionary in b (open, without its /Filter
+// and /Length) and appends the stream data, compressed unless short.
+func (w *writer) writeStream(b *bytes.Buffer, data []byte) {
+	if len(data) >= minDeflate {
+		data = w.deflate(data)
+		b.WriteString("\n/Filter /FlateDecode")
+	}
+	fmt.Fprintf(b, "\n/Length %d\n>>\nstream\n", len(data))
+	b.Write(data)
+	b.WriteString("\nendstream")
 }
 
 func (w *writer) deflate(data []byte) []byte {
