@@ -582,6 +582,10 @@ func (tx *Tx) bulk(head, tail string, width, perStmt, nrows int, row func(i int,
 				}
 			}
 			_, err = full.Exec(args...)
+		} else if n <= 8 {
+			// The few rows of one transition: a handful of distinct
+			// statements, worth keeping prepared.
+			_, err = tx.exec(build(n), args...)
 		} else {
 			_, err = tx.tx.Exec(build(n), args...)
 		}

@@ -715,8 +715,9 @@ func (s *Service) printReceipt(ctx context.Context, u *dossier.User, d *dossier.
 	if err != nil {
 		return fmt.Errorf("workflow: receipt: %w", err)
 	}
+	receipt := newDoc(pdf)
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		id, err := storeDocument(tx, pdf, u.ID)
+		id, err := storeDocument(tx, receipt, u.ID)
 		if err != nil {
 			return err
 		}

@@ -272,7 +272,7 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 		}
 		p.ProviderRef, p.LookupCode = issued.ProviderRef, issued.LookupCode
 		if len(issued.PDF) > 0 {
-			id, err := storeDocument(tx, issued.PDF, u.ID)
+			id, err := storeDocument(tx, newDoc(issued.PDF), u.ID)
 			if err != nil {
 				return err
 			}

@@ -23,10 +23,18 @@ func docID(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// doc is a generated PDF with its content address, computed before the
+// transaction that stores it.
+type doc struct {
+	id   string
+	data []byte
+}
+
+func newDoc(data []byte) doc { return doc{docID(data), data} }
+
 // storeDocument records a generated PDF inside tx and returns its id.
-func storeDocument(tx *store.Tx, data []byte, by int64) (string, error) {
-	id := docID(data)
-	return id, tx.InsertDocument(id, data, "application/pdf", by)
+func storeDocument(tx *store.Tx, d doc, by int64) (string, error) {
+	return d.id, tx.InsertDocument(d.id, d.data, "application/pdf", by)
 }
 
 // ReadBlob returns the content of blob id, a generated document or an

@@ -34,7 +34,7 @@ func RegisterSymbol(p *dossier.Procedure, a *dossier.Agency) string {
 // most likely take (see prepareIssue).
 type prepared struct {
 	verifyToken string
-	signed      []byte // the result with the approval signature
+	signed      doc // the result with the approval signature
 	layout      string
 	seal        *preSeal
 	// componentSigs are the reception officer's signatures of files
@@ -90,7 +90,7 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 	if err != nil {
 		return nil, fmt.Errorf("workflow: approval signature: %w", err)
 	}
-	return &prepared{verifyToken: tok, signed: pdf, layout: layout}, nil
+	return &prepared{verifyToken: tok, signed: newDoc(pdf), layout: layout}, nil
 }
 
 // preSeal is a result sealed before the issuing transaction under the
@@ -103,7 +103,7 @@ type preSeal struct {
 	n          int64
 	at         time.Time
 	sealID     int64
-	sealed     []byte
+	sealed     doc
 	unlock     func()
 }
 
@@ -162,7 +162,7 @@ func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string
 		unlock()
 		return nil, fmt.Errorf("workflow: seal signature: %w", err)
 	}
-	return &preSeal{registerID: reg.ID, n: n, at: now, sealID: seal.ID, sealed: sealed, unlock: unlock}, nil
+	return &preSeal{registerID: reg.ID, n: n, at: now, sealID: seal.ID, sealed: newDoc(sealed), unlock: unlock}, nil
 }
 
 // registerLock locks register id within this process and returns the
@@ -216,7 +216,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		DossierID: d.ID, RegisterID: reg.ID, ApplicantID: d.Applicant.IDNumber, ApplicantName: d.Applicant.Name,
 		AgencyCode: d.AgencyCode, SealID: seal.ID, VerifyHash: verifyHash,
 	}
-	var sealed []byte
+	var sealed doc
 	switch {
 	case pre != nil && signed != "":
 		sealed = pre.sealed
@@ -225,12 +225,13 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		if err != nil {
 			return err
 		}
-		sealed, err = s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
+		data, err := s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
 		if err != nil {
 			return fmt.Errorf("workflow: seal signature: %w", err)
 		}
+		sealed = newDoc(data)
 	}
-	if sealed != nil {
+	if sealed.data != nil {
 		id, err := storeDocument(tx, sealed, u.ID)
 		if err != nil {
 			return err
