@@ -16,8 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signintech/gopdf"
-
+	"motcua/pdf"
 	"motcua/sign"
 )
 
@@ -54,36 +53,23 @@ func newTestPKI(tb testing.TB, now time.Time) *testPKI {
 	return &testPKI{pki: pki, officer: officer, org: org}
 }
 
-// testPDF renders a one-page A4 document with Vietnamese text through
-// gopdf (xref table), or a hand-written PDF if the font is missing.
+// testPDF renders a one-page A4 result document with Vietnamese text with
+// our PDF writer (classic xref table, Type 0 fonts).
 func testPDF(tb testing.TB) []byte {
 	tb.Helper()
-	if _, err := os.Stat(liberationSerif); err != nil {
-		return minimalPDF(false)
-	}
-	var p gopdf.GoPdf
-	p.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
-	p.AddPage()
-	if err := p.AddTTFFont("serif", liberationSerif); err != nil {
+	r, err := pdf.NewRenderer()
+	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := p.SetFont("serif", "", 14); err != nil {
+	var b bytes.Buffer
+	_, err = r.RenderResult(&b, pdf.ResultDoc{ParentAgency: "UBND TỈNH BẮC NINH", Agency: "SỞ KẾ HOẠCH VÀ ĐẦU TƯ",
+		Number: pdf.DocNumber(1, "GCN-HKD"), Place: "Bắc Ninh", Date: time.Date(2026, 11, 26, 9, 0, 0, 0, vn),
+		Title: "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", Body: []string{"Cấp cho: Ông Nguyễn Văn Ánh."},
+		Recipients: []string{"Như trên;", "Lưu: VT."}, Signer: pdf.Signer{Position: "PHÓ GIÁM ĐỐC", Name: "Nguyễn Văn Ánh"}})
+	if err != nil {
 		tb.Fatal(err)
 	}
-	lines := []string{
-		"ỦY BAN NHÂN DÂN TỈNH BẮC NINH",
-		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-		"Độc lập - Tự do - Hạnh phúc",
-		"GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH",
-		"Số: 01/2026/GCN",
-	}
-	for i, l := range lines {
-		p.SetXY(60, 60+float64(i)*24)
-		if err := p.Text(l); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return p.GetBytesPdf()
+	return b.Bytes()
 }
 
 // minimalPDF returns a hand-written one-page PDF with a classic xref table
