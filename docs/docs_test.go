@@ -86,15 +86,22 @@ func (f *fixture) act(t testing.TB, who, code string, a dossier.Action, in workf
 	return d
 }
 
-// lifecycle runs the five steps and returns the returned dossier and the
-// lookup token.
-func (f *fixture) lifecycle(t testing.TB) (*dossier.Dossier, string) {
+// receive takes a complete counter dossier of procedure 2.001610 from
+// applicant at the reception desk.
+func (f *fixture) receive(t testing.TB, applicant dossier.Applicant) *dossier.Dossier {
+	t.Helper()
 	d, err := f.svc.Receive(context.Background(), f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"},
-		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
+		Applicant: applicant, Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+// lifecycle runs the five steps and returns the returned dossier and the
+// lookup token.
+func (f *fixture) lifecycle(t testing.TB) (*dossier.Dossier, string) {
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"})
 	tok := d.LookupToken
 	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 	d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
@@ -319,12 +326,7 @@ func TestReceptionSignsDigitisedComponents(t *testing.T) {
 func TestCounterSupplementIsSigned(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
-	d, err := f.svc.Receive(ctx, f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Trần Văn Bình", IDNumber: "001090001111"},
-		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Trần Văn Bình", IDNumber: "001090001111"})
 	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 	d = f.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Reason: "Giấy đề nghị chưa ký"})
 	info, err := f.svc.Upload(ctx, f.users["reception"], strings.NewReader("%PDF-1.4\n% signed form\n"))
@@ -360,12 +362,7 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 		const n = 24
 		ds := make([]*dossier.Dossier, n)
 		for i := range ds {
-			d, err := f.svc.Receive(ctx, f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-				Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"},
-				Components: []workflow.ComponentInput{{Code: "GDN", BlobID: f.blob}, {Code: "GTPL", BlobID: f.blob}}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"})
 			d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 			d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
 				Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."})

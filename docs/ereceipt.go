@@ -16,11 +16,14 @@ import (
 // and prints the receipt with the documents' renderer, marked as having
 // no value for payment. A real provider (an e-invoice service) issues the
 // receipt under its own registration and returns its printed form.
-type DemoEReceipts struct{ d *Docs }
+type DemoEReceipts struct{ r *pdf.Renderer }
+
+// NewDemoEReceipts returns the demo provider printing with r.
+func NewDemoEReceipts(r *pdf.Renderer) DemoEReceipts { return DemoEReceipts{r} }
 
 // EReceipts returns the demo e-receipt provider (workflow.NewFees uses it
 // when given none).
-func (d *Docs) EReceipts() workflow.EReceiptProvider { return DemoEReceipts{d} }
+func (d *Docs) EReceipts() workflow.EReceiptProvider { return DemoEReceipts{d.r} }
 
 // Name implements workflow.EReceiptProvider.
 func (DemoEReceipts) Name() string { return "demo" }
@@ -31,7 +34,7 @@ func (p DemoEReceipts) Issue(ctx context.Context, r workflow.EReceipt) (*workflo
 	rand.Read(b[:])
 	code := strings.ToUpper(hex.EncodeToString(b[:]))
 	var out bytes.Buffer
-	err := p.d.r.RenderEReceipt(&out, pdf.EReceipt{Collector: r.Collector.Name, CenterName: r.CenterName, Symbol: r.Symbol, Number: r.Number,
+	err := p.r.RenderEReceipt(&out, pdf.EReceipt{Collector: r.Collector.Name, CenterName: r.CenterName, Symbol: r.Symbol, Number: r.Number,
 		Payer: r.Payer, DossierCode: r.DossierCode, Content: "Phí, lệ phí " + r.Procedure, Amount: workflow.Money(r.Amount),
 		AmountWords: r.AmountWords, Method: workflow.MethodLabel(r.Method), IssuedAt: r.IssuedAt, Officer: r.Officer, LookupCode: code, Demo: true})
 	if err != nil {

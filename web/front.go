@@ -48,8 +48,9 @@ func newFront() *front {
 	return f
 }
 
-// feesOf returns the fee use cases, built with the demo e-receipt provider
-// unless SetEReceiptProvider was called.
+// feesOf returns the fee use cases, built with the document adapter's
+// e-receipt provider (workflow.NewFees) unless SetEReceiptProvider was
+// called.
 func (s *Server) feesOf() *workflow.Fees {
 	s.front.mu.Lock()
 	defer s.front.mu.Unlock()
@@ -60,7 +61,7 @@ func (s *Server) feesOf() *workflow.Fees {
 }
 
 // SetEReceiptProvider plugs an e-receipt provider (Circular 68/2019/TT-BTC)
-// in place of the built-in demo one; series is the receipt symbol prefix
+// in place of the default one; series is the receipt symbol prefix
 // ("" = "BL").
 func (s *Server) SetEReceiptProvider(p workflow.EReceiptProvider, series string) {
 	s.front.mu.Lock()

@@ -20,7 +20,9 @@ import (
 
 	"motcua/blob"
 	"motcua/demo"
+	"motcua/docs"
 	"motcua/dossier"
+	"motcua/pdf"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -57,6 +59,11 @@ func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r, err := pdf.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.SetEReceiptProvider(docs.NewDemoEReceipts(r), "BL")
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &frontEnv{db: db, svc: svc, server: h, srv: srv, tokens: map[string]string{}}
