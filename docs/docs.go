@@ -60,6 +60,7 @@ func New(keys Keys, opts Options) (*Docs, error) {
 	if err != nil {
 		return nil, err
 	}
+	go r.Warm() // an error shows again on the first document
 	if opts.Place == "" {
 		opts.Place = "Bắc Ninh"
 	}
