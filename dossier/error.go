@@ -22,6 +22,7 @@ const (
 	EUNSUPPORTED   = "unsupported"   // Wrong media type (415).
 	EUNPROCESSABLE = "unprocessable" // Valid input that breaks a business rule (422).
 	ERATELIMIT     = "rate_limited"  // Too many requests (429).
+	EUNAVAILABLE   = "unavailable"   // An outside service did not answer; retry later (503).
 	EINTERNAL      = "internal"      // A bug or an unavailable dependency (500).
 )
 

@@ -31,6 +31,9 @@ type Payment struct {
 	ProviderRef   string    `json:"provider_ref,omitempty"`
 	LookupCode    string    `json:"lookup_code,omitempty"` // mã tra cứu of the e-receipt
 	PDFBlobID     string    `json:"-"`
+	// ReceiptStatus is "issued" once the provider has issued the
+	// e-receipt, "pending" until then (see workflow.Fees.Collect).
+	ReceiptStatus string `json:"receipt_status"`
 	CollectedBy   int64     `json:"-"`
 	CollectorName string    `json:"collector_name,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
@@ -87,7 +90,24 @@ func scanPayment(s interface{ Scan(...any) error }) (*Payment, error) {
 		return nil, err
 	}
 	p.ReceiptYear, p.CreatedAt = int(year), fromMS(at)
+	p.ReceiptStatus = "pending"
+	if p.ProviderRef != "" {
+		p.ReceiptStatus = "issued"
+	}
 	return &p, nil
+}
+
+// SetPaymentReceipt records the e-receipt the provider issued for a
+// pending payment; it reports false when the payment was no longer
+// pending (another attempt recorded it first).
+func (tx *Tx) SetPaymentReceipt(id int64, providerRef, lookupCode, pdfBlobID string) (bool, error) {
+	res, err := tx.exec(`UPDATE payments SET provider_ref = $1, lookup_code = $2, pdf_blob_id = $3 WHERE id = $4 AND provider_ref = ''`,
+		providerRef, lookupCode, pdfBlobID, id)
+	if err != nil {
+		return false, fmt.Errorf("store: payment receipt: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 // Payments lists the payments of a dossier, oldest first.

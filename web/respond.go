@@ -32,6 +32,8 @@ func statusOf(code string) int {
 		return http.StatusUnprocessableEntity
 	case dossier.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case dossier.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -49,6 +51,7 @@ var titles = map[int]string{
 	422: "Vi phạm quy tắc nghiệp vụ",
 	429: "Quá nhiều yêu cầu",
 	500: "Lỗi hệ thống",
+	503: "Dịch vụ tạm thời không sẵn sàng",
 }
 
 // problem is an RFC 9457 problem details object.

@@ -181,6 +181,15 @@ func (f *Fees) Provider() EReceiptProvider { return f.provider }
 // citizen who submitted it online (online). A procedure without fee is
 // EUNPROCESSABLE; a fee already paid, or a refused or withdrawn dossier,
 // is ECONFLICT.
+//
+// The payment and its receipt number are recorded first, in their own
+// transaction: the money has changed hands. The provider is called after
+// the commit, outside the database writer, so a slow or failing provider
+// holds up nobody else; its answer is recorded in a second transaction.
+// When it fails, the payment is returned with receipt_status "pending" and
+// the e-receipt is issued again when someone asks for it (ReceiptPDF); the
+// provider sees the same series and number each time, so it can tell a
+// retry from a new receipt.
 func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in PaymentInput) (*store.Payment, error) {
 	s := f.svc
 	d, err := s.Dossier(ctx, u, code)
@@ -219,6 +228,7 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 		payer = d.Applicant.Name
 	}
 	var p *store.Payment
+	var receipt EReceipt
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		proc, err := tx.Procedure(d.ProcedureCode)
 		if err != nil {
@@ -263,21 +273,10 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 		p = &store.Payment{DossierID: d.ID, DossierCode: d.Code, CenterCode: d.CenterCode, AgencyCode: d.AgencyCode, Amount: in.Amount,
 			Method: in.Method, Channel: channel, PayerName: payer, Description: "Phí, lệ phí " + proc.Name, Status: "paid",
 			ReceiptSeries: symbol, ReceiptYear: year, ReceiptSeq: seq, ReceiptNumber: fmt.Sprintf("%07d", seq),
-			Provider: f.provider.Name(), CollectedBy: u.ID, CollectorName: u.Name}
-		issued, err := f.provider.Issue(ctx, EReceipt{Symbol: symbol, Number: p.ReceiptNumber, Year: year, IssuedAt: now,
+			Provider: f.provider.Name(), CollectedBy: u.ID, CollectorName: u.Name, ReceiptStatus: "pending"}
+		receipt = EReceipt{Symbol: symbol, Number: p.ReceiptNumber, Year: year, IssuedAt: now,
 			Collector: *agency, CenterName: center.Name, Payer: payer, DossierCode: d.Code, Procedure: proc.Name, Amount: in.Amount,
-			AmountWords: AmountInWords(in.Amount), Method: in.Method, Officer: u.Name})
-		if err != nil {
-			return fmt.Errorf("e-receipt provider %s: %w", f.provider.Name(), err)
-		}
-		p.ProviderRef, p.LookupCode = issued.ProviderRef, issued.LookupCode
-		if len(issued.PDF) > 0 {
-			id, err := storeDocument(tx, newDoc(issued.PDF), u.ID)
-			if err != nil {
-				return err
-			}
-			p.PDFBlobID = id
-		}
+			AmountWords: AmountInWords(in.Amount), Method: in.Method, Officer: u.Name}
 		if err := tx.InsertPayment(p); err != nil {
 			return err
 		}
@@ -291,7 +290,68 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 	if err != nil {
 		return nil, err
 	}
+	if err := f.issueReceipt(ctx, p, receipt); err != nil {
+		s.log.Warn("e-receipt not issued; it stays pending", "payment", p.ID, "provider", f.provider.Name(), "err", err)
+	}
 	return p, nil
+}
+
+// issueReceipt asks the provider for the e-receipt of pending payment p
+// and records it, updating p.
+func (f *Fees) issueReceipt(ctx context.Context, p *store.Payment, r EReceipt) error {
+	issued, err := f.provider.Issue(ctx, r)
+	if err != nil {
+		return fmt.Errorf("e-receipt provider %s: %w", f.provider.Name(), err)
+	}
+	var pdf doc
+	if len(issued.PDF) > 0 {
+		pdf = newDoc(issued.PDF)
+	}
+	err = f.svc.db.InTx(ctx, func(tx *store.Tx) error {
+		if pdf.data != nil {
+			if _, err := storeDocument(tx, pdf, p.CollectedBy); err != nil {
+				return err
+			}
+		}
+		_, err := tx.SetPaymentReceipt(p.ID, issued.ProviderRef, issued.LookupCode, pdf.id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// Another attempt may have recorded its answer first: read it back.
+	q, err := f.svc.db.Payment(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	*p = *q
+	return nil
+}
+
+// retryReceipt issues the e-receipt of a payment still pending, rebuilding
+// what the provider was told the first time from the payment, its dossier
+// and the catalog.
+func (f *Fees) retryReceipt(ctx context.Context, p *store.Payment) error {
+	s := f.svc
+	d, err := s.db.DossierByID(ctx, p.DossierID)
+	if err != nil {
+		return err
+	}
+	proc, err := s.db.Procedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return err
+	}
+	agency, err := s.db.Agency(ctx, p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	center, err := s.centerByCode(ctx, p.CenterCode)
+	if err != nil {
+		return err
+	}
+	return f.issueReceipt(ctx, p, EReceipt{Symbol: p.ReceiptSeries, Number: p.ReceiptNumber, Year: p.ReceiptYear, IssuedAt: p.CreatedAt,
+		Collector: *agency, CenterName: center.Name, Payer: p.PayerName, DossierCode: p.DossierCode, Procedure: proc.Name,
+		Amount: p.Amount, AmountWords: AmountInWords(p.Amount), Method: p.Method, Officer: p.CollectorName})
 }
 
 // Payments lists the payments of a dossier the caller may see.
@@ -312,6 +372,12 @@ func (f *Fees) ReceiptPDF(ctx context.Context, u *dossier.User, id int64) (*stor
 	}
 	if _, err := f.svc.Dossier(ctx, u, p.DossierCode); err != nil {
 		return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai")
+	}
+	if p.ReceiptStatus == "pending" {
+		if err := f.retryReceipt(ctx, p); err != nil {
+			f.svc.log.Warn("e-receipt still not issued", "payment", p.ID, "provider", f.provider.Name(), "err", err)
+			return nil, nil, dossier.Errorf(dossier.EUNAVAILABLE, "Biên lai điện tử chưa được phát hành: nhà cung cấp chưa phản hồi, vui lòng thử lại sau ít phút")
+		}
 	}
 	if p.PDFBlobID == "" {
 		return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Biên lai chưa có bản PDF")
