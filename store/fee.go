@@ -12,28 +12,28 @@ import (
 // Payment is a fee collected for a dossier, with its e-receipt (biên lai
 // điện tử): a number in its own series per year.
 type Payment struct {
-	ID            int64     `json:"id"`
-	DossierID     int64     `json:"-"`
-	DossierCode   string    `json:"dossier_code"`
-	CenterCode    string    `json:"center_code"`
-	AgencyCode    string    `json:"agency_code"`
-	Amount        int64     `json:"amount"`
-	Method        string    `json:"method"`  // cash, transfer, card, online
-	Channel       string    `json:"channel"` // counter, online
-	PayerName     string    `json:"payer_name"`
-	Description   string    `json:"description"`
-	Status        string    `json:"status"` // paid
-	ReceiptSeries string    `json:"receipt_series"`
-	ReceiptYear   int       `json:"receipt_year"`
-	ReceiptSeq    int64     `json:"-"`
-	ReceiptNumber string    `json:"receipt_number"`
-	Provider      string    `json:"provider"`
-	ProviderRef   string    `json:"provider_ref,omitempty"`
-	LookupCode    string    `json:"lookup_code,omitempty"` // mã tra cứu of the e-receipt
-	PDFBlobID     string    `json:"-"`
+	ID            int64  `json:"id"`
+	DossierID     int64  `json:"-"`
+	DossierCode   string `json:"dossier_code"`
+	CenterCode    string `json:"center_code"`
+	AgencyCode    string `json:"agency_code"`
+	Amount        int64  `json:"amount"`
+	Method        string `json:"method"`  // cash, transfer, card, online
+	Channel       string `json:"channel"` // counter, online
+	PayerName     string `json:"payer_name"`
+	Description   string `json:"description"`
+	Status        string `json:"status"` // paid
+	ReceiptSeries string `json:"receipt_series"`
+	ReceiptYear   int    `json:"receipt_year"`
+	ReceiptSeq    int64  `json:"-"`
+	ReceiptNumber string `json:"receipt_number"`
+	Provider      string `json:"provider"`
+	ProviderRef   string `json:"provider_ref,omitempty"`
+	LookupCode    string `json:"lookup_code,omitempty"` // mã tra cứu of the e-receipt
+	PDFBlobID     string `json:"-"`
 	// ReceiptStatus is "issued" once the provider has issued the
 	// e-receipt, "pending" until then (see workflow.Fees.Collect).
-	ReceiptStatus string `json:"receipt_status"`
+	ReceiptStatus string    `json:"receipt_status"`
 	CollectedBy   int64     `json:"-"`
 	CollectorName string    `json:"collector_name,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
