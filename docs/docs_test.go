@@ -413,3 +413,29 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 		}
 	})
 }
+
+// TestCheckFindsAlteredDocuments: `motcua check` recomputes the SHA-256 of
+// the receipts and results the database holds and names a dossier whose
+// document was altered or lost.
+func TestCheckFindsAlteredDocuments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		f := newFixture(t, e)
+		ctx := context.Background()
+		d, _ := f.lifecycle(t)
+		if bad, _, err := f.db.CheckConsistency(ctx); err != nil || len(bad) != 0 {
+			t.Fatalf("clean data: %v, %v", bad, err)
+		}
+		var data []byte
+		if err := f.db.SQL().QueryRow(`SELECT data FROM blobs WHERE id = (SELECT pdf_blob_id FROM results LIMIT 1)`).Scan(&data); err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)/2] ^= 1
+		if _, err := f.db.SQL().Exec(`UPDATE blobs SET data = $1 WHERE id = (SELECT pdf_blob_id FROM results LIMIT 1)`, data); err != nil {
+			t.Fatal(err)
+		}
+		bad, _, err := f.db.CheckConsistency(ctx)
+		if err != nil || len(bad) != 1 || bad[0].Code != d.Code || !strings.Contains(bad[0].String(), "đã bị thay đổi") {
+			t.Errorf("altered result: %+v, %v; want one inconsistency for %s", bad, err, d.Code)
+		}
+	})
+}

@@ -357,7 +357,7 @@ func cmdCheck(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	for _, b := range bad {
-		fmt.Fprintf(stdout, "Không nhất quán: %s trạng thái %s, lịch sử cuối %s\n", b.Code, b.Status, b.LastHistoryTo)
+		fmt.Fprintf(stdout, "Không nhất quán: %s\n", b)
 	}
 	if len(bad) > 0 {
 		return exitCode(1)
