@@ -1,6 +1,7 @@
 package sign_test
 
 import (
+	"context"
 	"os"
 	"testing"
 	"time"
@@ -50,6 +51,42 @@ func BenchmarkVerifyPDF(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if rep, err := sign.VerifyPDF(signed, opts); err != nil || !rep.Intact {
+			b.Fatal(rep, err)
+		}
+	}
+}
+
+// BenchmarkAddDSS adds the long-term validation data (PAdES B-LT) to the
+// officer's and the seal's signatures: chains of three certificates and
+// the demo root's CRL (reused from the demo PKI's cache, as a production
+// HTTPRevocation reuses it until NextUpdate).
+func BenchmarkAddDSS(b *testing.B) {
+	now := testNow()
+	p := newTestPKI(b, now)
+	signed := signBoth(b, p, testPDF(b), now, "")
+	opts := sign.DSSOptions{Roots: p.pki.RootPool(), Revocation: p.pki, Now: now.Add(2 * time.Minute)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := sign.AddDSS(ctx, signed, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyPDFLTV is BenchmarkVerifyPDF on the B-LT file: it adds
+// the revocation check from the DSS and the check that only validation
+// data follows the last signature.
+func BenchmarkVerifyPDFLTV(b *testing.B) {
+	now := testNow()
+	p := newTestPKI(b, now)
+	lt := addDSS(b, p, signBoth(b, p, testPDF(b), now, ""), now.Add(2*time.Minute))
+	opts := sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rep, err := sign.VerifyPDF(lt, opts); err != nil || !rep.Intact || !rep.LTV {
 			b.Fatal(rep, err)
 		}
 	}

@@ -296,6 +296,8 @@ type TimestampInfo struct {
 	Authority   *x509.Certificate // the TSA certificate
 	Trusted     bool              // TSA chains to the trust store with EKU timeStamping
 	TrustStatus TrustStatus
+
+	certs []*x509.Certificate // the certificates of the token
 }
 
 // VerifyDetached verifies a detached CMS signature over data and that the

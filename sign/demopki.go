@@ -1,6 +1,8 @@
 package sign
 
 import (
+	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -13,6 +15,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 )
 
@@ -28,7 +31,7 @@ const DefaultDemoPassword = "motcua-demo"
 // tests: a root CA that issues signing certificates with Vietnamese
 // distinguished names (L=Bắc Ninh, C=VN). Its certificates have no legal
 // value. A DemoPKI is safe for concurrent use if its fields are not
-// changed concurrently.
+// changed concurrently; Revoke and CRL may always be called concurrently.
 type DemoPKI struct {
 	Root    *x509.Certificate
 	rootKey crypto.Signer
@@ -41,6 +44,17 @@ type DemoPKI struct {
 	Password string
 	// RSA selects RSA-2048 keys for new identities instead of ECDSA P-256.
 	RSA bool
+	// CRLURL, when set, is written as the CRL distribution point of the
+	// certificates issued afterwards (for a test server that serves the
+	// CRL of this PKI). Empty by default: demo certificates then name no
+	// distribution point that verifiers would try to reach.
+	CRLURL string
+
+	// Revocation state (see Revoke and CRL).
+	mu        sync.Mutex
+	revoked   []x509.RevocationListEntry
+	crl       *x509.RevocationList // the last CRL issued, nil after Revoke
+	crlNumber int64
 }
 
 // NewDemoPKI creates a demo root CA (ECDSA P-256, valid ten years from now).
@@ -243,11 +257,82 @@ func (p *DemoPKI) create(tmpl *x509.Certificate, pub crypto.PublicKey) (*x509.Ce
 		return nil, newError(EInvalidInput, "thiếu thời điểm cấp chứng thư", "missing issuance time", nil)
 	}
 	tmpl.AuthorityKeyId = p.Root.SubjectKeyId
+	if p.CRLURL != "" {
+		tmpl.CRLDistributionPoints = []string{p.CRLURL}
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.Root, pub, p.rootKey)
 	if err != nil {
 		return nil, fmt.Errorf("sign: issue certificate: %w", err)
 	}
 	return x509.ParseCertificate(der)
+}
+
+// demoCRLValidity is the time between a demo CRL's ThisUpdate and
+// NextUpdate.
+const demoCRLValidity = 7 * 24 * time.Hour
+
+// Revoke records that the certificate with this serial number was revoked
+// at time at (reason unspecified). CRLs issued for a time at or after at
+// list it.
+func (p *DemoPKI) Revoke(serial *big.Int, at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.revoked = append(p.revoked, x509.RevocationListEntry{SerialNumber: new(big.Int).Set(serial), RevocationTime: at.UTC()})
+	p.crl = nil
+}
+
+// CRL implements RevocationSource for certificates issued by the demo
+// root: it returns a CRL signed by the root, with ThisUpdate at and
+// NextUpdate seven days later, listing the certificates revoked at or
+// before at. The CRL is reused while at stays in its validity period and
+// nothing is revoked.
+func (p *DemoPKI) CRL(_ context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
+	if issuer == nil || !bytes.Equal(issuer.Raw, p.Root.Raw) {
+		return nil, newError(ERevocation, "chứng thư số không do CA demo cấp", "the certificate was not issued by the demo CA", nil)
+	}
+	if cert != nil && !bytes.Equal(cert.RawIssuer, p.Root.RawSubject) {
+		return nil, newError(ERevocation, "chứng thư số không do CA demo cấp", "the certificate was not issued by the demo CA", nil)
+	}
+	if at.IsZero() {
+		return nil, newError(EInvalidInput, "thiếu thời điểm lập danh sách thu hồi", "missing CRL time", nil)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c := p.crl; c != nil && !at.Before(c.ThisUpdate) && at.Before(c.NextUpdate) && !p.revokedIn(c.ThisUpdate, at) {
+		return c.Raw, nil
+	}
+	var entries []x509.RevocationListEntry
+	for _, e := range p.revoked {
+		if !e.RevocationTime.After(at) {
+			entries = append(entries, e)
+		}
+	}
+	p.crlNumber++
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:                    big.NewInt(p.crlNumber),
+		ThisUpdate:                at.UTC(),
+		NextUpdate:                at.Add(demoCRLValidity).UTC(),
+		RevokedCertificateEntries: entries,
+	}, p.Root, p.rootKey)
+	if err != nil {
+		return nil, fmt.Errorf("sign: create demo CRL: %w", err)
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		return nil, err
+	}
+	p.crl = crl
+	return der, nil
+}
+
+// revokedIn reports whether a revocation time lies in (from, to].
+func (p *DemoPKI) revokedIn(from, to time.Time) bool {
+	for _, e := range p.revoked {
+		if e.RevocationTime.After(from) && !e.RevocationTime.After(to) {
+			return true
+		}
+	}
+	return false
 }
 
 func randomSerial() *big.Int {

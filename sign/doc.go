@@ -35,9 +35,19 @@
 // copyright kept) with the SubFilter and the CMS made parameters; see the
 // header of internal/pdfsign/pdfsign.go for the full list of changes.
 //
-// Not yet done (design §3.3): the DSS dictionary with OCSP/CRL
-// (PAdES B-LT) and document timestamps (B-LTA). internal/pdfsign can
-// already write a /DocTimeStamp signature and VerifyPDF verifies them.
+// # Long-term validation: PAdES B-LT
+//
+// Results are issued at B-LT (design §3.3): AddDSS appends an incremental
+// update with a Document Security Store (/DSS in the catalogue) holding
+// every certificate of every signature's chain, signer to root, and of
+// the timestamp authorities, a CRL for each of them but the roots, and a
+// VRI entry per signature (keyed by the uppercase hexadecimal SHA-1 of
+// its /Contents). CRLs come from a RevocationSource: HTTPRevocation
+// downloads them from the certificates' http(s) distribution points
+// (checked against the issuer, cached until NextUpdate); a DemoPKI issues
+// its own (Revoke records a revocation). TimestampPDF followed by another
+// AddDSS gives the archive form (B-LTA); the second DSS references the
+// streams of the first.
 //
 // # Visible appearance
 //
@@ -65,8 +75,21 @@
 // certificate path against an explicit x509.CertPool (never the system
 // roots) at the signing time: the timestamp if trusted, else the claimed
 // time. A file is Intact when every signature verifies and the last one
-// covers the whole file. Revocation (OCSP/CRL) is not checked yet.
-// LoadTrustStore reads the operator's roots (*.pem, *.crt, *.cer);
+// covers the whole file, or only DSS updates follow it (Report.DSSAppended:
+// new objects and the catalogue changed in /DSS or /Extensions only,
+// compared with the signed revision object by object).
+//
+// Revocation is checked offline, from the DSS of the file only, never
+// over the network: each CRL must be signed by the issuer of the
+// certificate it covers (OCSP responses by the issuer or a responder
+// with id-kp-OCSPSigning), and counts if it was issued after the signing
+// time or was current at it. A certificate revoked at or before the
+// signing time makes the signature invalid (Intact false, TrustStatus
+// "revoked"); one revoked later leaves it valid at the signing time
+// (design R9), with a note unless a timestamp proves that the signature
+// predates the revocation. SignatureInfo.LTV says whether the DSS holds
+// the chain and revocation data needed for that after the certificates
+// expire. LoadTrustStore reads the operator's roots (*.pem, *.crt, *.cer);
 // RunVerifyCLI is the "motcua verify" command.
 //
 // It is built on the same libraries as digitorus/pdfsign/verify

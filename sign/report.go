@@ -9,7 +9,8 @@ import (
 )
 
 // WriteText prints the report for people: per signature the signer, the
-// signing time, integrity and trust. It writes Vietnamese unless lang is
+// signing time, integrity, trust, revocation status and long-term
+// validation data (LTV). It writes Vietnamese unless lang is
 // "en". Times are shown in Vietnam time (+07:00).
 func (r *Report) WriteText(w io.Writer, lang string) error {
 	en := lang == "en"
@@ -52,15 +53,19 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		if s.Timestamped && s.TimeSource != "timestamp" {
 			row(t("Dấu thời gian", "Timestamp"), formatVN(s.TimestampTime))
 		}
-		row(t("Toàn vẹn", "Integrity"), integrityText(s, en))
+		row(t("Toàn vẹn", "Integrity"), integrityText(s, en, r.DSSAppended && i == len(r.Signatures)-1))
 		trust := s.TrustStatus.Text(lang)
-		if !s.Intact {
+		if !s.Intact && s.TrustStatus != TrustRevoked {
 			trust = t("Không đánh giá (chữ ký không hợp lệ)", "Not evaluated (invalid signature)")
 		}
 		if s.CertExpiredNow && s.Trusted {
 			trust += t(" (chứng thư số nay đã hết hạn)", " (the certificate has since expired)")
 		}
 		row(t("Tin cậy", "Trust"), trust)
+		if s.Revocation != "" {
+			row(t("Tình trạng thu hồi", "Revocation"), revocationText(s, en))
+			row(t("Dữ liệu xác thực dài hạn (LTV)", "Long-term validation data (LTV)"), pick(en, yesNo(s.LTV, "có", "không"), yesNo(s.LTV, "yes", "no")))
+		}
 		row(t("Định dạng", "Format"), s.SubFilter)
 		errs := s.Errors
 		if en {
@@ -85,9 +90,48 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		p("%s\n", t("Tài liệu đã bị sửa đổi sau khi ký hoặc có chữ ký không hợp lệ.",
 			"The document was modified after signing or a signature is invalid."))
 	}
-	p("%s\n", t("Chưa kiểm tra tình trạng thu hồi chứng thư số (OCSP/CRL).",
-		"Certificate revocation (OCSP/CRL) was not checked."))
+	switch {
+	case allRevocationKnown(r.Signatures):
+		p("%s\n", t("Tình trạng thu hồi chứng thư số được kiểm tra từ dữ liệu lưu trong tệp (DSS), không cần truy cập mạng.",
+			"Certificate revocation was checked from the data stored in the file (DSS), offline."))
+	default:
+		p("%s\n", t("Tệp không có đủ dữ liệu để kiểm tra tình trạng thu hồi của mọi chứng thư số (OCSP/CRL).",
+			"The file lacks the data to check the revocation (OCSP/CRL) of every certificate."))
+	}
 	return bw.Flush()
+}
+
+func allRevocationKnown(sigs []SignatureInfo) bool {
+	for _, s := range sigs {
+		if s.Revocation == "" || s.Revocation == RevocationUnknown {
+			return false
+		}
+	}
+	return true
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+func revocationText(s SignatureInfo, en bool) string {
+	switch s.Revocation {
+	case RevocationRevoked:
+		return pick(en, "Đã bị thu hồi lúc "+formatVN(s.RevokedAt)+", trước thời điểm ký",
+			"Revoked at "+formatVN(s.RevokedAt)+", before the signing time")
+	case RevocationGood:
+		if !s.RevokedAt.IsZero() {
+			return pick(en, "Chưa bị thu hồi tại thời điểm ký (bị thu hồi sau đó, lúc "+formatVN(s.RevokedAt)+")",
+				"Not revoked at the signing time (revoked later, at "+formatVN(s.RevokedAt)+")")
+		}
+		return pick(en, "Chưa bị thu hồi (theo dữ liệu thu hồi lưu trong tệp)",
+			"Not revoked (according to the revocation data stored in the file)")
+	}
+	return pick(en, "Không xác định (tệp không có dữ liệu thu hồi phù hợp)",
+		"Unknown (the file holds no suitable revocation data)")
 }
 
 func allIntact(sigs []SignatureInfo) bool {
@@ -116,12 +160,23 @@ func timeText(s SignatureInfo, en bool) string {
 	return v
 }
 
-func integrityText(s SignatureInfo, en bool) string {
+// integrityText describes a signature's integrity; dssAfter says that
+// only validation data follows it.
+func integrityText(s SignatureInfo, en, dssAfter bool) string {
 	switch {
+	case !s.Intact && s.Revocation == RevocationRevoked:
+		return pick(en, "Không hợp lệ: chứng thư số đã bị thu hồi trước thời điểm ký",
+			"Not valid: the certificate was revoked before the signing time")
 	case !s.Intact && s.Kind == "timestamp":
 		return pick(en, "Dấu thời gian không hợp lệ", "The timestamp is invalid")
 	case !s.Intact:
 		return pick(en, "Chữ ký không hợp lệ", "The signature is invalid")
+	case s.Kind == "timestamp" && dssAfter:
+		return pick(en, "Dấu thời gian hợp lệ; sau đó tài liệu chỉ được bổ sung dữ liệu xác thực dài hạn (DSS)",
+			"Valid timestamp; only long-term validation data (DSS) was added since")
+	case dssAfter:
+		return pick(en, "Chữ ký hợp lệ; sau khi ký, tài liệu chỉ được bổ sung dữ liệu xác thực dài hạn (DSS)",
+			"Valid signature; only long-term validation data (DSS) was added since signing")
 	case s.Kind == "timestamp" && s.CoversWholeDocument:
 		return pick(en, "Dấu thời gian hợp lệ; tài liệu không bị sửa đổi sau thời điểm này",
 			"Valid timestamp; the document has not been modified since")

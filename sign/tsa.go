@@ -149,7 +149,7 @@ func verifyTimestampToken(token, message []byte, roots *x509.CertPool) (*Timesta
 	if tsa == nil {
 		return nil, bad("không tìm thấy chứng thư của máy chủ TSA", "the TSA certificate is missing", nil)
 	}
-	info := &TimestampInfo{Time: ts.Time, Authority: tsa}
+	info := &TimestampInfo{Time: ts.Time, Authority: tsa, certs: ts.Certificates}
 	_, info.TrustStatus, _ = verifyChain(tsa, ts.Certificates, roots, ts.Time, x509.ExtKeyUsageTimeStamping)
 	info.Trusted = info.TrustStatus == TrustTrusted
 	return info, nil
@@ -167,6 +167,7 @@ const (
 	TrustExpired       TrustStatus = "expired"        // A certificate of the path was not valid at the signing time.
 	TrustKeyUsage      TrustStatus = "bad_key_usage"  // The certificate may not be used for this purpose.
 	TrustInvalid       TrustStatus = "invalid"        // Any other path validation failure.
+	TrustRevoked       TrustStatus = "revoked"        // A certificate of the path was revoked before the signing time.
 )
 
 // Text returns the status in English when lang is "en", in Vietnamese
@@ -184,6 +185,8 @@ func (s TrustStatus) Text(lang string) string {
 		return pick(en, "Chứng thư số không có hiệu lực tại thời điểm ký", "A certificate was not valid at the signing time")
 	case TrustKeyUsage:
 		return pick(en, "Chứng thư số không được phép dùng cho mục đích này", "The certificate is not allowed for this purpose")
+	case TrustRevoked:
+		return pick(en, "Chứng thư số đã bị thu hồi trước thời điểm ký", "The certificate was revoked before the signing time")
 	}
 	return pick(en, "Chuỗi chứng thư số không hợp lệ", "The certificate chain is invalid")
 }

@@ -6,12 +6,12 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"motcua/sign/internal/pdf"
-
 	"motcua/sign/internal/pdfsign"
 )
 
@@ -36,9 +36,18 @@ type Report struct {
 	// Trusted: at least one signature and all of them chain to Roots.
 	Trusted bool
 	// UnsignedChanges: bytes were appended after the last signature
-	// (an incremental update nobody signed).
+	// (an incremental update nobody signed) other than validation data.
 	UnsignedChanges bool
 	SHA256          string // hex SHA-256 of the whole file
+
+	// DSSAppended: after the last signature, only validation data was
+	// appended (incremental updates adding a DSS dictionary, see AddDSS).
+	// It does not change what was signed: Intact and UnsignedChanges
+	// ignore it.
+	DSSAppended bool
+	// LTV: at least one signature and every signature is long-term
+	// verifiable from the file alone (SignatureInfo.LTV).
+	LTV bool
 }
 
 // SignatureInfo is the verification result of one signature, in signing
@@ -65,12 +74,29 @@ type SignatureInfo struct {
 	Timestamped   bool // a valid RFC 3161 timestamp covers the signature
 	TimestampTime time.Time
 
-	Intact              bool // digest and signature value verify
+	Intact              bool // digest and signature value verify, and the certificate was not revoked before SigningTime
 	CoversWholeDocument bool // the signed range ends at the end of the file
 	Trusted             bool // the signer chains to Roots at SigningTime
 	TrustStatus         TrustStatus
 	CertValidAtSigning  bool // SigningTime is inside the certificate validity
 	CertExpiredNow      bool // the certificate has expired at VerifyOptions.Now
+
+	// LTV: the DSS of the file holds the whole chain of the certificate
+	// (up to a self-signed root), and of the timestamp authority of a
+	// signature timestamp, with revocation data (CRL or OCSP) for every
+	// certificate but the root, so that the signature can be verified
+	// offline after the certificates expire (PAdES B-LT).
+	LTV bool
+	// Revocation is the status of the certificate chain at SigningTime,
+	// from the revocation data of the DSS only (no network access):
+	// "good", "revoked" (revoked at or before SigningTime: the signature
+	// is not valid, Intact is false) or "unknown" (no usable data). Empty
+	// when there is no certificate to check.
+	Revocation string
+	// RevokedAt is when a certificate of the chain was revoked, if the
+	// DSS says so, also when that is after SigningTime (the signature then
+	// stays valid, security design R9).
+	RevokedAt time.Time
 
 	Certificate *x509.Certificate `json:"-"`
 	// Errors lists problems in Vietnamese; ErrorsEN has the same entries
@@ -98,10 +124,14 @@ const maxSignatures = 32
 
 // VerifyPDF verifies every signature of a PDF: integrity of the signed
 // byte ranges (CMS message digest and signature value, ESS
-// signing-certificate-v2), RFC 3161 timestamps, and the certificate path
-// against opts.Roots at the signing time. Revocation (OCSP/CRL) is not
-// checked. It returns an error (code EInvalidPDF) only when the file cannot
-// be parsed; a PDF without signatures gives a Report with Intact false.
+// signing-certificate-v2), RFC 3161 timestamps, the certificate path
+// against opts.Roots at the signing time, and revocation at the signing
+// time from the CRLs and OCSP responses of the file's DSS (offline; see
+// AddDSS and SignatureInfo.Revocation). Incremental updates after the
+// last signature that only add validation data (a DSS) are allowed
+// (Report.DSSAppended); any other change is an unsigned change. It
+// returns an error (code EInvalidPDF) only when the file cannot be
+// parsed; a PDF without signatures gives a Report with Intact false.
 //
 // The PDF parser (digitorus/pdf, vendored and hardened in internal/pdf)
 // reports malformed input by panicking; VerifyPDF recovers from panics
@@ -113,29 +143,80 @@ func VerifyPDF(data []byte, opts VerifyOptions) (*Report, error) {
 	}
 	sum := sha256.Sum256(data)
 	rep := &Report{SHA256: hex.EncodeToString(sum[:])}
-	sigs, err := findSignatures(data)
-	if err != nil {
-		return nil, newError(EInvalidPDF, "không đọc được tệp PDF", "cannot read the PDF file", err)
+	bad := func(err error) error {
+		return newError(EInvalidPDF, "không đọc được tệp PDF", "cannot read the PDF file", err)
 	}
+	rdr, err := pdfsign.Parse(data)
+	if err != nil {
+		return nil, bad(err)
+	}
+	sigs, err := findSignatures(rdr)
+	if err != nil {
+		return nil, bad(err)
+	}
+	dss, _ := readDSS(rdr) // an unreadable DSS gives no validation data
 	// Signing order: each incremental signature covers a longer prefix.
 	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].end < sigs[j].end })
 	// One buffer for the signed bytes of every signature, in turn.
 	buf := make([]byte, 0, len(data))
 	for _, s := range sigs {
-		rep.Signatures = append(rep.Signatures, verifyOne(data, s, opts, buf))
+		rep.Signatures = append(rep.Signatures, verifyOne(data, s, opts, buf, dss))
 	}
+	checkRevokedAfter(rep.Signatures)
 	rep.Intact, rep.Trusted = len(rep.Signatures) > 0, len(rep.Signatures) > 0
+	rep.LTV = len(rep.Signatures) > 0
 	covered := false
 	for _, s := range rep.Signatures {
 		rep.Intact = rep.Intact && s.Intact
 		rep.Trusted = rep.Trusted && s.Trusted
+		rep.LTV = rep.LTV && s.LTV
 		covered = covered || s.CoversWholeDocument
 	}
 	if len(rep.Signatures) > 0 && !covered {
-		rep.UnsignedChanges = true
-		rep.Intact = false
+		if onlyDSSAfter(data, lastEnd(sigs, len(data)), rdr) {
+			rep.DSSAppended = true
+		} else {
+			rep.UnsignedChanges = true
+			rep.Intact = false
+		}
 	}
 	return rep, nil
+}
+
+// lastEnd returns the end of the longest well-formed signed range.
+func lastEnd(sigs []rawSignature, size int) int64 {
+	var end int64
+	for _, s := range sigs {
+		if s.err == "" && s.end <= int64(size) && s.end > end {
+			end = s.end
+		}
+	}
+	return end
+}
+
+// checkRevokedAfter flags signatures whose certificate was revoked after
+// the claimed signing time when nothing proves that the signature existed
+// before the revocation: neither a signature timestamp nor a later
+// trusted document timestamp from before the revocation. A signer whose
+// key was compromised could otherwise backdate /M.
+func checkRevokedAfter(sigs []SignatureInfo) {
+	for i := range sigs {
+		s := &sigs[i]
+		if s.RevokedAt.IsZero() || s.Revocation != RevocationGood || s.TimeSource == "timestamp" {
+			continue
+		}
+		proven := false
+		for _, ts := range sigs[i+1:] {
+			if ts.Kind == "timestamp" && ts.Intact && ts.Trusted && ts.TimestampTime.Before(s.RevokedAt) {
+				proven = true
+				break
+			}
+		}
+		if !proven {
+			s.addError("chứng thư số đã bị thu hồi lúc "+formatVN(s.RevokedAt)+", sau thời điểm ký do người ký khai báo; không có dấu thời gian chứng minh chữ ký được tạo trước khi thu hồi",
+				"the certificate was revoked at "+formatVN(s.RevokedAt)+", after the signing time claimed by the signer; no timestamp proves that the signature was made before the revocation")
+		}
+	}
 }
 
 // rawSignature is a signature dictionary as found in the file.
@@ -156,11 +237,7 @@ type rawSignature struct {
 // findSignatures walks the AcroForm field tree and returns the values of
 // signature fields. The digitorus parser panics on malformed input and
 // resolves objects lazily, so every access happens under recover.
-func findSignatures(data []byte) (sigs []rawSignature, err error) {
-	rdr, err := pdfsign.Parse(data)
-	if err != nil {
-		return nil, err
-	}
+func findSignatures(rdr *pdf.Reader) (sigs []rawSignature, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			sigs, err = nil, fmt.Errorf("malformed PDF: %v", p)
@@ -238,7 +315,7 @@ func readSignature(v pdf.Value, field string) rawSignature {
 }
 
 // verifyOne checks one signature.
-func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte) SignatureInfo {
+func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, dss *dssData) SignatureInfo {
 	info := SignatureInfo{
 		FieldName:   raw.field,
 		Kind:        "approval",
@@ -263,7 +340,7 @@ func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte) Si
 
 	switch raw.subFilter {
 	case "ETSI.RFC3161":
-		verifyDocTimestamp(&info, signed, der, opts)
+		verifyDocTimestamp(&info, signed, der, opts, dss)
 		return info
 	case "adbe.pkcs7.detached", "ETSI.CAdES.detached":
 	default:
@@ -307,8 +384,46 @@ func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte) Si
 	case !info.ClaimedTime.IsZero():
 		info.SigningTime, info.TimeSource = info.ClaimedTime, "claimed"
 	}
-	checkSigner(&info, cert, res.certs, opts)
+	checkSigner(&info, cert, append(slices.Clip(res.certs), dss.certList...), opts)
+	checkRevocation(&info, cert, res.certs, dss, opts.Now)
+	if ts := res.timestamp; ts != nil {
+		r := dss.chainRevocation(ts.Authority, ts.certs, ts.Time)
+		info.LTV = info.LTV && r.ltv
+		if r.status == RevocationRevoked {
+			info.addError("chứng thư số của máy chủ dấu thời gian đã bị thu hồi lúc "+formatVN(r.revokedAt)+", trước thời điểm cấp dấu thời gian",
+				"the timestamp authority's certificate was revoked at "+formatVN(r.revokedAt)+", before the timestamp was issued")
+		}
+	}
 	return info
+}
+
+// checkRevocation evaluates the signer's chain from the DSS at the
+// signing time (now, the verification time, if unknown) and fills LTV,
+// Revocation and RevokedAt. A certificate revoked at or before that time
+// makes the signature invalid.
+func checkRevocation(info *SignatureInfo, cert *x509.Certificate, certs []*x509.Certificate, dss *dssData, now time.Time) {
+	at := info.SigningTime
+	if at.IsZero() {
+		at = now
+	}
+	r := dss.chainRevocation(cert, certs, at)
+	info.LTV, info.Revocation, info.RevokedAt = r.ltv, r.status, r.revokedAt
+	if r.status != RevocationRevoked {
+		return
+	}
+	info.Intact, info.Trusted, info.TrustStatus = false, false, TrustRevoked
+	whose, whoseEN := "chứng thư số", "the certificate"
+	if r.revoked != nil && r.revoked != cert {
+		whose = "chứng thư số của tổ chức cấp " + r.revoked.Subject.CommonName
+		whoseEN = "the issuing CA certificate " + r.revoked.Subject.CommonName
+	}
+	if info.Kind == "timestamp" {
+		info.addError(whose+" đã bị thu hồi lúc "+formatVN(r.revokedAt)+", trước thời điểm cấp dấu thời gian; dấu thời gian không có giá trị",
+			whoseEN+" was revoked at "+formatVN(r.revokedAt)+", before the timestamp was issued; the timestamp is not valid")
+		return
+	}
+	info.addError(whose+" đã bị thu hồi lúc "+formatVN(r.revokedAt)+", trước thời điểm ký; chữ ký không có giá trị",
+		whoseEN+" was revoked at "+formatVN(r.revokedAt)+", before the signing time; the signature is not valid")
 }
 
 // checkSigner evaluates the signer certificate at the signing time.
@@ -334,7 +449,7 @@ func checkSigner(info *SignatureInfo, cert *x509.Certificate, certs []*x509.Cert
 }
 
 // verifyDocTimestamp checks a document timestamp (ETSI.RFC3161).
-func verifyDocTimestamp(info *SignatureInfo, signed, der []byte, opts VerifyOptions) {
+func verifyDocTimestamp(info *SignatureInfo, signed, der []byte, opts VerifyOptions, dss *dssData) {
 	ts, err := verifyTimestampToken(der, signed, opts.Roots)
 	if err != nil {
 		info.addErr(err)
@@ -351,6 +466,7 @@ func verifyDocTimestamp(info *SignatureInfo, signed, der []byte, opts VerifyOpti
 	info.CertExpiredNow = opts.Now.After(ts.Authority.NotAfter)
 	info.TrustStatus = ts.TrustStatus
 	info.Trusted = ts.Trusted
+	checkRevocation(info, ts.Authority, ts.certs, dss, opts.Now)
 }
 
 // signedBytes checks the byte range of a signature and returns the signed

@@ -2,6 +2,7 @@ package sign_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,6 +119,8 @@ func TestVerifyPDFHostileInput(t *testing.T) {
 		"HugeXrefStreamSize":         bytes.Replace(objStmPDF("<< /Type /Catalog >>"), []byte("/Size 4"), []byte("/Size 999999999999"), 1),
 		"HugeXrefTableStart":         bytes.Replace(minimalPDF(false), []byte("xref\n0 6"), []byte("xref\n999999999999 6"), 1),
 		"ObjStmInsideItself":         buildObjStmPDF("<< /Type /Catalog >>", true),
+		"EndobjInArray":              bytes.Replace(minimalPDF(true), []byte("/ID ["), []byte("/X [\nendobj\n /ID ["), 1),
+		"HugeXrefStreamFieldWidth":   bytes.Replace(minimalPDF(true), []byte("/W [1 4 2]"), []byte("/W [1 44444444444 2]"), 1),
 	}
 	for name, data := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -143,12 +146,15 @@ func FuzzVerifyPDF(f *testing.F) {
 	p := newTestPKI(f, now)
 	signed := signBoth(f, p, minimalPDF(false), now, "")
 	f.Add(signed)
+	f.Add(addDSS(f, p, signed, now.Add(2*time.Minute)))
+	f.Add(addDSS(f, p, signBoth(f, p, minimalPDF(true), now, ""), now.Add(2*time.Minute)))
 	f.Add(minimalPDF(false))
 	f.Add(minimalPDF(true))
 	f.Add([]byte("%PDF-1.7\n%%EOF\n"))
 	f.Add([]byte("%PDF-1.7\nxref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size 1 /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"))
 	f.Add(objStmPDF("<< /Type /Catalog /AcroForm << /Fields [ 5 0 R ] >> >>"))
 	roots := p.pki.RootPool()
+	dssOpts := sign.DSSOptions{Roots: roots, Revocation: p.pki, Now: now.Add(2 * time.Minute)}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Go's fuzzer does not detect hangs; crash the worker so that the
 		// input is reported.
@@ -171,6 +177,21 @@ func FuzzVerifyPDF(f *testing.F) {
 		var b bytes.Buffer
 		if err := rep.WriteText(&b, "vi"); err != nil {
 			t.Fatal(err)
+		}
+		// AddDSS must not fail on a file it could read, nor break it.
+		if len(rep.Signatures) == 0 {
+			return
+		}
+		out, err := sign.AddDSS(context.Background(), data, dssOpts)
+		if err != nil {
+			return
+		}
+		rep2, err := sign.VerifyPDF(out, sign.VerifyOptions{Roots: roots, Now: now})
+		if err != nil {
+			t.Fatalf("VerifyPDF after AddDSS = %v", err)
+		}
+		if rep.Intact && !rep2.Intact {
+			t.Fatalf("AddDSS broke an intact file: %+v", rep2)
 		}
 	})
 }

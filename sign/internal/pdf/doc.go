@@ -4,14 +4,16 @@
 // text.go); page content and font handling were dropped.
 //
 // motcua hardened it against hostile input found by FuzzVerifyPDF:
-//   - arrays and dictionaries left open at the end of an object stream
-//     made readArray/readDict loop forever while growing memory; they now
-//     fail, and reading more than a few bytes past the end panics;
+//   - arrays and dictionaries left open at the end of an object stream,
+//     and arrays holding the keyword endobj, made readArray/readDict loop
+//     forever while growing memory; they now fail, and reading more than
+//     a few bytes past the end panics;
 //   - nesting of arrays, dictionaries and object definitions is limited
 //     to 100 levels, so deep nesting cannot overflow the stack (a fatal
 //     error that recover cannot catch);
 //   - cross-reference sizes and subsection ranges are bounded by the file
-//     size, so a forged /Size cannot allocate gigabytes;
+//     size, so a forged /Size cannot allocate gigabytes, and the field
+//     widths (/W) of a cross-reference stream by 8 bytes;
 //   - an object stream stored inside another object stream, and long
 //     /Extends chains, are rejected instead of recursing or looping.
 //

@@ -501,7 +501,9 @@ func (b *buffer) readArray() object {
 	var x array
 	for {
 		tok := b.readToken()
-		if tok == io.EOF {
+		// motcua: readObject leaves endobj unread, so an array holding
+		// it looped forever.
+		if tok == io.EOF || tok == keyword("endobj") {
 			b.errorf("malformed PDF: unterminated array")
 		}
 		if tok == nil || tok == keyword("]") {

@@ -88,6 +88,7 @@ type Reader struct {
 	useAES          bool
 	XrefInformation ReaderXrefInformation
 	PDFVersion      string
+	sections        []int64 // offsets of the cross-reference sections read, newest first (motcua)
 }
 
 type ReaderXrefInformation struct {
@@ -247,6 +248,7 @@ EOFDetect:
 
 	// Save start position of xref.
 	r.XrefInformation.StartPos = startxref
+	r.sections = append(r.sections, startxref)
 
 	b = newBuffer(io.NewSectionReader(r.f, startxref, r.end-startxref), startxref)
 	xref, trailerptr, trailer, err := readXref(r, b)
@@ -345,6 +347,7 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 		}
 
 		seenPrev[off] = true
+		r.sections = append(r.sections, off)
 
 		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
 		obj1 := b.readObject()
@@ -398,7 +401,9 @@ func readXrefStreamData(r *Reader, strm stream, table []xref, size int64) ([]xre
 	var w []int
 	for _, x := range ww {
 		i, ok := x.(int64)
-		if !ok || int64(int(i)) != i {
+		// motcua: a field is at most 8 bytes wide; a forged width made
+		// the row buffer allocate gigabytes.
+		if !ok || i < 0 || i > 8 {
 			return nil, fmt.Errorf("invalid W array %v", objfmt(ww))
 		}
 		w = append(w, int(i))
@@ -502,6 +507,7 @@ func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 		}
 
 		seenPrev[off] = true
+		r.sections = append(r.sections, off)
 
 		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
 		tok := b.readToken()

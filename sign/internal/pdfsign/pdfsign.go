@@ -27,7 +27,10 @@
 //     ranges instead of a copy of them; indirect references in rewritten
 //     objects are copied without loading the objects they refer to;
 //     streams under 1 KiB (appearance content, xref stream) are stored
-//     uncompressed; the xref table is formatted without fmt.
+//     uncompressed; the xref table is formatted without fmt;
+//   - AppendDSS (dss.go) writes a Document Security Store update for
+//     PAdES B-LT, and EncodeEntry lets callers compare catalogue entries
+//     of two revisions.
 
 // Package pdfsign writes a PDF signature as an incremental update.
 //
