@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,10 +32,14 @@ type Keys interface {
 	Seal(agency *dossier.Agency, seal *dossier.Seal) (*sign.Identity, error)
 	// Roots is the trust store used to verify results.
 	Roots() *x509.CertPool
+	// Revocation supplies the CRLs embedded in issued results (PAdES
+	// B-LT); nil issues results without them.
+	Revocation() sign.RevocationSource
 }
 
 // Docs implements workflow.Documents and workflow.Verifier.
 type Docs struct {
+	log       *slog.Logger
 	r         *pdf.Renderer
 	keys      Keys
 	templates pdf.ResultTemplates
@@ -52,6 +57,7 @@ type Options struct {
 	Place  string // place printed before dates; default "Bắc Ninh"
 	Demo   bool   // mark results "DEMO — không có giá trị pháp lý"
 	TSAURL string // RFC 3161 timestamps when set
+	Log    *slog.Logger
 }
 
 // New returns the documents adapter.
@@ -64,8 +70,11 @@ func New(keys Keys, opts Options) (*Docs, error) {
 	if opts.Place == "" {
 		opts.Place = "Bắc Ninh"
 	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	return &Docs{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo,
-		tsaURL: opts.TSAURL, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG}, nil
+		tsaURL: opts.TSAURL, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG, log: opts.Log}, nil
 }
 
 // image returns the cached output of gen(name).
@@ -274,9 +283,32 @@ func (d *Docs) SealResult(ctx context.Context, file []byte, in workflow.SealInpu
 	if err := json.Unmarshal([]byte(in.Layout), &lay); err != nil || lay.Page == 0 {
 		return nil, fmt.Errorf("docs: result layout missing: %v", err)
 	}
-	return sign.SignPDFContext(ctx, file, id, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
+	sealed, err := sign.SignPDFContext(ctx, file, id, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
 		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSAURL: d.tsaURL,
 		Lines: []string{in.Agency.Name, "Số: " + in.Number, in.At.In(ictZone()).Format("2006-01-02T15:04:05-07:00")}})
+	if err != nil {
+		return nil, err
+	}
+	return d.addLTV(ctx, sealed, in.At), nil
+}
+
+// addLTV makes an issued result PAdES B-LT (security.md §3): a DSS with
+// the certificate chains of both signatures and the CRLs that cover them,
+// so the result can be verified offline after the certificates expire.
+// When revocation data cannot be had (a CA's CRL server does not answer),
+// the result is issued as it is — the seal is valid — and the omission is
+// logged; it shows as "LTV: không" on verification.
+func (d *Docs) addLTV(ctx context.Context, sealed []byte, at time.Time) []byte {
+	rev := d.keys.Revocation()
+	if rev == nil {
+		return sealed
+	}
+	out, err := sign.AddDSS(ctx, sealed, sign.DSSOptions{Roots: d.keys.Roots(), Revocation: rev, Now: at})
+	if err != nil {
+		d.log.Warn("result issued without long-term validation data", "err", err)
+		return sealed
+	}
+	return out
 }
 
 func ictZone() *time.Location {
@@ -299,11 +331,14 @@ func (d *Docs) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
 			role = "Con dấu cơ quan"
 		}
 		st := "Chữ ký hợp lệ"
-		if !s.Intact {
+		switch {
+		case s.Revocation == sign.RevocationRevoked && !s.RevokedAt.After(s.SigningTime):
+			st = "Chứng thư số đã bị thu hồi trước thời điểm ký"
+		case !s.Intact:
 			st = "Tài liệu đã bị sửa đổi sau khi ký"
 		}
 		out = append(out, workflow.SignatureSummary{Signer: s.SignerName, Role: role, SigningTime: s.SigningTime,
-			Intact: s.Intact && rep.Intact, Trusted: s.Trusted, Status: st})
+			Intact: s.Intact && rep.Intact, Trusted: s.Trusted, LTV: s.LTV, Revocation: s.Revocation, Status: st})
 	}
 	return out, nil
 }
@@ -321,6 +356,7 @@ type FileKeys struct {
 	password string
 	roots    *x509.CertPool
 	demo     *sign.DemoPKI
+	http     sign.HTTPRevocation
 	mu       sync.Mutex
 	cache    map[string]*sign.Identity
 }
@@ -376,6 +412,15 @@ func OpenFileKeys(dir, password string, trustDir string, demo bool, now time.Tim
 
 // Roots returns the trust store.
 func (k *FileKeys) Roots() *x509.CertPool { return k.roots }
+
+// Revocation returns the demo CA (which issues its own CRLs) in demo mode,
+// else the CRL distribution points of the certificates, over HTTP.
+func (k *FileKeys) Revocation() sign.RevocationSource {
+	if k.demo != nil {
+		return k.demo
+	}
+	return &k.http
+}
 
 func (k *FileKeys) load(kind, name string, issue func() (*sign.Identity, []byte, error)) (*sign.Identity, error) {
 	key := kind + "/" + name

@@ -142,6 +142,15 @@ func TestSignedResultLifecycle(t *testing.T) {
 		if rep.Signatures[0].SignerName != "Lê Thị Thu Hà" || rep.SHA256 != d.Result.SHA256 {
 			t.Errorf("first signer %q, sha %s vs stored %s", rep.Signatures[0].SignerName, rep.SHA256, d.Result.SHA256)
 		}
+		// Issued at PAdES B-LT: chains and CRLs in the DSS, checked offline.
+		if !rep.LTV {
+			t.Errorf("result is not long-term verifiable: %+v", rep.Signatures)
+		}
+		for _, s := range rep.Signatures {
+			if !s.LTV || s.Revocation != sign.RevocationGood {
+				t.Errorf("signature of %s: LTV %v, revocation %q", s.SignerName, s.LTV, s.Revocation)
+			}
+		}
 		dir := t.TempDir()
 		path := filepath.Join(dir, "result.pdf")
 		os.WriteFile(path, pdfBytes, 0o600)
@@ -224,7 +233,12 @@ func TestPublicVerifyAndReceiptQR(t *testing.T) {
 	}
 	v, err := f.svc.VerifyResult(ctx, strings.TrimPrefix(url, prefix))
 	if err != nil || v.Status != "valid" || len(v.Signatures) != 2 || v.Number != d.Result.Number || v.SHA256 != d.Result.SHA256 {
-		t.Errorf("VerifyResult = %+v, %v", v, err)
+		t.Fatalf("VerifyResult = %+v, %v", v, err)
+	}
+	for _, s := range v.Signatures {
+		if !s.LTV || s.Revocation != "good" {
+			t.Errorf("VerifyResult signature %s: LTV %v, revocation %q", s.Signer, s.LTV, s.Revocation)
+		}
 	}
 	if _, err := f.svc.VerifyResult(ctx, "AAAAAAAAAAAAAAAAAAAAAA"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		t.Errorf("unknown verify token = %v", err)

@@ -146,7 +146,13 @@ type SignatureSummary struct {
 	SigningTime time.Time `json:"signing_time"`
 	Intact      bool      `json:"intact"`
 	Trusted     bool      `json:"trusted"`
-	Status      string    `json:"status"`
+	// LTV: the file carries the certificate chain and revocation data of
+	// the signature (PAdES B-LT), so it verifies offline for the long term.
+	LTV bool `json:"ltv"`
+	// Revocation of the signer's certificate at the signing time, from the
+	// file: "good", "revoked" or "unknown".
+	Revocation string `json:"revocation,omitempty"`
+	Status     string `json:"status"`
 }
 
 // Verifier checks the signatures of a PDF (package docs).

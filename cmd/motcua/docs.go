@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -15,7 +16,7 @@ import (
 // MOTCUA_TSA_URL adds RFC 3161 timestamps; MOTCUA_PKCS11_MODULE and
 // MOTCUA_PKCS11_PIN open HSM-held seal keys. In demo mode a demo CA issues
 // the missing certificates ("DEMO — không có giá trị pháp lý").
-func newDocuments(dataDir string, now time.Time, isDemo bool) (workflow.Documents, error) {
+func newDocuments(dataDir string, now time.Time, isDemo bool, log *slog.Logger) (workflow.Documents, error) {
 	keys, err := docs.OpenFileKeys(filepath.Join(dataDir, "keys"), os.Getenv("MOTCUA_KEY_PASSWORD"), os.Getenv("MOTCUA_TRUST_DIR"), isDemo, now)
 	if err != nil {
 		return nil, err
@@ -23,5 +24,5 @@ func newDocuments(dataDir string, now time.Time, isDemo bool) (workflow.Document
 	// Seals whose key reference is "pkcs11:token=…;object=…" sign on this
 	// PKCS#11 module (an HSM, a USB token, SoftHSM2).
 	keys.PKCS11Module, keys.PKCS11PIN = os.Getenv("MOTCUA_PKCS11_MODULE"), os.Getenv("MOTCUA_PKCS11_PIN")
-	return docs.New(keys, docs.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL")})
+	return docs.New(keys, docs.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL"), Log: log})
 }

@@ -215,7 +215,7 @@ func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) 
 	if err != nil {
 		return nil, err
 	}
-	docs, err := newDocuments(c.data, db.Now(), cfg.Demo)
+	docs, err := newDocuments(c.data, db.Now(), cfg.Demo, log)
 	if err != nil {
 		return nil, err
 	}
