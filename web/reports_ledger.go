@@ -4,19 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"motcua/dossier"
 	"motcua/pdf"
 	"motcua/store"
 	"motcua/workflow"
-)
-
-var (
-	ledgerRendererOnce sync.Once
-	ledgerRenderer     *pdf.Renderer
-	ledgerRendererErr  error
 )
 
 // resultMethod is how the applicant receives the result, by channel.
@@ -68,12 +61,12 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 		var buf bytes.Buffer
 		name := "so-theo-doi-ho-so-" + info.Center.Code + "-" + info.Query.From + "-" + info.Query.To
 		if asPDF {
-			ledgerRendererOnce.Do(func() { ledgerRenderer, ledgerRendererErr = pdf.NewRenderer() })
-			if ledgerRendererErr != nil {
-				s.writeProblem(w, r, ledgerRendererErr)
+			s.ledger.once.Do(func() { s.ledger.r, s.ledger.err = pdf.NewRenderer() })
+			if s.ledger.err != nil {
+				s.writeProblem(w, r, s.ledger.err)
 				return
 			}
-			if err := ledgerRenderer.RenderLedger(&buf, l); err != nil {
+			if err := s.ledger.r.RenderLedger(&buf, l); err != nil {
 				s.writeProblem(w, r, err)
 				return
 			}

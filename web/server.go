@@ -5,10 +5,12 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"motcua/pdf"
 	"motcua/workflow"
 )
 
@@ -34,6 +36,12 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	front   *front
+	// ledger renders the ledger PDF, made on first use.
+	ledger struct {
+		once sync.Once
+		r    *pdf.Renderer
+		err  error
+	}
 }
 
 // NewServer returns the handler of every route.
