@@ -3,10 +3,14 @@ package docs_test
 import (
 	"bytes"
 	"context"
+	"encoding/asn1"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,6 +36,7 @@ type fixture struct {
 	users map[string]*dossier.User
 	blob  string
 	now   *atomic.Int64
+	dir   string // key directory (demo-root.pem)
 }
 
 func newFixture(t testing.TB, e store.Engine) *fixture {
@@ -61,7 +66,7 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	if err := demo.Load(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: map[string]*dossier.User{}, now: now}
+	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: map[string]*dossier.User{}, now: now, dir: filepath.Join(dir, "keys")}
 	for _, a := range demo.Accounts {
 		u, err := db.UserByName(ctx, a.Username)
 		if err != nil {
@@ -452,4 +457,56 @@ func TestCheckFindsAlteredDocuments(t *testing.T) {
 			t.Errorf("altered result: %+v, %v; want one inconsistency for %s", bad, err, d.Code)
 		}
 	})
+}
+
+// TestResultSignaturesOpenSSL checks the CMS of both PAdES signatures of an
+// issued result with OpenSSL, a verifier nobody here wrote: each signs the
+// bytes its /ByteRange names and chains to the demo root.
+func TestResultSignaturesOpenSSL(t *testing.T) {
+	bin := tool(t, "openssl")
+	f := newFixture(t, store.SQLite)
+	d, _ := f.lifecycle(t)
+	file, err := f.svc.ResultPDF(context.Background(), f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+	ranges := re.FindAllSubmatch(file, -1)
+	if len(ranges) != 2 {
+		t.Fatalf("%d signatures with a /ByteRange; want 2", len(ranges))
+	}
+	dir := t.TempDir()
+	for i, m := range ranges {
+		var n [4]int
+		for k := range n {
+			n[k], _ = strconv.Atoi(string(m[k+1]))
+		}
+		signed := append(bytes.Clone(file[n[0]:n[0]+n[1]]), file[n[2]:n[2]+n[3]]...)
+		// The gap between the ranges is the /Contents hex string, <…>: the
+		// DER of the CMS, then zero padding.
+		padded, err := hex.DecodeString(string(file[n[0]+n[1]+1 : n[2]-1]))
+		if err != nil {
+			t.Fatalf("signature %d: contents: %v", i+1, err)
+		}
+		var cms asn1.RawValue
+		if _, err := asn1.Unmarshal(padded, &cms); err != nil {
+			t.Fatalf("signature %d: CMS: %v", i+1, err)
+		}
+		der := cms.FullBytes
+		data, sig := filepath.Join(dir, fmt.Sprintf("data%d", i)), filepath.Join(dir, fmt.Sprintf("sig%d.der", i))
+		os.WriteFile(data, signed, 0o600)
+		os.WriteFile(sig, der, 0o600)
+		out, err := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content", data,
+			"-CAfile", filepath.Join(f.dir, "demo-root.pem"), "-purpose", "any", "-out", os.DevNull).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Verification successful") {
+			t.Errorf("signature %d: openssl cms -verify: %v\n%s", i+1, err, out)
+		}
+		// One changed byte in the signed range: OpenSSL refuses it.
+		signed[len(signed)/2] ^= 1
+		os.WriteFile(data, signed, 0o600)
+		if out, err := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content", data,
+			"-CAfile", filepath.Join(f.dir, "demo-root.pem"), "-purpose", "any", "-out", os.DevNull).CombinedOutput(); err == nil {
+			t.Errorf("signature %d: openssl accepted altered content:\n%s", i+1, out)
+		}
+	}
 }
