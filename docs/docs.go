@@ -292,6 +292,32 @@ func (d *Docs) SealResult(ctx context.Context, file []byte, in workflow.SealInpu
 	return d.addLTV(ctx, sealed, in.At), nil
 }
 
+// ArchiveResult makes the archive copy of a result, PAdES B-LTA: revocation
+// data as of now for every signature (and for earlier document
+// timestamps), then a document timestamp over the whole file from the
+// configured TSA. Run again before the last timestamp's certificate or
+// algorithm ages out, it adds fresh data and a new timestamp over the old.
+// It needs MOTCUA_TSA_URL and revocation data: without either it fails
+// (EUNPROCESSABLE) rather than archive a file that would not last.
+func (d *Docs) ArchiveResult(ctx context.Context, file []byte, at time.Time) ([]byte, error) {
+	if d.tsaURL == "" {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa cấu hình máy chủ dấu thời gian (MOTCUA_TSA_URL): không lưu trữ dài hạn được")
+	}
+	rev := d.keys.Revocation()
+	if rev == nil {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Không có nguồn dữ liệu thu hồi chứng thư số")
+	}
+	withDSS, err := sign.AddDSS(ctx, file, sign.DSSOptions{Roots: d.keys.Roots(), Revocation: rev, Now: at})
+	if err != nil {
+		return nil, fmt.Errorf("docs: archive: %w", err)
+	}
+	out, err := sign.TimestampPDF(ctx, withDSS, &sign.TSAClient{URL: d.tsaURL})
+	if err != nil {
+		return nil, fmt.Errorf("docs: archive timestamp: %w", err)
+	}
+	return out, nil
+}
+
 // addLTV makes an issued result PAdES B-LT (security.md §3): a DSS with
 // the certificate chains of both signatures and the CRLs that cover them,
 // so the result can be verified offline after the certificates expire.
@@ -412,6 +438,9 @@ func OpenFileKeys(dir, password string, trustDir string, demo bool, now time.Tim
 
 // Roots returns the trust store.
 func (k *FileKeys) Roots() *x509.CertPool { return k.roots }
+
+// DemoPKI returns the demo CA (nil outside demo mode).
+func (k *FileKeys) DemoPKI() *sign.DemoPKI { return k.demo }
 
 // Revocation returns the demo CA (which issues its own CRLs) in demo mode,
 // else the CRL distribution points of the certificates, over HTTP.

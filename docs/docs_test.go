@@ -3,6 +3,7 @@ package docs_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"motcua/docs"
 	"motcua/dossier"
 	"motcua/sign"
+	"motcua/sign/tsatest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -459,6 +461,34 @@ func TestCheckFindsAlteredDocuments(t *testing.T) {
 	})
 }
 
+// signedPart is what one signature of a PDF signs, and its CMS.
+type signedPart struct{ signed, der []byte }
+
+// signedParts cuts every signature out of a PDF by its /ByteRange: the
+// signed bytes, and the DER in the /Contents gap without its padding.
+func signedParts(t *testing.T, file []byte) []signedPart {
+	t.Helper()
+	re := regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+	var out []signedPart
+	for i, m := range re.FindAllSubmatch(file, -1) {
+		var n [4]int
+		for k := range n {
+			n[k], _ = strconv.Atoi(string(m[k+1]))
+		}
+		signed := append(bytes.Clone(file[n[0]:n[0]+n[1]]), file[n[2]:n[2]+n[3]]...)
+		padded, err := hex.DecodeString(string(file[n[0]+n[1]+1 : n[2]-1]))
+		if err != nil {
+			t.Fatalf("signature %d: contents: %v", i+1, err)
+		}
+		var cms asn1.RawValue
+		if _, err := asn1.Unmarshal(padded, &cms); err != nil {
+			t.Fatalf("signature %d: CMS: %v", i+1, err)
+		}
+		out = append(out, signedPart{signed, cms.FullBytes})
+	}
+	return out
+}
+
 // TestResultSignaturesOpenSSL checks the CMS of both PAdES signatures of an
 // issued result with OpenSSL, a verifier nobody here wrote: each signs the
 // bytes its /ByteRange names and chains to the demo root.
@@ -470,29 +500,13 @@ func TestResultSignaturesOpenSSL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
-	ranges := re.FindAllSubmatch(file, -1)
-	if len(ranges) != 2 {
-		t.Fatalf("%d signatures with a /ByteRange; want 2", len(ranges))
+	parts := signedParts(t, file)
+	if len(parts) != 2 {
+		t.Fatalf("%d signatures with a /ByteRange; want 2", len(parts))
 	}
 	dir := t.TempDir()
-	for i, m := range ranges {
-		var n [4]int
-		for k := range n {
-			n[k], _ = strconv.Atoi(string(m[k+1]))
-		}
-		signed := append(bytes.Clone(file[n[0]:n[0]+n[1]]), file[n[2]:n[2]+n[3]]...)
-		// The gap between the ranges is the /Contents hex string, <…>: the
-		// DER of the CMS, then zero padding.
-		padded, err := hex.DecodeString(string(file[n[0]+n[1]+1 : n[2]-1]))
-		if err != nil {
-			t.Fatalf("signature %d: contents: %v", i+1, err)
-		}
-		var cms asn1.RawValue
-		if _, err := asn1.Unmarshal(padded, &cms); err != nil {
-			t.Fatalf("signature %d: CMS: %v", i+1, err)
-		}
-		der := cms.FullBytes
+	for i, p := range parts {
+		signed, der := p.signed, p.der
 		data, sig := filepath.Join(dir, fmt.Sprintf("data%d", i)), filepath.Join(dir, fmt.Sprintf("sig%d.der", i))
 		os.WriteFile(data, signed, 0o600)
 		os.WriteFile(sig, der, 0o600)
@@ -509,4 +523,113 @@ func TestResultSignaturesOpenSSL(t *testing.T) {
 			t.Errorf("signature %d: openssl accepted altered content:\n%s", i+1, out)
 		}
 	}
+}
+
+// TestArchiveResults: `motcua archive` makes the archive copy of an issued
+// result, PAdES B-LTA (revocation data, then a document timestamp from the
+// TSA), leaves the issued file as it was, and renews the copy with a new
+// timestamp over the old one once it is due.
+func TestArchiveResults(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		f := newFixture(t, e)
+		ctx := context.Background()
+		d, _ := f.lifecycle(t)
+		clock := func() time.Time { return time.UnixMilli(f.now.Load()) }
+		tsaID, err := f.keys.DemoPKI().IssueTSA("DEMO Máy chủ dấu thời gian")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tsa := tsatest.New(tsaID, clock)
+		defer tsa.Close()
+		withTSA, err := docs.New(f.keys, docs.Options{Demo: true, TSAURL: tsa.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := workflow.New(f.db, f.svc.Blobs(), withTSA, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Without a TSA the archive refuses rather than make a copy that
+		// would not last.
+		if _, err := f.svc.ArchiveResults(ctx, 0, 10); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
+			t.Errorf("archive without a TSA: %v; want unprocessable", err)
+		}
+		check := func(wantSigs int) []byte {
+			t.Helper()
+			id, _, err := f.db.ResultArchive(ctx, d.ID)
+			if err != nil || id == "" {
+				t.Fatalf("archive copy: %q, %v", id, err)
+			}
+			file, err := svc.ReadBlob(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: f.keys.Roots(), Now: clock()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Signatures) != wantSigs || !rep.Intact || !rep.Trusted {
+				t.Fatalf("archive copy: %d signatures, intact %v, trusted %v; want %d", len(rep.Signatures), rep.Intact, rep.Trusted, wantSigs)
+			}
+			if last := rep.Signatures[len(rep.Signatures)-1]; last.Kind != "timestamp" {
+				t.Errorf("last signature is %q; want the document timestamp", last.Kind)
+			}
+			for _, s := range rep.Signatures[:2] {
+				if !s.LTV || s.Revocation != sign.RevocationGood {
+					t.Errorf("%s: LTV %v, revocation %q", s.SignerName, s.LTV, s.Revocation)
+				}
+			}
+			// Tools nobody here wrote: pdfsig validates the two signatures
+			// (it lists document timestamps but cannot validate them);
+			// openssl ts validates each document timestamp over its range.
+			dir := t.TempDir()
+			path := filepath.Join(dir, "archive.pdf")
+			os.WriteFile(path, file, 0o600)
+			out, _ := exec.Command(tool(t, "pdfsig"), path).CombinedOutput()
+			if n := bytes.Count(out, []byte("Signature is Valid")); n != 2 || !bytes.Contains(out, []byte(fmt.Sprintf("Signature #%d", wantSigs))) {
+				t.Errorf("pdfsig: %d valid signatures; want 2 and %d in all:\n%s", n, wantSigs, out)
+			}
+			parts := signedParts(t, file)
+			for i, p := range parts[2:] {
+				data, tok := filepath.Join(dir, fmt.Sprintf("ts%d.data", i)), filepath.Join(dir, fmt.Sprintf("ts%d.der", i))
+				os.WriteFile(data, p.signed, 0o600)
+				os.WriteFile(tok, p.der, 0o600)
+				out, err := exec.Command(tool(t, "openssl"), "ts", "-verify", "-token_in", "-in", tok, "-data", data,
+					"-CAfile", filepath.Join(f.dir, "demo-root.pem")).CombinedOutput()
+				if err != nil || !bytes.Contains(out, []byte("Verification: OK")) {
+					t.Errorf("document timestamp %d: openssl ts -verify: %v\n%s", i+1, err, out)
+				}
+				p.signed[len(p.signed)/2] ^= 1
+				os.WriteFile(data, p.signed, 0o600)
+				if out, err := exec.Command(tool(t, "openssl"), "ts", "-verify", "-token_in", "-in", tok, "-data", data,
+					"-CAfile", filepath.Join(f.dir, "demo-root.pem")).CombinedOutput(); err == nil {
+					t.Errorf("document timestamp %d: openssl accepted altered data:\n%s", i+1, out)
+				}
+			}
+			return file
+		}
+		if n, err := svc.ArchiveResults(ctx, 24*time.Hour, 10); err != nil || n != 1 {
+			t.Fatalf("first archive: %d, %v", n, err)
+		}
+		first := check(3)
+		if n, err := svc.ArchiveResults(ctx, 24*time.Hour, 10); err != nil || n != 0 {
+			t.Errorf("archive again the same day: %d, %v; want 0", n, err)
+		}
+		f.now.Add((48 * time.Hour).Milliseconds())
+		if n, err := svc.ArchiveResults(ctx, 24*time.Hour, 10); err != nil || n != 1 {
+			t.Fatalf("renewal: %d, %v", n, err)
+		}
+		renewed := check(4)
+		if !bytes.HasPrefix(renewed, first) {
+			t.Errorf("the renewed copy does not extend the first one")
+		}
+		// The issued file is what it was.
+		issued, err := f.svc.ResultPDF(ctx, f.users["reception"], d.Code)
+		if err != nil || fmt.Sprintf("%x", sha256.Sum256(issued)) != d.Result.SHA256 {
+			t.Errorf("issued file changed: %v", err)
+		}
+		if tsa.Requests() != 2 {
+			t.Errorf("TSA asked %d times; want 2", tsa.Requests())
+		}
+	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -186,12 +187,13 @@ func (db *DB) CheckConsistency(ctx context.Context) ([]Inconsistency, int, error
 }
 
 // checkDocuments checks that the generated documents of dossiers (their
-// receipts and issued results) are stored and unaltered: the SHA-256 of
+// receipts, issued results and archive copies) are stored and unaltered: the SHA-256 of
 // what the database holds is the document's id. Documents kept as files
 // (before migration 00004) are not checked here.
 func (db *DB) checkDocuments(ctx context.Context) ([]Inconsistency, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT d.code, x.kind, x.id, b.id IS NOT NULL, b.data FROM (
 			SELECT dossier_id, 'kết quả' AS kind, pdf_blob_id AS id FROM results WHERE pdf_blob_id <> ''
+			UNION ALL SELECT dossier_id, 'bản lưu trữ', archive_blob_id FROM results WHERE archive_blob_id <> ''
 			UNION ALL SELECT id, 'phiếu tiếp nhận', receipt_blob FROM dossiers WHERE receipt_blob <> '') x
 		JOIN dossiers d ON d.id = x.dossier_id
 		LEFT JOIN blobs b ON b.id = x.id`)
@@ -215,4 +217,52 @@ func (db *DB) checkDocuments(ctx context.Context) ([]Inconsistency, error) {
 		}
 	}
 	return out, rows.Err()
+}
+
+// ArchiveItem is an issued result due for (re-)archiving.
+type ArchiveItem struct {
+	ResultID    int64
+	DossierCode string
+	// BlobID is the latest archive copy, or the issued file when the
+	// result was never archived.
+	BlobID string
+}
+
+// ResultsToArchive lists up to limit issued results with a signed file
+// never archived, or last archived before before, oldest first.
+func (db *DB) ResultsToArchive(ctx context.Context, before time.Time, limit int) ([]ArchiveItem, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.id, d.code, CASE WHEN r.archive_blob_id <> '' THEN r.archive_blob_id ELSE r.pdf_blob_id END
+		FROM results r JOIN dossiers d ON d.id = r.dossier_id
+		WHERE r.pdf_blob_id <> '' AND (r.archived_at IS NULL OR r.archived_at < $1)
+		ORDER BY COALESCE(r.archived_at, 0), r.id LIMIT $2`, ms(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: results to archive: %w", err)
+	}
+	defer rows.Close()
+	var out []ArchiveItem
+	for rows.Next() {
+		var it ArchiveItem
+		if err := rows.Scan(&it.ResultID, &it.DossierCode, &it.BlobID); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// SetResultArchive records the new archive copy of a result.
+func (tx *Tx) SetResultArchive(resultID int64, blobID string) error {
+	_, err := tx.exec(`UPDATE results SET archive_blob_id = $1, archived_at = $2 WHERE id = $3`, blobID, ms(tx.now), resultID)
+	return err
+}
+
+// ResultArchive returns the archive copy of a dossier's result ("" when
+// none) and when it was made.
+func (db *DB) ResultArchive(ctx context.Context, dossierID int64) (blobID string, at *time.Time, err error) {
+	var t sql.NullInt64
+	err = db.sql.QueryRowContext(ctx, `SELECT archive_blob_id, archived_at FROM results WHERE dossier_id = $1`, dossierID).Scan(&blobID, &t)
+	if isNoRows(err) {
+		return "", nil, notFound("kết quả")
+	}
+	return blobID, fromNull(t), err
 }

@@ -47,6 +47,12 @@ type Documents interface {
 	ApologySlip(ctx context.Context, in FormInput, reason string, oldDue, newDue time.Time) ([]byte, error)
 }
 
+// Archiver makes archive copies of issued results (PAdES B-LTA); package
+// docs implements it.
+type Archiver interface {
+	ArchiveResult(ctx context.Context, pdf []byte, at time.Time) ([]byte, error)
+}
+
 // FormInput is what the one-stop forms of a dossier need.
 type FormInput struct {
 	Dossier   *dossier.Dossier

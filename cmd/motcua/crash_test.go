@@ -197,6 +197,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"import", "planets", "x.csv"}, 2},
 		{[]string{"calendar", "due", "--from", "yesterday", "--days", "1"}, 2},
 		{[]string{"help"}, 0},
+		{[]string{"archive", "--limit", "0"}, 2},
+		{[]string{"archive", "--every", "soon"}, 2},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
@@ -226,5 +228,16 @@ func TestUserAddAndImport(t *testing.T) {
 	if code := run(context.Background(), []string{"user", "add", "--username", "gdsxd", "--password-stdin", "--role", "approver", "--agency", "BN.SXD", "--data", data},
 		env, strings.NewReader("mật-khẩu-dài\n"), &out, &errb); code != 0 {
 		t.Errorf("user add: %d %s", code, errb.String())
+	}
+}
+
+// TestArchiveCommand: on a fresh data directory there is nothing to
+// archive; the command says so and succeeds.
+func TestArchiveCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	data := t.TempDir()
+	if code := run(context.Background(), []string{"archive", "--demo", "--data", data}, func(string) string { return "" }, nil, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "Đã lưu trữ dài hạn (PAdES B-LTA) 0 kết quả") {
+		t.Errorf("archive = %d: %s %s", code, out.String(), errb.String())
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"motcua/blob"
 	"motcua/calendar"
@@ -37,6 +38,7 @@ Cách dùng / Usage:
   motcua verify FILE.pdf [--lang en]
   motcua audit verify [--data DIR] [--db DSN]
   motcua check [--data DIR] [--db DSN]
+  motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
 
 Biến môi trường: MOTCUA_ADDR, MOTCUA_DATA, MOTCUA_DB mirror the flags.
 `
@@ -150,6 +152,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdAuditVerify(ctx, args[2:], getenv, stdout)
 	case "check":
 		return cmdCheck(ctx, args[1:], getenv, stdout)
+	case "archive":
+		return cmdArchive(ctx, args[1:], getenv, stdout)
 	case "bench":
 		return cmdBench(ctx, args[1:], getenv, stdout)
 	}
@@ -364,4 +368,32 @@ func cmdCheck(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "Nhất quán: %d hồ sơ, trạng thái khớp lịch sử.\n", n)
 	return nil
+}
+
+// cmdArchive makes or renews the archive copies (PAdES B-LTA) of issued
+// results: fresh revocation data and a document timestamp from
+// MOTCUA_TSA_URL. Run it from cron; --every is how often a copy is renewed.
+func cmdArchive(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, fs := newDBFlags("archive", getenv)
+	every := fs.Duration("every", 365*24*time.Hour, "làm mới bản lưu trữ sau khoảng thời gian này")
+	limit := fs.Int("limit", 1000, "số kết quả tối đa mỗi lần chạy")
+	isDemo := fs.Bool("demo", false, "khóa và CA demo (như serve --demo)")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if *every < 0 || *limit <= 0 {
+		return usagef("--every phải không âm và --limit phải dương")
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := c.service(db, slog.New(slog.DiscardHandler), workflow.Config{Demo: *isDemo})
+	if err != nil {
+		return err
+	}
+	n, err := svc.ArchiveResults(ctx, *every, *limit)
+	fmt.Fprintf(stdout, "Đã lưu trữ dài hạn (PAdES B-LTA) %d kết quả.\n", n)
+	return err
 }

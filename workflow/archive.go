@@ -1,0 +1,53 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+)
+
+// ArchiveResults makes or renews the archive copy (PAdES B-LTA) of issued
+// results never archived or last archived more than every ago, up to
+// limit of them, and reports how many it archived. The issued file stays
+// what it was (its SHA-256 is the one the verification page shows); the
+// archive copy is that file plus revocation data and document timestamps.
+// It runs without a user: it is the operator's job (motcua archive).
+func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit int) (int, error) {
+	ar, ok := s.docs.(Archiver)
+	if !ok || s.docs == nil {
+		return 0, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa cấu hình ký số: không lưu trữ được kết quả")
+	}
+	now := s.db.Now()
+	items, err := s.db.ResultsToArchive(ctx, now.Add(-every), limit)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range items {
+		file, err := s.ReadBlob(ctx, it.BlobID)
+		if err != nil {
+			return n, err
+		}
+		archived, err := ar.ArchiveResult(ctx, file, now)
+		if err != nil {
+			return n, err
+		}
+		doc := newDoc(archived)
+		err = s.db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := storeDocument(tx, doc, 0); err != nil {
+				return err
+			}
+			if err := tx.SetResultArchive(it.ResultID, doc.id); err != nil {
+				return err
+			}
+			return tx.Audit("system", "archive-result", "dossier", it.DossierCode, `{"blob":"`+doc.id+`"}`)
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
