@@ -156,10 +156,11 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 	if err != nil {
 		return nil, err
 	}
+	centers, err := s.db.Centers(ctx) // for the receipt's header
+	if err != nil {
+		return nil, err
+	}
 	var d *dossier.Dossier
-	var proc *dossier.Procedure
-	var ag *dossier.Agency
-	var centerCode string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.Procedure(in.ProcedureCode)
 		if err != nil {
@@ -260,7 +261,7 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 			return err
 		}
 
-		proc, ag, centerCode = p, agency, center
+		s.printReceipt(ctx, tx, u, d, p, agency, centers)
 		if err := s.afterTransition(tx, d, p, h); err != nil {
 			return err
 		}
@@ -276,14 +277,6 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		return nil, err
 	}
 	tok := d.LookupToken
-	// The receipt is rendered after the commit, outside the single SQLite
-	// writer: its QR carries the lookup token, which is stored only
-	// hashed, so it is printed now or never. Should this step fail, the
-	// dossier stands (the token is in the response) and the receipt can
-	// be reprinted without the QR code.
-	if err := s.printReceipt(ctx, u, d, proc, ag, centerCode); err != nil {
-		s.log.Error("receipt not stored", "dossier", d.Code, "err", err)
-	}
 	out, err := s.db.DossierByID(ctx, d.ID)
 	if err != nil {
 		return nil, err
@@ -700,29 +693,33 @@ func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dos
 	return nil
 }
 
-// printReceipt renders and stores the receipt (Mẫu 01) in the reception
-// transaction: its QR carries the lookup token, which is stored only hashed.
-func (s *Service) printReceipt(ctx context.Context, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, a *dossier.Agency, center string) error {
+// printReceipt renders the receipt (Mẫu 01) and stores it in the
+// reception transaction, so the dossier and its receipt commit together:
+// its QR carries the lookup token, which is stored only hashed, so it is
+// printed now or never. Rendering takes under a millisecond of the
+// writer's time. A receipt that cannot be rendered is logged and the
+// dossier stands; it can be reprinted without the QR code.
+func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, a *dossier.Agency, centers []dossier.Center) {
 	if s.docs == nil {
-		return nil
+		return
 	}
-	c, err := s.centerByCode(ctx, center)
-	if err != nil {
-		return err
+	c := &dossier.Center{Code: d.CenterCode, Name: d.CenterCode}
+	for i := range centers {
+		if centers[i].Code == d.CenterCode {
+			c = &centers[i]
+		}
 	}
 	pdf, err := s.docs.Receipt(ctx, FormInput{Dossier: d, Procedure: p, Agency: a, Center: c, Officer: u.Name,
 		LookupURL: s.cfg.BaseURL + "/tra-cuu?token=" + d.LookupToken, Calendar: s.CalendarFor(d.CenterCode)})
-	if err != nil {
-		return fmt.Errorf("workflow: receipt: %w", err)
-	}
-	receipt := newDoc(pdf)
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		id, err := storeDocument(tx, receipt, u.ID)
-		if err != nil {
-			return err
+	if err == nil {
+		var id string
+		if id, err = storeDocument(tx, newDoc(pdf), u.ID); err == nil {
+			err = tx.SetReceiptBlob(d.ID, id)
 		}
-		return tx.SetReceiptBlob(d.ID, id)
-	})
+	}
+	if err != nil {
+		s.log.Error("receipt not stored", "dossier", d.Code, "err", err)
+	}
 }
 
 // centerByCode returns a center with its counters for printing; a center
