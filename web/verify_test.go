@@ -1,0 +1,144 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/docs"
+	"motcua/dossier"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+// TestVerifyPageOfIssuedResult issues a signed result and opens the
+// public verification page and JSON its QR code leads to: both
+// signatures, their integrity, long-term validation and the SHA-256 of
+// the issued file.
+func TestVerifyPageOfIssuedResult(t *testing.T) {
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+			t.Fatal("pdftotext not installed")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite, nil)
+	dir := t.TempDir()
+	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
+	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := docs.New(keys, docs.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	user := func(name string) *dossier.User {
+		u, err := db.UserByName(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	info, err := svc.Upload(ctx, user("reception"), strings.NewReader("%PDF-1.4\n% scan\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := svc.Receive(ctx, user("reception"), workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}, {Code: "GTPL", BlobID: info.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		who string
+		a   dossier.Action
+		in  workflow.ActionInput
+	}{
+		{"appraiser", dossier.ActAssign, workflow.ActionInput{}},
+		{"appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
+		{"approver", dossier.ActApprove, workflow.ActionInput{}},
+		{"clerk", dossier.ActIssue, workflow.ActionInput{}},
+	} {
+		step.in.Version = ds.Version
+		if ds, err = svc.Act(ctx, user(step.who), ds.Code, step.a, step.in); err != nil {
+			t.Fatalf("%s: %v", step.a, err)
+		}
+	}
+	file, err := svc.ResultPDF(ctx, user("clerk"), ds.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "result.pdf")
+	os.WriteFile(path, file, 0o600)
+	txt, err := exec.Command(pdftotext, path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`https://motcua\.example/verify/([A-Za-z0-9_-]{22})`).FindSubmatch(txt)
+	if m == nil {
+		t.Fatalf("no verification address printed on the result:\n%s", txt)
+	}
+	token := string(m[1])
+
+	res, err := http.Get(srv.URL + "/verify/" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("verify page = %d", res.StatusCode)
+	}
+	for _, want := range []string{ds.Result.Number, "Lê Thị Thu Hà", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh", "Toàn vẹn",
+		"Xác thực dài hạn", "Có (PAdES B-LT)", ds.Result.SHA256} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("verify page lacks %q", want)
+		}
+	}
+	res, err = http.Get(srv.URL + "/api/v1/public/verify/" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v workflow.Verification
+	err = json.NewDecoder(res.Body).Decode(&v)
+	res.Body.Close()
+	if err != nil || v.Status != "valid" || len(v.Signatures) != 2 || v.SHA256 != ds.Result.SHA256 {
+		t.Fatalf("verify JSON = %+v, %v", v, err)
+	}
+	for _, s := range v.Signatures {
+		if !s.Intact || !s.Trusted || !s.LTV || s.Revocation != "good" {
+			t.Errorf("signature %+v", s)
+		}
+	}
+}
