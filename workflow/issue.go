@@ -156,6 +156,9 @@ func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string
 		unlock()
 		return nil, err
 	}
+	// The seal's time is taken under the lock, so results of a register
+	// are sealed in the order of their numbers.
+	now = s.db.Now()
 	n := reg.Last + 1
 	sealed, err := s.docs.SealResult(ctx, pdf, SealInput{Agency: ag, Seal: seal, Number: dossier.FormatNumber(n, reg.Symbol), Layout: layout, At: now})
 	if err != nil {
