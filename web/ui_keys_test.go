@@ -2,53 +2,19 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
-	"motcua/docs"
 	"motcua/sign"
-	"motcua/store"
-	"motcua/store/storetest"
-	"motcua/web"
 	"motcua/workflow"
 )
 
 func TestUIAdminInstallsAndListsKeys(t *testing.T) {
-	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite, nil)
-	dir := t.TempDir()
-	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := docs.New(keys, docs.Options{Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	_, _, srv := newSigningServer(t, workflow.Config{})
 	ev := &apiEnv{srv: srv, tokens: map[string]string{}}
 	admin := ev.token(t, "admin")
 

@@ -25,6 +25,37 @@ import (
 	"motcua/workflow"
 )
 
+// newSigningServer is the demo province with documents signed by demo keys,
+// behind a test server.
+func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *store.DB, *httptest.Server) {
+	t.Helper()
+	db := storetest.Open(t, store.SQLite, nil)
+	dir := t.TempDir()
+	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
+	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := docs.New(keys, docs.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, d, nil, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(context.Background(), svc); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return svc, db, srv
+}
+
 // TestVerifyPageOfIssuedResult issues a signed result and opens the
 // public verification page and JSON its QR code leads to: both
 // signatures, their integrity, long-term validation and the SHA-256 of
@@ -38,30 +69,8 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 		t.Skip("pdftotext not installed")
 	}
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite, nil)
+	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example"})
 	dir := t.TempDir()
-	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := docs.New(keys, docs.Options{Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
 
 	user := func(name string) *dossier.User {
 		u, err := db.UserByName(ctx, name)
