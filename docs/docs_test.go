@@ -631,5 +631,22 @@ func TestArchiveResults(t *testing.T) {
 		if tsa.Requests() != 2 {
 			t.Errorf("TSA asked %d times; want 2", tsa.Requests())
 		}
+		// The server's background job does the same on schedule.
+		d2, _ := f.lifecycle(t)
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { svc.RunArchive(runCtx, time.Hour, 24*time.Hour); close(done) }()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			if id, _, err := f.db.ResultArchive(ctx, d2.ID); err == nil && id != "" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the archive job did not archive the new result")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		<-done
 	})
 }

@@ -51,3 +51,33 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 	}
 	return n, nil
 }
+
+// RunArchive archives due results (ArchiveResults, renewing copies older
+// than every) at start and then each interval, in batches, until ctx ends.
+// Errors are logged and retried at the next interval.
+func (s *Service) RunArchive(ctx context.Context, interval, every time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.ArchiveResults(ctx, every, 100)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("archive", "err", err)
+				}
+				break
+			}
+			if n > 0 {
+				s.log.Info("archived results", "count", n)
+			}
+			if n < 100 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -70,6 +70,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	go svc.RelayNotifications(ctx, 2*time.Second)
+	if getenv("MOTCUA_TSA_URL") != "" && getenv("MOTCUA_ARCHIVE") != "0" {
+		// Archive copies (PAdES B-LTA) of issued results, renewed yearly.
+		go svc.RunArchive(ctx, 6*time.Hour, 365*24*time.Hour)
+	}
 	if getenv("MOTCUA_MULTI_INSTANCE") == "1" {
 		// Calls made on other instances reach this instance's displays.
 		go h.RelayQueueEvents(ctx, 500*time.Millisecond)
