@@ -881,3 +881,11 @@ func TestGlyphsOutsideRepertoire(t *testing.T) {
 		t.Errorf("bold face has %d cached subsets; want the shared one and the one with ü, Ø, Ñ, Ç, ğ", n)
 	}
 }
+
+func TestAppendNum(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 10: "10", 100: "100", 12.5: "12.5", -3.14159: "-3.142", -0.0004: "0", 595.2756: "595.276", 0.1: "0.1"} {
+		if got := string(appendNum([]byte("x"), v)); got != "x"+want {
+			t.Errorf("appendNum(%v) = %q; want %q", v, got, "x"+want)
+		}
+	}
+}

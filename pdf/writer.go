@@ -54,20 +54,10 @@ func (d *document) setPage(i int) error {
 	return nil
 }
 
-// n appends a number with at most three decimals.
+// n writes a number and a space to the current page.
 func (d *document) n(v float64) {
-	d.num = strconv.AppendFloat(d.num[:0], v, 'f', 3, 64)
-	b := d.num
-	for b[len(b)-1] == '0' {
-		b = b[:len(b)-1]
-	}
-	if b[len(b)-1] == '.' {
-		b = b[:len(b)-1]
-	}
-	if len(b) == 2 && b[0] == '-' && b[1] == '0' {
-		b = b[1:]
-	}
-	d.cur.Write(b)
+	d.num = appendNum(d.num[:0], v)
+	d.cur.Write(d.num)
 	d.cur.WriteByte(' ')
 }
 
@@ -307,11 +297,22 @@ func (d *document) writeTo(w io.Writer) error {
 	return err
 }
 
-// num formats a number with at most three decimals.
-func num(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 3, 64)
-	for s[len(s)-1] == '0' {
-		s = s[:len(s)-1]
+// appendNum appends v with at most three decimals and no trailing zeros
+// ("12.5", "0", "-3.142").
+func appendNum(b []byte, v float64) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, v, 'f', 3, 64)
+	for b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
 	}
-	return string(bytes.TrimSuffix([]byte(s), []byte(".")))
+	if b[len(b)-1] == '.' {
+		b = b[:len(b)-1]
+	}
+	if string(b[start:]) == "-0" {
+		b = append(b[:start], '0')
+	}
+	return b
 }
+
+// num is appendNum as a string.
+func num(v float64) string { return string(appendNum(nil, v)) }
