@@ -17,6 +17,8 @@ import (
 	"math/big"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/ocsp"
 )
 
 // DemoRootName is the common name of the demo root CA. The name says that
@@ -31,7 +33,8 @@ const DefaultDemoPassword = "motcua-demo"
 // tests: a root CA that issues signing certificates with Vietnamese
 // distinguished names (L=Bắc Ninh, C=VN). Its certificates have no legal
 // value. A DemoPKI is safe for concurrent use if its fields are not
-// changed concurrently; Revoke and CRL may always be called concurrently.
+// changed concurrently; Revoke, CRL and OCSP may always be called
+// concurrently.
 type DemoPKI struct {
 	Root    *x509.Certificate
 	rootKey crypto.Signer
@@ -49,12 +52,24 @@ type DemoPKI struct {
 	// CRL of this PKI). Empty by default: demo certificates then name no
 	// distribution point that verifiers would try to reach.
 	CRLURL string
+	// OCSPURL, when set, is written as the OCSP responder (authority
+	// information access) of the certificates issued afterwards. AddDSS
+	// then asks the DemoPKI itself (an OCSPSource) for OCSP responses
+	// about them instead of CRLs; a test server may serve them at that
+	// address. Empty by default.
+	OCSPURL string
 
-	// Revocation state (see Revoke and CRL).
+	// Revocation state (see Revoke, CRL and OCSP).
 	mu        sync.Mutex
 	revoked   []x509.RevocationListEntry
 	crl       *x509.RevocationList // the last CRL issued, nil after Revoke
 	crlNumber int64
+	ocsps     map[string]demoOCSP // last response by serial number, emptied by Revoke
+}
+
+type demoOCSP struct {
+	der                    []byte
+	thisUpdate, nextUpdate time.Time
 }
 
 // NewDemoPKI creates a demo root CA (ECDSA P-256, valid ten years from now).
@@ -260,6 +275,9 @@ func (p *DemoPKI) create(tmpl *x509.Certificate, pub crypto.PublicKey) (*x509.Ce
 	if p.CRLURL != "" {
 		tmpl.CRLDistributionPoints = []string{p.CRLURL}
 	}
+	if p.OCSPURL != "" {
+		tmpl.OCSPServer = []string{p.OCSPURL}
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.Root, pub, p.rootKey)
 	if err != nil {
 		return nil, fmt.Errorf("sign: issue certificate: %w", err)
@@ -279,6 +297,7 @@ func (p *DemoPKI) Revoke(serial *big.Int, at time.Time) {
 	defer p.mu.Unlock()
 	p.revoked = append(p.revoked, x509.RevocationListEntry{SerialNumber: new(big.Int).Set(serial), RevocationTime: at.UTC()})
 	p.crl = nil
+	p.ocsps = nil
 }
 
 // CRL implements RevocationSource for certificates issued by the demo
@@ -322,6 +341,50 @@ func (p *DemoPKI) CRL(_ context.Context, cert, issuer *x509.Certificate, at time
 		return nil, err
 	}
 	p.crl = crl
+	return der, nil
+}
+
+// OCSP implements OCSPSource for certificates issued by the demo root: it
+// returns an OCSP response signed by the root itself, with thisUpdate at
+// and nextUpdate seven days later, saying revoked when Revoke recorded a
+// revocation of cert at or before at, good otherwise. A certificate's
+// response is reused while at stays in its validity period and nothing
+// is revoked.
+func (p *DemoPKI) OCSP(_ context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
+	if cert == nil || issuer == nil || !bytes.Equal(issuer.Raw, p.Root.Raw) || !bytes.Equal(cert.RawIssuer, p.Root.RawSubject) {
+		return nil, newError(ERevocation, "chứng thư số không do CA demo cấp", "the certificate was not issued by the demo CA", nil)
+	}
+	if at.IsZero() {
+		return nil, newError(EInvalidInput, "thiếu thời điểm lập phản hồi OCSP", "missing OCSP response time", nil)
+	}
+	at = at.UTC().Truncate(time.Second)
+	key := cert.SerialNumber.String()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.ocsps[key]; ok && !at.Before(c.thisUpdate) && at.Before(c.nextUpdate) && !p.revokedIn(c.thisUpdate, at) {
+		return c.der, nil
+	}
+	tmpl := ocsp.Response{
+		Status:       ocsp.Good,
+		SerialNumber: cert.SerialNumber,
+		ThisUpdate:   at,
+		NextUpdate:   at.Add(demoCRLValidity),
+		ProducedAt:   at,
+	}
+	for _, e := range p.revoked {
+		if e.SerialNumber.Cmp(cert.SerialNumber) == 0 && !e.RevocationTime.After(at) &&
+			(tmpl.Status != ocsp.Revoked || e.RevocationTime.Before(tmpl.RevokedAt)) {
+			tmpl.Status, tmpl.RevokedAt, tmpl.RevocationReason = ocsp.Revoked, e.RevocationTime, ocsp.Unspecified
+		}
+	}
+	der, err := ocsp.CreateResponse(p.Root, p.Root, tmpl, p.rootKey)
+	if err != nil {
+		return nil, fmt.Errorf("sign: create demo OCSP response: %w", err)
+	}
+	if p.ocsps == nil {
+		p.ocsps = map[string]demoOCSP{}
+	}
+	p.ocsps[key] = demoOCSP{der: der, thisUpdate: tmpl.ThisUpdate, nextUpdate: tmpl.NextUpdate}
 	return der, nil
 }
 

@@ -40,12 +40,17 @@
 // Results are issued at B-LT (design §3.3): AddDSS appends an incremental
 // update with a Document Security Store (/DSS in the catalogue) holding
 // every certificate of every signature's chain, signer to root, and of
-// the timestamp authorities, a CRL for each of them but the roots, and a
-// VRI entry per signature (keyed by the uppercase hexadecimal SHA-1 of
-// its /Contents). CRLs come from a RevocationSource: HTTPRevocation
-// downloads them from the certificates' http(s) distribution points
-// (checked against the issuer, cached until NextUpdate); a DemoPKI issues
-// its own (Revoke records a revocation). TimestampPDF followed by another
+// the timestamp authorities, revocation data for each of them but the
+// roots (an OCSP response, or a CRL when there is no OCSP responder or
+// it fails), and a VRI entry per signature (keyed by the uppercase
+// hexadecimal SHA-1 of its /Contents). Revocation data comes from a
+// RevocationSource; when it is also an OCSPSource, AddDSS asks it for
+// OCSP first. HTTPRevocation downloads CRLs from the certificates'
+// http(s) distribution points and OCSP responses from their http(s)
+// responders (checked against the issuer or a delegated responder,
+// cached until NextUpdate); a DemoPKI issues both itself (OCSP responses
+// for certificates issued with DemoPKI.OCSPURL set; Revoke records a
+// revocation). TimestampPDF followed by another
 // AddDSS gives the archive form (B-LTA); the second DSS references the
 // streams of the first.
 //

@@ -28,9 +28,11 @@ type DSSOptions struct {
 	Roots *x509.CertPool
 	// Intermediates are CA certificates the signatures may not carry.
 	Intermediates []*x509.Certificate
-	// Revocation supplies a CRL for every certificate of every chain but
-	// the root (for example an *HTTPRevocation, or a *DemoPKI in tests).
-	// Required.
+	// Revocation supplies revocation data for every certificate of every
+	// chain but the root (for example an *HTTPRevocation, or a *DemoPKI in
+	// tests). When it is also an OCSPSource, an OCSP response is tried
+	// first for every certificate that names an OCSP responder, and a
+	// CRL is used when that fails. Required.
 	Revocation RevocationSource
 	// Now is the time of the update (injected clock): revocation data is
 	// requested for this time, and it is recorded as /TU in the VRI
@@ -53,12 +55,17 @@ const (
 //   - /Certs: every certificate of every signature's chain (signer,
 //     intermediate CAs and root) and of the timestamp authorities of
 //     signature timestamps and document timestamps;
-//   - /CRLs: for each of those certificates but the roots, a CRL from
-//     opts.Revocation, checked to be signed by the certificate's issuer;
-//   - /OCSPs: the OCSP responses of an earlier DSS, kept;
+//   - /OCSPs: for each of those certificates but the roots that names an
+//     OCSP responder, when opts.Revocation is an OCSPSource, an OCSP
+//     response, checked (checkOCSP) to be signed by the issuer or by a
+//     delegated responder, to be about the certificate and to be current;
+//     and the OCSP responses of an earlier DSS, kept;
+//   - /CRLs: for each other certificate but the roots (no responder, or
+//     the OCSP request or check failed), a CRL from opts.Revocation,
+//     checked to be signed by the certificate's issuer;
 //   - /VRI: per signature, keyed by the uppercase hexadecimal SHA-1 of
-//     its /Contents value, the certificates and CRLs that validate it and
-//     the time of the update (/TU).
+//     its /Contents value, the certificates, OCSP responses (/OCSP) and
+//     CRLs that validate it and the time of the update (/TU).
 //
 // Entries of an existing DSS are kept and referenced, not copied. The
 // update changes nothing but the catalogue's /DSS entry, so existing
@@ -67,8 +74,9 @@ const (
 // the DSS alone, offline, long after the certificates have expired.
 //
 // AddDSS does not verify the signatures (VerifyPDF does). It fails (code
-// EInvalidInput) when the file has no signature, (ERevocation) when a CRL
-// cannot be obtained or is not signed by the issuer, and (EUntrusted)
+// EInvalidInput) when the file has no signature, (ERevocation) when
+// neither a valid OCSP response nor a CRL signed by the issuer can be
+// obtained for a certificate, and (EUntrusted)
 // when a chain cannot be completed up to a root.
 func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 	if opts.Now.IsZero() {
@@ -93,8 +101,9 @@ func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 
 	b := newDSSBuilder(old)
 	known := append(append([]*x509.Certificate(nil), opts.Intermediates...), old.parsedCerts()...)
-	crlFor := map[[32]byte]int{}   // certificate → index in b.dss.CRLs
-	checked := map[[64]byte]bool{} // CRL and issuer already checked
+	ocspSrc, _ := opts.Revocation.(OCSPSource)
+	revFor := map[[32]byte]revRef{} // certificate → its revocation data in b.dss
+	checked := map[[64]byte]bool{}  // CRL and issuer already checked
 	for _, s := range sigs {
 		sets, err := signatureCertSets(s, opts.Now)
 		if err != nil {
@@ -112,16 +121,19 @@ func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 					break // the root: no revocation data
 				}
 				key := sha256.Sum256(c.Raw)
-				idx, ok := crlFor[key]
+				ref, ok := revFor[key]
 				if !ok {
-					der, err := fetchCRL(ctx, opts.Revocation, c, chain[i+1], opts.Now, checked)
+					ref, err = b.addRevocation(ctx, opts.Revocation, ocspSrc, c, chain[i+1], opts.Now, checked)
 					if err != nil {
 						return nil, err
 					}
-					idx = b.addCRL(der)
-					crlFor[key] = idx
+					revFor[key] = ref
 				}
-				vri.CRLs = appendUnique(vri.CRLs, idx)
+				if ref.ocsp {
+					vri.OCSPs = appendUnique(vri.OCSPs, ref.idx)
+				} else {
+					vri.CRLs = appendUnique(vri.CRLs, ref.idx)
+				}
 			}
 		}
 		b.addVRI(vri)
@@ -132,6 +144,41 @@ func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 			"cannot write the long-term validation data to the PDF file", err)
 	}
 	return out, nil
+}
+
+// revRef is the revocation data of a certificate in a DSS: an index in
+// its /OCSPs or /CRLs.
+type revRef struct {
+	ocsp bool
+	idx  int
+}
+
+// addRevocation adds revocation data for cert, issued by issuer, at time
+// at: an OCSP response from ocspSrc (when not nil and cert names a
+// responder) if one can be obtained and passes checkOCSP, else a CRL from
+// src.
+func (b *dssBuilder) addRevocation(ctx context.Context, src RevocationSource, ocspSrc OCSPSource, cert, issuer *x509.Certificate,
+	at time.Time, checked map[[64]byte]bool) (revRef, error) {
+	var ocspErr error
+	if ocspSrc != nil && len(cert.OCSPServer) > 0 {
+		der, err := ocspSrc.OCSP(ctx, cert, issuer, at)
+		if err == nil {
+			_, err = checkOCSP(der, cert, issuer, at)
+		}
+		if err == nil {
+			return revRef{ocsp: true, idx: b.addOCSP(der)}, nil
+		}
+		ocspErr = err
+	}
+	der, err := fetchCRL(ctx, src, cert, issuer, at, checked)
+	if err != nil {
+		if ocspErr != nil {
+			return revRef{}, newError(ERevocation, "không lấy được phản hồi OCSP hay danh sách thu hồi (CRL) hợp lệ cho chứng thư số "+cert.Subject.CommonName,
+				"cannot obtain a valid OCSP response or CRL for the certificate "+cert.Subject.CommonName, errors.Join(ocspErr, err))
+		}
+		return revRef{}, err
+	}
+	return revRef{idx: b.addCRL(der)}, nil
 }
 
 // vriKey is the key of a signature's VRI entry: the uppercase hexadecimal
@@ -309,10 +356,11 @@ type dssBuilder struct {
 	dss   pdfsign.DSS
 	certs map[[32]byte]int
 	crls  map[[32]byte]int
+	ocsps map[[32]byte]int
 }
 
 func newDSSBuilder(old *dssData) *dssBuilder {
-	b := &dssBuilder{certs: map[[32]byte]int{}, crls: map[[32]byte]int{}}
+	b := &dssBuilder{certs: map[[32]byte]int{}, crls: map[[32]byte]int{}, ocsps: map[[32]byte]int{}}
 	for _, e := range old.certs {
 		b.add(&b.dss.Certs, b.certs, pdfsign.Stream{ID: e.id, Gen: e.gen, Data: e.raw})
 	}
@@ -320,7 +368,7 @@ func newDSSBuilder(old *dssData) *dssBuilder {
 		b.add(&b.dss.CRLs, b.crls, pdfsign.Stream{ID: e.id, Gen: e.gen, Data: e.raw})
 	}
 	for _, e := range old.ocsps {
-		b.dss.OCSPs = append(b.dss.OCSPs, pdfsign.Stream{ID: e.id, Gen: e.gen})
+		b.add(&b.dss.OCSPs, b.ocsps, pdfsign.Stream{ID: e.id, Gen: e.gen, Data: e.raw})
 	}
 	return b
 }
@@ -343,6 +391,10 @@ func (b *dssBuilder) addCert(der []byte) int {
 }
 func (b *dssBuilder) addCRL(der []byte) int {
 	return b.add(&b.dss.CRLs, b.crls, pdfsign.Stream{Data: der})
+}
+
+func (b *dssBuilder) addOCSP(der []byte) int {
+	return b.add(&b.dss.OCSPs, b.ocsps, pdfsign.Stream{Data: der})
 }
 
 func (b *dssBuilder) addVRI(v pdfsign.VRI) {

@@ -31,7 +31,7 @@ const (
 	ESigning          Code = "signing"             // The signer (token/HSM) refused to sign.
 	ETrustStore       Code = "trust_store"         // The trust store directory could not be read.
 	EUnsupported      Code = "unsupported_feature" // Algorithm or PDF feature not supported.
-	ERevocation       Code = "revocation"          // Revocation data (CRL) unavailable or invalid.
+	ERevocation       Code = "revocation"          // Revocation data (CRL, OCSP) unavailable or invalid.
 )
 
 func (e *Error) Error() string {

@@ -3,6 +3,7 @@ package sign
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
@@ -26,6 +27,16 @@ type RevocationSource interface {
 	CRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error)
 }
 
+// OCSPSource is an optional interface of a RevocationSource: AddDSS asks
+// it first, for every certificate that names an OCSP responder, and falls
+// back to CRL when it fails.
+type OCSPSource interface {
+	// OCSP returns a DER-encoded OCSPResponse about cert, issued by
+	// issuer, valid at time at. AddDSS checks it (see checkOCSP) before
+	// storing it.
+	OCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error)
+}
+
 // Revocation statuses of SignatureInfo.Revocation.
 const (
 	RevocationGood    = "good"    // not revoked at the signing time
@@ -36,20 +47,36 @@ const (
 // maxCRLSize bounds a CRL downloaded by HTTPRevocation.
 const maxCRLSize = 16 << 20
 
+// maxOCSPSize bounds an OCSP response downloaded by HTTPRevocation.
+const maxOCSPSize = 1 << 20
+
+// ocspClockSkew is how far in the future of the requested time an OCSP
+// response's thisUpdate may lie (the responder's clock may run ahead).
+const ocspClockSkew = 5 * time.Minute
+
 // HTTPRevocation fetches CRLs from the HTTP or HTTPS CRL distribution
-// points of certificates (the production RevocationSource). Each CRL is
-// checked (it must parse, name the issuer and be signed by it, and not be
-// past its NextUpdate at the requested time) and kept in memory until its
-// NextUpdate. Use it through a pointer; the zero value is ready to use and
-// safe for concurrent use.
+// points of certificates (the production RevocationSource), and OCSP
+// responses from their HTTP or HTTPS OCSP responders (it is an
+// OCSPSource, so AddDSS prefers OCSP). Each CRL is checked (it must
+// parse, name the issuer and be signed by it, and not be past its
+// NextUpdate at the requested time), each OCSP response too (see
+// checkOCSP); both are kept in memory until their NextUpdate. Use it
+// through a pointer; the zero value is ready to use and safe for
+// concurrent use.
 type HTTPRevocation struct {
 	// Client performs the requests; nil means http.DefaultClient.
 	Client *http.Client
 	// Timeout bounds each download; zero means 15 seconds.
 	Timeout time.Duration
 
-	mu    sync.Mutex
-	cache map[string]cachedCRL // by URL
+	mu        sync.Mutex
+	cache     map[string]cachedCRL    // by URL
+	ocspCache map[[64]byte]cachedOCSP // by SHA-256 of the certificate, then of the issuer
+}
+
+type cachedOCSP struct {
+	der        []byte
+	nextUpdate time.Time
 }
 
 type cachedCRL struct {
@@ -104,34 +131,9 @@ func (h *HTTPRevocation) CRL(ctx context.Context, cert, issuer *x509.Certificate
 
 // fetch downloads and checks one CRL.
 func (h *HTTPRevocation) fetch(ctx context.Context, u string, issuer *x509.Certificate, at time.Time) ([]byte, time.Time, error) {
-	timeout := h.Timeout
-	if timeout <= 0 {
-		timeout = 15 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	data, err := h.do(ctx, http.MethodGet, u, nil, "", maxCRLSize)
 	if err != nil {
 		return nil, time.Time{}, err
-	}
-	client := h.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, time.Time{}, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxCRLSize+1))
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if len(data) > maxCRLSize {
-		return nil, time.Time{}, errors.New("CRL too large")
 	}
 	if b, _ := pem.Decode(data); b != nil && b.Type == "X509 CRL" {
 		data = b.Bytes
@@ -150,6 +152,149 @@ func (h *HTTPRevocation) fetch(ctx context.Context, u string, issuer *x509.Certi
 		return nil, time.Time{}, fmt.Errorf("stale CRL: next update %s", crl.NextUpdate.Format(time.RFC3339))
 	}
 	return data, crl.NextUpdate, nil
+}
+
+// do performs one request with the timeout of h and returns the body of
+// a 200 response, at most limit bytes.
+func (h *HTTPRevocation) do(ctx context.Context, method, u string, body []byte, contentType string, limit int) ([]byte, error) {
+	timeout := h.Timeout
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	client := h.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > limit {
+		return nil, errors.New("response too large")
+	}
+	return data, nil
+}
+
+// maxCachedOCSPs bounds the OCSP cache; it is emptied when full.
+const maxCachedOCSPs = 4096
+
+// OCSP implements OCSPSource. It POSTs a request (SHA-1 CertID, no
+// nonce, so that responses can be cached) to the http and https OCSP
+// responders of cert in order and returns the first response that passes
+// checkOCSP, whether it says good or revoked.
+func (h *HTTPRevocation) OCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
+	var urls []string
+	for _, u := range cert.OCSPServer {
+		if p, err := url.Parse(u); err == nil && (strings.EqualFold(p.Scheme, "http") || strings.EqualFold(p.Scheme, "https")) {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
+		return nil, newError(ERevocation, "chứng thư số "+cert.Subject.CommonName+" không có địa chỉ HTTP của dịch vụ OCSP",
+			"the certificate "+cert.Subject.CommonName+" has no HTTP OCSP responder", nil)
+	}
+	var key [64]byte
+	certSum, issuerSum := sha256.Sum256(cert.Raw), sha256.Sum256(issuer.Raw)
+	copy(key[:32], certSum[:])
+	copy(key[32:], issuerSum[:])
+	h.mu.Lock()
+	c, ok := h.ocspCache[key]
+	h.mu.Unlock()
+	if ok && at.Before(c.nextUpdate) {
+		if _, err := checkOCSP(c.der, cert, issuer, at); err == nil {
+			return c.der, nil
+		}
+	}
+	req, err := ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
+	if err != nil {
+		return nil, newError(ERevocation, "không lập được yêu cầu OCSP cho chứng thư số "+cert.Subject.CommonName,
+			"cannot build an OCSP request for the certificate "+cert.Subject.CommonName, err)
+	}
+	var errs []error
+	for _, u := range urls {
+		der, err := h.do(ctx, http.MethodPost, u, req, "application/ocsp-request", maxOCSPSize)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", u, err))
+			continue
+		}
+		resp, err := checkOCSP(der, cert, issuer, at)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", u, err))
+			continue
+		}
+		if !resp.NextUpdate.IsZero() {
+			h.mu.Lock()
+			if h.ocspCache == nil || len(h.ocspCache) >= maxCachedOCSPs {
+				h.ocspCache = map[[64]byte]cachedOCSP{}
+			}
+			h.ocspCache[key] = cachedOCSP{der: der, nextUpdate: resp.NextUpdate}
+			h.mu.Unlock()
+		}
+		return der, nil
+	}
+	return nil, newError(ERevocation, "không lấy được phản hồi OCSP cho chứng thư số "+cert.Subject.CommonName,
+		"cannot obtain an OCSP response for the certificate "+cert.Subject.CommonName, errors.Join(errs...))
+}
+
+// checkOCSP checks an OCSP response about cert, issued by issuer, for use
+// at time at, as VerifyPDF will read it: it must be a successful basic
+// response for cert's serial number, signed by issuer or by a delegated
+// responder certified by issuer with the id-kp-OCSPSigning extended key
+// usage and valid at at; its status must be good or revoked; thisUpdate
+// must not lie after at (beyond ocspClockSkew) and at must not lie after
+// nextUpdate.
+func checkOCSP(der []byte, cert, issuer *x509.Certificate, at time.Time) (*ocsp.Response, error) {
+	resp, err := ocsp.ParseResponseForCert(der, cert, issuer)
+	if err != nil {
+		return nil, err
+	}
+	if resp.SerialNumber == nil || resp.SerialNumber.Cmp(cert.SerialNumber) != 0 {
+		return nil, errors.New("the OCSP response is about another certificate")
+	}
+	if r := resp.Certificate; r != nil && !bytes.Equal(r.Raw, issuer.Raw) {
+		if !slices.Contains(r.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
+			return nil, errors.New("the OCSP responder certificate lacks id-kp-OCSPSigning")
+		}
+		if !bytes.Equal(r.RawIssuer, issuer.RawSubject) {
+			return nil, errors.New("the OCSP responder certificate was not issued by the certificate issuer")
+		}
+		if at.Before(r.NotBefore) || at.After(r.NotAfter) {
+			return nil, errors.New("the OCSP responder certificate is not valid at the requested time")
+		}
+	}
+	switch resp.Status {
+	case ocsp.Good, ocsp.Revoked:
+	default:
+		return nil, errors.New("the OCSP responder does not know the certificate")
+	}
+	if resp.ThisUpdate.IsZero() || resp.ThisUpdate.After(at.Add(ocspClockSkew)) {
+		return nil, fmt.Errorf("OCSP thisUpdate %s is after the requested time", resp.ThisUpdate.Format(time.RFC3339))
+	}
+	if !resp.NextUpdate.IsZero() && (resp.NextUpdate.Before(resp.ThisUpdate) || at.After(resp.NextUpdate)) {
+		return nil, fmt.Errorf("stale OCSP response: next update %s", resp.NextUpdate.Format(time.RFC3339))
+	}
+	return resp, nil
 }
 
 // revocationResult is the revocation status of a certificate chain.
@@ -269,3 +414,8 @@ func (d *dssData) crlSignedBy(i int, issuer *x509.Certificate) bool {
 	}
 	return ok
 }
+
+var (
+	_ OCSPSource = (*HTTPRevocation)(nil)
+	_ OCSPSource = (*DemoPKI)(nil)
+)
