@@ -631,7 +631,23 @@ func TestArchiveResults(t *testing.T) {
 		if tsa.Requests() != 2 {
 			t.Errorf("TSA asked %d times; want 2", tsa.Requests())
 		}
-		// The server's background job does the same on schedule.
+		// A result that cannot be archived (its stored file damaged) does
+		// not stop the others.
+		bad, _ := f.lifecycle(t)
+		good, _ := f.lifecycle(t)
+		if _, err := f.db.SQL().Exec(`UPDATE blobs SET data = $1 WHERE id = (SELECT pdf_blob_id FROM results WHERE dossier_id = $2)`,
+			[]byte("%PDF-1.7\n% damaged\n"), bad.ID); err != nil {
+			t.Fatal(err)
+		}
+		n, err := svc.ArchiveResults(ctx, 24*time.Hour, 10)
+		if n != 1 || err == nil || !strings.Contains(err.Error(), bad.Code) {
+			t.Errorf("archive with one damaged result: %d, %v; want 1 and an error naming %s", n, err, bad.Code)
+		}
+		if id, _, err := f.db.ResultArchive(ctx, good.ID); err != nil || id == "" {
+			t.Errorf("the sound result was not archived: %q, %v", id, err)
+		}
+		// The server's background job does the same on schedule (the
+		// damaged result still fails, the new one is archived).
 		d2, _ := f.lifecycle(t)
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})

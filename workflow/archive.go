@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"motcua/dossier"
@@ -10,7 +12,8 @@ import (
 
 // ArchiveResults makes or renews the archive copy (PAdES B-LTA) of issued
 // results never archived or last archived more than every ago, up to
-// limit of them, and reports how many it archived. The issued file stays
+// limit of them, and reports how many it archived. A result that cannot be
+// archived does not stop the others: the errors are returned together. The issued file stays
 // what it was (its SHA-256 is the one the verification page shows); the
 // archive copy is that file plus revocation data and document timestamps.
 // It runs without a user: it is the operator's job (motcua archive).
@@ -25,14 +28,23 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for _, it := range items {
-		file, err := s.ReadBlob(ctx, it.BlobID)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		archived, err := ar.ArchiveResult(ctx, file, now)
+		file, err := s.ReadBlob(ctx, it.BlobID)
 		if err != nil {
-			return n, err
+			errs = append(errs, fmt.Errorf("%s: %w", it.DossierCode, err))
+			continue
+		}
+		archived, err := ar.ArchiveResult(ctx, file, now)
+		if dossier.ErrorCode(err) == dossier.EUNPROCESSABLE {
+			return n, err // not configured for archiving: the same for every result
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", it.DossierCode, err))
+			continue
 		}
 		doc := newDoc(archived)
 		err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -45,11 +57,12 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 			return tx.Audit("system", "archive-result", "dossier", it.DossierCode, `{"blob":"`+doc.id+`"}`)
 		})
 		if err != nil {
-			return n, err
+			errs = append(errs, fmt.Errorf("%s: %w", it.DossierCode, err))
+			continue
 		}
 		n++
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 // RunArchive archives due results (ArchiveResults, renewing copies older
