@@ -612,6 +612,9 @@ func TestArchiveResults(t *testing.T) {
 			t.Fatalf("first archive: %d, %v", n, err)
 		}
 		first := check(3)
+		if got, err := f.svc.Dossier(ctx, f.users["clerk"], d.Code); err != nil || got.Result == nil || got.Result.ArchivedAt == nil {
+			t.Errorf("the dossier does not show its archive copy: %+v, %v", got.Result, err)
+		}
 		if n, err := svc.ArchiveResults(ctx, 24*time.Hour, 10); err != nil || n != 0 {
 			t.Errorf("archive again the same day: %d, %v; want 0", n, err)
 		}

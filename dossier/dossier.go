@@ -384,6 +384,8 @@ type Result struct {
 	Seal         string    `json:"seal"`
 	SHA256       string    `json:"sha256,omitempty"`
 	VerifyToken  string    `json:"verify_token,omitempty"`
+	// ArchivedAt is when the archive copy (PAdES B-LTA) was last made.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
 
 // FormatNumber formats a register number per Decree 30/2020: numbers below

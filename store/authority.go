@@ -124,15 +124,16 @@ func (tx *Tx) InsertResult(r *IssuedResult) error {
 	return nil
 }
 
-const resultCols = `r.number, r.seq, r.document_code, r.result_type_code, r.issued_at, r.issued_by, r.seal_name, r.pdf_sha256`
+const resultCols = `r.number, r.seq, r.document_code, r.result_type_code, r.issued_at, r.issued_by, r.seal_name, r.pdf_sha256, r.archived_at`
 
 func scanResult(s interface{ Scan(...any) error }) (*dossier.Result, error) {
 	var r dossier.Result
 	var at int64
-	if err := s.Scan(&r.Number, &r.Seq, &r.DocumentCode, &r.ResultType, &at, &r.IssuedBy, &r.Seal, &r.SHA256); err != nil {
+	var archived sql.NullInt64
+	if err := s.Scan(&r.Number, &r.Seq, &r.DocumentCode, &r.ResultType, &at, &r.IssuedBy, &r.Seal, &r.SHA256, &archived); err != nil {
 		return nil, err
 	}
-	r.IssuedAt = fromMS(at)
+	r.IssuedAt, r.ArchivedAt = fromMS(at), fromNull(archived)
 	return &r, nil
 }
 

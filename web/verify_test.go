@@ -150,4 +150,23 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 			t.Errorf("signature %+v", s)
 		}
 	}
+	// The officers' dossier page shows the archive copy once there is one.
+	if _, err := db.SQL().Exec(`UPDATE results SET archived_at = $1`, time.Date(2027, 1, 5, 3, 0, 0, 0, time.UTC).UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := svc.Login(ctx, "clerk", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/ho-so/"+ds.Code, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), "bản lưu trữ dài hạn (PAdES B-LTA) lập") {
+		t.Errorf("dossier page = %d, archive copy not shown", res.StatusCode)
+	}
 }
