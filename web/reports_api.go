@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,25 +15,16 @@ import (
 // 01/2018 evaluation, the ledger (XLSX, PDF), the aggregates recount and
 // the dashboards page /bao-cao.
 func (s *Server) reportRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /api/v1/reports/summary", s.needUser(s.apiSummary))
-	m.HandleFunc("GET /api/v1/reports/summary.json", s.needUser(s.apiSummary))
-	m.HandleFunc("GET /api/v1/reports/summary.xlsx", s.needUser(s.apiSummaryXLSX))
+	reportRoute(m, s, "summary", s.svc.Summary, summarySheet)
 	for _, by := range []string{workflow.ByAgency, workflow.ByProcedure, workflow.ByCenter, workflow.ByLevel, workflow.ByMonth} {
-		by := by
-		base := "GET /api/v1/reports/by-" + by
-		m.HandleFunc(base, s.needUser(s.apiBreakdown(by, false)))
-		m.HandleFunc(base+".json", s.needUser(s.apiBreakdown(by, false)))
-		m.HandleFunc(base+".xlsx", s.needUser(s.apiBreakdown(by, true)))
+		fetch := func(ctx context.Context, u *dossier.User, q workflow.ReportQuery) (*workflow.Breakdown, error) {
+			return s.svc.Breakdown(ctx, u, q, by)
+		}
+		reportRoute(m, s, "by-"+by, fetch, breakdownSheet(by))
 	}
-	m.HandleFunc("GET /api/v1/reports/by-officer", s.needUser(s.apiByOfficer(false)))
-	m.HandleFunc("GET /api/v1/reports/by-officer.json", s.needUser(s.apiByOfficer(false)))
-	m.HandleFunc("GET /api/v1/reports/by-officer.xlsx", s.needUser(s.apiByOfficer(true)))
-	m.HandleFunc("GET /api/v1/reports/indicators", s.needUser(s.apiIndicators(false)))
-	m.HandleFunc("GET /api/v1/reports/indicators.json", s.needUser(s.apiIndicators(false)))
-	m.HandleFunc("GET /api/v1/reports/indicators.xlsx", s.needUser(s.apiIndicators(true)))
-	m.HandleFunc("GET /api/v1/reports/evaluation", s.needUser(s.apiEvaluation(false)))
-	m.HandleFunc("GET /api/v1/reports/evaluation.json", s.needUser(s.apiEvaluation(false)))
-	m.HandleFunc("GET /api/v1/reports/evaluation.xlsx", s.needUser(s.apiEvaluation(true)))
+	reportRoute(m, s, "by-officer", s.svc.ByOfficer, officerSheet)
+	reportRoute(m, s, "indicators", s.svc.Indicators, indicatorsSheet)
+	reportRoute(m, s, "evaluation", s.svc.Evaluation, evaluationSheet)
 	m.HandleFunc("GET /api/v1/reports/overdue", s.needUser(s.apiOverdue(false)))
 	m.HandleFunc("GET /api/v1/reports/overdue.xlsx", s.needUser(s.apiOverdue(true)))
 	m.HandleFunc("GET /api/v1/reports/ledger.xlsx", s.needUser(s.apiLedger(false)))
@@ -42,6 +34,33 @@ func (s *Server) reportRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /bao-cao", s.uiReports)
 }
 
+// reportRoute serves the report fetch computes at /api/v1/reports/NAME and
+// NAME.json (JSON) and NAME.xlsx (the spreadsheet sheet lays out).
+func reportRoute[T any](m *http.ServeMux, s *Server, name string,
+	fetch func(context.Context, *dossier.User, workflow.ReportQuery) (T, error),
+	sheet func(workflow.ReportQuery, T) (file string, sh xlsxSheet)) {
+	serve := func(xlsx bool) http.HandlerFunc {
+		return s.needUser(func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+			q := reportQuery(r)
+			out, err := fetch(r.Context(), u, q)
+			if err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+			if !xlsx {
+				writeJSON(w, http.StatusOK, out)
+				return
+			}
+			file, sh := sheet(q, out)
+			s.writeXLSX(w, r, file, sh)
+		})
+	}
+	base := "GET /api/v1/reports/" + name
+	m.HandleFunc(base, serve(false))
+	m.HandleFunc(base+".json", serve(false))
+	m.HandleFunc(base+".xlsx", serve(true))
+}
+
 // reportQuery reads the common parameters of every report.
 func reportQuery(r *http.Request) workflow.ReportQuery {
 	q := r.URL.Query()
@@ -49,47 +68,22 @@ func reportQuery(r *http.Request) workflow.ReportQuery {
 		Level: strings.TrimSpace(q.Get("level")), Agency: strings.TrimSpace(q.Get("agency")), Center: strings.TrimSpace(q.Get("center"))}
 }
 
-func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	out, err := s.svc.Summary(r.Context(), u, reportQuery(r))
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) apiSummaryXLSX(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	q := reportQuery(r)
-	out, err := s.svc.Summary(r.Context(), u, q)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
+func summarySheet(q workflow.ReportQuery, out *workflow.SummaryReport) (string, xlsxSheet) {
 	rows := [][]any{}
 	for _, f := range summaryFields {
 		rows = append(rows, []any{f.label, f.get(&out.Summary)})
 	}
-	s.writeXLSX(w, r, "bao-cao-tong-hop", xlsxSheet{
+	return "bao-cao-tong-hop", xlsxSheet{
 		Title:   "BÁO CÁO TỔNG HỢP TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT TTHC",
 		Sub:     periodLine(q),
 		Headers: []string{"Chỉ tiêu", "Giá trị"},
 		Widths:  []float64{60, 18},
 		Rows:    sliceRows(rows),
-	})
+	}
 }
 
-func (s *Server) apiBreakdown(by string, xlsx bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-		q := reportQuery(r)
-		out, err := s.svc.Breakdown(r.Context(), u, q, by)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if !xlsx {
-			writeJSON(w, http.StatusOK, out)
-			return
-		}
+func breakdownSheet(by string) func(workflow.ReportQuery, *workflow.Breakdown) (string, xlsxSheet) {
+	return func(q workflow.ReportQuery, out *workflow.Breakdown) (string, xlsxSheet) {
 		head := []string{"Mã", "Tên"}
 		widths := []float64{18, 48}
 		for _, f := range summaryFields {
@@ -110,10 +104,10 @@ func (s *Server) apiBreakdown(by string, xlsx bool) func(http.ResponseWriter, *h
 			total = append(total, f.get(&out.Total))
 		}
 		rows = append(rows, total)
-		s.writeXLSX(w, r, "bao-cao-theo-"+by, xlsxSheet{
+		return "bao-cao-theo-" + by, xlsxSheet{
 			Title: "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT TTHC " + strings.ToUpper(byLabel[by]), Sub: periodLine(q),
 			Headers: head, Widths: widths, Rows: sliceRows(rows),
-		})
+		}
 	}
 }
 
@@ -175,99 +169,63 @@ var summaryFields = []summaryField{
 	{"avg_processing_hours", "Thời gian giải quyết TB (giờ làm việc)", func(x *workflow.Summary) any { return x.AvgProcessingHours }},
 }
 
-func (s *Server) apiByOfficer(xlsx bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-		q := reportQuery(r)
-		out, err := s.svc.ByOfficer(r.Context(), u, q)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if !xlsx {
-			writeJSON(w, http.StatusOK, out)
-			return
-		}
-		rows := make([][]any, 0, len(out.Items))
-		for _, it := range out.Items {
-			e := it.Evaluation
-			rows = append(rows, []any{it.Name, it.Resolved, it.ResolvedEarly, it.ResolvedOnTime, it.ResolvedLate, it.OnTimeRate,
-				it.AvgProcessingHours, e.Index1, e.Index2, e.Index3, e.Index4, e.Index7, e.Total, e.Band})
-		}
-		s.writeXLSX(w, r, "bao-cao-theo-can-bo", xlsxSheet{
-			Title: "KẾT QUẢ GIẢI QUYẾT TTHC THEO CÁN BỘ", Sub: periodLine(q),
-			Headers: []string{"Cán bộ", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn", "Tỷ lệ đúng hạn (%)", "TG TB (giờ)",
-				"Chỉ số 1", "Chỉ số 2", "Chỉ số 3", "Chỉ số 4", "Chỉ số 7", "Tổng điểm", "Xếp loại"},
-			Widths: []float64{30, 12, 12, 12, 12, 14, 12, 10, 10, 10, 10, 10, 12, 36},
-			Rows:   sliceRows(rows),
-		})
+func officerSheet(q workflow.ReportQuery, out *workflow.OfficersReport) (string, xlsxSheet) {
+	rows := make([][]any, 0, len(out.Items))
+	for _, it := range out.Items {
+		e := it.Evaluation
+		rows = append(rows, []any{it.Name, it.Resolved, it.ResolvedEarly, it.ResolvedOnTime, it.ResolvedLate, it.OnTimeRate,
+			it.AvgProcessingHours, e.Index1, e.Index2, e.Index3, e.Index4, e.Index7, e.Total, e.Band})
+	}
+	return "bao-cao-theo-can-bo", xlsxSheet{
+		Title: "KẾT QUẢ GIẢI QUYẾT TTHC THEO CÁN BỘ", Sub: periodLine(q),
+		Headers: []string{"Cán bộ", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn", "Tỷ lệ đúng hạn (%)", "TG TB (giờ)",
+			"Chỉ số 1", "Chỉ số 2", "Chỉ số 3", "Chỉ số 4", "Chỉ số 7", "Tổng điểm", "Xếp loại"},
+		Widths: []float64{30, 12, 12, 12, 12, 14, 12, 10, 10, 10, 10, 10, 12, 36},
+		Rows:   sliceRows(rows),
 	}
 }
 
-func (s *Server) apiIndicators(xlsx bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-		q := reportQuery(r)
-		out, err := s.svc.Indicators(r.Context(), u, q)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
+func indicatorsSheet(q workflow.ReportQuery, out *workflow.IndicatorsReport) (string, xlsxSheet) {
+	rows := make([][]any, 0, len(out.Indicators))
+	opt := func(p *float64) any {
+		if p == nil {
+			return ""
 		}
-		if !xlsx {
-			writeJSON(w, http.StatusOK, out)
-			return
+		return *p
+	}
+	for _, in := range out.Indicators {
+		v := any(in.Value)
+		if !in.Computable {
+			v = "Chưa tính được"
 		}
-		rows := make([][]any, 0, len(out.Indicators))
-		opt := func(p *float64) any {
-			if p == nil {
-				return ""
-			}
-			return *p
-		}
-		for _, in := range out.Indicators {
-			v := any(in.Value)
-			if !in.Computable {
-				v = "Chưa tính được"
-			}
-			rows = append(rows, []any{in.Code, in.Name, in.Numerator, in.Denominator, v, in.Unit, opt(in.Threshold), opt(in.MaxPoints), opt(in.Points), in.Note})
-		}
-		s.writeXLSX(w, r, "chi-so-766", xlsxSheet{
-			Title: "BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)", Sub: periodLine(q),
-			Headers: []string{"Chỉ số", "Tên", "Tử số", "Mẫu số", "Giá trị", "Đơn vị", "Ngưỡng", "Điểm tối đa", "Điểm", "Ghi chú"},
-			Widths:  []float64{8, 44, 12, 12, 12, 8, 10, 12, 10, 60},
-			Rows:    sliceRows(rows),
-		})
+		rows = append(rows, []any{in.Code, in.Name, in.Numerator, in.Denominator, v, in.Unit, opt(in.Threshold), opt(in.MaxPoints), opt(in.Points), in.Note})
+	}
+	return "chi-so-766", xlsxSheet{
+		Title: "BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)", Sub: periodLine(q),
+		Headers: []string{"Chỉ số", "Tên", "Tử số", "Mẫu số", "Giá trị", "Đơn vị", "Ngưỡng", "Điểm tối đa", "Điểm", "Ghi chú"},
+		Widths:  []float64{8, 44, 12, 12, 12, 8, 10, 12, 10, 60},
+		Rows:    sliceRows(rows),
 	}
 }
 
-func (s *Server) apiEvaluation(xlsx bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-		q := reportQuery(r)
-		out, err := s.svc.Evaluation(r.Context(), u, q)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if !xlsx {
-			writeJSON(w, http.StatusOK, out)
-			return
-		}
-		rows := make([][]any, 0, len(out.Agencies))
-		for _, a := range out.Agencies {
-			row := []any{a.Code, a.Name, a.Dossiers}
-			for _, v := range a.Indices {
-				if v == nil {
-					row = append(row, "—")
-				} else {
-					row = append(row, *v)
-				}
+func evaluationSheet(q workflow.ReportQuery, out *workflow.EvaluationReport) (string, xlsxSheet) {
+	rows := make([][]any, 0, len(out.Agencies))
+	for _, a := range out.Agencies {
+		row := []any{a.Code, a.Name, a.Dossiers}
+		for _, v := range a.Indices {
+			if v == nil {
+				row = append(row, "—")
+			} else {
+				row = append(row, *v)
 			}
-			rows = append(rows, append(row, a.Total, a.Band))
 		}
-		s.writeXLSX(w, r, "danh-gia-tt01-2018", xlsxSheet{
-			Title: "ĐÁNH GIÁ VIỆC GIẢI QUYẾT TTHC (THÔNG TƯ 01/2018/TT-VPCP)", Sub: periodLine(q) + " – chỉ số 6 và 8 chưa tính được",
-			Headers: []string{"Mã", "Cơ quan", "Hồ sơ", "CS 1", "CS 2", "CS 3", "CS 4", "CS 5", "CS 6", "CS 7", "CS 8", "CS 9", "Tổng", "Xếp loại"},
-			Widths:  []float64{16, 44, 10, 8, 8, 8, 8, 8, 8, 8, 8, 8, 10, 14},
-			Rows:    sliceRows(rows),
-		})
+		rows = append(rows, append(row, a.Total, a.Band))
+	}
+	return "danh-gia-tt01-2018", xlsxSheet{
+		Title: "ĐÁNH GIÁ VIỆC GIẢI QUYẾT TTHC (THÔNG TƯ 01/2018/TT-VPCP)", Sub: periodLine(q) + " – chỉ số 6 và 8 chưa tính được",
+		Headers: []string{"Mã", "Cơ quan", "Hồ sơ", "CS 1", "CS 2", "CS 3", "CS 4", "CS 5", "CS 6", "CS 7", "CS 8", "CS 9", "Tổng", "Xếp loại"},
+		Widths:  []float64{16, 44, 10, 8, 8, 8, 8, 8, 8, 8, 8, 8, 10, 14},
+		Rows:    sliceRows(rows),
 	}
 }
 
