@@ -155,27 +155,11 @@ func (s *Server) toCitizenLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-// citizen wraps a page for a signed-in citizen; unsafe methods pass the
-// cross-origin check.
+// citizen wraps a page for a signed-in citizen (see gated).
 func (s *Server) citizen(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if err := s.cop.Check(r); err != nil {
-				s.frontError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
-				return
-			}
-		}
-		u := userOf(r)
-		if u == nil {
-			s.toCitizenLogin(w, r)
-			return
-		}
-		if !u.Has(dossier.RoleCitizen) {
-			s.frontError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Trang này dành cho công dân đã đăng ký tài khoản"))
-			return
-		}
-		h(w, r, u)
-	}
+	return s.gated(pageGate{fail: s.frontError, login: s.toCitizenLogin,
+		allowed: func(u *dossier.User) bool { return u.Has(dossier.RoleCitizen) },
+		refused: "Trang này dành cho công dân đã đăng ký tài khoản"}, h)
 }
 
 // catalog -----------------------------------------------------------------

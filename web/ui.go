@@ -203,28 +203,42 @@ type uiErrorPage struct {
 	Message string
 }
 
-// officer wraps a page that needs a signed-in officer. Visitors without a
-// session go to /login and come back afterwards. Unsafe methods must pass
-// the cross-origin check even before a cookie exists.
-func (s *Server) officer(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+// pageGate is who may see a family of pages and how the others are told.
+type pageGate struct {
+	fail    func(http.ResponseWriter, *http.Request, error) // error page of the family
+	login   func(http.ResponseWriter, *http.Request)        // sign-in, coming back afterwards
+	allowed func(*dossier.User) bool
+	refused string // message for a signed-in user who is not allowed
+}
+
+// gated wraps a page behind g. Unsafe methods must pass the cross-origin
+// check even before a cookie exists.
+func (s *Server) gated(g pageGate, h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if err := s.cop.Check(r); err != nil {
-				s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+				g.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
 				return
 			}
 		}
 		u := userOf(r)
 		if u == nil {
-			s.toLogin(w, r)
+			g.login(w, r)
 			return
 		}
-		if !u.IsOfficer() {
-			s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Trang này dành cho cán bộ; công dân nộp hồ sơ tại trang Nộp trực tuyến"))
+		if !g.allowed(u) {
+			g.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "%s", g.refused))
 			return
 		}
 		h(w, r, u)
 	}
+}
+
+// officer wraps a page that needs a signed-in officer. Visitors without a
+// session go to /login and come back afterwards.
+func (s *Server) officer(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+	return s.gated(pageGate{fail: s.uiError, login: s.toLogin, allowed: (*dossier.User).IsOfficer,
+		refused: "Trang này dành cho cán bộ; công dân nộp hồ sơ tại trang Nộp trực tuyến"}, h)
 }
 
 // admin wraps a page of the administration (role admin).
