@@ -516,6 +516,12 @@ func (s *Service) ByOfficer(ctx context.Context, u *dossier.User, q ReportQuery)
 	if err != nil {
 		return nil, err
 	}
+	return &OfficersReport{ReportQuery: q, Items: s.officerRows(ds, complaints)}, nil
+}
+
+// officerRows tallies resolved dossiers by the officer assigned to them,
+// sorted by name.
+func (s *Service) officerRows(ds []store.FinishedDossier, complaints map[int64]bool) []OfficerRow {
 	type acc struct {
 		row  OfficerRow
 		secs int64
@@ -546,18 +552,18 @@ func (s *Service) ByOfficer(ctx context.Context, u *dossier.User, q ReportQuery)
 		a.secs += max(int64(s.Calendar().WorkingDuration(d.ReceivedAt, d.FinishedAt)/time.Second)-d.Paused, 0)
 		a.ev.add(s.scoreDossier(d, complaints[d.ID]))
 	}
-	out := &OfficersReport{ReportQuery: q, Items: []OfficerRow{}}
+	rows := []OfficerRow{}
 	for _, id := range order {
 		a := m[id]
 		a.row.OnTimeRate = Rate(a.row.ResolvedEarly+a.row.ResolvedOnTime, a.row.Resolved)
 		a.row.AvgProcessingHours = Rate(a.secs, a.row.Resolved*360000)
 		a.row.Evaluation = a.ev.officer()
-		out.Items = append(out.Items, a.row)
+		rows = append(rows, a.row)
 	}
-	slices.SortFunc(out.Items, func(a, b OfficerRow) int {
+	slices.SortFunc(rows, func(a, b OfficerRow) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.OfficerID, b.OfficerID))
 	})
-	return out, nil
+	return rows
 }
 
 func (s *Service) complaints(ctx context.Context, ds []store.FinishedDossier) (map[int64]bool, error) {

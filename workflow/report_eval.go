@@ -269,10 +269,7 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 		out.Agencies = append(out.Agencies, ag)
 	}
 	slices.SortFunc(out.Agencies, func(a, b Agency012018) int { return cmp.Compare(a.Code, b.Code) })
-	off, err := s.ByOfficer(ctx, u, q)
-	if err != nil {
-		return nil, err
-	}
-	out.Officers = off.Items
+	// The officers, from the same resolved dossiers (not read again).
+	out.Officers = s.officerRows(ds, complaints)
 	return out, nil
 }
