@@ -509,19 +509,16 @@ func (tx *Tx) InsertDocument(id string, data []byte, contentType string, by int6
 // BlobData returns the content of a blob kept in the database, or ok =
 // false when the blob is a file of the blob directory (or unknown).
 func (db *DB) BlobData(ctx context.Context, id string) (data []byte, ok bool, err error) {
-	err = db.sql.QueryRowContext(ctx, `SELECT data FROM blobs WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
-	if isNoRows(err) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("store: blob data: %w", err)
-	}
-	return data, true, nil
+	return blobData(ctx, db.sql, id)
 }
 
 // BlobData is DB.BlobData inside tx.
 func (tx *Tx) BlobData(id string) (data []byte, ok bool, err error) {
-	err = tx.queryRow(`SELECT data FROM blobs WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
+	return blobData(context.Background(), txq{tx.tx}, id)
+}
+
+func blobData(ctx context.Context, q queryer, id string) (data []byte, ok bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT data FROM blobs WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
 	if isNoRows(err) {
 		return nil, false, nil
 	}

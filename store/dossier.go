@@ -459,13 +459,16 @@ func (tx *Tx) SetDossierFiles(id int64, verifyHash, signedBlob, layout string) e
 // DossierFiles returns the verification token hash, the signed result blob
 // and its signature layout.
 func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob, layout string, err error) {
-	err = tx.queryRow(`SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
-	return
+	return dossierFiles(context.Background(), txq{tx.tx}, id)
 }
 
 // DossierFiles is Tx.DossierFiles outside a transaction.
 func (db *DB) DossierFiles(ctx context.Context, id int64) (verifyHash, signedBlob, layout string, err error) {
-	err = db.sql.QueryRowContext(ctx, `SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
+	return dossierFiles(ctx, db.sql, id)
+}
+
+func dossierFiles(ctx context.Context, q queryer, id int64) (verifyHash, signedBlob, layout string, err error) {
+	err = q.QueryRowContext(ctx, `SELECT verify_hash, signed_blob, result_layout FROM dossiers WHERE id = $1`, id).Scan(&verifyHash, &signedBlob, &layout)
 	return
 }
 
