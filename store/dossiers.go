@@ -3,13 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"strings"
-	"time"
-
 	"motcua/dossier"
 	"motcua/vntext"
+	"strings"
+	"time"
 )
 
 // NextDossierSeq takes the next daily sequence number of an agency. The
@@ -159,18 +157,6 @@ func (tx *Tx) InsertHistory(dossierID, actorID int64, h dossier.HistoryEntry) er
 	return nil
 }
 
-// Outbox queues an event in the same transaction as the change it reports.
-func (tx *Tx) Outbox(topic string, payload any) error {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return fmt.Errorf("store: outbox payload: %w", err)
-	}
-	if _, err := tx.exec(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)`, topic, string(b), ms(tx.now)); err != nil {
-		return fmt.Errorf("store: outbox: %w", err)
-	}
-	return nil
-}
-
 // Scope limits what a caller may see. Zero value = everything (admin).
 type Scope struct {
 	All           bool
@@ -197,14 +183,6 @@ func (s Scope) sql(arg func(any) string) string {
 		return "1=0"
 	}
 	return "(" + strings.Join(or, " OR ") + ")"
-}
-
-func list(arg func(any) string, vs []string) string {
-	ph := make([]string, len(vs))
-	for i, v := range vs {
-		ph[i] = arg(v)
-	}
-	return strings.Join(ph, ", ")
 }
 
 // Dossier returns the dossier with its components, history and result if
@@ -472,21 +450,6 @@ func dossierFiles(ctx context.Context, q queryer, id int64) (verifyHash, signedB
 	return
 }
 
-// CenterForAgency returns the center that serves procedures of agency: the
-// center whose own agency has the same parent as the procedure's agency.
-func (tx *Tx) CenterForAgency(agency string) (string, error) {
-	var code string
-	err := tx.queryRow(`SELECT c.code FROM centers c
-		JOIN agencies ca ON ca.code = c.agency_code
-		JOIN agencies pa ON pa.code = $1
-		WHERE ca.parent_code = pa.parent_code OR c.agency_code = pa.parent_code
-		ORDER BY c.code LIMIT 1`, agency).Scan(&code)
-	if isNoRows(err) {
-		return "", dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa có trung tâm phục vụ hành chính công tiếp nhận thủ tục của cơ quan %s", agency)
-	}
-	return code, err
-}
-
 // SetReceiptBlob records the printed receipt (Mẫu 01) of a dossier.
 func (tx *Tx) SetReceiptBlob(id int64, blobID string) error {
 	_, err := tx.exec(`UPDATE dossiers SET receipt_blob = $1 WHERE id = $2`, blobID, id)
@@ -510,4 +473,16 @@ func (db *DB) ComponentSignature(ctx context.Context, dossierID int64, code stri
 		return "", nil, notFound("chữ ký của thành phần " + code)
 	}
 	return blobID, sig, err
+}
+
+// StartPause opens a supplement pause.
+func (tx *Tx) StartPause(dossierID int64, reason string) error {
+	_, err := tx.exec(`INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES ($1, $2, $3)`, dossierID, ms(tx.now), vntext.NFC(reason))
+	return err
+}
+
+// EndPause closes the open pause of a dossier.
+func (tx *Tx) EndPause(dossierID int64) error {
+	_, err := tx.exec(`UPDATE dossier_pauses SET ended_at = $1 WHERE dossier_id = $2 AND ended_at IS NULL`, ms(tx.now), dossierID)
+	return err
 }

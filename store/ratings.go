@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
-
 	"motcua/dossier"
+	"strings"
+	"time"
 )
 
 // Rating levels (contract §8).
@@ -163,4 +163,81 @@ func (db *DB) RatingOf(ctx context.Context, dossierID int64) (string, bool, erro
 		return "", false, nil
 	}
 	return level, err == nil, err
+}
+
+// tableExists reports whether a table exists (ratings belongs to another
+// migration that may not be there yet).
+func (db *DB) tableExists(ctx context.Context, name string) bool {
+	var n int
+	var err error
+	if db.engine == Postgres {
+		err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, name).Scan(&n)
+	} else {
+		err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`, name).Scan(&n)
+	}
+	return err == nil && n > 0
+}
+
+// RatingCount is a number of ratings of one level for one scope key.
+type RatingCount struct {
+	Center    string
+	Agency    string
+	Procedure string
+	Level     string // very_satisfied, satisfied, unsatisfied
+	N         int64
+}
+
+// RatingsBreakdown counts the ratings given in [from, to) per scope key and
+// level. ok is false when the ratings table does not exist yet.
+func (db *DB) RatingsBreakdown(ctx context.Context, from, to time.Time) (out []RatingCount, ok bool, err error) {
+	if !db.tableExists(ctx, "ratings") {
+		return nil, false, nil
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.center_code, r.agency_code, r.procedure_code, r.level, COUNT(*)
+		FROM ratings r WHERE r.created_at >= $1 AND r.created_at < $2
+		GROUP BY r.center_code, r.agency_code, r.procedure_code, r.level`, ms(from), ms(to))
+	if err != nil {
+		return nil, true, fmt.Errorf("store: ratings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RatingCount
+		if err := rows.Scan(&r.Center, &r.Agency, &r.Procedure, &r.Level, &r.N); err != nil {
+			return nil, true, err
+		}
+		out = append(out, r)
+	}
+	return out, true, rows.Err()
+}
+
+// UnsatisfiedDossiers returns the ids of dossiers rated "unsatisfied" (a
+// complaint for the Circular 01/2018 index 7), or nil without ratings.
+func (db *DB) UnsatisfiedDossiers(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 || !db.tableExists(ctx, "ratings") {
+		return out, nil
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		ph := make([]string, n)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := db.sql.QueryContext(ctx, `SELECT dossier_id FROM ratings WHERE level = 'unsatisfied' AND dossier_id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: unsatisfied: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		ids = ids[n:]
+	}
+	return out, nil
 }

@@ -112,3 +112,19 @@ func (db *DB) execContext(ctx context.Context, q string, args ...any) (sql.Resul
 	}
 	return st.ExecContext(ctx, args...)
 }
+
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// txq adapts *sql.Tx to queryer.
+type txq struct{ tx *sql.Tx }
+
+func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, q, args...)
+}

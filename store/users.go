@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -127,11 +124,6 @@ func (tx *Tx) SetDisabled(userID int64, disabled bool) error {
 
 const userCols = `id, username, name, agency_code, position, id_number, phone, email, disabled`
 
-type queryer interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
-
 func loadUser(ctx context.Context, q queryer, where string, arg any) (*dossier.User, error) {
 	var u dossier.User
 	err := q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where, arg).Scan(
@@ -220,58 +212,4 @@ func (db *DB) Users(ctx context.Context, agency string) ([]dossier.User, error) 
 		out = append(out, *u)
 	}
 	return out, nil
-}
-
-// txq adapts *sql.Tx to queryer.
-type txq struct{ tx *sql.Tx }
-
-func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, q, args...)
-}
-func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, q, args...)
-}
-
-// HashToken returns the stored form of a bearer or lookup token.
-func HashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
-// CreateSession stores a session for a raw token.
-func (tx *Tx) CreateSession(token string, userID int64, expires time.Time) error {
-	_, err := tx.exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)`,
-		HashToken(token), userID, ms(tx.now), ms(expires))
-	if err != nil {
-		return fmt.Errorf("store: create session: %w", err)
-	}
-	return nil
-}
-
-// DeleteSession removes the session of token.
-func (db *DB) DeleteSession(ctx context.Context, token string) error {
-	_, err := db.execContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
-	return err
-}
-
-// Session returns the session of token, or ENOTFOUND.
-func (db *DB) Session(ctx context.Context, token string) (*dossier.Session, error) {
-	var s dossier.Session
-	var c, l, e int64
-	err := db.queryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
-		HashToken(token)).Scan(&s.UserID, &c, &l, &e)
-	if isNoRows(err) {
-		return nil, notFound("phiên làm việc")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: session: %w", err)
-	}
-	s.CreatedAt, s.LastSeen, s.ExpiresAt = fromMS(c), fromMS(l), fromMS(e)
-	return &s, nil
-}
-
-// TouchSession records activity on a session.
-func (db *DB) TouchSession(ctx context.Context, token string, at time.Time) error {
-	_, err := db.execContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, ms(at), HashToken(token))
-	return err
 }

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"motcua/dossier"
+	"motcua/vntext"
+)
+
+// UpsertAgency inserts a or updates the agency with the same code.
+func (tx *Tx) UpsertAgency(a *dossier.Agency) error {
+	a.Name = vntext.NFC(a.Name)
+	_, err := tx.exec(`INSERT INTO agencies (code, name, name_fold, name_key, level, parent_code, identifier, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
+		name_key = excluded.name_key, level = excluded.level, parent_code = excluded.parent_code,
+		identifier = excluded.identifier, updated_at = excluded.updated_at`,
+		a.Code, a.Name, vntext.Fold(a.Name), tx.db.sorter.Key(a.Name), string(a.Level), a.ParentCode, a.Identifier, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("store: upsert agency %s: %w", a.Code, err)
+	}
+	return nil
+}
+
+// AgencyFilter selects agencies.
+type AgencyFilter struct {
+	Level  string
+	Parent string
+	Query  string // diacritic-insensitive
+	Cursor string // code of the last item of the previous page
+	Limit  int
+}
+
+const agencyCols = `code, name, level, parent_code, identifier`
+
+func scanAgency(s interface{ Scan(...any) error }) (dossier.Agency, error) {
+	var a dossier.Agency
+	var level string
+	err := s.Scan(&a.Code, &a.Name, &level, &a.ParentCode, &a.Identifier)
+	a.Level = dossier.Level(level)
+	return a, err
+}
+
+// Agencies lists agencies ordered by code, one page at a time.
+func (db *DB) Agencies(ctx context.Context, f AgencyFilter) ([]dossier.Agency, string, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Level != "" {
+		where = append(where, "level = "+arg(f.Level))
+	}
+	if f.Parent != "" {
+		where = append(where, "parent_code = "+arg(f.Parent))
+	}
+	if f.Query != "" {
+		where = append(where, "name_fold LIKE "+arg("%"+likeEscape(vntext.Fold(f.Query))+"%")+` ESCAPE '\'`)
+	}
+	if f.Cursor != "" {
+		where = append(where, "code > "+arg(f.Cursor))
+	}
+	limit := clampLimit(f.Limit)
+	q := `SELECT ` + agencyCols + ` FROM agencies` + whereSQL(where) + ` ORDER BY code LIMIT ` + arg(limit+1)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Agency
+	for rows.Next() {
+		a, err := scanAgency(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].Code
+	}
+	return out, next, nil
+}
+
+// Agency returns the agency with the given code.
+func (db *DB) Agency(ctx context.Context, code string) (*dossier.Agency, error) {
+	a, err := scanAgency(db.sql.QueryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("cơ quan " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: agency: %w", err)
+	}
+	return &a, nil
+}
+
+// AgencyCodes returns the set of all agency codes.
+func (tx *Tx) AgencyCodes() (map[string]dossier.Level, error) {
+	rows, err := tx.query(`SELECT code, level FROM agencies`)
+	if err != nil {
+		return nil, fmt.Errorf("store: agency codes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]dossier.Level{}
+	for rows.Next() {
+		var c, l string
+		if err := rows.Scan(&c, &l); err != nil {
+			return nil, err
+		}
+		out[c] = dossier.Level(l)
+	}
+	return out, rows.Err()
+}
+
+// Agency returns the agency with the given code inside tx.
+func (tx *Tx) Agency(code string) (*dossier.Agency, error) {
+	a, err := scanAgency(tx.queryRow(`SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("cơ quan " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: agency: %w", err)
+	}
+	return &a, nil
+}
