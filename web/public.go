@@ -18,10 +18,10 @@ import (
 // The public front (issue 7): the procedure catalog, lookup and
 // verification pages, citizens' online submission, the queue kiosk and
 // counter display with their live event stream, satisfaction ratings, and
-// fees with e-receipts. Handlers live in front_*.go, templates in
-// front_templates/, assets in static/front.css and static/front.js.
+// fees with e-receipts. Handlers live in public_*.go and api_queue.go, templates in
+// templates/public/, assets in static/front.css and static/front.js.
 
-//go:embed front_templates
+//go:embed templates/public
 var frontTemplateFS embed.FS
 
 // front holds the state of the public front: its templates, the fee use
@@ -35,8 +35,8 @@ type front struct {
 }
 
 func newFront() *front {
-	base := template.Must(template.New("base").Funcs(frontFuncs).ParseFS(frontTemplateFS, "front_templates/layout.html"))
-	names, err := fs.Glob(frontTemplateFS, "front_templates/pages/*.html")
+	base := template.Must(template.New("base").Funcs(frontFuncs).ParseFS(frontTemplateFS, "templates/public/layout.html"))
+	names, err := fs.Glob(frontTemplateFS, "templates/public/pages/*.html")
 	if err != nil {
 		panic(err)
 	}

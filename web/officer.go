@@ -19,8 +19,8 @@ import (
 )
 
 // The officers' web UI (issue 6): server-rendered html/template pages with
-// vendored htmx, in Vietnamese. Handlers live in ui_*.go, templates in
-// templates/, the stylesheet and htmx in static/.
+// vendored htmx, in Vietnamese. Handlers live in officer_*.go, templates in
+// templates/officer/, the stylesheet and htmx in static/.
 
 //go:embed templates
 var templateFS embed.FS
@@ -36,11 +36,11 @@ type ui struct {
 }
 
 func newUI() (*ui, error) {
-	base, err := template.New("base").Funcs(uiFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("base").Funcs(uiFuncs).ParseFS(templateFS, "templates/officer/layout.html", "templates/officer/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	names, err := fs.Glob(templateFS, "templates/pages/*.html")
+	names, err := fs.Glob(templateFS, "templates/officer/pages/*.html")
 	if err != nil {
 		return nil, err
 	}

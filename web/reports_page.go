@@ -15,12 +15,12 @@ import (
 	"motcua/workflow"
 )
 
-//go:embed report_templates
+//go:embed templates/reports
 var reportTemplateFS embed.FS
 
 var reportTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"pct": func(v float64) string { return num(v) + "%" },
-}).ParseFS(reportTemplateFS, "report_templates/*.html"))
+}).ParseFS(reportTemplateFS, "templates/reports/*.html"))
 
 // Decision 299/QĐ-UBND targets (seed II.2): phase 1 (to 12/2021) ≥ 30 %
 // of procedures at provincial level and ≥ 60 % at district level under
