@@ -20,9 +20,9 @@ import (
 
 	"motcua/blob"
 	"motcua/demo"
-	"motcua/docs"
 	"motcua/dossier"
 	"motcua/pdf"
+	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -63,7 +63,7 @@ func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.SetEReceiptProvider(docs.NewDemoEReceipts(r), "BL")
+	h.SetEReceiptProvider(render.NewDemoEReceipts(r), "BL")
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &frontEnv{db: db, svc: svc, server: h, srv: srv, tokens: map[string]string{}}

@@ -17,8 +17,8 @@ import (
 
 	"motcua/blob"
 	"motcua/demo"
-	"motcua/docs"
 	"motcua/dossier"
+	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -32,11 +32,11 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 	db := storetest.Open(t, store.SQLite, nil)
 	dir := t.TempDir()
 	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := docs.New(keys, docs.Options{Demo: true})
+	d, err := render.New(keys, render.Options{Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}

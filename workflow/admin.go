@@ -281,7 +281,7 @@ type KeyInfo struct {
 	Error        string    `json:"error,omitempty"`
 }
 
-// KeyStore lists and installs signing identities (package docs).
+// KeyStore lists and installs signing identities (package render).
 type KeyStore interface {
 	ListKeys() ([]KeyInfo, error)
 	InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*KeyInfo, error)

@@ -146,7 +146,7 @@ type Fees struct {
 }
 
 // NewFees returns the fee use cases over svc. A nil provider means the
-// document adapter's own (the demo provider of package docs) when it has
+// document adapter's own (the demo provider of package render) when it has
 // one, else receipts numbered without a printed form; series is the receipt symbol prefix (default
 // "BL"), to which the two-digit year and "E" (electronic) are appended.
 func NewFees(svc *Service, provider EReceiptProvider, series string) *Fees {

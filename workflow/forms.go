@@ -155,7 +155,7 @@ type SignatureSummary struct {
 	Status     string `json:"status"`
 }
 
-// Verifier checks the signatures of a PDF (package docs).
+// Verifier checks the signatures of a PDF (package render).
 type Verifier interface {
 	VerifyPDF(pdf []byte) ([]SignatureSummary, error)
 }

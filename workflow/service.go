@@ -22,7 +22,7 @@ import (
 	"motcua/store"
 )
 
-// Documents renders and signs the PDFs of a dossier (package docs). A nil
+// Documents renders and signs the PDFs of a dossier (package render). A nil
 // Documents means results are recorded without files.
 type Documents interface {
 	// ApproveResult renders the result document from the approved draft and

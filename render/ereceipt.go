@@ -1,4 +1,4 @@
-package docs
+package render
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func NewDemoEReceipts(r *pdf.Renderer) DemoEReceipts { return DemoEReceipts{r} }
 
 // EReceipts returns the demo e-receipt provider (workflow.NewFees uses it
 // when given none).
-func (d *Docs) EReceipts() workflow.EReceiptProvider { return DemoEReceipts{d.r} }
+func (d *Documents) EReceipts() workflow.EReceiptProvider { return DemoEReceipts{d.r} }
 
 // Name implements workflow.EReceiptProvider.
 func (DemoEReceipts) Name() string { return "demo" }

@@ -1,8 +1,8 @@
-// Package docs renders the one-stop forms and result documents of a
+// Package render renders the one-stop forms and result documents of a
 // dossier (package pdf) and signs them (package sign): the approver's
 // signature at approval and the agency's seal at issue, as incremental
 // updates of one PAdES file. It implements workflow.Documents.
-package docs
+package render
 
 import (
 	"bytes"
@@ -37,8 +37,8 @@ type Keys interface {
 	Revocation() sign.RevocationSource
 }
 
-// Docs implements workflow.Documents and workflow.Verifier.
-type Docs struct {
+// Documents implements workflow.Documents and workflow.Verifier.
+type Documents struct {
 	log       *slog.Logger
 	r         *pdf.Renderer
 	keys      Keys
@@ -61,7 +61,7 @@ type Options struct {
 }
 
 // New returns the documents adapter.
-func New(keys Keys, opts Options) (*Docs, error) {
+func New(keys Keys, opts Options) (*Documents, error) {
 	r, err := pdf.NewRenderer()
 	if err != nil {
 		return nil, err
@@ -73,12 +73,12 @@ func New(keys Keys, opts Options) (*Docs, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Docs{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo,
+	return &Documents{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo,
 		tsaURL: opts.TSAURL, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG, log: opts.Log}, nil
 }
 
 // image returns the cached output of gen(name).
-func (d *Docs) image(kind, name string, gen func(string) []byte) []byte {
+func (d *Documents) image(kind, name string, gen func(string) []byte) []byte {
 	if v, ok := d.images.Load(kind + "\x00" + name); ok {
 		return v.([]byte)
 	}
@@ -89,7 +89,7 @@ func (d *Docs) image(kind, name string, gen func(string) []byte) []byte {
 
 func upper(s string) string { return strings.ToUpper(s) }
 
-func (d *Docs) header(parent, unit string) pdf.Header {
+func (d *Documents) header(parent, unit string) pdf.Header {
 	return pdf.Header{ParentAgency: upper(parent), Unit: upper(unit), Place: d.place}
 }
 
@@ -118,7 +118,7 @@ func processingText(p *dossier.Procedure) string {
 }
 
 // Receipt renders Mẫu 01 with the lookup QR.
-func (d *Docs) Receipt(ctx context.Context, in workflow.FormInput) ([]byte, error) {
+func (d *Documents) Receipt(ctx context.Context, in workflow.FormInput) ([]byte, error) {
 	ds := in.Dossier
 	f := pdf.Receipt{
 		FormMeta:    pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Center.Name), Date: deref(ds.ReceivedAt)},
@@ -139,7 +139,7 @@ func (d *Docs) Receipt(ctx context.Context, in workflow.FormInput) ([]byte, erro
 
 // ControlSlip renders the control slip: one row per hand-over, classified
 // against the step deadlines.
-func (d *Docs) ControlSlip(ctx context.Context, in workflow.FormInput) ([]byte, error) {
+func (d *Documents) ControlSlip(ctx context.Context, in workflow.FormInput) ([]byte, error) {
 	ds := in.Dossier
 	f := pdf.ControlSlip{
 		FormMeta:    pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Center.Name), Date: deref(ds.ReceivedAt)},
@@ -181,7 +181,7 @@ func (d *Docs) ControlSlip(ctx context.Context, in workflow.FormInput) ([]byte, 
 }
 
 // GuidanceSlip renders Mẫu 02.
-func (d *Docs) GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, c *dossier.Center) ([]byte, error) {
+func (d *Documents) GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, c *dossier.Center) ([]byte, error) {
 	f := pdf.GuidanceSlip{
 		FormMeta:  pdf.FormMeta{Header: d.header("UBND tỉnh Bắc Ninh", c.Name), Number: g.Number + "-" + shortCode(c.Code), Date: g.CreatedAt},
 		Applicant: person(g.Applicant), Procedure: g.ProcedureName, Reason: g.Note, Officer: g.Officer, ContactOfficer: g.Officer,
@@ -198,7 +198,7 @@ func (d *Docs) GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, c *dos
 }
 
 // ApologySlip renders Mẫu 04.
-func (d *Docs) ApologySlip(ctx context.Context, in workflow.FormInput, reason string, oldDue, newDue time.Time) ([]byte, error) {
+func (d *Documents) ApologySlip(ctx context.Context, in workflow.FormInput, reason string, oldDue, newDue time.Time) ([]byte, error) {
 	ds := in.Dossier
 	f := pdf.ApologySlip{
 		FormMeta: pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Agency.Name), Date: deref(ds.ApologyAt)},
@@ -226,7 +226,7 @@ func deref(t *time.Time) time.Time {
 
 // ApproveResult renders the result from the approved draft and applies the
 // approver's PAdES signature in the signature block.
-func (d *Docs) ApproveResult(ctx context.Context, in workflow.ResultInput) ([]byte, string, error) {
+func (d *Documents) ApproveResult(ctx context.Context, in workflow.ResultInput) ([]byte, string, error) {
 	id, err := d.keys.Officer(in.Approver)
 	if err != nil {
 		return nil, "", err
@@ -274,14 +274,14 @@ func rect(r pdf.Rect) [4]float64 { return [4]float64{r.LLX, r.LLY, r.URX, r.URY}
 // SealResult applies the agency's seal signature, with the register
 // number and the issue time in its appearance, overlapping the left third
 // of the approver's signature (Decree 30/2020, Phụ lục I).
-func (d *Docs) SealResult(ctx context.Context, file []byte, in workflow.SealInput) ([]byte, error) {
+func (d *Documents) SealResult(ctx context.Context, file []byte, in workflow.SealInput) ([]byte, error) {
 	id, err := d.keys.Seal(in.Agency, in.Seal)
 	if err != nil {
 		return nil, err
 	}
 	var lay pdf.Layout
 	if err := json.Unmarshal([]byte(in.Layout), &lay); err != nil || lay.Page == 0 {
-		return nil, fmt.Errorf("docs: result layout missing: %v", err)
+		return nil, fmt.Errorf("render: result layout missing: %v", err)
 	}
 	sealed, err := sign.SignPDFContext(ctx, file, id, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
 		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSAURL: d.tsaURL,
@@ -299,7 +299,7 @@ func (d *Docs) SealResult(ctx context.Context, file []byte, in workflow.SealInpu
 // algorithm ages out, it adds fresh data and a new timestamp over the old.
 // It needs MOTCUA_TSA_URL and revocation data: without either it fails
 // (EUNPROCESSABLE) rather than archive a file that would not last.
-func (d *Docs) ArchiveResult(ctx context.Context, file []byte, at time.Time) ([]byte, error) {
+func (d *Documents) ArchiveResult(ctx context.Context, file []byte, at time.Time) ([]byte, error) {
 	if d.tsaURL == "" {
 		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa cấu hình máy chủ dấu thời gian (MOTCUA_TSA_URL): không lưu trữ dài hạn được")
 	}
@@ -309,11 +309,11 @@ func (d *Docs) ArchiveResult(ctx context.Context, file []byte, at time.Time) ([]
 	}
 	withDSS, err := sign.AddDSS(ctx, file, sign.DSSOptions{Roots: d.keys.Roots(), Revocation: rev, Now: at})
 	if err != nil {
-		return nil, fmt.Errorf("docs: archive: %w", err)
+		return nil, fmt.Errorf("render: archive: %w", err)
 	}
 	out, err := sign.TimestampPDF(ctx, withDSS, &sign.TSAClient{URL: d.tsaURL})
 	if err != nil {
-		return nil, fmt.Errorf("docs: archive timestamp: %w", err)
+		return nil, fmt.Errorf("render: archive timestamp: %w", err)
 	}
 	return out, nil
 }
@@ -324,7 +324,7 @@ func (d *Docs) ArchiveResult(ctx context.Context, file []byte, at time.Time) ([]
 // When revocation data cannot be had (a CA's CRL server does not answer),
 // the result is issued as it is — the seal is valid — and the omission is
 // logged; it shows as "LTV: không" on verification.
-func (d *Docs) addLTV(ctx context.Context, sealed []byte, at time.Time) []byte {
+func (d *Documents) addLTV(ctx context.Context, sealed []byte, at time.Time) []byte {
 	rev := d.keys.Revocation()
 	if rev == nil {
 		return sealed
@@ -345,7 +345,7 @@ func ictZone() *time.Location {
 }
 
 // VerifyPDF checks every signature of a result against the trust store.
-func (d *Docs) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
+func (d *Documents) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
 	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: d.keys.Roots(), Now: time.Now()})
 	if err != nil {
 		return nil, err
@@ -424,7 +424,7 @@ func OpenFileKeys(dir, password string, trustDir string, demo bool, now time.Tim
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("docs: demo CA: %w", err)
+			return nil, fmt.Errorf("render: demo CA: %w", err)
 		}
 		p.Password = k.password
 		k.demo = p
@@ -465,7 +465,7 @@ func (k *FileKeys) load(kind, name string, issue func() (*sign.Identity, []byte,
 	case err == nil:
 		id, err = sign.LoadPKCS12(data, k.password)
 		if err != nil {
-			return nil, fmt.Errorf("docs: %s: %w", path, err)
+			return nil, fmt.Errorf("render: %s: %w", path, err)
 		}
 	case os.IsNotExist(err) && k.demo != nil:
 		var p12 []byte
@@ -522,7 +522,7 @@ func (k *FileKeys) token(ref string) (*sign.Identity, error) {
 	}
 	id, _, err := sign.OpenPKCS11(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("docs: seal key %s: %w", ref, err)
+		return nil, fmt.Errorf("render: seal key %s: %w", ref, err)
 	}
 	k.cache[ref] = id
 	return id, nil
@@ -538,12 +538,12 @@ func safeName(s string) string {
 }
 
 // ListKeys describes the stored signing identities (officers and seals).
-func (d *Docs) ListKeys() ([]workflow.KeyInfo, error) { return d.keys.(keyLister).ListKeys() }
+func (d *Documents) ListKeys() ([]workflow.KeyInfo, error) { return d.keys.(keyLister).ListKeys() }
 
 // InstallKey stores a PKCS#12 identity for an officer ("officers", by
 // username) or an agency seal ("seals", by agency code) after checking
 // that it opens with the password and is usable now.
-func (d *Docs) InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error) {
+func (d *Documents) InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error) {
 	return d.keys.(keyLister).InstallKey(kind, name, p12, password, now)
 }
 
@@ -621,7 +621,7 @@ func (k *FileKeys) InstallKey(kind, name string, p12 []byte, password string, no
 
 // SignComponent signs a digitised component for the reception officer
 // (detached CMS, SHA-256, signing-certificate-v2).
-func (d *Docs) SignComponent(ctx context.Context, officer *dossier.User, data []byte, at time.Time) ([]byte, error) {
+func (d *Documents) SignComponent(ctx context.Context, officer *dossier.User, data []byte, at time.Time) ([]byte, error) {
 	id, err := d.keys.Officer(officer)
 	if err != nil {
 		return nil, err
@@ -631,7 +631,7 @@ func (d *Docs) SignComponent(ctx context.Context, officer *dossier.User, data []
 
 // VerifyComponent checks a component's detached signature against the
 // trust store and returns the signer's name.
-func (d *Docs) VerifyComponent(data, sig []byte) (string, error) {
+func (d *Documents) VerifyComponent(data, sig []byte) (string, error) {
 	info, err := sign.VerifyDetached(data, sig, d.keys.Roots())
 	if err != nil {
 		return "", err

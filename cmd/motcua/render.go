@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"motcua/docs"
+	"motcua/render"
 	"motcua/workflow"
 )
 
@@ -17,12 +17,12 @@ import (
 // MOTCUA_PKCS11_PIN open HSM-held seal keys. In demo mode a demo CA issues
 // the missing certificates ("DEMO — không có giá trị pháp lý").
 func newDocuments(dataDir string, now time.Time, isDemo bool, log *slog.Logger) (workflow.Documents, error) {
-	keys, err := docs.OpenFileKeys(filepath.Join(dataDir, "keys"), os.Getenv("MOTCUA_KEY_PASSWORD"), os.Getenv("MOTCUA_TRUST_DIR"), isDemo, now)
+	keys, err := render.OpenFileKeys(filepath.Join(dataDir, "keys"), os.Getenv("MOTCUA_KEY_PASSWORD"), os.Getenv("MOTCUA_TRUST_DIR"), isDemo, now)
 	if err != nil {
 		return nil, err
 	}
 	// Seals whose key reference is "pkcs11:token=…;object=…" sign on this
 	// PKCS#11 module (an HSM, a USB token, SoftHSM2).
 	keys.PKCS11Module, keys.PKCS11PIN = os.Getenv("MOTCUA_PKCS11_MODULE"), os.Getenv("MOTCUA_PKCS11_PIN")
-	return docs.New(keys, docs.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL"), Log: log})
+	return render.New(keys, render.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL"), Log: log})
 }

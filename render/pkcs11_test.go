@@ -1,6 +1,6 @@
 //go:build cgo
 
-package docs_test
+package render_test
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func TestSealOnSoftHSM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pki, err := sign.NewDemoPKI(time.Now().Add(-48 * time.Hour))
+	pki, err := sign.NewDemoPKI(f.clock().Add(-48 * time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestSealOnSoftHSM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Now: time.Now()})
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Now: f.clock()})
 	if err != nil || !rep.Intact || len(rep.Signatures) != 2 {
 		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
 	}

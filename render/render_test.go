@@ -1,4 +1,4 @@
-package docs_test
+package render_test
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ import (
 
 	"motcua/blob"
 	"motcua/demo"
-	"motcua/docs"
 	"motcua/dossier"
+	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/tsatest"
 	"motcua/store"
@@ -33,8 +33,8 @@ var ict = time.FixedZone("ICT", 7*3600)
 type fixture struct {
 	svc   *workflow.Service
 	db    *store.DB
-	docs  *docs.Docs
-	keys  *docs.FileKeys
+	docs  *render.Documents
+	keys  *render.FileKeys
 	users map[string]*dossier.User
 	blob  string
 	now   *atomic.Int64
@@ -53,11 +53,11 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clock().Add(-time.Hour))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clock().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := docs.New(keys, docs.Options{Demo: true})
+	d, err := render.New(keys, render.Options{Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +83,10 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	f.blob = info.ID
 	return f
 }
+
+// clock is the fixture's time: every certificate, signature and check of a
+// test uses it, never the machine's clock.
+func (f *fixture) clock() time.Time { return time.UnixMilli(f.now.Load()).UTC() }
 
 func (f *fixture) act(t testing.TB, who, code string, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
 	t.Helper()
@@ -139,7 +143,7 @@ func TestSignedResultLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := sign.VerifyPDF(pdfBytes, sign.VerifyOptions{Roots: f.keys.Roots(), Now: time.Now()})
+		rep, err := sign.VerifyPDF(pdfBytes, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +185,7 @@ func TestSignedResultLifecycle(t *testing.T) {
 			i = len(bad) / 3
 		}
 		bad[i] ^= 0x01
-		rep, err = sign.VerifyPDF(bad, sign.VerifyOptions{Roots: f.keys.Roots(), Now: time.Now()})
+		rep, err = sign.VerifyPDF(bad, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
 		if err == nil && rep.Intact {
 			t.Errorf("tampered PDF verified intact")
 		}
@@ -541,7 +545,7 @@ func TestArchiveResults(t *testing.T) {
 		}
 		tsa := tsatest.New(tsaID, clock)
 		defer tsa.Close()
-		withTSA, err := docs.New(f.keys, docs.Options{Demo: true, TSAURL: tsa.URL})
+		withTSA, err := render.New(f.keys, render.Options{Demo: true, TSAURL: tsa.URL})
 		if err != nil {
 			t.Fatal(err)
 		}

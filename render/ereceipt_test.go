@@ -1,4 +1,4 @@
-package docs_test
+package render_test
 
 import (
 	"context"
