@@ -2,9 +2,74 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
+	"time"
+
+	"motcua/bench"
 )
 
-func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return usagef("bench: chưa có")
+const benchUsage = `motcua bench — công cụ đo tải / load tool
+
+  motcua bench [--base URL | --db DSN] [-c 32] [-d 30s | -n N] [--mode lifecycle|cheap]
+               [--online 0.1] [--supplement 0.1] [--clarify 0.05] [--refuse 0.05] [--json]
+
+Without --base it starts "motcua serve --demo" on a temporary data directory
+(SQLite, or --db postgres://…) and stops it at the end.
+`
+
+// cmdBench runs the load tool (contract §9).
+func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg bench.Config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.Usage = func() {
+		io.WriteString(fs.Output(), benchUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.Base, "base", "", "URL của máy chủ đang chạy với --demo (bỏ trống: tự khởi động một máy chủ tạm)")
+	fs.StringVar(&cfg.DB, "db", getenv("MOTCUA_DB"), "postgres://… cho máy chủ tự khởi động (bỏ trống: SQLite)")
+	fs.StringVar(&cfg.Data, "data", "", "thư mục dữ liệu của máy chủ tự khởi động (mặc định: thư mục tạm, xóa khi xong)")
+	fs.StringVar(&cfg.Binary, "binary", "", "tệp motcua để khởi động (mặc định: chính tệp này)")
+	fs.StringVar(&cfg.Synchronous, "sqlite-synchronous", "", "FULL (mặc định) hoặc NORMAL, cho máy chủ tự khởi động")
+	fs.IntVar(&cfg.PID, "pid", 0, "tiến trình máy chủ (--base) để đọc CPU và RSS từ /proc")
+	fs.StringVar(&cfg.Mode, "mode", bench.ModeLifecycle, "lifecycle (trọn vòng đời có ký số) hoặc cheap (yêu cầu bổ sung ↔ bổ sung)")
+	fs.IntVar(&cfg.Clients, "c", 32, "số cán bộ đồng thời")
+	fs.DurationVar(&cfg.Duration, "d", 0, "thời gian chạy (mặc định 30s nếu không có -n)")
+	fs.IntVar(&cfg.Count, "n", 0, "số vòng đời (cheap: số chuyển trạng thái) rồi dừng")
+	fs.DurationVar(&cfg.Warmup, "warmup", 0, "chạy khởi động trước khi đo (không tính)")
+	fs.StringVar(&cfg.Procedure, "procedure", "2.001610", "mã thủ tục")
+	fs.Float64Var(&cfg.Online, "online", 0, "tỷ lệ hồ sơ nộp trực tuyến rồi được tiếp nhận")
+	fs.Float64Var(&cfg.Supplement, "supplement", 0, "tỷ lệ hồ sơ phải bổ sung")
+	fs.Float64Var(&cfg.Clarify, "clarify", 0, "tỷ lệ hồ sơ lãnh đạo yêu cầu giải trình")
+	fs.Float64Var(&cfg.Refuse, "refuse", 0, "tỷ lệ hồ sơ bị từ chối")
+	fs.IntVar(&cfg.BlobKB, "blob-kb", 32, "kích thước mỗi tệp thành phần (KB)")
+	fs.IntVar(&cfg.PerClient, "per-client", 4, "số hồ sơ mỗi cán bộ (cheap)")
+	fs.BoolVar(&cfg.Idempotent, "idempotency-keys", false, "gửi Idempotency-Key với mọi yêu cầu ghi")
+	fs.StringVar(&cfg.Password, "password", "demo", "mật khẩu các tài khoản demo")
+	fs.StringVar(&cfg.RawDir, "raw-dir", "", "thư mục đo tốc độ commit thô (mặc định: thư mục dữ liệu của máy chủ)")
+	fs.DurationVar(&cfg.RawDuration, "raw", 2*time.Second, "thời gian đo tốc độ commit thô (0: bỏ qua)")
+	fs.StringVar(&cfg.ProfileDir, "profile", "", "ghi hồ sơ CPU và mutex (pprof) của máy chủ tự khởi động vào thư mục này")
+	fs.BoolVar(&cfg.JSON, "json", false, "in kết quả dạng JSON")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "hạt giống ngẫu nhiên (0: theo thời gian)")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if cfg.Clients <= 0 || cfg.Count < 0 || cfg.Duration < 0 || cfg.BlobKB < 0 {
+		return usagef("-c phải dương; -n, -d, --blob-kb không âm")
+	}
+	if cfg.RawDuration == 0 {
+		cfg.RawDuration = -1
+	}
+	cfg.Progress = stderr
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := rep.Print(stdout, cfg.JSON); err != nil {
+		return err
+	}
+	if rep.ErrorCount > 0 {
+		return exitCode(1)
+	}
+	return nil
 }

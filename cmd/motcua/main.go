@@ -39,6 +39,7 @@ Cách dùng / Usage:
   motcua audit verify [--data DIR] [--db DSN]
   motcua check [--data DIR] [--db DSN]
   motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
+  motcua bench [--base URL | --db DSN] [-c 32] [-d 30s | -n N] [--mode lifecycle|cheap] [--json]
 
 Biến môi trường: MOTCUA_ADDR, MOTCUA_DATA, MOTCUA_DB mirror the flags.
 `
@@ -155,7 +156,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	case "archive":
 		return cmdArchive(ctx, args[1:], getenv, stdout)
 	case "bench":
-		return cmdBench(ctx, args[1:], getenv, stdout)
+		return cmdBench(ctx, args[1:], getenv, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return usagef("lệnh không hợp lệ: %q", args[0])

@@ -28,6 +28,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if a := getenv("MOTCUA_PPROF_ADDR"); a != "" {
+		servePprof(a, log)
+	}
 	start := time.Now()
 	db, err := c.open(ctx)
 	if err != nil {
