@@ -13,7 +13,7 @@ import (
 	"motcua/bench"
 	"motcua/blob"
 	"motcua/demo"
-	"motcua/docs"
+	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -32,11 +32,11 @@ func newServer(t *testing.T, e store.Engine) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := docs.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, db.Now().Add(-time.Hour))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, db.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := docs.New(keys, docs.Options{Demo: true})
+	d, err := render.New(keys, render.Options{Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
