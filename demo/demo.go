@@ -68,8 +68,8 @@ func Load(ctx context.Context, svc *workflow.Service) error {
 	if err != nil {
 		return err
 	}
-	now := db.Now()
-	err = db.InTx(ctx, func(tx *store.Tx) error {
+	now := svc.Now()
+	err = db.InTx(ctx, now, func(tx *store.Tx) error {
 		// National agency identifiers in the QCVN 102 shape: departments
 		// 000.00.NN.H06, districts 000.00.NN.H06 at level 2 and their
 		// offices 000.MM.NN.H06.

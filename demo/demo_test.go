@@ -15,12 +15,12 @@ import (
 func TestLoadIsIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		db := storetest.Open(t, e, nil)
+		db := storetest.Open(t, e)
 		blobs, err := blob.Open(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

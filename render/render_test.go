@@ -47,7 +47,7 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	now := &atomic.Int64{}
 	now.Store(time.Date(2026, 11, 26, 9, 0, 0, 0, ict).UnixMilli())
 	clock := func() time.Time { return time.UnixMilli(now.Load()).UTC() }
-	db := storetest.Open(t, e, clock)
+	db := storetest.Open(t, e)
 	dir := t.TempDir()
 	blobs, err := blob.Open(filepath.Join(dir, "blobs"))
 	if err != nil {
@@ -61,7 +61,7 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		other, err := workflow.New(f.db, f.svc.Blobs(), f.docs, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+		other, err := workflow.New(f.db, f.svc.Blobs(), f.docs, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -549,7 +549,7 @@ func TestArchiveResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(f.db, f.svc.Blobs(), withTSA, nil, nil, workflow.Config{BaseURL: "https://motcua.example"})
+		svc, err := workflow.New(f.db, f.svc.Blobs(), withTSA, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

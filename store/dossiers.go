@@ -284,6 +284,9 @@ type DossierFilter struct {
 	Query     string // code or applicant name, diacritic-insensitive
 	Cursor    string
 	Limit     int
+	// Now is the instant a row's Overdue flag is judged at (the caller's
+	// clock reading).
+	Now time.Time
 }
 
 // DossierRow is one line of a work list.
@@ -360,7 +363,7 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 		return nil, "", fmt.Errorf("store: dossiers: %w", err)
 	}
 	defer rows.Close()
-	now := db.now()
+	now := f.Now
 	var out []DossierRow
 	for rows.Next() {
 		var r DossierRow
@@ -397,13 +400,13 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 const openOnly = "d.status NOT IN ('returned', 'refused', 'withdrawn')"
 
 // StatusCounts counts the open dossiers per status within scope, and how
-// many of them are overdue (finished dossiers are not counted: they grow
+// many of them are overdue at now (finished dossiers are not counted: they grow
 // without bound and no work list needs their number).
-func (db *DB) StatusCounts(ctx context.Context, scope Scope) (map[dossier.Status]int, int, error) {
+func (db *DB) StatusCounts(ctx context.Context, now time.Time, scope Scope) (map[dossier.Status]int, int, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	now := arg(ms(db.now()))
-	rows, err := db.sql.QueryContext(ctx, `SELECT d.status, COUNT(*), SUM(CASE WHEN d.due_at < `+now+` THEN 1 ELSE 0 END)
+	nowArg := arg(ms(now))
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.status, COUNT(*), SUM(CASE WHEN d.due_at < `+nowArg+` THEN 1 ELSE 0 END)
 		FROM dossiers d WHERE `+scope.sql(arg)+` AND `+openOnly+` GROUP BY d.status`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: status counts: %w", err)

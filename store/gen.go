@@ -29,7 +29,7 @@ func (db *DB) GenerateDossiers(ctx context.Context, opt GenerateOptions) error {
 		return fmt.Errorf("store: generate: need a catalog: %v", err)
 	}
 	centers := map[string]string{}
-	if err := db.InTx(ctx, func(tx *Tx) error {
+	if err := db.InTx(ctx, opt.Start, func(tx *Tx) error {
 		for _, p := range procs {
 			c, err := tx.CenterForAgency(p.AgencyCode)
 			if err != nil {
@@ -51,7 +51,7 @@ func (db *DB) GenerateDossiers(ctx context.Context, opt GenerateOptions) error {
 	const batch = 10000
 	for done := 0; done < opt.N; {
 		n := min(batch, opt.N-done)
-		err := db.InTx(ctx, func(tx *Tx) error {
+		err := db.InTx(ctx, opt.Start, func(tx *Tx) error {
 			st, err := tx.tx.PrepareContext(ctx, `INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode,
 				status, version, applicant_kind, applicant_name, applicant_fold, applicant_id, received_at, due_at, original_due_at,
 				legal_due_at, finished_at, outcome, form_set, imported, lookup_hash, created_at, updated_at)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // IdempotentResponse is a stored first response to an Idempotency-Key.
@@ -14,10 +15,10 @@ type IdempotentResponse struct {
 
 // ClaimIdempotencyKey reserves (user, key) for a request. It returns nil
 // when the caller owns the key now, or the stored response (Status 0 when
-// the first request is still in flight).
-func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, request string) (*IdempotentResponse, error) {
+// the first request is still in flight). now stamps the claim.
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, now time.Time, userID int64, key, request string) (*IdempotentResponse, error) {
 	res, err := db.execContext(ctx, `INSERT INTO idempotency (user_id, key, request, status, body, created_at) VALUES ($1, $2, $3, 0, $4, $5)
-		ON CONFLICT (user_id, key) DO NOTHING`, userID, key, request, []byte{}, ms(db.now()))
+		ON CONFLICT (user_id, key) DO NOTHING`, userID, key, request, []byte{}, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: idempotency claim: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 
 func seedCenter(t *testing.T, db *store.DB) {
 	t.Helper()
-	err := db.InTx(context.Background(), func(tx *store.Tx) error {
+	err := db.InTx(context.Background(), at, func(tx *store.Tx) error {
 		if err := tx.UpsertAgency(&dossier.Agency{Code: "P", Name: "Tỉnh P", Level: dossier.LevelProvince}); err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func seedCenter(t *testing.T, db *store.DB) {
 
 func issue(db *store.DB, service string) (*store.QueueTicket, error) {
 	var t *store.QueueTicket
-	err := db.InTx(context.Background(), func(tx *store.Tx) error {
+	err := db.InTx(context.Background(), at, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.IssueTicket("P.HCC", service, "2026-11-27")
 		return err
@@ -45,7 +45,7 @@ func issue(db *store.DB, service string) (*store.QueueTicket, error) {
 // number once, on every engine.
 func TestIssueTicketConcurrent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		db := storetest.Open(t, e, nil)
+		db := storetest.Open(t, e)
 		seedCenter(t, db)
 		const n = 100
 		var wg sync.WaitGroup
@@ -89,7 +89,7 @@ func TestIssueTicketConcurrent(t *testing.T) {
 func TestWaitingBeforeAndCallNext(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		db := storetest.Open(t, e, nil)
+		db := storetest.Open(t, e)
 		seedCenter(t, db)
 		var got []int
 		for _, s := range []string{"A", "A", "B", "A"} {
@@ -104,7 +104,7 @@ func TestWaitingBeforeAndCallNext(t *testing.T) {
 		}
 		call := func(counter string, services ...string) (*store.QueueTicket, error) {
 			var tk *store.QueueTicket
-			err := db.InTx(ctx, func(tx *store.Tx) error {
+			err := db.InTx(ctx, at, func(tx *store.Tx) error {
 				var err error
 				tk, err = tx.CallNext("P.HCC", counter, "2026-11-27", services, 7)
 				return err
@@ -127,11 +127,11 @@ func TestWaitingBeforeAndCallNext(t *testing.T) {
 			t.Errorf("CallNext(B) with no B waiting = %v; want ErrNoTicket", err)
 		}
 		var rc *store.QueueTicket
-		db.InTx(ctx, func(tx *store.Tx) error { rc, err = tx.UpdateCurrentTicket("P.HCC", "Q01", "recall"); return err })
+		db.InTx(ctx, at, func(tx *store.Tx) error { rc, err = tx.UpdateCurrentTicket("P.HCC", "Q01", "recall"); return err })
 		if err != nil || rc.Number != 1 || rc.Recalls != 1 {
 			t.Errorf("recall = %+v, %v; want number 1 recalled once", rc, err)
 		}
-		db.InTx(ctx, func(tx *store.Tx) error { rc, err = tx.UpdateCurrentTicket("P.HCC", "Q01", "skip"); return err })
+		db.InTx(ctx, at, func(tx *store.Tx) error { rc, err = tx.UpdateCurrentTicket("P.HCC", "Q01", "skip"); return err })
 		if err != nil || rc.Status != store.TicketSkipped {
 			t.Errorf("skip = %+v, %v; want skipped", rc, err)
 		}
@@ -145,7 +145,7 @@ func TestWaitingBeforeAndCallNext(t *testing.T) {
 // TestCallNextConcurrent: counters calling at once never share a ticket.
 func TestCallNextConcurrent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		db := storetest.Open(t, e, nil)
+		db := storetest.Open(t, e)
 		seedCenter(t, db)
 		const n = 60
 		for i := 0; i < n; i++ {
@@ -163,7 +163,7 @@ func TestCallNextConcurrent(t *testing.T) {
 				counter := []string{"Q01", "Q02", "Q03", "Q04", "Q05", "Q06"}[c]
 				for {
 					var tk *store.QueueTicket
-					err := db.InTx(context.Background(), func(tx *store.Tx) error {
+					err := db.InTx(context.Background(), at, func(tx *store.Tx) error {
 						var err error
 						tk, err = tx.CallNext("P.HCC", counter, "2026-11-27", nil, 1)
 						return err

@@ -59,7 +59,7 @@ func (db *DB) GenerateReportData(ctx context.Context, o GenOptions) error {
 		days                 int
 	}
 	var procs []proc
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.InTx(ctx, o.To, func(tx *Tx) error {
 		root := &dossier.Agency{Code: "GEN", Name: "Ủy ban nhân dân tỉnh Mẫu", Level: dossier.LevelProvince}
 		if err := tx.UpsertAgency(root); err != nil {
 			return err
@@ -112,7 +112,7 @@ func (db *DB) GenerateReportData(ctx context.Context, o GenOptions) error {
 	}
 	for done := 0; done < o.Dossiers; {
 		n := min(o.Batch, o.Dossiers-done)
-		err := db.InTx(ctx, func(tx *Tx) error {
+		err := db.InTx(ctx, o.To, func(tx *Tx) error {
 			const per = 23
 			var b strings.Builder
 			args := make([]any, 0, 400*per)
@@ -211,7 +211,7 @@ func (db *DB) GenerateReportData(ctx context.Context, o GenOptions) error {
 			o.Progress(done, o.Dossiers)
 		}
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.InTx(ctx, o.To, func(tx *Tx) error {
 		if db.engine == Postgres {
 			if _, err := tx.tx.Exec(`SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))`); err != nil {
 				return fmt.Errorf("store: generate: sequence: %w", err)

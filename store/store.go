@@ -2,8 +2,8 @@
 // PostgreSQL, with raw SQL and embedded goose migrations, one folder per
 // engine with the same version numbers.
 //
-// Every write use case runs in one transaction (DB.InTx) that sees one clock
-// reading (Tx.Now). Times are stored as Unix milliseconds and civil dates as
+// Every write use case runs in one transaction (DB.InTx) that sees one
+// instant, handed in by the use case (Tx.Now): the store never reads a clock. Times are stored as Unix milliseconds and civil dates as
 // 'YYYY-MM-DD' text on both engines, so the SQL is the same for both except
 // where dialect.go says otherwise.
 package store
@@ -45,7 +45,6 @@ const (
 type DB struct {
 	sql    *sql.DB
 	engine Engine
-	now    func() time.Time
 	sorter *vntext.Sorter
 	stmts  stmtCache
 
@@ -62,19 +61,13 @@ type Options struct {
 	DSN string
 	// DataDir holds motcua.db when DSN is empty.
 	DataDir string
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 	// Synchronous is the SQLite synchronous pragma; empty means FULL.
 	Synchronous string
 }
 
 // Open connects to the database described by opts. It does not migrate.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	db := &DB{now: now, sorter: vntext.NewSorter()}
+	db := &DB{sorter: vntext.NewSorter()}
 	var err error
 	switch {
 	case strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://"):
@@ -129,9 +122,6 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // Engine reports which engine db uses.
 func (db *DB) Engine() Engine { return db.engine }
 
-// Now returns the current time of db's clock.
-func (db *DB) Now() time.Time { return db.now() }
-
 // SQL returns the underlying handle (for benchmarks and checks).
 func (db *DB) SQL() *sql.DB { return db.sql }
 
@@ -169,28 +159,31 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Tx is one use case's transaction with its single clock reading.
+// Tx is one use case's transaction with the instant the use case began.
 type Tx struct {
 	tx  *sql.Tx
 	db  *DB
 	now time.Time
 }
 
-// Now is the instant the transaction began; every row it writes uses it.
+// Now is the instant handed to InTx; every row the transaction writes uses it.
 func (tx *Tx) Now() time.Time { return tx.now }
 
-// InTx runs fn in a transaction, committing when fn returns nil. On SQLite
+// InTx runs fn in a transaction, committing when fn returns nil. now is the
+// use case's one clock reading (taken by the caller: the store has no
+// clock); the transaction stamps every row it writes with it. On SQLite
 // the transaction takes the write lock at BEGIN (_txlock=immediate), so
 // read-then-write use cases never fail with SQLITE_BUSY mid-way.
 //
 // On SQLite, InTx hands fn to the group-commit writer (writer.go); fn must
 // not call InTx itself.
-func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+func (db *DB) InTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
+	now = now.UTC().Truncate(time.Millisecond)
 	if db.jobs != nil {
-		return db.submit(ctx, fn)
+		return db.submit(ctx, now, fn)
 	}
 	for attempt := 0; ; attempt++ {
-		err := db.inTx(ctx, fn)
+		err := db.inTx(ctx, now, fn)
 		if err != nil && attempt < 5 && db.retryable(err) {
 			continue
 		}
@@ -198,12 +191,12 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 }
 
-func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+func (db *DB) inTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{tx: stx, db: db, now: db.now().UTC().Truncate(time.Millisecond)}
+	tx := &Tx{tx: stx, db: db, now: now}
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err

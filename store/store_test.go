@@ -10,14 +10,15 @@ import (
 	"motcua/store/storetest"
 )
 
-func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+// at is the instant the tests' use cases run at (the store has no clock).
+var at = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 
 func TestCatalogRoundTrip(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		db := storetest.Open(t, e, fixedClock(time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)))
+		db := storetest.Open(t, e)
 		ctx := context.Background()
 		days := 15
-		err := db.InTx(ctx, func(tx *store.Tx) error {
+		err := db.InTx(ctx, at, func(tx *store.Tx) error {
 			for _, a := range []dossier.Agency{
 				{Code: "BN", Name: "Ủy ban nhân dân tỉnh Bắc Ninh", Level: dossier.LevelProvince},
 				{Code: "BN.SXD", Name: "Sở Xây dựng", Level: dossier.LevelProvince, ParentCode: "BN"},
@@ -65,10 +66,10 @@ func TestCatalogRoundTrip(t *testing.T) {
 
 func TestAuditChainDetectsTampering(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		db := storetest.Open(t, e, nil)
+		db := storetest.Open(t, e)
 		ctx := context.Background()
 		for i := 0; i < 20; i++ {
-			if err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := db.InTx(ctx, at, func(tx *store.Tx) error {
 				return tx.Audit("admin", "update", "procedure", "1.0000", `{"fee":[1,2]}`)
 			}); err != nil {
 				t.Fatal(err)
@@ -89,9 +90,9 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		}
 		for _, tc := range tamper {
 			t.Run(tc.name, func(t *testing.T) {
-				db := storetest.Open(t, e, nil)
+				db := storetest.Open(t, e)
 				for i := 0; i < 20; i++ {
-					db.InTx(ctx, func(tx *store.Tx) error { return tx.Audit("a", "b", "c", "d", "e") })
+					db.InTx(ctx, at, func(tx *store.Tx) error { return tx.Audit("a", "b", "c", "d", "e") })
 				}
 				if _, err := db.SQL().Exec(tc.sql); err != nil {
 					t.Fatal(err)
@@ -108,15 +109,17 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 // TestCloseFailsPendingWrites: use cases queued when the database closes
 // get an error instead of waiting forever.
 func TestCloseFailsPendingWrites(t *testing.T) {
-	db := storetest.Open(t, store.SQLite, nil)
+	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
 	started := make(chan struct{})
 	release := make(chan struct{})
-	go db.InTx(ctx, func(tx *store.Tx) error { close(started); <-release; return nil })
+	go db.InTx(ctx, at, func(tx *store.Tx) error { close(started); <-release; return nil })
 	<-started
 	errs := make(chan error, 10)
 	for i := 0; i < 10; i++ {
-		go func() { errs <- db.InTx(ctx, func(tx *store.Tx) error { return tx.Audit("a", "b", "c", "d", "e") }) }()
+		go func() {
+			errs <- db.InTx(ctx, at, func(tx *store.Tx) error { return tx.Audit("a", "b", "c", "d", "e") })
+		}()
 	}
 	time.Sleep(50 * time.Millisecond)
 	go func() { time.Sleep(20 * time.Millisecond); close(release) }()

@@ -28,6 +28,7 @@ var errClosed = errors.New("store: database closed")
 
 type job struct {
 	ctx  context.Context
+	now  time.Time // the use case's instant (see InTx)
 	fn   func(*Tx) error
 	done chan error
 }
@@ -79,8 +80,8 @@ func (db *DB) writeLoop() {
 }
 
 // submit queues fn for the writer and waits for its durable outcome.
-func (db *DB) submit(ctx context.Context, fn func(*Tx) error) error {
-	j := &job{ctx: ctx, fn: fn, done: make(chan error, 1)}
+func (db *DB) submit(ctx context.Context, now time.Time, fn func(*Tx) error) error {
+	j := &job{ctx: ctx, now: now, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.jobs <- j:
 	case <-db.quit:
@@ -124,7 +125,7 @@ func (db *DB) runBatch(batch []*job) {
 			errs[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
-		tx := &Tx{tx: stx, db: db, now: db.now().UTC().Truncate(time.Millisecond)}
+		tx := &Tx{tx: stx, db: db, now: j.now}
 		if err := runJob(j.fn, tx); err != nil {
 			errs[i] = err
 			if _, rerr := stx.Exec(`ROLLBACK TO uc`); rerr != nil {

@@ -270,7 +270,7 @@ func (s *Server) board(r *http.Request, center string) (*boardView, error) {
 	if _, err := s.svc.QueueServices(r.Context(), center); err != nil {
 		return nil, err
 	}
-	ts, err := s.svc.DB().Tickets(r.Context(), center, s.svc.QueueDay(s.svc.DB().Now()))
+	ts, err := s.svc.DB().Tickets(r.Context(), center, s.svc.QueueDay(s.svc.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +323,7 @@ func (s *Server) apiQueueBoard(w http.ResponseWriter, r *http.Request) {
 func (s *Server) periodOf(r *http.Request) (time.Time, time.Time, error) {
 	q := r.URL.Query()
 	loc := s.svc.Location()
-	now := s.svc.DB().Now().In(loc)
+	now := s.svc.Now().In(loc)
 	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	to := from.AddDate(0, 0, 1)
 	if v := q.Get("from"); v != "" {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"motcua/blob"
 	"motcua/demo"
@@ -28,12 +29,12 @@ type apiEnv struct {
 
 func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	t.Helper()
-	db := storetest.Open(t, e, nil)
+	db := storetest.Open(t, e)
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,9 +315,9 @@ func TestAPIHealthAndMetrics(t *testing.T) {
 
 func TestSessionCookieAttributes(t *testing.T) {
 	for _, secure := range []bool{false, true} {
-		db := storetest.Open(t, store.SQLite, nil)
+		db := storetest.Open(t, store.SQLite)
 		blobs, _ := blob.Open(t.TempDir())
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

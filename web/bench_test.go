@@ -44,7 +44,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 		b.Fatal(err)
 	}
 	blobs, _ := blob.Open(dir + "/blobs")
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func BenchmarkWorkList(b *testing.B) {
 	defer db.Close()
 	db.Migrate(ctx)
 	blobs, _ := blob.Open(dir + "/blobs")
-	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 	if err := demo.Load(ctx, svc); err != nil {
 		b.Fatal(err)
 	}

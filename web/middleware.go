@@ -291,7 +291,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		}
 		sum := sha256.Sum256(body)
 		fp := r.Method + " " + r.URL.Path + " " + hex.EncodeToString(sum[:])
-		prev, err := s.svc.DB().ClaimIdempotencyKey(r.Context(), u.ID, key, fp)
+		prev, err := s.svc.DB().ClaimIdempotencyKey(r.Context(), s.svc.Now(), u.ID, key, fp)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return

@@ -111,7 +111,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 			v.Approvers, lerr = s.approvers(r)
 		}
 	case "lich-truc":
-		now := s.svc.DB().Now()
+		now := s.svc.Now()
 		v.Shifts, lerr = s.svc.DB().Shifts(ctx, "", now.Add(-24*time.Hour), now.Add(31*24*time.Hour))
 		if lerr == nil {
 			v.Approvers, lerr = s.approvers(r)
@@ -120,7 +120,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 			v.Centers, lerr = s.svc.DB().Centers(ctx)
 		}
 	case "ngay-nghi":
-		now := s.svc.DB().Now().In(s.svc.Location())
+		now := s.svc.Now().In(s.svc.Location())
 		v.Year = now.Year()
 		if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1900 && y <= 2199 {
 			v.Year = y

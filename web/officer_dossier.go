@@ -158,7 +158,7 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 		s.uiError(w, r, err)
 		return
 	}
-	v := uiDossierView{D: d, Can: map[string]bool{}, Open: act, Errors: uiFieldErrors{}, Now: s.svc.DB().Now()}
+	v := uiDossierView{D: d, Can: map[string]bool{}, Open: act, Errors: uiFieldErrors{}, Now: s.svc.Now()}
 	if actErr != nil {
 		v.Errors = uiErrorsOf(actErr)
 		v.ErrMsg = dossier.ErrorMessage(actErr)

@@ -14,7 +14,7 @@ import (
 )
 
 func TestUIAdminInstallsAndListsKeys(t *testing.T) {
-	_, _, srv := newSigningServer(t, workflow.Config{})
+	_, _, srv := newSigningServer(t, workflow.Config{Now: time.Now})
 	ev := &apiEnv{srv: srv, tokens: map[string]string{}}
 	admin := ev.token(t, "admin")
 

@@ -56,7 +56,7 @@ func newUIEnv(t testing.TB) *uiEnv {
 	ctx := context.Background()
 	clock := &uiClock{}
 	dir := t.TempDir()
-	db, err := store.Open(ctx, store.Options{DataDir: dir, Now: clock.now, Synchronous: "NORMAL"})
+	db, err := store.Open(ctx, store.Options{DataDir: dir, Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func newUIEnv(t testing.TB) *uiEnv {
 	var h http.Handler
 	ev.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ev.srv.Close)
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 4 << 20, BaseURL: ev.srv.URL, Demo: true})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 4 << 20, BaseURL: ev.srv.URL, Demo: true, Now: clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,7 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		s.uiError(w, r, err)
 		return
 	}
-	counts, overdue, err := s.svc.DB().StatusCounts(ctx, workflow.ScopeOf(u))
+	counts, overdue, err := s.svc.DB().StatusCounts(ctx, s.svc.Now(), workflow.ScopeOf(u))
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -139,7 +139,7 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 			Mine: uiContainsStatus(queue, st)})
 	}
 	wl.Overdue = overdue
-	now := s.svc.DB().Now()
+	now := s.svc.Now()
 	wl.Now = now
 	cal := s.svc.Calendar()
 	loc := cal.Location()

@@ -40,12 +40,12 @@ type frontEnv struct {
 
 func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	t.Helper()
-	db := storetest.Open(t, e, nil)
+	db := storetest.Open(t, e)
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

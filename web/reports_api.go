@@ -233,7 +233,7 @@ func (s *Server) apiOverdue(xlsx bool) func(http.ResponseWriter, *http.Request, 
 	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 		q := reportQuery(r)
 		if q.From == "" && q.To == "" {
-			today := s.svc.DB().Now().In(s.svc.Location()).Format("2006-01-02")
+			today := s.svc.Now().In(s.svc.Location()).Format("2006-01-02")
 			q.From, q.To = today, today
 		}
 		items, err := s.svc.OverdueList(r.Context(), u, q, 10000)

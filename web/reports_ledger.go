@@ -57,7 +57,7 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 			s.writeProblem(w, r, err)
 			return
 		}
-		l := ledgerOf(info, entries, s.svc.DB().Now())
+		l := ledgerOf(info, entries, s.svc.Now())
 		var buf bytes.Buffer
 		name := "so-theo-doi-ho-so-" + info.Center.Code + "-" + info.Query.From + "-" + info.Query.To
 		if asPDF {

@@ -71,7 +71,7 @@ func (s *Server) uiReports(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := reportQuery(r)
-	now := s.svc.DB().Now().In(s.svc.Location())
+	now := s.svc.Now().In(s.svc.Location())
 	if q.From == "" {
 		q.From = fmt.Sprintf("%04d-01-01", now.Year())
 	}

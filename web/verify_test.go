@@ -29,7 +29,7 @@ import (
 // behind a test server.
 func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *store.DB, *httptest.Server) {
 	t.Helper()
-	db := storetest.Open(t, store.SQLite, nil)
+	db := storetest.Open(t, store.SQLite)
 	dir := t.TempDir()
 	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
 	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
@@ -69,7 +69,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 		t.Skip("pdftotext not installed")
 	}
 	ctx := context.Background()
-	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example"})
+	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: time.Now})
 	dir := t.TempDir()
 
 	user := func(name string) *dossier.User {

@@ -29,7 +29,7 @@ func (s *Service) CreateDelegation(ctx context.Context, u *dossier.User, d dossi
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		to, err := tx.User(d.ToUserID)
 		if err != nil {
 			return dossier.Invalid("Người được ủy quyền không tồn tại", dossier.FieldError{Field: "to_user_id", Message: "không tồn tại"})
@@ -67,7 +67,7 @@ func (s *Service) RevokeDelegation(ctx context.Context, u *dossier.User, id int6
 	if err := needAdmin(u); err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if err := tx.RevokeDelegation(id); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Service) CreateShift(ctx context.Context, u *dossier.User, sh dossier.L
 	if sh.UserID == 0 || sh.CenterCode == "" || !sh.StartsAt.Before(sh.EndsAt) || sh.EndsAt.Sub(sh.StartsAt) > 24*time.Hour {
 		return nil, dossier.Invalid("Lịch trực không hợp lệ", dossier.FieldError{Field: "ends_at", Message: "Cần người, trung tâm và khoảng thời gian (tối đa 24 giờ)"})
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if _, err := tx.Center(sh.CenterCode); err != nil {
 			return dossier.Invalid("Trung tâm không tồn tại", dossier.FieldError{Field: "center_code", Message: "không tồn tại"})
 		}
@@ -114,7 +114,7 @@ func (s *Service) SaveSeal(ctx context.Context, u *dossier.User, seal dossier.Se
 	if seal.Name == "" {
 		return nil, dossier.Invalid("Cần tên con dấu", dossier.FieldError{Field: "name", Message: "bắt buộc"})
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if _, err := tx.Agency(seal.AgencyCode); err != nil {
 			return dossier.Invalid("Cơ quan không tồn tại", dossier.FieldError{Field: "agency_code", Message: "không tồn tại"})
 		}
@@ -153,7 +153,7 @@ func (s *Service) SaveCenter(ctx context.Context, u *dossier.User, c dossier.Cen
 	if len(fs) > 0 {
 		return nil, dossier.Invalid("Trung tâm không hợp lệ", fs...)
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if _, err := tx.Agency(c.AgencyCode); err != nil {
 			return dossier.Invalid("Cơ quan của trung tâm không tồn tại", dossier.FieldError{Field: "agency_code", Message: "không tồn tại"})
 		}
@@ -188,7 +188,7 @@ func (s *Service) PutOverride(ctx context.Context, u *dossier.User, o store.Over
 	if o.Name == "" {
 		return dossier.Invalid("Cần tên ngày", dossier.FieldError{Field: "name", Message: "bắt buộc"})
 	}
-	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if o.Center != "" {
 			if _, err := tx.Center(o.Center); err != nil {
 				return dossier.Invalid("Trung tâm không tồn tại", dossier.FieldError{Field: "center_code", Message: "không tồn tại"})
@@ -209,7 +209,7 @@ func (s *Service) DeleteOverride(ctx context.Context, u *dossier.User, day, cent
 	if err := needAdmin(u); err != nil {
 		return err
 	}
-	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if err := tx.DeleteOverride(day, center); err != nil {
 			return err
 		}
@@ -232,7 +232,7 @@ func (s *Service) ImportOverridesCSV(ctx context.Context, u *dossier.User, r io.
 	if err != nil {
 		return 0, dossier.Invalid(err.Error())
 	}
-	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		for _, o := range os {
 			if err := tx.PutOverride(store.Override{Day: o.Date.String(), Kind: string(o.Kind), Name: o.Name, Source: o.Source}); err != nil {
 				return err
@@ -254,7 +254,7 @@ func (s *Service) Upload(ctx context.Context, u *dossier.User, r io.Reader) (*Bl
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
+	if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
 		return nil, err
 	}
 	return &BlobInfo{ID: info.ID, SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}, nil
@@ -317,11 +317,12 @@ func (s *Service) InstallKey(ctx context.Context, u *dossier.User, kind, name st
 	if err != nil {
 		return nil, err
 	}
-	k, err := ks.InstallKey(kind, name, p12, password, s.db.Now())
+	now := s.now()
+	k, err := ks.InstallKey(kind, name, p12, password, now)
 	if err != nil {
 		return nil, err
 	}
-	return k, s.db.InTx(ctx, func(tx *store.Tx) error {
+	return k, s.db.InTx(ctx, now, func(tx *store.Tx) error {
 		return tx.Audit(u.Username, "install_key", kind, name, fmt.Sprintf(`{"subject":%q,"not_after":%q}`, k.Subject, k.NotAfter.Format(time.RFC3339)))
 	})
 }

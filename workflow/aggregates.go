@@ -82,7 +82,7 @@ func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, 
 		}
 	}
 	n := 0
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		n = 0
 		if err := tx.ClearAggregates(); err != nil {
 			return err

@@ -22,7 +22,7 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 	if !ok || s.docs == nil {
 		return 0, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa cấu hình ký số: không lưu trữ được kết quả")
 	}
-	now := s.db.Now()
+	now := s.now()
 	items, err := s.db.ResultsToArchive(ctx, now.Add(-every), limit)
 	if err != nil {
 		return 0, err
@@ -47,7 +47,7 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 			continue
 		}
 		doc := newDoc(archived)
-		err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		err = s.db.InTx(ctx, now, func(tx *store.Tx) error {
 			if _, err := storeDocument(tx, doc, 0); err != nil {
 				return err
 			}

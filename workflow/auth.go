@@ -83,7 +83,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	token := newToken() + newToken()
 	var userID int64
 	refused := false
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		c, err := tx.Credentials(username)
 		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 			CheckPassword(dummyHash, password)
@@ -146,10 +146,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*dossier.User
 	if token == "" || len(token) > 200 {
 		return nil, unauthorized()
 	}
+	now := s.now()
 	sess, err := s.db.Session(ctx, token)
 	var u *dossier.User
 	if err == nil {
-		u, err = s.cachedUser(ctx, sess.UserID)
+		u, err = s.cachedUser(ctx, sess.UserID, now)
 	}
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 		return nil, dossier.Errorf(dossier.EUNAUTHORIZED, "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại")
@@ -157,7 +158,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*dossier.User
 	if err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
 	idle := dossier.CitizenIdleTimeout
 	if u.IsOfficer() {
 		idle = dossier.OfficerIdleTimeout
@@ -184,8 +184,7 @@ type cachedUser struct {
 	at time.Time
 }
 
-func (s *Service) cachedUser(ctx context.Context, id int64) (*dossier.User, error) {
-	now := time.Now()
+func (s *Service) cachedUser(ctx context.Context, id int64, now time.Time) (*dossier.User, error) {
 	if v, ok := s.users.Load(id); ok {
 		if c := v.(cachedUser); now.Sub(c.at) < userTTL {
 			return c.u, nil
@@ -259,7 +258,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *dossier.User, in NewUse
 		return nil, err
 	}
 	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if in.Agency != "" {
 			if _, err := tx.Agency(in.Agency); err != nil {
 				return dossier.Invalid("Cơ quan không tồn tại", dossier.FieldError{Field: "agency", Message: "Không có cơ quan " + in.Agency})
@@ -288,7 +287,7 @@ func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*dossie
 		return nil, err
 	}
 	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		var err error
 		id, err = tx.CreateUser(&store.NewUser{User: dossier.User{Username: in.Username, Name: in.Name, Roles: in.Roles,
 			IDNumber: in.IDNumber, Phone: in.Phone, Email: in.Email}, PasswordHash: HashPassword(in.Password)})
@@ -309,7 +308,7 @@ func (s *Service) SetUserDisabled(ctx context.Context, actor *dossier.User, id i
 		return forbidden("Chỉ quản trị viên được khóa tài khoản")
 	}
 	defer s.forgetUser(id)
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if err := tx.SetDisabled(id, disabled); err != nil {
 			return err
 		}

@@ -32,9 +32,9 @@ func catalogCSV(n int) (agencies, procedures []byte) {
 }
 
 func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
-	db := storetest.Open(tb, e, nil)
+	db := storetest.Open(tb, e)
 	blobs, _ := blob.Open(tb.TempDir())
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}

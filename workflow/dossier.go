@@ -161,7 +161,7 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		return nil, err
 	}
 	var d *dossier.Dossier
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		p, err := tx.Procedure(in.ProcedureCode)
 		if err != nil {
 			return dossier.Errorf(dossier.EUNPROCESSABLE, "Không có thủ tục %s trong danh mục", in.ProcedureCode)
@@ -323,7 +323,7 @@ func (s *Service) CreateGuidanceSlip(ctx context.Context, u *dossier.User, in Gu
 		return nil, dossier.Invalid("Phiếu hướng dẫn không hợp lệ", fs...)
 	}
 	g := &dossier.GuidanceSlip{ProcedureCode: in.ProcedureCode, Applicant: in.Applicant, Note: in.Note, Officer: u.Name}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		p, err := tx.Procedure(in.ProcedureCode)
 		if err != nil {
 			return dossier.Invalid("Thủ tục không tồn tại", dossier.FieldError{Field: "procedure_code", Message: "Không có thủ tục " + in.ProcedureCode})
@@ -413,7 +413,7 @@ func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossi
 		pre = &prepared{componentSigs: sigs}
 	}
 	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		d, err := tx.DossierForUpdate(code)
 		if err != nil {
 			return err
@@ -744,7 +744,7 @@ func (s *Service) signComponents(ctx context.Context, u *dossier.User, online bo
 	if online || s.docs == nil {
 		return nil, nil
 	}
-	now := s.db.Now()
+	now := s.now()
 	out := map[string][]byte{}
 	for _, c := range cs {
 		if c.BlobID == "" || !blob.ValidID(c.BlobID) {

@@ -229,7 +229,7 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 	}
 	var p *store.Payment
 	var receipt EReceipt
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		proc, err := tx.Procedure(d.ProcedureCode)
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (f *Fees) issueReceipt(ctx context.Context, p *store.Payment, r EReceipt) e
 	if len(issued.PDF) > 0 {
 		pdf = newDoc(issued.PDF)
 	}
-	err = f.svc.db.InTx(ctx, func(tx *store.Tx) error {
+	err = f.svc.db.InTx(ctx, f.svc.now(), func(tx *store.Tx) error {
 		if pdf.data != nil {
 			if _, err := storeDocument(tx, pdf, p.CollectedBy); err != nil {
 				return err

@@ -276,7 +276,7 @@ func (s *Service) Import(ctx context.Context, u *dossier.User, kind, name string
 
 func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []dossier.Agency, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{Kind: "agencies", Rows: len(as)}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		*res = ImportResult{Kind: "agencies", Rows: len(as)}
 		known, err := tx.AgencyCodes()
 		if err != nil {
@@ -315,7 +315,7 @@ func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []doss
 
 func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []dossier.Procedure, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{Kind: "procedures", Rows: len(ps)}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		*res = ImportResult{Kind: "procedures", Rows: len(ps)}
 		known, err := tx.AgencyCodes()
 		if err != nil {

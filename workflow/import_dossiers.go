@@ -114,7 +114,7 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 		return nil, dossier.Invalid("Tệp rỗng", dossier.FieldError{Line: 1, Field: "line", Message: "không có hồ sơ nào"})
 	}
 	res := &ImportResult{Kind: "dossiers", Rows: len(ds)}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		*res = ImportResult{Kind: "dossiers", Rows: len(ds)}
 		defer tx.BulkMode()()
 		codes := make([]string, len(ds))
@@ -321,7 +321,7 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 		}
 		d.FormSet = s.FormSetFor(*d.ReceivedAt)
 	} else {
-		d.FormSet = s.FormSetFor(s.db.Now())
+		d.FormSet = s.FormSetFor(s.now())
 	}
 	if (d.Status == dossier.StatusReturned || d.Status == dossier.StatusRefused) && d.DueAt != nil && d.FinishedAt != nil {
 		d.Outcome = string(s.Calendar().Classify(*d.FinishedAt, *d.DueAt))

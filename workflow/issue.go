@@ -71,7 +71,7 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 	if ag.ParentCode != "" {
 		parent, _ = s.db.Agency(ctx, ag.ParentCode)
 	}
-	now := s.db.Now()
+	now := s.now()
 	dels, err := s.db.Delegations(ctx, "", u.ID)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string
 	if err != nil {
 		return nil, nil
 	}
-	now := s.db.Now()
+	now := s.now()
 	reg, err := s.db.Register(ctx, d.AgencyCode, now.In(s.Location()).Year(), p.ResultTypeCode)
 	if err != nil {
 		return nil, nil
@@ -158,7 +158,7 @@ func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string
 	}
 	// The seal's time is taken under the lock, so results of a register
 	// are sealed in the order of their numbers.
-	now = s.db.Now()
+	now = s.now()
 	n := reg.Last + 1
 	sealed, err := s.docs.SealResult(ctx, pdf, SealInput{Agency: ag, Seal: seal, Number: dossier.FormatNumber(n, reg.Symbol), Layout: layout, At: now})
 	if err != nil {
@@ -262,7 +262,7 @@ func (s *Service) apologize(ctx context.Context, u *dossier.User, code string, i
 		return nil, dossier.Invalid("Cần ngày hẹn trả mới", dossier.FieldError{Field: "new_due_at", Message: "Cần ngày hẹn trả mới (RFC 3339)"})
 	}
 	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		d, err := tx.DossierForUpdate(code)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"motcua/blob"
 	"motcua/demo"
@@ -31,13 +32,13 @@ func (r *recorder) Notify(ctx context.Context, to dossier.Applicant, subject, bo
 
 func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite, nil)
+	db := storetest.Open(t, store.SQLite)
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	svc, err := workflow.New(db, blobs, nil, rec, nil, workflow.Config{BaseURL: "https://hcc.example.vn"})
+	svc, err := workflow.New(db, blobs, nil, rec, nil, workflow.Config{BaseURL: "https://hcc.example.vn", Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

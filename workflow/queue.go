@@ -75,7 +75,7 @@ func (s *Service) QueueServices(ctx context.Context, center string) ([]store.Que
 	if len(missing) == 0 {
 		return ss, nil
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		for _, c := range missing {
 			if err := seedQueueServices(tx, c); err != nil {
 				return err
@@ -167,7 +167,7 @@ func (s *Service) SetQueueServices(ctx context.Context, u *dossier.User, center 
 	if len(fs) > 0 {
 		return nil, dossier.Invalid("Danh sách dịch vụ không hợp lệ", fs...)
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if _, err := tx.Center(center); err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (s *Service) IssueTicket(ctx context.Context, center, service string) (*sto
 		return nil, dossier.Invalid("Thiếu trung tâm hoặc dịch vụ", fs...)
 	}
 	var t *store.QueueTicket
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		ss, err := tx.QueueServices(center)
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (s *Service) FinishTicket(ctx context.Context, u *dossier.User, in QueueCal
 
 func (s *Service) queueOp(ctx context.Context, u *dossier.User, in QueueCallInput, op string) (*QueueCall, error) {
 	var call *QueueCall
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		k, err := s.counterOf(tx, u, &in)
 		if err != nil {
 			return err

@@ -160,7 +160,7 @@ func (s *Service) Rate(ctx context.Context, in RatingInput) (*store.Rating, erro
 	}
 	r := &store.Rating{DossierID: d.ID, DossierCode: d.Code, ProcedureCode: d.ProcedureCode, AgencyCode: d.AgencyCode,
 		CenterCode: d.CenterCode, Level: in.Level, Comment: in.Comment, Criteria: crit, ScaleVersion: RatingScaleVersion, Channel: in.Channel}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if err := tx.InsertRating(r, string(b), d.ApplicantUser); err != nil {
 			return err
 		}

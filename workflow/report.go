@@ -581,5 +581,5 @@ func (s *Service) OverdueList(ctx context.Context, u *dossier.User, q ReportQuer
 	if err != nil {
 		return nil, err
 	}
-	return s.db.OverdueDossiers(ctx, s.db.Now(), rs.filter, limit)
+	return s.db.OverdueDossiers(ctx, s.now(), rs.filter, limit)
 }

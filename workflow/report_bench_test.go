@@ -75,7 +75,7 @@ func benchService(b *testing.B) (*workflow.Service, *store.DB, int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		b.StopTimer()
-		db := storetest.Open(b, store.SQLite, nil)
+		db := storetest.Open(b, store.SQLite)
 		if err := db.GenerateReportData(ctx, store.GenOptions{Dossiers: 0}); err != nil {
 			b.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 		if err != nil {
 			b.Fatal(err)
 		}
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -443,7 +443,7 @@ not json
 		// A database whose aggregates are empty is recounted at start.
 		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
 		want, _ := ev.svc.Summary(ctx, admin, week)
-		if err := ev.db.InTx(ctx, func(tx *store.Tx) error { return tx.ClearAggregates() }); err != nil {
+		if err := ev.db.InTx(ctx, ev.svc.Now(), func(tx *store.Tx) error { return tx.ClearAggregates() }); err != nil {
 			t.Fatal(err)
 		}
 		if done, err := ev.svc.EnsureAggregates(ctx); err != nil || !done {

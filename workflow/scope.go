@@ -82,15 +82,17 @@ func (s *Service) Dossier(ctx context.Context, u *dossier.User, code string) (*d
 // decorate fills derived fields (overdue).
 func (s *Service) decorate(d *dossier.Dossier) {
 	if d.DueAt != nil && !d.Status.Terminal() && d.Status != dossier.StatusSupplementRequested && d.Status != dossier.StatusSubmitted {
-		d.Overdue = s.db.Now().After(*d.DueAt)
+		d.Overdue = s.now().After(*d.DueAt)
 	}
 }
 
-// Dossiers returns a work list scoped to the caller.
+// Dossiers returns a work list scoped to the caller, overdue flags judged
+// at this call's clock reading.
 func (s *Service) Dossiers(ctx context.Context, u *dossier.User, f store.DossierFilter) ([]store.DossierRow, string, error) {
 	if u == nil {
 		return nil, "", unauthorized()
 	}
 	f.Scope = ScopeOf(u)
+	f.Now = s.now()
 	return s.db.Dossiers(ctx, f)
 }

@@ -96,6 +96,9 @@ type Config struct {
 	MaxUpload int64  // bytes; default 20 MB
 	BaseURL   string // public base URL for lookup and verify links
 	Demo      bool
+	// Now is the clock (required). Each use case reads it once and hands
+	// the instant to its transaction; nothing below workflow reads time.
+	Now func() time.Time
 }
 
 // Service implements the use cases. Create it with New.
@@ -106,6 +109,7 @@ type Service struct {
 	note  Notifier
 	log   *slog.Logger
 	cfg   Config
+	now   func() time.Time
 	cal   atomic.Pointer[calendar.Calendar]
 	// centerCals holds the calendars of centers with their own hours or
 	// overrides (see CalendarFor).
@@ -116,15 +120,18 @@ type Service struct {
 	registers  sync.Map      // register id → *sync.Mutex (see registerLock)
 }
 
-// New returns a Service. docs and note may be nil.
+// New returns a Service. docs and note may be nil; cfg.Now may not.
 func New(db *store.DB, blobs *blob.Store, docs Documents, note Notifier, log *slog.Logger, cfg Config) (*Service, error) {
+	if cfg.Now == nil {
+		return nil, fmt.Errorf("workflow: Config.Now (the clock) is required")
+	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 20 << 20
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, blobs: blobs, docs: docs, note: note, log: log, cfg: cfg, logins: make(chan struct{}, 4)}
+	s := &Service{db: db, blobs: blobs, docs: docs, note: note, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, 4)}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err
 	}
@@ -133,6 +140,10 @@ func New(db *store.DB, blobs *blob.Store, docs Documents, note Notifier, log *sl
 
 // DB returns the store (for read-only queries by the web layer).
 func (s *Service) DB() *store.DB { return s.db }
+
+// Now reads the service's clock. A request reads it once and passes the
+// instant on.
+func (s *Service) Now() time.Time { return s.now() }
 
 // Blobs returns the blob store.
 func (s *Service) Blobs() *blob.Store { return s.blobs }

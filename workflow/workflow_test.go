@@ -48,12 +48,12 @@ func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 	ctx := context.Background()
 	c := &clock{}
 	c.Set(start)
-	db := storetest.Open(t, e, c.Now)
+	db := storetest.Open(t, e)
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -220,7 +220,10 @@ func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) 
 	if err != nil {
 		return nil, err
 	}
-	docs, err := newDocuments(c.data, db.Now(), cfg.Demo, log)
+	if cfg.Now == nil {
+		cfg.Now = time.Now // the one real clock: every use case reads it once
+	}
+	docs, err := newDocuments(c.data, cfg.Now(), cfg.Demo, log)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"testing"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -34,11 +33,12 @@ func Engines(t testing.TB) []store.Engine {
 }
 
 // Open returns a migrated, empty database of the given engine, closed and
-// dropped when the test ends. now may be nil.
-func Open(t testing.TB, engine store.Engine, now func() time.Time) *store.DB {
+// dropped when the test ends. The store has no clock: a test hands its
+// instants to InTx (through workflow.Config.Now).
+func Open(t testing.TB, engine store.Engine) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	opts := store.Options{Now: now}
+	var opts store.Options
 	switch engine {
 	case store.SQLite:
 		opts.DataDir = t.TempDir()
