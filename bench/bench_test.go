@@ -26,13 +26,13 @@ import (
 func newServer(t *testing.T, e store.Engine) string {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, e, nil)
+	db := storetest.Open(t, e)
 	dir := t.TempDir()
 	blobs, err := blob.Open(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, db.Now().Add(-time.Hour))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func newServer(t *testing.T, e store.Engine) string {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	svc, err := workflow.New(db, blobs, d, nil, log, workflow.Config{BaseURL: "https://motcua.example", Demo: true})
+	svc, err := workflow.New(db, blobs, d, nil, log, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
