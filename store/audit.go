@@ -19,10 +19,7 @@ import (
 func (tx *Tx) Audit(actor, action, objectType, objectID, summary string) error {
 	var seq int64
 	var prev string
-	q := `SELECT seq, hash FROM audit_head WHERE id = 1`
-	if tx.db.engine == Postgres {
-		q += ` FOR UPDATE`
-	}
+	q := `SELECT seq, hash FROM audit_head WHERE id = 1` + tx.db.dialect.forUpdate("")
 	if err := tx.queryRow(q).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}

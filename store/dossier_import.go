@@ -8,16 +8,9 @@ import (
 	"motcua/vntext"
 )
 
-// BulkMode sizes the connection's page cache for a large import on SQLite
-// (random index inserts thrash the default 2 MB cache) and returns a
-// function restoring the default. It does nothing on PostgreSQL.
-func (tx *Tx) BulkMode() func() {
-	if tx.db.engine != SQLite {
-		return func() {}
-	}
-	tx.tx.Exec(`PRAGMA cache_size = -131072`)
-	return func() { tx.tx.Exec(`PRAGMA cache_size = -2000`) }
-}
+// BulkMode tunes the connection for a large import (dialect.bulkMode) and
+// returns a function undoing it.
+func (tx *Tx) BulkMode() func() { return tx.db.dialect.bulkMode(tx.tx) }
 
 // ExistingCodes returns which of codes are already dossier codes.
 func (tx *Tx) ExistingCodes(codes []string) (map[string]bool, error) {
@@ -63,8 +56,8 @@ const importCols = `code, procedure_code, agency_code, center_code, channel, mod
 // InsertImported inserts dossiers (and their history) in batches and sets
 // each D.ID. Codes must be new: a duplicate is ECONFLICT.
 func (tx *Tx) InsertImported(ds []ImportedDossier) error {
-	if tx.db.engine == SQLite {
-		return tx.insertImportedSQLite(ds)
+	if tx.db.dialect.singleWriter() {
+		return tx.insertImportedWithIDs(ds)
 	}
 	const per = 28
 	for len(ds) > 0 {
@@ -130,9 +123,9 @@ func importArgs(args []any, x ImportedDossier, now int64) []any {
 		d.Outcome, d.FormSet, true, x.LookupHash, now, now)
 }
 
-// insertImportedSQLite assigns the ids itself (the transaction holds
-// SQLite's write lock) and writes with reused prepared statements.
-func (tx *Tx) insertImportedSQLite(ds []ImportedDossier) error {
+// insertImportedWithIDs assigns the ids itself (the transaction holds the
+// only write lock) and writes with reused prepared statements.
+func (tx *Tx) insertImportedWithIDs(ds []ImportedDossier) error {
 	var last int64
 	if err := tx.tx.QueryRow(`SELECT COALESCE(MAX(id), 0) FROM dossiers`).Scan(&last); err != nil {
 		return fmt.Errorf("store: import dossiers: %w", err)

@@ -100,13 +100,11 @@ func scanDossier(s interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 	return &d, nil
 }
 
-// DossierForUpdate loads a dossier inside tx, locking its row on PostgreSQL
-// (SQLite's immediate transaction already holds the write lock).
+// DossierForUpdate loads a dossier inside tx and locks its row until
+// commit (where the engine has row locks: see dialect.forUpdate).
 func (tx *Tx) DossierForUpdate(code string) (*dossier.Dossier, error) {
-	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = $1`
-	if tx.db.engine == Postgres {
-		q += ` FOR UPDATE OF d`
-	}
+	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = $1` +
+		tx.db.dialect.forUpdate("d")
 	d, err := scanDossier(tx.queryRow(q, code))
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ " + code)

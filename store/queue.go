@@ -198,10 +198,7 @@ func (tx *Tx) CallNext(center, counter, day string, services []string, officer i
 		}
 		filter = " AND service_code IN (" + strings.Join(ph, ", ") + ")"
 	}
-	lock := ""
-	if tx.db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock := tx.db.dialect.forUpdateSkipLocked()
 	args = append(args, counter, officer, ms(tx.now))
 	nc := len(args)
 	q := `UPDATE queue_tickets SET status = 'called', counter_code = $` + fmt.Sprint(nc-2) + `, officer_id = $` + fmt.Sprint(nc-1) +
@@ -212,10 +209,10 @@ func (tx *Tx) CallNext(center, counter, day string, services []string, officer i
 		var id int64
 		err := tx.tx.QueryRow(q, args...).Scan(&id)
 		if isNoRows(err) {
-			// Under PostgreSQL READ COMMITTED a row taken by a concurrent
-			// caller between the subquery and the update is skipped; look
-			// again.
-			if tx.db.engine == Postgres {
+			// With concurrent writers (PostgreSQL, READ COMMITTED) a row
+			// taken by another caller between the subquery and the update
+			// is skipped; look again.
+			if !tx.db.dialect.singleWriter() {
 				continue
 			}
 			return nil, ErrNoTicket

@@ -169,12 +169,7 @@ func (db *DB) RatingOf(ctx context.Context, dossierID int64) (string, bool, erro
 // migration that may not be there yet).
 func (db *DB) tableExists(ctx context.Context, name string) bool {
 	var n int
-	var err error
-	if db.engine == Postgres {
-		err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, name).Scan(&n)
-	} else {
-		err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`, name).Scan(&n)
-	}
+	err := db.sql.QueryRowContext(ctx, db.dialect.tableExistsSQL(), name).Scan(&n)
 	return err == nil && n > 0
 }
 

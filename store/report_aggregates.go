@@ -223,21 +223,15 @@ func (tx *Tx) PutFacts(fs ...*Facts) error {
 	return nil
 }
 
-// placeholders writes a row of n parameters numbered from start+1. Bulk
-// statements on SQLite use plain "?" (bound in order): SQLite resolves
-// "$N" names with a linear search per parameter, which is quadratic in
-// statements of thousands of parameters.
+// placeholders writes a row of n parameters numbered from start+1, in the
+// engine's bulk form (dialect.bulkBindVar).
 func (tx *Tx) placeholders(b *strings.Builder, start, n int) {
 	b.WriteByte('(')
 	for j := 0; j < n; j++ {
 		if j > 0 {
 			b.WriteByte(',')
 		}
-		if tx.db.engine == SQLite {
-			b.WriteByte('?')
-		} else {
-			fmt.Fprintf(b, "$%d", start+j+1)
-		}
+		tx.db.dialect.bulkBindVar(b, start+j+1)
 	}
 	b.WriteByte(')')
 }

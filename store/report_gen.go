@@ -212,10 +212,8 @@ func (db *DB) GenerateReportData(ctx context.Context, o GenOptions) error {
 		}
 	}
 	return db.InTx(ctx, o.To, func(tx *Tx) error {
-		if db.engine == Postgres {
-			if _, err := tx.tx.Exec(`SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))`); err != nil {
-				return fmt.Errorf("store: generate: sequence: %w", err)
-			}
+		if err := db.dialect.syncSequence(tx.tx, "dossiers"); err != nil {
+			return fmt.Errorf("store: generate: sequence: %w", err)
 		}
 		return tx.ApplyDeltas(all)
 	})

@@ -9,11 +9,8 @@ import (
 // stmtCache keeps one prepared statement per static query text, so the
 // SQL of the hot paths is parsed once per connection instead of on every
 // call (SQL parsing was a sixth of a transition's CPU on SQLite).
-// Queries built from filters stay unprepared. It is used on SQLite only:
-// pgx already caches prepared statements per connection, and preparing at
-// the DB level from inside a transaction would take a second pooled
-// connection while the first holds row locks — with every connection
-// busy, that deadlocks.
+// Queries built from filters stay unprepared. It is used where the
+// dialect says so (dialect.prepareStatements: SQLite).
 type stmtCache struct {
 	m sync.Map // query → *sql.Stmt
 }
@@ -43,7 +40,7 @@ func (c *stmtCache) close() {
 
 // exec runs a static statement inside the transaction.
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
-	if tx.db.engine != SQLite {
+	if !tx.db.dialect.prepareStatements() {
 		return tx.tx.Exec(q, args...)
 	}
 	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
@@ -55,7 +52,7 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 
 // queryRow runs a static single-row query inside the transaction.
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
-	if tx.db.engine != SQLite {
+	if !tx.db.dialect.prepareStatements() {
 		return tx.tx.QueryRow(q, args...)
 	}
 	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
@@ -67,7 +64,7 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 
 // query runs a static query inside the transaction.
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	if tx.db.engine != SQLite {
+	if !tx.db.dialect.prepareStatements() {
 		return tx.tx.Query(q, args...)
 	}
 	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
@@ -79,7 +76,7 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 
 // queryRowContext runs a static single-row query outside a transaction.
 func (db *DB) queryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	if db.engine != SQLite {
+	if !db.dialect.prepareStatements() {
 		return db.sql.QueryRowContext(ctx, q, args...)
 	}
 	st, err := db.stmts.get(ctx, db.sql, q)
@@ -91,7 +88,7 @@ func (db *DB) queryRowContext(ctx context.Context, q string, args ...any) *sql.R
 
 // queryContext runs a static query outside a transaction.
 func (db *DB) queryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if db.engine != SQLite {
+	if !db.dialect.prepareStatements() {
 		return db.sql.QueryContext(ctx, q, args...)
 	}
 	st, err := db.stmts.get(ctx, db.sql, q)
@@ -103,7 +100,7 @@ func (db *DB) queryContext(ctx context.Context, q string, args ...any) (*sql.Row
 
 // execContext runs a static statement outside a transaction.
 func (db *DB) execContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if db.engine != SQLite {
+	if !db.dialect.prepareStatements() {
 		return db.sql.ExecContext(ctx, q, args...)
 	}
 	st, err := db.stmts.get(ctx, db.sql, q)

@@ -3,7 +3,8 @@
 // engine with the same version numbers.
 //
 // Every write use case runs in one transaction (DB.InTx) that sees one
-// instant, handed in by the use case (Tx.Now): the store never reads a clock. Times are stored as Unix milliseconds and civil dates as
+// instant, handed in by the use case (Tx.Now): the store never reads a
+// clock. Times are stored as Unix milliseconds and civil dates as
 // 'YYYY-MM-DD' text on both engines, so the SQL is the same for both except
 // where dialect.go says otherwise.
 package store
@@ -15,9 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,12 +41,13 @@ const (
 
 // DB is the database handle. It is safe for concurrent use.
 type DB struct {
-	sql    *sql.DB
-	engine Engine
-	sorter *vntext.Sorter
-	stmts  stmtCache
+	sql     *sql.DB
+	dialect dialect
+	sorter  *vntext.Sorter
+	stmts   stmtCache
 
-	// The SQLite group-commit writer (writer.go); nil on PostgreSQL.
+	// The group-commit writer (writer.go) of a single-writer engine
+	// (SQLite); nil otherwise.
 	jobs     chan *job
 	quit     chan struct{}
 	stopped  chan struct{}
@@ -67,60 +66,26 @@ type Options struct {
 
 // Open connects to the database described by opts. It does not migrate.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	db := &DB{sorter: vntext.NewSorter()}
-	var err error
-	switch {
-	case strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://"):
-		db.engine = Postgres
-		db.sql, err = sql.Open("pgx", opts.DSN)
-		if err != nil {
-			return nil, fmt.Errorf("store: open postgres: %w", err)
-		}
-		db.sql.SetMaxOpenConns(16)
-		db.sql.SetMaxIdleConns(16)
-	case opts.DSN == "" || strings.HasPrefix(opts.DSN, "sqlite:") || strings.HasPrefix(opts.DSN, "file:"):
-		db.engine = SQLite
-		path := strings.TrimPrefix(strings.TrimPrefix(opts.DSN, "sqlite:"), "file:")
-		if path == "" {
-			dir := opts.DataDir
-			if dir == "" {
-				dir = "data"
-			}
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return nil, fmt.Errorf("store: data dir: %w", err)
-			}
-			path = filepath.Join(dir, "motcua.db")
-		}
-		sync := opts.Synchronous
-		if sync == "" {
-			sync = "FULL"
-		}
-		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")" +
-			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_txlock=immediate"
-		db.sql, err = sql.Open("sqlite", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("store: open sqlite: %w", err)
-		}
-		// Writers serialise on SQLite anyway; a small pool lets readers
-		// proceed in WAL mode while one writer commits.
-		db.sql.SetMaxOpenConns(4)
-		db.sql.SetMaxIdleConns(4)
-		db.sql.SetConnMaxLifetime(0)
-	default:
-		return nil, dossier.Errorf(dossier.EINVALID, "Chuỗi kết nối CSDL không hợp lệ (cần postgres://… hoặc để trống cho SQLite)")
+	d, err := dialectFor(opts.DSN)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: d, sorter: vntext.NewSorter()}
+	if db.sql, err = d.open(opts); err != nil {
+		return nil, err
 	}
 	if err := db.sql.PingContext(ctx); err != nil {
 		db.sql.Close()
-		return nil, fmt.Errorf("store: ping %s: %w", db.engine, err)
+		return nil, fmt.Errorf("store: ping %s: %w", d.engine(), err)
 	}
-	if db.engine == SQLite {
+	if d.singleWriter() {
 		db.startWriter()
 	}
 	return db, nil
 }
 
 // Engine reports which engine db uses.
-func (db *DB) Engine() Engine { return db.engine }
+func (db *DB) Engine() Engine { return db.dialect.engine() }
 
 // SQL returns the underlying handle (for benchmarks and checks).
 func (db *DB) SQL() *sql.DB { return db.sql }
@@ -136,15 +101,11 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 func (db *DB) provider() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+string(db.engine))
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect.engine()))
 	if err != nil {
 		return nil, err
 	}
-	dialect := goose.DialectSQLite3
-	if db.engine == Postgres {
-		dialect = goose.DialectPostgres
-	}
-	return goose.NewProvider(dialect, db.sql, sub)
+	return goose.NewProvider(db.dialect.goose(), db.sql, sub)
 }
 
 // Migrate applies every pending migration.
@@ -184,7 +145,7 @@ func (db *DB) InTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) er
 	}
 	for attempt := 0; ; attempt++ {
 		err := db.inTx(ctx, now, fn)
-		if err != nil && attempt < 5 && db.retryable(err) {
+		if err != nil && attempt < 5 && db.dialect.retryable(err) {
 			continue
 		}
 		return err
@@ -205,15 +166,6 @@ func (db *DB) inTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) er
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
-}
-
-// retryable reports serialization failures and deadlocks on PostgreSQL.
-func (db *DB) retryable(err error) bool {
-	if db.engine != Postgres {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01")
 }
 
 // ms converts t to stored milliseconds.
@@ -251,15 +203,6 @@ func fromNull(v sql.NullInt64) *time.Time {
 
 func notFound(what string) error {
 	return dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy %s", what)
-}
-
-// isUnique reports a unique-constraint violation on either engine.
-func isUnique(err error) bool {
-	if err == nil {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
 
 var errNoRows = sql.ErrNoRows
