@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"motcua/internal/clocktest"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -32,7 +33,7 @@ func newServer(t *testing.T, e store.Engine) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func newServer(t *testing.T, e store.Engine) string {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	svc, err := workflow.New(db, blobs, d, nil, log, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: time.Now})
+	svc, err := workflow.New(db, blobs, d, nil, log, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"motcua/blob"
 	"motcua/demo"
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -20,11 +21,11 @@ func TestLoadIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
+		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now()
+		start := clocktest.Now()
 		if err := demo.Load(ctx, svc); err != nil {
 			t.Fatal(err)
 		}

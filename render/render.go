@@ -45,6 +45,7 @@ type Documents struct {
 	templates pdf.ResultTemplates
 	place     string
 	demo      bool
+	now       func() time.Time
 	tsaURL    string
 	sigPNG    func(string) []byte
 	sealPNG   func(string) []byte
@@ -58,10 +59,15 @@ type Options struct {
 	Demo   bool   // mark results "DEMO — không có giá trị pháp lý"
 	TSAURL string // RFC 3161 timestamps when set
 	Log    *slog.Logger
+	// Now is the clock (verification time of stored results); required.
+	Now func() time.Time
 }
 
 // New returns the documents adapter.
 func New(keys Keys, opts Options) (*Documents, error) {
+	if opts.Now == nil {
+		return nil, errors.New("render: Options.Now is required")
+	}
 	r, err := pdf.NewRenderer()
 	if err != nil {
 		return nil, err
@@ -73,7 +79,7 @@ func New(keys Keys, opts Options) (*Documents, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Documents{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo,
+	return &Documents{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo, now: opts.Now,
 		tsaURL: opts.TSAURL, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG, log: opts.Log}, nil
 }
 
@@ -346,7 +352,7 @@ func ictZone() *time.Location {
 
 // VerifyPDF checks every signature of a result against the trust store.
 func (d *Documents) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
-	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: d.keys.Roots(), Now: time.Now()})
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: d.keys.Roots(), Now: d.now()})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/tsatest"
@@ -57,7 +58,7 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := render.New(keys, render.Options{Demo: true})
+	d, err := render.New(keys, render.Options{Demo: true, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestSignedResultLifecycle(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "result.pdf")
 		os.WriteFile(path, pdfBytes, 0o600)
-		out, err := exec.Command(tool(t, "pdfsig"), path).CombinedOutput()
+		out, err := clocktest.Command(t, f.clock(), tool(t, "pdfsig"), path).CombinedOutput()
 		if err != nil || bytes.Count(out, []byte("Signature is Valid")) != 2 {
 			t.Errorf("pdfsig: %v\n%s", err, out)
 		}
@@ -190,7 +191,7 @@ func TestSignedResultLifecycle(t *testing.T) {
 			t.Errorf("tampered PDF verified intact")
 		}
 		os.WriteFile(path, bad, 0o600)
-		out, _ = exec.Command(tool(t, "pdfsig"), path).CombinedOutput()
+		out, _ = clocktest.Command(t, f.clock(), tool(t, "pdfsig"), path).CombinedOutput()
 		if bytes.Count(out, []byte("Signature is Valid")) == 2 {
 			t.Errorf("pdfsig accepted a tampered file:\n%s", out)
 		}
@@ -514,7 +515,7 @@ func TestResultSignaturesOpenSSL(t *testing.T) {
 		data, sig := filepath.Join(dir, fmt.Sprintf("data%d", i)), filepath.Join(dir, fmt.Sprintf("sig%d.der", i))
 		os.WriteFile(data, signed, 0o600)
 		os.WriteFile(sig, der, 0o600)
-		out, err := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content", data,
+		out, err := clocktest.Command(t, f.clock(), bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content", data,
 			"-CAfile", filepath.Join(f.dir, "demo-root.pem"), "-purpose", "any", "-out", os.DevNull).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "Verification successful") {
 			t.Errorf("signature %d: openssl cms -verify: %v\n%s", i+1, err, out)
@@ -522,7 +523,7 @@ func TestResultSignaturesOpenSSL(t *testing.T) {
 		// One changed byte in the signed range: OpenSSL refuses it.
 		signed[len(signed)/2] ^= 1
 		os.WriteFile(data, signed, 0o600)
-		if out, err := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content", data,
+		if out, err := clocktest.Command(t, f.clock(), bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content", data,
 			"-CAfile", filepath.Join(f.dir, "demo-root.pem"), "-purpose", "any", "-out", os.DevNull).CombinedOutput(); err == nil {
 			t.Errorf("signature %d: openssl accepted altered content:\n%s", i+1, out)
 		}
@@ -545,7 +546,7 @@ func TestArchiveResults(t *testing.T) {
 		}
 		tsa := tsatest.New(tsaID, clock)
 		defer tsa.Close()
-		withTSA, err := render.New(f.keys, render.Options{Demo: true, TSAURL: tsa.URL})
+		withTSA, err := render.New(f.keys, render.Options{Demo: true, TSAURL: tsa.URL, Now: clock})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -589,7 +590,7 @@ func TestArchiveResults(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "archive.pdf")
 			os.WriteFile(path, file, 0o600)
-			out, _ := exec.Command(tool(t, "pdfsig"), path).CombinedOutput()
+			out, _ := clocktest.Command(t, f.clock(), tool(t, "pdfsig"), path).CombinedOutput()
 			if n := bytes.Count(out, []byte("Signature is Valid")); n != 2 || !bytes.Contains(out, []byte(fmt.Sprintf("Signature #%d", wantSigs))) {
 				t.Errorf("pdfsig: %d valid signatures; want 2 and %d in all:\n%s", n, wantSigs, out)
 			}
@@ -598,14 +599,14 @@ func TestArchiveResults(t *testing.T) {
 				data, tok := filepath.Join(dir, fmt.Sprintf("ts%d.data", i)), filepath.Join(dir, fmt.Sprintf("ts%d.der", i))
 				os.WriteFile(data, p.signed, 0o600)
 				os.WriteFile(tok, p.der, 0o600)
-				out, err := exec.Command(tool(t, "openssl"), "ts", "-verify", "-token_in", "-in", tok, "-data", data,
+				out, err := clocktest.Command(t, f.clock(), tool(t, "openssl"), "ts", "-verify", "-token_in", "-in", tok, "-data", data,
 					"-CAfile", filepath.Join(f.dir, "demo-root.pem")).CombinedOutput()
 				if err != nil || !bytes.Contains(out, []byte("Verification: OK")) {
 					t.Errorf("document timestamp %d: openssl ts -verify: %v\n%s", i+1, err, out)
 				}
 				p.signed[len(p.signed)/2] ^= 1
 				os.WriteFile(data, p.signed, 0o600)
-				if out, err := exec.Command(tool(t, "openssl"), "ts", "-verify", "-token_in", "-in", tok, "-data", data,
+				if out, err := clocktest.Command(t, f.clock(), tool(t, "openssl"), "ts", "-verify", "-token_in", "-in", tok, "-data", data,
 					"-CAfile", filepath.Join(f.dir, "demo-root.pem")).CombinedOutput(); err == nil {
 					t.Errorf("document timestamp %d: openssl accepted altered data:\n%s", i+1, out)
 				}
@@ -659,12 +660,12 @@ func TestArchiveResults(t *testing.T) {
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { svc.RunArchive(runCtx, time.Hour, 24*time.Hour); close(done) }()
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := clocktest.Now().Add(20 * time.Second)
 		for {
 			if id, _, err := f.db.ResultArchive(ctx, d2.ID); err == nil && id != "" {
 				break
 			}
-			if time.Now().After(deadline) {
+			if clocktest.Now().After(deadline) {
 				t.Fatal("the archive job did not archive the new result")
 			}
 			time.Sleep(20 * time.Millisecond)

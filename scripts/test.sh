@@ -15,6 +15,9 @@ command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v certutil >/dev/null || need+=(libnss3-tools)
 command -v openssl >/dev/null || need+=(openssl)
 command -v qpdf >/dev/null || need+=(qpdf)
+# Tests run pdfsig and openssl at the test's own clock through libfaketime
+# (internal/clocktest.Command) when that clock is not the real time.
+command -v faketime >/dev/null || need+=(faketime)
 # The signing tests draw appearance text with the system's Liberation Serif
 # (the server itself embeds its own copy).
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)

@@ -26,8 +26,9 @@ const (
 // a usage error. The result is printed in Vietnamese unless -lang en.
 // It returns ExitIntact when every signature of every file is intact (see
 // Report.Intact), ExitNotValid otherwise, and ExitUsage for usage errors.
-// Trust does not affect the exit code; it is printed.
-func RunVerifyCLI(args []string, stdout io.Writer, trustDir string) (exitCode int) {
+// Trust does not affect the exit code; it is printed. now is the
+// verification time (the caller's wall clock).
+func RunVerifyCLI(args []string, stdout io.Writer, trustDir string, now time.Time) (exitCode int) {
 	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fset.SetOutput(stdout)
 	lang := fset.String("lang", "vi", "output language: vi or en")
@@ -82,9 +83,7 @@ func RunVerifyCLI(args []string, stdout io.Writer, trustDir string) (exitCode in
 			exitCode = ExitNotValid
 			continue
 		}
-		// The command line is the edge of the system: the wall clock is
-		// the verification time here.
-		rep, err := VerifyPDF(data, VerifyOptions{Roots: roots, Now: time.Now()})
+		rep, err := VerifyPDF(data, VerifyOptions{Roots: roots, Now: now})
 		if err != nil {
 			fmt.Fprintln(stdout, path+": "+errText(err, *lang))
 			exitCode = ExitNotValid

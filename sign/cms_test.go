@@ -7,12 +7,12 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/sign"
 )
 
@@ -80,7 +80,7 @@ func TestSignDetachedOpenSSL(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", "sig.der",
+	cmd := clocktest.Command(t, clocktest.Now(), bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", "sig.der",
 		"-content", "data", "-CAfile", "root.pem", "-purpose", "any", "-out", os.DevNull)
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "Verification successful") {

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/sign"
 	ipdf "motcua/sign/internal/pdf"
 	"motcua/sign/tsatest"
@@ -241,6 +242,7 @@ func TestAddDSSReport(t *testing.T) {
 // second DSS for the timestamp authority, which keeps the entries of the
 // first one.
 func TestAddDSSLTA(t *testing.T) {
+	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
@@ -337,6 +339,7 @@ func TestDSSRevokedAfterSigning(t *testing.T) {
 }
 
 func TestDSSRevokedAfterTimestampedSigning(t *testing.T) {
+	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
@@ -408,7 +411,7 @@ func TestDSSRevokedBeforeSigning(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if code := sign.RunVerifyCLI([]string{file}, &out, ""); code != sign.ExitNotValid {
+	if code := sign.RunVerifyCLI([]string{file}, &out, "", now.Add(3*time.Minute)); code != sign.ExitNotValid {
 		t.Errorf("RunVerifyCLI = %d, want %d\n%s", code, sign.ExitNotValid, out.String())
 	}
 }
@@ -750,7 +753,7 @@ func TestHTTPRevocationCacheAndErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.set(now, tt.body)
-			start := time.Now()
+			start := clocktest.Now()
 			h := &sign.HTTPRevocation{Timeout: 200 * time.Millisecond}
 			der, err := h.CRL(ctx, tt.cert, pki.Root, tt.at)
 			if tt.ok {

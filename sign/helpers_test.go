@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/pdf"
 	"motcua/sign"
 )
@@ -27,7 +28,7 @@ var vn = time.FixedZone("ICT", 7*3600)
 
 // testNow is the clock of most tests: the wall clock, so that pdfsig (which
 // checks certificates at its own current time) agrees with the demo PKI.
-func testNow() time.Time { return time.Now().In(vn).Truncate(time.Second) }
+func testNow() time.Time { return clocktest.Now().In(vn).Truncate(time.Second) }
 
 // testPKI holds a demo CA and the two identities of the usual flow.
 type testPKI struct {
@@ -214,7 +215,7 @@ func pdfsig(tb testing.TB, pdf []byte, nssDir string) string {
 		args = append(args, "-nssdir", "sql:"+nssDir)
 	}
 	args = append(args, file)
-	out, _ := exec.Command(bin, args...).CombinedOutput() // pdfsig exits non-zero on invalid signatures
+	out, _ := clocktest.Command(tb, clocktest.Now(), bin, args...).CombinedOutput() // pdfsig exits non-zero on invalid signatures
 	return string(out)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/digitorus/pdf"
 	pdfsign "github.com/digitorus/pdfsign/sign"
 
+	"motcua/internal/clocktest"
 	"motcua/sign"
 )
 
@@ -17,6 +18,7 @@ import (
 // digitorus/pkcs7, with a signing-time attribute), then seals the result
 // with SignPDF.
 func TestVerifyPDFSignedByDigitorus(t *testing.T) {
+	clocktest.RealClockOnly(t, "digitorus/pdfsign stamps the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	in := minimalPDF(false)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/sign"
 	"motcua/sign/tsatest"
 )
@@ -213,6 +214,7 @@ func TestSignPDFRefusesUnusableCertificate(t *testing.T) {
 }
 
 func TestSignPDFWithTSA(t *testing.T) {
+	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
@@ -311,6 +313,7 @@ func TestAppearanceText(t *testing.T) {
 }
 
 func TestTimestampPDF(t *testing.T) {
+	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")

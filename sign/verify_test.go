@@ -62,7 +62,7 @@ func TestRunVerifyCLI(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			if got := sign.RunVerifyCLI(tt.args, &out, tt.trustDir); got != tt.code {
+			if got := sign.RunVerifyCLI(tt.args, &out, tt.trustDir, now); got != tt.code {
 				t.Errorf("RunVerifyCLI(%q) = %d, want %d\n%s", tt.args, got, tt.code, out.String())
 			}
 			for _, w := range tt.want {

@@ -145,7 +145,7 @@ func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	now := time.Now()
+	now := s.svc.Now()
 	from, to := now.Add(-24*time.Hour), now.Add(14*24*time.Hour)
 	center := r.URL.Query().Get("center")
 	if !u.Has(dossier.RoleAdmin) && center == "" && len(u.Centers) > 0 {

@@ -20,6 +20,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/web"
 	"motcua/workflow"
@@ -44,7 +45,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 		b.Fatal(err)
 	}
 	blobs, _ := blob.Open(dir + "/blobs")
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 		var local []time.Duration
 		for i := 0; pb.Next(); i++ {
 			d := mine[i%perClient]
-			t0 := time.Now()
+			t0 := clocktest.Now()
 			var st int
 			var body []byte
 			if d.supplement {
@@ -163,7 +164,7 @@ func rawCommitRate(b *testing.B, db *sql.DB) float64 {
 		b.Fatal(err)
 	}
 	n := 0
-	start := time.Now()
+	start := clocktest.Now()
 	for time.Since(start) < time.Second {
 		if _, err := db.Exec(`INSERT INTO bench_raw (v) VALUES ('x')`); err != nil {
 			b.Fatal(err)
@@ -186,12 +187,12 @@ func BenchmarkWorkList(b *testing.B) {
 	defer db.Close()
 	db.Migrate(ctx)
 	blobs, _ := blob.Open(dir + "/blobs")
-	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
+	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 	if err := demo.Load(ctx, svc); err != nil {
 		b.Fatal(err)
 	}
 	n := envInt("MOTCUA_BENCH_N", 100000)
-	if err := db.GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: time.Now().AddDate(-1, 0, 0)}); err != nil {
+	if err := db.GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
 		b.Fatal(err)
 	}
 	db.SQL().Exec(`ANALYZE`)
@@ -206,7 +207,7 @@ func BenchmarkWorkList(b *testing.B) {
 			who = appr
 			f = store.DossierFilter{Status: []dossier.Status{dossier.StatusAppraising, dossier.StatusReceived}}
 		}
-		t0 := time.Now()
+		t0 := clocktest.Now()
 		rows, _, err := svc.Dossiers(ctx, who, f)
 		if err != nil || len(rows) == 0 {
 			b.Fatalf("work list: %d rows, %v", len(rows), err)

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"motcua/internal/clocktest"
 	"motcua/store"
 )
 
@@ -158,7 +159,7 @@ func (b *browserRun) signOut() {
 func TestUIBrowserFiveSteps(t *testing.T) {
 	ctx := newBrowser(t)
 	ev := newUIEnv(t)
-	start := time.Now()
+	start := clocktest.Now()
 	b := &browserRun{t: t, ctx: ctx, base: ev.srv.URL, dir: browserArtifacts(t)}
 	// Script errors and Content-Security-Policy violations fail the test.
 	var mu sync.Mutex
@@ -393,7 +394,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 	// resource timing.
 	// A busier center: synthetic dossiers fill a full page of 50 rows with
 	// overdue and nearing-deadline highlighting.
-	if err := ev.svc.DB().GenerateDossiers(context.Background(), store.GenerateOptions{N: 600, Seed: 3, Start: time.Now().AddDate(0, 0, -20), Days: 20}); err != nil {
+	if err := ev.svc.DB().GenerateDossiers(context.Background(), store.GenerateOptions{N: 600, Seed: 3, Start: clocktest.Now().AddDate(0, 0, -20), Days: 20}); err != nil {
 		t.Fatal(err)
 	}
 	b.do("work list for weight", chromedp.Navigate(b.base+"/ho-so?status=open"), chromedp.WaitVisible(chromedp.CSS("table.list")))

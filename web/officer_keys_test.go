@@ -9,16 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/sign"
 	"motcua/workflow"
 )
 
 func TestUIAdminInstallsAndListsKeys(t *testing.T) {
-	_, _, srv := newSigningServer(t, workflow.Config{Now: time.Now})
+	_, _, srv := newSigningServer(t, workflow.Config{Now: clocktest.Now})
 	ev := &apiEnv{srv: srv, tokens: map[string]string{}}
 	admin := ev.token(t, "admin")
 
-	pki, err := sign.NewDemoPKI(time.Now().Add(-time.Hour))
+	pki, err := sign.NewDemoPKI(clocktest.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

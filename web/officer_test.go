@@ -20,6 +20,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/web"
 	"motcua/workflow"
@@ -34,7 +35,7 @@ type uiClock struct {
 func (c *uiClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
+	return clocktest.Now().Add(c.off)
 }
 
 func (c *uiClock) advance(d time.Duration) {
@@ -644,7 +645,7 @@ func TestUIWorkListShowsLeadersOnDuty(t *testing.T) {
 	}
 	// The demo schedules the approver on working days; the test may run on
 	// a weekend, so only check the panel when today is a working day.
-	if wd := time.Now().In(time.FixedZone("ICT", 7*3600)).Weekday(); wd != time.Saturday && wd != time.Sunday {
+	if wd := clocktest.Now().In(time.FixedZone("ICT", 7*3600)).Weekday(); wd != time.Saturday && wd != time.Sunday {
 		if !bytes.Contains(body, []byte("Lãnh đạo trực phê duyệt tại trung tâm hôm nay")) || !bytes.Contains(body, []byte("Lê Thị Thu Hà")) {
 			t.Errorf("work list lacks the leader on duty")
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/store"
 )
 
@@ -26,7 +27,7 @@ func uiPageTimes(t testing.TB, h http.Handler, cookie string, pages []string, n 
 			req := httptest.NewRequest("GET", p, nil)
 			req.Header.Set("Cookie", "motcua_session="+cookie)
 			rec := httptest.NewRecorder()
-			t0 := time.Now()
+			t0 := clocktest.Now()
 			h.ServeHTTP(rec, req)
 			lat = append(lat, time.Since(t0))
 			if rec.Code != 200 {
@@ -45,7 +46,7 @@ func uiPageTimes(t testing.TB, h http.Handler, cookie string, pages []string, n 
 func TestUIWorkListPageWeight(t *testing.T) {
 	ev := newUIEnv(t)
 	ctx := context.Background()
-	if err := ev.svc.DB().GenerateDossiers(ctx, store.GenerateOptions{N: 400, Seed: 7, Start: time.Now().AddDate(0, -1, 0), Days: 30}); err != nil {
+	if err := ev.svc.DB().GenerateDossiers(ctx, store.GenerateOptions{N: 400, Seed: 7, Start: clocktest.Now().AddDate(0, -1, 0), Days: 30}); err != nil {
 		t.Fatal(err)
 	}
 	c := ev.login(t, "admin")
@@ -81,7 +82,7 @@ func BenchmarkUIPages(b *testing.B) {
 	if v := os.Getenv("MOTCUA_BENCH_N"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	if err := ev.svc.DB().GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: time.Now().AddDate(-1, 0, 0)}); err != nil {
+	if err := ev.svc.DB().GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
 		b.Fatal(err)
 	}
 	ev.svc.DB().SQL().Exec(`ANALYZE`)

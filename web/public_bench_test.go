@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/web"
 )
@@ -42,7 +43,7 @@ func openLoop(rate int, d time.Duration, fn func() error) ([]time.Duration, int)
 	errs := 0
 	var wg sync.WaitGroup
 	interval := time.Second / time.Duration(rate)
-	start := time.Now()
+	start := clocktest.Now()
 	for i := 0; time.Since(start) < d; i++ {
 		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
 			time.Sleep(wait)
@@ -50,7 +51,7 @@ func openLoop(rate int, d time.Duration, fn func() error) ([]time.Duration, int)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t0 := time.Now()
+			t0 := clocktest.Now()
 			err := fn()
 			el := time.Since(t0)
 			mu.Lock()
@@ -118,7 +119,7 @@ func BenchmarkFrontPublicLookup(b *testing.B) {
 	for _, path := range []string{"/api/v1/public/lookup?token=", "/tra-cuu?token="} {
 		b.Run(strings.Trim(strings.SplitN(path, "?", 2)[0], "/"), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				start := time.Now()
+				start := clocktest.Now()
 				lat, errs := openLoop(500, benchSeconds(), func() error {
 					return getOK(c, ev.srv.URL+path+tokens[rand.IntN(len(tokens))])
 				})
@@ -139,7 +140,7 @@ func BenchmarkFrontKioskTicket(b *testing.B) {
 	for _, rate := range []int{50, 200} {
 		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				start := time.Now()
+				start := clocktest.Now()
 				lat, errs := openLoop(rate, benchSeconds(), func() error {
 					res, err := c.Post(ev.srv.URL+"/api/v1/queue/tickets", "application/json", strings.NewReader(req))
 					if err != nil {
@@ -179,7 +180,7 @@ func BenchmarkFrontSSEFanout(b *testing.B) {
 					return
 				}
 				if name == "call" {
-					got <- time.Now()
+					got <- clocktest.Now()
 				}
 			}
 		}(br)
@@ -188,7 +189,7 @@ func BenchmarkFrontSSEFanout(b *testing.B) {
 	b.ResetTimer()
 	for i := -1; i < b.N; i++ { // iteration -1 warms up and is not counted
 		ev.call(b, "", "POST", "/api/v1/queue/tickets", `{"center_code":"BN.TTHCC","service_code":"`+svc+`"}`)
-		t0 := time.Now()
+		t0 := clocktest.Now()
 		res, body := ev.call(b, "reception", "POST", "/api/v1/queue/call-next", `{"center_code":"BN.TTHCC"}`)
 		if res.StatusCode != 200 {
 			b.Fatalf("call-next: %d %s", res.StatusCode, body)

@@ -21,6 +21,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/pdf"
 	"motcua/render"
 	"motcua/store"
@@ -45,7 +46,7 @@ func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: time.Now})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +435,7 @@ func TestFrontRatings(t *testing.T) {
 		wantStatus(t, "second rating", res, body, 409)
 
 		ctx := context.Background()
-		c, err := ev.db.RatingTotals(ctx, store.RatingFilter{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour), Agency: "BN.SKHDT"})
+		c, err := ev.db.RatingTotals(ctx, store.RatingFilter{From: clocktest.Now().Add(-time.Hour), To: clocktest.Now().Add(time.Hour), Agency: "BN.SKHDT"})
 		if err != nil || c.Ratings != 1 || c.Unsatisfied != 1 || c.SatisfactionRate() != 0 {
 			t.Errorf("RatingTotals = %+v, %v; want one unsatisfied", c, err)
 		}
@@ -733,7 +734,7 @@ func TestFrontPayments(t *testing.T) {
 	res, body = ev.call(t, "reception", "POST", path, `{"method":"cash"}`)
 	wantStatus(t, "payment", res, body, 201)
 	p := decodeJSON[store.Payment](t, body)
-	year := time.Now().In(time.FixedZone("ICT", 7*3600)).Year() % 100
+	year := clocktest.Now().In(time.FixedZone("ICT", 7*3600)).Year() % 100
 	if p.Amount != 50000 || p.ReceiptNumber != "0000001" || p.ReceiptSeries != fmt.Sprintf("BL%02dE", year) || p.Provider != "demo" || p.LookupCode == "" {
 		t.Errorf("payment = %s; want 50000 with receipt BL%02dE 0000001", body, year)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
 	"motcua/pdf"
 )
 
@@ -84,7 +85,7 @@ func BenchmarkXLSXExport100k(b *testing.B) {
 					}
 				}
 			}}
-		start := time.Now()
+		start := clocktest.Now()
 		if err := writeXLSXTo(io.Discard, sh); err != nil {
 			b.Fatal(err)
 		}
@@ -106,7 +107,7 @@ func BenchmarkLedgerXLSX100k(b *testing.B) {
 	for b.Loop() {
 		stop := make(chan struct{})
 		peak := peakHeap(stop)
-		start := time.Now()
+		start := clocktest.Now()
 		l := pdf.Ledger{Year: 2025}
 		for i := 0; i < 100_000; i++ {
 			rec := base.Add(time.Duration(i) * 5 * time.Minute)

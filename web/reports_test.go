@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestReportsAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ev := newAPIEnv(t, e)
 		admin, sup, rec := ev.token(t, "admin"), ev.token(t, "supervisor"), ev.token(t, "reception")
-		today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
+		today := clocktest.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
 		q := "?from=2021-01-01&to=" + today
 
 		// Import two legacy dossiers through the admin API.

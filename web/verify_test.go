@@ -18,6 +18,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -32,11 +33,11 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 	db := storetest.Open(t, store.SQLite)
 	dir := t.TempDir()
 	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, time.Now().Add(-time.Hour))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := render.New(keys, render.Options{Demo: true})
+	d, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 		t.Skip("pdftotext not installed")
 	}
 	ctx := context.Background()
-	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: time.Now})
+	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	dir := t.TempDir()
 
 	user := func(name string) *dossier.User {

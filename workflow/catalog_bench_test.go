@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/blob"
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -34,7 +35,7 @@ func catalogCSV(n int) (agencies, procedures []byte) {
 func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
 	db := storetest.Open(tb, e)
 	blobs, _ := blob.Open(tb.TempDir())
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func BenchmarkProcedureList(b *testing.B) {
 				if i%2 == 1 {
 					f = store.ProcedureFilter{Agency: "BN.S07", FiveOnSpot: &yes, Query: "giay phep"}
 				}
-				t0 := time.Now()
+				t0 := clocktest.Now()
 				ps, _, err := svc.DB().Procedures(ctx, f)
 				if err != nil || len(ps) == 0 {
 					b.Fatal(err)

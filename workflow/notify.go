@@ -38,6 +38,8 @@ type SMTPNotifier struct {
 	From     string // sender address, e.g. "Trung tâm HCC <noreply@hcc.bacninh.gov.vn>"
 	Username string // optional PLAIN auth
 	Password string
+	// Now dates the messages; required.
+	Now func() time.Time
 	// Send is the transport; nil means smtp.SendMail. Tests replace it.
 	Send func(addr string, a smtp.Auth, from string, to []string, msg []byte) error
 }
@@ -60,7 +62,7 @@ func (n SMTPNotifier) Notify(ctx context.Context, to dossier.Applicant, subject,
 		host, _, _ := net.SplitHostPort(n.Addr)
 		auth = smtp.PlainAuth("", n.Username, n.Password, host)
 	}
-	msg := BuildMail(from, to.Email, subject, body, time.Now())
+	msg := BuildMail(from, to.Email, subject, body, n.Now())
 	send := n.Send
 	if send == nil {
 		send = smtp.SendMail

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"motcua/internal/clocktest"
 	"net/smtp"
 	"strings"
 	"sync"
@@ -38,7 +39,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	svc, err := workflow.New(db, blobs, nil, rec, nil, workflow.Config{BaseURL: "https://hcc.example.vn", Now: time.Now})
+	svc, err := workflow.New(db, blobs, nil, rec, nil, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +84,7 @@ func TestSMTPNotifierMessage(t *testing.T) {
 	var got []byte
 	var rcpt []string
 	n := workflow.SMTPNotifier{Addr: "mail.example.vn:587", From: "Trung tâm HCC <noreply@hcc.example.vn>",
+		Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) },
 		Send: func(addr string, a smtp.Auth, from string, to []string, msg []byte) error {
 			if from != "noreply@hcc.example.vn" {
 				t.Errorf("envelope from = %q", from)

@@ -13,6 +13,7 @@ import (
 
 	"motcua/blob"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -55,7 +56,7 @@ func benchService(b *testing.B) (*workflow.Service, *store.DB, int) {
 		b.Fatal(err)
 	}
 	if have == 0 {
-		start := time.Now()
+		start := clocktest.Now()
 		err := db.GenerateReportData(ctx, store.GenOptions{Dossiers: n, Seed: 1, Batch: 100000, Progress: func(done, total int) {
 			if done%1_000_000 == 0 || done == total {
 				fmt.Fprintf(os.Stderr, "generated %d/%d dossiers in %v\n", done, total, time.Since(start).Round(time.Second))
@@ -75,7 +76,7 @@ func benchService(b *testing.B) (*workflow.Service, *store.DB, int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
+	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -190,12 +191,12 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 		if err != nil {
 			b.Fatal(err)
 		}
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: time.Now})
+		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := clocktest.Now(), cpuTime()
 		res, err := svc.ImportDossiers(ctx, nil, strings.NewReader(data), workflow.ImportOptions{})
 		if err != nil {
 			b.Fatalf("%v %+v", err, dossier.ErrorFields(err))

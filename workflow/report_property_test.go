@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -34,7 +35,7 @@ func TestAggregatesEqualRecount(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		seed := *propSeed
 		if seed == 0 {
-			seed = uint64(time.Now().UnixNano())
+			seed = uint64(clocktest.Now().UnixNano())
 		}
 		t.Logf("seed %d (rerun with -report.seed=%d)", seed, seed)
 		rng := rand.New(rand.NewPCG(seed, 8))

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"motcua/internal/clocktest"
 )
 
 // buildBinary compiles motcua once per test run.
@@ -40,7 +42,7 @@ func freeAddr(t *testing.T) string {
 }
 
 func waitHealthy(t *testing.T, base string, d time.Duration) time.Duration {
-	start := time.Now()
+	start := clocktest.Now()
 	for time.Since(start) < d {
 		res, err := http.Get(base + "/healthz")
 		if err == nil {

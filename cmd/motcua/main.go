@@ -142,7 +142,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		})
 	case "verify":
 		trust := getenv("MOTCUA_TRUST_DIR")
-		if code := sign.RunVerifyCLI(args[1:], stdout, trust); code != 0 {
+		if code := sign.RunVerifyCLI(args[1:], stdout, trust, time.Now()); code != 0 {
 			return exitCode(code)
 		}
 		return nil

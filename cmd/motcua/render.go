@@ -24,5 +24,5 @@ func newDocuments(dataDir string, now time.Time, isDemo bool, log *slog.Logger) 
 	// Seals whose key reference is "pkcs11:token=…;object=…" sign on this
 	// PKCS#11 module (an HSM, a USB token, SoftHSM2).
 	keys.PKCS11Module, keys.PKCS11PIN = os.Getenv("MOTCUA_PKCS11_MODULE"), os.Getenv("MOTCUA_PKCS11_PIN")
-	return render.New(keys, render.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL"), Log: log})
+	return render.New(keys, render.Options{Demo: isDemo, TSAURL: os.Getenv("MOTCUA_TSA_URL"), Log: log, Now: time.Now})
 }

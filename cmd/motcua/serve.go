@@ -45,7 +45,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		*baseURL = "http://" + ln.Addr().String()
 	}
 	c.smtp = workflow.SMTPNotifier{Addr: getenv("MOTCUA_SMTP_ADDR"), From: getenv("MOTCUA_SMTP_FROM"),
-		Username: getenv("MOTCUA_SMTP_USER"), Password: getenv("MOTCUA_SMTP_PASSWORD")}
+		Username: getenv("MOTCUA_SMTP_USER"), Password: getenv("MOTCUA_SMTP_PASSWORD"), Now: time.Now}
 	svc, err := c.service(db, log, workflow.Config{MaxUpload: *maxUpload << 20, BaseURL: *baseURL, Demo: *isDemo})
 	if err != nil {
 		ln.Close()
