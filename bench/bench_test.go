@@ -37,7 +37,7 @@ func newServer(t *testing.T, e store.Engine) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := render.New(keys, render.Options{Demo: true})
+	d, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
