@@ -38,7 +38,7 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := decode(w, r, &req); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var fs []dossier.FieldError
@@ -49,12 +49,12 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		fs = append(fs, dossier.FieldError{Field: "password", Message: "bắt buộc"})
 	}
 	if len(fs) > 0 {
-		s.writeProblem(w, r, dossier.Invalid("Thiếu tên đăng nhập hoặc mật khẩu", fs...))
+		s.fail(w, r, dossier.Invalid("Thiếu tên đăng nhập hoặc mật khẩu", fs...))
 		return
 	}
 	tok, u, err := s.svc.Login(r.Context(), req.Username, req.Password)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, tok)
@@ -64,7 +64,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
 	if tok, _ := s.tokenOf(r); tok != "" {
 		if err := s.svc.Logout(r.Context(), tok); err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
@@ -92,17 +92,17 @@ func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := limitOf(r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if l := q.Get("level"); l != "" && !dossier.Level(l).Valid() {
-		s.writeProblem(w, r, dossier.Invalid("Cấp không hợp lệ", dossier.FieldError{Field: "level", Message: "province, district hoặc commune"}))
+		s.fail(w, r, dossier.Invalid("Cấp không hợp lệ", dossier.FieldError{Field: "level", Message: "province, district hoặc commune"}))
 		return
 	}
 	items, next, err := s.svc.DB().Agencies(r.Context(), store.AgencyFilter{Level: q.Get("level"), Parent: q.Get("parent"),
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit})
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(items, next))
@@ -111,7 +111,7 @@ func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiCenters(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.svc.DB().Centers(r.Context())
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(cs, ""))
@@ -121,7 +121,7 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := limitOf(r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	f := store.ProcedureFilter{Agency: q.Get("agency"), Level: q.Get("level"), Field: q.Get("field"), Query: q.Get("q"),
@@ -129,14 +129,14 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("five_on_spot"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			s.writeProblem(w, r, dossier.Invalid("five_on_spot không hợp lệ", dossier.FieldError{Field: "five_on_spot", Message: "true hoặc false"}))
+			s.fail(w, r, dossier.Invalid("five_on_spot không hợp lệ", dossier.FieldError{Field: "five_on_spot", Message: "true hoặc false"}))
 			return
 		}
 		f.FiveOnSpot = &b
 	}
 	items, next, err := s.svc.DB().Procedures(r.Context(), f)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(items, next))
@@ -145,7 +145,7 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiProcedure(w http.ResponseWriter, r *http.Request) {
 	p, err := s.svc.DB().Procedure(r.Context(), r.PathValue("code"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
@@ -162,12 +162,12 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 200<<20))
 	if err != nil {
-		s.writeProblem(w, r, jsonError(err))
+		s.fail(w, r, jsonError(err))
 		return
 	}
 	res, err := s.svc.Import(r.Context(), u, kind, name, bytes.NewReader(body), workflow.ImportOptions{SkipExisting: r.URL.Query().Get("skip_existing") == "true"})
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -178,7 +178,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	if ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
 		mr, err := newMultipartFile(body, params["boundary"])
 		if err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		body = mr
@@ -189,7 +189,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		if errorsAs(err, &mbe) {
 			err = dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép")
 		}
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, info)
@@ -199,12 +199,12 @@ func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User
 	id := r.PathValue("id")
 	meta, err := s.svc.DB().BlobAccess(r.Context(), id, u.ID, workflow.ScopeOf(u))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	f, err := s.svc.OpenBlob(r.Context(), meta.ID)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	defer f.Close()
@@ -217,12 +217,12 @@ func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User
 func (s *Server) apiCreateGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.GuidanceInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	g, err := s.svc.CreateGuidanceSlip(r.Context(), u, in)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, g)
@@ -246,7 +246,7 @@ func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.Guidance
 func (s *Server) apiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	g, err := s.guidanceOf(r, u)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, g)
@@ -255,7 +255,7 @@ func (s *Server) apiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.
 func (s *Server) apiGuidancePDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	g, err := s.guidanceOf(r, u)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pdf, err := s.svc.GuidanceSlipPDF(r.Context(), g)
@@ -264,7 +264,7 @@ func (s *Server) apiGuidancePDF(w http.ResponseWriter, r *http.Request, u *dossi
 
 func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, err error, name string) {
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -276,12 +276,12 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, er
 func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ReceiveInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	d, err := s.svc.Receive(r.Context(), u, in)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
@@ -292,7 +292,7 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.
 	q := r.URL.Query()
 	limit, err := limitOf(r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	f := store.DossierFilter{Agency: q.Get("agency"), Procedure: q.Get("procedure"), Center: q.Get("center"),
@@ -303,7 +303,7 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.
 				continue
 			}
 			if !dossier.Status(v).Valid() {
-				s.writeProblem(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: v}))
+				s.fail(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: v}))
 				return
 			}
 			f.Status = append(f.Status, dossier.Status(v))
@@ -312,14 +312,14 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.
 	if v := q.Get("due_before"); v != "" {
 		t, err := parseTimeOrDate(v)
 		if err != nil {
-			s.writeProblem(w, r, dossier.Invalid("due_before không hợp lệ", dossier.FieldError{Field: "due_before", Message: "RFC 3339 hoặc YYYY-MM-DD"}))
+			s.fail(w, r, dossier.Invalid("due_before không hợp lệ", dossier.FieldError{Field: "due_before", Message: "RFC 3339 hoặc YYYY-MM-DD"}))
 			return
 		}
 		f.DueBefore = &t
 	}
 	items, next, err := s.svc.Dossiers(r.Context(), u, f)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(items, next))
@@ -339,7 +339,7 @@ func parseTimeOrDate(v string) (time.Time, error) {
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	d, err := s.svc.Dossier(r.Context(), u, r.PathValue("code"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
@@ -348,12 +348,12 @@ func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.U
 func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ActionInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	d, err := s.svc.Act(r.Context(), u, r.PathValue("code"), dossier.Action(r.PathValue("action")), in)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
@@ -381,12 +381,12 @@ func (s *Server) apiResultPDF(w http.ResponseWriter, r *http.Request, u *dossier
 
 func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if !u.HasAny(dossier.RoleReception, dossier.RoleAppraiser, dossier.RoleAdmin) {
-		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền tra cứu kho dữ liệu"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền tra cứu kho dữ liệu"))
 		return
 	}
 	items, err := s.svc.DB().Warehouse(r.Context(), r.PathValue("id_number"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(items, ""))
@@ -395,7 +395,7 @@ func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier
 func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
 	st, err := s.svc.Lookup(r.Context(), r.URL.Query().Get("token"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, st)
@@ -404,7 +404,7 @@ func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	v, err := s.svc.VerifyResult(r.Context(), r.PathValue("token"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
@@ -422,13 +422,13 @@ type registerRequest struct {
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	var req registerRequest
 	if err := decode(w, r, &req); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	u, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: req.Username, Password: req.Password,
 		Name: req.Name, IDNumber: req.IDNumber, Phone: req.Phone, Email: req.Email})
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, u)
@@ -437,7 +437,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiComponentSignature(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	sig, err := s.svc.ComponentSignature(r.Context(), u, r.PathValue("code"), r.PathValue("component"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pkcs7-signature")

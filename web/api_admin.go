@@ -45,7 +45,7 @@ func pathID(r *http.Request) (int64, error) {
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if !u.HasAny(dossier.RoleAdmin, dossier.RoleSupervisor) {
-		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem danh sách tài khoản"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem danh sách tài khoản"))
 		return
 	}
 	agency := r.URL.Query().Get("agency")
@@ -54,7 +54,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, u *dossier.Use
 	}
 	us, err := s.svc.DB().Users(r.Context(), agency)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(us, ""))
@@ -76,13 +76,13 @@ type createUserRequest struct {
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var req createUserRequest
 	if err := decode(w, r, &req); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	nu, err := s.svc.CreateUser(r.Context(), u, workflow.NewUserInput{Username: req.Username, Password: req.Password, Name: req.Name,
 		Agency: req.Agency, Position: req.Position, Roles: req.Roles, Centers: req.Centers, Counter: req.Counter, Phone: req.Phone, Email: req.Email})
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, nu)
@@ -94,7 +94,7 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossi
 		err = s.svc.SetUserDisabled(r.Context(), u, id, r.URL.Query().Get("enable") != "true")
 	}
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -102,7 +102,7 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossi
 
 func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if !u.HasAny(dossier.RoleAdmin, dossier.RoleApprover, dossier.RoleSupervisor) {
-		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem ủy quyền"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem ủy quyền"))
 		return
 	}
 	agency := r.URL.Query().Get("agency")
@@ -111,7 +111,7 @@ func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossi
 	}
 	ds, err := s.svc.DB().Delegations(r.Context(), agency, 0)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(ds, ""))
@@ -120,13 +120,13 @@ func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossi
 func (s *Server) apiCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var d dossier.Delegation
 	if err := decode(w, r, &d); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	d.ID, d.Revoked = 0, false
 	out, err := s.svc.CreateDelegation(r.Context(), u, d)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, out)
@@ -138,7 +138,7 @@ func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *
 		err = s.svc.RevokeDelegation(r.Context(), u, id)
 	}
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -153,7 +153,7 @@ func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	}
 	ss, err := s.svc.DB().Shifts(r.Context(), center, from, to)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(ss, ""))
@@ -162,13 +162,13 @@ func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.Us
 func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var sh dossier.LeaderShift
 	if err := decode(w, r, &sh); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	sh.ID = 0
 	out, err := s.svc.CreateShift(r.Context(), u, sh)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, out)
@@ -176,7 +176,7 @@ func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossi
 
 func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if !u.HasAny(dossier.RoleAdmin, dossier.RoleClerk, dossier.RoleSupervisor) {
-		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem sổ đăng ký"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem sổ đăng ký"))
 		return
 	}
 	agency := r.URL.Query().Get("agency")
@@ -185,7 +185,7 @@ func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier
 	}
 	rs, err := s.svc.DB().Registers(r.Context(), agency)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(rs, ""))
@@ -198,7 +198,7 @@ func (s *Server) apiSeals(w http.ResponseWriter, r *http.Request, u *dossier.Use
 	}
 	ss, err := s.svc.DB().Seals(r.Context(), agency)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(ss, ""))
@@ -207,12 +207,12 @@ func (s *Server) apiSeals(w http.ResponseWriter, r *http.Request, u *dossier.Use
 func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var seal dossier.Seal
 	if err := decode(w, r, &seal); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	out, err := s.svc.SaveSeal(r.Context(), u, seal)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, out)
@@ -221,12 +221,12 @@ func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossie
 func (s *Server) apiSaveCenter(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var c dossier.Center
 	if err := decode(w, r, &c); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	out, err := s.svc.SaveCenter(r.Context(), u, c)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -237,14 +237,14 @@ func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1900 || y > 2200 {
-			s.writeProblem(w, r, dossier.Invalid("Năm không hợp lệ", dossier.FieldError{Field: "year", Message: "1900–2200"}))
+			s.fail(w, r, dossier.Invalid("Năm không hợp lệ", dossier.FieldError{Field: "year", Message: "1900–2200"}))
 			return
 		}
 		year = y
 	}
 	os, err := s.svc.DB().Overrides(r.Context(), year)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(os, ""))
@@ -254,7 +254,7 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 	if ct := r.Header.Get("Content-Type"); ct == "text/csv" {
 		n, err := s.svc.ImportOverridesCSV(r.Context(), u, http.MaxBytesReader(w, r.Body, 1<<20))
 		if err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]int{"imported": n})
@@ -262,11 +262,11 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 	}
 	var o store.Override
 	if err := decode(w, r, &o); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, o)
@@ -274,7 +274,7 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 
 func (s *Server) apiDeleteOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := s.svc.DeleteOverride(r.Context(), u, r.PathValue("date"), r.URL.Query().Get("center")); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -283,7 +283,7 @@ func (s *Server) apiDeleteOverride(w http.ResponseWriter, r *http.Request, u *do
 func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
 	y, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || y < 1900 || y > 2199 {
-		s.writeProblem(w, r, dossier.Invalid("Năm không hợp lệ", dossier.FieldError{Field: "year", Message: "1900–2199"}))
+		s.fail(w, r, dossier.Invalid("Năm không hợp lệ", dossier.FieldError{Field: "year", Message: "1900–2199"}))
 		return
 	}
 	writeJSON(w, http.StatusOK, list(s.svc.Calendar().Holidays(y), ""))
@@ -291,17 +291,17 @@ func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if !u.Has(dossier.RoleAdmin) {
-		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ quản trị viên xem nhật ký"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ quản trị viên xem nhật ký"))
 		return
 	}
 	limit, err := limitOf(r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	es, err := s.svc.DB().AuditEntries(r.Context(), limit)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(es, ""))

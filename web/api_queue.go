@@ -44,7 +44,7 @@ func (s *Server) viewTicket(t *store.QueueTicket) ticketView {
 func (s *Server) apiQueueServices(w http.ResponseWriter, r *http.Request) {
 	ss, err := s.svc.QueueServices(r.Context(), r.URL.Query().Get("center"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, ss)
@@ -58,12 +58,12 @@ type queueServicesRequest struct {
 func (s *Server) apiSetQueueServices(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var req queueServicesRequest
 	if err := decode(w, r, &req); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	ss, err := s.svc.SetQueueServices(r.Context(), u, req.CenterCode, req.Services)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, ss)
@@ -77,12 +77,12 @@ type ticketRequest struct {
 func (s *Server) apiIssueTicket(w http.ResponseWriter, r *http.Request) {
 	var req ticketRequest
 	if err := decode(w, r, &req); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	t, err := s.svc.IssueTicket(r.Context(), req.CenterCode, req.ServiceCode)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, s.viewTicket(t))
@@ -118,7 +118,7 @@ func (s *Server) queueCall(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	var in workflow.QueueCallInput
 	if r.ContentLength != 0 {
 		if err := decode(w, r, &in); err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
@@ -144,7 +144,7 @@ func (s *Server) queueCall(w http.ResponseWriter, r *http.Request, u *dossier.Us
 			}
 			err = dossier.Errorf(dossier.ENOTFOUND, "Quầy chưa gọi số nào")
 		}
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if c != nil {
@@ -193,16 +193,16 @@ func (s *Server) centerExists(r *http.Request, code string) (bool, error) {
 func (s *Server) apiQueueEvents(w http.ResponseWriter, r *http.Request) {
 	center := r.URL.Query().Get("center")
 	if center == "" {
-		s.writeProblem(w, r, dossier.Invalid("Thiếu mã trung tâm", dossier.FieldError{Field: "center", Message: "bắt buộc"}))
+		s.fail(w, r, dossier.Invalid("Thiếu mã trung tâm", dossier.FieldError{Field: "center", Message: "bắt buộc"}))
 		return
 	}
 	ok, err := s.centerExists(r, center)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if !ok {
-		s.writeProblem(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", center))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", center))
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -312,7 +312,7 @@ func (s *Server) board(r *http.Request, center string) (*boardView, error) {
 func (s *Server) apiQueueBoard(w http.ResponseWriter, r *http.Request) {
 	b, err := s.board(r, r.URL.Query().Get("center"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, b)
@@ -352,12 +352,12 @@ func (s *Server) periodOf(r *http.Request) (time.Time, time.Time, error) {
 func (s *Server) apiQueueStats(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	from, to, err := s.periodOf(r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	st, err := s.svc.QueueStats(r.Context(), u, r.URL.Query().Get("center"), from, to)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(st, ""))

@@ -12,12 +12,12 @@ import (
 func (s *Server) apiRate(w http.ResponseWriter, r *http.Request) {
 	var in workflow.RatingInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rt, err := s.svc.Rate(r.Context(), in)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rt.CreatedAt = rt.CreatedAt.In(s.svc.Location())
@@ -32,12 +32,12 @@ type ratingSummary struct {
 
 func (s *Server) apiRatingSummary(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if !u.HasAny(dossier.RoleSupervisor, dossier.RoleAdmin) {
-		s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ giám sát hoặc quản trị được xem kết quả đánh giá"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ giám sát hoặc quản trị được xem kết quả đánh giá"))
 		return
 	}
 	from, to, err := s.periodOf(r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
@@ -47,13 +47,13 @@ func (s *Server) apiRatingSummary(w http.ResponseWriter, r *http.Request, u *dos
 			f.Center = u.Centers[0]
 		}
 		if !u.AtCenter(f.Center) {
-			s.writeProblem(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ xem được trung tâm của mình"))
+			s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ xem được trung tâm của mình"))
 			return
 		}
 	}
 	c, err := s.svc.DB().RatingTotals(r.Context(), f)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, ratingSummary{RatingTotals: c, SatisfactionRate: c.SatisfactionRate()})
@@ -68,13 +68,13 @@ func (s *Server) apiCollectFee(w http.ResponseWriter, r *http.Request, u *dossie
 	var in workflow.PaymentInput
 	if r.ContentLength != 0 {
 		if err := decode(w, r, &in); err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
 	p, err := s.feesOf().Collect(r.Context(), u, r.PathValue("code"), in)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/payments/"+strconv.FormatInt(p.ID, 10)+"/receipt.pdf")
@@ -84,7 +84,7 @@ func (s *Server) apiCollectFee(w http.ResponseWriter, r *http.Request, u *dossie
 func (s *Server) apiPayments(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ps, err := s.feesOf().Payments(r.Context(), u, r.PathValue("code"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for i := range ps {
@@ -96,7 +96,7 @@ func (s *Server) apiPayments(w http.ResponseWriter, r *http.Request, u *dossier.
 func (s *Server) apiPaymentReceipt(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.writeProblem(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))
 		return
 	}
 	p, pdf, err := s.feesOf().ReceiptPDF(r.Context(), u, id)

@@ -76,7 +76,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 				s.log.Error("panic", slog.Any("panic", v), slog.String("path", r.URL.Path))
 				if rec.status == 0 {
-					s.writeProblem(rec, r, fmt.Errorf("panic: %v", v))
+					s.fail(rec, r, fmt.Errorf("panic: %v", v))
 				}
 			}
 			d := time.Since(start)
@@ -165,16 +165,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// fail answers an error from middleware: problem+json for the API, an
-// HTML page for everything else.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		s.writeProblem(w, r, err)
-		return
-	}
-	s.uiError(w, r, err)
-}
-
 type expiredKey struct{}
 
 // sessionExpired reports whether the request carried a token that is no
@@ -189,7 +179,7 @@ func (s *Server) needUser(h func(w http.ResponseWriter, r *http.Request, u *doss
 	return func(w http.ResponseWriter, r *http.Request) {
 		u := userOf(r)
 		if u == nil {
-			s.writeProblem(w, r, dossier.Errorf(dossier.EUNAUTHORIZED, "Vui lòng đăng nhập"))
+			s.fail(w, r, dossier.Errorf(dossier.EUNAUTHORIZED, "Vui lòng đăng nhập"))
 			return
 		}
 		h(w, r, u)
@@ -238,11 +228,7 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.limiter.allow(clientIP(r)) {
 			w.Header().Set("Retry-After", "1")
-			if strings.HasPrefix(r.URL.Path, "/api/") {
-				s.writeProblem(w, r, dossier.Errorf(dossier.ERATELIMIT, "Quá nhiều yêu cầu; vui lòng thử lại sau"))
-			} else {
-				http.Error(w, "Quá nhiều yêu cầu; vui lòng thử lại sau giây lát.", http.StatusTooManyRequests)
-			}
+			s.fail(w, r, dossier.Errorf(dossier.ERATELIMIT, "Quá nhiều yêu cầu; vui lòng thử lại sau giây lát"))
 			return
 		}
 		h(w, r)
@@ -281,27 +267,27 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		if len(key) > 200 {
-			s.writeProblem(w, r, dossier.Invalid("Idempotency-Key quá dài", dossier.FieldError{Field: "Idempotency-Key", Message: "tối đa 200 ký tự"}))
+			s.fail(w, r, dossier.Invalid("Idempotency-Key quá dài", dossier.FieldError{Field: "Idempotency-Key", Message: "tối đa 200 ký tự"}))
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 25<<20))
 		if err != nil {
-			s.writeProblem(w, r, jsonError(err))
+			s.fail(w, r, jsonError(err))
 			return
 		}
 		sum := sha256.Sum256(body)
 		fp := r.Method + " " + r.URL.Path + " " + hex.EncodeToString(sum[:])
 		prev, err := s.svc.DB().ClaimIdempotencyKey(r.Context(), s.svc.Now(), u.ID, key, fp)
 		if err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		if prev != nil {
 			switch {
 			case prev.Request != fp:
-				s.writeProblem(w, r, dossier.Errorf(dossier.EUNPROCESSABLE, "Idempotency-Key đã được dùng cho một yêu cầu khác"))
+				s.fail(w, r, dossier.Errorf(dossier.EUNPROCESSABLE, "Idempotency-Key đã được dùng cho một yêu cầu khác"))
 			case prev.Status == 0:
-				s.writeProblem(w, r, dossier.Errorf(dossier.ECONFLICT, "Yêu cầu với Idempotency-Key này đang được xử lý"))
+				s.fail(w, r, dossier.Errorf(dossier.ECONFLICT, "Yêu cầu với Idempotency-Key này đang được xử lý"))
 			default:
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				w.Header().Set("Idempotent-Replayed", "true")

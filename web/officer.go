@@ -69,55 +69,6 @@ func newUI() (*ui, error) {
 	return u, nil
 }
 
-// uiRoutes registers the officers' web pages.
-func (s *Server) uiRoutes(m *http.ServeMux) {
-	m.Handle("GET /static/", http.StripPrefix("/static/", s.ui.static))
-
-	// Sign-in (contract §2).
-	m.HandleFunc("GET /login", s.uiLoginPage)
-	m.HandleFunc("POST /login", s.limited(s.uiLogin))
-	m.HandleFunc("POST /logout", s.uiLogout)
-
-	// Work lists and dossiers.
-	m.HandleFunc("GET /{$}", s.officer(s.uiWorkList))
-	m.HandleFunc("GET /ho-so", s.officer(s.uiWorkList))
-	m.HandleFunc("GET /ho-so/{code}", s.officer(s.uiDossier))
-	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
-	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
-	m.HandleFunc("POST /ho-so/{code}/thu-phi", s.officer(s.uiCollectFee))
-	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
-
-	// Reception desk.
-	m.HandleFunc("GET /tiep-nhan", s.officer(s.uiReception))
-	m.HandleFunc("GET /tiep-nhan/thu-tuc", s.officer(s.uiProcedureSearch))
-	m.HandleFunc("POST /tiep-nhan/kiem-tra", s.officer(s.uiValidateApplicant))
-	m.HandleFunc("POST /tiep-nhan", s.officer(s.uiReceive))
-	m.HandleFunc("POST /tiep-nhan/phieu-huong-dan", s.officer(s.uiGuidance))
-	m.HandleFunc("GET /tiep-nhan/phieu-huong-dan/{id}", s.officer(s.uiGuidancePage))
-
-	// Administration (admins).
-	m.HandleFunc("GET /quan-tri", s.admin(s.uiAdminHome))
-	m.HandleFunc("GET /quan-tri/co-quan", s.admin(s.uiAdminAgencies))
-	m.HandleFunc("POST /quan-tri/nhap/{kind}", s.admin(s.uiAdminImport))
-	m.HandleFunc("GET /quan-tri/thu-tuc", s.admin(s.uiAdminProcedures))
-	m.HandleFunc("GET /quan-tri/tai-khoan", s.admin(s.uiAdminUsers))
-	m.HandleFunc("POST /quan-tri/tai-khoan", s.admin(s.uiAdminCreateUser))
-	m.HandleFunc("POST /quan-tri/tai-khoan/{id}/khoa", s.admin(s.uiAdminDisableUser))
-	m.HandleFunc("GET /quan-tri/uy-quyen", s.admin(s.uiAdminDelegations))
-	m.HandleFunc("POST /quan-tri/uy-quyen", s.admin(s.uiAdminCreateDelegation))
-	m.HandleFunc("POST /quan-tri/uy-quyen/{id}/thu-hoi", s.admin(s.uiAdminRevokeDelegation))
-	m.HandleFunc("GET /quan-tri/lich-truc", s.admin(s.uiAdminShifts))
-	m.HandleFunc("POST /quan-tri/lich-truc", s.admin(s.uiAdminCreateShift))
-	m.HandleFunc("GET /quan-tri/ngay-nghi", s.admin(s.uiAdminHolidays))
-	m.HandleFunc("POST /quan-tri/ngay-nghi", s.admin(s.uiAdminPutOverride))
-	m.HandleFunc("POST /quan-tri/ngay-nghi/{date}/xoa", s.admin(s.uiAdminDeleteOverride))
-	m.HandleFunc("GET /quan-tri/so-dang-ky", s.admin(s.uiAdminRegisters))
-	m.HandleFunc("GET /quan-tri/khoa", s.admin(s.uiAdminKeys))
-	m.HandleFunc("POST /quan-tri/khoa", s.admin(s.uiAdminInstallKey))
-	m.HandleFunc("GET /quan-tri/con-dau", s.admin(s.uiAdminSeals))
-	m.HandleFunc("POST /quan-tri/con-dau", s.admin(s.uiAdminSaveSeal))
-}
-
 // page is what every page template receives.
 type uiPage struct {
 	Title  string
@@ -158,7 +109,7 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 	t, ok := s.ui.pages[name]
 	if !ok {
 		s.log.Error("ui: no page template", slog.String("page", name))
-		http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
+		s.writeFallback(w)
 		return
 	}
 	if p, ok := data.(*uiPage); ok && p.User == nil {
@@ -167,46 +118,15 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, tmpl, data); err != nil {
 		s.log.Error("ui: render", slog.String("page", name), slog.String("template", tmpl), slog.Any("err", err))
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprint(w, `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống</title><p>Lỗi hệ thống, vui lòng thử lại sau.</p></html>`)
+		s.writeFallback(w)
 		return
 	}
 	writeHTML(w, status, buf.Bytes())
 }
 
-// uiError renders err as an HTML error page (never problem+json on pages).
-func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
-	code := dossier.ErrorCode(err)
-	status := statusOf(code)
-	if status == http.StatusInternalServerError {
-		s.log.Error("ui: internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
-	}
-	if status == http.StatusUnauthorized {
-		s.toLogin(w, r)
-		return
-	}
-	p := &uiPage{Title: titles[status], D: uiErrorPage{Status: status, Message: dossier.ErrorMessage(err)}}
-	if r.Header.Get("HX-Request") == "true" {
-		// htmx swaps only 2xx answers by default; the message goes into
-		// the page's alert region instead.
-		w.Header().Set("HX-Retarget", "#alert")
-		w.Header().Set("HX-Reswap", "innerHTML")
-		s.renderFragment(w, r, http.StatusOK, "error", "alert", p)
-		return
-	}
-	s.renderPage(w, r, status, "error", p)
-}
-
-type uiErrorPage struct {
-	Status  int
-	Message string
-}
-
 // pageGate is who may see a family of pages and how the others are told.
 type pageGate struct {
-	fail    func(http.ResponseWriter, *http.Request, error) // error page of the family
-	login   func(http.ResponseWriter, *http.Request)        // sign-in, coming back afterwards
+	login   func(http.ResponseWriter, *http.Request) // sign-in, coming back afterwards
 	allowed func(*dossier.User) bool
 	refused string // message for a signed-in user who is not allowed
 }
@@ -217,7 +137,7 @@ func (s *Server) gated(g pageGate, h func(w http.ResponseWriter, r *http.Request
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if err := s.cop.Check(r); err != nil {
-				g.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+				s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
 				return
 			}
 		}
@@ -227,7 +147,7 @@ func (s *Server) gated(g pageGate, h func(w http.ResponseWriter, r *http.Request
 			return
 		}
 		if !g.allowed(u) {
-			g.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "%s", g.refused))
+			s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "%s", g.refused))
 			return
 		}
 		h(w, r, u)
@@ -237,15 +157,31 @@ func (s *Server) gated(g pageGate, h func(w http.ResponseWriter, r *http.Request
 // officer wraps a page that needs a signed-in officer. Visitors without a
 // session go to /login and come back afterwards.
 func (s *Server) officer(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
-	return s.gated(pageGate{fail: s.uiError, login: s.toLogin, allowed: (*dossier.User).IsOfficer,
+	return s.gated(pageGate{login: s.toLogin, allowed: (*dossier.User).IsOfficer,
 		refused: "Trang này dành cho cán bộ; công dân nộp hồ sơ tại trang Nộp trực tuyến"}, h)
 }
 
 // admin wraps a page of the administration (role admin).
 func (s *Server) admin(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+	return s.officerWith("Chỉ quản trị viên được vào trang quản trị", h, dossier.RoleAdmin)
+}
+
+// supervisor wraps a page for supervisors and admins (the dashboards).
+func (s *Server) supervisor(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+	return s.officerWith("Chỉ giám sát viên và quản trị viên được xem báo cáo", h, dossier.RoleSupervisor, dossier.RoleAdmin)
+}
+
+// reception wraps a page for the reception officers at the counters.
+func (s *Server) reception(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
+	return s.officerWith("Trang gọi số dành cho cán bộ tiếp nhận", h, dossier.RoleReception)
+}
+
+// officerWith wraps a page for officers holding one of roles; the others
+// are told refused.
+func (s *Server) officerWith(refused string, h func(w http.ResponseWriter, r *http.Request, u *dossier.User), roles ...dossier.Role) http.HandlerFunc {
 	return s.officer(func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-		if !u.Has(dossier.RoleAdmin) {
-			s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ quản trị viên được vào trang quản trị"))
+		if !u.HasAny(roles...) {
+			s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "%s", refused))
 			return
 		}
 		h(w, r, u)

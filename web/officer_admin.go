@@ -73,7 +73,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	if err != nil {
 		status = statusOf(dossier.ErrorCode(err))
 		if status == http.StatusInternalServerError || status == http.StatusForbidden {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		v.ErrMsg = dossier.ErrorMessage(err)
@@ -143,7 +143,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		}
 	}
 	if lerr != nil {
-		s.uiError(w, r, lerr)
+		s.fail(w, r, lerr)
 		return
 	}
 	flash := ""
@@ -201,7 +201,7 @@ func (s *Server) uiAdminImport(w http.ResponseWriter, r *http.Request, u *dossie
 		section = "thu-tuc"
 	}
 	if kind != "agencies" && kind != "procedures" {
-		s.uiError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có loại dữ liệu nhập %q", kind))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có loại dữ liệu nhập %q", kind))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 50<<20)

@@ -39,12 +39,12 @@ func (s *Server) uiLoginPage(w http.ResponseWriter, r *http.Request) {
 // uiLogin signs in from the form and returns to the page asked for.
 func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 	if err := s.cop.Check(r); err != nil {
-		s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.uiError(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
+		s.fail(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
 		return
 	}
 	f := uiLoginForm{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: uiSafeNext(r.PostForm.Get("next")),
@@ -64,7 +64,7 @@ func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := statusOf(dossier.ErrorCode(err))
 		if status == http.StatusInternalServerError {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		f.Errors["password"] = dossier.ErrorMessage(err)
@@ -82,12 +82,12 @@ func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 // uiLogout ends the session and returns to the sign-in page.
 func (s *Server) uiLogout(w http.ResponseWriter, r *http.Request) {
 	if err := s.cop.Check(r); err != nil {
-		s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
 		return
 	}
 	if tok, _ := s.tokenOf(r); tok != "" {
 		if err := s.svc.Logout(r.Context(), tok); err != nil {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}

@@ -109,7 +109,7 @@ func (s *Server) uiDossier(w http.ResponseWriter, r *http.Request, u *dossier.Us
 // e-receipt, then shows the dossier again.
 func (s *Server) uiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := r.ParseForm(); err != nil {
-		s.uiError(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
+		s.fail(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
 		return
 	}
 	code := r.PathValue("code")
@@ -130,20 +130,20 @@ func (s *Server) uiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier
 func (s *Server) uiActionForm(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	a := dossier.Action(r.PathValue("action"))
 	if _, ok := dossier.Transitions[a]; !ok && a != dossier.ActApologize {
-		s.uiError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
 		return
 	}
 	d, err := s.svc.Dossier(r.Context(), u, r.PathValue("code"))
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if len(uiActingRoles(u, a, d)) == 0 {
-		s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
 		return
 	}
 	if !uiAllowed(u, a, d) {
-		s.uiError(w, r, dossier.Errorf(dossier.ECONFLICT, "Không thể %s khi hồ sơ ở trạng thái %q", strings.ToLower(a.Label()), d.Status.Label()))
+		s.fail(w, r, dossier.Errorf(dossier.ECONFLICT, "Không thể %s khi hồ sơ ở trạng thái %q", strings.ToLower(a.Label()), d.Status.Label()))
 		return
 	}
 	s.showDossier(w, r, u, d.Code, http.StatusOK, a, nil, "")
@@ -155,7 +155,7 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 	ctx := r.Context()
 	d, err := s.svc.Dossier(ctx, u, code)
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := uiDossierView{D: d, Can: map[string]bool{}, Open: act, Errors: uiFieldErrors{}, Now: s.svc.Now()}
@@ -241,18 +241,18 @@ func (s *Server) uiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) 
 	code := r.PathValue("code")
 	a := dossier.Action(r.PathValue("action"))
 	if _, ok := dossier.Transitions[a]; !ok && a != dossier.ActApologize {
-		s.uiError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
 		return
 	}
 	// A user who may never take this action on this dossier is refused
 	// before anything is uploaded (the service checks again).
 	d, err := s.svc.Dossier(r.Context(), u, code)
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if len(uiActingRoles(u, a, d)) == 0 {
-		s.uiError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
 		return
 	}
 	in, err := s.actionInput(w, r, u, a)
@@ -262,7 +262,7 @@ func (s *Server) uiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) 
 	if err != nil {
 		switch status := statusOf(dossier.ErrorCode(err)); status {
 		case http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError, http.StatusUnauthorized:
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 		default:
 			if r.PostForm == nil {
 				r.PostForm = url.Values{}
@@ -379,12 +379,12 @@ func uiFormError(err error) error {
 func (s *Server) uiDossierFile(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	meta, err := s.svc.DB().BlobAccess(r.Context(), r.PathValue("id"), u.ID, workflow.ScopeOf(u))
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	f, err := s.svc.OpenBlob(r.Context(), meta.ID)
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	defer f.Close()

@@ -43,7 +43,7 @@ func uiNeedReception(u *dossier.User) error {
 // accepted are listed below.
 func (s *Server) uiReception(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := uiNeedReception(u); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
@@ -53,13 +53,13 @@ func (s *Server) uiReception(w http.ResponseWriter, r *http.Request, u *dossier.
 	if code := q.Get("procedure"); code != "" {
 		p, err := s.svc.DB().Procedure(ctx, code)
 		if err != nil {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		v.Procedure = p
 	} else if v.Q != "" {
 		if err := s.searchProcedures(r, v); err != nil {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Server) uiReception(w http.ResponseWriter, r *http.Request, u *dossier.
 func (s *Server) renderReception(w http.ResponseWriter, r *http.Request, u *dossier.User, status int, v *uiReceptionView) {
 	rows, _, err := s.svc.Dossiers(r.Context(), u, store.DossierFilter{Status: []dossier.Status{dossier.StatusSubmitted}, Limit: 20})
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v.Waiting = rows
@@ -87,7 +87,7 @@ func (s *Server) searchProcedures(r *http.Request, v *uiReceptionView) error {
 // (diacritic-insensitive: "giay phep" finds "Giấy phép").
 func (s *Server) uiProcedureSearch(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := uiNeedReception(u); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &uiReceptionView{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
@@ -97,7 +97,7 @@ func (s *Server) uiProcedureSearch(w http.ResponseWriter, r *http.Request, u *do
 	}
 	if v.Q != "" {
 		if err := s.searchProcedures(r, v); err != nil {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
@@ -132,12 +132,12 @@ var uiApplicantFields = map[string]bool{"applicant_kind": true, "applicant_name"
 // the applicant already holds once the identifier is valid.
 func (s *Server) uiValidateApplicant(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := uiNeedReception(u); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		s.uiError(w, r, uiFormError(err))
+		s.fail(w, r, uiFormError(err))
 		return
 	}
 	field := r.Header.Get("HX-Trigger-Name")
@@ -145,7 +145,7 @@ func (s *Server) uiValidateApplicant(w http.ResponseWriter, r *http.Request, u *
 		field = r.PostForm.Get("field")
 	}
 	if !uiApplicantFields[field] {
-		s.uiError(w, r, dossier.Invalid("Trường không hợp lệ", dossier.FieldError{Field: "field", Message: field}))
+		s.fail(w, r, dossier.Invalid("Trường không hợp lệ", dossier.FieldError{Field: "field", Message: field}))
 		return
 	}
 	a := uiApplicantOf(r.PostForm)
@@ -179,13 +179,13 @@ var uiComponentIndexRE = regexp.MustCompile(`^components\[(\d+)\]`)
 // components offer the one-time guidance slip (Mẫu 02).
 func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := uiNeedReception(u); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 30*s.svc.Config().MaxUpload)
 	if err := r.ParseMultipartForm(16 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		s.uiError(w, r, uiFormError(err))
+		s.fail(w, r, uiFormError(err))
 		return
 	}
 	f := r.PostForm
@@ -220,7 +220,7 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 				id, err := s.uploadPart(r, u, fhs[0])
 				if err != nil {
 					if dossier.ErrorCode(err) == dossier.EINTERNAL {
-						s.uiError(w, r, err)
+						s.fail(w, r, err)
 						return
 					}
 					v.Errors["components."+c.Code] = "Tệp không nhận được: " + dossier.ErrorMessage(err)
@@ -259,7 +259,7 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	if err != nil {
 		status := statusOf(dossier.ErrorCode(err))
 		if status == http.StatusForbidden || status == http.StatusInternalServerError {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		v.ErrMsg = dossier.ErrorMessage(err)
@@ -291,12 +291,12 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 // missing component, then shows it.
 func (s *Server) uiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := uiNeedReception(u); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		s.uiError(w, r, uiFormError(err))
+		s.fail(w, r, uiFormError(err))
 		return
 	}
 	f := r.PostForm
@@ -304,7 +304,7 @@ func (s *Server) uiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.U
 		Note: strings.TrimSpace(f.Get("note"))}
 	g, err := s.svc.CreateGuidanceSlip(r.Context(), u, in)
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/tiep-nhan/phieu-huong-dan/"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
@@ -314,7 +314,7 @@ func (s *Server) uiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.U
 func (s *Server) uiGuidancePage(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	g, err := s.guidanceOf(r, u)
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.renderPage(w, r, http.StatusOK, "guidance", &uiPage{Title: "Phiếu hướng dẫn " + g.Number, Active: "tiep-nhan", D: g})

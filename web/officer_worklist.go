@@ -108,7 +108,7 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		f.Status = uiOpenStatuses()
 	case wl.Status != "":
 		if !dossier.Status(wl.Status).Valid() {
-			s.uiError(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: wl.Status}))
+			s.fail(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: wl.Status}))
 			return
 		}
 		f.Status = []dossier.Status{dossier.Status(wl.Status)}
@@ -121,12 +121,12 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 	}
 	rows, next, err := s.svc.Dossiers(ctx, u, f)
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	counts, overdue, err := s.svc.DB().StatusCounts(ctx, s.svc.Now(), workflow.ScopeOf(u))
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for _, st := range dossier.Statuses {

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"path"
 	"strings"
 	"sync"
@@ -108,59 +107,4 @@ func (s *Server) RelayQueueEvents(ctx context.Context, every time.Duration) {
 			s.front.hub.publishRaw(e.ID, []byte(e.Payload))
 		}
 	}
-}
-
-// frontRoutes registers the public pages, queue and ratings.
-func (s *Server) frontRoutes(m *http.ServeMux) {
-	idem := func(h http.HandlerFunc) http.Handler { return s.idempotent(h) }
-
-	// Public pages (contract §2), no account.
-	m.HandleFunc("GET /thu-tuc", s.limited(s.pageCatalog))
-	m.HandleFunc("GET /thu-tuc/{code}", s.limited(s.pageProcedure))
-	m.HandleFunc("GET /tra-cuu", s.limited(s.pageLookup))
-	m.HandleFunc("GET /verify/{token}", s.limited(s.pageVerify))
-	m.HandleFunc("GET /kiosk", s.limited(s.pageKiosk))
-	m.HandleFunc("POST /kiosk", s.limited(s.pageKioskIssue))
-	m.HandleFunc("GET /man-hinh", s.limited(s.pageDisplay))
-	m.HandleFunc("GET /danh-gia", s.limited(s.pageRating))
-	m.HandleFunc("POST /danh-gia", s.limited(s.pageRate))
-
-	// Citizens online (contract §5).
-	m.HandleFunc("GET /dang-ky", s.limited(s.pageRegister))
-	m.HandleFunc("POST /dang-ky", s.limited(s.pageRegisterPost))
-	m.HandleFunc("GET /dang-nhap", s.limited(s.pageCitizenLogin))
-	m.HandleFunc("POST /dang-nhap", s.limited(s.pageCitizenLoginPost))
-	m.HandleFunc("POST /dang-xuat", s.pageCitizenLogout)
-	m.HandleFunc("GET /nop-truc-tuyen", s.citizen(s.pageSubmit))
-	m.HandleFunc("POST /nop-truc-tuyen", s.citizen(s.pageSubmitPost))
-	m.HandleFunc("GET /cong-dan", s.citizen(s.pageMyDossiers))
-	m.HandleFunc("GET /cong-dan/ho-so/{code}", s.citizen(s.pageMyDossier))
-	m.HandleFunc("POST /cong-dan/ho-so/{code}/bo-sung", s.citizen(s.pageSupplement))
-	m.HandleFunc("POST /cong-dan/ho-so/{code}/nop-phi", s.citizen(s.pagePayOnline))
-	m.HandleFunc("GET /cong-dan/ho-so/{code}/ket-qua.pdf", s.citizen(s.pageResultPDF))
-	m.HandleFunc("GET /cong-dan/bien-lai/{id}", s.citizen(s.pageReceiptPDF))
-
-	// Counter caller for reception (call next, recall, skip).
-	m.HandleFunc("GET /goi-so", s.pageCaller)
-
-	// Queue (contract §8).
-	m.HandleFunc("GET /api/v1/queue/services", s.limited(s.apiQueueServices))
-	m.Handle("PUT /api/v1/queue/services", idem(s.needUser(s.apiSetQueueServices)))
-	m.HandleFunc("POST /api/v1/queue/tickets", s.limited(s.apiIssueTicket))
-	m.Handle("POST /api/v1/queue/call-next", idem(s.needUser(s.apiCallNext)))
-	m.Handle("POST /api/v1/queue/recall", idem(s.needUser(s.apiRecall)))
-	m.Handle("POST /api/v1/queue/skip", idem(s.needUser(s.apiSkip)))
-	m.Handle("POST /api/v1/queue/finish", idem(s.needUser(s.apiFinishTicket)))
-	m.HandleFunc("GET /api/v1/queue/events", s.limited(s.apiQueueEvents))
-	m.HandleFunc("GET /api/v1/queue/board", s.limited(s.apiQueueBoard))
-	m.HandleFunc("GET /api/v1/queue/stats", s.needUser(s.apiQueueStats))
-
-	// Ratings (contract §8).
-	m.HandleFunc("POST /api/v1/public/ratings", s.limited(s.apiRate))
-	m.HandleFunc("GET /api/v1/ratings/summary", s.needUser(s.apiRatingSummary))
-
-	// Fees and e-receipts.
-	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
-	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))
-	m.HandleFunc("GET /api/v1/payments/{id}/receipt.pdf", s.needUser(s.apiPaymentReceipt))
 }

@@ -93,7 +93,7 @@ func (s *Server) frontRender(w http.ResponseWriter, r *http.Request, status int,
 	t, ok := s.front.pages[name]
 	if !ok {
 		s.log.Error("front: no page template", slog.String("page", name))
-		http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
+		s.writeFallback(w)
 		return
 	}
 	if p.User == nil {
@@ -102,38 +102,21 @@ func (s *Server) frontRender(w http.ResponseWriter, r *http.Request, status int,
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("front: render", slog.String("page", name), slog.Any("err", err))
-		http.Error(w, "Lỗi hệ thống, vui lòng thử lại sau.", http.StatusInternalServerError)
+		s.writeFallback(w)
 		return
 	}
 	writeHTML(w, status, buf.Bytes())
 }
 
-// frontError renders err as a page.
-func (s *Server) frontError(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(dossier.ErrorCode(err))
-	if status == http.StatusInternalServerError {
-		s.log.Error("front: internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
-	}
-	if status == http.StatusUnauthorized {
-		s.toCitizenLogin(w, r)
-		return
-	}
-	msg := dossier.ErrorMessage(err)
-	if status == http.StatusInternalServerError {
-		msg = "Lỗi hệ thống, vui lòng thử lại sau."
-	}
-	s.frontRender(w, r, status, "message", &fpage{Title: titles[status], Error: msg})
-}
-
 // checkForm applies the cross-origin check to a form post and parses it.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := s.cop.Check(r); err != nil {
-		s.frontError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
 		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.frontError(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
+		s.fail(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
 		return false
 	}
 	return true
@@ -157,7 +140,7 @@ func (s *Server) toCitizenLogin(w http.ResponseWriter, r *http.Request) {
 
 // citizen wraps a page for a signed-in citizen (see gated).
 func (s *Server) citizen(h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
-	return s.gated(pageGate{fail: s.frontError, login: s.toCitizenLogin,
+	return s.gated(pageGate{login: s.toCitizenLogin,
 		allowed: func(u *dossier.User) bool { return u.Has(dossier.RoleCitizen) },
 		refused: "Trang này dành cho công dân đã đăng ký tài khoản"}, h)
 }
@@ -242,7 +225,7 @@ func (s *Server) pageCatalog(w http.ResponseWriter, r *http.Request) {
 	cp := catalogPage{Query: strings.TrimSpace(q.Get("q")), Center: q.Get("center"), FiveOnly: q.Get("five") == "1"}
 	dir, err := s.directory(r)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	cp.Centers = dir.centers
@@ -253,7 +236,7 @@ func (s *Server) pageCatalog(w http.ResponseWriter, r *http.Request) {
 	}
 	ps, _, err := s.svc.DB().Procedures(r.Context(), f)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for _, p := range ps {
@@ -272,7 +255,7 @@ func (s *Server) pageCatalog(w http.ResponseWriter, r *http.Request) {
 		t := true
 		fos, _, err := s.svc.DB().Procedures(r.Context(), store.ProcedureFilter{FiveOnSpot: &t, ByName: true, Limit: 500})
 		if err != nil {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		by := map[string]*fiveList{}
@@ -299,12 +282,12 @@ func (s *Server) pageCatalog(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageProcedure(w http.ResponseWriter, r *http.Request) {
 	p, err := s.svc.DB().Procedure(r.Context(), r.PathValue("code"))
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	dir, err := s.directory(r)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	publicCache(w, r)
@@ -341,7 +324,7 @@ func (s *Server) pageLookup(w http.ResponseWriter, r *http.Request) {
 		case dossier.ErrorCode(err) == dossier.ENOTFOUND:
 			lp.NotFound, status = true, http.StatusNotFound
 		default:
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
@@ -351,7 +334,7 @@ func (s *Server) pageLookup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageVerify(w http.ResponseWriter, r *http.Request) {
 	v, err := s.svc.VerifyResult(r.Context(), r.PathValue("token"))
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v.IssuedAt = v.IssuedAt.In(s.svc.Location())
@@ -392,7 +375,7 @@ func (s *Server) kioskCenter(r *http.Request, code string) (*kioskPage, error) {
 func (s *Server) pageKiosk(w http.ResponseWriter, r *http.Request) {
 	kp, err := s.kioskCenter(r, r.URL.Query().Get("center"))
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.frontRender(w, r, http.StatusOK, "kiosk", &fpage{Title: "Lấy số thứ tự", Kind: "kiosk", D: kp})
@@ -404,7 +387,7 @@ func (s *Server) pageKioskIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	kp, err := s.kioskCenter(r, r.PostForm.Get("center_code"))
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	t, err := s.svc.IssueTicket(r.Context(), r.PostForm.Get("center_code"), r.PostForm.Get("service_code"))
@@ -430,14 +413,14 @@ func (s *Server) pageDisplay(w http.ResponseWriter, r *http.Request) {
 	if center == "" {
 		cs, err := s.svc.DB().Centers(r.Context())
 		if err != nil {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		dp.Centers = cs
 	} else {
 		b, err := s.board(r, center)
 		if err != nil {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		dp.Board = b
@@ -453,16 +436,7 @@ type callerPage struct {
 	Counter string
 }
 
-func (s *Server) pageCaller(w http.ResponseWriter, r *http.Request) {
-	u := userOf(r)
-	if u == nil {
-		http.Redirect(w, r, "/login?next=%2Fgoi-so", http.StatusSeeOther)
-		return
-	}
-	if !u.Has(dossier.RoleReception) {
-		s.frontError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Trang gọi số dành cho cán bộ tiếp nhận"))
-		return
-	}
+func (s *Server) pageCaller(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	s.frontRender(w, r, http.StatusOK, "caller", &fpage{Title: "Gọi số tại quầy", D: callerPage{Centers: u.Centers, Counter: u.Counter}})
 }
 
@@ -529,7 +503,7 @@ func (s *Server) pageRate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := statusOf(dossier.ErrorCode(err))
 		if status == http.StatusInternalServerError {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		for _, fe := range dossier.ErrorFields(err) {
@@ -579,7 +553,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 	}
 	status := statusOf(dossier.ErrorCode(err))
 	if status == http.StatusInternalServerError {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for _, fe := range dossier.ErrorFields(err) {
@@ -602,7 +576,7 @@ func (s *Server) pageCitizenLoginPost(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := statusOf(dossier.ErrorCode(err))
 		if status == http.StatusInternalServerError {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		s.frontRender(w, r, status, "signin", &fpage{Title: "Đăng nhập", Nav: "dang-nhap", Error: dossier.ErrorMessage(err), D: af})
@@ -618,7 +592,7 @@ func (s *Server) pageCitizenLoginPost(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) pageCitizenLogout(w http.ResponseWriter, r *http.Request) {
 	if err := s.cop.Check(r); err != nil {
-		s.frontError(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
 		return
 	}
 	if tok, _ := s.tokenOf(r); tok != "" {
@@ -655,7 +629,7 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, u *dossier.U
 		IDNumber: u.IDNumber, Phone: u.Phone, Email: u.Email}}
 	var err error
 	if sp.Procedures, err = s.onlineProcedures(r); err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if code := r.URL.Query().Get("thu-tuc"); code != "" {
@@ -665,7 +639,7 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, u *dossier.U
 			}
 		}
 		if sp.Procedure == nil {
-			s.frontError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Thủ tục %s không nhận hồ sơ trực tuyến", code))
+			s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Thủ tục %s không nhận hồ sơ trực tuyến", code))
 			return
 		}
 	}
@@ -721,7 +695,7 @@ func (s *Server) parseMultipart(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	if err := s.parseMultipart(w, r); err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
@@ -739,7 +713,7 @@ func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossi
 	}
 	ps, err := s.onlineProcedures(r)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	sp.Procedures = ps
@@ -749,12 +723,12 @@ func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossi
 		}
 	}
 	if sp.Procedure == nil {
-		s.frontError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Thủ tục không nhận hồ sơ trực tuyến"))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Thủ tục không nhận hồ sơ trực tuyến"))
 		return
 	}
 	comps, upErrs, err := s.uploadParts(r, u, r.MultipartForm)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	fail := func(status int, msg string) {
@@ -770,7 +744,7 @@ func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossi
 	if err != nil {
 		status := statusOf(dossier.ErrorCode(err))
 		if status == http.StatusInternalServerError {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		for _, fe := range dossier.ErrorFields(err) {
@@ -792,7 +766,7 @@ func (s *Server) pageMyDossiers(w http.ResponseWriter, r *http.Request, u *dossi
 	items, next, err := s.svc.Dossiers(r.Context(), u, store.DossierFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50,
 		Scope: store.Scope{ApplicantUser: u.ID}})
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.frontRender(w, r, http.StatusOK, "mine", &fpage{Title: "Hồ sơ của tôi", Nav: "cong-dan", Flash: flashOf(r), D: myDossiersPage{Items: items, Next: next}})
@@ -848,7 +822,7 @@ func (s *Server) myDossier(r *http.Request, u *dossier.User, code string) (*myDo
 func (s *Server) pageMyDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	mp, err := s.myDossier(r, u, r.PathValue("code"))
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.frontRender(w, r, http.StatusOK, "mydossier", &fpage{Title: "Hồ sơ " + mp.D.Code, Nav: "cong-dan", Flash: flashOf(r), D: mp})
@@ -858,17 +832,17 @@ func (s *Server) pageSupplement(w http.ResponseWriter, r *http.Request, u *dossi
 	code := r.PathValue("code")
 	mp, err := s.myDossier(r, u, code)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if err := s.parseMultipart(w, r); err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
 	comps, upErrs, err := s.uploadParts(r, u, r.MultipartForm)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	fail := func(status int, msg string, errs map[string]string) {
@@ -887,7 +861,7 @@ func (s *Server) pageSupplement(w http.ResponseWriter, r *http.Request, u *dossi
 	if _, err := s.svc.Act(r.Context(), u, code, dossier.ActSupplement, workflow.ActionInput{Version: version, Note: note, Components: comps}); err != nil {
 		status := statusOf(dossier.ErrorCode(err))
 		if status == http.StatusInternalServerError {
-			s.frontError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		errs := map[string]string{}
@@ -903,7 +877,7 @@ func (s *Server) pageSupplement(w http.ResponseWriter, r *http.Request, u *dossi
 func (s *Server) pagePayOnline(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	code := r.PathValue("code")
 	if _, err := s.feesOf().Collect(r.Context(), u, code, workflow.PaymentInput{Method: "online"}); err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/cong-dan/ho-so/"+url.PathEscape(code)+"?ok=nop-phi", http.StatusSeeOther)
@@ -913,7 +887,7 @@ func (s *Server) pageResultPDF(w http.ResponseWriter, r *http.Request, u *dossie
 	code := r.PathValue("code")
 	pdf, err := s.svc.ResultPDF(r.Context(), u, code)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.writePDF(w, r, pdf, nil, "ket-qua-"+code+".pdf")
@@ -922,12 +896,12 @@ func (s *Server) pageResultPDF(w http.ResponseWriter, r *http.Request, u *dossie
 func (s *Server) pageReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.frontError(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))
 		return
 	}
 	p, pdf, err := s.feesOf().ReceiptPDF(r.Context(), u, id)
 	if err != nil {
-		s.frontError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.writePDF(w, r, pdf, nil, "bien-lai-"+p.ReceiptSeries+"-"+p.ReceiptNumber+".pdf")

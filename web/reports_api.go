@@ -10,41 +10,20 @@ import (
 	"motcua/workflow"
 )
 
-// reportRoutes registers the reports (issue 8): the summary of contract §7
-// and its breakdowns as JSON and XLSX, the QĐ 766 indicators, the Circular
-// 01/2018 evaluation, the ledger (XLSX, PDF), the aggregates recount and
-// the dashboards page /bao-cao.
-func (s *Server) reportRoutes(m *http.ServeMux) {
-	reportRoute(m, s, "summary", s.svc.Summary, summarySheet)
-	for _, by := range []string{workflow.ByAgency, workflow.ByProcedure, workflow.ByCenter, workflow.ByLevel, workflow.ByMonth} {
-		fetch := func(ctx context.Context, u *dossier.User, q workflow.ReportQuery) (*workflow.Breakdown, error) {
-			return s.svc.Breakdown(ctx, u, q, by)
-		}
-		reportRoute(m, s, "by-"+by, fetch, breakdownSheet(by))
-	}
-	reportRoute(m, s, "by-officer", s.svc.ByOfficer, officerSheet)
-	reportRoute(m, s, "indicators", s.svc.Indicators, indicatorsSheet)
-	reportRoute(m, s, "evaluation", s.svc.Evaluation, evaluationSheet)
-	m.HandleFunc("GET /api/v1/reports/overdue", s.needUser(s.apiOverdue(false)))
-	m.HandleFunc("GET /api/v1/reports/overdue.xlsx", s.needUser(s.apiOverdue(true)))
-	m.HandleFunc("GET /api/v1/reports/ledger.xlsx", s.needUser(s.apiLedger(false)))
-	m.HandleFunc("GET /api/v1/reports/ledger.pdf", s.needUser(s.apiLedger(true)))
-	m.Handle("POST /api/v1/reports/recount", s.idempotent(s.needUser(s.apiRecount)))
+// reportHandlers answers one report: as JSON, and as the spreadsheet sheet
+// lays out. routes.go serves them at /api/v1/reports/NAME, NAME.json and
+// NAME.xlsx.
+type reportHandlers struct{ json, xlsx http.HandlerFunc }
 
-	m.HandleFunc("GET /bao-cao", s.uiReports)
-}
-
-// reportRoute serves the report fetch computes at /api/v1/reports/NAME and
-// NAME.json (JSON) and NAME.xlsx (the spreadsheet sheet lays out).
-func reportRoute[T any](m *http.ServeMux, s *Server, name string,
-	fetch func(context.Context, *dossier.User, workflow.ReportQuery) (T, error),
-	sheet func(workflow.ReportQuery, T) (file string, sh xlsxSheet)) {
+// reportOf builds the handlers of the report fetch computes.
+func reportOf[T any](s *Server, fetch func(context.Context, *dossier.User, workflow.ReportQuery) (T, error),
+	sheet func(workflow.ReportQuery, T) (file string, sh xlsxSheet)) reportHandlers {
 	serve := func(xlsx bool) http.HandlerFunc {
 		return s.needUser(func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 			q := reportQuery(r)
 			out, err := fetch(r.Context(), u, q)
 			if err != nil {
-				s.writeProblem(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			if !xlsx {
@@ -55,10 +34,15 @@ func reportRoute[T any](m *http.ServeMux, s *Server, name string,
 			s.writeXLSX(w, r, file, sh)
 		})
 	}
-	base := "GET /api/v1/reports/" + name
-	m.HandleFunc(base, serve(false))
-	m.HandleFunc(base+".json", serve(false))
-	m.HandleFunc(base+".xlsx", serve(true))
+	return reportHandlers{json: serve(false), xlsx: serve(true)}
+}
+
+// breakdownOf is the report of the summary broken down by (workflow.ByAgency…).
+func (s *Server) breakdownOf(by string) reportHandlers {
+	fetch := func(ctx context.Context, u *dossier.User, q workflow.ReportQuery) (*workflow.Breakdown, error) {
+		return s.svc.Breakdown(ctx, u, q, by)
+	}
+	return reportOf(s, fetch, breakdownSheet(by))
 }
 
 // reportQuery reads the common parameters of every report.
@@ -238,7 +222,7 @@ func (s *Server) apiOverdue(xlsx bool) func(http.ResponseWriter, *http.Request, 
 		}
 		items, err := s.svc.OverdueList(r.Context(), u, q, 10000)
 		if err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		if !xlsx {
@@ -271,7 +255,7 @@ func (s *Server) apiOverdue(xlsx bool) func(http.ResponseWriter, *http.Request, 
 func (s *Server) apiRecount(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	n, err := s.svc.RecountAggregates(r.Context(), u)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"dossiers": n})

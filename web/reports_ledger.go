@@ -54,7 +54,7 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 			return nil
 		})
 		if err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		l := ledgerOf(info, entries, s.svc.Now())
@@ -63,18 +63,18 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 		if asPDF {
 			s.ledger.once.Do(func() { s.ledger.r, s.ledger.err = pdf.NewRenderer() })
 			if s.ledger.err != nil {
-				s.writeProblem(w, r, s.ledger.err)
+				s.fail(w, r, s.ledger.err)
 				return
 			}
 			if err := s.ledger.r.RenderLedger(&buf, l); err != nil {
-				s.writeProblem(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			sendFile(w, buf.Bytes(), "application/pdf", name+".pdf")
 			return
 		}
 		if err := pdf.WriteLedgerXLSX(&buf, l); err != nil {
-			s.writeProblem(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		sendFile(w, buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx")

@@ -57,18 +57,7 @@ type dashboard struct {
 }
 
 // uiReports serves the dashboards page /bao-cao (supervisors and admins).
-func (s *Server) uiReports(w http.ResponseWriter, r *http.Request) {
-	u := userOf(r)
-	if u == nil {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		return
-	}
-	if !u.HasAny(dossier.RoleSupervisor, dossier.RoleAdmin) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Không có quyền</title><p>Chỉ giám sát viên và quản trị viên được xem báo cáo. <a href="/">Trang chính</a></p></html>`)
-		return
-	}
+func (s *Server) uiReports(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ctx := r.Context()
 	q := reportQuery(r)
 	now := s.svc.Now().In(s.svc.Location())
@@ -97,7 +86,7 @@ func (s *Server) uiReports(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	if err := reportTemplates.ExecuteTemplate(&buf, "dashboard.html", d); err != nil {
 		s.log.Error("reports: render", slog.Any("err", err))
-		http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
+		s.writeFallback(w)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -145,7 +145,7 @@ func writeXLSXTo(w io.Writer, sh xlsxSheet) error {
 func (s *Server) writeXLSX(w http.ResponseWriter, r *http.Request, name string, sh xlsxSheet) {
 	var buf bytes.Buffer
 	if err := writeXLSXTo(&buf, sh); err != nil {
-		s.writeProblem(w, r, fmt.Errorf("web: xlsx: %w", err))
+		s.fail(w, r, fmt.Errorf("web: xlsx: %w", err))
 		return
 	}
 	sendFile(w, buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx")

@@ -4,86 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 
 	"motcua/dossier"
 )
-
-// statusOf maps a domain error code to its HTTP status (contract §2).
-func statusOf(code string) int {
-	switch code {
-	case dossier.EINVALID:
-		return http.StatusBadRequest
-	case dossier.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case dossier.EFORBIDDEN:
-		return http.StatusForbidden
-	case dossier.ENOTFOUND:
-		return http.StatusNotFound
-	case dossier.ECONFLICT:
-		return http.StatusConflict
-	case dossier.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case dossier.EUNSUPPORTED:
-		return http.StatusUnsupportedMediaType
-	case dossier.EUNPROCESSABLE:
-		return http.StatusUnprocessableEntity
-	case dossier.ERATELIMIT:
-		return http.StatusTooManyRequests
-	case dossier.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
-// titles are the problem titles per status, in Vietnamese.
-var titles = map[int]string{
-	400: "Yêu cầu không hợp lệ",
-	401: "Chưa đăng nhập",
-	403: "Không có quyền",
-	404: "Không tìm thấy",
-	405: "Phương thức không được hỗ trợ",
-	409: "Xung đột trạng thái",
-	413: "Dữ liệu quá lớn",
-	415: "Định dạng tệp không được hỗ trợ",
-	422: "Vi phạm quy tắc nghiệp vụ",
-	429: "Quá nhiều yêu cầu",
-	500: "Lỗi hệ thống",
-	503: "Dịch vụ tạm thời không sẵn sàng",
-}
-
-// problem is an RFC 9457 problem details object.
-type problem struct {
-	Type   string               `json:"type"`
-	Title  string               `json:"title"`
-	Status int                  `json:"status"`
-	Detail string               `json:"detail,omitempty"`
-	Code   string               `json:"code,omitempty"`
-	Errors []dossier.FieldError `json:"errors,omitempty"`
-}
-
-// writeProblem writes err as application/problem+json. Internal errors are
-// logged and their detail hidden.
-func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
-	code := dossier.ErrorCode(err)
-	status := statusOf(code)
-	p := problem{Type: "about:blank", Title: titles[status], Status: status, Detail: dossier.ErrorMessage(err), Code: code,
-		Errors: dossier.ErrorFields(err)}
-	if status == http.StatusInternalServerError {
-		s.log.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
-	} else {
-		p.Type = "https://motcua.vn/problems/" + strings.ReplaceAll(code, "_", "-")
-	}
-	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", "1")
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(p)
-}
 
 // writeJSON writes v with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,17 +4,29 @@ import (
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"motcua/workflow"
 )
 
-// routes lists every route of motcua: the JSON API under /api/v1 and the
-// web pages. Reading this function shows the whole surface.
+// routes lists every route of motcua, for its four audiences: the JSON API
+// under /api/v1 (api_*.go), the officers' pages (officer_*.go), the public
+// pages and citizens' pages (public_*.go) and the reports (reports_*.go).
+// Reading this function shows the whole surface.
+//
+// Wrappers say who may call: needUser (API, a signed-in user; the use case
+// decides the rest), officer/admin/citizen/supervisor (pages, see gated),
+// limited (public, rate limited per address), idem (honours
+// Idempotency-Key). Errors of every route leave through fail (errors.go).
 func (s *Server) routes() {
 	m := s.mux
 	idem := func(h http.HandlerFunc) http.Handler { return s.idempotent(h) }
 
-	// Operations.
+	// ---- Operations -------------------------------------------------------
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	m.Handle("GET /static/", http.StripPrefix("/static/", s.ui.static))
+
+	// ---- JSON API (contract §2–8) ------------------------------------------
 
 	// Session (contract §2).
 	m.HandleFunc("POST /api/v1/session", s.limited(s.apiLogin))
@@ -48,6 +60,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers/{code}/components/{component}/signature.p7s", s.needUser(s.apiComponentSignature))
 	m.HandleFunc("GET /api/v1/warehouse/{id_number}", s.needUser(s.apiWarehouse))
 
+	// Fees and e-receipts.
+	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))
+	m.HandleFunc("GET /api/v1/payments/{id}/receipt.pdf", s.needUser(s.apiPaymentReceipt))
+
 	// Authority and administration.
 	m.HandleFunc("GET /api/v1/users", s.needUser(s.apiUsers))
 	m.Handle("POST /api/v1/users", idem(s.needUser(s.apiCreateUser)))
@@ -66,20 +83,122 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/calendar/holidays/{year}", s.apiHolidays)
 	m.HandleFunc("GET /api/v1/audit", s.needUser(s.apiAudit))
 
-	// Public (no account; rate limited).
+	// Public API (no account; rate limited).
 	m.HandleFunc("GET /api/v1/public/lookup", s.limited(s.apiLookup))
 	m.HandleFunc("GET /api/v1/public/verify/{token}", s.limited(s.apiVerify))
 	m.HandleFunc("POST /api/v1/public/register", s.limited(s.apiRegister))
+	m.HandleFunc("POST /api/v1/public/ratings", s.limited(s.apiRate))
+	m.HandleFunc("GET /api/v1/ratings/summary", s.needUser(s.apiRatingSummary))
 
-	// BEGIN front routes (issue 7: public front, queue, ratings, fees) — front.go
-	s.frontRoutes(m)
-	// END front routes
+	// Queue (contract §8).
+	m.HandleFunc("GET /api/v1/queue/services", s.limited(s.apiQueueServices))
+	m.Handle("PUT /api/v1/queue/services", idem(s.needUser(s.apiSetQueueServices)))
+	m.HandleFunc("POST /api/v1/queue/tickets", s.limited(s.apiIssueTicket))
+	m.Handle("POST /api/v1/queue/call-next", idem(s.needUser(s.apiCallNext)))
+	m.Handle("POST /api/v1/queue/recall", idem(s.needUser(s.apiRecall)))
+	m.Handle("POST /api/v1/queue/skip", idem(s.needUser(s.apiSkip)))
+	m.Handle("POST /api/v1/queue/finish", idem(s.needUser(s.apiFinishTicket)))
+	m.HandleFunc("GET /api/v1/queue/events", s.limited(s.apiQueueEvents))
+	m.HandleFunc("GET /api/v1/queue/board", s.limited(s.apiQueueBoard))
+	m.HandleFunc("GET /api/v1/queue/stats", s.needUser(s.apiQueueStats))
 
-	// BEGIN report routes (issue 8) — reports_api.go
-	s.reportRoutes(m)
-	// END report routes
+	// Reports (contract §7): each one as JSON at NAME and NAME.json and as a
+	// spreadsheet at NAME.xlsx.
+	report := func(name string, h reportHandlers) {
+		m.HandleFunc("GET /api/v1/reports/"+name, h.json)
+		m.HandleFunc("GET /api/v1/reports/"+name+".json", h.json)
+		m.HandleFunc("GET /api/v1/reports/"+name+".xlsx", h.xlsx)
+	}
+	report("summary", reportOf(s, s.svc.Summary, summarySheet))
+	report("by-agency", s.breakdownOf(workflow.ByAgency))
+	report("by-procedure", s.breakdownOf(workflow.ByProcedure))
+	report("by-center", s.breakdownOf(workflow.ByCenter))
+	report("by-level", s.breakdownOf(workflow.ByLevel))
+	report("by-month", s.breakdownOf(workflow.ByMonth))
+	report("by-officer", reportOf(s, s.svc.ByOfficer, officerSheet))
+	report("indicators", reportOf(s, s.svc.Indicators, indicatorsSheet))
+	report("evaluation", reportOf(s, s.svc.Evaluation, evaluationSheet))
+	m.HandleFunc("GET /api/v1/reports/overdue", s.needUser(s.apiOverdue(false)))
+	m.HandleFunc("GET /api/v1/reports/overdue.xlsx", s.needUser(s.apiOverdue(true)))
+	m.HandleFunc("GET /api/v1/reports/ledger.xlsx", s.needUser(s.apiLedger(false)))
+	m.HandleFunc("GET /api/v1/reports/ledger.pdf", s.needUser(s.apiLedger(true)))
+	m.Handle("POST /api/v1/reports/recount", idem(s.needUser(s.apiRecount)))
 
-	// BEGIN ui routes (issue 6: officers' web UI) — ui.go
-	s.uiRoutes(m)
-	// END ui routes
+	// ---- Officers' pages (contract §2) -------------------------------------
+
+	// Sign-in.
+	m.HandleFunc("GET /login", s.uiLoginPage)
+	m.HandleFunc("POST /login", s.limited(s.uiLogin))
+	m.HandleFunc("POST /logout", s.uiLogout)
+
+	// Work lists and dossiers.
+	m.HandleFunc("GET /{$}", s.officer(s.uiWorkList))
+	m.HandleFunc("GET /ho-so", s.officer(s.uiWorkList))
+	m.HandleFunc("GET /ho-so/{code}", s.officer(s.uiDossier))
+	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
+	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
+	m.HandleFunc("POST /ho-so/{code}/thu-phi", s.officer(s.uiCollectFee))
+	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
+
+	// Reception desk.
+	m.HandleFunc("GET /tiep-nhan", s.officer(s.uiReception))
+	m.HandleFunc("GET /tiep-nhan/thu-tuc", s.officer(s.uiProcedureSearch))
+	m.HandleFunc("POST /tiep-nhan/kiem-tra", s.officer(s.uiValidateApplicant))
+	m.HandleFunc("POST /tiep-nhan", s.officer(s.uiReceive))
+	m.HandleFunc("POST /tiep-nhan/phieu-huong-dan", s.officer(s.uiGuidance))
+	m.HandleFunc("GET /tiep-nhan/phieu-huong-dan/{id}", s.officer(s.uiGuidancePage))
+
+	// Counter caller for reception (call next, recall, skip).
+	m.HandleFunc("GET /goi-so", s.reception(s.pageCaller))
+
+	// Dashboards (supervisors and admins).
+	m.HandleFunc("GET /bao-cao", s.supervisor(s.uiReports))
+
+	// Administration (admins).
+	m.HandleFunc("GET /quan-tri", s.admin(s.uiAdminHome))
+	m.HandleFunc("GET /quan-tri/co-quan", s.admin(s.uiAdminAgencies))
+	m.HandleFunc("POST /quan-tri/nhap/{kind}", s.admin(s.uiAdminImport))
+	m.HandleFunc("GET /quan-tri/thu-tuc", s.admin(s.uiAdminProcedures))
+	m.HandleFunc("GET /quan-tri/tai-khoan", s.admin(s.uiAdminUsers))
+	m.HandleFunc("POST /quan-tri/tai-khoan", s.admin(s.uiAdminCreateUser))
+	m.HandleFunc("POST /quan-tri/tai-khoan/{id}/khoa", s.admin(s.uiAdminDisableUser))
+	m.HandleFunc("GET /quan-tri/uy-quyen", s.admin(s.uiAdminDelegations))
+	m.HandleFunc("POST /quan-tri/uy-quyen", s.admin(s.uiAdminCreateDelegation))
+	m.HandleFunc("POST /quan-tri/uy-quyen/{id}/thu-hoi", s.admin(s.uiAdminRevokeDelegation))
+	m.HandleFunc("GET /quan-tri/lich-truc", s.admin(s.uiAdminShifts))
+	m.HandleFunc("POST /quan-tri/lich-truc", s.admin(s.uiAdminCreateShift))
+	m.HandleFunc("GET /quan-tri/ngay-nghi", s.admin(s.uiAdminHolidays))
+	m.HandleFunc("POST /quan-tri/ngay-nghi", s.admin(s.uiAdminPutOverride))
+	m.HandleFunc("POST /quan-tri/ngay-nghi/{date}/xoa", s.admin(s.uiAdminDeleteOverride))
+	m.HandleFunc("GET /quan-tri/so-dang-ky", s.admin(s.uiAdminRegisters))
+	m.HandleFunc("GET /quan-tri/khoa", s.admin(s.uiAdminKeys))
+	m.HandleFunc("POST /quan-tri/khoa", s.admin(s.uiAdminInstallKey))
+	m.HandleFunc("GET /quan-tri/con-dau", s.admin(s.uiAdminSeals))
+	m.HandleFunc("POST /quan-tri/con-dau", s.admin(s.uiAdminSaveSeal))
+
+	// ---- Public pages (contract §2, §5, §8): no account, rate limited -------
+	m.HandleFunc("GET /thu-tuc", s.limited(s.pageCatalog))
+	m.HandleFunc("GET /thu-tuc/{code}", s.limited(s.pageProcedure))
+	m.HandleFunc("GET /tra-cuu", s.limited(s.pageLookup))
+	m.HandleFunc("GET /verify/{token}", s.limited(s.pageVerify))
+	m.HandleFunc("GET /kiosk", s.limited(s.pageKiosk))
+	m.HandleFunc("POST /kiosk", s.limited(s.pageKioskIssue))
+	m.HandleFunc("GET /man-hinh", s.limited(s.pageDisplay))
+	m.HandleFunc("GET /danh-gia", s.limited(s.pageRating))
+	m.HandleFunc("POST /danh-gia", s.limited(s.pageRate))
+
+	// Citizens online (contract §5).
+	m.HandleFunc("GET /dang-ky", s.limited(s.pageRegister))
+	m.HandleFunc("POST /dang-ky", s.limited(s.pageRegisterPost))
+	m.HandleFunc("GET /dang-nhap", s.limited(s.pageCitizenLogin))
+	m.HandleFunc("POST /dang-nhap", s.limited(s.pageCitizenLoginPost))
+	m.HandleFunc("POST /dang-xuat", s.pageCitizenLogout)
+	m.HandleFunc("GET /nop-truc-tuyen", s.citizen(s.pageSubmit))
+	m.HandleFunc("POST /nop-truc-tuyen", s.citizen(s.pageSubmitPost))
+	m.HandleFunc("GET /cong-dan", s.citizen(s.pageMyDossiers))
+	m.HandleFunc("GET /cong-dan/ho-so/{code}", s.citizen(s.pageMyDossier))
+	m.HandleFunc("POST /cong-dan/ho-so/{code}/bo-sung", s.citizen(s.pageSupplement))
+	m.HandleFunc("POST /cong-dan/ho-so/{code}/nop-phi", s.citizen(s.pagePayOnline))
+	m.HandleFunc("GET /cong-dan/ho-so/{code}/ket-qua.pdf", s.citizen(s.pageResultPDF))
+	m.HandleFunc("GET /cong-dan/bien-lai/{id}", s.citizen(s.pageReceiptPDF))
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -33,9 +34,11 @@ type Server struct {
 	limiter *ipLimiter
 	cop     *http.CrossOriginProtection
 	ui      *ui
-	mux     *http.ServeMux
-	handler http.Handler
-	front   *front
+	// errorPage is the one error page of every HTML route (errors.go).
+	errorPage *template.Template
+	mux       *http.ServeMux
+	handler   http.Handler
+	front     *front
 	// ledger renders the ledger PDF, made on first use.
 	ledger struct {
 		once sync.Once
@@ -58,6 +61,9 @@ func NewServer(svc *workflow.Service, log *slog.Logger, opts Options) (*Server, 
 		limiter: newIPLimiter(opts.PublicRPS, opts.PublicBurst), cop: http.NewCrossOriginProtection(), mux: http.NewServeMux()}
 	var err error
 	if s.ui, err = newUI(); err != nil {
+		return nil, err
+	}
+	if s.errorPage, err = errorTemplates(); err != nil {
 		return nil, err
 	}
 	s.front = newFront()
