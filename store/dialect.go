@@ -141,10 +141,10 @@ func (sqliteDialect) open(opts Options) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
-	// Writers serialise on SQLite anyway; a small pool lets readers
-	// proceed in WAL mode while one writer commits.
-	db.SetMaxOpenConns(4)
-	db.SetMaxIdleConns(4)
+	// One connection belongs to the writer (writer.go); the others
+	// let readers proceed in WAL mode while it commits.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
 	db.SetConnMaxLifetime(0)
 	return db, nil
 }

@@ -99,7 +99,7 @@ func (db *DB) OutboxCursor(ctx context.Context, consumer string) (int64, error) 
 
 // SetOutboxCursor records that consumer has handled every event up to id.
 func (db *DB) SetOutboxCursor(ctx context.Context, consumer string, id int64) error {
-	_, err := db.sql.ExecContext(ctx, `INSERT INTO outbox_cursors (consumer, last_id) VALUES ($1, $2)
+	_, err := db.execContext(ctx, `INSERT INTO outbox_cursors (consumer, last_id) VALUES ($1, $2)
 		ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id`, consumer, id)
 	if err != nil {
 		return fmt.Errorf("store: outbox cursor: %w", err)

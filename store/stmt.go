@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 )
 
 // stmtCache keeps one prepared statement per static query text, so the
@@ -11,8 +12,35 @@ import (
 // call (SQL parsing was a sixth of a transition's CPU on SQLite).
 // Queries built from filters stay unprepared. It is used where the
 // dialect says so (dialect.prepareStatements: SQLite).
+//
+// A transaction never prepares at the DB level: that takes a second pooled
+// connection while the transaction holds the write lock, and when every
+// pooled connection belongs to a request waiting for that lock, nobody
+// moves until busy_timeout answers SQLITE_BUSY (issue 16, item 3: a fresh
+// process under 64 concurrent writes). Inside a transaction a statement
+// not yet cached runs unprepared on the transaction's own connection, and
+// a background goroutine — holding nothing — prepares it for next time.
 type stmtCache struct {
-	m sync.Map // query → *sql.Stmt
+	m       sync.Map // query → *sql.Stmt
+	pending sync.Map // query → struct{}: being prepared in the background
+	wg      sync.WaitGroup
+}
+
+// cached returns the prepared statement of q, or nil when there is none
+// yet; then it starts preparing q in the background on db.
+func (c *stmtCache) cached(db *sql.DB, q string) *sql.Stmt {
+	if v, ok := c.m.Load(q); ok {
+		return v.(*sql.Stmt)
+	}
+	if _, busy := c.pending.LoadOrStore(q, struct{}{}); !busy {
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			defer c.pending.Delete(q)
+			c.get(context.Background(), db, q) // an error leaves q unprepared
+		}()
+	}
+	return nil
 }
 
 func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) (*sql.Stmt, error) {
@@ -31,6 +59,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) (*sql.Stmt, e
 }
 
 func (c *stmtCache) close() {
+	c.wg.Wait()
 	c.m.Range(func(k, v any) bool {
 		v.(*sql.Stmt).Close()
 		c.m.Delete(k)
@@ -43,11 +72,10 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 	if !tx.db.dialect.prepareStatements() {
 		return tx.tx.Exec(q, args...)
 	}
-	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
-	if err != nil {
-		return nil, err
+	if st := tx.db.stmts.cached(tx.db.sql, q); st != nil {
+		return tx.tx.Stmt(st).Exec(args...)
 	}
-	return tx.tx.Stmt(st).Exec(args...)
+	return tx.tx.Exec(q, args...)
 }
 
 // queryRow runs a static single-row query inside the transaction.
@@ -55,11 +83,10 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 	if !tx.db.dialect.prepareStatements() {
 		return tx.tx.QueryRow(q, args...)
 	}
-	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
-	if err != nil {
-		return tx.tx.QueryRow(q, args...) // reports the same error
+	if st := tx.db.stmts.cached(tx.db.sql, q); st != nil {
+		return tx.tx.Stmt(st).QueryRow(args...)
 	}
-	return tx.tx.Stmt(st).QueryRow(args...)
+	return tx.tx.QueryRow(q, args...)
 }
 
 // query runs a static query inside the transaction.
@@ -67,11 +94,10 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	if !tx.db.dialect.prepareStatements() {
 		return tx.tx.Query(q, args...)
 	}
-	st, err := tx.db.stmts.get(context.Background(), tx.db.sql, q)
-	if err != nil {
-		return nil, err
+	if st := tx.db.stmts.cached(tx.db.sql, q); st != nil {
+		return tx.tx.Stmt(st).Query(args...)
 	}
-	return tx.tx.Stmt(st).Query(args...)
+	return tx.tx.Query(q, args...)
 }
 
 // queryRowContext runs a static single-row query outside a transaction.
@@ -98,16 +124,22 @@ func (db *DB) queryContext(ctx context.Context, q string, args ...any) (*sql.Row
 	return st.QueryContext(ctx, args...)
 }
 
-// execContext runs a static statement outside a transaction.
+// execContext runs a static statement outside a use case. On a
+// single-writer engine (SQLite) it goes through the writer like every
+// other write: a pooled connection never waits for the write lock (issue
+// 16, item 3). The statement carries its own values: the transaction's
+// instant is unused.
 func (db *DB) execContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if !db.dialect.prepareStatements() {
+	if db.jobs == nil {
 		return db.sql.ExecContext(ctx, q, args...)
 	}
-	st, err := db.stmts.get(ctx, db.sql, q)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
+	var res sql.Result
+	err := db.InTx(ctx, time.Time{}, func(tx *Tx) error {
+		var err error
+		res, err = tx.exec(q, args...)
+		return err
+	})
+	return res, err
 }
 
 type queryer interface {

@@ -47,7 +47,8 @@ type DB struct {
 	stmts   stmtCache
 
 	// The group-commit writer (writer.go) of a single-writer engine
-	// (SQLite); nil otherwise.
+	// (SQLite) and the connection it owns; nil otherwise.
+	wconn    *sql.Conn
 	jobs     chan *job
 	quit     chan struct{}
 	stopped  chan struct{}
@@ -79,7 +80,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: ping %s: %w", d.engine(), err)
 	}
 	if d.singleWriter() {
-		db.startWriter()
+		if err := db.startWriter(ctx); err != nil {
+			db.sql.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -138,7 +142,19 @@ func (tx *Tx) Now() time.Time { return tx.now }
 //
 // On SQLite, InTx hands fn to the group-commit writer (writer.go); fn must
 // not call InTx itself.
+//
+// When ctx carries an idempotency claim (ClaimIdempotencyKey), the first
+// transaction that commits also marks the claim committed.
 func (db *DB) InTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
+	fn, c := wrapClaim(ctx, fn)
+	err := db.runTx(ctx, now, fn)
+	if err == nil && c != nil {
+		c.setCommitted()
+	}
+	return err
+}
+
+func (db *DB) runTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
 	now = now.UTC().Truncate(time.Millisecond)
 	if db.jobs != nil {
 		return db.submit(ctx, now, fn)

@@ -21,6 +21,12 @@ import (
 // so the guarantees are those of one transaction per use case; the batch
 // only shares the fsync. Use cases run one after another, so each sees
 // the writes of the ones before it, exactly as serial transactions would.
+//
+// The writer owns one connection for its whole life and every write on
+// SQLite goes through it (DB.execContext included): no pooled connection
+// ever waits for the write lock, and the writer never needs a pooled
+// connection to make progress, so requests holding pooled connections
+// cannot starve it (issue 16, item 3).
 
 const maxBatch = 128
 
@@ -33,11 +39,17 @@ type job struct {
 	done chan error
 }
 
-func (db *DB) startWriter() {
+func (db *DB) startWriter(ctx context.Context) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: writer connection: %w", err)
+	}
+	db.wconn = conn
 	db.jobs = make(chan *job, 4*maxBatch)
 	db.quit = make(chan struct{})
 	db.stopped = make(chan struct{})
 	go db.writeLoop()
+	return nil
 }
 
 func (db *DB) stopWriter() {
@@ -46,6 +58,7 @@ func (db *DB) stopWriter() {
 	}
 	db.stopOnce.Do(func() { close(db.quit) })
 	<-db.stopped
+	db.wconn.Close()
 }
 
 func (db *DB) writeLoop() {
@@ -108,7 +121,7 @@ func (db *DB) submit(ctx context.Context, now time.Time, fn func(*Tx) error) err
 
 func (db *DB) runBatch(batch []*job) {
 	errs := make([]error, len(batch))
-	stx, err := db.sql.BeginTx(context.Background(), nil)
+	stx, err := db.wconn.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, j := range batch {
 			j.done <- fmt.Errorf("store: begin: %w", err)

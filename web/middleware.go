@@ -277,7 +277,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		}
 		sum := sha256.Sum256(body)
 		fp := r.Method + " " + r.URL.Path + " " + hex.EncodeToString(sum[:])
-		prev, err := s.svc.DB().ClaimIdempotencyKey(r.Context(), s.svc.Now(), u.ID, key, fp)
+		ctx, prev, err := s.svc.DB().ClaimIdempotencyKey(r.Context(), s.svc.Now, u.ID, key, fp)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -286,6 +286,8 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			switch {
 			case prev.Request != fp:
 				s.fail(w, r, dossier.Errorf(dossier.EUNPROCESSABLE, "Idempotency-Key đã được dùng cho một yêu cầu khác"))
+			case prev.Lost:
+				s.fail(w, r, dossier.Errorf(dossier.ECONFLICT, "Yêu cầu với Idempotency-Key này đã được thực hiện nhưng phản hồi bị mất do máy chủ dừng đột ngột; vui lòng tải lại dữ liệu thay vì gửi lại"))
 			case prev.Status == 0:
 				s.fail(w, r, dossier.Errorf(dossier.ECONFLICT, "Yêu cầu với Idempotency-Key này đang được xử lý"))
 			default:
@@ -296,12 +298,28 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			}
 			return
 		}
+		r = r.WithContext(ctx)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		bw := &bufferedWriter{header: w.Header()}
-		next.ServeHTTP(bw, r)
+		func() {
+			// A panicking handler still ends its claim (the recovery
+			// middleware answers 500 and a retry may run again).
+			defer func() {
+				if v := recover(); v != nil {
+					s.svc.DB().ReleaseIdempotencyKey(context.WithoutCancel(ctx), http.StatusInternalServerError, nil)
+					panic(v)
+				}
+			}()
+			next.ServeHTTP(bw, r)
+		}()
+		if bw.status == 0 {
+			bw.status = http.StatusOK
+		}
 		if bw.status >= 500 {
-			s.svc.DB().ReleaseIdempotencyKey(context.WithoutCancel(r.Context()), u.ID, key)
-		} else if err := s.svc.DB().CompleteIdempotencyKey(context.WithoutCancel(r.Context()), u.ID, key, bw.status, bw.body.Bytes()); err != nil {
+			if err := s.svc.DB().ReleaseIdempotencyKey(context.WithoutCancel(ctx), bw.status, bw.body.Bytes()); err != nil {
+				s.log.Error("idempotency release", slog.Any("err", err))
+			}
+		} else if err := s.svc.DB().CompleteIdempotencyKey(context.WithoutCancel(ctx), bw.status, bw.body.Bytes()); err != nil {
 			s.log.Error("idempotency store", slog.Any("err", err))
 		}
 		w.WriteHeader(bw.status)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"motcua/demo"
+	"motcua/store"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -28,6 +29,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if v := getenv("MOTCUA_IDEMPOTENCY_LEASE"); v != "" {
+		// How long a crashed request's Idempotency-Key stays claimed.
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return usagef("MOTCUA_IDEMPOTENCY_LEASE phải là khoảng thời gian ≥ 1s, ví dụ 30s")
+		}
+		store.IdempotencyLease = d
+	}
 	if a := getenv("MOTCUA_PPROF_ADDR"); a != "" {
 		servePprof(a, log)
 	}

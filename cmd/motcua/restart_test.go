@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// server is a motcua process started by a test.
+type server struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	base string
+	log  *bytes.Buffer
+}
+
+// startServer runs `motcua serve` on data and waits until /healthz
+// answers; it returns how long that took.
+func startServer(t *testing.T, bin, data string, extra ...string) (*server, time.Duration) {
+	t.Helper()
+	addr := freeAddr(t)
+	args := append([]string{"serve", "--addr", addr, "--data", data}, extra...)
+	cmd := exec.Command(bin, args...)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &syncWriter{w: &log}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{t: t, cmd: cmd, base: "http://" + addr, log: &log}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return s, waitHealthy(t, s.base, 60*time.Second)
+}
+
+// stop ends the server with SIGINT and waits for it.
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	s.cmd.Wait()
+}
+
+// syncWriter serialises writes to a buffer shared with the test.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// do sends one request; it returns 0 when the request failed outright.
+func (s *server) do(method, path, token, idemKey, ctype string, body []byte) (int, map[string]any) {
+	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if idemKey != "" {
+		req.Header.Set("Idempotency-Key", idemKey)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	defer res.Body.Close()
+	var m map[string]any
+	json.NewDecoder(res.Body).Decode(&m)
+	return res.StatusCode, m
+}
+
+func (s *server) login(user, pw string) string {
+	st, m := s.do("POST", "/api/v1/session", "", "", "application/json", []byte(`{"username":"`+user+`","password":"`+pw+`"}`))
+	tok, _ := m["token"].(string)
+	if st != 200 || tok == "" {
+		s.t.Fatalf("login %s: %d %v", user, st, m)
+	}
+	return tok
+}
+
+// TestRestartConcurrentIdempotentPOSTs: a freshly started process (empty
+// statement cache, cold pool) receives 64 concurrent Idempotency-Key POSTs
+// at once; every one succeeds and none answers 500 (issue 16, item 3).
+func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	data := t.TempDir()
+	first, _ := startServer(t, bin, data, "--demo")
+	tok := first.login("reception", "demo")
+	st, b := first.do("POST", "/api/v1/blobs", tok, "", "application/pdf", testPDF)
+	if st != 201 {
+		t.Fatalf("upload: %d %v", st, b)
+	}
+	first.stop()
+
+	srv, took := startServer(t, bin, data, "--demo")
+	body := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
+		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, b["id"], b["id"]))
+	const n = 64
+	statuses := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i], _ = srv.do("POST", "/api/v1/dossiers", tok, fmt.Sprintf("restart-%d", i), "application/json", body)
+		}()
+	}
+	t0 := time.Now()
+	close(start)
+	wg.Wait()
+	served := time.Since(t0)
+	for i, st := range statuses {
+		if st != 201 {
+			t.Errorf("POST %d: status %d; want 201", i, st)
+		}
+	}
+	if t.Failed() {
+		t.Logf("server log:\n%s", srv.log.String())
+	}
+	// Replays answer the first response and change nothing.
+	st, m := srv.do("POST", "/api/v1/dossiers", tok, "restart-0", "application/json", body)
+	if st != 201 || m["code"] == nil {
+		t.Errorf("replay: %d %v", st, m)
+	}
+	t.Logf("restart to healthy: %v; %d concurrent idempotent POSTs served in %v", took, n, served)
+	if out, err := exec.Command(bin, "check", "--data", data).CombinedOutput(); err != nil || !strings.Contains(string(out), "Nhất quán") {
+		t.Errorf("motcua check: %v\n%s", err, out)
+	}
+}
+
+// testPDF is a small well-formed one-page PDF.
+var testPDF = minimalPDF("restart")
+
+// minimalPDF builds a well-formed one-page PDF whose content stream shows
+// note, with a correct cross-reference table.
+func minimalPDF(note string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	stream := "BT /F1 12 Tf 72 720 Td (" + note + ") Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
