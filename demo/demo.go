@@ -51,8 +51,14 @@ var Accounts = []Account{
 // regulation.md Part B §2; configure the real one on deployment).
 const provinceCode = "H06"
 
-// Load creates the demo province. A second call changes nothing.
+// Load creates the demo province. A second call changes nothing. Several
+// instances started together on one database load it once: the first
+// takes a cluster-wide lock, the others wait for it and find it loaded.
 func Load(ctx context.Context, svc *workflow.Service) error {
+	return svc.DB().WithLock(ctx, "demo-load", func() error { return load(ctx, svc) })
+}
+
+func load(ctx context.Context, svc *workflow.Service) error {
 	db := svc.DB()
 	if _, err := db.UserByName(ctx, "admin"); err == nil {
 		return nil

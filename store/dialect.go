@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"motcua/dossier"
 )
@@ -59,6 +60,19 @@ type dialect interface {
 	// tableExistsSQL is a query with one parameter (the table name) that
 	// returns how many tables of that name the schema holds.
 	tableExistsSQL() string
+
+	// Several instances on one database (cluster.go). An engine whose
+	// database belongs to one process (SQLite) returns "" or nil: there is
+	// nobody to exclude or to tell.
+
+	// lockSQL, tryLockSQL and unlockSQL take, try and release a session
+	// lock named by one int64 parameter.
+	lockSQL() (lock, try, unlock string)
+	// notifySQL sends its second parameter to the listeners of the channel
+	// named by its first, when the transaction commits.
+	notifySQL() string
+	// gooseOptions serialise the migrations of instances started together.
+	gooseOptions() ([]goose.ProviderOption, error)
 }
 
 // dialectFor chooses the engine from the DSN: postgres:// (or
@@ -110,6 +124,10 @@ func (sqliteDialect) bulkMode(tx *sql.Tx) func() {
 // syncSequence has nothing to do: an INTEGER PRIMARY KEY continues from
 // MAX(id).
 func (sqliteDialect) syncSequence(*sql.Tx, string) error { return nil }
+
+func (sqliteDialect) lockSQL() (string, string, string)             { return "", "", "" }
+func (sqliteDialect) notifySQL() string                             { return "" }
+func (sqliteDialect) gooseOptions() ([]goose.ProviderOption, error) { return nil, nil }
 
 func (sqliteDialect) tableExistsSQL() string {
 	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
@@ -184,6 +202,24 @@ func (postgresDialect) bulkMode(*sql.Tx) func() { return func() {} }
 func (postgresDialect) syncSequence(tx *sql.Tx, table string) error {
 	_, err := tx.Exec(`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'), (SELECT MAX(id) FROM ` + table + `))`)
 	return err
+}
+
+// lockSQL uses session-level advisory locks: released by unlock, or by
+// the server when the holding connection dies.
+func (postgresDialect) lockSQL() (string, string, string) {
+	return `SELECT pg_advisory_lock($1)`, `SELECT pg_try_advisory_lock($1)`, `SELECT pg_advisory_unlock($1)`
+}
+
+func (postgresDialect) notifySQL() string { return `SELECT pg_notify($1, $2)` }
+
+// gooseOptions hold an advisory lock for the whole migration run, so
+// instances started together on an empty database migrate one at a time.
+func (postgresDialect) gooseOptions() ([]goose.ProviderOption, error) {
+	l, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return nil, err
+	}
+	return []goose.ProviderOption{goose.WithSessionLocker(l)}, nil
 }
 
 func (postgresDialect) tableExistsSQL() string {

@@ -15,6 +15,8 @@ type OutboxEvent struct {
 	Topic   string
 	Payload string
 	At      time.Time
+	// Attempts counts the deliveries tried before (DeliverDossierEvents).
+	Attempts int
 }
 
 // Outbox queues an event in the same transaction as the change it reports.
@@ -105,4 +107,107 @@ func (db *DB) SetOutboxCursor(ctx context.Context, consumer string, id int64) er
 		return fmt.Errorf("store: outbox cursor: %w", err)
 	}
 	return nil
+}
+
+// pendingDossierEvent selects the oldest dossier event no relay has handled.
+const pendingDossierEvent = `SELECT id, topic, payload, created_at, attempts FROM outbox
+ WHERE sent_at IS NULL AND topic LIKE 'dossier.%' ORDER BY id LIMIT $1`
+
+// DeliverDossierEvents hands the dossier events (topics dossier.*) that no
+// relay has handled yet to deliver, oldest first, at most limit of them,
+// and marks each one handled (sent_at = now) when deliver returns nil. It
+// returns how many it handled, and stops at the first error of deliver
+// (that event counts one more attempt and is offered again next time).
+//
+// On PostgreSQL each event is claimed with FOR UPDATE SKIP LOCKED in its
+// own transaction, held while deliver runs: relays of several instances
+// take different events and each event is delivered once. An instance
+// that dies mid-delivery releases its claim, and the event is delivered
+// again by another (at least once; twice only in that case). On SQLite,
+// one process owns the database and events are read, delivered and marked.
+func (db *DB) DeliverDossierEvents(ctx context.Context, now time.Time, limit int, deliver func(OutboxEvent) error) (int, error) {
+	if db.dialect.singleWriter() {
+		return db.deliverSingle(ctx, now, limit, deliver)
+	}
+	n := 0
+	for n < limit {
+		done, err := db.deliverOne(ctx, now, deliver)
+		if err != nil || !done {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (db *DB) deliverOne(ctx context.Context, now time.Time, deliver func(OutboxEvent) error) (bool, error) {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("store: deliver: %w", err)
+	}
+	defer tx.Rollback()
+	var e OutboxEvent
+	var at int64
+	err = tx.QueryRowContext(ctx, pendingDossierEvent+db.dialect.forUpdateSkipLocked(), 1).Scan(&e.ID, &e.Topic, &e.Payload, &at, &e.Attempts)
+	if isNoRows(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: deliver: %w", err)
+	}
+	e.At = fromMS(at)
+	if derr := deliver(e); derr != nil {
+		tx.Rollback()
+		db.sql.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, e.ID)
+		return false, derr
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1`, e.ID, ms(now)); err != nil {
+		return false, fmt.Errorf("store: deliver: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("store: deliver: %w", err)
+	}
+	return true, nil
+}
+
+func (db *DB) deliverSingle(ctx context.Context, now time.Time, limit int, deliver func(OutboxEvent) error) (int, error) {
+	rows, err := db.sql.QueryContext(ctx, pendingDossierEvent, clampLimit(limit))
+	if err != nil {
+		return 0, fmt.Errorf("store: deliver: %w", err)
+	}
+	var evs []OutboxEvent
+	for rows.Next() {
+		var e OutboxEvent
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Topic, &e.Payload, &at, &e.Attempts); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		e.At = fromMS(at)
+		evs = append(evs, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range evs {
+		derr := deliver(e)
+		err := db.InTx(ctx, now, func(tx *Tx) error {
+			if derr != nil {
+				_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, e.ID)
+				return err
+			}
+			_, err := tx.exec(`UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1`, e.ID, ms(now))
+			return err
+		})
+		if derr != nil {
+			return n, derr
+		}
+		if err != nil {
+			return n, fmt.Errorf("store: deliver: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }

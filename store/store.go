@@ -109,7 +109,11 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(db.dialect.goose(), db.sql, sub)
+	opts, err := db.dialect.gooseOptions()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(db.dialect.goose(), db.sql, sub, opts...)
 }
 
 // Migrate applies every pending migration.

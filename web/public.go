@@ -5,7 +5,6 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
-	"log/slog"
 	"path"
 	"strings"
 	"sync"
@@ -75,36 +74,10 @@ func (s *Server) SetEReceiptProvider(p workflow.EReceiptProvider, series string)
 func (s *Server) CloseStreams() { s.front.hub.closeAll() }
 
 // RelayQueueEvents feeds this instance's counter displays with the calls
-// made on other instances, read from the outbox (topic queue.call) every
-// interval, until ctx ends. A single instance does not need it: its own
-// calls reach its displays directly.
+// made on other instances (workflow.WatchQueueCalls: PostgreSQL
+// notifications, or the outbox polled every interval on SQLite), until ctx
+// ends. A single instance does not need it: its own calls reach its
+// displays directly.
 func (s *Server) RelayQueueEvents(ctx context.Context, every time.Duration) {
-	if every <= 0 {
-		every = 500 * time.Millisecond
-	}
-	db := s.svc.DB()
-	after, err := db.LastOutboxID(ctx)
-	if err != nil {
-		s.log.Warn("queue relay", slog.Any("err", err))
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		evs, err := db.OutboxAfter(ctx, []string{workflow.TopicQueueCall}, after, 500)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("queue relay", slog.Any("err", err))
-			}
-			continue
-		}
-		for _, e := range evs {
-			after = e.ID
-			s.front.hub.publishRaw(e.ID, []byte(e.Payload))
-		}
-	}
+	s.svc.WatchQueueCalls(ctx, every, s.front.hub.publishRaw)
 }

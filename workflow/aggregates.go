@@ -121,11 +121,18 @@ func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, 
 // EnsureAggregates recounts the report aggregates once when dossiers exist
 // but none are counted (a database from before migration 00002). Call it
 // at start, after migrating. It reports whether it recounted.
+// Instances started together recount once: the first holds a cluster-wide
+// lock while it recounts, the others then find the aggregates present.
 func (s *Service) EnsureAggregates(ctx context.Context) (bool, error) {
-	missing, err := s.db.AggregatesMissing(ctx)
-	if err != nil || !missing {
-		return false, err
-	}
-	_, err = s.RecountAggregates(ctx, nil)
-	return err == nil, err
+	recounted := false
+	err := s.db.WithLock(ctx, "ensure-aggregates", func() error {
+		missing, err := s.db.AggregatesMissing(ctx)
+		if err != nil || !missing {
+			return err
+		}
+		_, err = s.RecountAggregates(ctx, nil)
+		recounted = err == nil
+		return err
+	})
+	return recounted, err
 }

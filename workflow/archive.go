@@ -67,30 +67,47 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 
 // RunArchive archives due results (ArchiveResults, renewing copies older
 // than every) at start and then each interval, in batches, until ctx ends.
-// Errors are logged and retried at the next interval.
+// Errors are logged and retried at the next interval. Every instance may
+// run it: a round runs on the one instance that takes the cluster-wide
+// archive lock, the others skip it.
 func (s *Service) RunArchive(ctx context.Context, interval, every time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		for {
-			n, err := s.ArchiveResults(ctx, every, 100)
-			if err != nil {
-				if ctx.Err() == nil {
-					s.log.Warn("archive", "err", err)
-				}
-				break
-			}
-			if n > 0 {
-				s.log.Info("archived results", "count", n)
-			}
-			if n < 100 {
-				break
-			}
-		}
+		s.archiveRound(ctx, every)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// archiveRound archives every due result, in batches, when no other
+// instance is doing it; it reports whether it ran.
+func (s *Service) archiveRound(ctx context.Context, every time.Duration) bool {
+	release, ok, err := s.db.TryLock(ctx, "archive")
+	if err != nil || !ok {
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("archive", "err", err)
+		}
+		return false
+	}
+	defer release()
+	for {
+		n, err := s.ArchiveResults(ctx, every, 100)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("archive", "err", err)
+			}
+			break
+		}
+		if n > 0 {
+			s.log.Info("archived results", "count", n)
+		}
+		if n < 100 {
+			break
+		}
+	}
+	return true
 }

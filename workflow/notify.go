@@ -87,8 +87,9 @@ func BuildMail(from, to, subject, body string, at time.Time) []byte {
 	return []byte(b.String())
 }
 
-// notifyConsumer names the notification relay's outbox cursor.
-const notifyConsumer = "notify"
+// notifyMaxAttempts is how many times a message is tried before the relay
+// gives up on it (logged) so that it does not hold the others back.
+const notifyMaxAttempts = 10
 
 // NotifyMessage returns the message an applicant gets for a dossier event,
 // or ok=false when the event is not worth a message.
@@ -128,9 +129,10 @@ func NotifyMessage(action dossier.Action, d *dossier.Dossier, baseURL string) (s
 var notifyZone = time.FixedZone("ICT", 7*3600)
 
 // RelayNotifications reads dossier events from the outbox and notifies
-// applicants through the Notifier until ctx ends; it keeps its own cursor
-// (outbox_cursors), so it never takes events from other consumers. Run one
-// per deployment. Without a Notifier it returns at once.
+// applicants through the Notifier until ctx ends. Every instance may run
+// it: each event is claimed by one relay and marked handled
+// (store.DeliverDossierEvents), so a message goes out once. Without a
+// Notifier it returns at once.
 func (s *Service) RelayNotifications(ctx context.Context, every time.Duration) error {
 	if s.note == nil {
 		return nil
@@ -152,58 +154,61 @@ func (s *Service) RelayNotifications(ctx context.Context, every time.Duration) e
 	}
 }
 
-// NotifyPending sends the notifications of the dossier events queued since
-// the last call and returns how many were sent.
+// NotifyPending sends the notifications of the dossier events no relay has
+// handled yet and returns how many messages were sent. It stops at the
+// first failed send: that event is retried on the next call, up to
+// notifyMaxAttempts times.
 func (s *Service) NotifyPending(ctx context.Context) (int, error) {
 	if s.note == nil {
 		return 0, nil
 	}
-	after, err := s.db.OutboxCursor(ctx, notifyConsumer)
-	if err != nil {
-		return 0, err
-	}
-	evs, err := s.db.OutboxAfter(ctx, nil, after, 200)
-	if err != nil {
-		return 0, err
-	}
 	sent := 0
-	for _, e := range evs {
-		after = e.ID
-		if !strings.HasPrefix(e.Topic, "dossier.") {
-			continue
-		}
-		var p struct {
-			Code   string `json:"code"`
-			Action string `json:"action"`
-		}
-		if json.Unmarshal([]byte(e.Payload), &p) != nil || p.Code == "" {
-			continue
-		}
-		d, err := s.db.Dossier(ctx, p.Code, store.Scope{All: true})
-		if err != nil {
-			continue
-		}
-		subject, body, ok := NotifyMessage(dossier.Action(p.Action), d, s.cfg.BaseURL)
-		if !ok || (d.Applicant.Email == "" && d.ApplicantUser == 0) {
-			continue
-		}
-		to := d.Applicant
-		if to.Email == "" && d.ApplicantUser != 0 {
-			if u, err := s.db.User(ctx, d.ApplicantUser); err == nil {
-				to.Email = u.Email
+	for {
+		n, err := s.db.DeliverDossierEvents(ctx, s.now(), 200, func(e store.OutboxEvent) error {
+			ok, err := s.notifyEvent(ctx, e)
+			if err != nil && e.Attempts+1 >= notifyMaxAttempts {
+				s.log.Error("notification abandoned", slog.Int64("event", e.ID), slog.Int("attempts", e.Attempts+1), slog.Any("err", err))
+				return nil
 			}
-		}
-		if err := s.note.Notify(ctx, to, subject, body); err != nil {
-			// Stop here and retry this event on the next round.
-			s.db.SetOutboxCursor(ctx, notifyConsumer, e.ID-1)
-			return sent, err
-		}
-		sent++
-	}
-	if len(evs) > 0 {
-		if err := s.db.SetOutboxCursor(ctx, notifyConsumer, after); err != nil {
+			if ok && err == nil {
+				sent++
+			}
+			return err
+		})
+		if err != nil || n < 200 {
 			return sent, err
 		}
 	}
-	return sent, nil
+}
+
+// notifyEvent sends the message of one dossier event, if it has one.
+func (s *Service) notifyEvent(ctx context.Context, e store.OutboxEvent) (bool, error) {
+	var p struct {
+		Code   string `json:"code"`
+		Action string `json:"action"`
+	}
+	if json.Unmarshal([]byte(e.Payload), &p) != nil || p.Code == "" {
+		return false, nil
+	}
+	d, err := s.db.Dossier(ctx, p.Code, store.Scope{All: true})
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err // the database is away: retried next round
+	}
+	subject, body, ok := NotifyMessage(dossier.Action(p.Action), d, s.cfg.BaseURL)
+	if !ok || (d.Applicant.Email == "" && d.ApplicantUser == 0) {
+		return false, nil
+	}
+	to := d.Applicant
+	if to.Email == "" && d.ApplicantUser != 0 {
+		if u, err := s.db.User(ctx, d.ApplicantUser); err == nil {
+			to.Email = u.Email
+		}
+	}
+	if err := s.note.Notify(ctx, to, subject, body); err != nil {
+		return false, err
+	}
+	return true, nil
 }

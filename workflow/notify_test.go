@@ -46,7 +46,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	if err := demo.Load(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	// Events before the relay's first run are not replayed.
+	// Loading the demo queues no dossier event: nothing to send.
 	if n, err := svc.NotifyPending(ctx); err != nil || n != 0 {
 		t.Fatalf("first NotifyPending = %d, %v; want 0", n, err)
 	}
@@ -76,7 +76,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 		t.Fatalf("NotifyPending = %d, %v, %q; want one message to the account's e-mail", n, err, rec.msgs)
 	}
 	if n, _ := svc.NotifyPending(ctx); n != 0 {
-		t.Errorf("second NotifyPending = %d; want 0 (cursor kept)", n)
+		t.Errorf("second NotifyPending = %d; want 0 (event marked handled)", n)
 	}
 }
 

@@ -330,8 +330,11 @@ func (s *Service) queueOp(ctx context.Context, u *dossier.User, in QueueCallInpu
 		if err != nil {
 			return err
 		}
-		call.EventID, err = tx.OutboxWithID(TopicQueueCall, b)
-		return err
+		if call.EventID, err = tx.OutboxWithID(TopicQueueCall, b); err != nil {
+			return err
+		}
+		// The other instances' displays hear of it at commit.
+		return tx.Notify(queueCallChannel, strconv.FormatInt(call.EventID, 10)+" "+string(b))
 	})
 	if err != nil {
 		return nil, err

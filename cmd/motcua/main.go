@@ -397,6 +397,16 @@ func cmdArchive(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
+	// One archiving run at a time across the instances of a cluster.
+	release, ok, err := db.TryLock(ctx, "archive")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(stdout, "Một máy chủ khác đang lưu trữ kết quả; bỏ qua lần chạy này.")
+		return nil
+	}
+	defer release()
 	n, err := svc.ArchiveResults(ctx, *every, *limit)
 	fmt.Fprintf(stdout, "Đã lưu trữ dài hạn (PAdES B-LTA) %d kết quả.\n", n)
 	return err

@@ -86,8 +86,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		// Archive copies (PAdES B-LTA) of issued results, renewed yearly.
 		go svc.RunArchive(ctx, 6*time.Hour, 365*24*time.Hour)
 	}
-	if getenv("MOTCUA_MULTI_INSTANCE") == "1" {
-		// Calls made on other instances reach this instance's displays.
+	if m := getenv("MOTCUA_MULTI_INSTANCE"); m == "1" || (m == "" && db.Engine() == store.Postgres) {
+		// Calls made on other instances reach this instance's displays
+		// (on by default on PostgreSQL, where several instances may share
+		// the database; MOTCUA_MULTI_INSTANCE=0 turns it off).
 		go h.RelayQueueEvents(ctx, 500*time.Millisecond)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
