@@ -73,9 +73,19 @@ type Credentials struct {
 
 // Credentials returns the sign-in data of username, or ENOTFOUND.
 func (tx *Tx) Credentials(username string) (*Credentials, error) {
+	return credentials(context.Background(), txq{tx.tx}, username)
+}
+
+// Credentials reads the sign-in data of username outside a transaction
+// (sign-in checks the password before it takes the write lock).
+func (db *DB) Credentials(ctx context.Context, username string) (*Credentials, error) {
+	return credentials(ctx, db.sql, username)
+}
+
+func credentials(ctx context.Context, q queryer, username string) (*Credentials, error) {
 	var c Credentials
 	var locked int64
-	err := tx.queryRow(`SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`,
+	err := q.QueryRowContext(ctx, `SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`,
 		strings.ToLower(username)).Scan(&c.UserID, &c.PasswordHash, &c.Disabled, &c.FailedLogins, &locked)
 	if isNoRows(err) {
 		return nil, notFound("tài khoản")

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -74,27 +75,41 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	if username == "" || password == "" || len(password) > 256 {
 		return "", nil, bad
 	}
-	select {
-	case s.logins <- struct{}{}:
-		defer func() { <-s.logins }()
-	case <-ctx.Done():
-		return "", nil, ctx.Err()
+	// The password is checked before any transaction: argon2id takes
+	// ~100 ms of CPU and 64 MiB, and inside the single SQLite writer it
+	// would hold every other write for as long (issue 16, item 5). The
+	// transaction then re-reads the account and records the outcome only
+	// if the hash it was checked against is still the account's.
+	seen, err := s.db.Credentials(ctx, username)
+	if err != nil && dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		return "", nil, err
+	}
+	hash := dummyHash
+	if seen != nil {
+		hash = seen.PasswordHash
+	}
+	ok, err := s.checkPassword(ctx, hash, password)
+	if err != nil {
+		return "", nil, err
+	}
+	if seen == nil {
+		return "", nil, bad
 	}
 	token := newToken() + newToken()
 	var userID int64
 	refused := false
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		c, err := tx.Credentials(username)
 		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
-			CheckPassword(dummyHash, password)
 			return bad
 		}
 		if err != nil {
 			return err
 		}
 		now := tx.Now()
-		ok := CheckPassword(c.PasswordHash, password)
 		switch {
+		case c.UserID != seen.UserID || c.PasswordHash != seen.PasswordHash:
+			return bad // the password changed meanwhile: sign in again
 		case c.Disabled || now.Before(c.LockedUntil):
 			return bad
 		case !ok:
@@ -133,6 +148,39 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	}
 	return token, u, nil
 }
+
+// checkPassword is CheckPassword with at most hashSlots hashes at a time,
+// so a sign-in flood queues here instead of taking every CPU from the
+// requests being served.
+func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, error) {
+	if err := s.hashSlot(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-s.logins }()
+	return CheckPassword(hash, pw), nil
+}
+
+// hashPassword is HashPassword under the same bound.
+func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
+	if err := s.hashSlot(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-s.logins }()
+	return HashPassword(pw), nil
+}
+
+func (s *Service) hashSlot(ctx context.Context) error {
+	select {
+	case s.logins <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// hashSlots bounds concurrent argon2id hashing: half the CPUs (at least
+// one), leaving the rest to the requests being served.
+func hashSlots() int { return max(1, runtime.GOMAXPROCS(0)/2) }
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
@@ -257,8 +305,12 @@ func (s *Service) CreateUser(ctx context.Context, actor *dossier.User, in NewUse
 	if err := in.validate(false); err != nil {
 		return nil, err
 	}
+	hash, err := s.hashOf(ctx, &in)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if in.Agency != "" {
 			if _, err := tx.Agency(in.Agency); err != nil {
 				return dossier.Invalid("Cơ quan không tồn tại", dossier.FieldError{Field: "agency", Message: "Không có cơ quan " + in.Agency})
@@ -267,7 +319,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *dossier.User, in NewUse
 		var err error
 		id, err = tx.CreateUser(&store.NewUser{User: dossier.User{Username: in.Username, Name: in.Name, AgencyCode: in.Agency,
 			Position: in.Position, Roles: in.Roles, Centers: in.Centers, Counter: in.Counter, Phone: in.Phone, Email: in.Email},
-			PasswordHash: in.hash()})
+			PasswordHash: hash})
 		if err != nil {
 			return err
 		}
@@ -286,11 +338,15 @@ func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*dossie
 	if err := in.validate(true); err != nil {
 		return nil, err
 	}
+	hash, err := s.hashPassword(ctx, in.Password) // outside the transaction (see Login)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		var err error
 		id, err = tx.CreateUser(&store.NewUser{User: dossier.User{Username: in.Username, Name: in.Name, Roles: in.Roles,
-			IDNumber: in.IDNumber, Phone: in.Phone, Email: in.Email}, PasswordHash: HashPassword(in.Password)})
+			IDNumber: in.IDNumber, Phone: in.Phone, Email: in.Email}, PasswordHash: hash})
 		if err != nil {
 			return err
 		}
@@ -323,9 +379,11 @@ func actorName(u *dossier.User) string {
 	return u.Username
 }
 
-func (in *NewUserInput) hash() string {
+// hashOf returns the hash to store for in, computed before (outside) the
+// transaction that stores it.
+func (s *Service) hashOf(ctx context.Context, in *NewUserInput) (string, error) {
 	if in.PasswordHash != "" {
-		return in.PasswordHash
+		return in.PasswordHash, nil
 	}
-	return HashPassword(in.Password)
+	return s.hashPassword(ctx, in.Password)
 }

@@ -131,7 +131,7 @@ func New(db *store.DB, blobs *blob.Store, docs Documents, note Notifier, log *sl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, blobs: blobs, docs: docs, note: note, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, 4)}
+	s := &Service{db: db, blobs: blobs, docs: docs, note: note, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots())}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err
 	}
