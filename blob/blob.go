@@ -1,7 +1,13 @@
-// Package blob stores uploaded files content-addressed on disk: the id of a
-// file is the hex SHA-256 of its bytes. Files are written to a temporary
-// file, fsynced, renamed into place and the directory fsynced, so a crash
-// never leaves a half-written blob under its final name.
+// Package blob stores uploaded files content-addressed: the id of a file
+// is the hex SHA-256 of its bytes. Two backends share the Backend
+// interface: Store, a directory (local, or shared by several instances over
+// NFS), and S3, an S3-compatible object store (s3.go).
+//
+// In the directory, files are written to a temporary file, fsynced,
+// renamed into place and the directory fsynced, so a crash never leaves a
+// half-written blob under its final name; the name is DIR/ab/abcd…(64 hex).
+// Several instances may share the directory: the same bytes always land
+// under the same name, and rename is atomic on NFS too.
 package blob
 
 import (
@@ -15,6 +21,23 @@ import (
 	"regexp"
 
 	"motcua/dossier"
+)
+
+// Backend stores and returns blobs by id. Put of bytes already stored is
+// harmless (same id).
+type Backend interface {
+	// Put stores the bytes of r (at most limit bytes: more is ETOOLARGE;
+	// PDF, JPEG or PNG only: anything else is EUNSUPPORTED).
+	Put(r io.Reader, limit int64) (*Info, error)
+	// Read returns the bytes of blob id (ENOTFOUND when absent).
+	Read(id string) ([]byte, error)
+	// Open returns blob id for serving (ENOTFOUND when absent).
+	Open(id string) (io.ReadSeekCloser, error)
+}
+
+var (
+	_ Backend = (*Store)(nil)
+	_ Backend = (*S3)(nil)
 )
 
 // Store is a directory of blobs.
@@ -119,7 +142,7 @@ func (s *Store) path(id string) string {
 }
 
 // Open returns the content of blob id.
-func (s *Store) Open(id string) (*os.File, error) {
+func (s *Store) Open(id string) (io.ReadSeekCloser, error) {
 	if !ValidID(id) {
 		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy tệp")
 	}
@@ -127,7 +150,10 @@ func (s *Store) Open(id string) (*os.File, error) {
 	if os.IsNotExist(err) {
 		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy tệp")
 	}
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // Read returns the bytes of blob id.

@@ -104,7 +104,7 @@ type Config struct {
 // Service implements the use cases. Create it with New.
 type Service struct {
 	db    *store.DB
-	blobs *blob.Store
+	blobs blob.Backend
 	docs  Documents
 	note  Notifier
 	log   *slog.Logger
@@ -121,7 +121,7 @@ type Service struct {
 }
 
 // New returns a Service. docs and note may be nil; cfg.Now may not.
-func New(db *store.DB, blobs *blob.Store, docs Documents, note Notifier, log *slog.Logger, cfg Config) (*Service, error) {
+func New(db *store.DB, blobs blob.Backend, docs Documents, note Notifier, log *slog.Logger, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		return nil, fmt.Errorf("workflow: Config.Now (the clock) is required")
 	}
@@ -146,7 +146,7 @@ func (s *Service) DB() *store.DB { return s.db }
 func (s *Service) Now() time.Time { return s.now() }
 
 // Blobs returns the blob store.
-func (s *Service) Blobs() *blob.Store { return s.blobs }
+func (s *Service) Blobs() blob.Backend { return s.blobs }
 
 // Documents returns the document adapter (nil when there is none).
 func (s *Service) Documents() Documents { return s.docs }

@@ -13,12 +13,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
-	"motcua/blob"
 	"motcua/calendar"
 	"motcua/dossier"
 	"motcua/sign"
@@ -164,14 +162,15 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 
 // dbConfig is the --data/--db pair shared by commands.
 type dbConfig struct {
-	data string
-	dsn  string
-	sync string
-	smtp workflow.SMTPNotifier
+	data   string
+	dsn    string
+	sync   string
+	smtp   workflow.SMTPNotifier
+	getenv func(string) string
 }
 
 func newDBFlags(name string, getenv func(string) string) (*dbConfig, *flag.FlagSet) {
-	c := &dbConfig{}
+	c := &dbConfig{getenv: getenv}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&c.data, "data", envOr(getenv, "MOTCUA_DATA", "data"), "thư mục dữ liệu (SQLite, tệp, khóa)")
 	fs.StringVar(&c.dsn, "db", getenv("MOTCUA_DB"), "postgres://… để dùng PostgreSQL thay cho SQLite")
@@ -216,7 +215,7 @@ func (c *dbConfig) open(ctx context.Context) (*store.DB, error) {
 // e-mail through MOTCUA_SMTP_ADDR (MOTCUA_SMTP_FROM, MOTCUA_SMTP_USER,
 // MOTCUA_SMTP_PASSWORD) when set, otherwise the log.
 func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) (*workflow.Service, error) {
-	blobs, err := blob.Open(filepath.Join(c.data, "blobs"))
+	blobs, err := openBlobs(c.getenv, c.data)
 	if err != nil {
 		return nil, err
 	}

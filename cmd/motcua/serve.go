@@ -55,7 +55,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	c.smtp = workflow.SMTPNotifier{Addr: getenv("MOTCUA_SMTP_ADDR"), From: getenv("MOTCUA_SMTP_FROM"),
 		Username: getenv("MOTCUA_SMTP_USER"), Password: getenv("MOTCUA_SMTP_PASSWORD"), Now: time.Now}
-	svc, err := c.service(db, log, workflow.Config{MaxUpload: *maxUpload << 20, BaseURL: *baseURL, Demo: *isDemo})
+	// Instances started together on one database and data folder create
+	// the demo CA (DATA/keys) once.
+	var svc *workflow.Service
+	err = db.WithLock(ctx, "data-init", func() (err error) {
+		svc, err = c.service(db, log, workflow.Config{MaxUpload: *maxUpload << 20, BaseURL: *baseURL, Demo: *isDemo})
+		return err
+	})
 	if err != nil {
 		ln.Close()
 		return err
