@@ -20,7 +20,9 @@ const (
 )
 
 // RunVerifyCLI implements "motcua verify [-lang en] [-json] [-trust DIR]
-// FILE.pdf...". args are the arguments after "verify". trustDir is the
+// FILE.pdf...". args are the arguments after "verify"; options may also
+// follow the files ("motcua verify a.pdf --lang en"). now is the
+// verification time (the caller's clock). trustDir is the
 // default trust store directory (see LoadTrustStore); a missing default
 // directory only produces a warning, while a missing -trust directory is
 // a usage error. The result is printed in Vietnamese unless -lang en.
@@ -38,13 +40,24 @@ func RunVerifyCLI(args []string, stdout io.Writer, trustDir string, now time.Tim
 		fmt.Fprintln(stdout, "Cách dùng / usage: motcua verify [-lang vi|en] [-json] [-trust DIR] FILE.pdf...")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	// The flag package stops at the first file; parse what follows it
+	// again, so options may come after the files.
+	var files []string
+	for rest := args; ; {
+		if err := fset.Parse(rest); err != nil {
 			return ExitUsage
 		}
-		return ExitUsage
+		rest = fset.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(rest); n < len(args) && args[len(args)-n-1] == "--" {
+			files = append(files, rest...) // everything after "--" is a file
+			break
+		}
+		files, rest = append(files, rest[0]), rest[1:]
 	}
-	if fset.NArg() == 0 {
+	if len(files) == 0 {
 		fset.Usage()
 		return ExitUsage
 	}
@@ -70,11 +83,11 @@ func RunVerifyCLI(args []string, stdout io.Writer, trustDir string, now time.Tim
 	}
 
 	exitCode = ExitIntact
-	for i, path := range fset.Args() {
+	for i, path := range files {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		if fset.NArg() > 1 && !*asJSON {
+		if len(files) > 1 && !*asJSON {
 			fmt.Fprintf(stdout, "== %s ==\n", path)
 		}
 		data, err := os.ReadFile(path)

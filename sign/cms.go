@@ -40,14 +40,35 @@ func buildCMS(ctx context.Context, digest [32]byte, id *Identity, p cmsParams) (
 	if err := id.check(); err != nil {
 		return nil, err
 	}
-	sigAlg, err := signatureAlgorithm(id.Certificate.PublicKey)
+	attrs, err := signedAttributes(digest, id.Certificate, p)
 	if err != nil {
 		return nil, err
 	}
+	h := sha256.Sum256(setOf(cbasn1.SET, attrs))
+	sig, err := id.Signer.Sign(rand.Reader, h[:], crypto.SHA256)
+	if err != nil {
+		return nil, newError(ESigning, "thiết bị ký từ chối tạo chữ ký", "the signing device refused to sign", err)
+	}
+	// A token or HSM may hold a different key than the certificate says;
+	// catch that here rather than emit an unverifiable signature. An
+	// in-memory key needs no check (it costs as much as signing): id.check
+	// matched its public key with the certificate, and it signed itself.
+	if !inMemoryKey(id.Signer) {
+		if err := checkSignature(id.Certificate.PublicKey, h[:], sig); err != nil {
+			return nil, newError(ESigning, "chữ ký tạo ra không khớp với chứng thư số", "the signature does not match the certificate", err)
+		}
+	}
+	return assembleCMS(ctx, attrs, sig, certificatesOf(id), p)
+}
+
+// signedAttributes returns the DER signed attributes of a CAdES signature
+// over digest by cert, in DER SET OF order. The signer signs the SHA-256
+// digest of their SET encoding.
+func signedAttributes(digest [32]byte, cert *x509.Certificate, p cmsParams) ([][]byte, error) {
 	attrs := [][]byte{
 		attribute(oidContentType(), func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData()) }),
 		attribute(oidMessageDigest(), func(b *cryptobyte.Builder) { b.AddASN1OctetString(digest[:]) }),
-		attribute(oidSigningCertificateV2(), func(b *cryptobyte.Builder) { addSigningCertificateV2(b, id.Certificate) }),
+		attribute(oidSigningCertificateV2(), func(b *cryptobyte.Builder) { addSigningCertificateV2(b, cert) }),
 	}
 	if !p.signingTime.IsZero() {
 		t, err := asn1.Marshal(p.signingTime.UTC())
@@ -63,22 +84,18 @@ func buildCMS(ctx context.Context, digest [32]byte, id *Identity, p cmsParams) (
 	}
 	// DER orders SET OF by encoding; verifiers re-encode and hash the set.
 	sort.Slice(attrs, func(i, j int) bool { return bytes.Compare(attrs[i], attrs[j]) < 0 })
-	attrSet := setOf(cbasn1.SET, attrs)
-	h := sha256.Sum256(attrSet)
-	sig, err := id.Signer.Sign(rand.Reader, h[:], crypto.SHA256)
-	if err != nil {
-		return nil, newError(ESigning, "thiết bị ký từ chối tạo chữ ký", "the signing device refused to sign", err)
-	}
-	// A token or HSM may hold a different key than the certificate says;
-	// catch that here rather than emit an unverifiable signature. An
-	// in-memory key needs no check (it costs as much as signing): id.check
-	// matched its public key with the certificate, and it signed itself.
-	if !inMemoryKey(id.Signer) {
-		if err := checkSignature(id.Certificate.PublicKey, h[:], sig); err != nil {
-			return nil, newError(ESigning, "chữ ký tạo ra không khớp với chứng thư số", "the signature does not match the certificate", err)
-		}
-	}
+	return attrs, nil
+}
 
+// assembleCMS builds the ContentInfo from the signed attributes, the
+// signature value over them and the certificates (signer first), adding
+// the signature timestamp when p asks for one.
+func assembleCMS(ctx context.Context, attrs [][]byte, sig []byte, certs []*x509.Certificate, p cmsParams) ([]byte, error) {
+	signer := certs[0]
+	sigAlg, err := signatureAlgorithm(signer.PublicKey)
+	if err != nil {
+		return nil, err
+	}
 	var unsigned []byte
 	if p.timestamp != nil {
 		token, err := p.timestamp(ctx, sig)
@@ -108,7 +125,7 @@ func buildCMS(ctx context.Context, digest [32]byte, id *Identity, p cmsParams) (
 					b.AddASN1ObjectIdentifier(oidData())
 				})
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-					for _, c := range certificatesOf(id) {
+					for _, c := range certs {
 						b.AddBytes(c.Raw)
 					}
 				})
@@ -116,11 +133,11 @@ func buildCMS(ctx context.Context, digest [32]byte, id *Identity, p cmsParams) (
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
 						b.AddASN1Int64(1)
 						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
-							b.AddBytes(id.Certificate.RawIssuer)
-							b.AddASN1BigInt(id.Certificate.SerialNumber)
+							b.AddBytes(signer.RawIssuer)
+							b.AddASN1BigInt(signer.SerialNumber)
 						})
 						addAlgorithm(b, oidSHA256(), false)
-						// Same content as attrSet, with the [0] IMPLICIT tag.
+						// Same content as the signed SET, with the [0] IMPLICIT tag.
 						b.AddBytes(setOf(cbasn1.Tag(0).Constructed().ContextSpecific(), attrs))
 						addAlgorithm(b, sigAlg.oid, sigAlg.nullParams)
 						b.AddASN1OctetString(sig)
@@ -138,8 +155,13 @@ func buildCMS(ctx context.Context, digest [32]byte, id *Identity, p cmsParams) (
 // certificatesOf returns the signer certificate followed by its chain,
 // without duplicates.
 func certificatesOf(id *Identity) []*x509.Certificate {
-	out := []*x509.Certificate{id.Certificate}
-	for _, c := range id.Chain {
+	return certList(id.Certificate, id.Chain)
+}
+
+// certList returns leaf followed by chain, without duplicates.
+func certList(leaf *x509.Certificate, chain []*x509.Certificate) []*x509.Certificate {
+	out := []*x509.Certificate{leaf}
+	for _, c := range chain {
 		dup := false
 		for _, o := range out {
 			if bytes.Equal(o.Raw, c.Raw) {

@@ -2,6 +2,7 @@ package sign
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"strings"
 	"time"
@@ -73,6 +74,13 @@ type PDFOptions struct {
 	// TSA overrides TSAURL with a configured client (credentials, HTTP
 	// client).
 	TSA *TSAClient
+
+	// Expires is when a signature prepared by PreparePDF may no longer
+	// be finished; zero means Time + DefaultPrepareTTL. SignPDF ignores
+	// it.
+	Expires time.Time
+
+	reserve int // bytes reserved for the CMS container (0: estimated)
 }
 
 // SignPDF adds a PAdES baseline B-B signature (B-T with a TSA) to pdf as
@@ -85,88 +93,36 @@ func SignPDF(pdf []byte, id *Identity, opts PDFOptions) ([]byte, error) {
 	return SignPDFContext(context.Background(), pdf, id, opts)
 }
 
-// SignPDFContext is SignPDF with a context for the TSA request.
+// SignPDFContext is SignPDF with a context for the TSA request. It is
+// the two phases of PreparePDF and Finish with a signer in this process.
 func SignPDFContext(ctx context.Context, pdf []byte, id *Identity, opts PDFOptions) ([]byte, error) {
 	if err := id.check(); err != nil {
 		return nil, err
 	}
-	if opts.Kind != Approval && opts.Kind != Seal {
-		return nil, newError(EInvalidInput, "loại chữ ký không hợp lệ", "invalid signature kind", nil)
-	}
-	if err := CheckUsable(id.Certificate, opts.Time); err != nil {
+	p, err := PreparePDF(pdf, certificatesOf(id), opts)
+	if err != nil {
 		return nil, err
 	}
-	opts = normalizeOptions(opts, id)
-
-	tsa := opts.TSA
-	if tsa == nil && opts.TSAURL != "" {
-		tsa = &TSAClient{URL: opts.TSAURL}
-	}
-	params := cmsParams{}
-	size := 2048
-	for _, c := range certificatesOf(id) {
-		size += len(c.Raw)
-	}
-	if tsa != nil {
-		params.timestamp = tsa.Timestamp
-		size += 8192
-	}
-
-	req := pdfsign.Request{
-		Kind:      pdfsign.Approval,
-		SubFilter: SubFilter,
-		Name:      opts.Name,
-		Location:  opts.Location,
-		Reason:    opts.Reason,
-		Time:      opts.Time.In(vnZone()),
-		Page:      opts.Page,
-		Rect:      opts.Rect,
-		Visible:   opts.Rect != [4]float64{},
-		Contents: func(signed [][]byte) ([]byte, error) {
-			return buildCMS(ctx, digestOf(signed), id, params)
-		},
-		ContentsSize: size,
-		AppName:      "motcua",
-		ESIC:         true,
-	}
-	if req.Visible {
-		z := getDeflater()
-		defer putDeflater(z)
-		app := &appearance{image: opts.Image, lines: opts.Lines, cache: opts.Cache, z: z}
-		if len(app.lines) > 0 {
-			f, err := opts.Cache.font(opts.Font)
-			if err != nil {
-				return nil, err
-			}
-			app.font = f
-		}
-		if opts.Kind == Approval {
-			app.textColor = [3]float64{0, 0, 0.55}
-			app.maxSize = 8
-		} else {
-			app.maxSize = 7
-		}
-		req.Appearance = app.build
-		req.Deflate = app.compress
-	}
-	out, err := pdfsign.Sign(pdf, req)
-	if err != nil {
-		var se *Error
-		if errors.As(err, &se) {
+	out, err := SignPrepared(ctx, p, id, opts.Time)
+	if ErrorCode(err) == EContainerSize {
+		// A timestamp token larger than foreseen: prepare again with room
+		// for it (a key in this process can simply sign again).
+		opts.reserve = p.needed + 4096
+		if p, err = PreparePDF(pdf, certificatesOf(id), opts); err != nil {
 			return nil, err
 		}
-		return nil, newError(EInvalidPDF, "không ký được tệp PDF", "cannot sign the PDF file", err)
+		out, err = SignPrepared(ctx, p, id, opts.Time)
 	}
-	return out, nil
+	return out, err
 }
 
 // normalizeOptions fills defaults and puts every string in NFC.
-func normalizeOptions(o PDFOptions, id *Identity) PDFOptions {
+func normalizeOptions(o PDFOptions, cert *x509.Certificate) PDFOptions {
 	nfc := func(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
 	o.Name, o.Position, o.Capacity = nfc(o.Name), nfc(o.Position), nfc(o.Capacity)
 	o.Reason, o.Location = nfc(o.Reason), nfc(o.Location)
 	if o.Name == "" {
-		o.Name = nfc(id.Certificate.Subject.CommonName)
+		o.Name = nfc(cert.Subject.CommonName)
 	}
 	if o.Reason == "" {
 		o.Reason = defaultReason(o.Kind, o.Capacity)
@@ -217,7 +173,7 @@ func defaultLines(o PDFOptions) []string {
 // B-LTA building block) from tsa as an incremental update. It covers the
 // whole file, including earlier signatures.
 func TimestampPDF(ctx context.Context, pdf []byte, tsa *TSAClient) ([]byte, error) {
-	if tsa == nil || tsa.URL == "" {
+	if !tsa.configured() {
 		return nil, newError(EInvalidInput, "thiếu máy chủ dấu thời gian", "missing timestamp authority", nil)
 	}
 	out, err := pdfsign.Sign(pdf, pdfsign.Request{

@@ -48,11 +48,13 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			row(t("Chức vụ", "Position"), s.Position)
 		}
 		row(t("Cơ quan", "Organisation"), s.Organization)
+		row(t("Tổ chức cấp chứng thư", "Certificate issuer"), s.Issuer)
 		row(t("Lý do", "Reason"), s.Reason)
 		row(t("Thời điểm ký", "Signing time"), timeText(s, en))
-		if s.Timestamped && s.TimeSource != "timestamp" {
-			row(t("Dấu thời gian", "Timestamp"), formatVN(s.TimestampTime))
+		if s.Timestamped && s.Kind != "timestamp" {
+			row(t("Dấu thời gian", "Timestamp"), formatVN(s.TimestampTime)+pick(en, ", do ", ", by ")+s.TimestampAuthority)
 		}
+		row(t("Mức PAdES", "PAdES level"), LevelText(s.Level, lang))
 		row(t("Toàn vẹn", "Integrity"), integrityText(s, en, r.DSSAppended && i == len(r.Signatures)-1))
 		trust := s.TrustStatus.Text(lang)
 		if !s.Intact && s.TrustStatus != TrustRevoked {
@@ -99,6 +101,64 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			"The file lacks the data to check the revocation (OCSP/CRL) of every certificate."))
 	}
 	return bw.Flush()
+}
+
+// LevelText describes a PAdES baseline level (SignatureInfo.Level) in
+// Vietnamese, or in English when lang is "en".
+func LevelText(level, lang string) string {
+	en := lang == "en"
+	switch level {
+	case LevelBB:
+		return pick(en, "PAdES B-B (chữ ký cơ bản, không có dấu thời gian)", "PAdES B-B (basic signature, no timestamp)")
+	case LevelBT:
+		return pick(en, "PAdES B-T (có dấu thời gian)", "PAdES B-T (timestamped)")
+	case LevelBLT:
+		return pick(en, "PAdES B-LT (có dấu thời gian và dữ liệu xác thực dài hạn)", "PAdES B-LT (timestamp and long-term validation data)")
+	case LevelBLTA:
+		return pick(en, "PAdES B-LTA (lưu trữ dài hạn: có dấu thời gian tài liệu bảo vệ dữ liệu xác thực)",
+			"PAdES B-LTA (long-term archive: a document timestamp protects the validation data)")
+	}
+	return ""
+}
+
+// Sentence says in one plain sentence what the signature is worth, for
+// people who do not know PKI: "Chữ ký hợp lệ, chứng thư do … cấp, còn
+// hiệu lực tại thời điểm ký." (Vietnamese unless lang is "en").
+func (s SignatureInfo) Sentence(lang string) string {
+	en := lang == "en"
+	if s.Kind == "timestamp" {
+		if !s.Intact {
+			return pick(en, "Dấu thời gian không hợp lệ.", "The timestamp is not valid.")
+		}
+		return pick(en, "Dấu thời gian hợp lệ, do "+s.SignerName+" cấp lúc "+formatVN(s.TimestampTime)+".",
+			"Valid timestamp, issued by "+s.SignerName+" at "+formatVN(s.TimestampTime)+".")
+	}
+	if !s.Intact {
+		if s.Revocation == RevocationRevoked {
+			return pick(en, "Chữ ký không có giá trị: chứng thư số đã bị thu hồi trước thời điểm ký.",
+				"The signature is not valid: the certificate was revoked before the signing time.")
+		}
+		return pick(en, "Chữ ký không hợp lệ: tài liệu đã bị sửa đổi sau khi ký hoặc chữ ký bị hỏng.",
+			"The signature is not valid: the document was changed after signing or the signature is damaged.")
+	}
+	issuer := s.Issuer
+	if issuer == "" {
+		issuer = pick(en, "một tổ chức không xác định", "an unknown authority")
+	}
+	out := pick(en, "Chữ ký hợp lệ, chứng thư do "+issuer+" cấp", "Valid signature, certificate issued by "+issuer)
+	if s.CertValidAtSigning {
+		out += pick(en, ", còn hiệu lực tại thời điểm ký", ", valid at the signing time")
+	} else {
+		out += pick(en, ", không còn hiệu lực tại thời điểm ký", ", not valid at the signing time")
+	}
+	if s.Timestamped {
+		out += pick(en, " (thời điểm ký được xác nhận bởi dấu thời gian của "+s.TimestampAuthority+")",
+			" (signing time confirmed by a timestamp from "+s.TimestampAuthority+")")
+	}
+	if !s.Trusted {
+		out += pick(en, "; tổ chức cấp chưa thuộc danh sách tin cậy", "; the issuer is not in the trust list")
+	}
+	return out + "."
 }
 
 func allRevocationKnown(sigs []SignatureInfo) bool {

@@ -28,6 +28,20 @@ type TSAClient struct {
 	// HTTPClient is used for the request; nil means a client with a
 	// 30-second timeout.
 	HTTPClient *http.Client
+	// Local, when set, answers in this process instead of URL (the demo
+	// TSA of "serve --demo", and tests).
+	Local *LocalTSA
+}
+
+// configured reports whether c can ask for timestamps.
+func (c *TSAClient) configured() bool { return c != nil && (c.URL != "" || c.Local != nil) }
+
+// name is how errors call the TSA.
+func (c *TSAClient) name() string {
+	if c.URL == "" && c.Local != nil {
+		return "máy chủ dấu thời gian nội bộ"
+	}
+	return c.URL
 }
 
 // maxTSAResponse bounds the size of a TSA response.
@@ -43,7 +57,7 @@ func (c *TSAClient) Timestamp(ctx context.Context, message []byte) ([]byte, erro
 
 // timestampDigest is Timestamp for the SHA-256 digest of the message.
 func (c *TSAClient) timestampDigest(ctx context.Context, digest [32]byte) ([]byte, error) {
-	if c == nil || c.URL == "" {
+	if !c.configured() {
 		return nil, newError(EInvalidInput, "thiếu địa chỉ máy chủ dấu thời gian", "missing TSA URL", nil)
 	}
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
@@ -56,34 +70,11 @@ func (c *TSAClient) timestampDigest(ctx context.Context, digest [32]byte) ([]byt
 		return nil, err
 	}
 	fail := func(err error) error {
-		return newError(ETimestamp, "không lấy được dấu thời gian từ "+c.URL, "cannot obtain a timestamp from "+c.URL, err)
+		return newError(ETimestamp, "không lấy được dấu thời gian từ "+c.name(), "cannot obtain a timestamp from "+c.name(), err)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	data, err := c.exchange(ctx, body)
 	if err != nil {
 		return nil, fail(err)
-	}
-	hreq.Header.Set("Content-Type", "application/timestamp-query")
-	if c.Username != "" || c.Password != "" {
-		hreq.SetBasicAuth(c.Username, c.Password)
-	}
-	client := c.HTTPClient
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
-	resp, err := client.Do(hreq)
-	if err != nil {
-		return nil, fail(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTSAResponse+1))
-	if err != nil {
-		return nil, fail(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fail(fmt.Errorf("HTTP %d", resp.StatusCode))
-	}
-	if len(data) > maxTSAResponse {
-		return nil, fail(errors.New("response too large"))
 	}
 	ts, err := parseTimestampResponse(data)
 	if err != nil {
@@ -99,6 +90,41 @@ func (c *TSAClient) timestampDigest(ctx context.Context, digest [32]byte) ([]byt
 		return nil, fail(errors.New("token carries no TSA certificate"))
 	}
 	return ts.RawToken, nil
+}
+
+// exchange sends a DER TimeStampReq and returns the DER TimeStampResp.
+func (c *TSAClient) exchange(ctx context.Context, body []byte) ([]byte, error) {
+	if c.URL == "" {
+		return c.Local.Respond(body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	hreq.Header.Set("Content-Type", "application/timestamp-query")
+	if c.Username != "" || c.Password != "" {
+		hreq.SetBasicAuth(c.Username, c.Password)
+	}
+	client := c.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	resp, err := client.Do(hreq)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTSAResponse+1))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if len(data) > maxTSAResponse {
+		return nil, errors.New("response too large")
+	}
+	return data, nil
 }
 
 func parseTimestampResponse(data []byte) (ts *timestamp.Timestamp, err error) {

@@ -98,12 +98,32 @@ type SignatureInfo struct {
 	// stays valid, security design R9).
 	RevokedAt time.Time
 
+	// Level is the PAdES baseline level the signature reaches (ETSI EN
+	// 319 142-1): LevelBB, LevelBT (a signature timestamp or a later
+	// document timestamp), LevelBLT (and the DSS holds its validation
+	// data), LevelBLTA (and a later document timestamp covers that data).
+	// Empty for document timestamps and for signatures that do not verify.
+	Level string
+	// Issuer is the common name of the CA that issued the certificate.
+	Issuer string
+	// TimestampAuthority is the common name of the TSA of the signature
+	// timestamp, if any.
+	TimestampAuthority string `json:",omitempty"`
+
 	Certificate *x509.Certificate `json:"-"`
 	// Errors lists problems in Vietnamese; ErrorsEN has the same entries
 	// in English.
 	Errors   []string
 	ErrorsEN []string
 }
+
+// PAdES baseline levels (SignatureInfo.Level).
+const (
+	LevelBB   = "B-B"
+	LevelBT   = "B-T"
+	LevelBLT  = "B-LT"
+	LevelBLTA = "B-LTA"
+)
 
 func (s *SignatureInfo) addError(vi, en string) {
 	s.Errors = append(s.Errors, capitalize(vi))
@@ -159,10 +179,14 @@ func VerifyPDF(data []byte, opts VerifyOptions) (*Report, error) {
 	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].end < sigs[j].end })
 	// One buffer for the signed bytes of every signature, in turn.
 	buf := make([]byte, 0, len(data))
-	for _, s := range sigs {
-		rep.Signatures = append(rep.Signatures, verifyOne(data, s, opts, buf, dss))
+	ltvWith := make([]func(*dssData) bool, len(sigs))
+	for i, s := range sigs {
+		info, ltv := verifyOne(data, s, opts, buf, dss)
+		rep.Signatures = append(rep.Signatures, info)
+		ltvWith[i] = ltv
 	}
 	checkRevokedAfter(rep.Signatures)
+	assignLevels(data, sigs, rep.Signatures, ltvWith)
 	rep.Intact, rep.Trusted = len(rep.Signatures) > 0, len(rep.Signatures) > 0
 	rep.LTV = len(rep.Signatures) > 0
 	covered := false
@@ -181,6 +205,55 @@ func VerifyPDF(data []byte, opts VerifyOptions) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// assignLevels sets the PAdES level of each verified signature. A
+// signature is B-LTA when a later document timestamp covers a revision
+// whose DSS already held the signature's validation data: that revision
+// is read again (only files with document timestamps, i.e. archive
+// copies, pay for it).
+func assignLevels(data []byte, raws []rawSignature, sigs []SignatureInfo, ltvWith []func(*dssData) bool) {
+	dssAt := map[int]*dssData{}
+	revision := func(j int) *dssData {
+		if d, ok := dssAt[j]; ok {
+			return d
+		}
+		var d *dssData
+		if end := raws[j].end; end > 0 && end <= int64(len(data)) {
+			if rdr, err := pdfsign.Parse(data[:end]); err == nil {
+				d, _ = readDSS(rdr)
+			}
+		}
+		dssAt[j] = d
+		return d
+	}
+	for i := range sigs {
+		s := &sigs[i]
+		if s.Kind != "approval" || !s.Intact {
+			continue
+		}
+		var later []int
+		for j := i + 1; j < len(sigs); j++ {
+			if sigs[j].Kind == "timestamp" && sigs[j].Intact {
+				later = append(later, j)
+			}
+		}
+		s.Level = LevelBB
+		if !s.Timestamped && len(later) == 0 {
+			continue
+		}
+		s.Level = LevelBT
+		if !s.LTV {
+			continue
+		}
+		s.Level = LevelBLT
+		for _, j := range later {
+			if d := revision(j); d != nil && ltvWith[i] != nil && ltvWith[i](d) {
+				s.Level = LevelBLTA
+				break
+			}
+		}
+	}
 }
 
 // lastEnd returns the end of the longest well-formed signed range.
@@ -314,8 +387,10 @@ func readSignature(v pdf.Value, field string) rawSignature {
 	return s
 }
 
-// verifyOne checks one signature.
-func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, dss *dssData) SignatureInfo {
+// verifyOne checks one signature. It also returns, for a signature that
+// verifies, whether a given DSS holds its validation data (the LTV test
+// for another revision of the file).
+func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, dss *dssData) (SignatureInfo, func(*dssData) bool) {
 	info := SignatureInfo{
 		FieldName:   raw.field,
 		Kind:        "approval",
@@ -334,24 +409,24 @@ func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, ds
 	signed, der, err := signedBytes(data, raw, buf)
 	if err != nil {
 		info.addErr(err)
-		return info
+		return info, nil
 	}
 	info.CoversWholeDocument = len(bytes.TrimRight(data[raw.end:], "\x00\t\n\f\r ")) == 0
 
 	switch raw.subFilter {
 	case "ETSI.RFC3161":
 		verifyDocTimestamp(&info, signed, der, opts, dss)
-		return info
+		return info, nil
 	case "adbe.pkcs7.detached", "ETSI.CAdES.detached":
 	default:
 		info.addError("định dạng chữ ký không được hỗ trợ: "+raw.subFilter, "unsupported signature format: "+raw.subFilter)
-		return info
+		return info, nil
 	}
 
 	res, err := verifyCMS(signed, der, opts.Roots)
 	if err != nil {
 		info.addErr(err)
-		return info
+		return info, nil
 	}
 	info.Intact = true
 	cert := res.cert
@@ -359,6 +434,7 @@ func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, ds
 	info.SignerName = cert.Subject.CommonName
 	info.Organization = first(cert.Subject.Organization)
 	info.Position = titleOf(cert)
+	info.Issuer = cert.Issuer.CommonName
 	if !res.signingTime.IsZero() {
 		info.ClaimedTime = res.signingTime
 	}
@@ -373,6 +449,7 @@ func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, ds
 	if ts := res.timestamp; ts != nil {
 		info.Timestamped = true
 		info.TimestampTime = ts.Time
+		info.TimestampAuthority = ts.Authority.Subject.CommonName
 		if !ts.Trusted {
 			info.addError("máy chủ dấu thời gian không được tin cậy: "+ts.TrustStatus.Text("vi"),
 				"the timestamp authority is not trusted: "+ts.TrustStatus.Text("en"))
@@ -394,7 +471,18 @@ func verifyOne(data []byte, raw rawSignature, opts VerifyOptions, buf []byte, ds
 				"the timestamp authority's certificate was revoked at "+formatVN(r.revokedAt)+", before the timestamp was issued")
 		}
 	}
-	return info
+	at := info.SigningTime
+	if at.IsZero() {
+		at = opts.Now
+	}
+	ltv := func(d *dssData) bool {
+		if !d.chainRevocation(cert, res.certs, at).ltv {
+			return false
+		}
+		ts := res.timestamp
+		return ts == nil || d.chainRevocation(ts.Authority, ts.certs, ts.Time).ltv
+	}
+	return info, ltv
 }
 
 // checkRevocation evaluates the signer's chain from the DSS at the

@@ -47,6 +47,11 @@ func TestRunVerifyCLI(t *testing.T) {
 			"Chứng thư số được tin cậy", "Tất cả chữ ký hợp lệ và được tin cậy", "ETSI.CAdES.detached"}},
 		{"ValidEnglish", []string{"-lang", "en", path("signed.pdf")}, trust, 0, []string{
 			"Signatures: 2", "The certificate is trusted", "All signatures are valid and trusted"}},
+		// Options after the file, GNU style: exit 0 on a valid file.
+		{"ValidEnglishFlagsLast", []string{path("signed.pdf"), "--lang", "en"}, trust, 0, []string{
+			"Signatures: 2", "All signatures are valid and trusted"}},
+		{"FlagsAroundFiles", []string{"-json", path("signed.pdf"), "-trust", trust, path("signed.pdf")}, "", 0, []string{`"TrustStatus": "trusted"`}},
+		{"FileAfterDoubleDash", []string{"-lang", "en", "--", path("signed.pdf")}, trust, 0, []string{"Signatures: 2"}},
 		{"Untrusted", []string{path("signed.pdf")}, "", 0, []string{"Chưa kiểm tra chuỗi tin cậy"}},
 		{"MissingDefaultTrustDir", []string{path("signed.pdf")}, path("nope"), 0, []string{"Cảnh báo"}},
 		{"MissingExplicitTrustDir", []string{"-trust", path("nope"), path("signed.pdf")}, "", 2, nil},

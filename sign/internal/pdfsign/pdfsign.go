@@ -649,17 +649,11 @@ func subsections(entries []xrefEntry) [][]xrefEntry {
 // finish assembles the output, fills in the ByteRange and the signature
 // container.
 func (w *writer) finish() ([]byte, int, error) {
-	// Appending to a full-capacity slice of the input copies it into a
-	// new array without zeroing it first.
-	out := append(w.in[:len(w.in):len(w.in)], w.buf.Bytes()...)
-	contentsEnd := w.contentsAt + w.contentsLen + 2
-	br := fmt.Sprintf("/ByteRange [0 %d %d %d]", w.contentsAt, contentsEnd, len(out)-contentsEnd)
-	if len(br) > len(byteRangePlaceholder) {
-		return nil, 0, errors.New("pdfsign: byte range does not fit its placeholder")
+	out, err := w.assemble()
+	if err != nil {
+		return nil, 0, err
 	}
-	br += strings.Repeat(" ", len(byteRangePlaceholder)-len(br))
-	copy(out[w.byteRangeAt:], br)
-
+	contentsEnd := w.contentsAt + w.contentsLen + 2
 	der, err := w.req.Contents([][]byte{out[:w.contentsAt], out[contentsEnd:]})
 	if err != nil {
 		return nil, 0, err
@@ -669,6 +663,101 @@ func (w *writer) finish() ([]byte, int, error) {
 	}
 	hex.Encode(out[w.contentsAt+1:], der)
 	return out, 0, nil
+}
+
+// assemble returns the input followed by the update, with the ByteRange
+// filled in and /Contents still zeros.
+func (w *writer) assemble() ([]byte, error) {
+	// Appending to a full-capacity slice of the input copies it into a
+	// new array without zeroing it first.
+	out := append(w.in[:len(w.in):len(w.in)], w.buf.Bytes()...)
+	contentsEnd := w.contentsAt + w.contentsLen + 2
+	br := fmt.Sprintf("/ByteRange [0 %d %d %d]", w.contentsAt, contentsEnd, len(out)-contentsEnd)
+	if len(br) > len(byteRangePlaceholder) {
+		return nil, errors.New("pdfsign: byte range does not fit its placeholder")
+	}
+	br += strings.Repeat(" ", len(byteRangePlaceholder)-len(br))
+	copy(out[w.byteRangeAt:], br)
+	return out, nil
+}
+
+// Placeholder is a file with a signature whose /Contents is still zeros:
+// the first phase of a signature made outside this process.
+type Placeholder struct {
+	file        []byte
+	contentsAt  int // offset of '<'
+	contentsLen int // hex digits reserved
+}
+
+// Prepare writes the update described by req (whose Contents is not used)
+// with req.ContentsSize bytes reserved for the signature container, and
+// returns it for Fill.
+func Prepare(input []byte, req Request) (ph *Placeholder, err error) {
+	if req.Kind == 0 {
+		req.Kind = Approval
+	}
+	if req.Kind == Approval && req.SubFilter == "" {
+		return nil, errors.New("pdfsign: SubFilter is required")
+	}
+	if req.Visible && req.Appearance == nil {
+		return nil, errors.New("pdfsign: visible signature without appearance")
+	}
+	if req.Page <= 0 {
+		req.Page = 1
+	}
+	if req.ContentsSize <= 0 {
+		return nil, errors.New("pdfsign: ContentsSize is required")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			ph, err = nil, fmt.Errorf("pdfsign: malformed PDF: %v", p)
+		}
+	}()
+	rdr, err := pdf.NewReader(bytes.NewReader(input), int64(len(input)))
+	if err != nil {
+		return nil, fmt.Errorf("pdfsign: open: %w", err)
+	}
+	if !rdr.Trailer().Key("Encrypt").IsNull() {
+		return nil, errEncrypted
+	}
+	w := &writer{in: input, rdr: rdr, req: req, buf: getBuffer()}
+	defer putBuffer(w.buf)
+	if len(input) == 0 || (input[len(input)-1] != '\n' && input[len(input)-1] != '\r') {
+		w.buf.WriteByte('\n')
+	}
+	w.nextID = w.firstFreeID()
+	if err := w.build(); err != nil {
+		return nil, err
+	}
+	out, err := w.assemble()
+	if err != nil {
+		return nil, err
+	}
+	return &Placeholder{file: out, contentsAt: w.contentsAt, contentsLen: w.contentsLen}, nil
+}
+
+// File returns the prepared file, /Contents zero-filled. It must not be
+// modified.
+func (p *Placeholder) File() []byte { return p.file }
+
+// Signed returns the signed byte ranges of the prepared file.
+func (p *Placeholder) Signed() [][]byte {
+	end := p.contentsAt + p.contentsLen + 2
+	return [][]byte{p.file[:p.contentsAt], p.file[end:]}
+}
+
+// Capacity is the number of bytes reserved for the signature container.
+func (p *Placeholder) Capacity() int { return p.contentsLen / 2 }
+
+// Fill returns a copy of the prepared file with der as the signature
+// container.
+func (p *Placeholder) Fill(der []byte) ([]byte, error) {
+	if 2*len(der) > p.contentsLen {
+		return nil, fmt.Errorf("pdfsign: signature container of %d bytes does not fit the %d reserved", len(der), p.contentsLen/2)
+	}
+	out := bytes.Clone(p.file)
+	hex.Encode(out[p.contentsAt+1:], der)
+	return out, nil
 }
 
 // findPage returns page number n (1-based) of the page tree.
