@@ -37,7 +37,8 @@ const (
 	ECertMismatch      Code = "cert_mismatch"       // The signer used another certificate than the registered one.
 	ESignatureMismatch Code = "signature_mismatch"  // The signature value does not match the prepared digest and certificate.
 	EContainerSize     Code = "container_size"      // The CMS container does not fit the space reserved in the PDF.
-	ERemote            Code = "remote_signing"      // The signing agent or remote signing service failed.
+	ERemote            Code = "remote_signing"      // The signing agent or remote signing service failed or did not answer.
+	EAuthorization     Code = "authorization"       // The signer refused the authorisation (wrong OTP or PIN).
 )
 
 func (e *Error) Error() string {
@@ -80,7 +81,7 @@ func (e *Error) Text(lang string) string {
 // answers those with 422.
 func Refused(err error) bool {
 	switch ErrorCode(err) {
-	case EExpired, ECertMismatch, ESignatureMismatch, ECertRevoked, ECertExpired, ECertNotYetValid, ECertKeyUsage, EWeakKey:
+	case EExpired, ECertMismatch, ESignatureMismatch, ECertRevoked, EAuthorization, ECertExpired, ECertNotYetValid, ECertKeyUsage, EWeakKey:
 		return true
 	}
 	return false
@@ -95,6 +96,10 @@ func ErrorCode(err error) Code {
 	}
 	return ""
 }
+
+// NewError returns an *Error; packages that sign for this one (remote
+// signing, the local agent) report their failures with it.
+func NewError(code Code, vi, en string, cause error) *Error { return newError(code, vi, en, cause) }
 
 func newError(code Code, vi, en string, cause error) *Error {
 	return &Error{Code: code, Message: vi, English: en, Err: cause}
