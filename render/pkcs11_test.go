@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ThalesGroup/crypto11"
 
@@ -50,11 +49,9 @@ func TestSealOnSoftHSM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pki, err := sign.NewDemoPKI(f.clock().Add(-48 * time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := pki.IssueForKey(key.Public(), "", "", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh (HSM)")
+	// The CA of the trust store certifies it (the seal is checked for
+	// revocation with that CA before every use).
+	cert, err := f.keys.DemoPKI().IssueForKey(key.Public(), "", "", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh (HSM)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +77,8 @@ func TestSealOnSoftHSM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Now: f.clock()})
-	if err != nil || !rep.Intact || len(rep.Signatures) != 2 {
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+	if err != nil || !rep.Intact || !rep.Trusted || len(rep.Signatures) != 2 {
 		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
 	}
 	if got := rep.Signatures[1].SignerName; got != "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh (HSM)" {

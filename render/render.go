@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,8 +44,9 @@ type Documents struct {
 	templates pdf.ResultTemplates
 	place     string
 	demo      bool
+	tsa       *sign.TSAClient // nil: no timestamps
+	demoTSA   bool            // tsa is the in-process demo TSA
 	now       func() time.Time
-	tsaURL    string
 	sigPNG    func(string) []byte
 	sealPNG   func(string) []byte
 	images    sync.Map // name → PNG bytes: the generated images are pure functions of the name
@@ -55,12 +55,21 @@ type Documents struct {
 
 // Options configure New.
 type Options struct {
-	Place  string // place printed before dates; default "Bắc Ninh"
-	Demo   bool   // mark results "DEMO — không có giá trị pháp lý"
-	TSAURL string // RFC 3161 timestamps when set
-	Log    *slog.Logger
-	// Now is the clock (verification time of stored results); required.
+	Place string // place printed before dates; default "Bắc Ninh"
+	// Demo marks results "DEMO — không có giá trị pháp lý" and, without
+	// TSAURL, stamps them with an in-process demo TSA (certificate from
+	// the demo CA, named sign.DemoTSAName) so that every demo result is
+	// PAdES B-T or better and archiving works without setup.
+	Demo bool
+	// TSAURL is the RFC 3161 timestamping authority (production: a
+	// licensed trust service).
+	TSAURL string
+	// NoTimestamps turns the demo TSA off (to measure what it costs).
+	NoTimestamps bool
+	// Now is the clock: signing checks, verification, the demo TSA.
+	// Required.
 	Now func() time.Time
+	Log *slog.Logger
 }
 
 // New returns the documents adapter.
@@ -79,8 +88,37 @@ func New(keys Keys, opts Options) (*Documents, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Documents{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo, now: opts.Now,
-		tsaURL: opts.TSAURL, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG, log: opts.Log}, nil
+	if opts.Now == nil {
+		return nil, errors.New("render: Options.Now (the clock) is required")
+	}
+	d := &Documents{r: r, keys: keys, templates: pdf.BuiltinResultTemplates(), place: opts.Place, demo: opts.Demo,
+		now: opts.Now, sigPNG: pdf.SignaturePNG, sealPNG: pdf.SealPNG, log: opts.Log}
+	switch {
+	case opts.TSAURL != "":
+		d.tsa = &sign.TSAClient{URL: opts.TSAURL}
+	case opts.Demo && !opts.NoTimestamps:
+		pki, ok := keys.(interface{ DemoPKI() *sign.DemoPKI })
+		if ok && pki.DemoPKI() != nil {
+			tsa, err := sign.NewDemoTSA(pki.DemoPKI(), opts.Now)
+			if err != nil {
+				return nil, fmt.Errorf("render: demo TSA: %w", err)
+			}
+			d.tsa, d.demoTSA = tsa.Client(), true
+		}
+	}
+	return d, nil
+}
+
+// Timestamps says where signature timestamps come from: "" (none), the
+// URL of the TSA, or "demo" for the in-process demo TSA.
+func (d *Documents) Timestamps() string {
+	switch {
+	case d.tsa == nil:
+		return ""
+	case d.demoTSA:
+		return "demo"
+	}
+	return d.tsa.URL
 }
 
 // image returns the cached output of gen(name).
@@ -231,12 +269,29 @@ func deref(t *time.Time) time.Time {
 }
 
 // ApproveResult renders the result from the approved draft and applies the
-// approver's PAdES signature in the signature block.
+// approver's PAdES signature in the signature block, in one go: only for
+// officers whose key the server holds (the demo, an HSM). An officer who
+// signs with a USB token or a remote signing service approves through a
+// signing session (workflow.BeginSigning), which shows the document and
+// waits for the signature.
 func (d *Documents) ApproveResult(ctx context.Context, in workflow.ResultInput) ([]byte, string, error) {
-	id, err := d.keys.Officer(in.Approver)
+	p, err := d.PrepareResult(ctx, in)
 	if err != nil {
 		return nil, "", err
 	}
+	if p.Method != workflow.SignOnServer {
+		return nil, "", dossier.Errorf(dossier.EUNPROCESSABLE, "%s ký bằng %s: hãy phê duyệt trên trang hồ sơ để xem trước văn bản và ký",
+			in.Approver.Name, methodText(p.Method))
+	}
+	signed, err := p.Complete(ctx, workflow.SignatureInput{At: in.At})
+	if err != nil {
+		return nil, "", err
+	}
+	return signed, p.Layout, nil
+}
+
+// renderResult renders the result document of in, unsigned.
+func (d *Documents) renderResult(in workflow.ResultInput) ([]byte, pdf.Layout, error) {
 	tpl := d.templates.Lookup(in.Procedure.ResultTypeCode)
 	parent := "UBND tỉnh Bắc Ninh"
 	if in.Parent != nil {
@@ -263,35 +318,23 @@ func (d *Documents) ApproveResult(ctx context.Context, in workflow.ResultInput) 
 	var b bytes.Buffer
 	lay, err := d.r.RenderResult(&b, doc)
 	if err != nil {
-		return nil, "", err
+		return nil, lay, err
 	}
-	signed, err := sign.SignPDFContext(ctx, b.Bytes(), id, sign.PDFOptions{Kind: sign.Approval, Name: in.Approver.Name,
-		Position: in.Approver.Position, Capacity: in.Approval.Capacity, Location: d.place, Time: in.At,
-		Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Signer), Image: d.image("sig", in.Approver.Name, d.sigPNG), TSAURL: d.tsaURL})
-	if err != nil {
-		return nil, "", err
-	}
-	l, _ := json.Marshal(lay)
-	return signed, string(l), nil
+	return b.Bytes(), lay, nil
 }
 
 func rect(r pdf.Rect) [4]float64 { return [4]float64{r.LLX, r.LLY, r.URX, r.URY} }
 
 // SealResult applies the agency's seal signature, with the register
 // number and the issue time in its appearance, overlapping the left third
-// of the approver's signature (Decree 30/2020, Phụ lục I).
+// of the approver's signature (Decree 30/2020, Phụ lục I), then adds the
+// long-term validation data (B-LT).
 func (d *Documents) SealResult(ctx context.Context, file []byte, in workflow.SealInput) ([]byte, error) {
-	id, err := d.keys.Seal(in.Agency, in.Seal)
+	p, err := d.PrepareSeal(ctx, file, in)
 	if err != nil {
 		return nil, err
 	}
-	var lay pdf.Layout
-	if err := json.Unmarshal([]byte(in.Layout), &lay); err != nil || lay.Page == 0 {
-		return nil, fmt.Errorf("render: result layout missing: %v", err)
-	}
-	sealed, err := sign.SignPDFContext(ctx, file, id, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
-		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSAURL: d.tsaURL,
-		Lines: []string{in.Agency.Name, "Số: " + in.Number, in.At.In(ictZone()).Format("2006-01-02T15:04:05-07:00")}})
+	sealed, err := p.Complete(ctx, workflow.SignatureInput{At: in.At})
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +349,7 @@ func (d *Documents) SealResult(ctx context.Context, file []byte, in workflow.Sea
 // It needs MOTCUA_TSA_URL and revocation data: without either it fails
 // (EUNPROCESSABLE) rather than archive a file that would not last.
 func (d *Documents) ArchiveResult(ctx context.Context, file []byte, at time.Time) ([]byte, error) {
-	if d.tsaURL == "" {
+	if d.tsa == nil {
 		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa cấu hình máy chủ dấu thời gian (MOTCUA_TSA_URL): không lưu trữ dài hạn được")
 	}
 	rev := d.keys.Revocation()
@@ -317,7 +360,7 @@ func (d *Documents) ArchiveResult(ctx context.Context, file []byte, at time.Time
 	if err != nil {
 		return nil, fmt.Errorf("render: archive: %w", err)
 	}
-	out, err := sign.TimestampPDF(ctx, withDSS, &sign.TSAClient{URL: d.tsaURL})
+	out, err := sign.TimestampPDF(ctx, withDSS, d.tsa)
 	if err != nil {
 		return nil, fmt.Errorf("render: archive timestamp: %w", err)
 	}
@@ -350,17 +393,24 @@ func ictZone() *time.Location {
 	return time.FixedZone("ICT", 7*3600)
 }
 
-// VerifyPDF checks every signature of a result against the trust store.
+// VerifyPDF checks every signature of a result against the trust store,
+// now, and reports per signature its PAdES level, timestamp and a plain
+// Vietnamese sentence.
 func (d *Documents) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) {
 	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: d.keys.Roots(), Now: d.now()})
 	if err != nil {
 		return nil, err
 	}
 	var out []workflow.SignatureSummary
-	for i, s := range rep.Signatures {
-		role := "Lãnh đạo phê duyệt"
-		if i > 0 {
-			role = "Con dấu cơ quan"
+	approvals := 0
+	for _, s := range rep.Signatures {
+		role := "Dấu thời gian tài liệu"
+		if s.Kind != "timestamp" {
+			role = "Lãnh đạo phê duyệt"
+			if approvals > 0 {
+				role = "Con dấu cơ quan"
+			}
+			approvals++
 		}
 		st := "Chữ ký hợp lệ"
 		switch {
@@ -369,8 +419,17 @@ func (d *Documents) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) 
 		case !s.Intact:
 			st = "Tài liệu đã bị sửa đổi sau khi ký"
 		}
-		out = append(out, workflow.SignatureSummary{Signer: s.SignerName, Role: role, SigningTime: s.SigningTime,
-			Intact: s.Intact && rep.Intact, Trusted: s.Trusted, LTV: s.LTV, Revocation: s.Revocation, Status: st})
+		sum := workflow.SignatureSummary{Signer: s.SignerName, Role: role, SigningTime: s.SigningTime,
+			Intact: s.Intact && rep.Intact, Trusted: s.Trusted, LTV: s.LTV, Revocation: s.Revocation, Status: st,
+			Level: s.Level, Issuer: s.Issuer, TimestampAuthority: s.TimestampAuthority, Description: s.Sentence("vi")}
+		if s.Timestamped {
+			t := s.TimestampTime
+			sum.TimestampTime = &t
+		}
+		if s.Kind == "timestamp" {
+			sum.TimestampAuthority = s.SignerName
+		}
+		out = append(out, sum)
 	}
 	return out, nil
 }

@@ -21,8 +21,7 @@ const (
 
 // RunVerifyCLI implements "motcua verify [-lang en] [-json] [-trust DIR]
 // FILE.pdf...". args are the arguments after "verify"; options may also
-// follow the files ("motcua verify a.pdf --lang en"). now is the
-// verification time (the caller's clock). trustDir is the
+// follow the files ("motcua verify a.pdf --lang en"). trustDir is the
 // default trust store directory (see LoadTrustStore); a missing default
 // directory only produces a warning, while a missing -trust directory is
 // a usage error. The result is printed in Vietnamese unless -lang en.

@@ -366,6 +366,12 @@ type ActionInput struct {
 
 // Act takes a transition of contract §4 on dossier code.
 func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossier.Action, in ActionInput) (*dossier.Dossier, error) {
+	return s.act(ctx, u, code, a, in, nil)
+}
+
+// act is Act; given, when not nil, is an approval signed in two phases or
+// the officer's consent to the seal (see CompleteSigning).
+func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossier.Action, in ActionInput, given *prepared) (*dossier.Dossier, error) {
 	if u == nil {
 		return nil, unauthorized()
 	}
@@ -386,7 +392,9 @@ func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossi
 	// The approval signature is prepared outside the transaction so the
 	// database lock is not held while rendering and signing.
 	var pre *prepared
-	if a == dossier.ActApprove && s.docs != nil {
+	if a == dossier.ActApprove && given != nil && given.signed.data != nil {
+		pre = given
+	} else if a == dossier.ActApprove && s.docs != nil {
 		var err error
 		if pre, err = s.prepareApproval(ctx, u, code, in.Version); err != nil {
 			return nil, err
@@ -401,6 +409,12 @@ func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossi
 		if seal != nil {
 			defer seal.unlock()
 			pre = &prepared{seal: seal}
+		}
+		if given != nil {
+			if pre == nil {
+				pre = &prepared{}
+			}
+			pre.consent = given.consent
 		}
 	}
 	// Files supplemented at the counter are signed by the reception
@@ -559,12 +573,18 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 				return err
 			}
 		}
+		if err := auditConsent(tx, u, d, pre); err != nil {
+			return err
+		}
 	case dossier.ActIssue:
 		var seal *preSeal
 		if pre != nil {
 			seal = pre.seal
 		}
 		if err := s.issue(tx, u, d, p, seal); err != nil {
+			return err
+		}
+		if err := auditConsent(tx, u, d, pre); err != nil {
 			return err
 		}
 	case dossier.ActReturn:

@@ -153,6 +153,18 @@ type SignatureSummary struct {
 	// file: "good", "revoked" or "unknown".
 	Revocation string `json:"revocation,omitempty"`
 	Status     string `json:"status"`
+	// Level is the PAdES baseline level reached: "B-B", "B-T", "B-LT" or
+	// "B-LTA" (empty for a document timestamp).
+	Level string `json:"level"`
+	// TimestampTime and TimestampAuthority: the RFC 3161 timestamp of the
+	// signature, when it has one.
+	TimestampTime      *time.Time `json:"timestamp_time,omitempty"`
+	TimestampAuthority string     `json:"timestamp_authority,omitempty"`
+	// Issuer is the certification authority that issued the certificate.
+	Issuer string `json:"issuer,omitempty"`
+	// Description says it in one plain Vietnamese sentence ("Chữ ký hợp
+	// lệ, chứng thư do … cấp, còn hiệu lực tại thời điểm ký.").
+	Description string `json:"description"`
 }
 
 // Verifier checks the signatures of a PDF (package render).

@@ -40,32 +40,51 @@ type prepared struct {
 	// componentSigs are the reception officer's signatures of files
 	// supplemented at the counter, by component code.
 	componentSigs map[string][]byte
+	// consent is the officer's confirmation after the preview (two-phase
+	// signing), written to the audit trail with the transition.
+	consent *consent
 }
 
 // prepareApproval renders the result and applies the approver's signature.
 // Its authority checks are repeated inside the transaction.
 func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code string, version int64) (*prepared, error) {
-	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
+	in, tok, _, err := s.approvalInput(ctx, u, code, version)
 	if err != nil {
 		return nil, err
 	}
+	pdf, layout, err := s.docs.ApproveResult(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: approval signature: %w", err)
+	}
+	return &prepared{verifyToken: tok, signed: newDoc(pdf), layout: layout}, nil
+}
+
+// approvalInput checks that u may approve dossier code at version now and
+// gathers what the result document needs, with a new verification token
+// and the delegation u acts under (nil when u acts in their own name).
+func (s *Service) approvalInput(ctx context.Context, u *dossier.User, code string, version int64) (ResultInput, string, *dossier.Delegation, error) {
+	var in ResultInput
+	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
+	if err != nil {
+		return in, "", nil, err
+	}
 	if d.Version != version {
-		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, version)
+		return in, "", nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, version)
 	}
 	if d.Status != dossier.StatusAwaitingApproval {
 		_, err := dossier.Next(d.Status, dossier.ActApprove)
-		return nil, err
+		return in, "", nil, err
 	}
 	if !CanActAs(u, dossier.RoleApprover, d) {
-		return nil, forbidden("Ông/bà không có quyền phê duyệt hồ sơ này")
+		return in, "", nil, forbidden("Ông/bà không có quyền phê duyệt hồ sơ này")
 	}
 	p, err := s.db.Procedure(ctx, d.ProcedureCode)
 	if err != nil {
-		return nil, err
+		return in, "", nil, err
 	}
 	ag, err := s.db.Agency(ctx, d.AgencyCode)
 	if err != nil {
-		return nil, err
+		return in, "", nil, err
 	}
 	var parent *dossier.Agency
 	if ag.ParentCode != "" {
@@ -74,23 +93,20 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 	now := s.now()
 	dels, err := s.db.Delegations(ctx, "", u.ID)
 	if err != nil {
-		return nil, err
+		return in, "", nil, err
 	}
 	del, err := dossier.Authority(u, p, now, dels)
 	if err != nil {
-		return nil, err
+		return in, "", nil, err
 	}
 	ap := &dossier.Approval{ApproverID: u.ID, ApproverName: u.Name, Position: u.Position, At: now}
 	if del != nil {
 		ap.Capacity, ap.OnBehalfOf = string(del.Capacity), del.FromPosition
 	}
 	tok := newToken()
-	pdf, layout, err := s.docs.ApproveResult(ctx, ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
-		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now})
-	if err != nil {
-		return nil, fmt.Errorf("workflow: approval signature: %w", err)
-	}
-	return &prepared{verifyToken: tok, signed: newDoc(pdf), layout: layout}, nil
+	in = ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
+		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now}
+	return in, tok, del, nil
 }
 
 // preSeal is a result sealed before the issuing transaction under the
@@ -241,6 +257,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		}
 		r.PDFBlobID, r.SHA256 = id, id // content address = SHA-256
 	}
+	d.Result = &r.Result // for the audit of the seal (auditConsent)
 	return tx.InsertResult(r)
 }
 

@@ -118,6 +118,7 @@ type Service struct {
 	logins     chan struct{} // caps concurrent password hashing
 	users      sync.Map      // user id → cachedUser (see userTTL)
 	registers  sync.Map      // register id → *sync.Mutex (see registerLock)
+	signing    sync.Map      // session id → *SigningSession (see BeginSigning)
 }
 
 // New returns a Service. docs and note may be nil; cfg.Now may not.

@@ -222,7 +222,7 @@ func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) 
 	if cfg.Now == nil {
 		cfg.Now = time.Now // the one real clock: every use case reads it once
 	}
-	docs, err := newDocuments(c.data, cfg.Now(), cfg.Demo, log)
+	docs, err := newDocuments(c.data, cfg.Now, cfg.Demo, log)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,315 @@
+package render_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/dossier"
+	"motcua/render"
+	"motcua/sign"
+	"motcua/sign/csc"
+	"motcua/sign/csc/csctest"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+// toApproval takes a counter dossier to awaiting_approval.
+func (f *fixture) toApproval(t testing.TB) *dossier.Dossier {
+	t.Helper()
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"})
+	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+	return f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
+		Report: "Hồ sơ đầy đủ, hợp lệ", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân cho Nguyễn Thị Ánh Tuyết."})
+}
+
+func (f *fixture) status(t testing.TB, code string) dossier.Status {
+	t.Helper()
+	d, err := f.svc.Dossier(context.Background(), f.users["approver"], code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Status
+}
+
+// consents returns the sign_consent audit entries of dossier code.
+func (f *fixture) consents(t testing.TB, code string) []map[string]any {
+	t.Helper()
+	es, err := f.db.AuditEntries(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	for _, e := range es {
+		if e.Action == "sign_consent" && e.ObjectID == code {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(e.Summary), &m); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// resultOf returns the approver-signed result of dossier code.
+func (f *fixture) resultOf(t testing.TB, code string) []byte {
+	t.Helper()
+	ctx := context.Background()
+	d, err := f.svc.Dossier(ctx, f.users["approver"], code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, signed, _, err := f.db.DossierFiles(ctx, d.ID)
+	if err != nil || signed == "" {
+		t.Fatalf("no signed result: %q, %v", signed, err)
+	}
+	file, err := f.svc.ReadBlob(ctx, signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestSigningSessionOnServer: the leader whose key the server holds sees
+// the exact document, confirms, and the approval is signed and audited;
+// the clerk does the same for the seal.
+func TestSigningSessionOnServer(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d := f.toApproval(t)
+	leader := f.users["approver"]
+	sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Method != workflow.SignOnServer || !sess.Certificate.Demo || sess.Certificate.Subject != "Lê Thị Thu Hà" {
+		t.Errorf("session: method %q, certificate %+v", sess.Method, sess.Certificate)
+	}
+	// The delegation: capacity line and its legal basis.
+	if got := strings.Join(sess.SignerLines, " | "); got != "KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Lê Thị Thu Hà" {
+		t.Errorf("signer lines = %q", got)
+	}
+	if !strings.Contains(sess.LegalBasis, "15/QĐ-SKHĐT") {
+		t.Errorf("legal basis = %q", sess.LegalBasis)
+	}
+	preview, err := f.svc.SessionPreview(leader, sess.ID)
+	if err != nil || !bytes.HasPrefix(preview, []byte("%PDF")) {
+		t.Fatalf("preview: %v", err)
+	}
+	// Someone else cannot see it.
+	if _, err := f.svc.SessionPreview(f.users["clerk"], sess.ID); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Errorf("another officer's preview: %v", err)
+	}
+	if f.status(t, d.Code) != dossier.StatusAwaitingApproval {
+		t.Fatal("preparing changed the dossier")
+	}
+	if _, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{}); dossier.ErrorCode(err) != dossier.EINVALID {
+		t.Errorf("complete without confirmation: %v", err)
+	}
+	got, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != dossier.StatusApproved {
+		t.Fatalf("status %s", got.Status)
+	}
+	file := f.resultOf(t, d.Code)
+	// The signed result is the previewed file with its signature filled
+	// in: same length, same bytes outside the signature container.
+	if len(file) != len(preview) || !bytes.Equal(file[:len(file)/4], preview[:len(preview)/4]) {
+		t.Error("the signed result is not the previewed document")
+	}
+	c := f.consents(t, d.Code)
+	if len(c) != 1 || c[0]["confirmed"] != true || c[0]["signed_digest"] != sess.Digest || c[0]["certificate_sha256"] != sess.Certificate.SHA256 ||
+		c[0]["document_sha256"] != sess.DocumentSHA256 {
+		t.Fatalf("audit: %+v", c)
+	}
+	sum := sha256.Sum256(file)
+	if c[0]["signed_file_sha256"] != hex.EncodeToString(sum[:]) {
+		t.Errorf("audit names file %v, stored file is %x", c[0]["signed_file_sha256"], sum)
+	}
+	// A session is used once.
+	if _, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true}); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Errorf("second completion: %v", err)
+	}
+
+	// The clerk's seal, previewed and confirmed.
+	clerk := f.users["clerk"]
+	got, _ = f.svc.Dossier(ctx, clerk, d.Code)
+	seal, err := f.svc.BeginSigning(ctx, clerk, d.Code, dossier.ActIssue, got.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seal.Number == "" || !strings.Contains(strings.Join(seal.SignerLines, " "), seal.Number) {
+		t.Errorf("seal session: number %q, lines %q", seal.Number, seal.SignerLines)
+	}
+	issued, err := f.svc.CompleteSigning(ctx, clerk, seal.ID, workflow.CompleteInput{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if issued.Status != dossier.StatusIssued || issued.Result.Number != seal.Number {
+		t.Errorf("issued: %s, number %q (previewed %q)", issued.Status, issued.Result.Number, seal.Number)
+	}
+	// Newest first: the seal's consent names the number and the issued
+	// file.
+	if c := f.consents(t, d.Code); len(c) != 2 || c[0]["number"] != seal.Number || c[0]["signed_file_sha256"] != issued.Result.SHA256 {
+		t.Errorf("seal consent not audited: %+v", c)
+	}
+}
+
+// TestSigningSessionAgent: the leader's key is on a USB token; the server
+// knows only the registered certificate. A signature from the token is
+// accepted; one over another digest, from another key or after expiry is
+// refused with 422 and the dossier stays awaiting approval.
+func TestSigningSessionAgent(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	leader := f.users["approver"]
+	// The token's key and certificate (issued by the trusted CA).
+	token, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
+	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
+		t.Fatal(err)
+	}
+	d := f.toApproval(t)
+	// The old one-click approval is refused: the server has no key.
+	if _, err := f.svc.Act(ctx, leader, d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
+		t.Errorf("one-click approval with a token: %v", err)
+	}
+	begin := func() (*workflow.SigningSession, []byte) {
+		t.Helper()
+		sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sess.Method != workflow.SignWithAgent || sess.Certificate.SHA256 != render.CertificateInfo(token.Certificate).SHA256 {
+			t.Fatalf("session %+v", sess)
+		}
+		digest, _ := base64.StdEncoding.DecodeString(sess.Digest)
+		return sess, digest
+	}
+	refused := func(name string, sess *workflow.SigningSession, in workflow.CompleteInput, want string) {
+		t.Helper()
+		in.Confirm = true
+		_, err := f.svc.CompleteSigning(ctx, leader, sess.ID, in)
+		if dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want 422 %q", name, err, want)
+		}
+		if f.status(t, d.Code) != dossier.StatusAwaitingApproval {
+			t.Fatalf("%s: the dossier moved", name)
+		}
+	}
+	sess, digest := begin()
+	otherDigest := sha256.Sum256([]byte("văn bản khác"))
+	sig, _ := token.SignDigest(ctx, otherDigest[:])
+	refused("AnotherDigest", sess, workflow.CompleteInput{Signature: sig, Certificate: token.Certificate.Raw}, "không khớp")
+	sig, _ = other.SignDigest(ctx, digest)
+	refused("AnotherKey", sess, workflow.CompleteInput{Signature: sig, Certificate: other.Certificate.Raw}, "không phải chứng thư đã đăng ký")
+	refused("AnotherKeyClaimingTheRegisteredCertificate", sess, workflow.CompleteInput{Signature: sig, Certificate: token.Certificate.Raw}, "không khớp")
+	if _, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true}); dossier.ErrorCode(err) != dossier.EINVALID {
+		t.Errorf("no signature: %v", err)
+	}
+	// The right signature, too late.
+	sig, _ = token.SignDigest(ctx, digest)
+	f.now.Add((sign.DefaultPrepareTTL + time.Second).Milliseconds())
+	refused("Expired", sess, workflow.CompleteInput{Signature: sig, Certificate: token.Certificate.Raw}, "hết hạn")
+
+	// Begin again, sign with the token: approved.
+	sess, digest = begin()
+	sig, _ = token.SignDigest(ctx, digest)
+	got, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true, Signature: sig, Certificate: token.Certificate.Raw})
+	if err != nil || got.Status != dossier.StatusApproved {
+		t.Fatalf("complete: %v", err)
+	}
+	rep, err := sign.VerifyPDF(f.resultOf(t, d.Code), sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+	if err != nil || !rep.Intact || !rep.Trusted || !rep.Signatures[0].Certificate.Equal(token.Certificate) || rep.Signatures[0].Level != sign.LevelBT {
+		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
+	}
+	if c := f.consents(t, d.Code); len(c) != 1 || c[0]["method"] != "agent" {
+		t.Errorf("audit: %+v", c)
+	}
+}
+
+// TestSigningRevokedCertificate: a revoked certificate is refused before
+// anything is signed, in Vietnamese.
+func TestSigningRevokedCertificate(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	leader := f.users["approver"]
+	token, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	f.keys.DemoPKI().Revoke(token.Certificate.SerialNumber, f.clock().Add(-time.Minute))
+	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
+	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
+		t.Fatal(err)
+	}
+	d := f.toApproval(t)
+	_, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
+	if dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || !strings.Contains(err.Error(), "Chứng thư số đã bị thu hồi") {
+		t.Errorf("revoked certificate: %v", err)
+	}
+}
+
+// TestSigningSessionRemote: the leader signs with a remote signing
+// service (fake CSC), authorising with an OTP.
+func TestSigningSessionRemote(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	leader := f.users["approver"]
+	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := csctest.New(key, "135790")
+	defer srv.Close()
+	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignRemotely,
+		CSC: &csc.Config{URL: srv.APIURL(), Username: srv.Username, Password: srv.Password, TimeoutSeconds: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	d := f.toApproval(t)
+	sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
+	if err != nil || sess.Method != workflow.SignRemotely {
+		t.Fatalf("begin: %+v, %v", sess, err)
+	}
+	try := func(otp string) error {
+		_, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true, OTP: otp})
+		return err
+	}
+	if err := try("000000"); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || !strings.Contains(err.Error(), "OTP") {
+		t.Errorf("OTP refused: %v", err)
+	}
+	srv.SetDelay(3 * time.Second)
+	if err := try("135790"); dossier.ErrorCode(err) != dossier.EUNAVAILABLE || !strings.Contains(err.Error(), "không trả lời") {
+		t.Errorf("slow provider: %v", err)
+	}
+	srv.SetDelay(0)
+	srv.SetDown(true)
+	if err := try("135790"); dossier.ErrorCode(err) != dossier.EUNAVAILABLE || !strings.Contains(err.Error(), "thử lại sau") {
+		t.Errorf("provider down: %v", err)
+	}
+	if f.status(t, d.Code) != dossier.StatusAwaitingApproval {
+		t.Fatal("a failed remote signature moved the dossier")
+	}
+	srv.SetDown(false)
+	if err := try("135790"); err != nil {
+		t.Fatal(err)
+	}
+	if f.status(t, d.Code) != dossier.StatusApproved {
+		t.Fatal("not approved")
+	}
+	rep, err := sign.VerifyPDF(f.resultOf(t, d.Code), sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+	if err != nil || !rep.Intact || !rep.Signatures[0].Certificate.Equal(key.Certificate) {
+		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
+	}
+}

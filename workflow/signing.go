@@ -1,0 +1,370 @@
+package workflow
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+)
+
+// SigningMethod says where an officer's signing key is, and so how an
+// approval is signed (issue 17).
+type SigningMethod string
+
+// Signing methods.
+const (
+	// SignOnServer: the server holds the key (the demo PKCS#12 file, or an
+	// HSM); it signs when the officer confirms.
+	SignOnServer SigningMethod = "server"
+	// SignWithAgent: the key is on the officer's USB token; the approve
+	// page has "motcua sign-agent" on the officer's computer sign the
+	// digest and sends back the signature value.
+	SignWithAgent SigningMethod = "agent"
+	// SignRemotely: the key is in a remote signing service (CSC API v2);
+	// the officer authorises the signature with an OTP.
+	SignRemotely SigningMethod = "csc"
+)
+
+// CertificateInfo describes a signing certificate for people and the audit
+// trail.
+type CertificateInfo struct {
+	Subject  string    `json:"subject"`
+	Issuer   string    `json:"issuer"`
+	Serial   string    `json:"serial"`
+	SHA256   string    `json:"sha256"` // of the DER certificate
+	NotAfter time.Time `json:"not_after"`
+	Demo     bool      `json:"demo"`
+}
+
+// SignatureInput completes a prepared signature: the agent's signature
+// value and certificate (SignWithAgent), or the officer's OTP
+// (SignRemotely); nothing for SignOnServer.
+type SignatureInput struct {
+	Signature   []byte
+	Certificate []byte // DER
+	OTP         string
+	At          time.Time
+}
+
+// PreparedSignature is a signature waiting for its value (two-phase
+// signing; package render makes them).
+type PreparedSignature struct {
+	Method SigningMethod
+	// Digest is what the key signs: the SHA-256 of the CMS signed
+	// attributes, which hold the document's digest.
+	Digest []byte
+	// DocumentSHA256 is the hex SHA-256 of the signed byte ranges of
+	// Preview: the document as it is signed.
+	DocumentSHA256 string
+	// Preview is the file exactly as it will be signed (empty signature).
+	Preview     []byte
+	Layout      string // for SealResult
+	Expires     time.Time
+	Certificate CertificateInfo
+	// Complete checks the input against the prepared digest and the
+	// officer's registered certificate and returns the signed file.
+	Complete func(ctx context.Context, in SignatureInput) ([]byte, error)
+}
+
+// TwoPhaseSigner is implemented by Documents adapters that sign in two
+// phases, so that the officer sees the exact document and confirms before
+// the signature is applied (package render).
+type TwoPhaseSigner interface {
+	SigningMethod(u *dossier.User) (SigningMethod, error)
+	PrepareResult(ctx context.Context, in ResultInput) (*PreparedSignature, error)
+	PrepareSeal(ctx context.Context, pdf []byte, in SealInput) (*PreparedSignature, error)
+}
+
+// SigningSession is a signature prepared for an officer's confirmation:
+// the approver's signature of a result, or the clerk's seal at issue.
+type SigningSession struct {
+	ID             string         `json:"id"`
+	DossierCode    string         `json:"dossier_code"`
+	Action         dossier.Action `json:"action"` // "approve" or "issue"
+	Method         SigningMethod  `json:"method"`
+	Digest         string         `json:"digest"` // base64: what the key signs
+	DocumentSHA256 string         `json:"document_sha256"`
+	// DocumentTitle names the document for the officer and the agent's
+	// PIN prompt.
+	DocumentTitle string          `json:"document_title"`
+	ExpiresAt     time.Time       `json:"expires_at"`
+	Certificate   CertificateInfo `json:"certificate"`
+	// SignerLines is the signature block as printed: capacity line
+	// ("KT. CHỦ TỊCH"), position, name; or the seal's agency and number.
+	SignerLines []string `json:"signer_lines"`
+	// Delegation: under whose authority and on what legal basis the
+	// approver signs (empty in their own name).
+	Capacity   string `json:"capacity,omitempty"`
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+	LegalBasis string `json:"legal_basis,omitempty"`
+	// Number is the number the result will most likely take (issue).
+	Number  string `json:"number,omitempty"`
+	Version int64  `json:"version"`
+
+	userID int64
+	pre    *PreparedSignature
+	token  string // the result's verification token (approve)
+}
+
+// CompleteInput is the officer's answer to a signing session.
+type CompleteInput struct {
+	// Confirm says the officer read the document and consents; required.
+	Confirm     bool   `json:"confirm"`
+	Signature   []byte `json:"signature,omitempty"`   // from the agent (base64 in JSON)
+	Certificate []byte `json:"certificate,omitempty"` // DER, from the agent
+	OTP         string `json:"otp,omitempty"`
+}
+
+// consent is what goes to the audit trail with the signed transition.
+type consent struct {
+	Session        string        `json:"session"`
+	Method         SigningMethod `json:"method"`
+	Confirmed      bool          `json:"confirmed"`
+	Certificate    string        `json:"certificate_sha256"`
+	Subject        string        `json:"certificate_subject"`
+	Serial         string        `json:"certificate_serial"`
+	DocumentSHA256 string        `json:"document_sha256"`
+	Digest         string        `json:"signed_digest"`
+	SignedFile     string        `json:"signed_file_sha256,omitempty"`
+	Number         string        `json:"number,omitempty"`
+}
+
+// auditConsent writes the officer's consent with the transition (tx).
+func auditConsent(tx *store.Tx, u *dossier.User, d *dossier.Dossier, pre *prepared) error {
+	if pre == nil || pre.consent == nil {
+		return nil
+	}
+	c := *pre.consent
+	if c.SignedFile == "" && d.Result != nil {
+		c.SignedFile = d.Result.SHA256 // the sealed result as issued
+	}
+	sum, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return tx.Audit(u.Username, "sign_consent", "dossier", d.Code, string(sum))
+}
+
+// maxSessions bounds the signing sessions kept in memory.
+const maxSessions = 10000
+
+// twoPhase returns the two-phase signer, or an error when the documents
+// adapter has none.
+func (s *Service) twoPhase() (TwoPhaseSigner, error) {
+	tp, ok := s.docs.(TwoPhaseSigner)
+	if !ok {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Hệ thống chưa cấu hình ký số")
+	}
+	return tp, nil
+}
+
+// BeginSigning prepares the signature of action a ("approve" or "issue")
+// on dossier code at version for u and keeps it as a session until it
+// expires: the approver's signature on the result rendered from the
+// draft, or the agency's seal with the number the register will most
+// likely give. Nothing changes in the dossier. The session says what the
+// officer must see before confirming (the exact document: Preview) and
+// what the key signs (Digest).
+func (s *Service) BeginSigning(ctx context.Context, u *dossier.User, code string, a dossier.Action, version int64) (*SigningSession, error) {
+	if u == nil {
+		return nil, unauthorized()
+	}
+	tp, err := s.twoPhase()
+	if err != nil {
+		return nil, err
+	}
+	var sess *SigningSession
+	switch a {
+	case dossier.ActApprove:
+		sess, err = s.beginApproval(ctx, tp, u, code, version)
+	case dossier.ActIssue:
+		sess, err = s.beginSeal(ctx, tp, u, code, version)
+	default:
+		return nil, dossier.Invalid("Chỉ phê duyệt (approve) và đóng dấu phát hành (issue) có bước ký",
+			dossier.FieldError{Field: "action", Message: "approve hoặc issue"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	sess.ID, sess.DossierCode, sess.Action, sess.Version, sess.userID = newToken(), code, a, version, u.ID
+	sess.Method, sess.ExpiresAt, sess.Certificate = sess.pre.Method, sess.pre.Expires, sess.pre.Certificate
+	sess.Digest = base64.StdEncoding.EncodeToString(sess.pre.Digest)
+	sess.DocumentSHA256 = sess.pre.DocumentSHA256
+	s.keepSession(sess)
+	return sess, nil
+}
+
+func (s *Service) beginApproval(ctx context.Context, tp TwoPhaseSigner, u *dossier.User, code string, version int64) (*SigningSession, error) {
+	in, tok, del, err := s.approvalInput(ctx, u, code, version)
+	if err != nil {
+		return nil, err
+	}
+	pre, err := tp.PrepareResult(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	sess := &SigningSession{pre: pre, token: tok, DocumentTitle: in.Procedure.Name}
+	ap := in.Approval
+	if ap.Capacity != "" {
+		sess.SignerLines = append(sess.SignerLines, strings.ToUpper(ap.Capacity+" "+ap.OnBehalfOf))
+		sess.Capacity, sess.OnBehalfOf = ap.Capacity, ap.OnBehalfOf
+	}
+	sess.SignerLines = append(sess.SignerLines, strings.ToUpper(u.Position), u.Name)
+	if del != nil {
+		sess.LegalBasis = del.BasisDocument
+	}
+	return sess, nil
+}
+
+func (s *Service) beginSeal(ctx context.Context, tp TwoPhaseSigner, u *dossier.User, code string, version int64) (*SigningSession, error) {
+	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
+	if err != nil {
+		return nil, err
+	}
+	if d.Version != version {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, version)
+	}
+	if _, err := dossier.Next(d.Status, dossier.ActIssue); err != nil {
+		return nil, err
+	}
+	if _, ok := actingRole(u, dossier.Transitions[dossier.ActIssue].Roles, d); !ok {
+		return nil, forbidden("Ông/bà không có quyền phát hành kết quả của hồ sơ này")
+	}
+	_, signed, layout, err := s.db.DossierFiles(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if signed == "" {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Hồ sơ chưa có kết quả đã ký duyệt để đóng dấu")
+	}
+	p, err := s.db.Procedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	ag, err := s.db.Agency(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	seal, err := s.db.ActiveSeal(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	number := ""
+	if reg, err := s.db.Register(ctx, d.AgencyCode, now.In(s.Location()).Year(), p.ResultTypeCode); err == nil {
+		number = dossier.FormatNumber(reg.Last+1, reg.Symbol)
+	} else {
+		number = dossier.FormatNumber(1, RegisterSymbol(p, ag))
+	}
+	pdf, err := s.ReadBlob(ctx, signed)
+	if err != nil {
+		return nil, err
+	}
+	pre, err := tp.PrepareSeal(ctx, pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
+	if err != nil {
+		return nil, err
+	}
+	return &SigningSession{pre: pre, Number: number, DocumentTitle: p.Name, SignerLines: []string{ag.Name, "Số: " + number}}, nil
+}
+
+func (s *Service) keepSession(sess *SigningSession) {
+	now := s.now()
+	n := 0
+	s.signing.Range(func(k, v any) bool {
+		o := v.(*SigningSession)
+		// One session per officer, dossier and action; expired ones go.
+		if now.After(o.ExpiresAt) || (o.userID == sess.userID && o.DossierCode == sess.DossierCode && o.Action == sess.Action) {
+			s.signing.Delete(k)
+		} else {
+			n++
+		}
+		return true
+	})
+	if n >= maxSessions {
+		return // the session is refused at completion; memory stays bounded
+	}
+	s.signing.Store(sess.ID, sess)
+}
+
+// Session returns u's signing session id (not expired).
+func (s *Service) Session(u *dossier.User, id string) (*SigningSession, error) {
+	v, ok := s.signing.Load(id)
+	if !ok || u == nil || v.(*SigningSession).userID != u.ID {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiên ký (đã hết hạn hoặc đã hoàn tất); vui lòng bắt đầu lại")
+	}
+	sess := v.(*SigningSession)
+	if s.now().After(sess.ExpiresAt) {
+		s.signing.Delete(id)
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Phiên ký đã hết hạn lúc %s; vui lòng bắt đầu lại", sess.ExpiresAt.In(s.Location()).Format("15:04:05 02/01/2006"))
+	}
+	return sess, nil
+}
+
+// SessionPreview returns the document of session id exactly as it will
+// be signed.
+func (s *Service) SessionPreview(u *dossier.User, id string) ([]byte, error) {
+	sess, err := s.Session(u, id)
+	if err != nil {
+		return nil, err
+	}
+	return sess.pre.Preview, nil
+}
+
+// CompleteSigning finishes session id with the officer's confirmation and,
+// depending on the method, the agent's signature or the OTP, then takes
+// the transition (approve or issue) exactly as Act does. A signature that
+// does not match the prepared digest or the officer's registered
+// certificate, a refused OTP or an expired session give EUNPROCESSABLE; a
+// signing service that is down gives EUNAVAILABLE. In every failure the
+// dossier stays as it was (awaiting_approval or approved).
+func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id string, in CompleteInput) (*dossier.Dossier, error) {
+	sess, err := s.Session(u, id)
+	if err != nil {
+		return nil, err
+	}
+	if !in.Confirm {
+		return nil, dossier.Invalid("Cần xác nhận đã xem văn bản và đồng ý ký", dossier.FieldError{Field: "confirm", Message: "phải là true"})
+	}
+	switch sess.Method {
+	case SignWithAgent:
+		if len(in.Signature) == 0 || len(in.Certificate) == 0 {
+			return nil, dossier.Invalid("Thiếu chữ ký hoặc chứng thư số từ trình ký", dossier.FieldError{Field: "signature", Message: "bắt buộc"})
+		}
+	case SignRemotely:
+		if strings.TrimSpace(in.OTP) == "" {
+			return nil, dossier.Invalid("Nhập mã OTP của dịch vụ ký số từ xa", dossier.FieldError{Field: "otp", Message: "bắt buộc"})
+		}
+	}
+	c := &consent{Session: sess.ID, Method: sess.Method, Confirmed: true, Certificate: sess.Certificate.SHA256,
+		Subject: sess.Certificate.Subject, Serial: sess.Certificate.Serial, DocumentSHA256: sess.DocumentSHA256, Digest: sess.Digest, Number: sess.Number}
+	var given *prepared
+	if sess.Action == dossier.ActApprove {
+		signed, err := sess.pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(signed)
+		c.SignedFile = hex.EncodeToString(sum[:])
+		given = &prepared{verifyToken: sess.token, signed: newDoc(signed), layout: sess.pre.Layout, consent: c}
+	} else {
+		given = &prepared{consent: c}
+	}
+	d, err := s.act(ctx, u, sess.DossierCode, sess.Action, ActionInput{Version: sess.Version}, given)
+	if err != nil {
+		return nil, err
+	}
+	s.signing.Delete(id)
+	return d, nil
+}
+
+// String describes a session for logs.
+func (sess *SigningSession) String() string {
+	return fmt.Sprintf("%s %s (%s)", sess.Action, sess.DossierCode, sess.Method)
+}
