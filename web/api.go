@@ -11,14 +11,13 @@ import (
 	"time"
 
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.svc.DB().Ping(ctx); err != nil {
+	if err := s.svc.Healthy(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database"})
 		return
 	}
@@ -99,7 +98,7 @@ func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, dossier.Invalid("Cấp không hợp lệ", dossier.FieldError{Field: "level", Message: "province, district hoặc commune"}))
 		return
 	}
-	items, next, err := s.svc.DB().Agencies(r.Context(), store.AgencyFilter{Level: q.Get("level"), Parent: q.Get("parent"),
+	items, next, err := s.svc.Agencies(r.Context(), workflow.AgencyFilter{Level: q.Get("level"), Parent: q.Get("parent"),
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit})
 	if err != nil {
 		s.fail(w, r, err)
@@ -109,7 +108,7 @@ func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCenters(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.svc.DB().Centers(r.Context())
+	cs, err := s.svc.Centers(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -124,7 +123,7 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := store.ProcedureFilter{Agency: q.Get("agency"), Level: q.Get("level"), Field: q.Get("field"), Query: q.Get("q"),
+	f := workflow.ProcedureFilter{Agency: q.Get("agency"), Level: q.Get("level"), Field: q.Get("field"), Query: q.Get("q"),
 		Cursor: q.Get("cursor"), Limit: limit}
 	if v := q.Get("five_on_spot"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -134,7 +133,7 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 		}
 		f.FiveOnSpot = &b
 	}
-	items, next, err := s.svc.DB().Procedures(r.Context(), f)
+	items, next, err := s.svc.Procedures(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -143,7 +142,7 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiProcedure(w http.ResponseWriter, r *http.Request) {
-	p, err := s.svc.DB().Procedure(r.Context(), r.PathValue("code"))
+	p, err := s.svc.Procedure(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -197,12 +196,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, u *dossier.Us
 
 func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	id := r.PathValue("id")
-	meta, err := s.svc.DB().BlobAccess(r.Context(), id, u.ID, workflow.ScopeOf(u))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, err := s.svc.OpenBlob(r.Context(), meta.ID)
+	meta, f, err := s.svc.OpenBlobFor(r.Context(), u, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -233,14 +227,7 @@ func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.Guidance
 	if err != nil {
 		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiếu hướng dẫn")
 	}
-	g, err := s.svc.DB().GuidanceSlip(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.Has(dossier.RoleAdmin) && !u.AtCenter(g.CenterCode) {
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiếu hướng dẫn")
-	}
-	return g, nil
+	return s.svc.GuidanceSlip(r.Context(), u, id)
 }
 
 func (s *Server) apiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -295,7 +282,7 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.
 		s.fail(w, r, err)
 		return
 	}
-	f := store.DossierFilter{Agency: q.Get("agency"), Procedure: q.Get("procedure"), Center: q.Get("center"),
+	f := workflow.DossierFilter{Agency: q.Get("agency"), Procedure: q.Get("procedure"), Center: q.Get("center"),
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit}
 	for _, st := range q["status"] {
 		for _, v := range strings.Split(st, ",") {
@@ -380,11 +367,7 @@ func (s *Server) apiResultPDF(w http.ResponseWriter, r *http.Request, u *dossier
 }
 
 func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if !u.HasAny(dossier.RoleReception, dossier.RoleAppraiser, dossier.RoleAdmin) {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền tra cứu kho dữ liệu"))
-		return
-	}
-	items, err := s.svc.DB().Warehouse(r.Context(), r.PathValue("id_number"))
+	items, err := s.svc.Warehouse(r.Context(), u, r.PathValue("id_number"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

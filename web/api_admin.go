@@ -6,10 +6,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
-	"time"
 
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -44,15 +42,7 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if !u.HasAny(dossier.RoleAdmin, dossier.RoleSupervisor) {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem danh sách tài khoản"))
-		return
-	}
-	agency := r.URL.Query().Get("agency")
-	if !u.Has(dossier.RoleAdmin) {
-		agency = u.AgencyCode
-	}
-	us, err := s.svc.DB().Users(r.Context(), agency)
+	us, err := s.svc.Users(r.Context(), u, r.URL.Query().Get("agency"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -101,15 +91,7 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossi
 }
 
 func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if !u.HasAny(dossier.RoleAdmin, dossier.RoleApprover, dossier.RoleSupervisor) {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem ủy quyền"))
-		return
-	}
-	agency := r.URL.Query().Get("agency")
-	if !u.Has(dossier.RoleAdmin) {
-		agency = u.AgencyCode
-	}
-	ds, err := s.svc.DB().Delegations(r.Context(), agency, 0)
+	ds, err := s.svc.Delegations(r.Context(), u, r.URL.Query().Get("agency"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -145,13 +127,7 @@ func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	now := s.svc.Now()
-	from, to := now.Add(-24*time.Hour), now.Add(14*24*time.Hour)
-	center := r.URL.Query().Get("center")
-	if !u.Has(dossier.RoleAdmin) && center == "" && len(u.Centers) > 0 {
-		center = u.Centers[0]
-	}
-	ss, err := s.svc.DB().Shifts(r.Context(), center, from, to)
+	ss, err := s.svc.ShiftsAhead(r.Context(), u, r.URL.Query().Get("center"), 14)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -175,15 +151,7 @@ func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossi
 }
 
 func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if !u.HasAny(dossier.RoleAdmin, dossier.RoleClerk, dossier.RoleSupervisor) {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Không có quyền xem sổ đăng ký"))
-		return
-	}
-	agency := r.URL.Query().Get("agency")
-	if !u.Has(dossier.RoleAdmin) {
-		agency = u.AgencyCode
-	}
-	rs, err := s.svc.DB().Registers(r.Context(), agency)
+	rs, err := s.svc.Registers(r.Context(), u, r.URL.Query().Get("agency"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -192,11 +160,7 @@ func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier
 }
 
 func (s *Server) apiSeals(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	agency := r.URL.Query().Get("agency")
-	if !u.Has(dossier.RoleAdmin) {
-		agency = u.AgencyCode
-	}
-	ss, err := s.svc.DB().Seals(r.Context(), agency)
+	ss, err := s.svc.Seals(r.Context(), u, r.URL.Query().Get("agency"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -242,7 +206,7 @@ func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
 		}
 		year = y
 	}
-	os, err := s.svc.DB().Overrides(r.Context(), year)
+	os, err := s.svc.Overrides(r.Context(), year)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -260,7 +224,7 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 		writeJSON(w, http.StatusOK, map[string]int{"imported": n})
 		return
 	}
-	var o store.Override
+	var o workflow.Override
 	if err := decode(w, r, &o); err != nil {
 		s.fail(w, r, err)
 		return
@@ -290,16 +254,12 @@ func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if !u.Has(dossier.RoleAdmin) {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Chỉ quản trị viên xem nhật ký"))
-		return
-	}
 	limit, err := limitOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	es, err := s.svc.DB().AuditEntries(r.Context(), limit)
+	es, err := s.svc.AuditEntries(r.Context(), u, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -26,7 +25,7 @@ type ticketView struct {
 	Recalls       int        `json:"recalls"`
 }
 
-func (s *Server) viewTicket(t *store.QueueTicket) ticketView {
+func (s *Server) viewTicket(t *workflow.QueueTicket) ticketView {
 	loc := s.svc.Location()
 	v := ticketView{Number: t.Number, ServiceCode: t.ServiceCode, ServiceName: t.ServiceName, CenterCode: t.CenterCode,
 		IssuedAt: t.IssuedAt.In(loc), WaitingBefore: t.WaitingBefore, Status: t.Status, CounterCode: t.CounterCode, Recalls: t.Recalls}
@@ -51,8 +50,8 @@ func (s *Server) apiQueueServices(w http.ResponseWriter, r *http.Request) {
 }
 
 type queueServicesRequest struct {
-	CenterCode string               `json:"center_code"`
-	Services   []store.QueueService `json:"services"`
+	CenterCode string                  `json:"center_code"`
+	Services   []workflow.QueueService `json:"services"`
 }
 
 func (s *Server) apiSetQueueServices(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -123,7 +122,7 @@ func (s *Server) queueCall(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		}
 	}
 	var c *workflow.QueueCall
-	var t *store.QueueTicket
+	var t *workflow.QueueTicket
 	var err error
 	switch op {
 	case "call":
@@ -173,20 +172,6 @@ func (s *Server) apiFinishTicket(w http.ResponseWriter, r *http.Request, u *doss
 	s.queueCall(w, r, u, "finish")
 }
 
-// centerExists reports whether code names a center.
-func (s *Server) centerExists(r *http.Request, code string) (bool, error) {
-	cs, err := s.svc.DB().Centers(r.Context())
-	if err != nil {
-		return false, err
-	}
-	for _, c := range cs {
-		if c.Code == code {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // apiQueueEvents streams the calls of a center as server-sent events:
 // every call is `event: call` with the ticket and the counter. A comment
 // line every 20 s keeps proxies from closing the stream.
@@ -196,13 +181,8 @@ func (s *Server) apiQueueEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, dossier.Invalid("Thiếu mã trung tâm", dossier.FieldError{Field: "center", Message: "bắt buộc"}))
 		return
 	}
-	ok, err := s.centerExists(r, center)
-	if err != nil {
+	if _, err := s.svc.Center(r.Context(), center); err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !ok {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", center))
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -253,57 +233,21 @@ type boardView struct {
 	Recent     []ticketView `json:"recent"`   // the last calls, newest first
 }
 
+// board reads center's board and lays it out for the displays.
 func (s *Server) board(r *http.Request, center string) (*boardView, error) {
-	cs, err := s.svc.DB().Centers(r.Context())
+	qb, err := s.svc.QueueBoard(r.Context(), center)
 	if err != nil {
 		return nil, err
 	}
-	var c *dossier.Center
-	for i := range cs {
-		if cs[i].Code == center {
-			c = &cs[i]
-		}
+	b := &boardView{CenterCode: qb.Center.Code, CenterName: qb.Center.Name, Waiting: qb.Waiting, Counters: []ticketView{}, Recent: []ticketView{}}
+	for _, t := range qb.Serving {
+		v := s.viewTicket(&t.QueueTicket)
+		v.CounterName = t.CounterName
+		b.Counters = append(b.Counters, v)
 	}
-	if c == nil {
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", center)
-	}
-	if _, err := s.svc.QueueServices(r.Context(), center); err != nil {
-		return nil, err
-	}
-	ts, err := s.svc.DB().Tickets(r.Context(), center, s.svc.QueueDay(s.svc.Now()))
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	for _, k := range c.Counters {
-		names[k.Code] = k.Name
-	}
-	b := &boardView{CenterCode: c.Code, CenterName: c.Name, Counters: []ticketView{}, Recent: []ticketView{}}
-	var called []store.QueueTicket
-	for _, t := range ts {
-		switch t.Status {
-		case store.TicketWaiting:
-			b.Waiting++
-		case store.TicketCalled:
-			v := s.viewTicket(&t)
-			v.CounterName = names[t.CounterCode]
-			b.Counters = append(b.Counters, v)
-		}
-		if t.CalledAt != nil {
-			called = append(called, t)
-		}
-	}
-	// newest calls first
-	for i := len(called) - 1; i >= 0 && len(b.Recent) < 8; i-- {
-		best := i
-		for j := 0; j < i; j++ {
-			if called[j].CalledAt.After(*called[best].CalledAt) {
-				best = j
-			}
-		}
-		called[i], called[best] = called[best], called[i]
-		v := s.viewTicket(&called[i])
-		v.CounterName = names[called[i].CounterCode]
+	for _, t := range qb.Recent {
+		v := s.viewTicket(&t.QueueTicket)
+		v.CounterName = t.CounterName
 		b.Recent = append(b.Recent, v)
 	}
 	return b, nil
@@ -318,14 +262,11 @@ func (s *Server) apiQueueBoard(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, b)
 }
 
-// periodOf reads from/to (dates, both included, or RFC 3339 instants);
-// the default is today.
-func (s *Server) periodOf(r *http.Request) (time.Time, time.Time, error) {
+// periodOf reads from/to (dates, both included, or RFC 3339 instants); a
+// bound left out is zero (the use case takes today's).
+func periodOf(r *http.Request) (time.Time, time.Time, error) {
 	q := r.URL.Query()
-	loc := s.svc.Location()
-	now := s.svc.Now().In(loc)
-	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	to := from.AddDate(0, 0, 1)
+	var from, to time.Time
 	if v := q.Get("from"); v != "" {
 		t, err := parseTimeOrDate(v)
 		if err != nil {
@@ -343,14 +284,11 @@ func (s *Server) periodOf(r *http.Request) (time.Time, time.Time, error) {
 		}
 		to = t
 	}
-	if !to.After(from) {
-		return from, to, dossier.Invalid("Khoảng thời gian không hợp lệ", dossier.FieldError{Field: "to", Message: "phải sau from"})
-	}
 	return from, to, nil
 }
 
 func (s *Server) apiQueueStats(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	from, to, err := s.periodOf(r)
+	from, to, err := periodOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

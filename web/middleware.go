@@ -277,7 +277,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		}
 		sum := sha256.Sum256(body)
 		fp := r.Method + " " + r.URL.Path + " " + hex.EncodeToString(sum[:])
-		ctx, prev, err := s.svc.DB().ClaimIdempotencyKey(r.Context(), s.svc.Now, u.ID, key, fp)
+		ctx, prev, err := s.svc.ClaimRequest(r.Context(), u, key, fp)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -306,7 +306,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			// middleware answers 500 and a retry may run again).
 			defer func() {
 				if v := recover(); v != nil {
-					s.svc.DB().ReleaseIdempotencyKey(context.WithoutCancel(ctx), http.StatusInternalServerError, nil)
+					s.svc.ReleaseRequest(context.WithoutCancel(ctx), http.StatusInternalServerError, nil)
 					panic(v)
 				}
 			}()
@@ -316,10 +316,10 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			bw.status = http.StatusOK
 		}
 		if bw.status >= 500 {
-			if err := s.svc.DB().ReleaseIdempotencyKey(context.WithoutCancel(ctx), bw.status, bw.body.Bytes()); err != nil {
+			if err := s.svc.ReleaseRequest(context.WithoutCancel(ctx), bw.status, bw.body.Bytes()); err != nil {
 				s.log.Error("idempotency release", slog.Any("err", err))
 			}
-		} else if err := s.svc.DB().CompleteIdempotencyKey(context.WithoutCancel(ctx), bw.status, bw.body.Bytes()); err != nil {
+		} else if err := s.svc.CompleteRequest(context.WithoutCancel(ctx), bw.status, bw.body.Bytes()); err != nil {
 			s.log.Error("idempotency store", slog.Any("err", err))
 		}
 		w.WriteHeader(bw.status)

@@ -12,7 +12,6 @@ import (
 
 	"motcua/calendar"
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -36,7 +35,7 @@ type uiAdminView struct {
 	Year         int
 	Years        []int
 	Holidays     []calendar.Holiday
-	Overrides    []store.Override
+	Overrides    []workflow.Override
 	Registers    []dossier.Register
 	Seals        []dossier.Seal
 	Import       *workflow.ImportResult
@@ -88,9 +87,9 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	case "co-quan":
 		v.Q = strings.TrimSpace(q.Get("q"))
 		var next string
-		v.Agencies, next, lerr = s.svc.DB().Agencies(ctx, store.AgencyFilter{Query: v.Q, Cursor: q.Get("cursor"), Limit: 100})
+		v.Agencies, next, lerr = s.svc.Agencies(ctx, workflow.AgencyFilter{Query: v.Q, Cursor: q.Get("cursor"), Limit: 100})
 		if lerr == nil {
-			v.Centers, lerr = s.svc.DB().Centers(ctx)
+			v.Centers, lerr = s.svc.Centers(ctx)
 		}
 		if next != "" {
 			v.NextURL = "/quan-tri/co-quan?" + url.Values{"q": {v.Q}, "cursor": {next}}.Encode()
@@ -98,48 +97,45 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	case "thu-tuc":
 		v.Q = strings.TrimSpace(q.Get("q"))
 		var next string
-		v.Procedures, next, lerr = s.svc.DB().Procedures(ctx, store.ProcedureFilter{Query: v.Q, Agency: q.Get("agency"), Cursor: q.Get("cursor"), Limit: 50})
+		v.Procedures, next, lerr = s.svc.Procedures(ctx, workflow.ProcedureFilter{Query: v.Q, Agency: q.Get("agency"), Cursor: q.Get("cursor"), Limit: 50})
 		if next != "" {
 			v.NextURL = "/quan-tri/thu-tuc?" + url.Values{"q": {v.Q}, "cursor": {next}}.Encode()
 		}
 	case "tai-khoan":
-		v.Users, lerr = s.svc.DB().Users(ctx, "")
+		v.Users, lerr = s.svc.Users(ctx, u, "")
 		v.Roles = dossier.Roles
 	case "uy-quyen":
-		v.Delegations, lerr = s.svc.DB().Delegations(ctx, "", 0)
+		v.Delegations, lerr = s.svc.Delegations(ctx, u, "")
 		if lerr == nil {
-			v.Approvers, lerr = s.approvers(r)
+			v.Approvers, lerr = s.svc.Approvers(ctx, u)
 		}
 	case "lich-truc":
-		now := s.svc.Now()
-		v.Shifts, lerr = s.svc.DB().Shifts(ctx, "", now.Add(-24*time.Hour), now.Add(31*24*time.Hour))
+		v.Shifts, lerr = s.svc.ShiftsAhead(ctx, u, "", 31)
 		if lerr == nil {
-			v.Approvers, lerr = s.approvers(r)
+			v.Approvers, lerr = s.svc.Approvers(ctx, u)
 		}
 		if lerr == nil {
-			v.Centers, lerr = s.svc.DB().Centers(ctx)
+			v.Centers, lerr = s.svc.Centers(ctx)
 		}
 	case "ngay-nghi":
-		now := s.svc.Now().In(s.svc.Location())
-		v.Year = now.Year()
-		if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1900 && y <= 2199 {
-			v.Year = y
+		year, _ := strconv.Atoi(q.Get("year"))
+		var cy *workflow.CalendarYear
+		if cy, lerr = s.svc.CalendarYearOf(ctx, u, year); lerr == nil {
+			v.Year, v.Years, v.Overrides = cy.Year, cy.Years, cy.Overrides
+			v.Holidays = s.svc.Calendar().Holidays(v.Year)
 		}
-		v.Years = []int{now.Year() - 1, now.Year(), now.Year() + 1}
-		v.Holidays = s.svc.Calendar().Holidays(v.Year)
-		v.Overrides, lerr = s.svc.DB().Overrides(ctx, v.Year)
 		v.Kinds = []calendar.OverrideKind{calendar.KindHoliday, calendar.KindCompensatory, calendar.KindExtraOff, calendar.KindSwapWorkday}
 	case "so-dang-ky":
-		v.Registers, lerr = s.svc.DB().Registers(ctx, "")
+		v.Registers, lerr = s.svc.Registers(ctx, u, "")
 	case "khoa":
 		var kerr error
 		if v.Keys, kerr = s.svc.Keys(ctx, u); kerr != nil {
 			v.KeysErr = dossier.ErrorMessage(kerr)
 		}
 	case "con-dau":
-		v.Seals, lerr = s.svc.DB().Seals(ctx, "")
+		v.Seals, lerr = s.svc.Seals(ctx, u, "")
 		if lerr == nil {
-			v.Centers, lerr = s.svc.DB().Centers(ctx)
+			v.Centers, lerr = s.svc.Centers(ctx)
 		}
 	}
 	if lerr != nil {
@@ -151,20 +147,6 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		flash = "Đã lưu."
 	}
 	s.renderPage(w, r, status, "admin", &uiPage{Title: uiAdminTitles[section], Active: "quan-tri", Flash: flash, D: v})
-}
-
-func (s *Server) approvers(r *http.Request) ([]dossier.User, error) {
-	us, err := s.svc.DB().Users(r.Context(), "")
-	if err != nil {
-		return nil, err
-	}
-	var out []dossier.User
-	for _, u := range us {
-		if u.Has(dossier.RoleApprover) && !u.Disabled {
-			out = append(out, u)
-		}
-	}
-	return out, nil
 }
 
 // uiAdminForm parses a (small) administration form.
@@ -397,7 +379,7 @@ func (s *Server) uiAdminPutOverride(w http.ResponseWriter, r *http.Request, u *d
 		return
 	}
 	f := r.PostForm
-	o := store.Override{Day: strings.TrimSpace(f.Get("date")), Kind: f.Get("kind"), Name: strings.TrimSpace(f.Get("name")),
+	o := workflow.Override{Day: strings.TrimSpace(f.Get("date")), Kind: f.Get("kind"), Name: strings.TrimSpace(f.Get("name")),
 		Source: strings.TrimSpace(f.Get("source"))}
 	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
 		s.showAdmin(w, r, u, "ngay-nghi", nil, err)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -24,10 +23,10 @@ type uiReceptionView struct {
 	Errors    uiFieldErrors
 	ErrMsg    string
 	Blobs     map[string]string // component code → blob already uploaded
-	Warehouse []store.WarehouseItem
+	Warehouse []workflow.WarehouseItem
 	Reuse     map[string]string // document code → component code
 	Missing   []dossier.Component
-	Waiting   []store.DossierRow
+	Waiting   []workflow.DossierRow
 }
 
 // uiNeedReception refuses users who are not reception officers.
@@ -51,7 +50,7 @@ func (s *Server) uiReception(w http.ResponseWriter, r *http.Request, u *dossier.
 	v := &uiReceptionView{Q: strings.TrimSpace(q.Get("q")), Errors: uiFieldErrors{}, Blobs: map[string]string{}, Reuse: map[string]string{},
 		Channel: string(dossier.ChannelCounter), Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen}}
 	if code := q.Get("procedure"); code != "" {
-		p, err := s.svc.DB().Procedure(ctx, code)
+		p, err := s.svc.Procedure(ctx, code)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -67,7 +66,7 @@ func (s *Server) uiReception(w http.ResponseWriter, r *http.Request, u *dossier.
 }
 
 func (s *Server) renderReception(w http.ResponseWriter, r *http.Request, u *dossier.User, status int, v *uiReceptionView) {
-	rows, _, err := s.svc.Dossiers(r.Context(), u, store.DossierFilter{Status: []dossier.Status{dossier.StatusSubmitted}, Limit: 20})
+	rows, _, err := s.svc.Dossiers(r.Context(), u, workflow.DossierFilter{Status: []dossier.Status{dossier.StatusSubmitted}, Limit: 20})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,7 +77,7 @@ func (s *Server) renderReception(w http.ResponseWriter, r *http.Request, u *doss
 
 func (s *Server) searchProcedures(r *http.Request, v *uiReceptionView) error {
 	v.Searched = true
-	ps, _, err := s.svc.DB().Procedures(r.Context(), store.ProcedureFilter{Query: v.Q, Limit: 15})
+	ps, _, err := s.svc.Procedures(r.Context(), workflow.ProcedureFilter{Query: v.Q, Limit: 15})
 	v.Matches = ps
 	return err
 }
@@ -163,9 +162,9 @@ func (s *Server) uiValidateApplicant(w http.ResponseWriter, r *http.Request, u *
 		fc.Warehouse = true
 		fc.View = &uiReceptionView{Reuse: map[string]string{}}
 		if fc.Message == "" && a.IDNumber != "" {
-			fc.View.Warehouse, _ = s.svc.DB().Warehouse(r.Context(), a.IDNumber)
+			fc.View.Warehouse, _ = s.svc.Warehouse(r.Context(), u, a.IDNumber)
 			if code := r.PostForm.Get("procedure_code"); code != "" {
-				fc.View.Procedure, _ = s.svc.DB().Procedure(r.Context(), code)
+				fc.View.Procedure, _ = s.svc.Procedure(r.Context(), code)
 			}
 		}
 	}
@@ -191,7 +190,7 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	f := r.PostForm
 	v := &uiReceptionView{Errors: uiFieldErrors{}, Blobs: map[string]string{}, Reuse: map[string]string{},
 		Applicant: uiApplicantOf(f), Channel: f.Get("channel")}
-	p, err := s.svc.DB().Procedure(ctx, f.Get("procedure_code"))
+	p, err := s.svc.Procedure(ctx, f.Get("procedure_code"))
 	if err != nil {
 		v.ErrMsg = "Vui lòng chọn thủ tục trong danh mục trước khi tiếp nhận."
 		s.renderReception(w, r, u, http.StatusUnprocessableEntity, v)
@@ -199,7 +198,7 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	}
 	v.Procedure = p
 	if v.Applicant.IDNumber != "" {
-		v.Warehouse, _ = s.svc.DB().Warehouse(ctx, v.Applicant.IDNumber)
+		v.Warehouse, _ = s.svc.Warehouse(ctx, u, v.Applicant.IDNumber)
 	}
 	// Results reused from the warehouse: reuse.<document code> = component.
 	reused := map[string]string{}
@@ -232,7 +231,7 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 			}
 		}
 		if id := f.Get("blob." + c.Code); id != "" {
-			if _, err := s.svc.DB().BlobAccess(ctx, id, u.ID, workflow.ScopeOf(u)); err == nil {
+			if _, err := s.svc.BlobAccess(ctx, u, id); err == nil {
 				v.Blobs[c.Code] = id
 			}
 		}

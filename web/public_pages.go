@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -147,151 +146,40 @@ func (s *Server) citizen(h func(w http.ResponseWriter, r *http.Request, u *dossi
 
 // catalog -----------------------------------------------------------------
 
-type catalogItem struct {
-	dossier.Procedure
-	AgencyName string
-	Center     *dossier.Center
+func (s *Server) pageCatalog(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cq := workflow.CatalogQuery{Query: strings.TrimSpace(q.Get("q")), Center: q.Get("center"), FiveOnSpot: q.Get("five") == "1"}
+	c, err := s.svc.PublicCatalog(r.Context(), cq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	publicCache(w, r)
+	s.frontRender(w, r, http.StatusOK, "catalog", &fpage{Title: "Thủ tục hành chính", Nav: "thu-tuc", D: catalogPage{
+		Query: cq.Query, Center: cq.Center, FiveOnly: cq.FiveOnSpot, Centers: c.Centers, Items: c.Items, More: c.More,
+		FiveByCtr: c.FiveOnSpot, TotalFound: c.Total}})
 }
 
+// catalogPage is the catalog page's data: the query and its answer.
 type catalogPage struct {
 	Query      string
 	Center     string
 	FiveOnly   bool
 	Centers    []dossier.Center
-	Items      []catalogItem
+	Items      []workflow.CatalogEntry
 	More       bool
-	FiveByCtr  []fiveList
+	FiveByCtr  []workflow.CenterProcedures
 	TotalFound int
 }
 
-type fiveList struct {
-	Center dossier.Center
-	Items  []catalogItem
-}
-
-// directory maps agencies to their names and serving centers.
-type directory struct {
-	agencies map[string]dossier.Agency
-	centers  []dossier.Center
-}
-
-func (s *Server) directory(r *http.Request) (*directory, error) {
-	d := &directory{agencies: map[string]dossier.Agency{}}
-	cursor := ""
-	for {
-		as, next, err := s.svc.DB().Agencies(r.Context(), store.AgencyFilter{Limit: 500, Cursor: cursor})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			d.agencies[a.Code] = a
-		}
-		if next == "" || len(as) == 0 {
-			break
-		}
-		cursor = next
-	}
-	cs, err := s.svc.DB().Centers(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	d.centers = cs
-	return d, nil
-}
-
-// centerFor is the center that receives the procedures of agency (the rule
-// of store.Tx.CenterForAgency).
-func (d *directory) centerFor(agency string) *dossier.Center {
-	pa, ok := d.agencies[agency]
-	if !ok {
-		return nil
-	}
-	for i := range d.centers {
-		c := &d.centers[i]
-		ca := d.agencies[c.AgencyCode]
-		if ca.ParentCode == pa.ParentCode || c.AgencyCode == pa.ParentCode {
-			return c
-		}
-	}
-	return nil
-}
-
-func (d *directory) item(p dossier.Procedure) catalogItem {
-	return catalogItem{Procedure: p, AgencyName: d.agencies[p.AgencyCode].Name, Center: d.centerFor(p.AgencyCode)}
-}
-
-func (s *Server) pageCatalog(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cp := catalogPage{Query: strings.TrimSpace(q.Get("q")), Center: q.Get("center"), FiveOnly: q.Get("five") == "1"}
-	dir, err := s.directory(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cp.Centers = dir.centers
-	f := store.ProcedureFilter{Query: cp.Query, ByName: true, Limit: 500}
-	if cp.FiveOnly {
-		t := true
-		f.FiveOnSpot = &t
-	}
-	ps, _, err := s.svc.DB().Procedures(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, p := range ps {
-		it := dir.item(p)
-		if cp.Center != "" && (it.Center == nil || it.Center.Code != cp.Center) {
-			continue
-		}
-		cp.Items = append(cp.Items, it)
-	}
-	cp.TotalFound = len(cp.Items)
-	if len(cp.Items) > 100 {
-		cp.Items, cp.More = cp.Items[:100], true
-	}
-	// The published "5 tại chỗ" list of every center.
-	if cp.Query == "" {
-		t := true
-		fos, _, err := s.svc.DB().Procedures(r.Context(), store.ProcedureFilter{FiveOnSpot: &t, ByName: true, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		by := map[string]*fiveList{}
-		for _, p := range fos {
-			it := dir.item(p)
-			if it.Center == nil {
-				continue
-			}
-			if by[it.Center.Code] == nil {
-				by[it.Center.Code] = &fiveList{Center: *it.Center}
-			}
-			by[it.Center.Code].Items = append(by[it.Center.Code].Items, it)
-		}
-		for _, c := range dir.centers {
-			if l := by[c.Code]; l != nil {
-				cp.FiveByCtr = append(cp.FiveByCtr, *l)
-			}
-		}
-	}
-	publicCache(w, r)
-	s.frontRender(w, r, http.StatusOK, "catalog", &fpage{Title: "Thủ tục hành chính", Nav: "thu-tuc", D: cp})
-}
-
 func (s *Server) pageProcedure(w http.ResponseWriter, r *http.Request) {
-	p, err := s.svc.DB().Procedure(r.Context(), r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	dir, err := s.directory(r)
+	e, err := s.svc.PublicProcedure(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	publicCache(w, r)
-	s.frontRender(w, r, http.StatusOK, "procedure", &fpage{Title: p.Name, Nav: "thu-tuc", D: dir.item(*p)})
+	s.frontRender(w, r, http.StatusOK, "procedure", &fpage{Title: e.Name, Nav: "thu-tuc", D: e})
 }
 
 // publicCache lets anonymous visitors' catalog pages be cached for a
@@ -346,12 +234,12 @@ func (s *Server) pageVerify(w http.ResponseWriter, r *http.Request) {
 type kioskPage struct {
 	Centers  []dossier.Center
 	Center   *dossier.Center
-	Services []store.QueueService
+	Services []workflow.QueueService
 	Ticket   *ticketView
 }
 
 func (s *Server) kioskCenter(r *http.Request, code string) (*kioskPage, error) {
-	cs, err := s.svc.DB().Centers(r.Context())
+	cs, err := s.svc.Centers(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +299,7 @@ func (s *Server) pageDisplay(w http.ResponseWriter, r *http.Request) {
 	center := r.URL.Query().Get("center")
 	dp := displayPage{}
 	if center == "" {
-		cs, err := s.svc.DB().Centers(r.Context())
+		cs, err := s.svc.Centers(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -448,7 +336,7 @@ type ratingPage struct {
 	Comment  string
 	Criteria []ratingCriterion
 	Errors   map[string]string
-	Done     *store.Rating
+	Done     *workflow.Rating
 	Counter  bool
 }
 
@@ -610,25 +498,11 @@ type submitPage struct {
 	Done       *dossier.Dossier
 }
 
-func (s *Server) onlineProcedures(r *http.Request) ([]dossier.Procedure, error) {
-	ps, _, err := s.svc.DB().Procedures(r.Context(), store.ProcedureFilter{ByName: true, Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	out := ps[:0]
-	for _, p := range ps {
-		if p.OnlineLevel == dossier.OnlineFull || p.OnlineLevel == dossier.OnlinePartial {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	sp := submitPage{Errors: map[string]string{}, Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: u.Name,
 		IDNumber: u.IDNumber, Phone: u.Phone, Email: u.Email}}
 	var err error
-	if sp.Procedures, err = s.onlineProcedures(r); err != nil {
+	if sp.Procedures, err = s.svc.OnlineProcedures(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -711,7 +585,7 @@ func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossi
 	if sp.Applicant.Kind == "" {
 		sp.Applicant.Kind = dossier.ApplicantCitizen
 	}
-	ps, err := s.onlineProcedures(r)
+	ps, err := s.svc.OnlineProcedures(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -758,13 +632,12 @@ func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossi
 }
 
 type myDossiersPage struct {
-	Items []store.DossierRow
+	Items []workflow.DossierRow
 	Next  string
 }
 
 func (s *Server) pageMyDossiers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	items, next, err := s.svc.Dossiers(r.Context(), u, store.DossierFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50,
-		Scope: store.Scope{ApplicantUser: u.ID}})
+	items, next, err := s.svc.Dossiers(r.Context(), u, workflow.DossierFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -782,41 +655,19 @@ func flashOf(r *http.Request) string {
 	return ""
 }
 
+// myDossierPage is a citizen's dossier page: the dossier as its applicant
+// sees it, and the errors of the supplement form.
 type myDossierPage struct {
-	D        *dossier.Dossier
-	Proc     *dossier.Procedure
-	Payments []store.Payment
-	Paid     int64
-	Due      int64
-	Result   bool
-	Errors   map[string]string
+	*workflow.MyDossier
+	Errors map[string]string
 }
 
 func (s *Server) myDossier(r *http.Request, u *dossier.User, code string) (*myDossierPage, error) {
-	d, err := s.svc.Dossier(r.Context(), u, code)
+	m, err := s.svc.MyDossier(r.Context(), u, code)
 	if err != nil {
 		return nil, err
 	}
-	if d.ApplicantUser != u.ID {
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy hồ sơ %s", code)
-	}
-	p, err := s.svc.DB().Procedure(r.Context(), d.ProcedureCode)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := s.svc.DB().Payments(r.Context(), d.ID)
-	if err != nil {
-		return nil, err
-	}
-	mp := &myDossierPage{D: d, Proc: p, Payments: ps, Errors: map[string]string{}}
-	for _, x := range ps {
-		mp.Paid += x.Amount
-	}
-	if d.Status != dossier.StatusRefused && d.Status != dossier.StatusWithdrawn && p.Fee > mp.Paid {
-		mp.Due = p.Fee - mp.Paid
-	}
-	mp.Result = d.Status == dossier.StatusReturned && d.Result != nil
-	return mp, nil
+	return &myDossierPage{MyDossier: m, Errors: map[string]string{}}, nil
 }
 
 func (s *Server) pageMyDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {

@@ -215,12 +215,7 @@ func evaluationSheet(q workflow.ReportQuery, out *workflow.EvaluationReport) (st
 
 func (s *Server) apiOverdue(xlsx bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
 	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-		q := reportQuery(r)
-		if q.From == "" && q.To == "" {
-			today := s.svc.Now().In(s.svc.Location()).Format("2006-01-02")
-			q.From, q.To = today, today
-		}
-		items, err := s.svc.OverdueList(r.Context(), u, q, 10000)
+		items, err := s.svc.OverdueReport(r.Context(), u, reportQuery(r), 10000)
 		if err != nil {
 			s.fail(w, r, err)
 			return

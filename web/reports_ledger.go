@@ -8,7 +8,6 @@ import (
 
 	"motcua/dossier"
 	"motcua/pdf"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -24,7 +23,7 @@ func resultMethod(channel string) string {
 }
 
 // ledgerEntry maps a stored row onto the ledger's columns.
-func ledgerEntry(r store.LedgerRow) pdf.LedgerEntry {
+func ledgerEntry(r workflow.LedgerRow) pdf.LedgerEntry {
 	e := pdf.LedgerEntry{DossierCode: r.Code, Procedure: r.Procedure, Applicant: r.Applicant, Address: r.Address, Phone: r.Phone,
 		Agency: r.Agency, ReceivedAt: r.ReceivedAt, ResultMethod: resultMethod(r.Channel)}
 	if r.DueAt != nil {
@@ -49,7 +48,7 @@ func ledgerEntry(r store.LedgerRow) pdf.LedgerEntry {
 func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, *dossier.User) {
 	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 		var entries []pdf.LedgerEntry
-		info, err := s.svc.Ledger(r.Context(), u, reportQuery(r), func(row store.LedgerRow) error {
+		info, err := s.svc.Ledger(r.Context(), u, reportQuery(r), func(row workflow.LedgerRow) error {
 			entries = append(entries, ledgerEntry(row))
 			return nil
 		})
@@ -57,7 +56,7 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 			s.fail(w, r, err)
 			return
 		}
-		l := ledgerOf(info, entries, s.svc.Now())
+		l := ledgerOf(info, entries, info.At)
 		var buf bytes.Buffer
 		name := "so-theo-doi-ho-so-" + info.Center.Code + "-" + info.Query.From + "-" + info.Query.To
 		if asPDF {

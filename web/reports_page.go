@@ -58,23 +58,12 @@ type dashboard struct {
 
 // uiReports serves the dashboards page /bao-cao (supervisors and admins).
 func (s *Server) uiReports(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	ctx := r.Context()
-	q := reportQuery(r)
-	now := s.svc.Now().In(s.svc.Location())
-	if q.From == "" {
-		q.From = fmt.Sprintf("%04d-01-01", now.Year())
+	q, centers, err := s.svc.DashboardQuery(r.Context(), u, reportQuery(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	if q.To == "" {
-		q.To = now.Format("2006-01-02")
-	}
-	d := &dashboard{User: u, Q: q, FromVi: viDate(q.From), ToVi: viDate(q.To), Params: paramsOf(q)}
-	if cs, err := s.svc.DB().Centers(ctx); err == nil {
-		for _, c := range cs {
-			if u.Has(dossier.RoleAdmin) || u.AtCenter(c.Code) {
-				d.Centers = append(d.Centers, c)
-			}
-		}
-	}
+	d := &dashboard{User: u, Q: q, FromVi: viDate(q.From), ToVi: viDate(q.To), Params: paramsOf(q), Centers: centers}
 	status := http.StatusOK
 	if err := s.fillDashboard(r, u, d); err != nil {
 		code := statusOf(dossier.ErrorCode(err))
@@ -108,33 +97,12 @@ func paramsOf(q workflow.ReportQuery) string {
 }
 
 func (s *Server) fillDashboard(r *http.Request, u *dossier.User, d *dashboard) error {
-	ctx := r.Context()
-	q := d.Q
-	sum, err := s.svc.Summary(ctx, u, q)
+	db, err := s.svc.ReportDashboard(r.Context(), u, d.Q)
 	if err != nil {
 		return err
 	}
-	d.Sum = &sum.Summary
-	byAgency, err := s.svc.Breakdown(ctx, u, q, workflow.ByAgency)
-	if err != nil {
-		return err
-	}
-	byLevel, err := s.svc.Breakdown(ctx, u, q, workflow.ByLevel)
-	if err != nil {
-		return err
-	}
-	byMonth, err := s.svc.Breakdown(ctx, u, q, workflow.ByMonth)
-	if err != nil {
-		return err
-	}
-	byProc, err := s.svc.Breakdown(ctx, u, q, workflow.ByProcedure)
-	if err != nil {
-		return err
-	}
-	overdue, err := s.svc.OverdueList(ctx, u, q, 50)
-	if err != nil {
-		return err
-	}
+	d.Sum = db.Summary
+	byAgency, byLevel, byMonth, byProc, overdue := db.ByAgency, db.ByLevel, db.ByMonth, db.ByProcedure, db.Overdue
 	p := d.Params
 
 	// 1. Targets per level and per agency.

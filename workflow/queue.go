@@ -347,10 +347,14 @@ func IsNoTicket(err error) bool { return errors.Is(err, store.ErrNoTicket) }
 
 // QueueStats returns average waiting and serving times per service and
 // counter for tickets issued in [from, to) (officers of the center,
-// supervisors and admins).
+// supervisors and admins). A zero bound means today's.
 func (s *Service) QueueStats(ctx context.Context, u *dossier.User, center string, from, to time.Time) ([]store.QueueStat, error) {
 	if u == nil {
 		return nil, unauthorized()
+	}
+	from, to, err := s.periodOrToday(from, to)
+	if err != nil {
+		return nil, err
 	}
 	if !u.Has(dossier.RoleAdmin) {
 		if center == "" && len(u.Centers) == 1 {

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"time"
 
 	"motcua/dossier"
 	"motcua/store"
@@ -15,6 +16,7 @@ type LedgerInfo struct {
 	Parent  string // the center's parent body (e.g. "Ủy ban nhân dân tỉnh Bắc Ninh")
 	FormSet string // "TT01/2018" or "TT03/2025"
 	Query   ReportQuery
+	At      time.Time // when the ledger was made (its date line)
 }
 
 // Ledger streams the dossiers received at center q.Center in the period to
@@ -31,7 +33,7 @@ func (s *Service) Ledger(ctx context.Context, u *dossier.User, q ReportQuery, fn
 	if err != nil {
 		return nil, err
 	}
-	info := &LedgerInfo{Query: q, FormSet: s.FormSetFor(rs.start)}
+	info := &LedgerInfo{Query: q, FormSet: s.FormSetFor(rs.start), At: s.now()}
 	found := false
 	for _, c := range cs {
 		if c.Code == q.Center {
