@@ -46,7 +46,7 @@ func newServer(t *testing.T, e store.Engine) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.NewServer(svc, log, web.Options{Demo: true})

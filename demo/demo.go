@@ -51,15 +51,18 @@ var Accounts = []Account{
 // regulation.md Part B §2; configure the real one on deployment).
 const provinceCode = "H06"
 
-// Load creates the demo province. A second call changes nothing. Several
-// instances started together on one database load it once: the first
-// takes a cluster-wide lock, the others wait for it and find it loaded.
-func Load(ctx context.Context, svc *workflow.Service) error {
-	return svc.DB().WithLock(ctx, "demo-load", func() error { return load(ctx, svc) })
+// Load creates the demo province in db, the store svc runs on: through
+// the use cases where there is one (import, accounts, delegation,
+// schedule), and directly in the store for the seed data no use case
+// writes (agency identifiers, centers, seals). A second call changes
+// nothing. Several instances started together on one database load it
+// once: the first takes a cluster-wide lock, the others wait for it and
+// find it loaded.
+func Load(ctx context.Context, svc *workflow.Service, db *store.DB) error {
+	return db.WithLock(ctx, "demo-load", func() error { return load(ctx, svc, db) })
 }
 
-func load(ctx context.Context, svc *workflow.Service) error {
-	db := svc.DB()
+func load(ctx context.Context, svc *workflow.Service, db *store.DB) error {
 	if _, err := db.UserByName(ctx, "admin"); err == nil {
 		return nil
 	}

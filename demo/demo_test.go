@@ -26,11 +26,11 @@ func TestLoadIsIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := clocktest.Now()
-		if err := demo.Load(ctx, svc); err != nil {
+		if err := demo.Load(ctx, svc, db); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("demo.Load on %s: %v", e, time.Since(start))
-		if err := demo.Load(ctx, svc); err != nil {
+		if err := demo.Load(ctx, svc, db); err != nil {
 			t.Fatal(err)
 		}
 		centers, err := db.Centers(ctx)

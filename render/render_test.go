@@ -74,7 +74,7 @@ func newFixtureWith(t testing.TB, e store.Engine, opts render.Options) *fixture 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: map[string]*dossier.User{}, now: now, dir: filepath.Join(dir, "keys")}

@@ -38,7 +38,7 @@ func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(context.Background(), svc); err != nil {
+	if err := demo.Load(context.Background(), svc, db); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
@@ -321,7 +321,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := demo.Load(context.Background(), svc); err != nil {
+		if err := demo.Load(context.Background(), svc, db); err != nil {
 			t.Fatal(err)
 		}
 		h, _ := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{SecureCookies: secure})

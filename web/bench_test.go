@@ -49,7 +49,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		b.Fatal(err)
 	}
 	h, _ := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{})
@@ -188,7 +188,7 @@ func BenchmarkWorkList(b *testing.B) {
 	db.Migrate(ctx)
 	blobs, _ := blob.Open(dir + "/blobs")
 	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		b.Fatal(err)
 	}
 	n := envInt("MOTCUA_BENCH_N", 100000)

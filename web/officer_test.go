@@ -47,6 +47,7 @@ func (c *uiClock) advance(d time.Duration) {
 type uiEnv struct {
 	srv   *httptest.Server
 	svc   *workflow.Service
+	db    *store.DB
 	clock *uiClock
 }
 
@@ -77,7 +78,7 @@ func newUIEnv(t testing.TB) *uiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
 	s, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000, Demo: true})
@@ -85,7 +86,7 @@ func newUIEnv(t testing.TB) *uiEnv {
 		t.Fatal(err)
 	}
 	h = s
-	ev.svc = svc
+	ev.svc, ev.db = svc, db
 	return ev
 }
 
@@ -430,7 +431,7 @@ func TestUIAdminFormsShowFieldErrors(t *testing.T) {
 	if ires.StatusCode < 400 || ires.StatusCode >= 500 || !strings.Contains(string(ib), "Dòng 3") {
 		t.Errorf("bad import: %d\n%s", ires.StatusCode, ib)
 	}
-	if _, err := ev.svc.DB().Agency(context.Background(), "BN.TEST"); err == nil {
+	if _, err := ev.db.Agency(context.Background(), "BN.TEST"); err == nil {
 		t.Errorf("a failed import wrote a row")
 	}
 	res, body = ev.post(t, c, "/quan-tri/uy-quyen", url.Values{"agency_code": {"BN.SKHDT"}})

@@ -46,7 +46,7 @@ func uiPageTimes(t testing.TB, h http.Handler, cookie string, pages []string, n 
 func TestUIWorkListPageWeight(t *testing.T) {
 	ev := newUIEnv(t)
 	ctx := context.Background()
-	if err := ev.svc.DB().GenerateDossiers(ctx, store.GenerateOptions{N: 400, Seed: 7, Start: clocktest.Now().AddDate(0, -1, 0), Days: 30}); err != nil {
+	if err := ev.db.GenerateDossiers(ctx, store.GenerateOptions{N: 400, Seed: 7, Start: clocktest.Now().AddDate(0, -1, 0), Days: 30}); err != nil {
 		t.Fatal(err)
 	}
 	c := ev.login(t, "admin")
@@ -82,12 +82,12 @@ func BenchmarkUIPages(b *testing.B) {
 	if v := os.Getenv("MOTCUA_BENCH_N"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	if err := ev.svc.DB().GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
+	if err := ev.db.GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
 		b.Fatal(err)
 	}
-	ev.svc.DB().SQL().Exec(`ANALYZE`)
+	ev.db.SQL().Exec(`ANALYZE`)
 	h := ev.srv.Config.Handler
-	rc, err := ev.svc.DB().UserByName(ctx, "reception")
+	rc, err := ev.db.UserByName(ctx, "reception")
 	if err != nil {
 		b.Fatal(err)
 	}

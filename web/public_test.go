@@ -50,7 +50,7 @@ func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(context.Background(), svc); err != nil {
+	if err := demo.Load(context.Background(), svc, db); err != nil {
 		t.Fatal(err)
 	}
 	if opts.PublicRPS == 0 {

@@ -45,7 +45,7 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(context.Background(), svc); err != nil {
+	if err := demo.Load(context.Background(), svc, db); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})

@@ -33,13 +33,19 @@ func catalogCSV(n int) (agencies, procedures []byte) {
 }
 
 func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
+	svc, _ := newCatalogServiceDB(tb, e)
+	return svc
+}
+
+// newCatalogServiceDB is newCatalogService with the store it runs on.
+func newCatalogServiceDB(tb testing.TB, e store.Engine) (*workflow.Service, *store.DB) {
 	db := storetest.Open(tb, e)
 	blobs, _ := blob.Open(tb.TempDir())
 	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return svc
+	return svc, db
 }
 
 func TestImportAllOrNothingAndUpdates(t *testing.T) {
@@ -60,7 +66,7 @@ func TestImportAllOrNothingAndUpdates(t *testing.T) {
 		if err != nil || res.Updated != 10 || res.Created != 0 {
 			t.Fatalf("re-import = %+v, %v", res, err)
 		}
-		p, err := svc.DB().Procedure(ctx, "1.000003")
+		p, err := svc.Procedure(ctx, "1.000003")
 		if err != nil || p.Name != "Thủ tục đã đổi tên" {
 			t.Errorf("updated procedure = %+v, %v", p, err)
 		}
@@ -79,7 +85,7 @@ func TestImportAllOrNothingAndUpdates(t *testing.T) {
 				t.Errorf("bad row: no error for %s (%v)", want, err)
 			}
 		}
-		if _, err := svc.DB().Procedure(ctx, "9.000000"); err == nil {
+		if _, err := svc.Procedure(ctx, "9.000000"); err == nil {
 			t.Errorf("a failed import wrote a row")
 		}
 		// XLSX works like CSV.
@@ -127,7 +133,7 @@ func BenchmarkProcedureList(b *testing.B) {
 					f = store.ProcedureFilter{Agency: "BN.S07", FiveOnSpot: &yes, Query: "giay phep"}
 				}
 				t0 := clocktest.Now()
-				ps, _, err := svc.DB().Procedures(ctx, f)
+				ps, _, err := svc.Procedures(ctx, f)
 				if err != nil || len(ps) == 0 {
 					b.Fatal(err)
 				}

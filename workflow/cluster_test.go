@@ -106,7 +106,7 @@ func newCluster(t *testing.T, n int, docs func(i int) workflow.Documents, note *
 					return err
 				}
 				c.svcs[i] = svc
-				if err := demo.Load(ctx, svc); err != nil {
+				if err := demo.Load(ctx, svc, db); err != nil {
 					return fmt.Errorf("demo: %w", err)
 				}
 				return nil

@@ -43,7 +43,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
 	// Loading the demo queues no dossier event: nothing to send.

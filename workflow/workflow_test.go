@@ -57,7 +57,7 @@ func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
 	ev := &env{svc: svc, db: db, clock: c, users: map[string]*dossier.User{}}

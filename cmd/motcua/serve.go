@@ -73,7 +73,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("reports: %w", err)
 	}
 	if *isDemo {
-		if err := demo.Load(ctx, svc); err != nil {
+		if err := demo.Load(ctx, svc, db); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
