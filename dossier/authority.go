@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -72,24 +73,122 @@ func (d *Delegation) Validate() error {
 	return nil
 }
 
-// Authority decides whether approver may approve procedure p at t: in their
-// own right (their position is the procedure's approving position, in the
-// procedure's agency) or by one of the delegations given. It returns the
-// delegation used (nil for own authority) or EFORBIDDEN.
-func Authority(approver *User, p *Procedure, t time.Time, ds []Delegation) (*Delegation, error) {
+// Label returns the Vietnamese name of the capacity (Decree 30/2020
+// annex I).
+func (c Capacity) Label() string {
+	switch c {
+	case CapacityKT:
+		return "Ký thay"
+	case CapacityTL:
+		return "Thừa lệnh"
+	case CapacityTUQ:
+		return "Thừa ủy quyền"
+	}
+	return "Ký theo thẩm quyền"
+}
+
+// Signing is how a leader signs a decision on a dossier (approval or
+// refusal): in their own right, or on behalf of the principal who holds the
+// authority, under a delegation.
+type Signing struct {
+	Capacity Capacity
+	// Principal is the position signed for ("Giám đốc"); empty on own
+	// authority.
+	Principal  string
+	Delegation *Delegation
+}
+
+// Line is the capacity line printed above the signer's position and kept
+// as the history's on_behalf_of: "KT. Giám đốc", "TL. Giám đốc",
+// "TUQ. Chủ tịch" (Decree 30/2020 annex I); empty on own authority.
+// Printed forms set it in capitals.
+func (s Signing) Line() string {
+	if s.Capacity == CapacityOwn {
+		return ""
+	}
+	return strings.TrimSpace(string(s.Capacity) + " " + s.Principal)
+}
+
+// Describe tells a leader under which authority they sign: "Thẩm quyền của
+// Giám đốc", or the capacity line and the delegation's legal basis.
+func (s Signing) Describe(signer *User) string {
+	if s.Delegation == nil {
+		return "Thẩm quyền của " + strings.TrimSpace(signer.Position)
+	}
+	return s.Line() + " — " + s.Delegation.BasisDocument
+}
+
+// Approval returns the approval record of signer signing at t.
+func (s Signing) Approval(signer *User, at time.Time) *Approval {
+	ap := &Approval{ApproverID: signer.ID, ApproverName: signer.Name, Position: signer.Position, At: at}
+	if s.Delegation != nil {
+		ap.Capacity, ap.OnBehalfOf, ap.DelegationID = string(s.Capacity), s.Principal, s.Delegation.ID
+	}
+	return ap
+}
+
+// Principal returns the position a delegation is given on behalf of: its
+// FromPosition, else the position of the delegating user from (else their
+// name, when they have no position).
+func Principal(d *Delegation, from *User) string {
+	if d.FromPosition != "" {
+		return d.FromPosition
+	}
+	if from != nil {
+		if from.Position != "" {
+			return from.Position
+		}
+		return from.Name
+	}
+	return ""
+}
+
+// ErrNoAuthority is the refusal of a leader without authority.
+func errNoAuthority(p *Procedure) error {
+	return Errorf(EFORBIDDEN, "Ông/bà không có thẩm quyền hoặc ủy quyền còn hiệu lực để quyết định đối với thủ tục %s", p.Code)
+}
+
+// Authority decides whether approver may decide (approve or refuse)
+// procedure p at t: in their own right (an approver of the procedure's
+// agency holding its approving position) or by one of the delegations
+// given, which must be in force at t, of the procedure's agency, cover the
+// procedure and come from the position that holds the authority. It
+// returns the delegation used (nil for own authority) or EFORBIDDEN.
+// principals resolves delegations given by a person (FromUserID); it may
+// be nil.
+func Authority(approver *User, p *Procedure, t time.Time, ds []Delegation, principals map[int64]*User) (*Delegation, error) {
 	if !approver.Has(RoleApprover) {
-		return nil, Errorf(EFORBIDDEN, "Chỉ lãnh đạo có thẩm quyền được phê duyệt")
+		return nil, Errorf(EFORBIDDEN, "Chỉ lãnh đạo có thẩm quyền được phê duyệt hoặc từ chối")
 	}
 	if approver.AgencyCode == p.AgencyCode && (p.ApproverPosition == "" || approver.Position == p.ApproverPosition) {
 		return nil, nil
 	}
 	for i := range ds {
 		d := &ds[i]
-		if d.ToUserID == approver.ID && d.AgencyCode == p.AgencyCode && d.Covers(p.Code, t) {
-			return d, nil
+		if d.ToUserID != approver.ID || d.AgencyCode != p.AgencyCode || !d.Covers(p.Code, t) {
+			continue
 		}
+		// One can delegate only the authority one holds.
+		if from := Principal(d, principals[d.FromUserID]); p.ApproverPosition != "" && from != "" && from != p.ApproverPosition {
+			continue
+		}
+		return d, nil
 	}
-	return nil, Errorf(EFORBIDDEN, "Ông/bà không có thẩm quyền hoặc ủy quyền còn hiệu lực để phê duyệt thủ tục %s", p.Code)
+	return nil, errNoAuthority(p)
+}
+
+// Sign resolves how approver signs a decision on procedure p at t (see
+// Authority): the one place where the capacity and the on-behalf wording
+// are decided.
+func Sign(approver *User, p *Procedure, t time.Time, ds []Delegation, principals map[int64]*User) (Signing, error) {
+	d, err := Authority(approver, p, t, ds, principals)
+	if err != nil {
+		return Signing{}, err
+	}
+	if d == nil {
+		return Signing{}, nil
+	}
+	return Signing{Capacity: d.Capacity, Principal: Principal(d, principals[d.FromUserID]), Delegation: d}, nil
 }
 
 // LeaderShift is a period when a leader is on site at a center.

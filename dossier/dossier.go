@@ -91,76 +91,12 @@ const (
 	ActApologize            Action = "apologize" // no status change
 )
 
-// Label returns the Vietnamese label of a.
+// Label returns the Vietnamese label of a (from Rules).
 func (a Action) Label() string {
-	switch a {
-	case ActReceive:
-		return "Tiếp nhận hồ sơ"
-	case ActSubmit:
-		return "Nộp hồ sơ trực tuyến"
-	case ActAccept:
-		return "Tiếp nhận hồ sơ trực tuyến"
-	case ActAssign:
-		return "Chuyển thẩm định"
-	case ActSubmitAppraisal:
-		return "Trình phê duyệt"
-	case ActRequestClarification:
-		return "Yêu cầu giải trình"
-	case ActApprove:
-		return "Phê duyệt, ký số"
-	case ActIssue:
-		return "Lấy số, đóng dấu"
-	case ActReturn:
-		return "Trả kết quả"
-	case ActRequestSupplement:
-		return "Yêu cầu bổ sung hồ sơ"
-	case ActSupplement:
-		return "Bổ sung hồ sơ"
-	case ActRefuse:
-		return "Từ chối giải quyết"
-	case ActWithdraw:
-		return "Rút hồ sơ"
-	case ActApologize:
-		return "Xin lỗi, hẹn lại ngày trả"
+	if r, ok := RuleOf(a); ok {
+		return r.Label
 	}
 	return string(a)
-}
-
-// Transition is one allowed edge of the state machine.
-type Transition struct {
-	From  []Status
-	To    Status
-	Roles []Role // who may take it; authority checks come on top
-}
-
-// Transitions is the state machine of contract §4. Any pair not listed is a
-// conflict. Apologize keeps the status and is checked separately.
-var Transitions = map[Action]Transition{
-	ActAccept:               {From: []Status{StatusSubmitted}, To: StatusReceived, Roles: []Role{RoleReception}},
-	ActAssign:               {From: []Status{StatusReceived}, To: StatusAppraising, Roles: []Role{RoleReception, RoleAppraiser}},
-	ActSubmitAppraisal:      {From: []Status{StatusAppraising}, To: StatusAwaitingApproval, Roles: []Role{RoleAppraiser}},
-	ActRequestClarification: {From: []Status{StatusAwaitingApproval}, To: StatusAppraising, Roles: []Role{RoleApprover}},
-	ActApprove:              {From: []Status{StatusAwaitingApproval}, To: StatusApproved, Roles: []Role{RoleApprover}},
-	ActIssue:                {From: []Status{StatusApproved}, To: StatusIssued, Roles: []Role{RoleClerk}},
-	ActReturn:               {From: []Status{StatusIssued}, To: StatusReturned, Roles: []Role{RoleReception}},
-	ActRequestSupplement:    {From: []Status{StatusSubmitted, StatusReceived, StatusAppraising}, To: StatusSupplementRequested, Roles: []Role{RoleAppraiser, RoleReception}},
-	ActSupplement:           {From: []Status{StatusSupplementRequested}, To: StatusAppraising, Roles: []Role{RoleReception, RoleCitizen}},
-	ActRefuse:               {From: []Status{StatusSubmitted, StatusReceived, StatusAppraising, StatusAwaitingApproval}, To: StatusRefused, Roles: []Role{RoleApprover, RoleReception}},
-	ActWithdraw:             {From: []Status{StatusSubmitted, StatusReceived, StatusAppraising, StatusAwaitingApproval, StatusApproved, StatusIssued, StatusSupplementRequested}, To: StatusWithdrawn, Roles: []Role{RoleReception}},
-}
-
-// Next returns the status that action a leads to from s, or ECONFLICT.
-func Next(s Status, a Action) (Status, error) {
-	t, ok := Transitions[a]
-	if !ok {
-		return "", Errorf(ENOTFOUND, "Không có thao tác %q", a)
-	}
-	for _, f := range t.From {
-		if f == s {
-			return t.To, nil
-		}
-	}
-	return "", Errorf(ECONFLICT, "Không thể %s khi hồ sơ ở trạng thái %q", strings.ToLower(a.Label()), s.Label())
 }
 
 // Channel is how a dossier arrived.

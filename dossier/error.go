@@ -2,8 +2,12 @@
 // procedure catalog (TTHC), agencies and centers, users and roles,
 // delegations, registers and seals — pure types and rules, no I/O.
 //
-// Every other package of motcua imports this one; it imports only the
-// standard library.
+// The state machine is data (Rules, decided by Decide and applied by
+// Apply); authority and delegation (Authority, Sign), deadlines and pauses
+// (clock.go, given the center's calendar), work queues (access.go) and the
+// texts with legal meaning live here. Every other package of motcua
+// imports this one; it imports only the standard library and calendar,
+// reads no clock and does no I/O.
 package dossier
 
 import (

@@ -16,56 +16,28 @@ import (
 )
 
 // uiActingRoles returns the roles under which u may take action a on d,
-// regardless of d's status. Apologize is taken by reception, appraisers and
-// approvers.
+// whatever its status (applicants act from their own pages).
 func uiActingRoles(u *dossier.User, a dossier.Action, d *dossier.Dossier) []dossier.Role {
-	var roles []dossier.Role
-	if a == dossier.ActApologize {
-		roles = []dossier.Role{dossier.RoleReception, dossier.RoleAppraiser, dossier.RoleApprover}
-	} else if t, ok := dossier.Transitions[a]; ok {
-		roles = t.Roles
-	}
 	var out []dossier.Role
-	for _, r := range roles {
-		if r != dossier.RoleCitizen && workflow.CanActAs(u, r, d) {
+	for _, r := range dossier.ActingRoles(u, a, d) {
+		if r != dossier.RoleCitizen {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// uiAllowed reports whether u may take a on d now, with the extra rules the
-// workflow applies to reception.
+// uiAllowed reports whether the page offers a to u on d now (the domain's
+// rule: dossier.Offered).
 func uiAllowed(u *dossier.User, a dossier.Action, d *dossier.Dossier) bool {
-	roles := uiActingRoles(u, a, d)
-	if len(roles) == 0 {
-		return false
-	}
-	if a == dossier.ActApologize {
-		return !d.Status.Terminal() && d.DueAt != nil && d.ApologyAt == nil && d.ReceivedAt != nil
-	}
-	t := dossier.Transitions[a]
-	if !slices.Contains(t.From, d.Status) {
-		return false
-	}
-	onlyReception := len(roles) == 1 && roles[0] == dossier.RoleReception
-	switch a {
-	case dossier.ActRequestSupplement:
-		if onlyReception && d.Status != dossier.StatusSubmitted && d.Status != dossier.StatusReceived {
-			return false
-		}
-	case dossier.ActRefuse:
-		if onlyReception && d.Status != dossier.StatusSubmitted {
-			return false
-		}
-	}
-	return true
+	return dossier.Offered(u, a, d)
 }
 
-// uiActionOrder lists the actions shown on the dossier page, in workflow order.
-var uiActionOrder = []dossier.Action{dossier.ActAccept, dossier.ActAssign, dossier.ActSubmitAppraisal, dossier.ActApprove,
-	dossier.ActRequestClarification, dossier.ActIssue, dossier.ActApologize, dossier.ActReturn, dossier.ActRequestSupplement,
-	dossier.ActSupplement, dossier.ActRefuse, dossier.ActWithdraw}
+// uiKnownAction reports whether a is an action on an existing dossier.
+func uiKnownAction(a dossier.Action) bool {
+	r, ok := dossier.RuleOf(a)
+	return ok && !r.Creates()
+}
 
 type uiComponentView struct {
 	dossier.Component
@@ -98,7 +70,7 @@ type uiDossierView struct {
 func (s *Server) uiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	flash := ""
 	if a := dossier.Action(r.URL.Query().Get("ok")); a != "" {
-		if _, ok := dossier.Transitions[a]; ok || a == dossier.ActApologize {
+		if uiKnownAction(a) {
 			flash = "Đã thực hiện: " + a.Label() + "."
 		}
 	}
@@ -129,7 +101,7 @@ func (s *Server) uiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier
 // dossier gets 403; a status that does not allow it gets 409.
 func (s *Server) uiActionForm(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	a := dossier.Action(r.PathValue("action"))
-	if _, ok := dossier.Transitions[a]; !ok && a != dossier.ActApologize {
+	if !uiKnownAction(a) {
 		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
 		return
 	}
@@ -200,7 +172,7 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 			v.Components = append(v.Components, view(dossier.Component{Code: dc.Code, Name: dc.Name}))
 		}
 	}
-	for _, a := range uiActionOrder {
+	for _, a := range dossier.DossierActions() {
 		if uiAllowed(u, a, d) {
 			v.Can[string(a)] = true
 			v.Any = true
@@ -208,11 +180,6 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 	}
 	if v.Can[string(dossier.ActReturn)] && d.Overdue && d.ApologyAt == nil {
 		v.NeedApology = true
-	}
-	if v.Can[string(dossier.ActApprove)] && d.Recommendation != "approve" {
-		// The appraisal recommends refusal: the leader refuses or asks for
-		// clarification; approving is not possible.
-		delete(v.Can, string(dossier.ActApprove))
 	}
 	if v.Can[string(dossier.ActAssign)] && u.Has(dossier.RoleReception) {
 		if us, err := s.svc.DB().Users(ctx, d.AgencyCode); err == nil {
@@ -224,12 +191,7 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 		}
 	}
 	if v.Can[string(dossier.ActApologize)] && d.DueAt != nil {
-		cal := s.svc.Calendar()
-		from := *d.DueAt
-		if v.Now.After(from) {
-			from = v.Now
-		}
-		v.DueDefault = cal.AddWorking(from, 8*time.Hour).In(cal.Location()).Format("2006-01-02")
+		v.DueDefault = dossier.DefaultApologyDate(d, s.svc.CalendarFor(d.CenterCode), v.Now).String()
 	}
 	s.renderPage(w, r, status, "dossier", &uiPage{Title: "Hồ sơ " + d.Code, Active: "ho-so", Flash: flash, D: v})
 }
@@ -240,7 +202,7 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 func (s *Server) uiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	code := r.PathValue("code")
 	a := dossier.Action(r.PathValue("action"))
-	if _, ok := dossier.Transitions[a]; !ok && a != dossier.ActApologize {
+	if !uiKnownAction(a) {
 		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
 		return
 	}

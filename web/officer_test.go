@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"motcua/blob"
+	"motcua/calendar"
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
@@ -546,8 +547,23 @@ func TestUISupplementAndOverdueApology(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Cần ngày hẹn trả mới") {
 		t.Errorf("apology without date: %d", res.StatusCode)
 	}
-	newDay := ev.clock.now().AddDate(0, 0, 3).Format("2006-01-02")
-	res, body = ev.act(t, rc, code, "apologize", url.Values{"reason": {"Chậm do lỗi hệ thống"}, "new_due_date": {newDay}, "new_due_time": {"16:00"}})
+	// The new date must be a working day of the center (NĐ 61/2018
+	// Điều 19.9; issue 15 item 1): a Sunday is refused, the next working
+	// day three days on is taken.
+	cal := ev.svc.CalendarFor("BN.TTHCC")
+	day := calendar.DateOf(ev.clock.now().In(cal.Location())).AddDays(3)
+	sunday := day
+	for sunday.Weekday() != time.Sunday {
+		sunday = sunday.AddDays(1)
+	}
+	res, _ = ev.act(t, rc, code, "apologize", url.Values{"reason": {"Chậm do lỗi hệ thống"}, "new_due_date": {sunday.String()}, "new_due_time": {"16:00"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("apology to Sunday %s: %d; want 422", sunday, res.StatusCode)
+	}
+	for !cal.IsWorkingDay(day) {
+		day = day.AddDays(1)
+	}
+	res, body = ev.act(t, rc, code, "apologize", url.Values{"reason": {"Chậm do lỗi hệ thống"}, "new_due_date": {day.String()}, "new_due_time": {"16:00"}})
 	mustSee(res, body, "apologize")
 	res, body = ev.act(t, rc, code, "return", url.Values{"note": {"Trao tận tay"}})
 	mustSee(res, body, "return")

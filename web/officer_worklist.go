@@ -3,63 +3,14 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
-	"motcua/calendar"
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/workflow"
 )
-
-// uiQueueOf returns the statuses a user's roles work on: the default filter
-// of the work list.
-func uiQueueOf(u *dossier.User) []dossier.Status {
-	if u.HasAny(dossier.RoleAdmin, dossier.RoleSupervisor) {
-		return nil // every open dossier
-	}
-	var out []dossier.Status
-	add := func(ss ...dossier.Status) {
-		for _, s := range ss {
-			if !uiContainsStatus(out, s) {
-				out = append(out, s)
-			}
-		}
-	}
-	if u.Has(dossier.RoleReception) {
-		add(dossier.StatusSubmitted, dossier.StatusReceived, dossier.StatusSupplementRequested, dossier.StatusIssued)
-	}
-	if u.Has(dossier.RoleAppraiser) {
-		add(dossier.StatusReceived, dossier.StatusAppraising)
-	}
-	if u.Has(dossier.RoleApprover) {
-		add(dossier.StatusAwaitingApproval)
-	}
-	if u.Has(dossier.RoleClerk) {
-		add(dossier.StatusApproved)
-	}
-	return out
-}
-
-func uiContainsStatus(ss []dossier.Status, s dossier.Status) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// uiOpenStatuses are the non-terminal statuses.
-func uiOpenStatuses() []dossier.Status {
-	var out []dossier.Status
-	for _, s := range dossier.Statuses {
-		if !s.Terminal() {
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 type uiStatusCount struct {
 	Status dossier.Status
@@ -101,11 +52,11 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 	ctx := r.Context()
 	wl := uiWorkListView{Status: q.Get("status"), Procedure: strings.TrimSpace(q.Get("procedure")), Q: strings.TrimSpace(q.Get("q"))}
 	f := store.DossierFilter{Procedure: wl.Procedure, Query: wl.Q, Cursor: q.Get("cursor"), Limit: 50}
-	queue := uiQueueOf(u)
+	queue := dossier.QueueOf(u)
 	switch {
 	case wl.Status == "all":
 	case wl.Status == "open":
-		f.Status = uiOpenStatuses()
+		f.Status = dossier.OpenStatuses()
 	case wl.Status != "":
 		if !dossier.Status(wl.Status).Valid() {
 			s.fail(w, r, dossier.Invalid("Trạng thái không hợp lệ", dossier.FieldError{Field: "status", Message: wl.Status}))
@@ -116,7 +67,7 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		f.Status = queue
 		wl.QueueLabel = "Việc cần xử lý của ông/bà"
 	default:
-		f.Status = uiOpenStatuses()
+		f.Status = dossier.OpenStatuses()
 		wl.QueueLabel = "Hồ sơ đang giải quyết"
 	}
 	rows, next, err := s.svc.Dossiers(ctx, u, f)
@@ -136,13 +87,12 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		}
 		wl.Total += counts[st]
 		wl.Counts = append(wl.Counts, uiStatusCount{Status: st, Label: st.Label(), N: counts[st], Active: wl.Status == string(st),
-			Mine: uiContainsStatus(queue, st)})
+			Mine: slices.Contains(queue, st)})
 	}
 	wl.Overdue = overdue
 	now := s.svc.Now()
 	wl.Now = now
-	cal := s.svc.Calendar()
-	loc := cal.Location()
+	loc := s.svc.Location()
 	// Who is on duty at the center today to approve (the leaders' on-site
 	// schedule feeds the approval work).
 	if len(u.Centers) > 0 && u.HasAny(dossier.RoleReception, dossier.RoleApprover, dossier.RoleAppraiser, dossier.RoleSupervisor) {
@@ -150,24 +100,19 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 		start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
 		wl.Shifts, _ = s.svc.DB().Shifts(ctx, u.Centers[0], start, start.Add(24*time.Hour))
 	}
-	nearLimit := cal.AddWorkingDays(calendar.DateOf(now.In(loc)), 1)
 
 	// The leader sees under which authority each dossier awaits signature.
 	var dels []dossier.Delegation
+	var principals map[int64]*dossier.User
 	procs := map[string]*dossier.Procedure{}
 	if u.Has(dossier.RoleApprover) {
 		wl.Leader = true
-		dels, _ = s.svc.DB().Delegations(ctx, u.AgencyCode, u.ID)
+		dels, principals, _ = s.svc.LeaderDelegations(ctx, u)
 	}
 	for _, row := range rows {
 		wr := uiWorkRow{DossierRow: row}
-		switch {
-		case row.Overdue:
-			wr.Urgency = "overdue"
-		case row.DueAt != nil && !row.Status.Terminal() && row.Status != dossier.StatusSupplementRequested &&
-			!calendar.DateOf(row.DueAt.In(loc)).After(nearLimit):
-			wr.Urgency = "near"
-		}
+		// Each dossier runs on its own center's calendar.
+		wr.Urgency = dossier.Urgency(row.Status, row.DueAt, s.svc.CalendarFor(row.CenterCode), now)
 		if wl.Leader && row.Status == dossier.StatusAwaitingApproval {
 			p, ok := procs[row.ProcedureCode]
 			if !ok {
@@ -175,14 +120,10 @@ func (s *Server) uiWorkList(w http.ResponseWriter, r *http.Request, u *dossier.U
 				procs[row.ProcedureCode] = p
 			}
 			if p != nil {
-				del, err := dossier.Authority(u, p, now, dels)
-				switch {
-				case err != nil:
+				if sg, err := dossier.Sign(u, p, now, dels, principals); err != nil {
 					wr.Authority, wr.NoAuthority = "Không có thẩm quyền hoặc ủy quyền còn hiệu lực", true
-				case del == nil:
-					wr.Authority = "Thẩm quyền của " + strings.TrimSpace(u.Position)
-				default:
-					wr.Authority = strings.TrimSpace(string(del.Capacity)+" "+del.FromPosition) + " — " + del.BasisDocument
+				} else {
+					wr.Authority = sg.Describe(u)
 				}
 			}
 		}

@@ -35,8 +35,9 @@ func (s *Service) day(t time.Time) string { return t.In(s.Location()).Format("20
 
 // factsOf returns what d contributes to the reports (contract §7): a
 // dossier counts once received; it is resolved when returned or refused,
-// with the outcome set at that moment; its due date is the QĐ 766 one
-// (paused time added, or the apology's new date).
+// with the outcome set at that moment (judged against the original
+// appointment, paused time added: dossier.MeasureDue); an open dossier's
+// due day is its current appointment.
 func (s *Service) factsOf(d *dossier.Dossier) *store.Facts {
 	return s.factsFrom(d.ID, d.CenterCode, d.AgencyCode, d.ProcedureCode, string(d.Channel), d.Status,
 		d.ReceivedAt, d.FinishedAt, d.DueAt, d.Outcome, d.PausedSeconds, int64(d.Supplements))
@@ -57,7 +58,7 @@ func (s *Service) factsFrom(id int64, center, agency, procedure, channel string,
 		f.FinishedDay = s.day(*finished)
 		if st == dossier.StatusReturned || st == dossier.StatusRefused {
 			f.Resolved, f.Outcome = true, outcome
-			secs := int64(s.Calendar().WorkingDuration(*received, *finished)/time.Second) - paused
+			secs := int64(s.CalendarFor(center).WorkingDuration(*received, *finished)/time.Second) - paused
 			f.ProcSeconds = max(secs, 0)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"motcua/blob"
-	"motcua/calendar"
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/vntext"
@@ -44,60 +43,10 @@ type ReceiveInput struct {
 	CenterCode    string            `json:"center_code,omitempty"`
 }
 
-// cutoffOf returns the procedure's cut-off hour. Procedures counted in
-// hours of one working day (processing_hours = 8: "the same working day,
-// or the next when received after 15:00") default to 15:00.
-func cutoffOf(p *dossier.Procedure) calendar.Clock {
-	if p.Cutoff != "" {
-		if c, err := calendar.ParseClock(p.Cutoff); err == nil {
-			return c
-		}
-	}
-	if p.ProcessingHours != nil && *p.ProcessingHours == 8 {
-		return calendar.DefaultCutoff
-	}
-	return 0
-}
-
 // DueFor returns the due instant of procedure p for a dossier received at
-// from. This is the only place the catalog's time units become a deadline.
+// from at center (dossier.DueFor on the center's calendar).
 func (s *Service) DueFor(p *dossier.Procedure, center string, from time.Time) time.Time {
-	cal := s.CalendarFor(center)
-	cut := cutoffOf(p)
-	switch {
-	case p.ProcessingHours != nil && *p.ProcessingHours == 8:
-		return cal.DueDays(from, 0, cut).UTC()
-	case p.ProcessingHours != nil:
-		return cal.DueHours(from, *p.ProcessingHours, cut).UTC()
-	case p.ProcessingDays != nil:
-		return cal.DueDays(from, *p.ProcessingDays, cut).UTC()
-	}
-	return cal.DueDays(from, 0, cut).UTC()
-}
-
-// stepDue returns the deadline of the step that starts at now in status
-// to, from the procedure's internal process budgets; without a budget for
-// that step it is the dossier's due date.
-func (s *Service) stepDue(p *dossier.Procedure, center string, to dossier.Status, now time.Time, due *time.Time) *time.Time {
-	role := map[dossier.Status]dossier.Role{
-		dossier.StatusReceived: dossier.RoleAppraiser, dossier.StatusAppraising: dossier.RoleAppraiser,
-		dossier.StatusAwaitingApproval: dossier.RoleApprover, dossier.StatusApproved: dossier.RoleClerk,
-		dossier.StatusIssued: dossier.RoleReception,
-	}[to]
-	for _, st := range p.Process {
-		if st.Role == role && st.Hours > 0 {
-			t := s.CalendarFor(center).AddWorking(now, time.Duration(st.Hours*float64(time.Hour))).UTC()
-			if due != nil && t.After(*due) {
-				t = *due
-			}
-			return &t
-		}
-	}
-	if due == nil || to.Terminal() {
-		return nil
-	}
-	t := *due
-	return &t
+	return dossier.DueFor(p, s.CalendarFor(center), from)
 }
 
 func tptr(t time.Time) *time.Time { return &t }
@@ -286,11 +235,12 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 	return out, nil
 }
 
-// startClock sets the receipt instant and the deadlines of a dossier.
+// startClock sets the receipt instant, the deadlines and the first step's
+// deadline of a dossier received at now.
 func (s *Service) startClock(d *dossier.Dossier, p *dossier.Procedure, now time.Time) {
-	due := s.DueFor(p, d.CenterCode, now)
-	d.ReceivedAt, d.DueAt, d.OriginalDueAt, d.LegalDueAt = tptr(now), tptr(due), tptr(due), tptr(due)
-	d.StepDueAt = s.stepDue(p, d.CenterCode, dossier.StatusReceived, now, d.DueAt)
+	cal := s.CalendarFor(d.CenterCode)
+	dossier.StartClock(d, p, cal, now)
+	d.StepDueAt = dossier.StepDue(p, cal, dossier.StatusReceived, now, d.DueAt)
 }
 
 func event(d *dossier.Dossier, h dossier.HistoryEntry) map[string]any {
@@ -364,7 +314,17 @@ type ActionInput struct {
 	Components     []ComponentInput `json:"components"`
 }
 
-// Act takes a transition of contract §4 on dossier code.
+// request is the domain's view of an action's input.
+func (in *ActionInput) request(a dossier.Action) dossier.Request {
+	return dossier.Request{Action: a, Version: in.Version, Note: vntext.NFC(strings.TrimSpace(in.Note)),
+		Reason: vntext.NFC(strings.TrimSpace(in.Reason)), Recommendation: in.Recommendation, Report: vntext.NFC(in.Report),
+		DraftResult: vntext.NFC(in.DraftResult), Missing: in.Missing, NewDueAt: in.NewDueAt, Components: len(in.Components)}
+}
+
+// Act takes an action of contract §4 on dossier code: the domain's table
+// (dossier.Rules) decides whether it is allowed and what it changes; this
+// method loads what the decision needs and stores the result, in one
+// transaction with one clock reading.
 func (s *Service) Act(ctx context.Context, u *dossier.User, code string, a dossier.Action, in ActionInput) (*dossier.Dossier, error) {
 	return s.act(ctx, u, code, a, in, nil)
 }
@@ -375,18 +335,15 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 	if u == nil {
 		return nil, unauthorized()
 	}
-	if a == dossier.ActApologize {
-		return s.apologize(ctx, u, code, in)
-	}
-	t, ok := dossier.Transitions[a]
-	if !ok {
+	r, ok := dossier.RuleOf(a)
+	if !ok || r.Creates() {
 		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a)
 	}
 	if in.Version <= 0 {
 		return nil, dossier.Invalid("Thiếu phiên bản hồ sơ", dossier.FieldError{Field: "version", Message: "Cần phiên bản (version) của hồ sơ đã đọc"})
 	}
-	in.Note, in.Reason = vntext.NFC(in.Note), vntext.NFC(in.Reason)
-	if err := validateAction(a, &in); err != nil {
+	req := in.request(a)
+	if err := dossier.CheckRequest(r, &req, 0); err != nil {
 		return nil, err
 	}
 	// The approval signature is prepared outside the transaction so the
@@ -396,7 +353,7 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 		pre = given
 	} else if a == dossier.ActApprove && s.docs != nil {
 		var err error
-		if pre, err = s.prepareApproval(ctx, u, code, in.Version); err != nil {
+		if pre, err = s.prepareApproval(ctx, u, code, req); err != nil {
 			return nil, err
 		}
 	}
@@ -432,26 +389,23 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 		if err != nil {
 			return err
 		}
-		if !visible(u, d) {
+		if !dossier.Visible(u, d) {
 			return dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy hồ sơ %s", code)
-		}
-		role, ok := actingRole(u, t.Roles, d)
-		if !ok {
-			return forbidden(fmt.Sprintf("Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
-		}
-		if d.Version != in.Version {
-			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, in.Version)
-		}
-		to, err := dossier.Next(d.Status, a)
-		if err != nil {
-			return err
 		}
 		p, err := tx.Procedure(d.ProcedureCode)
 		if err != nil {
 			return err
 		}
+		f, err := s.factsFor(tx, u, d, p, r, in, tx.Now())
+		if err != nil {
+			return err
+		}
+		dec, err := dossier.Decide(d, u, req, f)
+		if err != nil {
+			return err
+		}
 		id = d.ID
-		return s.transition(tx, u, role, d, p, a, to, in, pre)
+		return s.transition(tx, u, d, p, dec, req, f, in, pre)
 	})
 	if err != nil {
 		return nil, err
@@ -464,106 +418,52 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 	return out, nil
 }
 
-func validateAction(a dossier.Action, in *ActionInput) error {
-	need := func(f, v, m string) error {
-		if strings.TrimSpace(v) == "" {
-			return dossier.Invalid(m, dossier.FieldError{Field: f, Message: m})
-		}
-		return nil
-	}
-	switch a {
-	case dossier.ActSubmitAppraisal:
-		if in.Recommendation != "approve" && in.Recommendation != "refuse" {
-			return dossier.Invalid("Đề xuất phải là approve hoặc refuse", dossier.FieldError{Field: "recommendation", Message: "approve hoặc refuse"})
-		}
-		if err := need("report", in.Report, "Cần nội dung phiếu trình (báo cáo thẩm định)"); err != nil {
-			return err
-		}
-		if in.Recommendation == "approve" {
-			return need("draft_result", in.DraftResult, "Cần dự thảo kết quả")
-		}
-	case dossier.ActRequestClarification, dossier.ActRefuse:
-		if in.Reason == "" {
-			in.Reason = in.Note
-		}
-		return need("reason", in.Reason, "Cần ghi lý do")
-	case dossier.ActRequestSupplement:
-		if in.Reason == "" {
-			in.Reason = in.Note
-		}
-		if len(in.Missing) == 0 {
-			return need("reason", in.Reason, "Cần ghi nội dung yêu cầu bổ sung")
-		}
-	case dossier.ActWithdraw:
-		if in.Reason == "" {
-			in.Reason = in.Note
-		}
-		return need("reason", in.Reason, "Cần ghi lý do rút hồ sơ")
-	}
-	return nil
-}
-
-// actingRole picks the role under which u may act on d.
-func actingRole(u *dossier.User, roles []dossier.Role, d *dossier.Dossier) (dossier.Role, bool) {
-	for _, r := range roles {
-		if CanActAs(u, r, d) {
-			return r, true
-		}
-	}
-	return "", false
-}
-
-// transition applies action a to d inside tx: rules, deadlines, history,
-// audit and outbox, all or nothing.
-func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d *dossier.Dossier, p *dossier.Procedure,
-	a dossier.Action, to dossier.Status, in ActionInput, pre *prepared) error {
-	now := tx.Now()
-	from := d.Status
-	expected := d.Version
-	h := dossier.HistoryEntry{Action: a, From: from, To: to, Actor: u.Name, At: now, Note: in.Note}
-	cal := s.CalendarFor(d.CenterCode)
-	switch a {
-	case dossier.ActAccept:
-		s.startClock(d, p, now)
-	case dossier.ActAssign:
-		d.AssigneeID = u.ID
-		if in.AssigneeID != 0 {
-			ass, err := tx.User(in.AssigneeID)
-			if err != nil || !ass.Has(dossier.RoleAppraiser) || ass.AgencyCode != d.AgencyCode {
-				return dossier.Invalid("Người được giao không phải chuyên viên thẩm định của cơ quan", dossier.FieldError{Field: "assignee_id", Message: "không hợp lệ"})
+// factsFor loads what the domain needs to decide action r by u on d at
+// now: the center's calendar, the delegations to a leader (with the
+// people who gave them), the appraiser an assignment names.
+func (s *Service) factsFor(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, r *dossier.Rule,
+	in ActionInput, now time.Time) (dossier.Facts, error) {
+	f := dossier.Facts{Now: now, Procedure: p, Calendar: s.CalendarFor(d.CenterCode)}
+	for _, g := range r.Grants {
+		if g.Authority && u.Has(g.Role) {
+			dels, err := tx.DelegationsTo(u.ID)
+			if err != nil {
+				return f, err
 			}
-			d.AssigneeID = ass.ID
-			h.Note = strings.TrimSpace(h.Note + " Giao: " + ass.Name)
-		}
-	case dossier.ActSubmitAppraisal:
-		d.Recommendation, d.Report, d.DraftResult = in.Recommendation, vntext.NFC(in.Report), vntext.NFC(in.DraftResult)
-	case dossier.ActRequestClarification:
-		d.Reason, h.Note = in.Reason, in.Reason
-	case dossier.ActApprove:
-		if d.Recommendation != "approve" {
-			return dossier.Errorf(dossier.EUNPROCESSABLE, "Phiếu trình đề xuất từ chối; không thể phê duyệt kết quả")
-		}
-		dels, err := tx.DelegationsTo(u.ID)
-		if err != nil {
-			return err
-		}
-		del, err := dossier.Authority(u, p, now, dels)
-		if err != nil {
-			return err
-		}
-		ap := &dossier.Approval{ApproverID: u.ID, ApproverName: u.Name, Position: u.Position, At: now}
-		if del != nil {
-			ap.Capacity, ap.DelegationID = string(del.Capacity), del.ID
-			ap.OnBehalfOf = del.FromPosition
-			if ap.OnBehalfOf == "" && del.FromUserID != 0 {
-				if fu, err := tx.User(del.FromUserID); err == nil {
-					ap.OnBehalfOf = fu.Position + " " + fu.Name
+			f.Delegations = dels
+			f.Principals = map[int64]*dossier.User{}
+			for _, del := range dels {
+				if del.FromUserID != 0 && del.FromPosition == "" {
+					if fu, err := tx.User(del.FromUserID); err == nil {
+						f.Principals[del.FromUserID] = fu
+					}
 				}
 			}
-			h.OnBehalfOf = strings.TrimSpace(ap.Capacity + " " + ap.OnBehalfOf)
-			h.Note = strings.TrimSpace(h.Note + " Theo ủy quyền: " + del.BasisDocument)
+			break
 		}
-		d.Approval = ap
+	}
+	if r.Action == dossier.ActAssign && in.AssigneeID != 0 {
+		ass, err := tx.User(in.AssigneeID)
+		if err != nil {
+			return f, dossier.Invalid("Người được giao không phải chuyên viên thẩm định của cơ quan", dossier.FieldError{Field: "assignee_id", Message: "không hợp lệ"})
+		}
+		f.Assignee = ass
+	}
+	return f, nil
+}
+
+// transition applies the decision dec on d inside tx: the action's own side
+// work (documents, numbering, files, pause intervals, apology slip), then
+// the dossier, its history, the report aggregates, audit and outbox, all
+// or nothing.
+func (s *Service) transition(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, dec *dossier.Decision,
+	req dossier.Request, f dossier.Facts, in ActionInput, pre *prepared) error {
+	expected := d.Version
+	oldDue := d.DueAt
+	dossier.Apply(d, dec, req, f)
+	h := dec.History
+	switch dec.Rule.Action {
+	case dossier.ActApprove:
 		if pre != nil {
 			id, err := storeDocument(tx, pre.signed, u.ID)
 			if err != nil {
@@ -587,79 +487,31 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 		if err := auditConsent(tx, u, d, pre); err != nil {
 			return err
 		}
-	case dossier.ActReturn:
-		if d.DueAt != nil && now.After(*d.DueAt) && d.ApologyAt == nil {
-			return dossier.Errorf(dossier.EUNPROCESSABLE, "Hồ sơ quá hạn: cần lập phiếu xin lỗi và hẹn lại (Mẫu 04) trước khi trả kết quả")
-		}
-		s.finish(d, now)
-	case dossier.ActRequestSupplement:
-		if role == dossier.RoleReception && from != dossier.StatusSubmitted && from != dossier.StatusReceived {
-			return forbidden("Bộ phận tiếp nhận chỉ yêu cầu bổ sung trước khi chuyển thẩm định")
-		}
-		reason := in.Reason
-		if len(in.Missing) > 0 {
-			var names []string
-			for _, m := range in.Missing {
-				c, ok := p.Component(m)
-				if !ok {
-					return dossier.Invalid("Thành phần không thuộc thủ tục", dossier.FieldError{Field: "missing", Message: "Thủ tục không có thành phần " + m})
-				}
-				names = append(names, c.Name)
-			}
-			reason = strings.TrimSpace(reason + " Cần bổ sung: " + strings.Join(names, "; "))
-		}
-		d.Reason, h.Note = reason, reason
-		if d.ReceivedAt != nil {
-			d.PausedAt = tptr(now)
-			d.Supplements++
-			if err := tx.StartPause(d.ID, reason); err != nil {
-				return err
-			}
-		}
 	case dossier.ActSupplement:
-		if role == dossier.RoleCitizen || len(in.Components) > 0 {
+		if dec.Role == dossier.RoleCitizen || len(in.Components) > 0 {
 			var sigs map[string][]byte
 			if pre != nil {
 				sigs = pre.componentSigs
 			}
-			if err := s.attachSupplement(tx, u, d, p, in.Components, role != dossier.RoleCitizen, sigs); err != nil {
+			if err := s.attachSupplement(tx, u, d, p, in.Components, dec.Role != dossier.RoleCitizen, sigs); err != nil {
 				return err
 			}
 		}
-		if d.ReceivedAt == nil {
-			// An online dossier completed before acceptance: the clock
-			// starts now.
-			s.startClock(d, p, now)
-		} else if d.PausedAt != nil {
-			paused := cal.WorkingDuration(*d.PausedAt, now)
-			d.PausedSeconds += int64(paused / time.Second)
-			d.DueAt = tptr(cal.AddWorking(*d.DueAt, paused).UTC())
-			// Legal view (Decree 61 art. 19.4): a dossier found
-			// insufficient after receipt restarts its period from zero.
-			d.LegalDueAt = tptr(s.DueFor(p, d.CenterCode, now))
-			d.PausedAt = nil
-			if err := tx.EndPause(d.ID); err != nil {
-				return err
-			}
+	case dossier.ActApologize:
+		if err := tx.InsertApology(d.ID, dec.Reason, *oldDue, *d.DueAt, u.Name); err != nil {
+			return err
 		}
-	case dossier.ActRefuse:
-		if role == dossier.RoleReception && from != dossier.StatusSubmitted {
-			return forbidden("Bộ phận tiếp nhận chỉ từ chối hồ sơ trực tuyến chưa tiếp nhận (Mẫu 03)")
+	}
+	if dec.PauseStarted {
+		if err := tx.StartPause(d.ID, d.Reason); err != nil {
+			return err
 		}
-		d.Reason, h.Note = in.Reason, in.Reason
-		s.finish(d, now)
-	case dossier.ActWithdraw:
-		d.Reason, h.Note = in.Reason, in.Reason
-		d.FinishedAt = tptr(now)
-		d.PausedAt = nil
 	}
-	d.Status = to
-	if !to.Terminal() && to != dossier.StatusSupplementRequested {
-		d.StepDueAt = s.stepDue(p, d.CenterCode, to, now, d.DueAt)
-	} else {
-		d.StepDueAt = nil
+	if dec.PauseEnded {
+		if err := tx.EndPause(d.ID); err != nil {
+			return err
+		}
 	}
-	h.StepDueAt = d.StepDueAt
 	if err := tx.UpdateDossier(d, expected); err != nil {
 		return err
 	}
@@ -669,20 +521,18 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, role dossier.Role, d
 	if err := s.afterTransition(tx, d, p, h); err != nil {
 		return err
 	}
-	sum, _ := json.Marshal(map[string]any{"from": from, "to": to, "version": d.Version, "note": h.Note, "on_behalf_of": h.OnBehalfOf})
-	if err := tx.Audit(u.Username, string(a), "dossier", d.Code, string(sum)); err != nil {
+	sum := map[string]any{"from": h.From, "to": h.To, "version": d.Version, "note": h.Note, "on_behalf_of": h.OnBehalfOf}
+	if dec.Rule.Action == dossier.ActApologize {
+		sum["old_due"], sum["new_due"] = oldDue.Format(time.RFC3339), d.DueAt.Format(time.RFC3339)
+	}
+	if dec.LateSupplement {
+		sum["late_supplement_request"] = true
+	}
+	js, _ := json.Marshal(sum)
+	if err := tx.Audit(u.Username, string(dec.Rule.Action), "dossier", d.Code, string(js)); err != nil {
 		return err
 	}
-	return tx.Outbox("dossier."+string(a), event(d, h))
-}
-
-// finish closes a dossier's clock and classifies it (contract §7).
-func (s *Service) finish(d *dossier.Dossier, now time.Time) {
-	d.FinishedAt = tptr(now)
-	d.PausedAt = nil
-	if d.DueAt != nil {
-		d.Outcome = string(s.CalendarFor(d.CenterCode).Classify(now, *d.DueAt))
-	}
+	return tx.Outbox("dossier."+string(dec.Rule.Action), event(d, h))
 }
 
 // attachSupplement adds or replaces components handed in as a supplement.

@@ -273,18 +273,10 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 		f := fmt.Sprintf("events[%d]", i)
 		a := dossier.Action(e.Action)
 		to := prev
-		if t, ok := dossier.Transitions[a]; ok {
-			to = t.To
-		} else {
-			switch a {
-			case dossier.ActReceive:
-				to = dossier.StatusReceived
-			case dossier.ActSubmit:
-				to = dossier.StatusSubmitted
-			case dossier.ActApologize:
-			default:
-				bad(f+".action", "thao tác không hợp lệ: "+e.Action)
-			}
+		if r, ok := dossier.RuleOf(a); !ok {
+			bad(f+".action", "thao tác không hợp lệ: "+e.Action)
+		} else if r.To != dossier.StatusNone {
+			to = r.To
 		}
 		t := at(f+".at", &e.At)
 		if t == nil && strings.TrimSpace(e.At) == "" {
@@ -324,7 +316,7 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 		d.FormSet = s.FormSetFor(s.now())
 	}
 	if (d.Status == dossier.StatusReturned || d.Status == dossier.StatusRefused) && d.DueAt != nil && d.FinishedAt != nil {
-		d.Outcome = string(s.Calendar().Classify(*d.FinishedAt, *d.DueAt))
+		d.Outcome = dossier.Judge(d, s.CalendarFor(d.CenterCode), *d.FinishedAt)
 	}
 	// No receipt token was ever printed for an imported dossier: its lookup
 	// key is unique but matches no token's hash (hashes are hex, this has

@@ -7,10 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"motcua/calendar"
 	"motcua/dossier"
 	"motcua/store"
-	"motcua/vntext"
 )
 
 // RegisterSymbol is the symbol of results of procedure p issued by agency
@@ -46,9 +44,10 @@ type prepared struct {
 }
 
 // prepareApproval renders the result and applies the approver's signature.
-// Its authority checks are repeated inside the transaction.
-func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code string, version int64) (*prepared, error) {
-	in, tok, _, err := s.approvalInput(ctx, u, code, version)
+// The domain decides it as the transaction will (and the transaction
+// decides again, on the dossier as it then is).
+func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code string, req dossier.Request) (*prepared, error) {
+	in, tok, _, err := s.approvalInput(ctx, u, code, req)
 	if err != nil {
 		return nil, err
 	}
@@ -59,54 +58,60 @@ func (s *Service) prepareApproval(ctx context.Context, u *dossier.User, code str
 	return &prepared{verifyToken: tok, signed: newDoc(pdf), layout: layout}, nil
 }
 
-// approvalInput checks that u may approve dossier code at version now and
-// gathers what the result document needs, with a new verification token
-// and the delegation u acts under (nil when u acts in their own name).
-func (s *Service) approvalInput(ctx context.Context, u *dossier.User, code string, version int64) (ResultInput, string, *dossier.Delegation, error) {
+// approvalInput decides (dossier.Decide) that u may approve dossier code as
+// asked by req now and gathers what the result document needs, with a new
+// verification token and how u signs (own authority or a delegation).
+func (s *Service) approvalInput(ctx context.Context, u *dossier.User, code string, req dossier.Request) (ResultInput, string, dossier.Signing, error) {
 	var in ResultInput
 	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
 	if err != nil {
-		return in, "", nil, err
-	}
-	if d.Version != version {
-		return in, "", nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, version)
-	}
-	if d.Status != dossier.StatusAwaitingApproval {
-		_, err := dossier.Next(d.Status, dossier.ActApprove)
-		return in, "", nil, err
-	}
-	if !CanActAs(u, dossier.RoleApprover, d) {
-		return in, "", nil, forbidden("Ông/bà không có quyền phê duyệt hồ sơ này")
+		return in, "", dossier.Signing{}, err
 	}
 	p, err := s.db.Procedure(ctx, d.ProcedureCode)
 	if err != nil {
-		return in, "", nil, err
+		return in, "", dossier.Signing{}, err
 	}
 	ag, err := s.db.Agency(ctx, d.AgencyCode)
 	if err != nil {
-		return in, "", nil, err
+		return in, "", dossier.Signing{}, err
 	}
 	var parent *dossier.Agency
 	if ag.ParentCode != "" {
 		parent, _ = s.db.Agency(ctx, ag.ParentCode)
 	}
 	now := s.now()
-	dels, err := s.db.Delegations(ctx, "", u.ID)
+	dels, principals, err := s.LeaderDelegations(ctx, u)
 	if err != nil {
-		return in, "", nil, err
+		return in, "", dossier.Signing{}, err
 	}
-	del, err := dossier.Authority(u, p, now, dels)
+	dec, err := dossier.Decide(d, u, req, dossier.Facts{Now: now, Procedure: p, Calendar: s.CalendarFor(d.CenterCode),
+		Delegations: dels, Principals: principals})
 	if err != nil {
-		return in, "", nil, err
+		return in, "", dossier.Signing{}, err
 	}
-	ap := &dossier.Approval{ApproverID: u.ID, ApproverName: u.Name, Position: u.Position, At: now}
-	if del != nil {
-		ap.Capacity, ap.OnBehalfOf = string(del.Capacity), del.FromPosition
-	}
+	ap := dec.Signing.Approval(u, now)
 	tok := newToken()
 	in = ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
 		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now}
-	return in, tok, del, nil
+	return in, tok, *dec.Signing, nil
+}
+
+// LeaderDelegations returns the delegations given to leader u and the
+// people who gave those given by a person, for dossier.Sign.
+func (s *Service) LeaderDelegations(ctx context.Context, u *dossier.User) ([]dossier.Delegation, map[int64]*dossier.User, error) {
+	dels, err := s.db.Delegations(ctx, "", u.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	principals := map[int64]*dossier.User{}
+	for _, del := range dels {
+		if del.FromUserID != 0 && del.FromPosition == "" {
+			if fu, err := s.db.User(ctx, del.FromUserID); err == nil {
+				principals[del.FromUserID] = fu
+			}
+		}
+	}
+	return dels, principals, nil
 }
 
 // preSeal is a result sealed before the issuing transaction under the
@@ -133,10 +138,7 @@ func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string
 	if err != nil || d.Version != version {
 		return nil, nil
 	}
-	if _, err := dossier.Next(d.Status, dossier.ActIssue); err != nil {
-		return nil, nil
-	}
-	if _, ok := actingRole(u, dossier.Transitions[dossier.ActIssue].Roles, d); !ok {
+	if _, err := dossier.Decide(d, u, dossier.Request{Action: dossier.ActIssue, Version: version}, dossier.Facts{Now: s.now()}); err != nil {
 		return nil, nil
 	}
 	_, signed, layout, err := s.db.DossierFiles(ctx, d.ID)
@@ -259,89 +261,6 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 	}
 	d.Result = &r.Result // for the audit of the seal (auditConsent)
 	return tx.InsertResult(r)
-}
-
-// apologize records the apology slip (Mẫu 04) with a new return date: at
-// least one working day before the due date, or — lateness not foreseen —
-// once overdue, before the result is returned; only once.
-func (s *Service) apologize(ctx context.Context, u *dossier.User, code string, in ActionInput) (*dossier.Dossier, error) {
-	if in.Version <= 0 {
-		return nil, dossier.Invalid("Thiếu phiên bản hồ sơ", dossier.FieldError{Field: "version", Message: "Cần phiên bản (version) của hồ sơ đã đọc"})
-	}
-	in.Reason = vntext.NFC(in.Reason)
-	if in.Reason == "" {
-		in.Reason = vntext.NFC(in.Note)
-	}
-	if in.Reason == "" {
-		return nil, dossier.Invalid("Cần ghi lý do", dossier.FieldError{Field: "reason", Message: "Cần ghi lý do chậm trả kết quả"})
-	}
-	if in.NewDueAt == nil {
-		return nil, dossier.Invalid("Cần ngày hẹn trả mới", dossier.FieldError{Field: "new_due_at", Message: "Cần ngày hẹn trả mới (RFC 3339)"})
-	}
-	var id int64
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		d, err := tx.DossierForUpdate(code)
-		if err != nil {
-			return err
-		}
-		if !visible(u, d) {
-			return dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy hồ sơ %s", code)
-		}
-		if _, ok := actingRole(u, []dossier.Role{dossier.RoleReception, dossier.RoleApprover, dossier.RoleAppraiser}, d); !ok {
-			return forbidden("Ông/bà không có quyền lập phiếu xin lỗi cho hồ sơ này")
-		}
-		if d.Version != in.Version {
-			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi; vui lòng tải lại")
-		}
-		if d.Status.Terminal() || d.DueAt == nil {
-			return dossier.Errorf(dossier.ECONFLICT, "Không thể lập phiếu xin lỗi khi hồ sơ ở trạng thái %q", d.Status.Label())
-		}
-		if d.ApologyAt != nil {
-			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
-		}
-		now := tx.Now()
-		cal := s.CalendarFor(d.CenterCode)
-		lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(cal.Location())), -1)
-		if !now.After(*d.DueAt) && calendar.DateOf(now.In(cal.Location())).After(lastDay) {
-			return dossier.Errorf(dossier.EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất 01 ngày làm việc trước hạn trả (%s)", d.DueAt.In(cal.Location()).Format("02/01/2006"))
-		}
-		newDue := in.NewDueAt.UTC()
-		if !newDue.After(*d.DueAt) || !newDue.After(now) {
-			return dossier.Invalid("Ngày hẹn mới phải sau hạn cũ", dossier.FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})
-		}
-		if err := tx.InsertApology(d.ID, in.Reason, *d.DueAt, newDue, u.Name); err != nil {
-			return err
-		}
-		old := *d.DueAt
-		expected := d.Version
-		d.DueAt, d.ApologyAt = &newDue, tptr(now)
-		if err := tx.UpdateDossier(d, expected); err != nil {
-			return err
-		}
-		h := dossier.HistoryEntry{Action: dossier.ActApologize, From: d.Status, To: d.Status, Actor: u.Name, At: now,
-			Note: fmt.Sprintf("%s Hẹn lại: %s (hạn cũ %s)", in.Reason, newDue.In(cal.Location()).Format("15:04 02/01/2006"), old.In(cal.Location()).Format("15:04 02/01/2006"))}
-		if err := tx.InsertHistory(d.ID, u.ID, h); err != nil {
-			return err
-		}
-		// The new due date moves the dossier in the overdue aggregates.
-		if err := s.afterTransition(tx, d, nil, h); err != nil {
-			return err
-		}
-		id = d.ID
-		if err := tx.Audit(u.Username, "apologize", "dossier", d.Code, fmt.Sprintf(`{"old_due":%q,"new_due":%q}`, old.Format(time.RFC3339), newDue.Format(time.RFC3339))); err != nil {
-			return err
-		}
-		return tx.Outbox("dossier.apologize", event(d, h))
-	})
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.db.DossierByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	s.decorate(out)
-	return out, nil
 }
 
 // PublicStatus is what anyone holding a lookup token may see.

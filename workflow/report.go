@@ -549,7 +549,7 @@ func (s *Service) officerRows(ds []store.FinishedDossier, complaints map[int64]b
 		case dossier.OutcomeLate:
 			a.row.ResolvedLate++
 		}
-		a.secs += max(int64(s.Calendar().WorkingDuration(d.ReceivedAt, d.FinishedAt)/time.Second)-d.Paused, 0)
+		a.secs += max(int64(s.CalendarFor(d.Center).WorkingDuration(d.ReceivedAt, d.FinishedAt)/time.Second)-d.Paused, 0)
 		a.ev.add(s.scoreDossier(d, complaints[d.ID]))
 	}
 	rows := []OfficerRow{}

@@ -64,7 +64,7 @@ func (s *Service) scoreDossier(d store.FinishedDossier, complaint bool) dossierS
 // stepScore scores index 2 from the history: each step ends at the next
 // entry.
 func (s *Service) stepScore(d store.FinishedDossier, fallback int) int {
-	cal := s.Calendar()
+	cal := s.CalendarFor(d.Center)
 	score, seen := 2, false
 	for i := 0; i+1 < len(d.Steps); i++ {
 		due := d.Steps[i].StepDue

@@ -146,7 +146,10 @@ func buildKnownSet(t testing.TB, ev *rEnv) map[string]*dossier.Dossier {
 	ds["N10"] = ev.act(t, "reception", d, vnAt(11, 3, 9, 0, 0, 0), dossier.ActWithdraw, workflow.ActionInput{Reason: "Công dân rút"})
 
 	// N11: apology in advance (new date Mon 9/11), returned Fri 6/11
-	// 23:59:59.999: early against the new date, in the period.
+	// 23:59:59.999, in the period: late, because the original appointment
+	// (Thu 5/11 17:00) stays the measure of lateness after an apology
+	// (NĐ 61/2018 Điều 19.9; issue 15 item 1: this used to count early
+	// against the new date).
 	d = ev.receive(t, p, vnAt(11, 2, 8, 30, 0, 0))
 	nd := vnAt(11, 9, 17, 0, 0, 0)
 	d = ev.act(t, "reception", d, vnAt(11, 3, 9, 0, 0, 0), dossier.ActApologize, workflow.ActionInput{Reason: "Cần xác minh", NewDueAt: &nd})
@@ -180,7 +183,7 @@ func TestSummaryKnownSet(t *testing.T) {
 		ev := newREnv(t, e)
 		ctx := context.Background()
 		ds := buildKnownSet(t, ev)
-		for k, want := range map[string]string{"N1": "early", "N2": "on_time", "N3": "late", "N4": "on_time", "N5": "early", "N11": "early", "N12": "late"} {
+		for k, want := range map[string]string{"N1": "early", "N2": "on_time", "N3": "late", "N4": "on_time", "N5": "early", "N11": "late", "N12": "late"} {
 			if ds[k].Outcome != want {
 				t.Errorf("%s outcome = %q; want %q", k, ds[k].Outcome, want)
 			}
@@ -202,21 +205,21 @@ func TestSummaryKnownSet(t *testing.T) {
 			want fig
 		}{
 			// A: Mon 2/11 – Fri 6/11.
-			{"week", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}, fig{12, 2, 8, 5, 1, 2, 5, 3, 16.67, 75}},
+			{"week", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}, fig{12, 2, 8, 4, 1, 3, 5, 3, 16.67, 62.5}},
 			// B: two weeks: N7 received, N4 and N12 resolved.
-			{"two weeks", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-13"}, fig{13, 2, 10, 5, 2, 3, 4, 4, 15.38, 70}},
+			{"two weeks", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-13"}, fig{13, 2, 10, 4, 2, 4, 4, 4, 15.38, 60}},
 			// C: Saturday only: N7 received at 00:00, N12 returned at 00:00.
 			{"saturday", workflow.ReportQuery{From: "2026-11-07", To: "2026-11-07"}, fig{1, 0, 1, 0, 0, 1, 5, 2, 0, 0}},
 			// D: Sunday 1/11: N8 received at 23:59:59.999; IMP-4 still open.
 			{"sunday", workflow.ReportQuery{From: "2026-11-01", To: "2026-11-01"}, fig{1, 0, 0, 0, 0, 0, 2, 0, 0, 0}},
 			// Province level: the same as A; district: nothing.
-			{"province", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "province"}, fig{12, 2, 8, 5, 1, 2, 5, 3, 16.67, 75}},
+			{"province", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "province"}, fig{12, 2, 8, 4, 1, 3, 5, 3, 16.67, 62.5}},
 			{"district", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "district"}, fig{}},
-			{"center", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Center: "BN.TTHCC", Agency: "BN.SKHDT"}, fig{12, 2, 8, 5, 1, 2, 5, 3, 16.67, 75}},
+			{"center", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Center: "BN.TTHCC", Agency: "BN.SKHDT"}, fig{12, 2, 8, 4, 1, 3, 5, 3, 16.67, 62.5}},
 			{"other agency", workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Agency: "BN.STC"}, fig{}},
 			// Across months (whole October from the monthly table, 1–13/11
 			// daily): IMP-4 (30/10) and N8 (1/11) are received too.
-			{"months", workflow.ReportQuery{From: "2026-10-01", To: "2026-11-13"}, fig{15, 2, 10, 5, 2, 3, 4, 4, 13.33, 70}},
+			{"months", workflow.ReportQuery{From: "2026-10-01", To: "2026-11-13"}, fig{15, 2, 10, 4, 2, 4, 4, 4, 13.33, 60}},
 		} {
 			for _, u := range []*dossier.User{admin, ev.users["supervisor"]} {
 				got, err := ev.svc.Summary(ctx, u, c.q)
@@ -300,14 +303,15 @@ func TestSummaryKnownSet(t *testing.T) {
 			byMonth.Items[0].Open != 1 || byMonth.Items[1].Open != 4 || byMonth.Items[1].OpenOverdue != 4 {
 			t.Errorf("by-month = %+v", byMonth.Items)
 		}
-		// QĐ 766 2.1 for A: on time (≤ 1 supplement) N1 N2 N11 IMP-1 IMP-4
-		// (N5 has two requests) + open not overdue N4 N6 = 7 of 8 + 5.
+		// QĐ 766 2.1 for A: on time (≤ 1 supplement) N1 N2 IMP-1 IMP-4
+		// (N5 has two requests; N11 is late against its original
+		// appointment) + open not overdue N4 N6 = 6 of 8 + 5.
 		ind, err := ev.svc.Indicators(ctx, admin, week)
 		if err != nil {
 			t.Fatal(err)
 		}
 		i21 := ind.Indicators[0]
-		if i21.Code != "2.1" || i21.Numerator != 7 || i21.Denominator != 13 || i21.Value != 53.85 {
+		if i21.Code != "2.1" || i21.Numerator != 6 || i21.Denominator != 13 || i21.Value != 46.15 {
 			t.Errorf("2.1 = %+v", i21)
 		}
 		// Officers: every native dossier resolved in A was assigned to the

@@ -202,7 +202,7 @@ func (s *Service) BeginSigning(ctx context.Context, u *dossier.User, code string
 }
 
 func (s *Service) beginApproval(ctx context.Context, tp TwoPhaseSigner, u *dossier.User, code string, version int64) (*SigningSession, error) {
-	in, tok, del, err := s.approvalInput(ctx, u, code, version)
+	in, tok, sg, err := s.approvalInput(ctx, u, code, dossier.Request{Action: dossier.ActApprove, Version: version})
 	if err != nil {
 		return nil, err
 	}
@@ -211,14 +211,14 @@ func (s *Service) beginApproval(ctx context.Context, tp TwoPhaseSigner, u *dossi
 		return nil, err
 	}
 	sess := &SigningSession{pre: pre, token: tok, DocumentTitle: in.Procedure.Name}
-	ap := in.Approval
-	if ap.Capacity != "" {
-		sess.SignerLines = append(sess.SignerLines, strings.ToUpper(ap.Capacity+" "+ap.OnBehalfOf))
-		sess.Capacity, sess.OnBehalfOf = ap.Capacity, ap.OnBehalfOf
+	if line := sg.Line(); line != "" {
+		// The capacity line, in capitals as printed (NĐ 30/2020 Phụ lục I).
+		sess.SignerLines = append(sess.SignerLines, strings.ToUpper(line))
+		sess.Capacity, sess.OnBehalfOf = string(sg.Capacity), sg.Principal
 	}
 	sess.SignerLines = append(sess.SignerLines, strings.ToUpper(u.Position), u.Name)
-	if del != nil {
-		sess.LegalBasis = del.BasisDocument
+	if sg.Delegation != nil {
+		sess.LegalBasis = sg.Delegation.BasisDocument
 	}
 	return sess, nil
 }
@@ -228,14 +228,8 @@ func (s *Service) beginSeal(ctx context.Context, tp TwoPhaseSigner, u *dossier.U
 	if err != nil {
 		return nil, err
 	}
-	if d.Version != version {
-		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã thay đổi (phiên bản %d, yêu cầu gửi phiên bản %d); vui lòng tải lại", d.Version, version)
-	}
-	if _, err := dossier.Next(d.Status, dossier.ActIssue); err != nil {
+	if _, err := dossier.Decide(d, u, dossier.Request{Action: dossier.ActIssue, Version: version}, dossier.Facts{Now: s.now()}); err != nil {
 		return nil, err
-	}
-	if _, ok := actingRole(u, dossier.Transitions[dossier.ActIssue].Roles, d); !ok {
-		return nil, forbidden("Ông/bà không có quyền phát hành kết quả của hồ sơ này")
 	}
 	_, signed, layout, err := s.db.DossierFiles(ctx, d.ID)
 	if err != nil {

@@ -296,8 +296,11 @@ func TestApologyOnceAndReturnNeedsIt(t *testing.T) {
 			t.Errorf("second apology = %v; want 409", err)
 		}
 		d = ev.act(t, "reception", d.Code, dossier.ActReturn, workflow.ActionInput{Version: d.Version})
-		if d.Outcome != dossier.OutcomeOnTime && d.Outcome != dossier.OutcomeEarly {
-			t.Errorf("outcome after apology = %q", d.Outcome)
+		// The apology gives the applicant a new appointment; lateness is
+		// still judged against the original one (NĐ 61/2018 Điều 19.9;
+		// this test used to accept on time, the defect of issue 15 item 1).
+		if d.Outcome != dossier.OutcomeLate || !d.OriginalDueAt.Equal(time.Date(2026, 12, 1, 17, 0, 0, 0, ict)) {
+			t.Errorf("outcome after apology = %q, original due %v; want late against 1/12 17:00", d.Outcome, d.OriginalDueAt)
 		}
 	})
 }

@@ -1,0 +1,191 @@
+package dossier
+
+import (
+	"time"
+
+	"motcua/calendar"
+)
+
+// The time rules of a dossier (regulation.md Part B §4). Every function
+// takes the calendar of the dossier's center (its working week, its days
+// off) and the instant as arguments; none reads a clock.
+
+// Cutoff returns the procedure's cut-off hour: a dossier received later
+// counts from the next working day (NĐ 61/2018 Điều 18.2–3). Procedures of
+// one working day (processing_hours = 8: "the same working day, or the next
+// when received after 15:00") default to 15:00; others have none unless
+// the catalog sets one.
+func Cutoff(p *Procedure) calendar.Clock {
+	if p.Cutoff != "" {
+		if c, err := calendar.ParseClock(p.Cutoff); err == nil {
+			return c
+		}
+	}
+	if p.ProcessingHours != nil && *p.ProcessingHours == 8 {
+		return calendar.DefaultCutoff
+	}
+	return 0
+}
+
+// DueFor returns the due instant of procedure p for a dossier received at
+// from, on the center's calendar cal: this is the only place the catalog's
+// time units become a deadline (Civil Code 2015 Art. 147–148; regulation.md
+// §4 engine steps 1–2).
+func DueFor(p *Procedure, cal *calendar.Calendar, from time.Time) time.Time {
+	cut := Cutoff(p)
+	switch {
+	case p.ProcessingHours != nil && *p.ProcessingHours == 8:
+		return cal.DueDays(from, 0, cut).UTC()
+	case p.ProcessingHours != nil:
+		return cal.DueHours(from, *p.ProcessingHours, cut).UTC()
+	case p.ProcessingDays != nil:
+		return cal.DueDays(from, *p.ProcessingDays, cut).UTC()
+	}
+	return cal.DueDays(from, 0, cut).UTC()
+}
+
+// StepRole returns the role that works a dossier in status s (the step of
+// the internal process whose budget applies), or "".
+func StepRole(s Status) Role {
+	switch s {
+	case StatusReceived, StatusAppraising:
+		return RoleAppraiser
+	case StatusAwaitingApproval:
+		return RoleApprover
+	case StatusApproved:
+		return RoleClerk
+	case StatusIssued:
+		return RoleReception
+	}
+	return ""
+}
+
+// StepDue returns the deadline of the step that starts at now in status to,
+// from the procedure's internal process budgets (quy trình nội bộ, never
+// later than the dossier's due); without a budget it is the dossier's due.
+// A terminal status or a dossier waiting for the applicant has none.
+func StepDue(p *Procedure, cal *calendar.Calendar, to Status, now time.Time, due *time.Time) *time.Time {
+	if to.Terminal() || to == StatusSupplementRequested {
+		return nil
+	}
+	role := StepRole(to)
+	for _, st := range p.Process {
+		if role != "" && st.Role == role && st.Hours > 0 {
+			t := cal.AddWorking(now, time.Duration(st.Hours*float64(time.Hour))).UTC()
+			if due != nil && t.After(*due) {
+				t = *due
+			}
+			return &t
+		}
+	}
+	if due == nil {
+		return nil
+	}
+	t := *due
+	return &t
+}
+
+// StartClock sets the receipt instant and the deadlines of d received at
+// now: the appointment, the original appointment and the legal deadline
+// are the same until a supplement or an apology moves them.
+func StartClock(d *Dossier, p *Procedure, cal *calendar.Calendar, now time.Time) {
+	due := DueFor(p, cal, now)
+	d.ReceivedAt, d.DueAt, d.OriginalDueAt, d.LegalDueAt = tptr(now.UTC()), tptr(due), tptr(due), tptr(due)
+}
+
+// MeasureDue is the due instant against which a dossier's lateness is
+// judged for the reports (on-time rate, QĐ 766 indicators 2.1 and 5.4,
+// Circular 01/2018 index 1): the original appointment, extended by the
+// working time spent waiting for the applicant (regulation.md §4.5, the
+// QĐ 766 method subtracts the waiting time). An apology's new date is the
+// applicant's new appointment, never the measure (NĐ 61/2018 Điều 19.9:
+// the apology admits the lateness). Nil before the clock starts.
+func MeasureDue(d *Dossier, cal *calendar.Calendar) *time.Time {
+	base := d.OriginalDueAt
+	if base == nil {
+		base = d.DueAt
+	}
+	if base == nil {
+		return nil
+	}
+	t := cal.AddWorking(*base, time.Duration(d.PausedSeconds)*time.Second).UTC()
+	return &t
+}
+
+// Judge classifies a dossier finished at finished against its measure due
+// (contract §7: early, on time, late); "" when it has no due date.
+func Judge(d *Dossier, cal *calendar.Calendar, finished time.Time) string {
+	due := MeasureDue(d, cal)
+	if due == nil {
+		return ""
+	}
+	return string(cal.Classify(finished, *due))
+}
+
+// LateFor766 reports whether QĐ 766 counts a resolved dossier late: late
+// against its measure due, or asked for a supplement more than once
+// (regulation.md §4.5, §5 indicator 2.1).
+func LateFor766(d *Dossier) bool {
+	return d.Outcome == OutcomeLate || d.Supplements > 1
+}
+
+// SupplementWindowDays is the time within which a dossier found
+// insufficient during appraisal must be sent back (NĐ 61/2018 Điều 19.4).
+const SupplementWindowDays = 3
+
+// SupplementRequestLate reports whether a supplement requested at now during
+// appraisal comes later than 3 working days after receipt (NĐ 61/2018
+// Điều 19.4): the law's limit is the close of the third working day after
+// the receipt day. Requests before receipt (an online dossier at
+// reception's check) are never late.
+func SupplementRequestLate(d *Dossier, cal *calendar.Calendar, now time.Time) bool {
+	if d.ReceivedAt == nil {
+		return false
+	}
+	loc := cal.Location()
+	limit := cal.AddWorkingDays(calendar.DateOf(d.ReceivedAt.In(loc)), SupplementWindowDays)
+	return calendar.DateOf(now.In(loc)).After(limit)
+}
+
+// CheckApology checks an apology (Mẫu 04) filed at now with the new
+// appointment newDue (NĐ 61/2018 Điều 19.9; contract §4):
+//   - only once (409);
+//   - at least one working day before the due date, or — lateness not
+//     foreseen — once the dossier is overdue, before it is returned (422);
+//   - the new date after the current appointment and after now (400), on a
+//     working day of the center's calendar (422: a Saturday only where the
+//     center works it).
+func CheckApology(d *Dossier, cal *calendar.Calendar, now, newDue time.Time) error {
+	if d.ApologyAt != nil {
+		return Errorf(ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
+	}
+	if d.DueAt == nil {
+		return Errorf(ECONFLICT, "Hồ sơ chưa có hạn trả kết quả")
+	}
+	loc := cal.Location()
+	lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(loc)), -1)
+	if !now.After(*d.DueAt) && calendar.DateOf(now.In(loc)).After(lastDay) {
+		return Errorf(EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất 01 ngày làm việc trước hạn trả (%s)", d.DueAt.In(loc).Format("02/01/2006"))
+	}
+	if !newDue.After(*d.DueAt) || !newDue.After(now) {
+		return Invalid("Ngày hẹn mới phải sau hạn cũ", FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})
+	}
+	if !cal.IsWorkingDay(calendar.DateOf(newDue.In(loc))) {
+		return &Error{Code: EUNPROCESSABLE, Message: "Ngày hẹn trả mới phải là ngày làm việc của trung tâm",
+			Fields: []FieldError{{Field: "new_due_at", Message: newDue.In(loc).Format("02/01/2006") + " không phải ngày làm việc"}}}
+	}
+	return nil
+}
+
+// DefaultApologyDate proposes the new appointment of an apology: one
+// working day after the appointment (or after now, when already overdue),
+// as a date on the center's calendar.
+func DefaultApologyDate(d *Dossier, cal *calendar.Calendar, now time.Time) calendar.Date {
+	from := now
+	if d.DueAt != nil && d.DueAt.After(now) {
+		from = *d.DueAt
+	}
+	return calendar.DateOf(cal.AddWorking(from, 8*time.Hour).In(cal.Location()))
+}
+
+func tptr(t time.Time) *time.Time { return &t }
