@@ -2,6 +2,35 @@ package dossier
 
 import "slices"
 
+// Action is a dossier transition (contract §4).
+type Action string
+
+// Actions.
+const (
+	ActReceive              Action = "receive" // creation at the counter
+	ActSubmit               Action = "submit"  // creation online
+	ActAccept               Action = "accept"
+	ActAssign               Action = "assign"
+	ActSubmitAppraisal      Action = "submit-appraisal"
+	ActRequestClarification Action = "request-clarification"
+	ActApprove              Action = "approve"
+	ActIssue                Action = "issue"
+	ActReturn               Action = "return"
+	ActRequestSupplement    Action = "request-supplement"
+	ActSupplement           Action = "supplement"
+	ActRefuse               Action = "refuse"
+	ActWithdraw             Action = "withdraw"
+	ActApologize            Action = "apologize" // no status change
+)
+
+// Label returns the Vietnamese label of a (from Rules).
+func (a Action) Label() string {
+	if r, ok := RuleOf(a); ok {
+		return r.Label
+	}
+	return string(a)
+}
+
 // StatusNone is the status of a dossier not yet created: the creation
 // actions (receive, submit) start from it.
 const StatusNone Status = ""
