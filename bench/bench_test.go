@@ -42,7 +42,7 @@ func newServer(t *testing.T, e store.Engine) string {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	svc, err := workflow.New(db, blobs, d, nil, log, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, docPorts(d), log, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,4 +148,10 @@ func TestLifecycles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// docPorts plugs every capability of the render adapter into the use
+// cases, as cmd/motcua does.
+func docPorts(d *render.Documents) workflow.Ports {
+	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }

@@ -69,11 +69,11 @@ func load(ctx context.Context, svc *workflow.Service, db *store.DB) error {
 	if _, err := svc.Import(ctx, nil, "agencies", "agencies.csv", bytes.NewReader(agenciesCSV), workflow.ImportOptions{}); err != nil {
 		return fmt.Errorf("demo agencies: %w", err)
 	}
-	procs, err := workflow.ParseProcedures("procedures.csv", bytes.NewReader(proceduresCSV))
+	procs, err := svc.ParseProcedures("procedures.csv", bytes.NewReader(proceduresCSV))
 	if err != nil {
 		return fmt.Errorf("demo procedures: %w", err)
 	}
-	as, err := workflow.ParseAgencies("agencies.csv", bytes.NewReader(agenciesCSV))
+	as, err := svc.ParseAgencies("agencies.csv", bytes.NewReader(agenciesCSV))
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,6 +34,10 @@ type Keys interface {
 	// Revocation supplies the CRLs embedded in issued results (PAdES
 	// B-LT); nil issues results without them.
 	Revocation() sign.RevocationSource
+	// ListKeys lists the installed identities (the admin page).
+	ListKeys() ([]workflow.KeyInfo, error)
+	// InstallKey stores a PKCS#12 identity (see Documents.InstallKey).
+	InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error)
 }
 
 // Documents implements workflow.Documents and workflow.Verifier.
@@ -603,18 +607,13 @@ func safeName(s string) string {
 }
 
 // ListKeys describes the stored signing identities (officers and seals).
-func (d *Documents) ListKeys() ([]workflow.KeyInfo, error) { return d.keys.(keyLister).ListKeys() }
+func (d *Documents) ListKeys() ([]workflow.KeyInfo, error) { return d.keys.ListKeys() }
 
 // InstallKey stores a PKCS#12 identity for an officer ("officers", by
 // username) or an agency seal ("seals", by agency code) after checking
 // that it opens with the password and is usable now.
 func (d *Documents) InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error) {
-	return d.keys.(keyLister).InstallKey(kind, name, p12, password, now)
-}
-
-type keyLister interface {
-	ListKeys() ([]workflow.KeyInfo, error)
-	InstallKey(kind, name string, p12 []byte, password string, now time.Time) (*workflow.KeyInfo, error)
+	return d.keys.InstallKey(kind, name, p12, password, now)
 }
 
 func keyInfo(kind, name string, id *sign.Identity) workflow.KeyInfo {

@@ -70,7 +70,7 @@ func newFixtureWith(t testing.TB, e store.Engine, opts render.Options) *fixture 
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, d, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: clock})
+	svc, err := workflow.New(db, blobs, docPorts(d), nil, workflow.Config{BaseURL: "https://motcua.example", Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		other, err := workflow.New(f.db, f.svc.Blobs(), f.docs, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
+		other, err := workflow.New(f.db, f.svc.Blobs(), docPorts(f.docs), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -609,7 +609,7 @@ func TestArchiveResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(f.db, f.svc.Blobs(), withTSA, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
+		svc, err := workflow.New(f.db, f.svc.Blobs(), docPorts(withTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -622,7 +622,7 @@ func TestArchiveResults(t *testing.T) {
 		if noTSA.Timestamps() != "" || f.docs.Timestamps() != "demo" || withTSA.Timestamps() != tsa.URL {
 			t.Errorf("timestamps: %q, %q, %q", noTSA.Timestamps(), f.docs.Timestamps(), withTSA.Timestamps())
 		}
-		plain, err := workflow.New(f.db, f.svc.Blobs(), noTSA, nil, nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
+		plain, err := workflow.New(f.db, f.svc.Blobs(), docPorts(noTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -743,4 +743,10 @@ func TestArchiveResults(t *testing.T) {
 		cancel()
 		<-done
 	})
+}
+
+// docPorts plugs every capability of the render adapter into the use
+// cases, as cmd/motcua does.
+func docPorts(d *render.Documents) workflow.Ports {
+	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }

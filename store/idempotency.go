@@ -13,7 +13,7 @@ import (
 // runs, and stores its response; a replay gets that response.
 //
 // A claim is a lease, not a lock (issue 16, item 4). The request that owns
-// a key renews its lease every IdempotencyLease/3 while it runs; when its
+// a key renews its lease every third of Options.IdempotencyLease while it runs; when its
 // process dies (crash, kill -9, one of several instances lost) the renewals
 // stop and, once the lease has run out, a retry takes the key over and
 // runs. The use case transaction that a claimed request commits also marks
@@ -21,10 +21,9 @@ import (
 // request whose change is durable but whose response was lost is told so,
 // and does not run the change twice.
 
-// IdempotencyLease is how long a claim survives without renewal. It is a
-// variable so that tests and `motcua serve` (MOTCUA_IDEMPOTENCY_LEASE) can
-// change it before serving.
-var IdempotencyLease = 30 * time.Second
+// DefaultIdempotencyLease is how long a claim survives without renewal
+// when Options.IdempotencyLease is zero.
+const DefaultIdempotencyLease = 30 * time.Second
 
 const (
 	idemInFlight  = 0  // claimed, nothing committed yet
@@ -82,7 +81,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, now func() time.Time, use
 	err := db.InTx(withoutClaim(ctx), now(), func(tx *Tx) error {
 		prev = nil
 		now := ms(tx.now)
-		until := now + IdempotencyLease.Milliseconds()
+		until := now + db.idemLease.Milliseconds()
 		res, err := tx.exec(`INSERT INTO idempotency (user_id, key, request, status, body, created_at, owner, lease_until)
 			VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT (user_id, key) DO NOTHING`,
 			userID, key, request, []byte{}, now, c.owner, until)
@@ -126,7 +125,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, now func() time.Time, use
 
 // renew extends the lease until the claim is completed or released.
 func (c *claim) renew(ctx context.Context) {
-	t := time.NewTicker(IdempotencyLease / 3)
+	t := time.NewTicker(c.db.idemLease / 3)
 	defer t.Stop()
 	for {
 		select {
@@ -135,7 +134,7 @@ func (c *claim) renew(ctx context.Context) {
 		case <-t.C:
 			c.db.InTx(ctx, c.now(), func(tx *Tx) error {
 				_, err := tx.exec(`UPDATE idempotency SET lease_until = $1 WHERE user_id = $2 AND key = $3 AND owner = $4 AND status <= 0`,
-					ms(tx.now)+IdempotencyLease.Milliseconds(), c.userID, c.key, c.owner)
+					ms(tx.now)+c.db.idemLease.Milliseconds(), c.userID, c.key, c.owner)
 				return err
 			})
 		}

@@ -115,7 +115,7 @@ func TestIdempotencyClaimIsALease(t *testing.T) {
 		if _, prev, err = db.ClaimIdempotencyKey(ctx, clk.now, 7, "k1", "POST /other"); err != nil || prev == nil || prev.Request != fp {
 			t.Fatalf("other request = %+v, %v", prev, err)
 		}
-		clk.advance(store.IdempotencyLease + time.Second)
+		clk.advance(store.DefaultIdempotencyLease + time.Second)
 		retry, prev, err := db.ClaimIdempotencyKey(ctx, clk.now, 7, "k1", fp)
 		if err != nil || prev != nil {
 			t.Fatalf("retry after lease = %+v, %v; want taken over", prev, err)
@@ -140,7 +140,7 @@ func TestIdempotencyClaimIsALease(t *testing.T) {
 		if err := db.InTx(c2, clk.now(), func(tx *store.Tx) error { return tx.Audit("t", "x", "y", "z", "{}") }); err != nil {
 			t.Fatal(err)
 		}
-		clk.advance(store.IdempotencyLease + time.Second)
+		clk.advance(store.DefaultIdempotencyLease + time.Second)
 		_, prev, err = db.ClaimIdempotencyKey(ctx, clk.now, 7, "k2", fp)
 		if err != nil || prev == nil || !prev.Lost {
 			t.Fatalf("retry of a committed request = %+v, %v; want lost, not run again", prev, err)

@@ -44,7 +44,10 @@ type DB struct {
 	sql     *sql.DB
 	dialect dialect
 	sorter  *vntext.Sorter
-	stmts   stmtCache
+	// idemLease is how long an Idempotency-Key claim survives without
+	// renewal (idempotency.go).
+	idemLease time.Duration
+	stmts     stmtCache
 
 	// The group-commit writer (writer.go) of a single-writer engine
 	// (SQLite) and the connection it owns; nil otherwise.
@@ -63,6 +66,9 @@ type Options struct {
 	DataDir string
 	// Synchronous is the SQLite synchronous pragma; empty means FULL.
 	Synchronous string
+	// IdempotencyLease is how long an Idempotency-Key claim survives
+	// without renewal; zero means DefaultIdempotencyLease.
+	IdempotencyLease time.Duration
 }
 
 // Open connects to the database described by opts. It does not migrate.
@@ -71,7 +77,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dialect: d, sorter: vntext.NewSorter()}
+	db := &DB{dialect: d, sorter: vntext.NewSorter(), idemLease: opts.IdempotencyLease}
+	if db.idemLease <= 0 {
+		db.idemLease = DefaultIdempotencyLease
+	}
 	if db.sql, err = d.open(opts); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		db := storetest.Open(t, store.SQLite)
 		blobs, _ := blob.Open(t.TempDir())
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,7 +45,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 		b.Fatal(err)
 	}
 	blobs, _ := blob.Open(dir + "/blobs")
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func BenchmarkWorkList(b *testing.B) {
 	defer db.Close()
 	db.Migrate(ctx)
 	blobs, _ := blob.Open(dir + "/blobs")
-	svc, _ := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+	svc, _ := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 	if err := demo.Load(ctx, svc, db); err != nil {
 		b.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func newUIEnv(t testing.TB) *uiEnv {
 	var h http.Handler
 	ev.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ev.srv.Close)
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 4 << 20, BaseURL: ev.srv.URL, Demo: true, Now: clock.now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 4 << 20, BaseURL: ev.srv.URL, Demo: true, Now: clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

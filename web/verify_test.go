@@ -41,7 +41,7 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, d, nil, nil, cfg)
+	svc, err := workflow.New(db, blobs, docPorts(d), nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,4 +170,10 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(page), "bản lưu trữ dài hạn (PAdES B-LTA) lập") {
 		t.Errorf("dossier page = %d, archive copy not shown", res.StatusCode)
 	}
+}
+
+// docPorts plugs every capability of the render adapter into the use
+// cases, as cmd/motcua does.
+func docPorts(d *render.Documents) workflow.Ports {
+	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }

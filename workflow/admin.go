@@ -288,8 +288,8 @@ type KeyStore interface {
 }
 
 func (s *Service) keyStore() (KeyStore, error) {
-	ks, ok := s.docs.(KeyStore)
-	if !ok {
+	ks := s.ports.Keys
+	if ks == nil {
 		return nil, dossier.Errorf(dossier.ENOTFOUND, "Máy chủ chưa cấu hình kho khóa ký số")
 	}
 	return ks, nil

@@ -18,8 +18,8 @@ import (
 // archive copy is that file plus revocation data and document timestamps.
 // It runs without a user: it is the operator's job (motcua archive).
 func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit int) (int, error) {
-	ar, ok := s.docs.(Archiver)
-	if !ok || s.docs == nil {
+	ar := s.ports.Archiver
+	if ar == nil {
 		return 0, dossier.Errorf(dossier.EUNPROCESSABLE, "Chưa cấu hình ký số: không lưu trữ được kết quả")
 	}
 	now := s.now()

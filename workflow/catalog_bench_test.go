@@ -10,10 +10,14 @@ import (
 	"time"
 
 	"motcua/blob"
+	"motcua/dossier"
 	"motcua/internal/clocktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
+	"motcua/xlsx"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // catalogCSV returns an agencies file and a procedures file with n
@@ -41,7 +45,7 @@ func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
 func newCatalogServiceDB(tb testing.TB, e store.Engine) (*workflow.Service, *store.DB) {
 	db := storetest.Open(tb, e)
 	blobs, _ := blob.Open(tb.TempDir())
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -88,9 +92,10 @@ func TestImportAllOrNothingAndUpdates(t *testing.T) {
 		if _, err := svc.Procedure(ctx, "9.000000"); err == nil {
 			t.Errorf("a failed import wrote a row")
 		}
-		// XLSX works like CSV.
-		if _, err := svc.Import(ctx, nil, "procedures", "p.xlsx", strings.NewReader("not a zip"), workflow.ImportOptions{}); err == nil {
-			t.Errorf("garbage xlsx accepted")
+		// XLSX goes through the SheetReader port; without one it is
+		// refused as unsupported, with one a broken workbook is invalid.
+		if _, err := svc.Import(ctx, nil, "procedures", "p.xlsx", strings.NewReader("not a zip"), workflow.ImportOptions{}); dossier.ErrorCode(err) != dossier.EUNSUPPORTED {
+			t.Errorf("xlsx without a reader: %v; want EUNSUPPORTED", err)
 		}
 	})
 }
@@ -142,5 +147,35 @@ func BenchmarkProcedureList(b *testing.B) {
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
 		})
+	}
+}
+
+// TestImportXLSX imports agencies from a workbook through the SheetReader
+// port (package xlsx), as cmd/motcua wires it.
+func TestImportXLSX(t *testing.T) {
+	ctx := context.Background()
+	blobs, _ := blob.Open(t.TempDir())
+	svc, err := workflow.New(storetest.Open(t, store.SQLite), blobs, workflow.Ports{Sheets: xlsx.Reader{}}, nil, workflow.Config{Now: clocktest.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	for i, row := range [][]any{{"code", "name", "level", "parent_code"}, {"BN", "Ủy ban nhân dân tỉnh Bắc Ninh", "province", ""},
+		{"BN.SXD", "Sở Xây dựng", "province", "BN"}} {
+		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Import(ctx, nil, "agencies", "co-quan.xlsx", &buf, workflow.ImportOptions{})
+	if err != nil || res.Rows != 2 || res.Created != 2 {
+		t.Fatalf("Import(co-quan.xlsx) = %+v, %v; want 2 rows created", res, err)
+	}
+	if _, err := svc.Import(ctx, nil, "agencies", "x.xlsx", strings.NewReader("not a zip"), workflow.ImportOptions{}); dossier.ErrorCode(err) != dossier.EINVALID {
+		t.Errorf("Import(broken xlsx) = %v; want EINVALID", err)
 	}
 }

@@ -66,7 +66,7 @@ func (n *notes) count() (distinct, total int) {
 // newCluster starts n services on a fresh PostgreSQL database. Every
 // instance migrates and loads the demo province at the same time, as
 // "motcua serve --demo" started three times at once does.
-func newCluster(t *testing.T, n int, docs func(i int) workflow.Documents, note *notes) *cluster {
+func newCluster(t *testing.T, n int, ports func(i int) workflow.Ports, note *notes) *cluster {
 	t.Helper()
 	ctx := context.Background()
 	c := &cluster{dsn: storetest.CreateDatabase(t), clock: &clock{}, users: map[string]*dossier.User{}}
@@ -93,15 +93,14 @@ func newCluster(t *testing.T, n int, docs func(i int) workflow.Documents, note *
 				if err != nil {
 					return err
 				}
-				var d workflow.Documents
-				if docs != nil {
-					d = docs(i)
+				var p workflow.Ports
+				if ports != nil {
+					p = ports(i)
 				}
-				var nt workflow.Notifier
 				if note != nil {
-					nt = instanceNotifier{n: note, id: i}
+					p.Notifier = instanceNotifier{n: note, id: i}
 				}
-				svc, err := workflow.New(db, blobs, d, nt, nil, workflow.Config{Now: c.clock.Now, BaseURL: "https://hcc.example.vn"})
+				svc, err := workflow.New(db, blobs, p, nil, workflow.Config{Now: c.clock.Now, BaseURL: "https://hcc.example.vn"})
 				if err != nil {
 					return err
 				}
@@ -249,10 +248,9 @@ func TestClusterNotifiesOnce(t *testing.T) {
 
 // archiver counts the archive copies made per result file.
 type archiver struct {
-	workflow.Documents // never called: the dossiers here are issued without documents
-	mu                 sync.Mutex
-	made               map[string]int
-	running, peak      atomic.Int32
+	mu            sync.Mutex
+	made          map[string]int
+	running, peak atomic.Int32
 }
 
 func (a *archiver) ArchiveResult(ctx context.Context, pdf []byte, at time.Time) ([]byte, error) {
@@ -270,11 +268,11 @@ func (a *archiver) ArchiveResult(ctx context.Context, pdf []byte, at time.Time) 
 func TestClusterArchivesOnce(t *testing.T) {
 	postgresOnly(t)
 	ar := &archiver{made: map[string]int{}}
-	c := newCluster(t, 4, func(i int) workflow.Documents {
+	c := newCluster(t, 4, func(i int) workflow.Ports {
 		if i == 0 {
-			return nil // instance 1 files and issues; 2–4 archive
+			return workflow.Ports{} // instance 1 files and issues; 2–4 archive
 		}
-		return ar
+		return workflow.Ports{Archiver: ar}
 	}, nil)
 	ctx := context.Background()
 	const results = 6

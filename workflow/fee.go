@@ -146,16 +146,15 @@ type Fees struct {
 }
 
 // NewFees returns the fee use cases over svc. A nil provider means the
-// document adapter's own (the demo provider of package render) when it has
-// one, else receipts numbered without a printed form; series is the receipt symbol prefix (default
+// service's own (Ports.EReceipts) when it has one, else receipts numbered
+// without a printed form; series is the receipt symbol prefix (default
 // "BL"), to which the two-digit year and "E" (electronic) are appended.
 func NewFees(svc *Service, provider EReceiptProvider, series string) *Fees {
 	if provider == nil {
-		if d, ok := svc.docs.(interface{ EReceipts() EReceiptProvider }); ok {
-			provider = d.EReceipts()
-		} else {
-			provider = numberOnly{}
-		}
+		provider = svc.ports.EReceipts
+	}
+	if provider == nil {
+		provider = numberOnly{}
 	}
 	if series == "" {
 		series = "BL"

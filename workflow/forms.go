@@ -203,7 +203,7 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 	}
 	sum := sha256.Sum256(pdf)
 	intact := hex.EncodeToString(sum[:]) == f.Result.SHA256
-	if vr, ok := s.docs.(Verifier); ok {
+	if vr := s.ports.Verifier; vr != nil {
 		sigs, err := vr.VerifyPDF(pdf)
 		if err == nil {
 			v.Signatures = sigs

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/vntext"
@@ -32,29 +30,13 @@ type ImportResult struct {
 }
 
 // rowsOf reads a CSV or XLSX file (by name) into rows of strings; the first
-// row is the header.
-func rowsOf(name string, r io.Reader) ([][]string, error) {
+// row is the header. Workbooks are read by the SheetReader port.
+func (s *Service) rowsOf(name string, r io.Reader) ([][]string, error) {
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		f, err := excelize.OpenReader(r)
-		if err != nil {
-			return nil, dossier.Invalid("Tệp XLSX không đọc được: " + err.Error())
+		if s.ports.Sheets == nil {
+			return nil, dossier.Errorf(dossier.EUNSUPPORTED, "Máy chủ chưa bật đọc tệp XLSX; hãy dùng tệp CSV")
 		}
-		defer f.Close()
-		sheet := f.GetSheetName(0)
-		it, err := f.Rows(sheet)
-		if err != nil {
-			return nil, dossier.Invalid("Tệp XLSX không có bảng tính")
-		}
-		defer it.Close()
-		var out [][]string
-		for it.Next() {
-			row, err := it.Columns()
-			if err != nil {
-				return nil, dossier.Invalid("Tệp XLSX lỗi: " + err.Error())
-			}
-			out = append(out, row)
-		}
-		return out, nil
+		return s.ports.Sheets.ReadRows(r)
 	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -104,8 +86,8 @@ func (t *table) get(row []string, col string) string {
 
 // ParseAgencies reads agencies (contract §6: code,name,level,parent_code).
 // Every bad row is reported with its line and field.
-func ParseAgencies(name string, r io.Reader) ([]dossier.Agency, error) {
-	rows, err := rowsOf(name, r)
+func (s *Service) ParseAgencies(name string, r io.Reader) ([]dossier.Agency, error) {
+	rows, err := s.rowsOf(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +124,8 @@ func ParseAgencies(name string, r io.Reader) ([]dossier.Agency, error) {
 }
 
 // ParseProcedures reads procedures (contract §6).
-func ParseProcedures(name string, r io.Reader) ([]dossier.Procedure, error) {
-	rows, err := rowsOf(name, r)
+func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure, error) {
+	rows, err := s.rowsOf(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -257,13 +239,13 @@ func (s *Service) Import(ctx context.Context, u *dossier.User, kind, name string
 	}
 	switch kind {
 	case "agencies":
-		as, err := ParseAgencies(name, r)
+		as, err := s.ParseAgencies(name, r)
 		if err != nil {
 			return nil, err
 		}
 		return s.importAgencies(ctx, u, as, opts)
 	case "procedures":
-		ps, err := ParseProcedures(name, r)
+		ps, err := s.ParseProcedures(name, r)
 		if err != nil {
 			return nil, err
 		}

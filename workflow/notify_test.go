@@ -3,13 +3,9 @@ package workflow_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"motcua/internal/clocktest"
-	"net/smtp"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"motcua/blob"
 	"motcua/demo"
@@ -39,7 +35,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	svc, err := workflow.New(db, blobs, nil, rec, nil, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{Notifier: rec}, nil, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,38 +73,5 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	}
 	if n, _ := svc.NotifyPending(ctx); n != 0 {
 		t.Errorf("second NotifyPending = %d; want 0 (event marked handled)", n)
-	}
-}
-
-func TestSMTPNotifierMessage(t *testing.T) {
-	var got []byte
-	var rcpt []string
-	n := workflow.SMTPNotifier{Addr: "mail.example.vn:587", From: "Trung tâm HCC <noreply@hcc.example.vn>",
-		Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) },
-		Send: func(addr string, a smtp.Auth, from string, to []string, msg []byte) error {
-			if from != "noreply@hcc.example.vn" {
-				t.Errorf("envelope from = %q", from)
-			}
-			got, rcpt = msg, to
-			return nil
-		}}
-	if err := n.Notify(context.Background(), dossier.Applicant{Name: "A", Email: "a@example.vn"}, "Hồ sơ đã được tiếp nhận", "Nội dung\ndòng 2"); err != nil {
-		t.Fatal(err)
-	}
-	s := string(got)
-	if len(rcpt) != 1 || rcpt[0] != "a@example.vn" || !strings.Contains(s, "Subject: =?utf-8?q?") || !strings.Contains(s, "charset=utf-8") ||
-		!strings.Contains(s, "Nội dung\r\ndòng 2") {
-		t.Errorf("message = %q to %v", s, rcpt)
-	}
-	if err := n.Notify(context.Background(), dossier.Applicant{Name: "B"}, "x", "y"); err != nil {
-		t.Errorf("Notify without e-mail = %v; want nil (skipped)", err)
-	}
-	if err := n.Notify(context.Background(), dossier.Applicant{Email: "a@x.vn\r\nBcc: evil@x.vn"}, "x", "y"); err == nil {
-		t.Error("header injection in the address was accepted")
-	}
-	var buf bytes.Buffer
-	workflow.LogNotifier{Log: slog.New(slog.NewTextHandler(&buf, nil))}.Notify(context.Background(), dossier.Applicant{Name: "Nguyễn Văn An"}, "s", "b")
-	if !strings.Contains(buf.String(), "N***** V** An") || strings.Contains(buf.String(), "Nguyễn Văn An") {
-		t.Errorf("log notifier = %q; want the masked name only", buf.String())
 	}
 }

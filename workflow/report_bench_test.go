@@ -76,7 +76,7 @@ func benchService(b *testing.B) (*workflow.Service, *store.DB, int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 		if err != nil {
 			b.Fatal(err)
 		}
-		svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: clocktest.Now})
+		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -86,9 +87,32 @@ type SealInput struct {
 	At     time.Time
 }
 
-// Notifier tells applicants about their dossier (e-mail, SMS…).
+// Notifier tells applicants about their dossier (e-mail, SMS…); package
+// notify has the adapters.
 type Notifier interface {
 	Notify(ctx context.Context, to dossier.Applicant, subject, body string) error
+}
+
+// SheetReader reads the first sheet of an uploaded workbook into rows of
+// cell text, for the imports (package xlsx).
+type SheetReader interface {
+	ReadRows(r io.Reader) ([][]string, error)
+}
+
+// Ports are the adapters the use cases drive, each built by cmd/motcua
+// (or a test) and handed to New. Any may be nil: a use case that needs a
+// missing one says the server is not configured for it, or does without
+// (no Documents: results are recorded without files; no EReceipts: fee
+// receipts are numbered only; no Notifier: no messages).
+type Ports struct {
+	Documents Documents        // renders and signs forms and results (package render)
+	Signer    TwoPhaseSigner   // signs in two phases: prepare, show, confirm (package render)
+	Verifier  Verifier         // re-checks the signatures of issued results
+	Keys      KeyStore         // officers' and seals' signing identities
+	Archiver  Archiver         // archive copies of issued results (PAdES B-LTA)
+	EReceipts EReceiptProvider // e-receipts of collected fees
+	Notifier  Notifier         // messages to applicants (package notify)
+	Sheets    SheetReader      // XLSX imports; without it only CSV is read
 }
 
 // Config holds the service's settings.
@@ -107,6 +131,7 @@ type Service struct {
 	blobs blob.Backend
 	docs  Documents
 	note  Notifier
+	ports Ports
 	log   *slog.Logger
 	cfg   Config
 	now   func() time.Time
@@ -121,8 +146,9 @@ type Service struct {
 	signing    sync.Map      // session id → *SigningSession (see BeginSigning)
 }
 
-// New returns a Service. docs and note may be nil; cfg.Now may not.
-func New(db *store.DB, blobs blob.Backend, docs Documents, note Notifier, log *slog.Logger, cfg Config) (*Service, error) {
+// New returns a Service over db and blobs driving ports. Any port may be
+// nil (see Ports); cfg.Now may not.
+func New(db *store.DB, blobs blob.Backend, ports Ports, log *slog.Logger, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		return nil, fmt.Errorf("workflow: Config.Now (the clock) is required")
 	}
@@ -132,7 +158,7 @@ func New(db *store.DB, blobs blob.Backend, docs Documents, note Notifier, log *s
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, blobs: blobs, docs: docs, note: note, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots())}
+	s := &Service{db: db, blobs: blobs, docs: ports.Documents, note: ports.Notifier, ports: ports, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots())}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err
 	}
@@ -148,9 +174,6 @@ func (s *Service) Now() time.Time { return s.now() }
 
 // Blobs returns the blob store.
 func (s *Service) Blobs() blob.Backend { return s.blobs }
-
-// Documents returns the document adapter (nil when there is none).
-func (s *Service) Documents() Documents { return s.docs }
 
 // Calendar returns the working calendar in force.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }

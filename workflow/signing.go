@@ -155,11 +155,11 @@ func auditConsent(tx *store.Tx, u *dossier.User, d *dossier.Dossier, pre *prepar
 // maxSessions bounds the signing sessions kept in memory.
 const maxSessions = 10000
 
-// twoPhase returns the two-phase signer, or an error when the documents
-// adapter has none.
+// twoPhase returns the two-phase signer (Ports.Signer), or an error when
+// there is none.
 func (s *Service) twoPhase() (TwoPhaseSigner, error) {
-	tp, ok := s.docs.(TwoPhaseSigner)
-	if !ok {
+	tp := s.ports.Signer
+	if tp == nil {
 		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Hệ thống chưa cấu hình ký số")
 	}
 	return tp, nil

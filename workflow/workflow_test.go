@@ -53,7 +53,7 @@ func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{Now: c.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ Without --base it starts "motcua serve --demo" on a temporary data directory
 `
 
 // cmdBench runs the load tool (contract §9).
-func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdBench(ctx context.Context, args []string, c config, stdout, stderr io.Writer) error {
 	var cfg bench.Config
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.Usage = func() {
@@ -27,7 +27,7 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.Base, "base", "", "URL của máy chủ đang chạy với --demo (bỏ trống: tự khởi động một máy chủ tạm)")
-	fs.StringVar(&cfg.DB, "db", getenv("MOTCUA_DB"), "postgres://… cho máy chủ tự khởi động (bỏ trống: SQLite)")
+	fs.StringVar(&cfg.DB, "db", c.DSN, "postgres://… cho máy chủ tự khởi động (bỏ trống: SQLite)")
 	fs.StringVar(&cfg.Data, "data", "", "thư mục dữ liệu của máy chủ tự khởi động (mặc định: thư mục tạm, xóa khi xong)")
 	fs.StringVar(&cfg.Binary, "binary", "", "tệp motcua để khởi động (mặc định: chính tệp này)")
 	fs.StringVar(&cfg.Synchronous, "sqlite-synchronous", "", "FULL (mặc định) hoặc NORMAL, cho máy chủ tự khởi động")

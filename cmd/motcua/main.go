@@ -20,7 +20,6 @@ import (
 	"motcua/calendar"
 	"motcua/dossier"
 	"motcua/sign"
-	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -39,7 +38,7 @@ Cách dùng / Usage:
   motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
   motcua bench [--base URL | --db DSN] [-c 32] [-d 30s | -n N] [--mode lifecycle|cheap] [--json]
 
-Biến môi trường: MOTCUA_ADDR, MOTCUA_DATA, MOTCUA_DB mirror the flags.
+Biến môi trường: MOTCUA_ADDR, MOTCUA_DATA, MOTCUA_DB mirror the flags (README.md, Configuration).
 `
 
 // usageError is a malformed command line: exit status 2.
@@ -95,6 +94,10 @@ type exitCode int
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usagef("thiếu lệnh")
@@ -104,13 +107,12 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "serve":
-		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
+		return cmdServe(ctx, args[1:], cfg, stdout, stderr)
 	case "migrate":
-		c, fs := newDBFlags("migrate", getenv)
-		if err := parseFlags(fs, args[1:], stdout); err != nil {
+		if err := parseFlags(cfg.storageFlags("migrate"), args[1:], stdout); err != nil {
 			return err
 		}
-		db, err := c.open(ctx)
+		db, err := openStore(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -121,13 +123,14 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		if len(args) < 2 || args[1] != "add" {
 			return usagef("cách dùng: motcua user add --username U --password-stdin --role ROLE --agency CODE")
 		}
-		return cmdUserAdd(ctx, args[2:], getenv, stdin, stdout)
+		return cmdUserAdd(ctx, args[2:], cfg, stdin, stdout)
 	case "import":
-		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
+		return cmdImport(ctx, args[1:], cfg, stdout, stderr)
 	case "calendar":
 		return cmdCalendar(args[1:], stdout, func(data, dsn string) ([]calendar.Override, error) {
-			c := dbConfig{data: data, dsn: dsn}
-			db, err := c.open(ctx)
+			c := cfg
+			c.Data, c.DSN = data, dsn
+			db, err := openStore(ctx, c)
 			if err != nil {
 				return nil, err
 			}
@@ -139,8 +142,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 			return workflow.ToCalendarOverrides(os, ""), nil
 		})
 	case "verify":
-		trust := getenv("MOTCUA_TRUST_DIR")
-		if code := sign.RunVerifyCLI(args[1:], stdout, trust, time.Now()); code != 0 {
+		if code := sign.RunVerifyCLI(args[1:], stdout, cfg.Signing.TrustDir, time.Now()); code != 0 {
 			return exitCode(code)
 		}
 		return nil
@@ -148,40 +150,16 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		if len(args) < 2 || args[1] != "verify" {
 			return usagef("cách dùng: motcua audit verify [--data DIR] [--db DSN]")
 		}
-		return cmdAuditVerify(ctx, args[2:], getenv, stdout)
+		return cmdAuditVerify(ctx, args[2:], cfg, stdout)
 	case "check":
-		return cmdCheck(ctx, args[1:], getenv, stdout)
+		return cmdCheck(ctx, args[1:], cfg, stdout)
 	case "archive":
-		return cmdArchive(ctx, args[1:], getenv, stdout)
+		return cmdArchive(ctx, args[1:], cfg, stdout)
 	case "bench":
-		return cmdBench(ctx, args[1:], getenv, stdout, stderr)
+		return cmdBench(ctx, args[1:], cfg, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return usagef("lệnh không hợp lệ: %q", args[0])
-}
-
-// dbConfig is the --data/--db pair shared by commands.
-type dbConfig struct {
-	data   string
-	dsn    string
-	sync   string
-	smtp   workflow.SMTPNotifier
-	getenv func(string) string
-}
-
-func newDBFlags(name string, getenv func(string) string) (*dbConfig, *flag.FlagSet) {
-	c := &dbConfig{getenv: getenv}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.StringVar(&c.data, "data", envOr(getenv, "MOTCUA_DATA", "data"), "thư mục dữ liệu (SQLite, tệp, khóa)")
-	fs.StringVar(&c.dsn, "db", getenv("MOTCUA_DB"), "postgres://… để dùng PostgreSQL thay cho SQLite")
-	return c, fs
-}
-
-func envOr(getenv func(string) string, k, def string) string {
-	if v := getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
@@ -198,47 +176,8 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// open connects and migrates.
-func (c *dbConfig) open(ctx context.Context) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Options{DSN: c.dsn, DataDir: c.data, Synchronous: c.sync})
-	if err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
-
-// service builds the use cases over db with documents and the notifier:
-// e-mail through MOTCUA_SMTP_ADDR (MOTCUA_SMTP_FROM, MOTCUA_SMTP_USER,
-// MOTCUA_SMTP_PASSWORD) when set, otherwise the log.
-func (c *dbConfig) service(db *store.DB, log *slog.Logger, cfg workflow.Config) (*workflow.Service, error) {
-	blobs, err := openBlobs(c.getenv, c.data)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now // the one real clock: every use case reads it once
-	}
-	docs, err := newDocuments(c.data, cfg.Now, cfg.Demo, log)
-	if err != nil {
-		return nil, err
-	}
-	var d workflow.Documents
-	if docs != nil {
-		d = docs
-	}
-	var note workflow.Notifier = workflow.LogNotifier{Log: log}
-	if c.smtp.Addr != "" {
-		note = c.smtp
-	}
-	return workflow.New(db, blobs, d, note, log, cfg)
-}
-
-func cmdUserAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
-	c, fs := newDBFlags("user add", getenv)
+func cmdUserAdd(ctx context.Context, args []string, c config, stdin io.Reader, stdout io.Writer) error {
+	fs := c.storageFlags("user add")
 	var username, role, agency, name, position, center string
 	var pwStdin bool
 	fs.StringVar(&username, "username", "", "tên đăng nhập")
@@ -262,12 +201,12 @@ func cmdUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 	for _, r := range strings.Split(role, ",") {
 		roles = append(roles, dossier.Role(strings.TrimSpace(r)))
 	}
-	db, err := c.open(ctx)
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := c.service(db, slog.New(slog.DiscardHandler), workflow.Config{})
+	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -284,12 +223,12 @@ func cmdUserAdd(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
-func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdImport(ctx context.Context, args []string, c config, stdout, stderr io.Writer) error {
 	if len(args) < 2 {
 		return usagef("cách dùng: motcua import agencies|procedures|dossiers FILE")
 	}
 	kind, file := args[0], args[1]
-	c, fs := newDBFlags("import", getenv)
+	fs := c.storageFlags("import")
 	skip := fs.Bool("skip-existing", false, "bỏ qua hồ sơ đã có (import dossiers)")
 	if err := parseFlags(fs, args[2:], stdout); err != nil {
 		return err
@@ -304,12 +243,12 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		return usagef("không mở được tệp: %v", err)
 	}
 	defer f.Close()
-	db, err := c.open(ctx)
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := c.service(db, slog.New(slog.DiscardHandler), workflow.Config{})
+	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -327,12 +266,11 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	c, fs := newDBFlags("audit verify", getenv)
-	if err := parseFlags(fs, args, stdout); err != nil {
+func cmdAuditVerify(ctx context.Context, args []string, c config, stdout io.Writer) error {
+	if err := parseFlags(c.storageFlags("audit verify"), args, stdout); err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -349,12 +287,11 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 	return nil
 }
 
-func cmdCheck(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	c, fs := newDBFlags("check", getenv)
-	if err := parseFlags(fs, args, stdout); err != nil {
+func cmdCheck(ctx context.Context, args []string, c config, stdout io.Writer) error {
+	if err := parseFlags(c.storageFlags("check"), args, stdout); err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -376,23 +313,23 @@ func cmdCheck(ctx context.Context, args []string, getenv func(string) string, st
 // cmdArchive makes or renews the archive copies (PAdES B-LTA) of issued
 // results: fresh revocation data and a document timestamp from
 // MOTCUA_TSA_URL. Run it from cron; --every is how often a copy is renewed.
-func cmdArchive(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	c, fs := newDBFlags("archive", getenv)
+func cmdArchive(ctx context.Context, args []string, c config, stdout io.Writer) error {
+	fs := c.storageFlags("archive")
 	every := fs.Duration("every", 365*24*time.Hour, "làm mới bản lưu trữ sau khoảng thời gian này")
 	limit := fs.Int("limit", 1000, "số kết quả tối đa mỗi lần chạy")
-	isDemo := fs.Bool("demo", false, "khóa và CA demo (như serve --demo)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "khóa và CA demo (như serve --demo)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *every < 0 || *limit <= 0 {
 		return usagef("--every phải không âm và --limit phải dương")
 	}
-	db, err := c.open(ctx)
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := c.service(db, slog.New(slog.DiscardHandler), workflow.Config{Demo: *isDemo})
+	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"flag"
+	"time"
+)
+
+// config is all of motcua's configuration. loadConfig reads the MOTCUA_*
+// variables into it once; each command's flags (bound by flags) then
+// override their fields. wire.go builds every adapter from it: nothing
+// below cmd/ reads the environment.
+type config struct {
+	// Storage, for every command that opens the database.
+	Data       string // --data, MOTCUA_DATA: SQLite file, blobs, keys
+	DSN        string // --db, MOTCUA_DB: postgres://… (empty: SQLite)
+	SQLiteSync string // --sqlite-synchronous, MOTCUA_SQLITE_SYNCHRONOUS
+
+	// The server (motcua serve).
+	Addr          string // --addr, MOTCUA_ADDR
+	BaseURL       string // --base-url, MOTCUA_BASE_URL (empty: http://ADDR)
+	MaxUploadMB   int64  // --max-upload-mb
+	Demo          bool   // --demo (serve, archive)
+	AccessLog     bool   // --access-log, MOTCUA_ACCESS_LOG=1
+	SecureCookies bool   // --secure-cookies, MOTCUA_SECURE_COOKIES=1
+	MultiInstance string // MOTCUA_MULTI_INSTANCE: "1" relay queue calls between instances, "0" not, "" only on PostgreSQL
+	Archive       bool   // MOTCUA_ARCHIVE != "0": renew archive copies when a TSA is set
+	PprofAddr     string // MOTCUA_PPROF_ADDR
+	// IdempotencyLease is how long a crashed request's Idempotency-Key
+	// stays claimed (MOTCUA_IDEMPOTENCY_LEASE; 0: the store's default).
+	IdempotencyLease time.Duration
+
+	Blobs   blobsConfig
+	Signing signingConfig
+	SMTP    smtpConfig
+}
+
+// blobsConfig says where uploaded files and generated documents' files
+// live (see openBlobs).
+type blobsConfig struct {
+	Dir         string // MOTCUA_BLOB_DIR (default DATA/blobs)
+	S3Endpoint  string // MOTCUA_S3_ENDPOINT: an S3-compatible bucket instead of a directory
+	S3Bucket    string // MOTCUA_S3_BUCKET
+	S3Region    string // MOTCUA_S3_REGION (default us-east-1)
+	S3Prefix    string // MOTCUA_S3_PREFIX
+	S3AccessKey string // MOTCUA_S3_ACCESS_KEY
+	S3SecretKey string // MOTCUA_S3_SECRET_KEY
+}
+
+// signingConfig configures the signing keys and the time-stamping
+// authority (package render).
+type signingConfig struct {
+	KeyPassword  string // MOTCUA_KEY_PASSWORD: the PKCS#12 files in DATA/keys
+	TrustDir     string // MOTCUA_TRUST_DIR: trusted root CAs
+	TSAURL       string // MOTCUA_TSA_URL: RFC 3161 timestamps
+	PKCS11Module string // MOTCUA_PKCS11_MODULE
+	PKCS11PIN    string // MOTCUA_PKCS11_PIN
+}
+
+// smtpConfig configures e-mail to applicants (package notify); without an
+// address the messages go to the log.
+type smtpConfig struct {
+	Addr, From, User, Password string // MOTCUA_SMTP_ADDR, _FROM, _USER, _PASSWORD
+}
+
+// loadConfig reads every MOTCUA_* variable, once, and applies the defaults.
+// A malformed value is a usage error.
+func loadConfig(getenv func(string) string) (config, error) {
+	or := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Data:          or("MOTCUA_DATA", "data"),
+		DSN:           getenv("MOTCUA_DB"),
+		SQLiteSync:    or("MOTCUA_SQLITE_SYNCHRONOUS", "FULL"),
+		Addr:          or("MOTCUA_ADDR", "127.0.0.1:8080"),
+		BaseURL:       getenv("MOTCUA_BASE_URL"),
+		MaxUploadMB:   20,
+		AccessLog:     getenv("MOTCUA_ACCESS_LOG") == "1",
+		SecureCookies: getenv("MOTCUA_SECURE_COOKIES") == "1",
+		MultiInstance: getenv("MOTCUA_MULTI_INSTANCE"),
+		Archive:       getenv("MOTCUA_ARCHIVE") != "0",
+		PprofAddr:     getenv("MOTCUA_PPROF_ADDR"),
+		Blobs: blobsConfig{
+			Dir:         getenv("MOTCUA_BLOB_DIR"),
+			S3Endpoint:  getenv("MOTCUA_S3_ENDPOINT"),
+			S3Bucket:    getenv("MOTCUA_S3_BUCKET"),
+			S3Region:    or("MOTCUA_S3_REGION", "us-east-1"),
+			S3Prefix:    getenv("MOTCUA_S3_PREFIX"),
+			S3AccessKey: getenv("MOTCUA_S3_ACCESS_KEY"),
+			S3SecretKey: getenv("MOTCUA_S3_SECRET_KEY"),
+		},
+		Signing: signingConfig{
+			KeyPassword:  getenv("MOTCUA_KEY_PASSWORD"),
+			TrustDir:     getenv("MOTCUA_TRUST_DIR"),
+			TSAURL:       getenv("MOTCUA_TSA_URL"),
+			PKCS11Module: getenv("MOTCUA_PKCS11_MODULE"),
+			PKCS11PIN:    getenv("MOTCUA_PKCS11_PIN"),
+		},
+		SMTP: smtpConfig{
+			Addr:     getenv("MOTCUA_SMTP_ADDR"),
+			From:     getenv("MOTCUA_SMTP_FROM"),
+			User:     getenv("MOTCUA_SMTP_USER"),
+			Password: getenv("MOTCUA_SMTP_PASSWORD"),
+		},
+	}
+	if v := getenv("MOTCUA_IDEMPOTENCY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, usagef("MOTCUA_IDEMPOTENCY_LEASE phải là khoảng thời gian ≥ 1s, ví dụ 30s")
+		}
+		c.IdempotencyLease = d
+	}
+	return c, nil
+}
+
+// storageFlags returns a flag set for command name with --data and --db
+// bound to c (their defaults are the variables loadConfig read).
+func (c *config) storageFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.Data, "data", c.Data, "thư mục dữ liệu (SQLite, tệp, khóa)")
+	fs.StringVar(&c.DSN, "db", c.DSN, "postgres://… để dùng PostgreSQL thay cho SQLite")
+	return fs
+}
+
+// serverFlags adds the flags of motcua serve to fs.
+func (c *config) serverFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "địa chỉ lắng nghe")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "nạp tỉnh mẫu Bắc Ninh và các tài khoản demo")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "địa chỉ công khai (cho mã QR); mặc định http://ADDR")
+	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "dung lượng tệp tải lên tối đa (MB)")
+	fs.BoolVar(&c.AccessLog, "access-log", c.AccessLog, "ghi nhật ký mọi yêu cầu")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "cookie Secure và __Host- (khi chạy sau HTTPS)")
+	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", c.SQLiteSync, "FULL (mặc định) hoặc NORMAL")
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"motcua/notify"
+	"motcua/render"
+	"motcua/store"
+	"motcua/workflow"
+	"motcua/xlsx"
+)
+
+// This file builds every adapter by hand, from the config only. The clock
+// is the real one here and nowhere else: the use cases read it once each
+// and hand the instant down.
+
+// openStore connects to the database of c and migrates it.
+func openStore(ctx context.Context, c config) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{DSN: c.DSN, DataDir: c.Data, Synchronous: c.SQLiteSync,
+		IdempotencyLease: c.IdempotencyLease})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// newService builds the use cases over db with their ports: the blob
+// store (openBlobs), the renderer and signer (render, keys under
+// DATA/keys), e-mail through SMTP when configured (else the log), and the
+// XLSX reader for imports.
+func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, error) {
+	now := time.Now
+	blobs, err := openBlobs(c, now)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := newDocuments(c, now, log)
+	if err != nil {
+		return nil, err
+	}
+	var note workflow.Notifier = notify.Log{Log: log}
+	if c.SMTP.Addr != "" {
+		note = notify.SMTP{Addr: c.SMTP.Addr, From: c.SMTP.From, Username: c.SMTP.User, Password: c.SMTP.Password, Now: now}
+	}
+	ports := workflow.Ports{
+		Documents: docs,
+		Signer:    docs,
+		Verifier:  docs,
+		Keys:      docs,
+		Archiver:  docs,
+		EReceipts: docs.EReceipts(),
+		Notifier:  note,
+		Sheets:    xlsx.Reader{},
+	}
+	return workflow.New(db, blobs, ports, log, workflow.Config{
+		MaxUpload: c.MaxUploadMB << 20, BaseURL: c.BaseURL, Demo: c.Demo, Now: now})
+}
+
+// newDocuments returns the PDF renderer and signer. Keys are PKCS#12 files
+// under DATA/keys (officers/<username>.p12, seals/<agency>.p12, password
+// MOTCUA_KEY_PASSWORD); MOTCUA_TRUST_DIR holds the trusted root CAs;
+// MOTCUA_TSA_URL names the RFC 3161 timestamping authority (in demo mode
+// without it, an in-process demo TSA stamps every signature, so results
+// are PAdES B-T and archiving works); MOTCUA_PKCS11_MODULE and
+// MOTCUA_PKCS11_PIN open HSM-held seal keys. In demo mode a demo CA issues
+// the missing certificates ("DEMO — không có giá trị pháp lý").
+func newDocuments(c config, now func() time.Time, log *slog.Logger) (*render.Documents, error) {
+	s := c.Signing
+	keys, err := render.OpenFileKeys(filepath.Join(c.Data, "keys"), s.KeyPassword, s.TrustDir, c.Demo, now())
+	if err != nil {
+		return nil, err
+	}
+	// Seals whose key reference is "pkcs11:token=…;object=…" sign on this
+	// PKCS#11 module (an HSM, a USB token, SoftHSM2).
+	keys.PKCS11Module, keys.PKCS11PIN = s.PKCS11Module, s.PKCS11PIN
+	return render.New(keys, render.Options{Demo: c.Demo, TSAURL: s.TSAURL, Log: log, Now: now})
+}
