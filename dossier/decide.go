@@ -32,6 +32,9 @@ type Facts struct {
 	Delegations []Delegation       // delegations given to the actor
 	Principals  map[int64]*User    // users who gave those delegations
 	Assignee    *User              // the appraiser an assignment names, if any
+	// LeaderOnSite: the actor is a leader on the on-site schedule of the
+	// dossier's center now (where the step is done: PlaceOf).
+	LeaderOnSite bool
 }
 
 // Decision is an allowed action, ready to be applied (Apply) and stored.
@@ -219,7 +222,8 @@ func Decide(d *Dossier, u *User, req Request, f Facts) (*Decision, error) {
 			d.CenterCode, strings.ToLower(r.Label))
 	}
 	dec := &Decision{Rule: r, Actor: u, Role: g.Role, From: d.Status, To: r.Target(d), Reason: strings.TrimSpace(req.Reason)}
-	dec.History = HistoryEntry{Action: r.Action, From: d.Status, To: dec.To, Actor: u.Name, At: f.Now, Note: req.Note}
+	dec.History = HistoryEntry{Action: r.Action, From: d.Status, To: dec.To, Actor: u.Name, At: f.Now, Note: req.Note,
+		Place: PlaceOf(u, g.Role, d, f.LeaderOnSite)}
 	if g.Authority {
 		s, err := Sign(u, f.Procedure, f.Now, f.Delegations, f.Principals)
 		if err != nil {

@@ -239,8 +239,14 @@ type Dossier struct {
 	Imported       bool           `json:"imported,omitempty"`
 	LookupToken    string         `json:"lookup_token,omitempty"` // only right after creation
 	History        []HistoryEntry `json:"history"`
-	Result         *Result        `json:"result,omitempty"`
-	Approval       *Approval      `json:"approval,omitempty"`
+	// FiveOnSpotAchieved and ReturnedSameDay tell, for a returned "5 tại
+	// chỗ" dossier, whether every step was done at the center (or by the
+	// leader on site or electronically) and whether it was returned the
+	// day it was received (derived, see FiveOnSpotAchieved).
+	FiveOnSpotAchieved *bool     `json:"five_on_spot_achieved,omitempty"`
+	ReturnedSameDay    *bool     `json:"returned_same_day,omitempty"`
+	Result             *Result   `json:"result,omitempty"`
+	Approval           *Approval `json:"approval,omitempty"`
 }
 
 // DossierComponent is a component handed in with a dossier.
@@ -267,6 +273,8 @@ type HistoryEntry struct {
 	At         time.Time  `json:"at"`
 	Note       string     `json:"note,omitempty"`
 	StepDueAt  *time.Time `json:"step_due_at,omitempty"`
+	// Place is where the step was done (QĐ 299 phần III; PlaceOf).
+	Place Place `json:"place,omitempty"`
 }
 
 // Approval records who approved and under which authority.

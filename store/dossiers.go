@@ -146,9 +146,9 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 
 // InsertHistory appends one transition row.
 func (tx *Tx) InsertHistory(dossierID, actorID int64, h dossier.HistoryEntry) error {
-	_, err := tx.exec(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		dossierID, string(h.Action), string(h.From), string(h.To), actorID, h.Actor, h.OnBehalfOf, h.Note, msp(h.StepDueAt), ms(h.At))
+	_, err := tx.exec(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at, place)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		dossierID, string(h.Action), string(h.From), string(h.To), actorID, h.Actor, h.OnBehalfOf, h.Note, msp(h.StepDueAt), ms(h.At), string(h.Place))
 	if err != nil {
 		return fmt.Errorf("store: history: %w", err)
 	}
@@ -241,7 +241,7 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 		d.Components = append(d.Components, c)
 	}
 	rows.Close()
-	rows, err = db.queryContext(ctx, `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at
+	rows, err = db.queryContext(ctx, `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at, place
 		FROM dossier_history WHERE dossier_id = $1 ORDER BY id`, d.ID)
 	if err != nil {
 		return fmt.Errorf("store: history: %w", err)
@@ -249,14 +249,15 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 	d.History = []dossier.HistoryEntry{}
 	for rows.Next() {
 		var h dossier.HistoryEntry
-		var a, f, t string
+		var a, f, t, place string
 		var sdue sql.NullInt64
 		var at int64
-		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at); err != nil {
+		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at, &place); err != nil {
 			rows.Close()
 			return err
 		}
 		h.Action, h.From, h.To, h.At, h.StepDueAt = dossier.Action(a), dossier.Status(f), dossier.Status(t), fromMS(at), fromNull(sdue)
+		h.Place = dossier.Place(place)
 		d.History = append(d.History, h)
 	}
 	rows.Close()

@@ -13,6 +13,18 @@ func (tx *Tx) InsertShift(s *dossier.LeaderShift) error {
 		s.UserID, s.CenterCode, ms(s.StartsAt), ms(s.EndsAt)).Scan(&s.ID)
 }
 
+// OnShift reports whether leader userID is on an on-site shift at center at
+// instant at.
+func (tx *Tx) OnShift(userID int64, center string, at time.Time) (bool, error) {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(*) FROM leader_shifts WHERE user_id = $1 AND center_code = $2 AND starts_at <= $3 AND ends_at > $3`,
+		userID, center, ms(at)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: on shift: %w", err)
+	}
+	return n > 0, nil
+}
+
 // Shifts lists leaders' shifts at a center overlapping [from, to).
 func (db *DB) Shifts(ctx context.Context, center string, from, to time.Time) ([]dossier.LeaderShift, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT s.id, s.user_id, u.name, s.center_code, s.starts_at, s.ends_at

@@ -198,11 +198,12 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		h := dossier.HistoryEntry{At: now, Actor: u.Name, From: "", OnBehalfOf: ""}
 		if online {
 			d.Status, d.ApplicantUser = dossier.StatusSubmitted, u.ID
-			h.Action, h.To = dossier.ActSubmit, dossier.StatusSubmitted
+			h.Action, h.To, h.Place = dossier.ActSubmit, dossier.StatusSubmitted, dossier.PlaceOnline
 		} else {
 			s.startClock(d, p, now)
 			d.Status = dossier.StatusReceived
 			h.Action, h.To, h.StepDueAt = dossier.ActReceive, dossier.StatusReceived, d.StepDueAt
+			h.Place = dossier.PlaceOf(u, dossier.RoleReception, d, false)
 		}
 		d.LookupToken = newToken()
 		id, err := tx.InsertDossier(d, store.HashToken(d.LookupToken))
@@ -441,6 +442,13 @@ func (s *Service) factsFor(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p 
 			}
 			break
 		}
+	}
+	if u.Has(dossier.RoleApprover) {
+		on, err := tx.OnShift(u.ID, d.CenterCode, now)
+		if err != nil {
+			return f, err
+		}
+		f.LeaderOnSite = on
 	}
 	if r.Action == dossier.ActAssign && in.AssigneeID != 0 {
 		ass, err := tx.User(in.AssigneeID)

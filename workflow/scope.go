@@ -35,6 +35,10 @@ func (s *Service) Dossier(ctx context.Context, u *dossier.User, code string) (*d
 // decorate fills derived fields (overdue).
 func (s *Service) decorate(d *dossier.Dossier) {
 	d.Overdue = dossier.Overdue(d, s.now())
+	if d.Mode == dossier.ModeFiveOnSpot && d.Status == dossier.StatusReturned {
+		achieved, sameDay := dossier.FiveOnSpotAchieved(d), dossier.ReturnedSameDay(d, s.CalendarFor(d.CenterCode))
+		d.FiveOnSpotAchieved, d.ReturnedSameDay = &achieved, &sameDay
+	}
 }
 
 // Dossiers returns a work list scoped to the caller, overdue flags judged
