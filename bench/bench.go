@@ -66,6 +66,12 @@ type Config struct {
 	RawDuration time.Duration // how long the raw commit rate is measured (default 2 s; <0 skips)
 	ProfileDir  string        // write CPU and mutex profiles of the started server here
 
+	// AckLog, when set, receives one JSON line per acknowledged (2xx)
+	// write that names a dossier: {"t": Unix ms, "step", "code",
+	// "version"}. The HA drill checks each against the database after a
+	// failover: an acknowledged write must never be lost.
+	AckLog io.Writer
+
 	JSON     bool
 	Progress io.Writer // progress line and notices (nil: none)
 	Seed     uint64
@@ -167,6 +173,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Base = cfg.Base
 	rec := newRecorder()
 	c := newClient(cfg.Base, cfg.Clients, rec, cfg.Idempotent)
+	if cfg.AckLog != nil {
+		c.acks = &ackLog{w: cfg.AckLog}
+	}
 	acc, proc, err := setup(ctx, &cfg, c)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,6 +25,28 @@ type client struct {
 	// idem sends an Idempotency-Key with every mutating request, as a
 	// client that retries on network errors would.
 	idem bool
+	// acks, when set, records every acknowledged write of a dossier.
+	acks *ackLog
+}
+
+// ackLog writes one JSON line per acknowledged dossier write.
+type ackLog struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (a *ackLog) add(at time.Time, step string, data []byte) {
+	var d struct {
+		Code    string `json:"code"`
+		Version int64  `json:"version"`
+	}
+	if json.Unmarshal(data, &d) != nil || d.Code == "" {
+		return
+	}
+	line, _ := json.Marshal(map[string]any{"t": at.UnixMilli(), "step": step, "code": d.Code, "version": d.Version})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.w.Write(append(line, '\n'))
 }
 
 func newClient(base string, conns int, rec *recorder, idem bool) *client {
@@ -97,6 +120,9 @@ func (c *client) do(ctx context.Context, step, method, path, token, ctype string
 	}
 	if c.rec != nil {
 		c.rec.add(step, time.Since(t0))
+	}
+	if c.acks != nil && method != http.MethodGet {
+		c.acks.add(time.Now(), step, data)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {

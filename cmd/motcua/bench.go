@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"os"
 	"time"
 
 	"motcua/bench"
@@ -49,6 +50,7 @@ func cmdBench(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	fs.StringVar(&cfg.RawDir, "raw-dir", "", "thư mục đo tốc độ commit thô (mặc định: thư mục dữ liệu của máy chủ)")
 	fs.DurationVar(&cfg.RawDuration, "raw", 2*time.Second, "thời gian đo tốc độ commit thô (0: bỏ qua)")
 	fs.StringVar(&cfg.ProfileDir, "profile", "", "ghi hồ sơ CPU và mutex (pprof) của máy chủ tự khởi động vào thư mục này")
+	ackLog := fs.String("ack-log", "", "ghi mỗi thao tác ghi đã được xác nhận (JSON mỗi dòng) vào tệp này")
 	fs.BoolVar(&cfg.JSON, "json", false, "in kết quả dạng JSON")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "hạt giống ngẫu nhiên (0: theo thời gian)")
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -61,6 +63,14 @@ func cmdBench(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		cfg.RawDuration = -1
 	}
 	cfg.Progress = stderr
+	if *ackLog != "" {
+		f, err := os.Create(*ackLog)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.AckLog = f
+	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
