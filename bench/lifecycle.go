@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
+	"time"
 )
 
 // accounts are the bearer tokens of the officers (and the citizen) the
@@ -187,6 +188,13 @@ func (w *worker) runLifecycles(ctx context.Context, started *atomic.Int64, limit
 		out, err := w.lifecycle(ctx)
 		if err != nil {
 			w.fail(ctx, err)
+			// As an officer's front end would, wait a moment before the
+			// next try: a server (or its database) that is away is not
+			// hammered, and the error count stays a count of attempts.
+			select {
+			case <-ctx.Done():
+			case <-time.After(100 * time.Millisecond):
+			}
 			continue
 		}
 		w.rec.count(out, 1)

@@ -148,7 +148,8 @@ EOF
 start_patroni() { # NAME PGPORT APIPORT
 	patroni_cfg "$@" >"$WORK/$1.yml"
 	chown postgres: "$WORK/$1.yml"
-	runuser -u postgres -- patroni "$WORK/$1.yml" >"$WORK/$1.log" 2>&1 &
+	# setpriv execs Patroni itself (no parent left between): $! is Patroni.
+	HOME=$WORK setpriv --reuid=postgres --regid=postgres --init-groups patroni "$WORK/$1.yml" >"$WORK/$1.log" 2>&1 &
 	PIDS+=($!)
 	eval "PATRONI_$1=$!"
 }
@@ -202,7 +203,10 @@ haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
 DSN_ADMIN="postgres://postgres:drill@127.0.0.1:54400/postgres?sslmode=disable"
 DSN="postgres://postgres:drill@127.0.0.1:54400/motcua?sslmode=disable"
-wait_for 20 "HAProxy to the primary" psql "$DSN_ADMIN" -Atc 'SELECT 1'
+# HAProxy counts a server up until its first checks fail: wait until every
+# connection reaches the primary.
+on_primary() { for _ in 1 2 3 4; do [ "$(psql "$DSN_ADMIN" -Atc 'SELECT pg_is_in_recovery()')" = f ] || return 1; done; }
+wait_for 20 "HAProxy to the primary" on_primary
 psql "$DSN_ADMIN" -qc 'CREATE DATABASE motcua' >/dev/null
 
 # --- motcua ×3, started together on the empty database ----------------------
@@ -224,10 +228,24 @@ jnum() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.arg
 
 if [ "$SCALE" = 1 ]; then
 	log "throughput: ${SCALE_S} s on one instance, then ${SCALE_S} s on three behind HAProxy (-c $CLIENTS)"
+	# What a lifecycle costs the primary: write transactions (transaction
+	# ids assigned) and WAL bytes, over the one-instance run.
+	xmax() { psql "$DSN" -Atc 'SELECT pg_snapshot_xmax(pg_current_snapshot())'; }
+	walb() { psql "$DSN" -Atc "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"; }
+	X0=$(xmax) W0=$(walb)
 	bench http://127.0.0.1:18081 "$SCALE_S" "$WORK/acks-1.jsonl" "$WORK/bench-1.json"
+	X1=$(xmax) W1=$(walb)
 	bench http://127.0.0.1:18080 "$SCALE_S" "$WORK/acks-3.jsonl" "$WORK/bench-3.json"
 	ONE=$(jnum "$WORK/bench-1.json" lifecycles_per_sec)
 	THREE=$(jnum "$WORK/bench-3.json" lifecycles_per_sec)
+	N1=$(( $(jnum "$WORK/bench-1.json" lifecycles) + $(jnum "$WORK/bench-1.json" refused) ))
+	PER_LC="$(( (X1 - X0) / (N1 > 0 ? N1 : 1) )) write transactions and $(( (W1 - W0) / (N1 > 0 ? N1 : 1) / 1024 )) KiB of WAL per lifecycle"
+	# The primary's own ceiling here: durable single-row INSERT commits with
+	# the synchronous replica, 4 connections, 10 s (pgbench).
+	psql "$DSN" -qc 'CREATE TABLE drill_raw (id bigserial PRIMARY KEY, v int)' >/dev/null
+	echo 'INSERT INTO drill_raw (v) VALUES (1);' >"$WORK/raw.sql"
+	RAW=$("$PGBIN/pgbench" -n -c 4 -j 2 -T 10 -f "$WORK/raw.sql" "$DSN" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | cut -d. -f1)
+	psql "$DSN" -qc 'DROP TABLE drill_raw' >/dev/null
 fi
 
 log "display latency across instances (display on 1, calls on 2)"
@@ -263,7 +281,10 @@ LPS=$(jnum "$WORK/bench.json" lifecycles_per_sec)
 REQ=$(jnum "$WORK/bench.json" requests)
 
 echo "== HA drill =="
-[ "$SCALE" = 1 ] && echo "lifecycles/s (-c $CLIENTS, ${SCALE_S} s each): 1 instance $ONE, 3 instances behind HAProxy $THREE"
+if [ "$SCALE" = 1 ]; then
+	echo "lifecycles/s (-c $CLIENTS, ${SCALE_S} s each): 1 instance $ONE, 3 instances behind HAProxy $THREE"
+	echo "cost on the primary: $PER_LC; raw durable commits with the synchronous replica: ${RAW:-?}/s (pgbench -c 4)"
+fi
 echo "load: $LOAD_S s, -c $CLIENTS, $LPS lifecycles/s over the run, $REQ requests"
 echo "promotion: $(( PROMOTED_MS - KILL_MS )) ms from kill -9 to the replica answering /primary"
 grep -E '^(acknowledged|no acknowledged)' "$WORK/acks.txt" || true
