@@ -193,6 +193,7 @@ listen motcua
     mode http
     bind 127.0.0.1:18080
     balance roundrobin
+    option forwardfor
     option httpchk GET /healthz
     default-server inter 1s fall 2 rise 1
     server m1 127.0.0.1:18081 check
@@ -213,7 +214,7 @@ psql "$DSN_ADMIN" -qc 'CREATE DATABASE motcua' >/dev/null
 mkdir -p "$WORK/data"
 MOTCUA_PIDS=()
 for i in 1 2 3; do
-	MOTCUA_DB="$DSN" "$WORK/motcua" serve --demo --addr 127.0.0.1:1808$i --data "$WORK/data" \
+	MOTCUA_DB="$DSN" MOTCUA_TRUSTED_PROXIES=127.0.0.1 "$WORK/motcua" serve --demo --addr 127.0.0.1:1808$i --data "$WORK/data" \
 		--base-url http://127.0.0.1:18080 >"$WORK/motcua$i.out" 2>"$WORK/motcua$i.log" &
 	PIDS+=($!)
 	MOTCUA_PIDS+=($!)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -215,18 +216,50 @@ func (l *ipLimiter) allow(key string) bool {
 	return b.Allow()
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address a request came from. Behind a load balancer
+// listed in Options.TrustedProxies, it is the rightmost address of
+// X-Forwarded-For that is not itself a trusted proxy (what the balancer
+// saw); otherwise the peer address, so that a client cannot choose its own
+// rate-limit bucket by sending the header.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if len(s.opts.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if h == "" {
+			continue
+		}
+		if !s.trusted(h) {
+			return h
+		}
+		host = h
 	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // limited wraps a public handler with the per-address rate limit.
 func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.limiter.allow(clientIP(r)) {
+		if !s.limiter.allow(s.clientIP(r)) {
 			w.Header().Set("Retry-After", "1")
 			s.fail(w, r, dossier.Errorf(dossier.ERATELIMIT, "Quá nhiều yêu cầu; vui lòng thử lại sau giây lát"))
 			return

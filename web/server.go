@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,12 @@ type Options struct {
 	PublicRPS     float64 // per-address rate on public endpoints (default 20/s)
 	PublicBurst   int     // burst of the same (default 40)
 	Demo          bool
+	// TrustedProxies are the load balancers in front of the instances:
+	// from them, the client address is taken from X-Forwarded-For (for
+	// the per-address rate limit). Each instance limits on its own: behind
+	// N instances in round robin an address gets up to N times the rate
+	// (limit cluster-wide at the balancer, see docs/deploy.md).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP surface of motcua.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -28,6 +30,10 @@ type config struct {
 	// IdempotencyLease is how long a crashed request's Idempotency-Key
 	// stays claimed (MOTCUA_IDEMPOTENCY_LEASE; 0: the store's default).
 	IdempotencyLease time.Duration
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed (MOTCUA_TRUSTED_PROXIES: comma-separated addresses or CIDR
+	// prefixes, e.g. 127.0.0.1,10.0.0.0/24).
+	TrustedProxies []netip.Prefix
 
 	Blobs   blobsConfig
 	Signing signingConfig
@@ -112,6 +118,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usagef("MOTCUA_IDEMPOTENCY_LEASE phải là khoảng thời gian ≥ 1s, ví dụ 30s")
 		}
 		c.IdempotencyLease = d
+	}
+	for _, v := range strings.Split(getenv("MOTCUA_TRUSTED_PROXIES"), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return c, usagef("MOTCUA_TRUSTED_PROXIES: %q không phải địa chỉ IP hay dải CIDR", v)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
 	return c, nil
 }

@@ -66,7 +66,8 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 			fmt.Fprintf(stdout, "  %-11s %-28s %s — %s\n", a.Username, a.Role.Label(), a.Name, a.Agency)
 		}
 	}
-	h, err := web.NewServer(svc, log, web.Options{AccessLog: c.AccessLog, Demo: c.Demo, SecureCookies: c.SecureCookies})
+	h, err := web.NewServer(svc, log, web.Options{AccessLog: c.AccessLog, Demo: c.Demo, SecureCookies: c.SecureCookies,
+		TrustedProxies: c.TrustedProxies})
 	if err != nil {
 		ln.Close()
 		return err
