@@ -52,6 +52,12 @@ var frontFuncs = template.FuncMap{
 		}
 		return "—"
 	},
+	"fclock": func(t any) string {
+		if tt, ok := frontTime(t); ok {
+			return tt.In(frontZone).Format("15:04")
+		}
+		return "—"
+	},
 	"fdate": func(t any) string {
 		if tt, ok := frontTime(t); ok {
 			return tt.In(frontZone).Format("02/01/2006")
