@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"context"
 	"fmt"
+	"motcua/internal/clocktest"
 	"slices"
 	"sync"
 	"testing"
@@ -64,9 +65,9 @@ func BenchmarkWriteDuringLoginFlood(b *testing.B) {
 			}
 			lat := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
-			start := time.Now()
+			start := clocktest.Now()
 			for i := range b.N {
-				t0 := time.Now()
+				t0 := clocktest.Now()
 				if err := db.InTx(ctx, svc.Now(), func(tx *store.Tx) error {
 					return tx.Audit("bench", "write", "bench", fmt.Sprint(i), "{}")
 				}); err != nil {

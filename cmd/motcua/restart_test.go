@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"motcua/internal/clocktest"
 	"net/http"
 	"os"
 	"os/exec"
@@ -123,7 +124,7 @@ func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
 			statuses[i], _ = srv.do("POST", "/api/v1/dossiers", tok, fmt.Sprintf("restart-%d", i), "application/json", body)
 		}()
 	}
-	t0 := time.Now()
+	t0 := clocktest.Now()
 	close(start)
 	wg.Wait()
 	served := time.Since(t0)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/elliptic"
 	"crypto/x509"
+	"motcua/internal/clocktest"
 	"net"
 	"net/http"
 	"os"
@@ -271,7 +272,7 @@ func TestAgentRefusesStrangers(t *testing.T) {
 		t.Errorf("expired code: %v (secret %q)", err, c.Secret)
 	}
 	// Only loopback addresses.
-	a, _ := agent.New(agent.Config{Origin: origin, Prompter: f.officer, Now: time.Now, Token: agent.PKCS11Token(sign.PKCS11Config{})})
+	a, _ := agent.New(agent.Config{Origin: origin, Prompter: f.officer, Now: clocktest.Now, Token: agent.PKCS11Token(sign.PKCS11Config{})})
 	if err := a.Serve(ctx, "0.0.0.0:0", nil); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("Serve on 0.0.0.0 = %v", err)
 	}
