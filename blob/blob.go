@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 
 	"motcua/dossier"
 )
@@ -43,6 +44,9 @@ var (
 // Store is a directory of blobs.
 type Store struct {
 	dir string
+	// checks bounds the uploads parsed at a time (Check decodes whole
+	// images and PDFs: up to ~160 MB and a CPU each).
+	checks chan struct{}
 }
 
 // Open returns the blob store rooted at dir, creating it when missing.
@@ -50,7 +54,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
-	return &Store{dir: dir}, nil
+	return &Store{dir: dir, checks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}, nil
 }
 
 // Sniff returns the media type of b by its leading bytes: PDF, JPEG or
@@ -75,13 +79,38 @@ type Info struct {
 	ContentType string `json:"content_type"`
 }
 
+// inputError is a failure to read what the client sent (a cut
+// connection, a truncated multipart body, a body over the server's
+// limit): the client's fault, not the server's. The cause stays wrapped
+// (web tells http.MaxBytesError apart).
+func inputError(err error) error {
+	return &dossier.Error{Code: dossier.EINVALID, Message: "Tệp tải lên không đầy đủ (kết nối bị ngắt hoặc dữ liệu bị cắt); vui lòng tải lên lại", Err: err}
+}
+
+// readErrs remembers the error of its reader, so that a failed copy can
+// tell a bad upload from a failed disk.
+type readErrs struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErrs) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
+}
+
 // Put stores the bytes of r (at most limit bytes: more is ETOOLARGE) and
-// returns their id. Storing the same bytes twice is harmless.
+// returns their id, after parsing the whole file (Check): a file that
+// does not parse as the PDF, JPEG or PNG it starts as is refused. Storing
+// the same bytes twice is harmless.
 func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, fmt.Errorf("blob: read: %w", err)
+		return nil, inputError(err)
 	}
 	head = head[:n]
 	if n == 0 {
@@ -99,12 +128,22 @@ func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 	defer tmp.Close()
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
-	size, err := io.Copy(w, io.MultiReader(bytes.NewReader(head), io.LimitReader(r, limit-int64(n)+1)))
+	in := &readErrs{r: io.LimitReader(r, limit-int64(n)+1)}
+	size, err := io.Copy(w, io.MultiReader(bytes.NewReader(head), in))
+	if in.err != nil {
+		return nil, inputError(in.err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("blob: write: %w", err)
 	}
 	if size > limit {
 		return nil, dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép (%d MB)", limit>>20)
+	}
+	s.checks <- struct{}{}
+	err = Check(tmp, size, ctype)
+	<-s.checks
+	if err != nil {
+		return nil, err
 	}
 	if err := tmp.Sync(); err != nil {
 		return nil, fmt.Errorf("blob: sync: %w", err)

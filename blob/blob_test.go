@@ -3,10 +3,18 @@ package blob
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"io"
 	"testing"
+	"testing/iotest"
 
 	"motcua/dossier"
+	"motcua/internal/testfile"
 )
 
 func TestPut(t *testing.T) {
@@ -14,7 +22,7 @@ func TestPut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf := []byte("%PDF-1.4\n%test\n")
+	pdf := testfile.PDF("test")
 	info, err := s.Put(bytes.NewReader(pdf), 1<<20)
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +45,16 @@ func TestPut(t *testing.T) {
 		{"html disguised", []byte("<html>%PDF-"), 1 << 20, dossier.EUNSUPPORTED},
 		{"too large", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 2000)...), 1000, dossier.ETOOLARGE},
 		{"empty", nil, 1000, dossier.EINVALID},
+		{"PDF header only", []byte("%PDF-1.4\n%test\n"), 1 << 20, dossier.EUNSUPPORTED},
+		{"truncated PDF", testfile.PDF("x")[:300], 1 << 20, dossier.EUNSUPPORTED},
+		{"PDF with JavaScript", testfile.PDFWithCatalog("/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), 1 << 20, dossier.EUNPROCESSABLE},
+		{"JPEG/PDF polyglot", append(testfile.JPEG(1), testfile.PDF("x")...), 1 << 20, dossier.EUNSUPPORTED},
+		{"JPEG with a PDF in a comment", jpegWithComment(testfile.JPEG(1), testfile.PDF("x")), 1 << 20, dossier.EUNSUPPORTED},
+		{"PNG/PDF polyglot", append(testfile.PNG(1), testfile.PDF("x")...), 1 << 20, dossier.EUNSUPPORTED},
+		{"truncated PNG", testfile.PNG(1)[:60], 1 << 20, dossier.EUNSUPPORTED},
+		{"truncated JPEG", testfile.JPEG(1)[:200], 1 << 20, dossier.EUNSUPPORTED},
+		{"PNG header only", []byte("\x89PNG\r\n\x1a\nIHDR"), 1 << 20, dossier.EUNSUPPORTED},
+		{"huge PNG", hugePNG(), 1 << 20, dossier.EUNPROCESSABLE},
 	}
 	for _, tt := range tests {
 		_, err := s.Put(bytes.NewReader(tt.data), tt.limit)
@@ -44,9 +62,37 @@ func TestPut(t *testing.T) {
 			t.Errorf("Put(%s) code = %q; want %q (%v)", tt.name, got, tt.code, err)
 		}
 	}
+	for _, good := range [][]byte{testfile.PNG(9), testfile.JPEG(9)} {
+		if _, err := s.Put(bytes.NewReader(good), 1<<20); err != nil {
+			t.Errorf("a good image was refused: %v", err)
+		}
+	}
+	// A body cut off mid-upload is the client's fault (400), not a 500.
+	cut := io.MultiReader(bytes.NewReader(testfile.PDF("y")[:100]), iotest.ErrReader(io.ErrUnexpectedEOF))
+	if _, err := s.Put(cut, 1<<20); dossier.ErrorCode(err) != dossier.EINVALID || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("Put(cut off) = %v; want EINVALID wrapping the read error", err)
+	}
 	if _, err := s.Open("../../etc/passwd"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		t.Errorf("Open(path traversal) = %v; want not found", err)
 	}
+}
+
+// jpegWithComment inserts c as a COM segment after the SOI marker.
+func jpegWithComment(j, c []byte) []byte {
+	c = c[:min(len(c), 60000)]
+	seg := []byte{0xFF, 0xFE, byte((len(c) + 2) >> 8), byte(len(c) + 2)}
+	return append(append(append([]byte{}, j[:2]...), append(seg, c...)...), j[2:]...)
+}
+
+// hugePNG is a valid PNG header announcing 20000×20000 pixels.
+func hugePNG() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+	p := b.Bytes()
+	binary.BigEndian.PutUint32(p[16:], 20000)
+	binary.BigEndian.PutUint32(p[20:], 20000)
+	binary.BigEndian.PutUint32(p[29:], crc32.ChecksumIEEE(p[12:29]))
+	return p
 }
 
 func FuzzSniff(f *testing.F) {

@@ -21,6 +21,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/tsatest"
@@ -85,7 +86,7 @@ func newFixtureWith(t testing.TB, e store.Engine, opts render.Options) *fixture 
 		}
 		f.users[a.Username] = u
 	}
-	info, err := svc.Upload(ctx, f.users["reception"], strings.NewReader("%PDF-1.4\n% scan\n"))
+	info, err := svc.Upload(ctx, f.users["reception"], bytes.NewReader(testfile.PDF("scan")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +415,7 @@ func TestCounterSupplementIsSigned(t *testing.T) {
 	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Trần Văn Bình", IDNumber: "001090001111"})
 	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 	d = f.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Reason: "Giấy đề nghị chưa ký"})
-	info, err := f.svc.Upload(ctx, f.users["reception"], strings.NewReader("%PDF-1.4\n% signed form\n"))
+	info, err := f.svc.Upload(ctx, f.users["reception"], bytes.NewReader(testfile.PDF("signed form")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -89,7 +90,7 @@ func (ev *apiEnv) do(t testing.TB, token, method, path, body string, hdr map[str
 }
 
 func (ev *apiEnv) upload(t *testing.T, user string) string {
-	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", "%PDF-1.4\n%x\n", map[string]string{"Content-Type": "application/pdf"})
+	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", string(testfile.PDF("x")), map[string]string{"Content-Type": "application/pdf"})
 	if res.StatusCode != 201 {
 		t.Fatalf("upload: %d %s", res.StatusCode, body)
 	}

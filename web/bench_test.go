@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/web"
 	"motcua/workflow"
@@ -77,7 +79,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 		return r.Token
 	}
 	rec, appr := login("reception"), login("appraiser")
-	info, err := svc.Upload(ctx, mustUser(b, db, "reception"), strings.NewReader("%PDF-1.4\n%bench\n"))
+	info, err := svc.Upload(ctx, mustUser(b, db, "reception"), bytes.NewReader(testfile.PDF("bench")))
 	if err != nil {
 		b.Fatal(err)
 	}

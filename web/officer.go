@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"motcua/calendar"
 	"motcua/dossier"
@@ -64,6 +65,12 @@ func newUI() (*ui, error) {
 		// Assets change only with the binary; a day of caching keeps the
 		// work lists light on slow government networks.
 		w.Header().Set("Cache-Control", "public, max-age=86400")
+		// A name that no embedded file can have (invalid UTF-8, "..",
+		// NUL) is not found, rather than the file server's 500.
+		if name := strings.TrimPrefix(r.URL.Path, "/"); name != "" && (!utf8.ValidString(name) || !fs.ValidPath(strings.TrimSuffix(name, "/"))) {
+			http.NotFound(w, r)
+			return
+		}
 		files.ServeHTTP(w, r)
 	})
 	return u, nil

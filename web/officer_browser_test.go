@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/store"
 )
 
@@ -189,7 +190,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 		}
 	}()
 	pdf := filepath.Join(t.TempDir(), "scan.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o644); err != nil {
+	if err := os.WriteFile(pdf, testfile.PDF("browser"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 

@@ -22,6 +22,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/web"
 	"motcua/workflow"
@@ -157,7 +158,7 @@ func (ev *uiEnv) receiveWith(t testing.TB, c *http.Client, extra map[string]stri
 	}
 	for code := range files {
 		fw, _ := mw.CreateFormFile("file."+code, code+".pdf")
-		fw.Write([]byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+		fw.Write(testfile.PDF("officer"))
 	}
 	mw.Close()
 	req, _ := http.NewRequest("POST", ev.srv.URL+"/tiep-nhan", &buf)
@@ -495,7 +496,7 @@ func TestUISupplementAndOverdueApology(t *testing.T) {
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("version", uiVersionRE.FindStringSubmatch(page)[1])
 	fw, _ := mw.CreateFormFile("file.GTPL", "gtpl.png")
-	fw.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"))
+	fw.Write(testfile.PNG(7))
 	mw.Close()
 	req, _ := http.NewRequest("POST", ev.srv.URL+"/ho-so/"+code+"/supplement", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -582,7 +583,7 @@ func TestUIOnlineDossierAccepted(t *testing.T) {
 	}
 	var ids []workflow.ComponentInput
 	for _, code := range []string{"GDN", "GTPL"} {
-		info, err := ev.svc.Upload(ctx, cit, strings.NewReader("%PDF-1.4\n%%EOF\n"))
+		info, err := ev.svc.Upload(ctx, cit, bytes.NewReader(testfile.PDF("citizen")))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/pdf"
 	"motcua/render"
 	"motcua/store"
@@ -116,7 +117,8 @@ func wantStatus(t testing.TB, what string, res *http.Response, body []byte, want
 	}
 }
 
-var pdfBytes = []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+// pdfOf is a well-formed PDF distinct per note (uploads are parsed in full).
+func pdfOf(note string) []byte { return testfile.PDF(note) }
 
 // receive creates a dossier at the counter (reception) and returns it with
 // its lookup token.
@@ -134,7 +136,7 @@ func (ev *frontEnv) receive(t testing.TB) *dossier.Dossier {
 	var comps []workflow.ComponentInput
 	for _, c := range p.Components {
 		if c.Required {
-			info, err := ev.svc.Upload(ctx, u, bytes.NewReader(append(pdfBytes, c.Code...)))
+			info, err := ev.svc.Upload(ctx, u, bytes.NewReader(pdfOf(c.Code)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -615,7 +617,7 @@ func TestFrontCitizenOnline(t *testing.T) {
 	for _, comp := range p.Components {
 		if comp.Required {
 			fw, _ := mw.CreateFormFile("file_"+comp.Code, comp.Code+".pdf")
-			fw.Write(append(pdfBytes, comp.Code...))
+			fw.Write(pdfOf(comp.Code))
 		}
 	}
 	mw.Close()
@@ -696,7 +698,7 @@ func TestFrontCitizenOnline(t *testing.T) {
 	mw.WriteField("version", strconv.FormatInt(cur.Version, 10))
 	mw.WriteField("note", "Đã bổ sung")
 	fw, _ := mw.CreateFormFile("file_"+p.Components[0].Code, "bs.pdf")
-	fw.Write(append(pdfBytes, "supplement"...))
+	fw.Write(pdfOf("supplement"))
 	mw.Close()
 	res, err = c.Post(ev.srv.URL+"/cong-dan/ho-so/"+code+"/bo-sung", mw.FormDataContentType(), &buf)
 	if err != nil {

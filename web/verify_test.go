@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -80,7 +82,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 		}
 		return u
 	}
-	info, err := svc.Upload(ctx, user("reception"), strings.NewReader("%PDF-1.4\n% scan\n"))
+	info, err := svc.Upload(ctx, user("reception"), bytes.NewReader(testfile.PDF("scan")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -132,7 +134,7 @@ func newCluster(t *testing.T, n int, ports func(i int) workflow.Ports, note *not
 		}
 		c.users[a.Username] = u
 	}
-	info, err := c.svcs[0].Upload(ctx, c.users["reception"], bytesReader("%PDF-1.4\n% scanned component\n"))
+	info, err := c.svcs[0].Upload(ctx, c.users["reception"], bytes.NewReader(testfile.PDF("scanned component")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +295,7 @@ func TestClusterArchivesOnce(t *testing.T) {
 		act("approver", dossier.ActApprove, workflow.ActionInput{})
 		act("clerk", dossier.ActIssue, workflow.ActionInput{})
 		// Issued without a renderer: give the result a file to archive.
-		info, err := c.svcs[0].Upload(ctx, c.users["reception"], bytesReader(fmt.Sprintf("%%PDF-1.4\n%% result %d\n", k)))
+		info, err := c.svcs[0].Upload(ctx, c.users["reception"], bytes.NewReader(testfile.PDF(fmt.Sprintf("result %d", k))))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"sync"
 	"testing"
 
@@ -55,7 +56,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	var comps []workflow.ComponentInput
 	for _, c := range p.Components {
 		if c.Required {
-			info, err := svc.Upload(ctx, u, bytes.NewReader([]byte("%PDF-1.4\n"+c.Code+"\n%%EOF\n")))
+			info, err := svc.Upload(ctx, u, bytes.NewReader(testfile.PDF(c.Code)))
 			if err != nil {
 				t.Fatal(err)
 			}

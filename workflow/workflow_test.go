@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -68,7 +70,7 @@ func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 		}
 		ev.users[a.Username] = u
 	}
-	info, err := svc.Upload(ctx, ev.users["reception"], bytesReader("%PDF-1.4\n% scanned component\n"))
+	info, err := svc.Upload(ctx, ev.users["reception"], bytes.NewReader(testfile.PDF("scanned component")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,7 +500,7 @@ func TestIndicatorOnlinePayment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := ev.svc.Upload(ctx, citizen, bytesReader("%PDF-1.4\n% online\n"))
+		info, err := ev.svc.Upload(ctx, citizen, bytes.NewReader(testfile.PDF("online")))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -96,7 +96,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 		return m["token"].(string)
 	}
 	rec, appr := login("reception"), login("appraiser")
-	req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader([]byte("%PDF-1.4\n%k\n")))
+	req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(minimalPDF("k")))
 	req.Header.Set("Authorization", "Bearer "+rec)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

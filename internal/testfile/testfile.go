@@ -1,0 +1,91 @@
+// Package testfile makes small well-formed files for tests: uploads are
+// parsed in full (blob.Check), so a test file must be a real PDF, JPEG or
+// PNG, not just its first bytes.
+package testfile
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+)
+
+// PDF returns a well-formed one-page PDF whose page shows note (ASCII;
+// parentheses and backslashes are escaped), with a correct
+// cross-reference table. Different notes give different files.
+func PDF(note string) []byte {
+	esc := bytes.NewBuffer(nil)
+	for _, c := range []byte(note) {
+		if c == '(' || c == ')' || c == '\\' {
+			esc.WriteByte('\\')
+		}
+		if c < 0x20 || c > 0x7e {
+			fmt.Fprintf(esc, "\\%03o", c)
+			continue
+		}
+		esc.WriteByte(c)
+	}
+	stream := "BT /F1 12 Tf 72 720 Td (" + esc.String() + ") Tj ET"
+	return build([]string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	})
+}
+
+// PDFWithCatalog returns a one-page PDF whose catalog has the extra
+// entries extra (e.g. "/OpenAction << /S /JavaScript /JS (x) >>"), and
+// the extra objects more (numbered from 5).
+func PDFWithCatalog(extra string, more ...string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R " + extra + " >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+		"<< /Length 0 >>\nstream\n\nendstream",
+	}
+	return build(append(objs, more...))
+}
+
+func build(objs []string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+func img(seed byte) image.Image {
+	m := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range m.Pix {
+		m.Pix[i] = seed + byte(i)
+	}
+	m.Set(0, 0, color.RGBA{seed, 0, 0, 255})
+	return m
+}
+
+// PNG returns a small valid PNG; different seeds give different files.
+func PNG(seed byte) []byte {
+	var b bytes.Buffer
+	png.Encode(&b, img(seed))
+	return b.Bytes()
+}
+
+// JPEG returns a small valid JPEG; different seeds give different files.
+func JPEG(seed byte) []byte {
+	var b bytes.Buffer
+	jpeg.Encode(&b, img(seed), nil)
+	return b.Bytes()
+}

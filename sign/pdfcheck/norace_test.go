@@ -1,0 +1,5 @@
+//go:build !race
+
+package pdfcheck_test
+
+const raceEnabled = false
