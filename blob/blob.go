@@ -19,7 +19,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 
 	"motcua/dossier"
 )
@@ -44,9 +43,6 @@ var (
 // Store is a directory of blobs.
 type Store struct {
 	dir string
-	// checks bounds the uploads parsed at a time (Check decodes whole
-	// images and PDFs: up to ~160 MB and a CPU each).
-	checks chan struct{}
 }
 
 // Open returns the blob store rooted at dir, creating it when missing.
@@ -54,7 +50,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
-	return &Store{dir: dir, checks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}, nil
+	return &Store{dir: dir}, nil
 }
 
 // Sniff returns the media type of b by its leading bytes: PDF, JPEG or
@@ -139,10 +135,7 @@ func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 	if size > limit {
 		return nil, dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép (%d MB)", limit>>20)
 	}
-	s.checks <- struct{}{}
-	err = Check(tmp, size, ctype)
-	<-s.checks
-	if err != nil {
+	if err := checkBounded(tmp, size, ctype); err != nil {
 		return nil, err
 	}
 	if err := tmp.Sync(); err != nil {

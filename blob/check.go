@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"runtime"
 
 	"motcua/dossier"
 	"motcua/sign/pdfcheck"
@@ -43,6 +44,16 @@ func bytesPerPixel(m color.Model) int64 {
 		return 3
 	}
 	return 4
+}
+
+// checkSlots bounds the uploads parsed at a time, on every backend (Check
+// decodes whole images and PDFs: up to ~160 MB and a CPU each).
+var checkSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+
+func checkBounded(r io.ReaderAt, size int64, ctype string) error {
+	checkSlots <- struct{}{}
+	defer func() { <-checkSlots }()
+	return Check(r, size, ctype)
 }
 
 // Check parses the file of size bytes in r of media type ctype (from

@@ -53,7 +53,7 @@ func (s *S3) objectURL(id string) string {
 func (s *S3) Put(r io.Reader, limit int64) (*Info, error) {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("blob: read: %w", err)
+		return nil, inputError(err)
 	}
 	if len(data) == 0 {
 		return nil, dossier.Errorf(dossier.EINVALID, "Tệp rỗng")
@@ -64,6 +64,9 @@ func (s *S3) Put(r io.Reader, limit int64) (*Info, error) {
 	}
 	if int64(len(data)) > limit {
 		return nil, dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép (%d MB)", limit>>20)
+	}
+	if err := checkBounded(bytes.NewReader(data), int64(len(data)), ctype); err != nil {
+		return nil, err
 	}
 	sum := sha256.Sum256(data)
 	id := hex.EncodeToString(sum[:])

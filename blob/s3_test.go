@@ -15,6 +15,7 @@ import (
 	"motcua/blob"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 )
 
 // TestS3SignatureV4 signs AWS's published example request (Signature
@@ -48,7 +49,7 @@ func TestS3Backend(t *testing.T) {
 			Now: clocktest.Now}
 	}
 	a, b := inst(), inst()
-	pdf := []byte("%PDF-1.4\n% component\n%%EOF\n")
+	pdf := testfile.PDF("component")
 	info, err := a.Put(bytes.NewReader(pdf), 1<<20)
 	if err != nil {
 		t.Fatal(err)

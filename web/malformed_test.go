@@ -111,12 +111,12 @@ func TestMalformedRequestCampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(db, blobs, nil, nil, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := demo.Load(ctx, svc); err != nil {
+	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
 	errs := &errorCounter{}
