@@ -141,6 +141,10 @@ func Urgency(s Status, due *time.Time, cal *calendar.Calendar, now time.Time) st
 	return ""
 }
 
+// NeedsApology reports whether d may be returned at now only after an
+// apology slip (Mẫu 04): it is overdue and has none (NĐ 61/2018 Điều 19.9).
+func NeedsApology(d *Dossier, now time.Time) bool { return Overdue(d, now) && d.ApologyAt == nil }
+
 // Overdue reports whether d's clock runs and its appointment (due_at) is
 // past at now (contract §4: "overdue: true").
 func Overdue(d *Dossier, now time.Time) bool {

@@ -264,7 +264,7 @@ func decideAction(d *Dossier, u *User, req Request, f Facts, dec *Decision) erro
 			return Errorf(EUNPROCESSABLE, "Phiếu trình đề xuất từ chối; không thể phê duyệt kết quả")
 		}
 	case ActReturn:
-		if Overdue(d, f.Now) && d.ApologyAt == nil {
+		if NeedsApology(d, f.Now) {
 			return Errorf(EUNPROCESSABLE, "Hồ sơ quá hạn: cần lập phiếu xin lỗi và hẹn lại (Mẫu 04) trước khi trả kết quả")
 		}
 	case ActRequestSupplement:

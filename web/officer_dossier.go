@@ -178,7 +178,7 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 			v.Any = true
 		}
 	}
-	if v.Can[string(dossier.ActReturn)] && d.Overdue && d.ApologyAt == nil {
+	if v.Can[string(dossier.ActReturn)] && dossier.NeedsApology(d, v.Now) {
 		v.NeedApology = true
 	}
 	if v.Can[string(dossier.ActAssign)] && u.Has(dossier.RoleReception) {
