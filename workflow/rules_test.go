@@ -1,11 +1,13 @@
 package workflow_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"motcua/dossier"
+	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -58,7 +60,7 @@ func TestOnlineSupplementPassesReception(t *testing.T) {
 			t.Fatal(err)
 		}
 		up := func() string {
-			info, err := ev.svc.Upload(ctx, cit, strings.NewReader("%PDF-1.4\n% online\n"))
+			info, err := ev.svc.Upload(ctx, cit, bytes.NewReader(testfile.PDF("online component")))
 			if err != nil {
 				t.Fatal(err)
 			}
