@@ -75,11 +75,7 @@ func (db *DB) BlobAccess(ctx context.Context, id string, userID int64, scope Sco
 	if b.CreatedBy == userID && userID != 0 {
 		return &b, nil
 	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	bid := arg(id)
-	q := `SELECT 1 FROM dossiers d WHERE ` + scope.sql(arg) + ` AND (EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.blob_id = ` + bid + `)
-		OR EXISTS (SELECT 1 FROM results r WHERE r.dossier_id = d.id AND r.pdf_blob_id = ` + bid + `)) LIMIT 1`
+	q, args := blobAccessQuery(id, scope)
 	var one int
 	err = db.sql.QueryRowContext(ctx, q, args...).Scan(&one)
 	if isNoRows(err) {
@@ -89,4 +85,22 @@ func (db *DB) BlobAccess(ctx context.Context, id string, userID int64, scope Sco
 		return nil, err
 	}
 	return &b, nil
+}
+
+// blobAccessQuery finds one dossier in scope that holds blob id as a
+// component or as its signed result. It starts from the blob (the
+// indexes dossier_components_blob and results_pdf_blob) and joins each
+// holder to its dossier by key, so its cost is the number of holders of
+// that blob, not dossiers × holders (a blob shared by 14,000 components
+// took 51.6 s; issue 16, item 8).
+func blobAccessQuery(id string, scope Scope) (string, []any) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	bid := arg(id)
+	in := scope.sql(arg)
+	q := `SELECT 1 FROM dossier_components c JOIN dossiers d ON d.id = c.dossier_id WHERE c.blob_id = ` + bid + ` AND ` + in + `
+		UNION ALL
+		SELECT 1 FROM results r JOIN dossiers d ON d.id = r.dossier_id WHERE r.pdf_blob_id = ` + bid + ` AND ` + in + `
+		LIMIT 1`
+	return q, args
 }
