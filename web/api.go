@@ -40,14 +40,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var fs []dossier.FieldError
-	if req.Username == "" {
-		fs = append(fs, dossier.FieldError{Field: "username", Message: "bắt buộc"})
-	}
-	if req.Password == "" {
-		fs = append(fs, dossier.FieldError{Field: "password", Message: "bắt buộc"})
-	}
-	if len(fs) > 0 {
+	if fs := missing("username", req.Username, "password", req.Password); len(fs) > 0 {
 		s.fail(w, r, dossier.Invalid("Thiếu tên đăng nhập hoặc mật khẩu", fs...))
 		return
 	}

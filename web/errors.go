@@ -57,6 +57,22 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.writeErrorPage(w, status, "error", p)
 }
 
+// inForm handles err for a page that shows it next to its form: an
+// internal error goes through fail (ok is false, the answer is written);
+// any other gives the status to answer with, and its field messages are
+// put in fields.
+func (s *Server) inForm(w http.ResponseWriter, r *http.Request, err error, fields map[string]string) (status int, ok bool) {
+	status = statusOf(dossier.ErrorCode(err))
+	if status == http.StatusInternalServerError {
+		s.fail(w, r, err)
+		return status, false
+	}
+	for _, fe := range dossier.ErrorFields(err) {
+		fields[fe.Field] = fe.Message
+	}
+	return status, true
+}
+
 // citizenPage reports whether path is one of the citizens' own pages, whose
 // visitors sign in at /dang-nhap rather than the officers' /login.
 func citizenPage(path string) bool {

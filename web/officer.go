@@ -17,6 +17,7 @@ import (
 
 	"motcua/calendar"
 	"motcua/dossier"
+	"motcua/workflow"
 )
 
 // The officers' web UI (issue 6): server-rendered html/template pages with
@@ -282,17 +283,7 @@ var uiFuncs = template.FuncMap{
 		}
 		return tt.Format(time.RFC3339)
 	},
-	"money": func(n int64) string {
-		s := fmt.Sprint(n)
-		var b strings.Builder
-		for i, c := range s {
-			if i > 0 && (len(s)-i)%3 == 0 {
-				b.WriteByte('.')
-			}
-			b.WriteRune(c)
-		}
-		return b.String() + " đồng"
-	},
+	"money": workflow.Money,
 	"kb": func(n int64) string {
 		if n < 1024 {
 			return fmt.Sprintf("%d B", n)

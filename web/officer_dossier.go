@@ -11,58 +11,19 @@ import (
 	"time"
 
 	"motcua/dossier"
-	"motcua/store"
 	"motcua/workflow"
 )
 
-// uiActingRoles returns the roles under which u may take action a on d,
-// whatever its status (applicants act from their own pages).
-func uiActingRoles(u *dossier.User, a dossier.Action, d *dossier.Dossier) []dossier.Role {
-	var out []dossier.Role
-	for _, r := range dossier.ActingRoles(u, a, d) {
-		if r != dossier.RoleCitizen {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// uiAllowed reports whether the page offers a to u on d now (the domain's
-// rule: dossier.Offered).
-func uiAllowed(u *dossier.User, a dossier.Action, d *dossier.Dossier) bool {
-	return dossier.Offered(u, a, d)
-}
-
-// uiKnownAction reports whether a is an action on an existing dossier.
-func uiKnownAction(a dossier.Action) bool {
-	r, ok := dossier.RuleOf(a)
-	return ok && !r.Creates()
-}
-
-type uiComponentView struct {
-	dossier.Component
-	Given       *dossier.DossierComponent
-	ContentType string
-	Image       bool
-}
-
+// uiDossierView is the dossier page's data: the use case's view, and the
+// form to open with its errors.
 type uiDossierView struct {
-	D           *dossier.Dossier
-	Procedure   *dossier.Procedure
-	Components  []uiComponentView
-	Can         map[string]bool
-	Any         bool
-	Open        dossier.Action // the form to open (deep link or error)
-	Errors      uiFieldErrors
-	ErrMsg      string
-	Form        url.Values
-	Appraisers  []dossier.User
-	NeedApology bool
-	Now         time.Time
-	DueDefault  string          // default new due date for the apology form
-	Fee         int64           // the procedure's fee (0: none)
-	Payments    []store.Payment // fees collected, with their e-receipts
-	CanCollect  bool            // reception at the dossier's center, fee not yet paid
+	*workflow.DossierView
+	Can    map[string]bool // DossierView.Can by action name, for the template
+	Any    bool            // some action is offered
+	Open   dossier.Action  // the form to open (deep link or error)
+	Errors uiFieldErrors
+	ErrMsg string
+	Form   url.Values
 }
 
 // uiDossier shows a dossier with its components, history and the actions
@@ -70,7 +31,7 @@ type uiDossierView struct {
 func (s *Server) uiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	flash := ""
 	if a := dossier.Action(r.URL.Query().Get("ok")); a != "" {
-		if uiKnownAction(a) {
+		if workflow.KnownAction(a) {
 			flash = "Đã thực hiện: " + a.Label() + "."
 		}
 	}
@@ -101,99 +62,36 @@ func (s *Server) uiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier
 // dossier gets 403; a status that does not allow it gets 409.
 func (s *Server) uiActionForm(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	a := dossier.Action(r.PathValue("action"))
-	if !uiKnownAction(a) {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
-		return
-	}
-	d, err := s.svc.Dossier(r.Context(), u, r.PathValue("code"))
+	v, err := s.svc.ActionForm(r.Context(), u, r.PathValue("code"), a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(uiActingRoles(u, a, d)) == 0 {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
-		return
-	}
-	if !uiAllowed(u, a, d) {
-		s.fail(w, r, dossier.Errorf(dossier.ECONFLICT, "Không thể %s khi hồ sơ ở trạng thái %q", strings.ToLower(a.Label()), d.Status.Label()))
-		return
-	}
-	s.showDossier(w, r, u, d.Code, http.StatusOK, a, nil, "")
+	s.renderDossier(w, r, http.StatusOK, v, a, nil, "")
 }
 
 // showDossier renders the dossier page; when act is set its form is open,
 // with the error err (if any) shown next to it.
 func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.User, code string, status int, act dossier.Action, actErr error, flash string) {
-	ctx := r.Context()
-	d, err := s.svc.Dossier(ctx, u, code)
+	v, err := s.svc.DossierView(r.Context(), u, code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := uiDossierView{D: d, Can: map[string]bool{}, Open: act, Errors: uiFieldErrors{}, Now: s.svc.Now()}
+	s.renderDossier(w, r, status, v, act, actErr, flash)
+}
+
+func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status int, dv *workflow.DossierView, act dossier.Action, actErr error, flash string) {
+	v := uiDossierView{DossierView: dv, Can: map[string]bool{}, Open: act, Errors: uiFieldErrors{}}
+	for a := range dv.Can {
+		v.Can[string(a)], v.Any = true, true
+	}
 	if actErr != nil {
 		v.Errors = uiErrorsOf(actErr)
 		v.ErrMsg = dossier.ErrorMessage(actErr)
 		v.Form = r.PostForm
 	}
-	if p, err := s.svc.DB().Procedure(ctx, d.ProcedureCode); err == nil {
-		v.Procedure = p
-		v.Fee = p.Fee
-	}
-	if v.Fee > 0 {
-		if ps, err := s.feesOf().Payments(ctx, u, d.Code); err == nil {
-			v.Payments = ps
-		}
-		v.CanCollect = len(v.Payments) == 0 && workflow.CanActAs(u, dossier.RoleReception, d) && !d.Status.Terminal()
-	}
-	given := map[string]*dossier.DossierComponent{}
-	for i := range d.Components {
-		given[d.Components[i].Code] = &d.Components[i]
-	}
-	view := func(c dossier.Component) uiComponentView {
-		cv := uiComponentView{Component: c, Given: given[c.Code]}
-		if cv.Given != nil && cv.Given.BlobID != "" {
-			if meta, err := s.svc.DB().BlobAccess(ctx, cv.Given.BlobID, u.ID, workflow.ScopeOf(u)); err == nil {
-				cv.ContentType = meta.ContentType
-				cv.Image = strings.HasPrefix(meta.ContentType, "image/")
-			}
-		}
-		return cv
-	}
-	if v.Procedure != nil {
-		for _, c := range v.Procedure.Components {
-			v.Components = append(v.Components, view(c))
-			delete(given, c.Code)
-		}
-	}
-	for _, dc := range d.Components {
-		if _, ok := given[dc.Code]; ok {
-			// Handed in but no longer in the catalog.
-			v.Components = append(v.Components, view(dossier.Component{Code: dc.Code, Name: dc.Name}))
-		}
-	}
-	for _, a := range dossier.DossierActions() {
-		if uiAllowed(u, a, d) {
-			v.Can[string(a)] = true
-			v.Any = true
-		}
-	}
-	if v.Can[string(dossier.ActReturn)] && dossier.NeedsApology(d, v.Now) {
-		v.NeedApology = true
-	}
-	if v.Can[string(dossier.ActAssign)] && u.Has(dossier.RoleReception) {
-		if us, err := s.svc.DB().Users(ctx, d.AgencyCode); err == nil {
-			for _, x := range us {
-				if x.Has(dossier.RoleAppraiser) && !x.Disabled {
-					v.Appraisers = append(v.Appraisers, x)
-				}
-			}
-		}
-	}
-	if v.Can[string(dossier.ActApologize)] && d.DueAt != nil {
-		v.DueDefault = dossier.DefaultApologyDate(d, s.svc.CalendarFor(d.CenterCode), v.Now).String()
-	}
-	s.renderPage(w, r, status, "dossier", &uiPage{Title: "Hồ sơ " + d.Code, Active: "ho-so", Flash: flash, D: v})
+	s.renderPage(w, r, status, "dossier", &uiPage{Title: "Hồ sơ " + dv.D.Code, Active: "ho-so", Flash: flash, D: v})
 }
 
 // uiAct takes an action from the dossier page's forms. Success returns to
@@ -202,19 +100,10 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 func (s *Server) uiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	code := r.PathValue("code")
 	a := dossier.Action(r.PathValue("action"))
-	if !uiKnownAction(a) {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có thao tác %q", a))
-		return
-	}
 	// A user who may never take this action on this dossier is refused
-	// before anything is uploaded (the service checks again).
-	d, err := s.svc.Dossier(r.Context(), u, code)
-	if err != nil {
+	// before anything is uploaded (Act checks everything again).
+	if _, err := s.svc.CheckActor(r.Context(), u, code, a); err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if len(uiActingRoles(u, a, d)) == 0 {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Ông/bà không có quyền %s đối với hồ sơ này", strings.ToLower(a.Label())))
 		return
 	}
 	in, err := s.actionInput(w, r, u, a)
@@ -339,12 +228,7 @@ func uiFormError(err error) error {
 // uiDossierFile serves a component's file for the inline viewer. Unlike
 // the API's blob endpoint it may be framed by our own pages.
 func (s *Server) uiDossierFile(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	meta, err := s.svc.DB().BlobAccess(r.Context(), r.PathValue("id"), u.ID, workflow.ScopeOf(u))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, err := s.svc.OpenBlob(r.Context(), meta.ID)
+	meta, f, err := s.svc.OpenBlobFor(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"motcua/dossier"
 	"motcua/workflow"
@@ -30,37 +30,22 @@ type fpage struct {
 	D     any
 }
 
-var frontZone = time.FixedZone("ICT", 7*3600)
-
-func frontTime(t any) (time.Time, bool) {
-	switch v := t.(type) {
-	case time.Time:
-		return v, !v.IsZero()
-	case *time.Time:
-		if v == nil || v.IsZero() {
-			return time.Time{}, false
-		}
-		return *v, true
-	}
-	return time.Time{}, false
-}
-
 var frontFuncs = template.FuncMap{
 	"ftime": func(t any) string {
-		if tt, ok := frontTime(t); ok {
-			return tt.In(frontZone).Format("15:04 02/01/2006")
+		if tt, ok := uiTimeOf(t); ok {
+			return tt.In(uiZone).Format("15:04 02/01/2006")
 		}
 		return "—"
 	},
 	"fclock": func(t any) string {
-		if tt, ok := frontTime(t); ok {
-			return tt.In(frontZone).Format("15:04")
+		if tt, ok := uiTimeOf(t); ok {
+			return tt.In(uiZone).Format("15:04")
 		}
 		return "—"
 	},
 	"fdate": func(t any) string {
-		if tt, ok := frontTime(t); ok {
-			return tt.In(frontZone).Format("02/01/2006")
+		if tt, ok := uiTimeOf(t); ok {
+			return tt.In(uiZone).Format("02/01/2006")
 		}
 		return "—"
 	},
@@ -395,13 +380,9 @@ func (s *Server) pageRate(w http.ResponseWriter, r *http.Request) {
 	kind := kindIf(rp.Counter, "kiosk")
 	rt, err := s.svc.Rate(r.Context(), in)
 	if err != nil {
-		status := statusOf(dossier.ErrorCode(err))
-		if status == http.StatusInternalServerError {
-			s.fail(w, r, err)
+		status, ok := s.inForm(w, r, err, rp.Errors)
+		if !ok {
 			return
-		}
-		for _, fe := range dossier.ErrorFields(err) {
-			rp.Errors[fe.Field] = fe.Message
 		}
 		s.frontRender(w, r, status, "rating", &fpage{Title: "Đánh giá mức độ hài lòng", Nav: "danh-gia", Kind: kind,
 			Error: dossier.ErrorMessage(err), D: rp})
@@ -531,12 +512,7 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, u *dossier.U
 func (s *Server) uploadParts(r *http.Request, u *dossier.User, form *multipart.Form) ([]workflow.ComponentInput, map[string]string, error) {
 	var comps []workflow.ComponentInput
 	errs := map[string]string{}
-	keys := make([]string, 0, len(form.File))
-	for k := range form.File {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(form.File)) {
 		code, ok := strings.CutPrefix(k, "file_")
 		if !ok || len(form.File[k]) == 0 || form.File[k][0].Size == 0 {
 			continue
@@ -622,13 +598,9 @@ func (s *Server) pageSubmitPost(w http.ResponseWriter, r *http.Request, u *dossi
 	d, err := s.svc.Receive(r.Context(), u, workflow.ReceiveInput{ProcedureCode: sp.Procedure.Code, Channel: dossier.ChannelOnline,
 		Applicant: sp.Applicant, Components: comps})
 	if err != nil {
-		status := statusOf(dossier.ErrorCode(err))
-		if status == http.StatusInternalServerError {
-			s.fail(w, r, err)
+		status, ok := s.inForm(w, r, err, sp.Errors)
+		if !ok {
 			return
-		}
-		for _, fe := range dossier.ErrorFields(err) {
-			sp.Errors[fe.Field] = fe.Message
 		}
 		fail(status, dossier.ErrorMessage(err))
 		return

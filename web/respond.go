@@ -60,6 +60,18 @@ func jsonError(err error) error {
 	return dossier.Invalid("JSON không hợp lệ", dossier.FieldError{Field: "body", Message: err.Error()})
 }
 
+// missing returns a "bắt buộc" field error for each empty value of the
+// (name, value) pairs given.
+func missing(nameValues ...string) []dossier.FieldError {
+	var fs []dossier.FieldError
+	for i := 0; i+1 < len(nameValues); i += 2 {
+		if nameValues[i+1] == "" {
+			fs = append(fs, dossier.FieldError{Field: nameValues[i], Message: "bắt buộc"})
+		}
+	}
+	return fs
+}
+
 // listResponse is the shape of every list (contract §2).
 type listResponse[T any] struct {
 	Items      []T    `json:"items"`

@@ -603,16 +603,11 @@ func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.Use
 // centerByCode returns a center with its counters for printing; a center
 // no longer in the catalog prints under its code.
 func (s *Service) centerByCode(ctx context.Context, code string) (*dossier.Center, error) {
-	cs, err := s.db.Centers(ctx)
-	if err != nil {
-		return nil, err
+	c, err := s.Center(ctx, code)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		return &dossier.Center{Code: code, Name: code}, nil
 	}
-	for i := range cs {
-		if cs[i].Code == code {
-			return &cs[i], nil
-		}
-	}
-	return &dossier.Center{Code: code, Name: code}, nil
+	return c, err
 }
 
 // signComponents returns the reception officer's detached signature of

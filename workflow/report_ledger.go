@@ -29,20 +29,11 @@ func (s *Service) Ledger(ctx context.Context, u *dossier.User, q ReportQuery, fn
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.db.Centers(ctx)
+	c, err := s.Center(ctx, q.Center)
 	if err != nil {
 		return nil, err
 	}
-	info := &LedgerInfo{Query: q, FormSet: s.FormSetFor(rs.start), At: s.now()}
-	found := false
-	for _, c := range cs {
-		if c.Code == q.Center {
-			info.Center, found = c, true
-		}
-	}
-	if !found {
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có trung tâm %s", q.Center)
-	}
+	info := &LedgerInfo{Query: q, Center: *c, FormSet: s.FormSetFor(rs.start), At: s.now()}
 	if a, err := s.db.Agency(ctx, info.Center.AgencyCode); err == nil && a.ParentCode != "" {
 		if p, err := s.db.Agency(ctx, a.ParentCode); err == nil {
 			info.Parent = p.Name

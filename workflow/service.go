@@ -165,9 +165,6 @@ func New(db *store.DB, blobs blob.Backend, ports Ports, log *slog.Logger, cfg Co
 	return s, nil
 }
 
-// DB returns the store (for read-only queries by the web layer).
-func (s *Service) DB() *store.DB { return s.db }
-
 // Now reads the service's clock. A request reads it once and passes the
 // instant on.
 func (s *Service) Now() time.Time { return s.now() }
