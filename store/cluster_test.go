@@ -15,14 +15,21 @@ import (
 // openN opens n handles (n instances' pools) on one fresh PostgreSQL
 // database, migrating from each at the same time.
 func openN(t *testing.T, n int) []*store.DB {
+	return openNWith(t, n, store.Options{})
+}
+
+func openNWith(t *testing.T, n int, opts store.Options) []*store.DB {
 	t.Helper()
-	dsn := storetest.CreateDatabase(t)
+	opts.DSN = storetest.CreateDatabase(t)
+	dsn := opts.DSN
 	ctx := context.Background()
 	dbs := make([]*store.DB, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		db, err := store.Open(ctx, store.Options{DSN: dsn})
+		o := opts
+		o.DSN = dsn
+		db, err := store.Open(ctx, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,5 +115,45 @@ func TestNotifyReachesListenersAtCommitOnly(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no notification")
+	}
+}
+
+// TestIdempotencyLeaseAcrossInstances: the claim on an Idempotency-Key
+// taken by instance 1 is renewed while instance 1 lives, so a retry
+// reaching instance 2 waits (409) even past the lease; once instance 1 is
+// gone (its pool closed: no renewal, as after kill -9) the retry on
+// instance 2 takes the key over after one lease.
+func TestIdempotencyLeaseAcrossInstances(t *testing.T) {
+	const lease = 600 * time.Millisecond
+	dbs := openNWith(t, 2, store.Options{IdempotencyLease: lease})
+	ctx := context.Background()
+	const fp = "POST /api/v1/dossiers h"
+	if _, prev, err := dbs[0].ClaimIdempotencyKey(ctx, clocktest.Now, 7, "k", fp); err != nil || prev != nil {
+		t.Fatalf("instance 1 claim = %+v, %v", prev, err)
+	}
+	time.Sleep(2 * lease) // instance 1 renews meanwhile
+	if _, prev, err := dbs[1].ClaimIdempotencyKey(ctx, clocktest.Now, 7, "k", fp); err != nil || prev == nil || prev.Status != 0 || prev.Lost {
+		t.Fatalf("retry on instance 2 while instance 1 runs = %+v, %v; want in flight", prev, err)
+	}
+	dbs[0].Close() // instance 1 dies
+	deadline := clocktest.Now().Add(10 * lease)
+	for {
+		owned, prev, err := dbs[1].ClaimIdempotencyKey(ctx, clocktest.Now, 7, "k", fp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev == nil {
+			if err := dbs[1].CompleteIdempotencyKey(owned, 201, []byte(`{"ok":true}`)); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if prev.Status != 0 || prev.Lost {
+			t.Fatalf("retry on instance 2 = %+v; want in flight until taken over", prev)
+		}
+		if clocktest.Now().After(deadline) {
+			t.Fatalf("instance 2 never took the key over after instance 1 died")
+		}
+		time.Sleep(lease / 4)
 	}
 }
