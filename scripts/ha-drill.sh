@@ -189,6 +189,7 @@ listen pg_replicas
     default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
     server pg1 127.0.0.1:54401 check port 58008
     server pg2 127.0.0.1:54402 check port 58009
+    server primary 127.0.0.1:54400 backup   # no replica in bounds: read the primary
 listen motcua
     mode http
     bind 127.0.0.1:18080
@@ -204,6 +205,7 @@ haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
 DSN_ADMIN="postgres://postgres:drill@127.0.0.1:54400/postgres?sslmode=disable"
 DSN="postgres://postgres:drill@127.0.0.1:54400/motcua?sslmode=disable"
+DSN_REPORTS="postgres://postgres:drill@127.0.0.1:54410/motcua?sslmode=disable"
 # HAProxy counts a server up until its first checks fail: wait until every
 # connection reaches the primary.
 on_primary() { for _ in 1 2 3 4; do [ "$(psql "$DSN_ADMIN" -Atc 'SELECT pg_is_in_recovery()')" = f ] || return 1; done; }
@@ -214,7 +216,7 @@ psql "$DSN_ADMIN" -qc 'CREATE DATABASE motcua' >/dev/null
 mkdir -p "$WORK/data"
 MOTCUA_PIDS=()
 for i in 1 2 3; do
-	MOTCUA_DB="$DSN" MOTCUA_TRUSTED_PROXIES=127.0.0.1 "$WORK/motcua" serve --demo --addr 127.0.0.1:1808$i --data "$WORK/data" \
+	MOTCUA_DB="$DSN" MOTCUA_REPORTS_DB="$DSN_REPORTS" MOTCUA_TRUSTED_PROXIES=127.0.0.1 "$WORK/motcua" serve --demo --addr 127.0.0.1:1808$i --data "$WORK/data" \
 		--base-url http://127.0.0.1:18080 >"$WORK/motcua$i.out" 2>"$WORK/motcua$i.log" &
 	PIDS+=($!)
 	MOTCUA_PIDS+=($!)

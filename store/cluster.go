@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"motcua/dossier"
 )
 
 // Several motcua instances may share one PostgreSQL database. This file
@@ -170,3 +172,37 @@ func quoteIdent(s string) string {
 	}
 	return string(append(out, '"'))
 }
+
+// Reports on a read replica. Dashboards, indicator reports and exports
+// read many rows and write none: with Options.ReportsDSN they read from a
+// streaming replica (through a load balancer that only offers replicas
+// within a stated lag, and the primary as a fallback), so they are stale
+// by at most that lag; the officers' work queues, dossier pages and every
+// write stay on the primary. The report queries take db.reader().
+
+func (db *DB) openReports(opts Options) error {
+	if opts.ReportsDSN == "" {
+		return nil
+	}
+	d, err := dialectFor(opts.ReportsDSN)
+	if err != nil {
+		return err
+	}
+	if d.engine() != db.dialect.engine() || d.singleWriter() {
+		return dossier.Errorf(dossier.EINVALID, "CSDL đọc cho báo cáo phải là bản sao PostgreSQL của CSDL chính")
+	}
+	// Not pinged: a replica that is away fails the report queries only.
+	db.reports, err = d.open(Options{DSN: opts.ReportsDSN})
+	return err
+}
+
+// reader is the handle of report queries: the replica when configured.
+func (db *DB) reader() *sql.DB {
+	if db.reports != nil {
+		return db.reports
+	}
+	return db.sql
+}
+
+// ReadsReportsFromReplica reports whether report queries go to a replica.
+func (db *DB) ReadsReportsFromReplica() bool { return db.reports != nil }

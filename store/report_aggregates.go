@@ -439,7 +439,7 @@ func (db *DB) AggregateRows(ctx context.Context, from, to string, f AggFilter, b
 		}
 		q := `SELECT ` + month + `, a.center_code, a.agency_code, a.procedure_code, ` + strings.Join(sums, ", ") +
 			` FROM ` + s.table + ` a WHERE ` + strings.Join(where, " AND ") + ` GROUP BY ` + group
-		rows, err := db.sql.QueryContext(ctx, q, args...)
+		rows, err := db.reader().QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: aggregates: %w", err)
 		}

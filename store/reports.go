@@ -125,7 +125,7 @@ func (db *DB) ScanSummary(ctx context.Context, from, to time.Time, f AggFilter) 
 		COALESCE(SUM(CASE WHEN d.finished_at IS NULL OR d.finished_at >= ` + e + ` THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN (d.finished_at IS NULL OR d.finished_at >= ` + e + `) AND d.due_at < ` + e + ` THEN 1 ELSE 0 END), 0)
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE ` + strings.Join(where, " AND ")
-	err = db.sql.QueryRowContext(ctx, q, args...).Scan(&c.Received, &c.ReceivedOnline, &c.Resolved, &c.Early, &c.OnTime, &c.Late, &open, &overdue)
+	err = db.reader().QueryRowContext(ctx, q, args...).Scan(&c.Received, &c.ReceivedOnline, &c.Resolved, &c.Early, &c.OnTime, &c.Late, &open, &overdue)
 	if err != nil {
 		err = fmt.Errorf("store: scan summary: %w", err)
 	}
@@ -165,7 +165,7 @@ func (db *DB) ResolvedDossiers(ctx context.Context, from, to time.Time, f AggFil
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := append([]string{"d.finished_at >= " + arg(ms(from)), "d.finished_at < " + arg(ms(to)),
 		"d.status IN ('returned', 'refused')", "d.received_at IS NOT NULL"}, f.dossierWhere(arg)...)
-	rows, err := db.sql.QueryContext(ctx, `SELECT d.id, d.center_code, d.agency_code, d.procedure_code, d.channel, d.mode, d.outcome,
+	rows, err := db.reader().QueryContext(ctx, `SELECT d.id, d.center_code, d.agency_code, d.procedure_code, d.channel, d.mode, d.outcome,
 		d.supplements, d.assignee_id, COALESCE(u.name, ''), d.received_at, d.finished_at, d.paused_seconds
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN users u ON u.id = d.assignee_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY d.id`, args...)
@@ -204,7 +204,7 @@ func (db *DB) ResolvedDossiers(ctx context.Context, from, to time.Time, f AggFil
 		for i, id := range ids[:n] {
 			ph[i], a[i] = fmt.Sprintf("$%d", i+1), id
 		}
-		rows, err := db.sql.QueryContext(ctx, `SELECT dossier_id, at, step_due_at FROM dossier_history
+		rows, err := db.reader().QueryContext(ctx, `SELECT dossier_id, at, step_due_at FROM dossier_history
 			WHERE dossier_id IN (`+strings.Join(ph, ",")+`) ORDER BY dossier_id, id`, a...)
 		if err != nil {
 			return nil, fmt.Errorf("store: steps: %w", err)
@@ -243,7 +243,7 @@ func (db *DB) DigitalCountsOf(ctx context.Context, from, to time.Time, f AggFilt
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := append([]string{"d.received_at >= " + arg(ms(from)), "d.received_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
-	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*),
+	err := db.reader().QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.blob_id <> '') THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.reused_from <> '') THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.fee > 0 THEN 1 ELSE 0 END), 0),
@@ -255,7 +255,7 @@ func (db *DB) DigitalCountsOf(ctx context.Context, from, to time.Time, f AggFilt
 	}
 	args = nil
 	where = append([]string{"d.finished_at >= " + arg(ms(from)), "d.finished_at < " + arg(ms(to)), "d.status = 'returned'"}, f.dossierWhere(arg)...)
-	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.pdf_blob_id <> '' THEN 1 ELSE 0 END), 0)
+	err = db.reader().QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.pdf_blob_id <> '' THEN 1 ELSE 0 END), 0)
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code JOIN results r ON r.dossier_id = d.id
 		WHERE `+strings.Join(where, " AND "), args...).Scan(&c.Returned, &c.EResult)
 	if err != nil {
@@ -283,7 +283,7 @@ type LedgerRow struct {
 // LedgerRows calls fn for each dossier received at center in [from, to),
 // in order of receipt, streaming.
 func (db *DB) LedgerRows(ctx context.Context, center string, from, to time.Time, fn func(LedgerRow) error) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT d.code, p.name, d.applicant_name, d.applicant_address, d.applicant_phone,
+	rows, err := db.reader().QueryContext(ctx, `SELECT d.code, p.name, d.applicant_name, d.applicant_address, d.applicant_phone,
 		COALESCE(a.name, d.agency_code), d.channel, d.status, d.reason, d.received_at, d.due_at, d.finished_at
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN agencies a ON a.code = d.agency_code
 		WHERE d.center_code = $1 AND d.received_at >= $2 AND d.received_at < $3 ORDER BY d.received_at, d.id`, center, ms(from), ms(to))
@@ -324,7 +324,7 @@ func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, l
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := append([]string{"d.status IN ('received', 'appraising', 'awaiting_approval', 'approved', 'issued')",
 		"d.due_at < " + arg(ms(now))}, f.dossierWhere(arg)...)
-	rows, err := db.sql.QueryContext(ctx, `SELECT d.code, p.name, d.agency_code, d.center_code, d.status, d.due_at
+	rows, err := db.reader().QueryContext(ctx, `SELECT d.code, p.name, d.agency_code, d.center_code, d.status, d.due_at
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY d.due_at, d.id LIMIT `+arg(limit), args...)
 	if err != nil {

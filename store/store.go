@@ -48,6 +48,9 @@ type DB struct {
 	// renewal (idempotency.go).
 	idemLease time.Duration
 	stmts     stmtCache
+	// reports is the read replica that report queries use (cluster.go);
+	// nil: the primary.
+	reports *sql.DB
 
 	// The group-commit writer (writer.go) of a single-writer engine
 	// (SQLite) and the connection it owns; nil otherwise.
@@ -69,6 +72,9 @@ type Options struct {
 	// IdempotencyLease is how long an Idempotency-Key claim survives
 	// without renewal; zero means DefaultIdempotencyLease.
 	IdempotencyLease time.Duration
+	// ReportsDSN, when set (PostgreSQL only), is a read replica for the
+	// report queries (cluster.go); everything else uses DSN.
+	ReportsDSN string
 }
 
 // Open connects to the database described by opts. It does not migrate.
@@ -94,6 +100,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	if err := db.openReports(opts); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -107,6 +117,9 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 func (db *DB) Close() error {
 	db.stopWriter()
 	db.stmts.close()
+	if db.reports != nil {
+		db.reports.Close()
+	}
 	return db.sql.Close()
 }
 

@@ -15,6 +15,7 @@ type config struct {
 	// Storage, for every command that opens the database.
 	Data       string // --data, MOTCUA_DATA: SQLite file, blobs, keys
 	DSN        string // --db, MOTCUA_DB: postgres://… (empty: SQLite)
+	ReportsDSN string // MOTCUA_REPORTS_DB: a PostgreSQL read replica for reports (empty: the primary)
 	SQLiteSync string // --sqlite-synchronous, MOTCUA_SQLITE_SYNCHRONOUS
 
 	// The server (motcua serve).
@@ -80,6 +81,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		Data:          or("MOTCUA_DATA", "data"),
 		DSN:           getenv("MOTCUA_DB"),
+		ReportsDSN:    getenv("MOTCUA_REPORTS_DB"),
 		SQLiteSync:    or("MOTCUA_SQLITE_SYNCHRONOUS", "FULL"),
 		Addr:          or("MOTCUA_ADDR", "127.0.0.1:8080"),
 		BaseURL:       getenv("MOTCUA_BASE_URL"),

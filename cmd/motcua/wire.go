@@ -20,7 +20,7 @@ import (
 // openStore connects to the database of c and migrates it.
 func openStore(ctx context.Context, c config) (*store.DB, error) {
 	db, err := store.Open(ctx, store.Options{DSN: c.DSN, DataDir: c.Data, Synchronous: c.SQLiteSync,
-		IdempotencyLease: c.IdempotencyLease})
+		IdempotencyLease: c.IdempotencyLease, ReportsDSN: c.ReportsDSN})
 	if err != nil {
 		return nil, err
 	}
