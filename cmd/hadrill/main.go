@@ -106,23 +106,25 @@ func cmdAcks(args []string) error {
 		}
 	}
 	before, after := 0, 0
-	var lastBefore, firstAfter int64
-	for _, a := range acks {
+	// The window: the longest time without an acknowledged write that ends
+	// after the kill (a request committed just before the kill may still
+	// be acknowledged just after it).
+	var gapFrom, gapTo int64
+	for i, a := range acks {
 		if a.T < *killMS {
 			before++
-			lastBefore = a.T
-		} else {
-			if after == 0 {
-				firstAfter = a.T
-			}
-			after++
+			continue
+		}
+		after++
+		if i > 0 && a.T-acks[i-1].T > gapTo-gapFrom {
+			gapFrom, gapTo = acks[i-1].T, a.T
 		}
 	}
 	fmt.Printf("acknowledged writes: %d on %d dossiers (%d before the kill, %d after); lost: %d\n", len(acks), len(latest), before, after, lost)
 	if *killMS > 0 && after > 0 && before > 0 {
-		fmt.Printf("no acknowledged write for %.2f s around the kill (last before %.2f s before it, first after %.2f s after it)\n",
-			float64(firstAfter-lastBefore)/1000, float64(*killMS-lastBefore)/1000, float64(firstAfter-*killMS)/1000)
-		fmt.Printf("window_s=%.2f\n", float64(firstAfter-lastBefore)/1000)
+		fmt.Printf("no acknowledged write for %.2f s (from %+.2f s to %+.2f s around the kill)\n",
+			float64(gapTo-gapFrom)/1000, float64(gapFrom-*killMS)/1000, float64(gapTo-*killMS)/1000)
+		fmt.Printf("window_s=%.2f\n", float64(gapTo-gapFrom)/1000)
 	}
 	if lost > 0 {
 		return fmt.Errorf("%d acknowledged writes lost", lost)
