@@ -253,7 +253,7 @@ func sendCut(rng *rand.Rand, hostport string, cr *campaignRequest) int {
 		return 0
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	conn.SetDeadline(clocktest.Now().Add(10 * time.Second))
 	conn.Write(raw[:cut])
 	conn.(*net.TCPConn).CloseWrite()
 	res, err := http.ReadResponse(bufio.NewReader(conn), req)
