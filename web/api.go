@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"mime"
@@ -152,12 +151,9 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	if fn := r.URL.Query().Get("filename"); fn != "" {
 		name = fn
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 200<<20))
-	if err != nil {
-		s.fail(w, r, jsonError(err))
-		return
-	}
-	res, err := s.svc.Import(r.Context(), u, kind, name, bytes.NewReader(body), workflow.ImportOptions{SkipExisting: r.URL.Query().Get("skip_existing") == "true"})
+	// The file is read as it arrives, never whole (issue 16, item 6).
+	body := limitedBody(w, r, workflow.MaxImportBytes)
+	res, err := s.svc.Import(r.Context(), u, kind, name, body, workflow.ImportOptions{SkipExisting: r.URL.Query().Get("skip_existing") == "true"})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -303,13 +304,13 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			s.fail(w, r, dossier.Invalid("Idempotency-Key quá dài", dossier.FieldError{Field: "Idempotency-Key", Message: "tối đa 200 ký tự"}))
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 25<<20))
+		sum, body, err := spoolBody(http.MaxBytesReader(w, r.Body, 25<<20))
 		if err != nil {
 			s.fail(w, r, jsonError(err))
 			return
 		}
-		sum := sha256.Sum256(body)
-		fp := r.Method + " " + r.URL.Path + " " + hex.EncodeToString(sum[:])
+		defer body.Close()
+		fp := r.Method + " " + r.URL.Path + " " + hex.EncodeToString(sum)
 		ctx, prev, err := s.svc.ClaimRequest(r.Context(), u, key, fp)
 		if err != nil {
 			s.fail(w, r, err)
@@ -332,7 +333,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		r = r.WithContext(ctx)
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = body
 		bw := &bufferedWriter{header: w.Header()}
 		func() {
 			// A panicking handler still ends its claim (the recovery
@@ -359,3 +360,39 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		w.Write(bw.body.Bytes())
 	})
 }
+
+// spoolBody reads a request body to its end for its SHA-256 and returns a
+// reader of it from the start. Up to spoolInMemory bytes stay in memory;
+// a larger body goes to a temporary file, removed on Close — so
+// concurrent large idempotent requests (uploads, imports) cost disk, not
+// memory (issue 16, item 6).
+func spoolBody(r io.Reader) ([]byte, io.ReadCloser, error) {
+	h := sha256.New()
+	head, err := io.ReadAll(io.LimitReader(io.TeeReader(r, h), spoolInMemory+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(head) <= spoolInMemory {
+		return h.Sum(nil), io.NopCloser(bytes.NewReader(head)), nil
+	}
+	f, err := os.CreateTemp("", "motcua-body-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	os.Remove(f.Name()) // unlinked: gone when closed, even after a crash
+	if _, err := f.Write(head); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if _, err := io.Copy(f, io.TeeReader(r, h)); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return h.Sum(nil), f, nil
+}
+
+const spoolInMemory = 1 << 20

@@ -186,8 +186,9 @@ func (s *Server) uiAdminImport(w http.ResponseWriter, r *http.Request, u *dossie
 		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có loại dữ liệu nhập %q", kind))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 50<<20)
-	if err := r.ParseMultipartForm(16 << 20); err != nil {
+	// The file part goes to a temporary file past 1 MB, not memory.
+	r.Body = http.MaxBytesReader(w, r.Body, workflow.MaxImportBytes+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			err = dossier.Invalid("Cần chọn tệp", dossier.FieldError{Field: "file", Message: "Chọn tệp CSV hoặc XLSX"})
 		} else {

@@ -96,3 +96,23 @@ func writeHTML(w http.ResponseWriter, status int, page []byte) {
 	w.WriteHeader(status)
 	w.Write(page)
 }
+
+// limitedBody is r's body cut at limit bytes; reading past it fails with
+// ETOOLARGE (413), which readers such as encoding/csv pass on unchanged.
+func limitedBody(w http.ResponseWriter, r *http.Request, limit int64) io.Reader {
+	return &tooLargeReader{r: http.MaxBytesReader(w, r.Body, limit), limit: limit}
+}
+
+type tooLargeReader struct {
+	r     io.Reader
+	limit int64
+}
+
+func (t *tooLargeReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá %d MB", t.limit>>20)
+	}
+	return n, err
+}

@@ -29,20 +29,93 @@ type ImportResult struct {
 	Skipped int    `json:"skipped"`
 }
 
-// rowsOf reads a CSV or XLSX file (by name) into rows of strings; the first
-// row is the header. Workbooks are read by the SheetReader port.
+// Limits of one import (issue 16, item 6: eight 10 MB CSV files took
+// 4 GB, a 572 KB XLSX zip bomb 3.9 GB and a 944 MB error list). Files are
+// read row by row and refused as soon as they pass a limit; imports run
+// one at a time; the error list is cut. The web layer bounds the request
+// to MaxImportBytes; the xlsx adapter bounds what a workbook inflates to.
+const (
+	MaxImportBytes  = 16 << 20  // a request's file (web)
+	MaxImportRows   = 50_000    // rows of a catalog file (header included)
+	MaxImportCells  = 1_000_000 // cells of a catalog file
+	maxImportErrors = 200       // field errors reported for one file
+)
+
+// errList collects the field errors of a file, keeping the first
+// maxImportErrors of them and counting the rest.
+type errList struct {
+	fs []dossier.FieldError
+	n  int
+}
+
+func (l *errList) add(fs ...dossier.FieldError) {
+	for _, f := range fs {
+		l.n++
+		if len(l.fs) < maxImportErrors {
+			l.fs = append(l.fs, f)
+		}
+	}
+}
+
+// invalid is the file's error: what, the count, and the listed errors.
+func (l *errList) invalid(what string) error {
+	msg := fmt.Sprintf("%s có %d lỗi; không có dòng nào được ghi", what, l.n)
+	if l.n > len(l.fs) {
+		msg += fmt.Sprintf(" (liệt kê %d lỗi đầu tiên)", len(l.fs))
+	}
+	return dossier.Invalid(msg, l.fs...)
+}
+
+// importSlot waits for the one import that may run at a time.
+func (s *Service) importSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case s.imports <- struct{}{}:
+		return func() { <-s.imports }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// rowsOf reads a CSV or XLSX file (by name) into rows of strings, row by
+// row, within MaxImportRows and MaxImportCells; the first row is the
+// header. Workbooks are read by the SheetReader port.
 func (s *Service) rowsOf(name string, r io.Reader) ([][]string, error) {
+	var out [][]string
+	cells := 0
+	add := func(row []string) error {
+		cells += len(row)
+		if len(out) >= MaxImportRows || cells > MaxImportCells {
+			return dossier.Errorf(dossier.ETOOLARGE, "Tệp quá lớn: tối đa %d dòng và %d ô; hãy chia tệp để nhập nhiều lần", MaxImportRows, MaxImportCells)
+		}
+		out = append(out, row)
+		return nil
+	}
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
 		if s.ports.Sheets == nil {
 			return nil, dossier.Errorf(dossier.EUNSUPPORTED, "Máy chủ chưa bật đọc tệp XLSX; hãy dùng tệp CSV")
 		}
-		return s.ports.Sheets.ReadRows(r)
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	out, err := cr.ReadAll()
-	if err != nil {
-		return nil, dossier.Invalid("Tệp CSV không hợp lệ: " + err.Error())
+		if err := s.ports.Sheets.EachRow(r, add); err != nil {
+			return nil, err
+		}
+	} else {
+		cr := csv.NewReader(r)
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = false
+		for {
+			row, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				if dossier.ErrorCode(err) != dossier.EINTERNAL {
+					return nil, err // the reader's own limit (web: request too large)
+				}
+				return nil, dossier.Invalid("Tệp CSV không hợp lệ: " + err.Error())
+			}
+			if err := add(row); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if len(out) > 0 && len(out[0]) > 0 {
 		out[0][0] = strings.TrimPrefix(out[0][0], "\ufeff")
@@ -96,7 +169,7 @@ func (s *Service) ParseAgencies(name string, r io.Reader) ([]dossier.Agency, err
 		return nil, err
 	}
 	var out []dossier.Agency
-	var fs []dossier.FieldError
+	var fs errList
 	seen := map[string]int{}
 	for i, row := range t.rows {
 		line := i + 2
@@ -108,17 +181,17 @@ func (s *Service) ParseAgencies(name string, r io.Reader) ([]dossier.Agency, err
 		if err := a.Validate(); err != nil {
 			for _, f := range dossier.ErrorFields(err) {
 				f.Line = line
-				fs = append(fs, f)
+				fs.add(f)
 			}
 		}
 		if prev, ok := seen[a.Code]; ok {
-			fs = append(fs, dossier.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("trùng mã với dòng %d", prev)})
+			fs.add(dossier.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("trùng mã với dòng %d", prev)})
 		}
 		seen[a.Code] = line
 		out = append(out, a)
 	}
-	if len(fs) > 0 {
-		return nil, dossier.Invalid(fmt.Sprintf("Tệp cơ quan có %d lỗi; không có dòng nào được ghi", len(fs)), fs...)
+	if fs.n > 0 {
+		return nil, fs.invalid("Tệp cơ quan")
 	}
 	return out, nil
 }
@@ -135,14 +208,14 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 		return nil, err
 	}
 	var out []dossier.Procedure
-	var fs []dossier.FieldError
+	var fs errList
 	seen := map[string]int{}
 	for i, row := range t.rows {
 		line := i + 2
 		if isBlank(row) {
 			continue
 		}
-		bad := func(f, m string) { fs = append(fs, dossier.FieldError{Line: line, Field: f, Message: m}) }
+		bad := func(f, m string) { fs.add(dossier.FieldError{Line: line, Field: f, Message: m}) }
 		p := dossier.Procedure{Code: t.get(row, "code"), Name: t.get(row, "name"), AgencyCode: t.get(row, "agency_code"),
 			Level: dossier.Level(t.get(row, "level")), Field: t.get(row, "field"), OnlineLevel: dossier.OnlineLevel(t.get(row, "online_level")),
 			ResultTypeCode: t.get(row, "result_type_code"), ApproverPosition: t.get(row, "approver_position"), Cutoff: t.get(row, "cutoff")}
@@ -185,7 +258,7 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 		if err := p.Validate(); err != nil {
 			for _, f := range dossier.ErrorFields(err) {
 				f.Line = line
-				fs = append(fs, f)
+				fs.add(f)
 			}
 		}
 		if prev, ok := seen[p.Code]; ok {
@@ -194,8 +267,8 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 		seen[p.Code] = line
 		out = append(out, p)
 	}
-	if len(fs) > 0 {
-		return nil, dossier.Invalid(fmt.Sprintf("Tệp thủ tục có %d lỗi; không có dòng nào được ghi", len(fs)), fs...)
+	if fs.n > 0 {
+		return nil, fs.invalid("Tệp thủ tục")
 	}
 	return out, nil
 }
@@ -237,6 +310,11 @@ func (s *Service) Import(ctx context.Context, u *dossier.User, kind, name string
 			return nil, err
 		}
 	}
+	release, err := s.importSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	switch kind {
 	case "agencies":
 		as, err := s.ParseAgencies(name, r)

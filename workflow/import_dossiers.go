@@ -37,9 +37,6 @@ type importLine struct {
 	Events        []importEvent     `json:"events"`
 }
 
-// maxImportErrors caps the errors reported for one file.
-const maxImportErrors = 1000
-
 // importActor names the previous system in the history of imported
 // dossiers.
 const importActor = "Nhập từ hệ thống cũ"
@@ -68,7 +65,7 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 	var (
 		ds    []store.ImportedDossier
 		lines []int
-		fs    []dossier.FieldError
+		fs    errList
 		seen  = map[string]int{}
 	)
 	sc := bufio.NewScanner(r)
@@ -92,11 +89,11 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 			}
 		}
 		if len(errs) > 0 {
-			fs = append(fs, errs...)
-			if len(fs) >= maxImportErrors {
-				break
-			}
+			fs.add(errs...)
 			continue
+		}
+		if fs.n > 0 {
+			continue // nothing will be written: keep counting errors only
 		}
 		ds = append(ds, *x)
 		lines = append(lines, line)
@@ -105,10 +102,13 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 		if errors.Is(err, bufio.ErrTooLong) {
 			return nil, dossier.Invalid("Dòng quá dài", dossier.FieldError{Line: line + 1, Field: "line", Message: "dòng dài quá 4 MB"})
 		}
+		if dossier.ErrorCode(err) != dossier.EINTERNAL {
+			return nil, err // the reader's own limit (web: request too large)
+		}
 		return nil, dossier.Invalid("Không đọc được tệp: " + err.Error())
 	}
-	if len(fs) > 0 {
-		return nil, dossier.Invalid(fmt.Sprintf("Tệp hồ sơ có %d lỗi; không có dòng nào được ghi", len(fs)), fs...)
+	if fs.n > 0 {
+		return nil, fs.invalid("Tệp hồ sơ")
 	}
 	if len(ds) == 0 && line == 0 {
 		return nil, dossier.Invalid("Tệp rỗng", dossier.FieldError{Line: 1, Field: "line", Message: "không có hồ sơ nào"})

@@ -93,10 +93,11 @@ type Notifier interface {
 	Notify(ctx context.Context, to dossier.Applicant, subject, body string) error
 }
 
-// SheetReader reads the first sheet of an uploaded workbook into rows of
-// cell text, for the imports (package xlsx).
+// SheetReader streams the first sheet of an uploaded workbook, row by row
+// as cell text, to fn, for the imports (package xlsx); an error from fn
+// stops it and is returned. It bounds what the workbook may inflate to.
 type SheetReader interface {
-	ReadRows(r io.Reader) ([][]string, error)
+	EachRow(r io.Reader, fn func(row []string) error) error
 }
 
 // Ports are the adapters the use cases drive, each built by cmd/motcua
@@ -141,6 +142,7 @@ type Service struct {
 	centerCals atomic.Pointer[map[string]*calendar.Calendar]
 	calCfg     calendar.Config
 	logins     chan struct{} // caps concurrent password hashing
+	imports    chan struct{} // one import at a time (import.go)
 	users      sync.Map      // user id → cachedUser (see userTTL)
 	registers  sync.Map      // register id → *sync.Mutex (see registerLock)
 	signing    sync.Map      // session id → *SigningSession (see BeginSigning)
@@ -158,7 +160,7 @@ func New(db *store.DB, blobs blob.Backend, ports Ports, log *slog.Logger, cfg Co
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, blobs: blobs, docs: ports.Documents, note: ports.Notifier, ports: ports, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots())}
+	s := &Service{db: db, blobs: blobs, docs: ports.Documents, note: ports.Notifier, ports: ports, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots()), imports: make(chan struct{}, 1)}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err
 	}

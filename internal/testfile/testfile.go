@@ -4,12 +4,15 @@
 package testfile
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 )
 
 // PDF returns a well-formed one-page PDF whose page shows note (ASCII;
@@ -88,4 +91,66 @@ func JPEG(seed byte) []byte {
 	var b bytes.Buffer
 	jpeg.Encode(&b, img(seed), nil)
 	return b.Bytes()
+}
+
+// XLSX returns a workbook whose first sheet holds rows (inline strings),
+// zipped by hand: [Content_Types].xml, the workbook, its relations and
+// xl/worksheets/sheet1.xml.
+func XLSX(rows [][]string) []byte {
+	var sheet bytes.Buffer
+	for i, row := range rows {
+		fmt.Fprintf(&sheet, `<row r="%d">`, i+1)
+		for _, v := range row {
+			sheet.WriteString(`<c t="inlineStr"><is><t>`)
+			xml.EscapeText(&sheet, []byte(v))
+			sheet.WriteString(`</t></is></c>`)
+		}
+		sheet.WriteString(`</row>`)
+	}
+	return xlsxWith(func(w io.Writer) { w.Write(sheet.Bytes()) })
+}
+
+// XLSXBomb returns a small workbook whose sheet inflates to about
+// inflated bytes of identical rows (a zip bomb): a few hundred KB that
+// would take gigabytes once parsed.
+func XLSXBomb(inflated int) []byte {
+	row := []byte(`<row><c t="inlineStr"><is><t>BN.SXD</t></is></c><c t="inlineStr"><is><t>Sở Xây dựng</t></is></c></row>`)
+	chunk := bytes.Repeat(row, 64<<10/len(row))
+	return xlsxWith(func(w io.Writer) {
+		for n := 0; n < inflated; n += len(chunk) {
+			w.Write(chunk)
+		}
+	})
+}
+
+func xlsxWith(sheetData func(io.Writer)) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	put := func(name, body string) {
+		w, _ := z.Create(name)
+		io.WriteString(w, body)
+	}
+	put("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>`+
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>`+
+		`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
+	put("_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	put("xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" `+
+		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	put("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	w, _ := z.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate})
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	sheetData(w)
+	io.WriteString(w, `</sheetData></worksheet>`)
+	z.Close()
+	return b.Bytes()
+}
+
+// CSVBomb returns a CSV file of about size bytes made of the smallest
+// cells ("a,a,a…"), the most rows and cells a byte can buy.
+func CSVBomb(size int) []byte {
+	line := append(bytes.Repeat([]byte("a,"), 511), 'a', '\n')
+	return bytes.Repeat(line, max(1, size/len(line)))
 }
