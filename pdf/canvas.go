@@ -223,16 +223,26 @@ func (c *canvas) chunks(wd string, width float64) []string {
 	if c.measure(wd) <= width {
 		return []string{wd}
 	}
+	// The last path segment of a URL (a verification token, whose "-" and
+	// "_" are part of it) stays whole when it fits on a line: a reader
+	// copies it by hand.
+	head, tail := wd, ""
+	if i := strings.LastIndexByte(wd, '/'); i >= 0 && i < len(wd)-1 && c.measure(wd[i+1:]) <= width {
+		head, tail = wd[:i+1], wd[i+1:]
+	}
 	var segs []string
 	start := 0
-	for i, r := range wd {
+	for i, r := range head {
 		if strings.ContainsRune("/-?&=._", r) {
 			segs = append(segs, wd[start:i+len(string(r))])
 			start = i + len(string(r))
 		}
 	}
-	if start < len(wd) {
-		segs = append(segs, wd[start:])
+	if start < len(head) {
+		segs = append(segs, head[start:])
+	}
+	if tail != "" {
+		segs = append(segs, tail)
 	}
 	var out []string
 	for _, sg := range segs {

@@ -849,6 +849,15 @@ func TestSplit(t *testing.T) {
 			t.Errorf("URL broken mid-token: %q", got)
 		}
 	}
+	// A verification token keeps its "-" and "_" on one line: the last
+	// path segment is never cut when it fits.
+	for _, tok := range []string{"_Zx-4q9Kd2Lm_Pw7-Rt3Yb", "abcdefghij-klmnopqrstu", "Q_-_-_-_-_-_-_-_-_-_-_"} {
+		url := "https://motcua.example/verify/" + tok
+		got := c.split("Tra cứu, xác thực: "+url, 150)
+		if last := got[len(got)-1]; !strings.HasSuffix(last, tok) || !strings.HasSuffix(strings.TrimSuffix(last, tok), "/") && last != tok {
+			t.Errorf("token %q cut: %q", tok, got)
+		}
+	}
 }
 
 // TestGlyphsOutsideRepertoire: characters the font has beyond the shared

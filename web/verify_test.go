@@ -117,7 +117,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`https://motcua\.example/verify/([A-Za-z0-9_-]{22})`).FindSubmatch(txt)
+	m := regexp.MustCompile(`https://motcua\.example/verify/\s*([A-Za-z0-9_-]{22})(?:\s|$)`).FindSubmatch(txt)
 	if m == nil {
 		t.Fatalf("no verification address printed on the result:\n%s", txt)
 	}
