@@ -180,13 +180,49 @@ func MaskName(name string) string {
 	return strings.Join(parts, " ")
 }
 
-// MaskID hides the middle of an identifier: 001203001234 → 0012****1234.
+// MaskID shows only the last 4 characters of an identifier (issue 16:
+// public pages and logs show an ID number's last 4 digits; the first ones
+// tell the province of birth, the sex and the year):
+// 001203001234 → ********1234. Shorter identifiers are hidden whole.
 func MaskID(id string) string {
-	if len(id) < 8 {
-		return strings.Repeat("*", len(id))
+	r := []rune(id)
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
 	}
-	return id[:4] + strings.Repeat("*", len(id)-8) + id[len(id)-4:]
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
 }
+
+// MaskDocumentCode masks the applicant's identifier that a result's
+// document code starts with (see DocumentCode):
+// 001203001234.GP.2026.000012 → ********1234.GP.2026.000012.
+func MaskDocumentCode(code string) string {
+	id, rest, ok := strings.Cut(code, ".")
+	if !ok {
+		return MaskID(code)
+	}
+	return MaskID(id) + "." + rest
+}
+
+// RedactText masks personal data inside free text, for logs: every run of
+// nine or more digits (identity numbers, tax codes, phone numbers) keeps
+// only its last 4 digits, and an e-mail address keeps the first letter of
+// its local part and its domain.
+func RedactText(s string) string {
+	if !strings.ContainsAny(s, "0123456789@") {
+		return s
+	}
+	s = longDigitsRE.ReplaceAllStringFunc(s, MaskID)
+	return emailInTextRE.ReplaceAllStringFunc(s, func(e string) string {
+		local, domain, _ := strings.Cut(e, "@")
+		r := []rune(local)
+		return string(r[0]) + strings.Repeat("*", len(r)-1) + "@" + domain
+	})
+}
+
+var (
+	longDigitsRE  = regexp.MustCompile(`[0-9]{9,}`)
+	emailInTextRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+)
 
 // Mode is how a dossier is processed.
 type Mode string

@@ -58,7 +58,7 @@ func TestCodesAndNumbers(t *testing.T) {
 	if got := MaskName("Nguyễn Thị Ánh Tuyết"); got != "N***** T** Á** Tuyết" {
 		t.Errorf("mask name = %q", got)
 	}
-	if MaskID("001203001234") != "0012****1234" || MaskID("123") != "***" {
+	if MaskID("001203001234") != "********1234" || MaskID("123") != "***" { // issue 16: the last 4 digits only
 		t.Errorf("mask id")
 	}
 }

@@ -400,7 +400,7 @@ func TestReceptionSignsDigitisedComponents(t *testing.T) {
 		}
 	}
 	// Someone who may not see the dossier does not get the signature.
-	other, err := f.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdsxd", Password: "secret12", Agency: "BN.SXD", Roles: []dossier.Role{dossier.RoleAppraiser}})
+	other, err := f.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdsxd", Password: "Cầu-Long-Biên-1902", Agency: "BN.SXD", Roles: []dossier.Role{dossier.RoleAppraiser}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -184,8 +184,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, u *dossier.Us
 }
 
 func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id := r.PathValue("id")
-	meta, f, err := s.svc.OpenBlobFor(r.Context(), u, id)
+	meta, f, err := s.svc.OpenFile(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -313,7 +312,7 @@ func parseTimeOrDate(v string) (time.Time, error) {
 }
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	d, err := s.svc.Dossier(r.Context(), u, r.PathValue("code"))
+	d, err := s.svc.ReadDossier(r.Context(), u, r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -356,12 +355,40 @@ func (s *Server) apiResultPDF(w http.ResponseWriter, r *http.Request, u *dossier
 }
 
 func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	items, err := s.svc.Warehouse(r.Context(), u, r.PathValue("id_number"))
+	// id_number is the applicant's; ?dossier= names the dossier handled
+	// (the reason recorded), or GET /dossiers/{code}/warehouse does.
+	code := r.PathValue("code")
+	if code == "" {
+		code = r.URL.Query().Get("dossier")
+	}
+	items, err := s.svc.Warehouse(r.Context(), u, r.PathValue("id_number"), code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list(items, ""))
+}
+
+func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	q := r.URL.Query()
+	limit, err := limitOf(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	var user int64
+	if v := q.Get("user_id"); v != "" {
+		if user, err = strconv.ParseInt(v, 10, 64); err != nil || user <= 0 {
+			s.writeProblem(w, r, dossier.Invalid("user_id không hợp lệ", dossier.FieldError{Field: "user_id", Message: "số nguyên dương"}))
+			return
+		}
+	}
+	items, next, err := s.svc.AccessLog(r.Context(), u, workflow.AccessQuery{Dossier: q.Get("dossier"), UserID: user, Limit: limit, Cursor: q.Get("cursor")})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list(items, next))
 }
 
 func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {

@@ -235,8 +235,8 @@ func TestAPILifecycleAndIdempotency(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Errorf("appraiser blob: %d", res.StatusCode)
 		}
-		ev.do(t, "", "POST", "/api/v1/public/register", `{"username":"congdan1","password":"matkhau123","name":"Lê Văn C","id_number":"001090005678"}`, nil)
-		res, _ = ev.do(t, ev.token2(t, "congdan1", "matkhau123"), "GET", "/api/v1/blobs/"+blobID, "", nil)
+		ev.do(t, "", "POST", "/api/v1/public/register", `{"username":"congdan1","password":"Sông-Cầu-2026","name":"Lê Văn C","id_number":"001090005678"}`, nil)
+		res, _ = ev.do(t, ev.token2(t, "congdan1", "Sông-Cầu-2026"), "GET", "/api/v1/blobs/"+blobID, "", nil)
 		if res.StatusCode != 404 {
 			t.Errorf("citizen blob: %d; want 404", res.StatusCode)
 		}
@@ -308,7 +308,14 @@ func TestAPIHealthAndMetrics(t *testing.T) {
 		t.Errorf("healthz %d", res.StatusCode)
 	}
 	ev.do(t, "", "GET", "/api/v1/procedures", "", nil)
-	res, body := ev.do(t, "", "GET", "/metrics", "", nil)
+	// Metrics are for admins (or allowed scrapers, TestMetricsAllowList).
+	if res, _ := ev.do(t, "", "GET", "/metrics", "", nil); res.StatusCode != 401 {
+		t.Errorf("anonymous metrics: %d; want 401", res.StatusCode)
+	}
+	if res, _ := ev.do(t, ev.token(t, "reception"), "GET", "/metrics", "", nil); res.StatusCode != 403 {
+		t.Errorf("reception metrics: %d; want 403", res.StatusCode)
+	}
+	res, body := ev.do(t, ev.token(t, "admin"), "GET", "/metrics", "", nil)
 	if res.StatusCode != 200 || !bytes.Contains(body, []byte(`motcua_http_requests_total{method="GET",route="GET /api/v1/procedures",status="200"}`)) {
 		t.Errorf("metrics: %d %s", res.StatusCode, body[:min(len(body), 300)])
 	}

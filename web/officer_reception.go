@@ -162,7 +162,8 @@ func (s *Server) uiValidateApplicant(w http.ResponseWriter, r *http.Request, u *
 		fc.Warehouse = true
 		fc.View = &uiReceptionView{Reuse: map[string]string{}}
 		if fc.Message == "" && a.IDNumber != "" {
-			fc.View.Warehouse, _ = s.svc.Warehouse(r.Context(), u, a.IDNumber)
+			// Only for an applicant of a dossier in this officer's work.
+			fc.View.Warehouse, _ = s.svc.Warehouse(r.Context(), u, a.IDNumber, "")
 			if code := r.PostForm.Get("procedure_code"); code != "" {
 				fc.View.Procedure, _ = s.svc.Procedure(r.Context(), code)
 			}
@@ -198,7 +199,7 @@ func (s *Server) uiReceive(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	}
 	v.Procedure = p
 	if v.Applicant.IDNumber != "" {
-		v.Warehouse, _ = s.svc.Warehouse(ctx, u, v.Applicant.IDNumber)
+		v.Warehouse, _ = s.svc.Warehouse(ctx, u, v.Applicant.IDNumber, "")
 	}
 	// Results reused from the warehouse: reuse.<document code> = component.
 	reused := map[string]string{}

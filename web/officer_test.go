@@ -407,7 +407,7 @@ func TestUIAdminFormsShowFieldErrors(t *testing.T) {
 		!regexp.MustCompile(`id="err-role">[^<]+<`).MatchString(body) {
 		t.Errorf("create user errors: %d\n%s", res.StatusCode, body)
 	}
-	res, _ = ev.post(t, c, "/quan-tri/tai-khoan", url.Values{"username": {"thamdinh2"}, "password": {"matkhau1"}, "name": {"Đỗ Thị Lan"},
+	res, _ = ev.post(t, c, "/quan-tri/tai-khoan", url.Values{"username": {"thamdinh2"}, "password": {"Hoa-phượng-đỏ-1962"}, "name": {"Đỗ Thị Lan"},
 		"agency": {"BN.SKHDT"}, "roles": {"appraiser"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("create user: %d", res.StatusCode)
@@ -577,10 +577,11 @@ func TestUISupplementAndOverdueApology(t *testing.T) {
 func TestUIOnlineDossierAccepted(t *testing.T) {
 	ev := newUIEnv(t)
 	ctx := context.Background()
-	cit, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan1", Password: "matkhau123", Name: "Phạm Thị Mai", IDNumber: "001203004321"})
+	reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan1", Password: "Mai-vàng-2026", Name: "Phạm Thị Mai", IDNumber: "001203004321"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	cit := reg.User
 	var ids []workflow.ComponentInput
 	for _, code := range []string{"GDN", "GTPL"} {
 		info, err := ev.svc.Upload(ctx, cit, bytes.NewReader(testfile.PDF("citizen")))
@@ -609,7 +610,7 @@ func TestUIOnlineDossierAccepted(t *testing.T) {
 	}
 	// A citizen signing in at /login is not an officer.
 	cc := ev.client(t)
-	res, _ = ev.post(t, cc, "/login", url.Values{"username": {"congdan1"}, "password": {"matkhau123"}})
+	res, _ = ev.post(t, cc, "/login", url.Values{"username": {"congdan1"}, "password": {"Mai-vàng-2026"}})
 	if res.Header.Get("Location") != "/nop-truc-tuyen" {
 		t.Errorf("citizen login goes to %q", res.Header.Get("Location"))
 	}

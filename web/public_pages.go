@@ -416,15 +416,14 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 		s.frontRender(w, r, http.StatusBadRequest, "register", &fpage{Title: "Đăng ký tài khoản công dân", Nav: "dang-ky", D: af})
 		return
 	}
-	_, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: af.Username, Password: pw, Name: af.Name,
+	reg, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: af.Username, Password: pw, Name: af.Name,
 		IDNumber: af.IDNumber, Phone: af.Phone, Email: af.Email})
 	if err == nil {
-		var tok string
-		if tok, _, err = s.svc.Login(r.Context(), af.Username, pw); err == nil {
-			s.setSessionCookie(w, tok)
-			http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
-			return
-		}
+		// The same page whether or not the username was free: signing in
+		// is the next step (no automatic sign-in, which would tell).
+		s.frontRender(w, r, http.StatusOK, "signin", &fpage{Title: "Đăng nhập", Nav: "dang-nhap", Flash: reg.Message,
+			D: accountForm{Username: reg.Username, Next: "/cong-dan", Errors: map[string]string{}}})
+		return
 	}
 	status := statusOf(dossier.ErrorCode(err))
 	if status == http.StatusInternalServerError {

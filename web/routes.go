@@ -23,7 +23,7 @@ func (s *Server) routes() {
 
 	// ---- Operations -------------------------------------------------------
 	m.HandleFunc("GET /healthz", s.healthz)
-	m.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	m.Handle("GET /metrics", s.metricsGate(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	m.Handle("GET /static/", http.StripPrefix("/static/", s.ui.static))
 
 	// ---- JSON API (contract §2–8) ------------------------------------------
@@ -59,6 +59,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers/{code}/result.pdf", s.needUser(s.apiResultPDF))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/components/{component}/signature.p7s", s.needUser(s.apiComponentSignature))
 	m.HandleFunc("GET /api/v1/warehouse/{id_number}", s.needUser(s.apiWarehouse))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/warehouse", s.needUser(s.apiWarehouse))
+	m.HandleFunc("GET /api/v1/access-log", s.needUser(s.apiAccessLog))
 
 	// Fees and e-receipts.
 	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))

@@ -29,6 +29,10 @@ type Options struct {
 	// N instances in round robin an address gets up to N times the rate
 	// (limit cluster-wide at the balancer, see docs/deploy.md).
 	TrustedProxies []netip.Prefix
+	// MetricsAllow lists the networks whose direct requests may read
+	// /metrics without signing in (Prometheus scrapers); empty: admins
+	// only. See metrics_gate.go.
+	MetricsAllow []netip.Prefix
 }
 
 // Server is the HTTP surface of motcua.
@@ -62,6 +66,10 @@ func NewServer(svc *workflow.Service, log *slog.Logger, opts Options) (*Server, 
 	if opts.PublicBurst <= 0 {
 		opts.PublicBurst = 40
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = slog.New(workflow.RedactLogs(log.Handler())) // no personal data in logs
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{svc: svc, log: log, opts: opts, metrics: newMetrics(reg), reg: reg,

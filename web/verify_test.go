@@ -138,13 +138,22 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 			t.Errorf("verify page lacks %q", want)
 		}
 	}
+	// Personal data is masked (issue 16 item 14): the document code
+	// starts with the applicant's ID number, shown by its last 4 digits.
+	if strings.Contains(string(page), "027190001234") || !strings.Contains(string(page), "********1234") {
+		t.Errorf("verify page shows the ID number unmasked")
+	}
 	res, err = http.Get(srv.URL + "/api/v1/public/verify/" + token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v workflow.Verification
-	err = json.NewDecoder(res.Body).Decode(&v)
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
+	if bytes.Contains(body, []byte("027190001234")) {
+		t.Errorf("verify JSON shows the ID number unmasked: %s", body)
+	}
+	var v workflow.Verification
+	err = json.Unmarshal(body, &v)
 	if err != nil || v.Status != "valid" || len(v.Signatures) != 2 || v.SHA256 != ds.Result.SHA256 {
 		t.Fatalf("verify JSON = %+v, %v", v, err)
 	}

@@ -254,7 +254,12 @@ func (s *Service) Upload(ctx context.Context, u *dossier.User, r io.Reader) (*Bl
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error { return tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID) }); err != nil {
+	if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		if err := tx.InsertBlob(info.ID, info.Size, info.ContentType, u.ID); err != nil {
+			return err
+		}
+		return tx.AddUpload(info.ID, u.ID) // the uploader may attach it (attachable)
+	}); err != nil {
 		return nil, err
 	}
 	return &BlobInfo{ID: info.ID, SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -273,8 +274,12 @@ func (in *NewUserInput) validate(citizen bool) error {
 	if len(in.Username) < 3 || len(in.Username) > 64 || !dossier.ValidCode(in.Username) {
 		add("username", "Tên đăng nhập từ 3 đến 64 ký tự: chữ, số, dấu chấm, gạch")
 	}
-	if len(in.Password) < 4 || len(in.Password) > 256 || (citizen && len(in.Password) < 8) {
-		add("password", "Mật khẩu quá ngắn")
+	if in.PasswordHash == "" {
+		// Officers (any role but citizen) meet the officer policy.
+		officer := !citizen && slices.ContainsFunc(in.Roles, func(r dossier.Role) bool { return r != dossier.RoleCitizen })
+		if fe := passwordError(in.Password, in.Username, officer); fe != nil {
+			fs = append(fs, *fe)
+		}
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		in.Name = in.Username
@@ -331,10 +336,30 @@ func (s *Service) CreateUser(ctx context.Context, actor *dossier.User, in NewUse
 	return s.db.User(ctx, id)
 }
 
-// RegisterCitizen creates a citizen account (contract §5).
-func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*dossier.User, error) {
+// Registration is the public answer to a registration: the same whether
+// or not the username was free (issue 16), so it names no account id.
+type Registration struct {
+	Username string         `json:"username"`
+	Name     string         `json:"name"`
+	Roles    []dossier.Role `json:"roles"`
+	Message  string         `json:"message"`
+	// User is the account created, or nil when the username was taken
+	// (never sent to the registrant).
+	User *dossier.User `json:"-"`
+}
+
+// registrationMessage is the one answer to every valid registration.
+const registrationMessage = "Đã ghi nhận đăng ký. Hãy đăng nhập bằng tên và mật khẩu vừa đặt; nếu không đăng nhập được, tên đăng nhập này đã có người dùng — vui lòng đăng ký với tên khác."
+
+// RegisterCitizen creates a citizen account (contract §5). It does not
+// reveal which usernames exist: a valid registration of a taken username
+// gets the same answer, after the same work (the password is hashed and
+// one transaction commits an audit entry), and creates nothing. Invalid
+// input is refused before any account is looked at.
+func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*Registration, error) {
 	in.Roles, in.Agency, in.Centers, in.Position = []dossier.Role{dossier.RoleCitizen}, "", nil, ""
 	in.Name = vntext.NFC(in.Name)
+	in.Username = strings.ToLower(in.Username)
 	if err := in.validate(true); err != nil {
 		return nil, err
 	}
@@ -344,7 +369,13 @@ func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*dossie
 	}
 	var id int64
 	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		var err error
+		_, err := tx.Credentials(in.Username)
+		switch {
+		case err == nil:
+			return tx.Audit(in.Username, "register_refused", "user", in.Username, `{"reason":"username taken"}`)
+		case dossier.ErrorCode(err) != dossier.ENOTFOUND:
+			return err
+		}
 		id, err = tx.CreateUser(&store.NewUser{User: dossier.User{Username: in.Username, Name: in.Name, Roles: in.Roles,
 			IDNumber: in.IDNumber, Phone: in.Phone, Email: in.Email}, PasswordHash: hash})
 		if err != nil {
@@ -352,10 +383,20 @@ func (s *Service) RegisterCitizen(ctx context.Context, in NewUserInput) (*dossie
 		}
 		return tx.Audit(in.Username, "register", "user", in.Username, "{}")
 	})
+	if dossier.ErrorCode(err) == dossier.ECONFLICT {
+		// Taken by a concurrent registration: the same answer.
+		err, id = nil, 0
+	}
 	if err != nil {
 		return nil, err
 	}
-	return s.db.User(ctx, id)
+	reg := &Registration{Username: in.Username, Name: in.Name, Roles: in.Roles, Message: registrationMessage}
+	if id != 0 {
+		if reg.User, err = s.db.User(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return reg, nil
 }
 
 // SetUserDisabled disables (ending every session at once) or re-enables a user.

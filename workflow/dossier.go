@@ -143,15 +143,21 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 			}
 			dc := dossier.DossierComponent{Code: c.Code, Name: pc.Name}
 			if c.BlobID != "" {
-				b, err := tx.Blob(c.BlobID)
-				if err != nil || (b.CreatedBy != u.ID && online) {
+				ok, err := attachable(tx, u, c.BlobID)
+				if err != nil {
+					return err
+				}
+				if !ok {
 					bad = append(bad, dossier.FieldError{Field: fmt.Sprintf("components[%d].blob_id", i), Message: "Không có tệp đã tải lên với mã này"})
 					continue
 				}
 				dc.BlobID = c.BlobID
 			} else {
-				w, err := tx.WarehouseItem(in.Applicant.IDNumber, c.DocumentCode)
+				w, err := heldResult(tx, u, online, in.Applicant.IDNumber, c.DocumentCode)
 				if err != nil {
+					return err
+				}
+				if w == nil {
 					bad = append(bad, dossier.FieldError{Field: fmt.Sprintf("components[%d].reuse_document_code", i), Message: "Người nộp không có kết quả " + c.DocumentCode})
 					continue
 				}
@@ -211,6 +217,9 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 			return err
 		}
 
+		if err := recordReuse(tx, u, d); err != nil {
+			return err
+		}
 		s.printReceipt(ctx, tx, u, d, p, agency, centers)
 		if err := s.afterTransition(tx, d, p, h); err != nil {
 			return err
@@ -289,6 +298,11 @@ func (s *Service) CreateGuidanceSlip(ctx context.Context, u *dossier.User, in Gu
 		}
 		if g.CenterCode, err = tx.CenterForAgency(p.AgencyCode); err != nil {
 			return err
+		}
+		// A center numbers slips only in its own series, for the
+		// procedures it receives (as Receive).
+		if !u.AtCenter(g.CenterCode) {
+			return forbidden("Thủ tục này được tiếp nhận tại trung tâm khác (" + g.CenterCode + ")")
 		}
 		if err := tx.InsertGuidanceSlip(g, u.ID); err != nil {
 			return err
@@ -554,8 +568,11 @@ func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dos
 		if !ok || c.BlobID == "" {
 			return dossier.Invalid("Thành phần bổ sung không hợp lệ", dossier.FieldError{Field: fmt.Sprintf("components[%d]", i), Message: "Mã thành phần hoặc tệp không hợp lệ"})
 		}
-		b, err := tx.Blob(c.BlobID)
-		if err != nil || (!attest && b.CreatedBy != u.ID) {
+		ok, err := attachable(tx, u, c.BlobID)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return dossier.Invalid("Tệp không tồn tại", dossier.FieldError{Field: fmt.Sprintf("components[%d].blob_id", i), Message: "Không có tệp đã tải lên với mã này"})
 		}
 		dc := dossier.DossierComponent{Code: pc.Code, Name: pc.Name, BlobID: c.BlobID}

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -355,7 +356,7 @@ func (f *Fees) retryReceipt(ctx context.Context, p *store.Payment) error {
 
 // Payments lists the payments of a dossier the caller may see.
 func (f *Fees) Payments(ctx context.Context, u *dossier.User, code string) ([]store.Payment, error) {
-	d, err := f.svc.Dossier(ctx, u, code)
+	d, err := f.svc.readDossier(ctx, u, code, ReadPayments, "")
 	if err != nil {
 		return nil, err
 	}
@@ -369,8 +370,11 @@ func (f *Fees) ReceiptPDF(ctx context.Context, u *dossier.User, id int64) (*stor
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := f.svc.Dossier(ctx, u, p.DossierCode); err != nil {
-		return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai")
+	if _, err := f.svc.readDossier(ctx, u, p.DossierCode, ReadEReceipt, strconv.FormatInt(p.ID, 10)); err != nil {
+		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai")
+		}
+		return nil, nil, err
 	}
 	if p.ReceiptStatus == "pending" {
 		if err := f.retryReceipt(ctx, p); err != nil {

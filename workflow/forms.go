@@ -41,7 +41,7 @@ func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput,
 
 // ReceiptPDF returns the receipt (Mẫu 01) printed at reception.
 func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
-	d, err := s.Dossier(ctx, u, code)
+	d, err := s.readDossier(ctx, u, code, ReadReceipt, "")
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) ControlSlipPDF(ctx context.Context, u *dossier.User, code stri
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
-	d, err := s.Dossier(ctx, u, code)
+	d, err := s.readDossier(ctx, u, code, ReadControlSlip, "")
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *Service) ApologyPDF(ctx context.Context, u *dossier.User, code string) 
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
-	d, err := s.Dossier(ctx, u, code)
+	d, err := s.readDossier(ctx, u, code, ReadApology, "")
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) GuidanceSlipPDF(ctx context.Context, g *dossier.GuidanceSlip) 
 // ResultPDF returns the signed result: sealed once issued, otherwise the
 // approver-signed draft for officers.
 func (s *Service) ResultPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
-	d, err := s.Dossier(ctx, u, code)
+	d, err := s.readDossier(ctx, u, code, ReadResult, "")
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 		return nil, err
 	}
 	v := &Verification{Status: "unsigned", StatusLabel: "Kết quả không có tệp ký số", IssuingAgency: a.Name, Number: f.Result.Number,
-		DocumentCode: f.Result.DocumentCode, IssuedAt: f.Result.IssuedAt, SHA256: f.Result.SHA256, DossierStatus: d.Status, Signatures: []SignatureSummary{}}
+		DocumentCode: dossier.MaskDocumentCode(f.Result.DocumentCode), IssuedAt: f.Result.IssuedAt, SHA256: f.Result.SHA256, DossierStatus: d.Status, Signatures: []SignatureSummary{}}
 	if f.PDFBlobID == "" {
 		return v, nil
 	}

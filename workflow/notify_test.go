@@ -47,11 +47,12 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	if n, err := svc.NotifyPending(ctx); err != nil || n != 0 {
 		t.Fatalf("first NotifyPending = %d, %v; want 0", n, err)
 	}
-	u, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "citizen1", Password: "Matkhau-2026", Name: "Lê Văn Cường",
+	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "citizen1", Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
 		IDNumber: "001090012345", Email: "cuong@example.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	u := reg.User
 	p, _ := db.Procedure(ctx, "2.001610")
 	var comps []workflow.ComponentInput
 	for _, c := range p.Components {

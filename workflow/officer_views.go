@@ -179,6 +179,10 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 	if err != nil {
 		return nil, err
 	}
+	// The page shows the applicant's personal data: the read is recorded.
+	if err := s.recordRead(ctx, u, accessOf(ReadDossier, "", d)); err != nil {
+		return nil, err
+	}
 	d.Overdue = dossier.Overdue(d, now)
 	v := &DossierView{D: d, Can: map[dossier.Action]bool{}, Now: now}
 	if p, err := s.db.Procedure(ctx, d.ProcedureCode); err == nil {

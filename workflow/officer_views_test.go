@@ -15,10 +15,11 @@ func TestOfficerViewsAreForOfficers(t *testing.T) {
 	ev := newEnv(t, store.SQLite)
 	ctx := context.Background()
 	d := ev.receive(t)
-	citizen, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
+	reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	citizen := reg.User
 	for _, c := range []struct {
 		who  *dossier.User
 		want string

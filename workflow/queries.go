@@ -158,17 +158,33 @@ func (s *Service) Delegations(ctx context.Context, u *dossier.User, agency strin
 }
 
 // ShiftsAhead lists the leaders' on-site shifts at center from a day ago
-// to days ahead of now. Any signed-in officer may read the schedule; a
-// non-admin who names no center reads their first center's.
+// to days ahead of now, for officers: admins of any center (all when
+// center is empty), others of their own centers only (the first when they
+// name none). Citizens read the public schedule, a separate minimal view.
 func (s *Service) ShiftsAhead(ctx context.Context, u *dossier.User, center string, days int) ([]dossier.LeaderShift, error) {
 	if u == nil {
 		return nil, unauthorized()
 	}
-	if !u.Has(dossier.RoleAdmin) && center == "" && len(u.Centers) > 0 {
-		center = u.Centers[0]
+	if !u.IsOfficer() {
+		return nil, forbidden("Lịch trực nội bộ chỉ dành cho cán bộ")
+	}
+	if !u.Has(dossier.RoleAdmin) {
+		if center == "" && len(u.Centers) > 0 {
+			center = u.Centers[0]
+		}
+		if center == "" || !u.AtCenter(center) {
+			return nil, forbidden("Chỉ xem được lịch trực của trung tâm nơi ông/bà làm việc")
+		}
 	}
 	now := s.now()
-	return s.db.Shifts(ctx, center, now.Add(-24*time.Hour), now.Add(time.Duration(days)*24*time.Hour))
+	ss, err := s.db.Shifts(ctx, center, now.Add(-24*time.Hour), now.Add(time.Duration(days)*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	if ss == nil {
+		ss = []dossier.LeaderShift{}
+	}
+	return ss, nil
 }
 
 // Registers lists the document registers of agency ("" = all). Admins see
@@ -178,15 +194,6 @@ func (s *Service) Registers(ctx context.Context, u *dossier.User, agency string)
 		return nil, err
 	}
 	return s.db.Registers(ctx, ownAgency(u, agency))
-}
-
-// Seals lists the seals of agency ("" = all). Admins see any agency;
-// other signed-in users their own.
-func (s *Service) Seals(ctx context.Context, u *dossier.User, agency string) ([]dossier.Seal, error) {
-	if u == nil {
-		return nil, unauthorized()
-	}
-	return s.db.Seals(ctx, ownAgency(u, agency))
 }
 
 // AuditEntries returns the latest limit entries of the audit log. Admins
@@ -200,31 +207,6 @@ func (s *Service) AuditEntries(ctx context.Context, u *dossier.User, limit int) 
 
 // ---- Reception ------------------------------------------------------------
 
-// Warehouse lists the results an applicant already holds (Decree 45/2020
-// Art. 13: not asked twice). Reception officers, appraisers and admins.
-func (s *Service) Warehouse(ctx context.Context, u *dossier.User, idNumber string) ([]WarehouseItem, error) {
-	if err := needRole(u, "Không có quyền tra cứu kho dữ liệu", dossier.RoleReception, dossier.RoleAppraiser, dossier.RoleAdmin); err != nil {
-		return nil, err
-	}
-	return s.db.Warehouse(ctx, idNumber)
-}
-
-// GuidanceSlip returns a guidance slip (Mẫu 02) to admins and the officers
-// of its center; to anyone else it does not exist (ENOTFOUND).
-func (s *Service) GuidanceSlip(ctx context.Context, u *dossier.User, id int64) (*dossier.GuidanceSlip, error) {
-	if u == nil {
-		return nil, unauthorized()
-	}
-	g, err := s.db.GuidanceSlip(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.Has(dossier.RoleAdmin) && !u.AtCenter(g.CenterCode) {
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiếu hướng dẫn")
-	}
-	return g, nil
-}
-
 // ---- Files ----------------------------------------------------------------
 
 // BlobAccess returns the description of a file the caller may read: one
@@ -236,18 +218,10 @@ func (s *Service) BlobAccess(ctx context.Context, u *dossier.User, id string) (*
 	return s.db.BlobAccess(ctx, id, u.ID, ScopeOf(u))
 }
 
-// OpenBlobFor opens a file the caller may read (see BlobAccess). The
-// caller closes it.
+// OpenBlobFor opens a file the caller may read (see OpenFile, which
+// records an officer's read). The caller closes it.
 func (s *Service) OpenBlobFor(ctx context.Context, u *dossier.User, id string) (*BlobMeta, io.ReadSeekCloser, error) {
-	meta, err := s.BlobAccess(ctx, u, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	f, err := s.OpenBlob(ctx, meta.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return meta, f, nil
+	return s.OpenFile(ctx, u, id)
 }
 
 // ---- Idempotent requests (contract §2: Idempotency-Key) --------------------

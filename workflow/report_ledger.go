@@ -39,5 +39,10 @@ func (s *Service) Ledger(ctx context.Context, u *dossier.User, q ReportQuery, fn
 			info.Parent = p.Name
 		}
 	}
+	// The ledger lists applicants' names, addresses and phones: recorded.
+	if err := s.recordRead(ctx, u, store.Access{What: ReadLedger, CenterCode: q.Center,
+		Purpose: "Sổ theo dõi hồ sơ " + q.From + " – " + q.To}); err != nil {
+		return nil, err
+	}
 	return info, s.db.LedgerRows(ctx, q.Center, rs.start, rs.end, fn)
 }

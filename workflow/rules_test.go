@@ -55,10 +55,11 @@ func TestOnlineSupplementPassesReception(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ev := newEnv(t, e)
 		ctx := context.Background()
-		cit, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan1", Password: "matkhau123", Name: "Phạm Thị Mai", IDNumber: "001203004321"})
+		reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan1", Password: "Mai-vàng-2026", Name: "Phạm Thị Mai", IDNumber: "001203004321"})
 		if err != nil {
 			t.Fatal(err)
 		}
+		cit := reg.User
 		up := func() string {
 			info, err := ev.svc.Upload(ctx, cit, bytes.NewReader(testfile.PDF("online component")))
 			if err != nil {
@@ -107,7 +108,7 @@ func TestOnlineSupplementPassesReception(t *testing.T) {
 func TestFiveOnSpotStaysAtTheCenter(t *testing.T) {
 	ev := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	away, err := ev.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdphong", Password: "secret12", Name: "Đinh Văn Xa",
+	away, err := ev.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdphong", Password: "Cầu-Long-Biên-1902", Name: "Đinh Văn Xa",
 		Agency: "BN.SKHDT", Roles: []dossier.Role{dossier.RoleAppraiser}})
 	if err != nil {
 		t.Fatal(err)

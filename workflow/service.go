@@ -160,6 +160,7 @@ func New(db *store.DB, blobs blob.Backend, ports Ports, log *slog.Logger, cfg Co
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	log = slog.New(RedactLogs(log.Handler())) // no personal data in logs
 	s := &Service{db: db, blobs: blobs, docs: ports.Documents, note: ports.Notifier, ports: ports, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots()), imports: make(chan struct{}, 1)}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err

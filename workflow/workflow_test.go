@@ -204,7 +204,7 @@ func TestRulesAndAuthority(t *testing.T) {
 			}
 		}
 		// Another agency's appraiser does not see the dossier at all.
-		other, err := ev.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdsxd", Password: "secret12", Agency: "BN.SXD",
+		other, err := ev.svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "tdsxd", Password: "Cầu-Long-Biên-1902", Agency: "BN.SXD",
 			Roles: []dossier.Role{dossier.RoleAppraiser}})
 		if err != nil {
 			t.Fatal(err)
@@ -496,10 +496,11 @@ func TestIndicatorOnlinePayment(t *testing.T) {
 		ev := newEnv(t, e)
 		ctx := context.Background()
 		ev.receive(t) // at the counter, fee not paid
-		citizen, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
+		reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
 		if err != nil {
 			t.Fatal(err)
 		}
+		citizen := reg.User
 		info, err := ev.svc.Upload(ctx, citizen, bytes.NewReader(testfile.PDF("online")))
 		if err != nil {
 			t.Fatal(err)

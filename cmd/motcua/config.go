@@ -25,6 +25,7 @@ type config struct {
 	Demo          bool   // --demo (serve, archive)
 	AccessLog     bool   // --access-log, MOTCUA_ACCESS_LOG=1
 	SecureCookies bool   // --secure-cookies, MOTCUA_SECURE_COOKIES=1
+	MetricsAllow  string // --metrics-allow, MOTCUA_METRICS_ALLOW: networks that may read /metrics unsigned
 	MultiInstance string // MOTCUA_MULTI_INSTANCE: "1" relay queue calls between instances, "0" not, "" only on PostgreSQL
 	Archive       bool   // MOTCUA_ARCHIVE != "0": renew archive copies when a TSA is set
 	PprofAddr     string // MOTCUA_PPROF_ADDR
@@ -88,6 +89,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		MaxUploadMB:   20,
 		AccessLog:     getenv("MOTCUA_ACCESS_LOG") == "1",
 		SecureCookies: getenv("MOTCUA_SECURE_COOKIES") == "1",
+		MetricsAllow:  getenv("MOTCUA_METRICS_ALLOW"),
 		MultiInstance: getenv("MOTCUA_MULTI_INSTANCE"),
 		Archive:       getenv("MOTCUA_ARCHIVE") != "0",
 		PprofAddr:     getenv("MOTCUA_PPROF_ADDR"),
@@ -155,5 +157,6 @@ func (c *config) serverFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "dung lượng tệp tải lên tối đa (MB)")
 	fs.BoolVar(&c.AccessLog, "access-log", c.AccessLog, "ghi nhật ký mọi yêu cầu")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "cookie Secure và __Host- (khi chạy sau HTTPS)")
+	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "mạng được đọc /metrics không cần đăng nhập, ví dụ 127.0.0.1/32,10.0.5.0/24 (mặc định: chỉ quản trị viên)")
 	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", c.SQLiteSync, "FULL (mặc định) hoặc NORMAL")
 }

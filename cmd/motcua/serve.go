@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"motcua/demo"
@@ -22,7 +24,12 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	allow, err := parsePrefixes(c.MetricsAllow)
+	if err != nil {
+		return err
+	}
+	// No identity number, phone or e-mail in clear in the logs.
+	log := slog.New(workflow.RedactLogs(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	if c.PprofAddr != "" {
 		servePprof(c.PprofAddr, log)
 	}
@@ -67,7 +74,7 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		}
 	}
 	h, err := web.NewServer(svc, log, web.Options{AccessLog: c.AccessLog, Demo: c.Demo, SecureCookies: c.SecureCookies,
-		TrustedProxies: c.TrustedProxies})
+		TrustedProxies: c.TrustedProxies, MetricsAllow: allow})
 	if err != nil {
 		ln.Close()
 		return err
@@ -106,4 +113,31 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// parsePrefixes reads a comma-separated list of networks (CIDR) or single
+// addresses (--metrics-allow).
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, usagef("--metrics-allow: %q không phải địa chỉ IP hoặc mạng CIDR", f)
+			}
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, usagef("--metrics-allow: %q không phải địa chỉ IP hoặc mạng CIDR", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
