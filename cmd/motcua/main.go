@@ -33,6 +33,7 @@ Cách dùng / Usage:
   motcua calendar due --from RFC3339 --days N | --hours H
   motcua calendar holidays YEAR
   motcua verify FILE.pdf [--lang en]
+  motcua sign-agent --origin https://MOTCUA --module LIB.so --token LABEL --key LABEL [--chain CA.pem] [--addr 127.0.0.1:17870]
   motcua audit verify [--data DIR] [--db DSN]
   motcua check [--data DIR] [--db DSN]
   motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
@@ -157,6 +158,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdArchive(ctx, args[1:], cfg, stdout)
 	case "bench":
 		return cmdBench(ctx, args[1:], cfg, stdout, stderr)
+	case "sign-agent":
+		return cmdSignAgent(ctx, args[1:], cfg, stdin, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return usagef("lệnh không hợp lệ: %q", args[0])
