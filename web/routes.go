@@ -62,6 +62,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers/{code}/warehouse", s.needUser(s.apiWarehouse))
 	m.HandleFunc("GET /api/v1/access-log", s.needUser(s.apiAccessLog))
 
+	// Signing with preview and consent (approve, issue; issue 17).
+	m.Handle("POST /api/v1/dossiers/{code}/signing", idem(s.needUser(s.apiBeginSigning)))
+	m.HandleFunc("GET /api/v1/signing/{id}/preview.pdf", s.needUser(s.apiSigningPreview))
+	m.Handle("POST /api/v1/signing/{id}", idem(s.needUser(s.apiCompleteSigning)))
+
 	// Fees and e-receipts.
 	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))
@@ -142,6 +147,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
 	m.HandleFunc("POST /ho-so/{code}/thu-phi", s.officer(s.uiCollectFee))
 	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
+	m.HandleFunc("POST /ho-so/{code}/ky/{action}", s.officer(s.uiSignStart))
+	m.HandleFunc("GET /ky-so/{id}/van-ban.pdf", s.officer(s.uiSignPreview))
+	m.HandleFunc("POST /ky-so/{id}", s.officer(s.uiSignComplete))
 
 	// Reception desk.
 	m.HandleFunc("GET /tiep-nhan", s.officer(s.uiReception))

@@ -33,6 +33,9 @@ type Options struct {
 	// /metrics without signing in (Prometheus scrapers); empty: admins
 	// only. See metrics_gate.go.
 	MetricsAllow []netip.Prefix
+	// SignAgent is where the signing page finds the officer's local
+	// signing agent; default AgentOrigin (motcua sign-agent's address).
+	SignAgent string
 }
 
 // Server is the HTTP surface of motcua.

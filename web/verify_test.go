@@ -22,6 +22,7 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
 	"motcua/render"
+	"motcua/sign"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -133,7 +134,9 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 		t.Fatalf("verify page = %d", res.StatusCode)
 	}
 	for _, want := range []string{ds.Result.Number, "Lê Thị Thu Hà", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh", "Toàn vẹn",
-		"Xác thực dài hạn", "Có (PAdES B-LT)", ds.Result.SHA256} {
+		"PAdES B-LT", "Có dữ liệu xác thực dài hạn", ds.Result.SHA256,
+		// In plain Vietnamese, with the timestamp of the demo TSA (issue 17).
+		"Chữ ký hợp lệ, chứng thư do " + sign.DemoRootName + " cấp, còn hiệu lực tại thời điểm ký", "do " + sign.DemoTSAName + " cấp"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("verify page lacks %q", want)
 		}
@@ -158,8 +161,18 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 		t.Fatalf("verify JSON = %+v, %v", v, err)
 	}
 	for _, s := range v.Signatures {
-		if !s.Intact || !s.Trusted || !s.LTV || s.Revocation != "good" {
+		if !s.Intact || !s.Trusted || !s.LTV || s.Revocation != "good" || s.Level != "B-LT" || s.TimestampTime == nil ||
+			s.TimestampAuthority != sign.DemoTSAName || !strings.HasPrefix(s.Description, "Chữ ký hợp lệ, chứng thư do") {
 			t.Errorf("signature %+v", s)
+		}
+	}
+	// The JSON names the fields of contract §9.
+	res, _ = http.Get(srv.URL + "/api/v1/public/verify/" + token)
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, k := range []string{`"level":"B-LT"`, `"timestamp_time":`, `"timestamp_authority":`, `"trusted":true`} {
+		if !strings.Contains(string(raw), k) {
+			t.Errorf("verify JSON lacks %s: %s", k, raw)
 		}
 	}
 	// The officers' dossier page shows the archive copy once there is one.

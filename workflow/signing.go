@@ -120,6 +120,8 @@ type CompleteInput struct {
 	Signature   []byte `json:"signature,omitempty"`   // from the agent (base64 in JSON)
 	Certificate []byte `json:"certificate,omitempty"` // DER, from the agent
 	OTP         string `json:"otp,omitempty"`
+	// Note is the officer's remark recorded with the step (as in Act).
+	Note string `json:"note,omitempty"`
 }
 
 // consent is what goes to the audit trail with the signed transition.
@@ -154,6 +156,10 @@ func auditConsent(tx *store.Tx, u *dossier.User, d *dossier.Dossier, pre *prepar
 
 // maxSessions bounds the signing sessions kept in memory.
 const maxSessions = 10000
+
+// SignsInTwoPhases reports whether documents are signed with preview and
+// consent (Ports.Signer is set).
+func (s *Service) SignsInTwoPhases() bool { return s.ports.Signer != nil }
 
 // twoPhase returns the two-phase signer (Ports.Signer), or an error when
 // there is none.
@@ -350,7 +356,7 @@ func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id strin
 	} else {
 		given = &prepared{consent: c}
 	}
-	d, err := s.act(ctx, u, sess.DossierCode, sess.Action, ActionInput{Version: sess.Version}, given)
+	d, err := s.act(ctx, u, sess.DossierCode, sess.Action, ActionInput{Version: sess.Version, Note: strings.TrimSpace(in.Note)}, given)
 	if err != nil {
 		return nil, err
 	}

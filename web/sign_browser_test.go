@@ -1,0 +1,258 @@
+//go:build cgo
+
+package web_test
+
+import (
+	"context"
+	"crypto/elliptic"
+	"encoding/json"
+	"encoding/pem"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThalesGroup/crypto11"
+	"github.com/chromedp/chromedp"
+
+	"motcua/blob"
+	"motcua/demo"
+	"motcua/dossier"
+	"motcua/internal/clocktest"
+	"motcua/render"
+	"motcua/sign"
+	"motcua/sign/agent"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+const softHSMModule = "/usr/lib/softhsm/libsofthsm2.so"
+
+// tokenOfficer plays the leader at the agent's window: reads the pairing
+// code, types the PIN.
+type tokenOfficer struct {
+	mu    sync.Mutex
+	code  string
+	asked []agent.Document
+}
+
+func (o *tokenOfficer) ShowPairingCode(_, code string) { o.mu.Lock(); o.code = code; o.mu.Unlock() }
+func (o *tokenOfficer) PIN(_ context.Context, d agent.Document, _ []byte) (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.asked = append(o.asked, d)
+	return "1234", nil
+}
+
+// TestBrowserSignsWithUSBToken is issue 17 end to end: headless Chromium
+// on the approve page, the local signing agent, SoftHSM2 as the leader's
+// USB token, and pdfsig checking the issued result afterwards.
+func TestBrowserSignsWithUSBToken(t *testing.T) {
+	util, err := exec.LookPath("softhsm2-util")
+	if _, serr := os.Stat(softHSMModule); err != nil || serr != nil {
+		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+			t.Fatal("SoftHSM2 is required")
+		}
+		t.Skip("SoftHSM2 not installed")
+	}
+	pdfsig, err := exec.LookPath("pdfsig")
+	if err != nil {
+		t.Skip("pdfsig not installed")
+	}
+	ctx := newBrowser(t)
+	bg := context.Background()
+	dir := t.TempDir()
+
+	// The server, in demo mode with its demo CA and TSA.
+	db := storetest.Open(t, store.SQLite)
+	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
+	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h *web.Server // set below, once the agent's address is known
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	defer srv.Close()
+	svc, err := workflow.New(db, blobs, docPorts(docs), nil, workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(bg, svc, db); err != nil {
+		t.Fatal(err)
+	}
+
+	// The leader's USB token: a key made inside it, certified by the CA.
+	os.Mkdir(filepath.Join(dir, "tokens"), 0o700)
+	conf := filepath.Join(dir, "softhsm2.conf")
+	os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600)
+	t.Setenv("SOFTHSM2_CONF", conf)
+	if out, err := exec.Command(util, "--init-token", "--free", "--label", "lanhdao", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
+		t.Fatalf("init token: %v\n%s", err, out)
+	}
+	c11, err := crypto11.Configure(&crypto11.Config{Path: softHSMModule, TokenLabel: "lanhdao", Pin: "1234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := c11.GenerateECDSAKeyPairWithLabel([]byte{3}, []byte("chu-ky"), elliptic.P256())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := keys.DemoPKI().IssueForKey(key.Public(), "Lê Thị Thu Hà", "Phó Giám đốc", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c11.ImportCertificateWithLabel([]byte{3}, []byte("chu-ky"), cert); err != nil {
+		t.Fatal(err)
+	}
+	c11.Close()
+	// The administrator registers the token's certificate for the leader.
+	if err := keys.SetOfficerSigning("approver", render.OfficerSigning{Method: workflow.SignWithAgent,
+		Certificates: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The agent on the leader's computer, for this motcua only.
+	officer := &tokenOfficer{}
+	ag, err := agent.New(agent.Config{Origin: srv.URL, Prompter: officer, Now: clocktest.Now,
+		Token: agent.PKCS11Token(sign.PKCS11Config{Module: softHSMModule, TokenLabel: "lanhdao", KeyLabel: "chu-ky"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actx, stop := context.WithCancel(bg)
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- ag.Serve(actx, "127.0.0.1:0", func(a net.Addr) { ready <- a }) }()
+	agentURL := "http://" + (<-ready).String()
+	defer func() { stop(); <-done }()
+	h, err = web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000, Demo: true, SignAgent: agentURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A dossier awaiting the leader's approval.
+	user := func(name string) *dossier.User {
+		u, err := db.UserByName(bg, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	up, err := svc.Upload(bg, user("reception"), strings.NewReader("%PDF-1.4\n% scan\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.Receive(bg, user("reception"), workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Bắc Ninh"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: up.ID}, {Code: "GTPL", BlobID: up.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		a  dossier.Action
+		in workflow.ActionInput
+	}{{dossier.ActAssign, workflow.ActionInput{}}, {dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve",
+		Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân Ánh Dương."}}} {
+		step.in.Version = d.Version
+		if d, err = svc.Act(bg, user("appraiser"), d.Code, step.a, step.in); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	b := &browserRun{t: t, ctx: ctx, base: srv.URL, dir: browserArtifacts(t)}
+	b.signIn("approver", "/ho-so/"+d.Code, "#act-approve")
+	b.do("open the signing page",
+		chromedp.Click(chromedp.CSS("#act-approve button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#sign-document")),
+	)
+	b.checkPage("signing page")
+	facts := b.text("#sign-facts")
+	for _, want := range []string{"KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Lê Thị Thu Hà", "Quyết định số 15/QĐ-SKHĐT", "USB token", sign.DemoRootName} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("signing page lacks %q:\n%s", want, facts)
+		}
+	}
+	// The frame holds the document itself (a PDF), and the page never
+	// asks for the PIN.
+	preview, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.getElementById("sign-document").src).then(r => r.text()).then(t => t.slice(0, 5))`, chromedp.EvalAwaitPromise))
+	if err != nil || preview != "%PDF-" {
+		t.Errorf("preview frame: %q, %v", preview, err)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("input[type=password]").length`)); n != 0 {
+		t.Errorf("the page has %d password fields; the PIN belongs to the agent", n)
+	}
+	b.shot("sign-preview")
+	// By keyboard: the frame's document loads meanwhile and may move the
+	// layout under a mouse click.
+	b.do("consent, then sign with the token",
+		chromedp.Focus(chromedp.CSS("#sign-confirm")),
+		chromedp.KeyEvent(" "),
+		chromedp.Focus(chromedp.CSS("#agent-sign")),
+		chromedp.KeyEvent("\r"),
+	)
+	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	if err := chromedp.Do(pctx, chromedp.WaitVisible(chromedp.CSS("#agent-code"))); err != nil {
+		st, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("agent-status").textContent + " | confirm=" + document.getElementById("sign-confirm").checked`))
+		t.Fatalf("no pairing box: %v; status %q", err, st)
+	}
+	cancel()
+	officer.mu.Lock()
+	code := officer.code
+	officer.mu.Unlock()
+	b.do("type the pairing code; the agent signs",
+		chromedp.SendKeys(chromedp.CSS("#agent-code"), code),
+		chromedp.Focus(chromedp.CSS("#agent-pair-ok")),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(".dossier-head .st-approved")),
+	)
+	b.shot("approved")
+	if len(officer.asked) != 1 || officer.asked[0].Code != d.Code {
+		t.Errorf("the agent showed %+v with the PIN prompt", officer.asked)
+	}
+
+	// The clerk issues it; pdfsig and our verifier accept the result.
+	d, _ = svc.Dossier(bg, user("clerk"), d.Code)
+	if d, err = svc.Act(bg, user("clerk"), d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version}); err != nil {
+		t.Fatal(err)
+	}
+	file, err := svc.ResultPDF(bg, user("clerk"), d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "result.pdf")
+	os.WriteFile(path, file, 0o600)
+	out, err := exec.Command(pdfsig, path).CombinedOutput()
+	if err != nil || strings.Count(string(out), "Signature is Valid") != 2 || !strings.Contains(string(out), "Lê Thị Thu Hà") {
+		t.Errorf("pdfsig: %v\n%s", err, out)
+	}
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: keys.Roots(), Now: clocktest.Now()})
+	if err != nil || !rep.Intact || !rep.Trusted || !rep.Signatures[0].Certificate.Equal(cert) || rep.Signatures[0].Level != sign.LevelBLT {
+		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
+	}
+	// The consent, the token's certificate and the digest are in the
+	// audit trail.
+	es, _ := db.AuditEntries(bg, 100)
+	found := false
+	for _, e := range es {
+		if e.Action == "sign_consent" && e.ObjectID == d.Code {
+			var c map[string]any
+			json.Unmarshal([]byte(e.Summary), &c)
+			found = c["method"] == "agent" && c["confirmed"] == true && c["certificate_sha256"] == render.CertificateInfo(cert).SHA256 && c["signed_digest"] != ""
+		}
+	}
+	if !found {
+		t.Error("no consent of the leader in the audit trail")
+	}
+}
