@@ -3,6 +3,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/elliptic"
 	"encoding/json"
@@ -26,6 +27,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/agent"
@@ -150,7 +152,7 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 		}
 		return u
 	}
-	up, err := svc.Upload(bg, user("reception"), strings.NewReader("%PDF-1.4\n% scan\n"))
+	up, err := svc.Upload(bg, user("reception"), bytes.NewReader(testfile.PDF("scan")))
 	if err != nil {
 		t.Fatal(err)
 	}
