@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -20,6 +22,11 @@ import (
 // sign-in for a visitor without a valid session). Internal errors are
 // logged and their detail hidden.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The request was cut off (the client went away, or its body was
+		// refused and the connection is closing): not a server error.
+		err = dossier.Errorf(dossier.EINVALID, "Yêu cầu bị ngắt giữa chừng; vui lòng gửi lại")
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.writeProblem(w, r, err)
 		return
