@@ -158,14 +158,8 @@ func AppendDSS(input []byte, d DSS) (out []byte, err error) {
 
 	b.Reset()
 	b.WriteString("<<")
-	for _, key := range root.Keys() {
-		if key == "DSS" {
-			continue
-		}
-		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeEntry(&b, root, key, 0); err != nil {
-			return nil, err
-		}
+	if err := writeEntries(&b, "\n", root, "DSS"); err != nil {
+		return nil, err
 	}
 	fmt.Fprintf(&b, "\n/DSS %d 0 R\n>>", dssID)
 	w.writeObject(rootID, rootGen, b.Bytes())

@@ -47,6 +47,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -463,24 +464,14 @@ func (w *writer) updatePage(page pdf.Value, widgetID uint32) error {
 	var b bytes.Buffer
 	b.WriteString("<<")
 	pageID, pageGen := ref(page)
-	for _, key := range page.Keys() {
-		if key == "Annots" {
-			continue
-		}
-		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeEntry(&b, page, key, 0); err != nil {
-			return err
-		}
+	if err := writeEntries(&b, "\n", page, "Annots"); err != nil {
+		return err
 	}
 	b.WriteString("\n/Annots [")
-	annots := page.Key("Annots")
-	for i := 0; i < annots.Len(); i++ {
-		if err := writeElement(&b, annots, i, 0); err != nil {
-			return err
-		}
-		b.WriteByte(' ')
+	if err := writeArrayWithRef(&b, page.Key("Annots"), widgetID); err != nil {
+		return err
 	}
-	fmt.Fprintf(&b, "%d 0 R]\n>>", widgetID)
+	b.WriteString("\n>>")
 	w.writeObject(pageID, pageGen, b.Bytes())
 	return nil
 }
@@ -489,26 +480,18 @@ func (w *writer) updateCatalog(root pdf.Value, widgetID uint32) error {
 	var b bytes.Buffer
 	rootID, rootGen := ref(root)
 	b.WriteString("<<")
-	for _, key := range root.Keys() {
-		if key == "AcroForm" || (key == "Extensions" && w.req.ESIC) {
-			continue
-		}
-		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeEntry(&b, root, key, 0); err != nil {
-			return err
-		}
+	skip := []string{"AcroForm"}
+	if w.req.ESIC {
+		skip = append(skip, "Extensions")
+	}
+	if err := writeEntries(&b, "\n", root, skip...); err != nil {
+		return err
 	}
 	if w.req.ESIC {
 		ext := root.Key("Extensions")
 		b.WriteString("\n/Extensions <<")
-		for _, key := range ext.Keys() {
-			if key == "ESIC" {
-				continue
-			}
-			b.WriteString(" /" + escapeName(key) + " ")
-			if err := writeEntry(&b, ext, key, 0); err != nil {
-				return err
-			}
+		if err := writeEntries(&b, " ", ext, "ESIC"); err != nil {
+			return err
 		}
 		if esic := ext.Key("ESIC"); esic.Kind() != pdf.Null {
 			b.WriteString(" /ESIC ")
@@ -522,25 +505,43 @@ func (w *writer) updateCatalog(root pdf.Value, widgetID uint32) error {
 	}
 	acro := root.Key("AcroForm")
 	b.WriteString("\n/AcroForm <<")
-	for _, key := range acro.Keys() {
-		if key == "Fields" || key == "SigFlags" {
+	if err := writeEntries(&b, "\n", acro, "Fields", "SigFlags"); err != nil {
+		return err
+	}
+	b.WriteString("\n/Fields [")
+	if err := writeArrayWithRef(&b, acro.Key("Fields"), widgetID); err != nil {
+		return err
+	}
+	b.WriteString("\n/SigFlags 3\n>>\n>>")
+	w.writeObject(rootID, rootGen, b.Bytes())
+	return nil
+}
+
+// writeEntries writes every entry of the dictionary d but those named in
+// skip, each as sep, its name and its value.
+func writeEntries(b *bytes.Buffer, sep string, d pdf.Value, skip ...string) error {
+	for _, key := range d.Keys() {
+		if slices.Contains(skip, key) {
 			continue
 		}
-		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeEntry(&b, acro, key, 0); err != nil {
+		b.WriteString(sep + "/" + escapeName(key) + " ")
+		if err := writeEntry(b, d, key, 0); err != nil {
 			return err
 		}
 	}
-	b.WriteString("\n/Fields [")
-	fields := acro.Key("Fields")
-	for i := 0; i < fields.Len(); i++ {
-		if err := writeElement(&b, fields, i, 0); err != nil {
+	return nil
+}
+
+// writeArrayWithRef writes the elements of the array a followed by a
+// reference to object id and the closing bracket.
+func writeArrayWithRef(b *bytes.Buffer, a pdf.Value, id uint32) error {
+	for i := 0; i < a.Len(); i++ {
+		if err := writeElement(b, a, i, 0); err != nil {
 			return err
 		}
 		b.WriteByte(' ')
 	}
-	fmt.Fprintf(&b, "%d 0 R]\n/SigFlags 3\n>>\n>>", widgetID)
-	w.writeObject(rootID, rootGen, b.Bytes())
+	fmt.Fprintf(b, "%d 0 R]", id)
 	return nil
 }
 
