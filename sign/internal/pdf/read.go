@@ -337,19 +337,10 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	seenPrev := map[int64]bool{}
 
 	for prevoff := strm.hdr["Prev"]; prevoff != nil; {
-		off, ok := prevoff.(int64)
-		if !ok {
-			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev is not integer: %v", prevoff)
+		b, err := r.prevSection(prevoff, seenPrev)
+		if err != nil {
+			return nil, objptr{}, nil, err
 		}
-
-		if _, ok := seenPrev[off]; ok {
-			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev loop detected: %v", off)
-		}
-
-		seenPrev[off] = true
-		r.sections = append(r.sections, off)
-
-		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
 		obj1 := b.readObject()
 		obj, ok := obj1.(objdef)
 		if !ok {
@@ -472,6 +463,25 @@ func decodeInt(b []byte) int {
 	return x
 }
 
+// prevSection checks the Prev offset of a cross-reference section, records
+// it among the sections read and in seen (refusing an offset already
+// seen, which would loop), and returns a buffer reading from it.
+func (r *Reader) prevSection(prevoff object, seen map[int64]bool) (*buffer, error) {
+	off, ok := prevoff.(int64)
+	if !ok {
+		return nil, fmt.Errorf("malformed PDF: xref Prev is not integer: %v", prevoff)
+	}
+
+	if _, ok := seen[off]; ok {
+		return nil, fmt.Errorf("malformed PDF: xref Prev loop detected: %v", off)
+	}
+
+	seen[off] = true
+	r.sections = append(r.sections, off)
+
+	return newBuffer(io.NewSectionReader(r.f, off, r.end-off), off), nil
+}
+
 func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	var table []xref
 
@@ -497,19 +507,10 @@ func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	seenPrev := map[int64]bool{}
 
 	for prevoff := trailer["Prev"]; prevoff != nil; {
-		off, ok := prevoff.(int64)
-		if !ok {
-			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev is not integer: %v", prevoff)
+		b, err := r.prevSection(prevoff, seenPrev)
+		if err != nil {
+			return nil, objptr{}, nil, err
 		}
-
-		if _, ok := seenPrev[off]; ok {
-			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev loop detected: %v", off)
-		}
-
-		seenPrev[off] = true
-		r.sections = append(r.sections, off)
-
-		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
 		tok := b.readToken()
 		if tok != keyword("xref") {
 			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev does not point to xref")
