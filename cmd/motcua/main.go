@@ -270,10 +270,7 @@ func cmdImport(ctx context.Context, args []string, c config, stdout, stderr io.W
 }
 
 func cmdAuditVerify(ctx context.Context, args []string, c config, stdout io.Writer) error {
-	if err := parseFlags(c.storageFlags("audit verify"), args, stdout); err != nil {
-		return err
-	}
-	db, err := openStore(ctx, c)
+	db, err := openStoreWithFlags(ctx, "audit verify", args, c, stdout)
 	if err != nil {
 		return err
 	}
@@ -291,10 +288,7 @@ func cmdAuditVerify(ctx context.Context, args []string, c config, stdout io.Writ
 }
 
 func cmdCheck(ctx context.Context, args []string, c config, stdout io.Writer) error {
-	if err := parseFlags(c.storageFlags("check"), args, stdout); err != nil {
-		return err
-	}
-	db, err := openStore(ctx, c)
+	db, err := openStoreWithFlags(ctx, "check", args, c, stdout)
 	if err != nil {
 		return err
 	}

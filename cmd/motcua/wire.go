@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -29,6 +30,15 @@ func openStore(ctx context.Context, c config) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openStoreWithFlags parses the storage flags of the command name and opens
+// the store they name; the caller closes it.
+func openStoreWithFlags(ctx context.Context, name string, args []string, c config, stdout io.Writer) (*store.DB, error) {
+	if err := parseFlags(c.storageFlags(name), args, stdout); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, c)
 }
 
 // newService builds the use cases over db with their ports: the blob
