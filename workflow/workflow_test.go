@@ -3,7 +3,6 @@ package workflow_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -435,19 +434,6 @@ func TestDossierCodeSequencePerAgencyPerDay(t *testing.T) {
 			}
 		}
 	})
-}
-
-func bytesReader(s string) *byteReader { return &byteReader{b: []byte(s)} }
-
-type byteReader struct{ b []byte }
-
-func (r *byteReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
 }
 
 func errFields(err error) []dossier.FieldError { return dossier.ErrorFields(err) }
