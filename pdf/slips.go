@@ -114,10 +114,7 @@ func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
 	if err != nil {
 		return err
 	}
-	c.y += 2
-	c.runs(c.left(), c.width(), formBody, alignCenter,
-		run{regular, "Kính gửi: "}, run{bold, strings.TrimSpace(f.Applicant.Honorific + " " + orDots(f.Applicant.Name))})
-	c.y += 4
+	c.kinhGui(f.Applicant)
 	agency := orDots(f.Agency)
 	just := textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
 	c.para(c.left(), c.width(), just,
@@ -169,10 +166,7 @@ func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
 	if err != nil {
 		return err
 	}
-	c.y += 2
-	c.runs(c.left(), c.width(), formBody, alignCenter,
-		run{regular, "Kính gửi: "}, run{bold, strings.TrimSpace(f.Applicant.Honorific + " " + orDots(f.Applicant.Name))})
-	c.y += 4
+	c.kinhGui(f.Applicant)
 	agency := orDots(f.Agency)
 	who := f.Applicant.addressee()
 	just := textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
@@ -194,4 +188,13 @@ func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
 	return c.finish(w)
+}
+
+// kinhGui writes the centred "Kính gửi:" line of a slip to applicant p,
+// with the space around it.
+func (c *canvas) kinhGui(p Person) {
+	c.y += 2
+	c.runs(c.left(), c.width(), formBody, alignCenter,
+		run{regular, "Kính gửi: "}, run{bold, strings.TrimSpace(p.Honorific + " " + orDots(p.Name))})
+	c.y += 4
 }
