@@ -355,20 +355,12 @@ func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []doss
 		if len(fs) > 0 {
 			return dossier.Invalid("Cơ quan cấp trên không tồn tại; không có dòng nào được ghi", fs...)
 		}
-		for i := range as {
-			if _, ok := known[as[i].Code]; ok {
-				res.Updated++
-			} else {
-				res.Created++
-			}
-			if err := tx.UpsertAgency(&as[i]); err != nil {
-				return err
-			}
-			if opts.Progress != nil && (i%100 == 0 || i == len(as)-1) {
-				opts.Progress(i+1, len(as))
-			}
+		if err := upsertRows(res, len(as), opts.Progress,
+			func(i int) bool { _, ok := known[as[i].Code]; return ok },
+			func(i int) error { return tx.UpsertAgency(&as[i]) }); err != nil {
+			return err
 		}
-		return tx.Audit(actorName(u), "import", "agencies", "", fmt.Sprintf(`{"rows":%d,"created":%d,"updated":%d}`, res.Rows, res.Created, res.Updated))
+		return auditImport(tx, u, res)
 	})
 	return res, err
 }
@@ -394,20 +386,37 @@ func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []do
 		if len(fs) > 0 {
 			return dossier.Invalid("Cơ quan không tồn tại; không có dòng nào được ghi", fs...)
 		}
-		for i := range ps {
-			if existing[ps[i].Code] {
-				res.Updated++
-			} else {
-				res.Created++
-			}
-			if err := tx.UpsertProcedure(&ps[i]); err != nil {
-				return err
-			}
-			if opts.Progress != nil && (i%100 == 0 || i == len(ps)-1) {
-				opts.Progress(i+1, len(ps))
-			}
+		if err := upsertRows(res, len(ps), opts.Progress,
+			func(i int) bool { return existing[ps[i].Code] },
+			func(i int) error { return tx.UpsertProcedure(&ps[i]) }); err != nil {
+			return err
 		}
-		return tx.Audit(actorName(u), "import", "procedures", "", fmt.Sprintf(`{"rows":%d,"created":%d,"updated":%d}`, res.Rows, res.Created, res.Updated))
+		return auditImport(tx, u, res)
 	})
 	return res, err
+}
+
+// upsertRows writes the n rows of an import in order with upsert, counts
+// each in res as updated when exists says it is already there and as
+// created otherwise, and reports progress every 100 rows and at the end.
+func upsertRows(res *ImportResult, n int, progress func(done, total int), exists func(i int) bool, upsert func(i int) error) error {
+	for i := range n {
+		if exists(i) {
+			res.Updated++
+		} else {
+			res.Created++
+		}
+		if err := upsert(i); err != nil {
+			return err
+		}
+		if progress != nil && (i%100 == 0 || i == n-1) {
+			progress(i+1, n)
+		}
+	}
+	return nil
+}
+
+// auditImport records an import of res.Kind and its counts in the audit log.
+func auditImport(tx *store.Tx, u *dossier.User, res *ImportResult) error {
+	return tx.Audit(actorName(u), "import", res.Kind, "", fmt.Sprintf(`{"rows":%d,"created":%d,"updated":%d}`, res.Rows, res.Created, res.Updated))
 }
