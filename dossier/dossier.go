@@ -283,6 +283,9 @@ type Dossier struct {
 	ReturnedSameDay    *bool     `json:"returned_same_day,omitempty"`
 	Result             *Result   `json:"result,omitempty"`
 	Approval           *Approval `json:"approval,omitempty"`
+	// Documents are the numbered forms and the result, with where to read
+	// and verify them (contract §9; see DocSpecs).
+	Documents []Document `json:"documents,omitempty"`
 }
 
 // DossierComponent is a component handed in with a dossier.

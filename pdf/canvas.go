@@ -40,6 +40,10 @@ type canvas struct {
 	fsize   float64
 	fontSet bool
 
+	// slots records the blank number and date places of the header
+	// (headerLayout.Slots).
+	slots *headerSlots
+
 	// onNewPage runs after a flowing page break (need) has added a page,
 	// e.g. to repeat a table header. It must not call need.
 	onNewPage func()
@@ -217,8 +221,11 @@ func (c *canvas) split(para string, width float64) []string {
 	return lines
 }
 
-// chunks cuts a word into pieces no wider than width, preferably after a
-// delimiter.
+// chunks cuts a word into pieces no wider than width, preferably after
+// "/", "?", "&", "=", "." or "_"; after "-" only when a piece is still too
+// wide (a reader such as pdftotext joins a line ending in "-" with the
+// next as one hyphenated word and drops the "-"); anywhere as a last
+// resort.
 func (c *canvas) chunks(wd string, width float64) []string {
 	if c.measure(wd) <= width {
 		return []string{wd}
@@ -230,37 +237,32 @@ func (c *canvas) chunks(wd string, width float64) []string {
 	if i := strings.LastIndexByte(wd, '/'); i >= 0 && i < len(wd)-1 && c.measure(wd[i+1:]) <= width {
 		head, tail = wd[:i+1], wd[i+1:]
 	}
-	var segs []string
-	start := 0
-	for i, r := range head {
-		if strings.ContainsRune("/-?&=._", r) {
-			segs = append(segs, wd[start:i+len(string(r))])
-			start = i + len(string(r))
-		}
-	}
-	if start < len(head) {
-		segs = append(segs, head[start:])
-	}
-	if tail != "" {
-		segs = append(segs, tail)
-	}
 	var out []string
-	for _, sg := range segs {
+	for _, sg := range splitAfterAny(head, "/?&=._") {
 		if c.measure(sg) <= width {
 			out = append(out, sg)
 			continue
 		}
-		cur := ""
-		for _, r := range sg {
-			if cur != "" && c.measure(cur+string(r)) > width {
-				out = append(out, cur)
-				cur = ""
+		for _, h := range splitAfterAny(sg, "-") {
+			if c.measure(h) <= width {
+				out = append(out, h)
+				continue
 			}
-			cur += string(r)
+			cur := ""
+			for _, r := range h {
+				if cur != "" && c.measure(cur+string(r)) > width {
+					out = append(out, cur)
+					cur = ""
+				}
+				cur += string(r)
+			}
+			if cur != "" {
+				out = append(out, cur)
+			}
 		}
-		if cur != "" {
-			out = append(out, cur)
-		}
+	}
+	if tail != "" {
+		out = append(out, tail)
 	}
 	// Merge neighbouring pieces back while they fit.
 	var merged []string
@@ -272,6 +274,22 @@ func (c *canvas) chunks(wd string, width float64) []string {
 		merged = append(merged, p)
 	}
 	return merged
+}
+
+// splitAfterAny cuts s after each rune of delims.
+func splitAfterAny(s, delims string) []string {
+	var segs []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(delims, r) {
+			segs = append(segs, s[start:i+len(string(r))])
+			start = i + len(string(r))
+		}
+	}
+	if start < len(s) {
+		segs = append(segs, s[start:])
+	}
+	return segs
 }
 
 // textStyle is a face, size, line height and alignment for flowing text.

@@ -91,6 +91,7 @@ func (r *Renderer) RenderControlSlip(w io.Writer, f ControlSlip) error {
 	}
 	t.end()
 	pageNumbers(c, formSmall)
+	c.verifyFooter(f.VerifyURL)
 	return c.finish(w)
 }
 

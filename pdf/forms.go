@@ -144,6 +144,29 @@ type FormMeta struct {
 	Header Header    // issuing block
 	Number string    // number and symbol after "Số:", e.g. "125/PBS-TTHCC"; empty prints a dotted placeholder
 	Date   time.Time // date of the place-and-date line (also the PDF creation date); zero prints dots
+	// VerifyURL, when set, is printed at the foot of the form: the form is
+	// digitally signed and can be verified there.
+	VerifyURL string
+}
+
+// verifyFooter prints where a signed form can be verified, under what is
+// already drawn, broken only after "/".
+func (c *canvas) verifyFooter(url string) {
+	if strings.TrimSpace(url) == "" {
+		return
+	}
+	c.y += 6
+	lh := lineHeight(8)
+	lines := append([]string{"Văn bản điện tử đã được ký số. Xác thực tại:"}, c.urlLines(url, c.width())...)
+	c.need(float64(len(lines)) * lh)
+	c.font(italic, 8)
+	for i, ln := range lines {
+		if i == 1 {
+			c.font(regular, 8)
+		}
+		c.textAt(c.left(), baseline(c.y, lh, 8), ln)
+		c.y += lh
+	}
 }
 
 // Person is an applicant (citizen or organisation) as printed on the forms.
@@ -196,6 +219,10 @@ type headerLayout struct {
 	Motto2   float64 // "Độc lập - Tự do - Hạnh phúc"
 	DateSize float64 // "Số:" and the place-and-date line
 	Gap      float64 // space between the blocks and the "Số:" line
+	// Slots leaves the number (after "Số:") and the place-and-date line
+	// blank for issue; Symbol is the symbol the number will carry.
+	Slots  bool
+	Symbol string
 }
 
 // officialHeader draws the two-column block of Decree 30/2020: the issuing
@@ -256,6 +283,18 @@ func (c *canvas) officialHeader(hl headerLayout, parent, unit, number, place str
 	y = max(leftBottom, rightBottom) + hl.Gap
 	dlh := lineHeight(hl.DateSize)
 	c.font(regular, hl.DateSize)
+	if hl.Slots {
+		// The number and the date of issue are given at issue (NĐ 30/2020
+		// Điều 15.3): "Số:" stands where a number of up to three digits
+		// and the symbol would be centred, and both places stay blank.
+		sx := x0 + (lw-c.measure("Số: 000/"+hl.Symbol))/2
+		c.textAt(sx, baseline(y, dlh, hl.DateSize), "Số:")
+		nx := sx + c.measure("Số: ")
+		c.slots = &headerSlots{number: Rect{LLX: nx, URX: x0 + lw, URY: c.size.H - y, LLY: c.size.H - y - dlh},
+			date: Rect{LLX: rx, URX: rx + rw, URY: c.size.H - y, LLY: c.size.H - y - dlh}, size: hl.DateSize}
+		c.y = y + dlh
+		return
+	}
 	c.textAligned(x0, lw, y, dlh, alignCenter, "Số: "+number)
 	c.font(italic, hl.DateSize)
 	dl := placeDate(place, date, c.loc)
@@ -264,6 +303,13 @@ func (c *canvas) officialHeader(hl headerLayout, parent, unit, number, place str
 		y += dlh
 	}
 	c.y = y
+}
+
+// headerSlots are the blank places of the number and the date of a
+// document rendered before issue, in PDF user space (origin bottom left).
+type headerSlots struct {
+	number, date Rect
+	size         float64
 }
 
 // formNumber is the text after "Số: " on a form.

@@ -87,7 +87,7 @@ const (
 )
 
 func goldenCases() []goldenCase {
-	return []goldenCase{
+	return append([]goldenCase{
 		{"receipt", 1, sizeA5Text, func(r *Renderer, b *bytes.Buffer) error { return r.RenderReceipt(b, testReceipt("")) },
 			[]string{"Mẫu số 01", "Ban hành kèm theo Thông tư số 03/2025/TT-VPCP", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
 				"Nguyễn Thị Ánh Tuyết", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -130,7 +130,7 @@ func goldenCases() []goldenCase {
 			_, err := r.RenderResult(b, d)
 			return err
 		}, []string{"DEMO — không có giá trị pháp lý"}},
-	}
+	}, resultCases()...)
 }
 
 // TestGolden renders every form and compares the text pdftotext extracts

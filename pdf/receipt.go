@@ -136,6 +136,7 @@ func (r *Renderer) RenderReceipt(w io.Writer, f Receipt) error {
 		end = max(end, y)
 	}
 	c.y = end
+	c.verifyFooter(f.VerifyURL)
 	return c.finish(w)
 }
 

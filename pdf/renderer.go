@@ -138,3 +138,7 @@ func (c *canvas) finish(w io.Writer) error {
 // SerifFont returns the embedded Liberation Serif Regular TrueType font,
 // for other drawers (the signature appearances) to use the same face.
 func SerifFont() []byte { return fontRegular }
+
+// SerifItalicFont returns the embedded Liberation Serif Italic TrueType
+// font (the place-and-date line of Decree 30/2020).
+func SerifItalicFont() []byte { return fontItalic }

@@ -46,6 +46,7 @@ func (r *Renderer) RenderGuidanceSlip(w io.Writer, f GuidanceSlip) error {
 	c.signatures(c.left()+c.width()/2, c.width()/2, []sigCol{
 		{Title: "NGƯỜI HƯỚNG DẪN", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
 	}, 10, 48)
+	c.verifyFooter(f.VerifyURL)
 	return c.finish(w)
 }
 
@@ -58,6 +59,10 @@ type RefusalSlip struct {
 	Procedure     string
 	Reason        string // the specific reason for refusing
 	Officer       string // người tiếp nhận
+	// Signer, when its Position is set, is the leader who refused the
+	// dossier after appraisal (NĐ 61/2018 Điều 19.8): the slip carries
+	// their signature block instead of the reception desk's two columns.
+	Signer Signer
 }
 
 // RenderRefusalSlip writes form 03 (A5) to w.
@@ -85,10 +90,15 @@ func (r *Renderer) RenderRefusalSlip(w io.Writer, f RefusalSlip) error {
 			" thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau: "+orDots(f.Reason))
 	c.para(c.left(), c.width(), just, "Xin thông báo để "+f.Applicant.addressee()+" được biết và thực hiện./.")
 	c.y += 6
-	c.signatures(c.left(), c.width(), []sigCol{
-		{Title: "NGƯỜI NỘP HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Applicant.Name},
-		{Title: "NGƯỜI TIẾP NHẬN HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
-	}, 10, 48)
+	if strings.TrimSpace(f.Signer.Position) != "" {
+		c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	} else {
+		c.signatures(c.left(), c.width(), []sigCol{
+			{Title: "NGƯỜI NỘP HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Applicant.Name},
+			{Title: "NGƯỜI TIẾP NHẬN HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
+		}, 10, 48)
+	}
+	c.verifyFooter(f.VerifyURL)
 	return c.finish(w)
 }
 
@@ -130,6 +140,7 @@ func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
 	c.para(c.left(), c.width(), just, "Xin trân trọng cảm ơn./.")
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	c.verifyFooter(f.VerifyURL)
 	return c.finish(w)
 }
 
@@ -187,6 +198,7 @@ func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
 	c.para(c.left(), c.width(), just, "Trân trọng thông báo để "+who+" được biết./.")
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	c.verifyFooter(f.VerifyURL)
 	return c.finish(w)
 }
 

@@ -8,11 +8,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -165,17 +167,49 @@ func processingText(p *dossier.Procedure) string {
 	return ""
 }
 
+// formMeta is the form set, issuing block, number, date and verification
+// address of a form of dossier ds ("" set: a slip without a dossier).
+func (d *Documents) formMeta(set string, in workflow.FormInput, date time.Time) pdf.FormMeta {
+	h := in.Heading
+	if h.Issuer == "" && in.Center != nil {
+		h.Issuer = in.Center.Name
+	}
+	if h.Place == "" {
+		h.Place = d.place
+	}
+	m := pdf.FormMeta{Set: formSet(set), Header: d.header(h.Parent, h.Issuer), Date: date}
+	m.Header.Place = h.Place
+	if doc := in.Doc; doc != nil {
+		m.Number, m.VerifyURL = doc.Number, doc.VerifyURL
+		if !doc.At.IsZero() {
+			m.Date = doc.At
+		}
+	}
+	return m
+}
+
 // Receipt renders Mẫu 01 with the lookup QR.
 func (d *Documents) Receipt(ctx context.Context, in workflow.FormInput) ([]byte, error) {
 	ds := in.Dossier
 	f := pdf.Receipt{
-		FormMeta:    pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Center.Name), Date: deref(ds.ReceivedAt)},
+		FormMeta:    d.formMeta(ds.FormSet, in, deref(ds.ReceivedAt)),
 		DossierCode: ds.Code, Applicant: person(ds.Applicant), Procedure: ds.ProcedureName, Sets: 1,
 		ProcessingTime: processingText(in.Procedure), ReceivedAt: deref(ds.ReceivedAt), DueAt: deref(ds.DueAt),
 		ResultAt: in.Center.Name, Officer: in.Officer, LookupURL: in.LookupURL, LookupToken: ds.LookupToken,
 	}
 	if ds.ReceivedAt == nil {
 		f.ReceivedAt, f.Date = deref(ds.SubmittedAt), deref(ds.SubmittedAt)
+	}
+	if doc := in.Doc; doc != nil {
+		// Sổ theo dõi hồ sơ: one book a year, the receipt's number as its
+		// line (TT 01/2018 Điều 10).
+		f.LedgerBook = 1
+		if n, _, ok := strings.Cut(doc.Number, "/"); ok {
+			f.LedgerSeq, _ = strconv.Atoi(n)
+		}
+		if doc.Signer.Name != "" {
+			f.Officer = doc.Signer.Name
+		}
 	}
 	for _, c := range ds.Components {
 		f.Components = append(f.Components, pdf.Component{Name: c.Name, Copies: 1})
@@ -185,84 +219,119 @@ func (d *Documents) Receipt(ctx context.Context, in workflow.FormInput) ([]byte,
 	return b.Bytes(), err
 }
 
-// ControlSlip renders the control slip: one row per hand-over, classified
-// against the step deadlines.
+// ControlSlip renders the control slip: one row per hand-over
+// (dossier.ControlSlip), each naming the giving and receiving unit and
+// person, the time and the verdict on the step that ended.
 func (d *Documents) ControlSlip(ctx context.Context, in workflow.FormInput) ([]byte, error) {
 	ds := in.Dossier
 	f := pdf.ControlSlip{
-		FormMeta:    pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Center.Name), Date: deref(ds.ReceivedAt)},
+		FormMeta:    d.formMeta(ds.FormSet, in, deref(ds.ReceivedAt)),
 		DossierCode: ds.Code, Applicant: ds.Applicant.Name, Agency: in.Agency.Name, ReceivedAt: deref(ds.ReceivedAt), DueAt: deref(ds.DueAt),
 	}
-	unit := map[dossier.Status]string{
-		dossier.StatusSubmitted: "Công dân (trực tuyến)", dossier.StatusReceived: "Bộ phận tiếp nhận và trả kết quả",
-		dossier.StatusAppraising: "Chuyên viên thẩm định", dossier.StatusAwaitingApproval: "Lãnh đạo phê duyệt",
-		dossier.StatusApproved: "Văn thư (lấy số, đóng dấu)", dossier.StatusIssued: "Bộ phận trả kết quả",
-		dossier.StatusReturned: "Tổ chức, cá nhân", dossier.StatusSupplementRequested: "Tổ chức, cá nhân (bổ sung)",
-		dossier.StatusRefused: "Tổ chức, cá nhân", dossier.StatusWithdrawn: "Tổ chức, cá nhân",
+	if ds.ReceivedAt == nil {
+		f.ReceivedAt = deref(ds.SubmittedAt)
 	}
-	var prevDue *time.Time
-	for i, h := range ds.History {
-		if i == 0 {
-			prevDue = h.StepDueAt
-			continue
+	unit := func(r dossier.Role) string {
+		switch r {
+		case dossier.RoleReception:
+			return "Bộ phận tiếp nhận và trả kết quả"
+		case dossier.RoleAppraiser:
+			return in.Agency.Name + " (thẩm định)"
+		case dossier.RoleApprover:
+			return "Lãnh đạo " + in.Agency.Name
+		case dossier.RoleClerk:
+			return "Văn thư " + in.Agency.Name
 		}
-		ho := pdf.Handover{From: unit[h.From], To: unit[h.To], FromPerson: ds.History[i-1].Actor, ToPerson: h.Actor, At: h.At, Note: h.Note}
-		if h.Action == dossier.ActApologize {
-			ho.To = ho.From
-		}
-		if prevDue != nil {
-			switch in.Calendar.Classify(h.At, *prevDue) {
-			case "early":
-				ho.Result = pdf.Early
-			case "on_time":
-				ho.Result = pdf.OnTime
-			default:
-				ho.Result = pdf.Overdue
-			}
-		}
-		prevDue = h.StepDueAt
-		f.Handovers = append(f.Handovers, ho)
+		return "Tổ chức, cá nhân"
+	}
+	verdict := map[string]pdf.Timeliness{dossier.OutcomeEarly: pdf.Early, dossier.OutcomeOnTime: pdf.OnTime, dossier.OutcomeLate: pdf.Overdue}
+	for _, h := range dossier.ControlSlip(ds, in.Calendar, in.Assignee) {
+		f.Handovers = append(f.Handovers, pdf.Handover{From: unit(h.FromRole), To: unit(h.ToRole), FromPerson: h.Giver, ToPerson: h.Receiver,
+			At: h.At, Result: verdict[h.Verdict], Note: h.Note})
 	}
 	var b bytes.Buffer
 	err := d.r.RenderControlSlip(&b, f)
 	return b.Bytes(), err
 }
 
-// GuidanceSlip renders Mẫu 02.
-func (d *Documents) GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, c *dossier.Center) ([]byte, error) {
-	f := pdf.GuidanceSlip{
-		FormMeta:  pdf.FormMeta{Header: d.header("UBND tỉnh Bắc Ninh", c.Name), Number: g.Number + "-" + shortCode(c.Code), Date: g.CreatedAt},
-		Applicant: person(g.Applicant), Procedure: g.ProcedureName, Reason: g.Note, Officer: g.Officer, ContactOfficer: g.Officer,
+// formSigner is the printed signature block of a form: its signer's
+// capacity line, position and name; while the form waits for a leader,
+// the position that must sign (pos) and a blank name.
+func formSigner(doc *workflow.FormDoc, fallback string) pdf.Signer {
+	s := doc.Signer
+	if s.Name == "" && s.Position == "" {
+		pos := doc.SignerPosition
+		if pos == "" {
+			pos = fallback
+		}
+		return pdf.Signer{Position: upper(pos)}
 	}
-	for _, m := range g.Missing {
-		f.Missing = append(f.Missing, m.Name)
+	pos := s.Position
+	if pos == "" {
+		pos = fallback
 	}
-	if len(f.Missing) == 0 && g.Note != "" {
-		f.Missing = []string{g.Note}
-	}
-	var b bytes.Buffer
-	err := d.r.RenderGuidanceSlip(&b, f)
-	return b.Bytes(), err
+	return pdf.Signer{Capacity: upper(s.Capacity), Position: upper(pos), Name: s.Name}
 }
 
-// ApologySlip renders Mẫu 04.
-func (d *Documents) ApologySlip(ctx context.Context, in workflow.FormInput, reason string, oldDue, newDue time.Time) ([]byte, error) {
+// Form renders a numbered one-stop form: Mẫu 02 (a guidance slip at the
+// counter, or a supplement asked during appraisal), Mẫu 03, Mẫu 04 or the
+// stop notice of Circular 03/2025.
+func (d *Documents) Form(ctx context.Context, in workflow.FormInput) ([]byte, error) {
+	doc := in.Doc
+	if doc == nil {
+		return nil, errors.New("render: no form to render")
+	}
+	var b bytes.Buffer
+	if g := doc.Guidance; g != nil {
+		f := pdf.GuidanceSlip{FormMeta: d.formMeta(doc.FormSet, in, g.CreatedAt), Applicant: person(g.Applicant), Procedure: g.ProcedureName,
+			Reason: g.Note, Officer: doc.Signer.Name, ContactOfficer: doc.Signer.Name}
+		for _, m := range g.Missing {
+			f.Missing = append(f.Missing, m.Name)
+		}
+		if len(f.Missing) == 0 && g.Note != "" {
+			f.Missing = []string{g.Note}
+		}
+		err := d.r.RenderGuidanceSlip(&b, f)
+		return b.Bytes(), err
+	}
 	ds := in.Dossier
-	f := pdf.ApologySlip{
-		FormMeta: pdf.FormMeta{Set: formSet(ds.FormSet), Header: d.header("UBND tỉnh Bắc Ninh", in.Agency.Name), Date: deref(ds.ApologyAt)},
-		Agency:   in.Agency.Name, Applicant: person(ds.Applicant), DossierCode: ds.Code, Procedure: ds.ProcedureName,
-		ReceivedAt: deref(ds.ReceivedAt), OriginalDueAt: oldDue, Reason: reason, NewDueAt: newDue,
+	if ds == nil {
+		return nil, errors.New("render: form without a dossier")
 	}
-	var b bytes.Buffer
-	err := d.r.RenderApologySlip(&b, f)
+	meta := d.formMeta(ds.FormSet, in, doc.At)
+	var err error
+	switch doc.Kind {
+	case dossier.DocGuidance:
+		f := pdf.GuidanceSlip{FormMeta: meta, DossierCode: ds.Code, Applicant: person(ds.Applicant), Procedure: ds.ProcedureName,
+			Missing: doc.Data.Missing, Reason: doc.Data.Reason, Officer: doc.Signer.Name, ContactOfficer: doc.Signer.Name}
+		if len(f.Missing) == 0 && f.Reason != "" {
+			f.Missing = []string{f.Reason}
+		}
+		err = d.r.RenderGuidanceSlip(&b, f)
+	case dossier.DocRefusal:
+		f := pdf.RefusalSlip{FormMeta: meta, ReceivingUnit: in.Heading.Issuer, Applicant: person(ds.Applicant), DossierCode: ds.Code,
+			Procedure: ds.ProcedureName, Reason: doc.Data.Reason, Officer: doc.Signer.Name}
+		if doc.Signer.Capacity != "" || doc.SignerPosition != "" || doc.Leader {
+			f.Signer = formSigner(doc, "Thủ trưởng cơ quan, đơn vị")
+		}
+		err = d.r.RenderRefusalSlip(&b, f)
+	case dossier.DocApology:
+		f := pdf.ApologySlip{FormMeta: meta, Agency: in.Agency.Name, Applicant: person(ds.Applicant), DossierCode: ds.Code,
+			Procedure: ds.ProcedureName, ReceivedAt: deref(ds.ReceivedAt), OriginalDueAt: deref(doc.Data.OldDue), Reason: doc.Data.Reason,
+			NewDueAt: deref(doc.Data.NewDue), Signer: formSigner(doc, "Thủ trưởng cơ quan, đơn vị")}
+		err = d.r.RenderApologySlip(&b, f)
+	case dossier.DocStop:
+		f := pdf.StopNotice{FormMeta: meta, Agency: in.Heading.Issuer, Applicant: person(ds.Applicant), DossierCode: ds.Code,
+			Procedure: ds.ProcedureName, ReceivedAt: deref(ds.ReceivedAt), RequestedAt: deref(doc.Data.RequestedAt), Reason: doc.Data.Reason,
+			Signer: formSigner(doc, "Người tiếp nhận hồ sơ")}
+		if f.ReceivedAt.IsZero() {
+			f.ReceivedAt = deref(ds.SubmittedAt)
+		}
+		err = d.r.RenderStopNotice(&b, f)
+	default:
+		return nil, fmt.Errorf("render: no form of kind %q", doc.Kind)
+	}
 	return b.Bytes(), err
-}
-
-func shortCode(code string) string {
-	if i := strings.LastIndexByte(code, '.'); i >= 0 {
-		return code[i+1:]
-	}
-	return code
 }
 
 func deref(t *time.Time) time.Time {
@@ -294,12 +363,22 @@ func (d *Documents) ApproveResult(ctx context.Context, in workflow.ResultInput) 
 	return signed, p.Layout, nil
 }
 
-// renderResult renders the result document of in, unsigned.
+// renderResult renders the result document of in, unsigned, for the
+// leader's signature: the issuing block and the place from the catalog
+// (in.Heading, NĐ 30/2020 Phụ lục I), the number and the date left blank
+// for issue (the layout says where), the capacity line, position and name
+// of the signer, and the recipients.
 func (d *Documents) renderResult(in workflow.ResultInput) ([]byte, pdf.Layout, error) {
 	tpl := d.templates.Lookup(in.Procedure.ResultTypeCode)
-	parent := "UBND tỉnh Bắc Ninh"
-	if in.Parent != nil {
-		parent = in.Parent.Name
+	h := in.Heading
+	if h.Issuer == "" && in.Agency != nil {
+		h.Issuer = in.Agency.Name
+	}
+	if h.Parent == "" && in.Parent != nil {
+		h.Parent = in.Parent.Name
+	}
+	if h.Place == "" {
+		h.Place = d.place
 	}
 	signer := pdf.Signer{Position: upper(in.Approver.Position), Name: in.Approver.Name}
 	if in.Approval.Capacity != "" {
@@ -316,15 +395,40 @@ func (d *Documents) renderResult(in workflow.ResultInput) ([]byte, pdf.Layout, e
 	}
 	body = append(body, fmt.Sprintf("Cấp cho: %s; số định danh: %s.", in.Dossier.Applicant.Name, in.Dossier.Applicant.IDNumber),
 		fmt.Sprintf("Mã hồ sơ: %s.", in.Dossier.Code))
-	doc := pdf.ResultDoc{ParentAgency: parent, Agency: in.Agency.Name, Number: "      /" + in.Symbol, Place: d.place, Date: in.At,
+	doc := pdf.ResultDoc{ParentAgency: upper(h.Parent), Agency: upper(h.Issuer), Symbol: in.Symbol, Place: h.Place, Date: in.At,
 		Title: tpl.Title, Subtitle: in.Procedure.Name, Body: body,
-		Recipients: []string{"Như trên;", "Lưu: VT, hồ sơ " + in.Dossier.Code + "."}, Signer: signer, VerifyURL: in.VerifyURL, Demo: d.demo}
+		Recipients: []string{in.Dossier.Applicant.Name + ";", "Lưu: VT, hồ sơ " + in.Dossier.Code + "."}, Signer: signer,
+		VerifyURL: in.VerifyURL, Demo: d.demo}
 	var b bytes.Buffer
 	lay, err := d.r.RenderResult(&b, doc)
 	if err != nil {
 		return nil, lay, err
 	}
 	return b.Bytes(), lay, nil
+}
+
+// numberStamps are the number and the date of issue written into the
+// places the result left for them (pdf.Layout), or nil for a result
+// rendered with its number.
+func numberStamps(lay pdf.Layout, number string, at time.Time) []sign.Stamp {
+	if lay.Number.Width() <= 0 {
+		return nil
+	}
+	return []sign.Stamp{
+		{Page: 1, Rect: rect(lay.Number), Text: pdf.NumberText(number), Size: lay.Size, Font: pdf.SerifFont()},
+		{Page: 1, Rect: rect(lay.Date), Text: pdf.DateText(lay.Place, at), Size: lay.Size, Font: pdf.SerifItalicFont(), Center: true},
+	}
+}
+
+// NumberResult writes the register number and the date of issue into a
+// signed result without sealing it electronically (a result sealed only
+// with the physical seal on its printed copy).
+func (d *Documents) NumberResult(ctx context.Context, file []byte, in workflow.SealInput) ([]byte, error) {
+	var lay pdf.Layout
+	if err := json.Unmarshal([]byte(in.Layout), &lay); err != nil || lay.Page == 0 {
+		return nil, fmt.Errorf("render: result layout missing: %v", err)
+	}
+	return sign.StampPDF(file, numberStamps(lay, in.Number, in.At), &d.sigCache)
 }
 
 func rect(r pdf.Rect) [4]float64 { return [4]float64{r.LLX, r.LLY, r.URX, r.URY} }
@@ -388,13 +492,6 @@ func (d *Documents) addLTV(ctx context.Context, sealed []byte, at time.Time) []b
 		return sealed
 	}
 	return out
-}
-
-func ictZone() *time.Location {
-	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return l
-	}
-	return time.FixedZone("ICT", 7*3600)
 }
 
 // VerifyPDF checks every signature of a result against the trust store,

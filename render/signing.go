@@ -10,6 +10,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/png" // the signature image's size
 	"os"
 	"path/filepath"
 	"strings"
@@ -261,9 +263,17 @@ func (d *Documents) PrepareResult(ctx context.Context, in workflow.ResultInput) 
 	if err != nil {
 		return nil, err
 	}
+	// The signature image alone, sized to its shape in the blank between
+	// position and name; the seal will cover its left third (NĐ 30/2020
+	// Phụ lục I). The signer's name, capacity and time are in the
+	// signature itself and printed around it.
+	img := d.image("sig", in.Approver.Name, d.sigPNG)
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(img)); err == nil && cfg.Height > 0 {
+		lay = lay.FitSignature(float64(cfg.Width) / float64(cfg.Height))
+	}
 	p, err := sign.PreparePDF(raw, certs, sign.PDFOptions{Kind: sign.Approval, Name: in.Approver.Name,
 		Position: in.Approver.Position, Capacity: in.Approval.Capacity, Location: d.place, Time: in.At,
-		Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Signer), Image: d.image("sig", in.Approver.Name, d.sigPNG), TSA: d.tsa})
+		Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Signer), Image: img, Lines: []string{}, TSA: d.tsa})
 	if err != nil {
 		return nil, userError(err)
 	}
@@ -302,9 +312,16 @@ func (d *Documents) PrepareSeal(ctx context.Context, file []byte, in workflow.Se
 	if err := d.checkCertificate(ctx, certs, in.At); err != nil {
 		return nil, err
 	}
+	// The number and the date of issue go into their places first; the
+	// seal then covers them (NĐ 30/2020 Điều 15.3).
+	if st := numberStamps(lay, in.Number, in.At); st != nil {
+		if file, err = sign.StampPDF(file, st, &d.sigCache); err != nil {
+			return nil, err
+		}
+	}
 	p, err := sign.PreparePDF(file, certs, sign.PDFOptions{Kind: sign.Seal, Name: in.Agency.Name, Location: d.place, Time: in.At,
-		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Seal), Image: d.image("seal", in.Agency.Name, d.sealPNG), TSA: d.tsa,
-		Lines: []string{in.Agency.Name, "Số: " + in.Number, in.At.In(ictZone()).Format("2006-01-02T15:04:05-07:00")}})
+		Reason: "Số: " + in.Number, Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Seal),
+		Image: d.image("seal", in.Agency.Name, d.sealPNG), TSA: d.tsa, Lines: []string{}})
 	if err != nil {
 		return nil, userError(err)
 	}
@@ -324,6 +341,60 @@ func (d *Documents) checkCertificate(ctx context.Context, certs []*x509.Certific
 		}
 	}
 	return userError(sign.CheckCertificate(ctx, certs, at, d.keys.Revocation()))
+}
+
+// PrepareForm implements workflow.TwoPhaseSigner: signer's signature of a
+// one-stop form (TT 01/2018 Điều 10: forms are digitally signed). The
+// signature is invisible: the form prints the signer's block and where to
+// verify it. Complete signs as for a result.
+func (d *Documents) PrepareForm(ctx context.Context, signer *dossier.User, file []byte, at time.Time) (*workflow.PreparedSignature, error) {
+	cfg, err := d.officerSigning(signer)
+	if err != nil {
+		return nil, err
+	}
+	var certs []*x509.Certificate
+	var server *sign.Identity
+	var remote *csc.Client
+	switch cfg.Method {
+	case workflow.SignOnServer:
+		if server, err = d.keys.Officer(signer); err != nil {
+			return nil, err
+		}
+		certs, _ = server.Certificates(ctx)
+	case workflow.SignWithAgent:
+		if certs, err = cfg.certificates(); err != nil {
+			return nil, err
+		}
+	case workflow.SignRemotely:
+		if remote, err = cscClient(signer.Username, cfg.CSC); err != nil {
+			return nil, err
+		}
+		if certs, err = remote.Certificates(ctx); err != nil {
+			return nil, userError(err)
+		}
+	}
+	if err := d.checkCertificate(ctx, certs, at); err != nil {
+		return nil, err
+	}
+	p, err := sign.PreparePDF(file, certs, sign.PDFOptions{Kind: sign.Approval, Name: signer.Name, Position: signer.Position,
+		Reason: "Ký số biểu mẫu một cửa", Location: d.place, Time: at, TSA: d.tsa})
+	if err != nil {
+		return nil, userError(err)
+	}
+	method := cfg.Method
+	return prepared(method, p, "", func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
+		switch method {
+		case workflow.SignWithAgent:
+			cert, err := x509.ParseCertificate(si.Certificate)
+			if err != nil {
+				return nil, sign.NewError(sign.ECertMismatch, "chứng thư số do trình ký gửi không đọc được", "the agent's certificate cannot be parsed", err)
+			}
+			return p.Finish(ctx, si.Signature, cert, si.At)
+		case workflow.SignRemotely:
+			return sign.SignPrepared(ctx, p, csc.Authorized{Client: remote, OTP: si.OTP}, si.At)
+		}
+		return sign.SignPrepared(ctx, p, server, si.At)
+	}), nil
 }
 
 var _ workflow.TwoPhaseSigner = (*Documents)(nil)

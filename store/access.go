@@ -211,18 +211,3 @@ func (tx *Tx) UploadedBy(id string, userID int64) (bool, error) {
 	}
 	return n > 0, nil
 }
-
-// nextGuidanceNumber takes the next number of a center's guidance-slip
-// series for the year [from, to). A series starts above the slips the
-// center already has that year, numbered before series existed.
-func (tx *Tx) nextGuidanceNumber(center string, year int, from, to time.Time) (int64, error) {
-	var n int64
-	err := tx.queryRow(`INSERT INTO guidance_seq (center_code, year, last)
-		VALUES ($1, $2, (SELECT COALESCE(MAX(id), 0) FROM guidance_slips WHERE center_code = $1 AND created_at >= $3 AND created_at < $4) + 1)
-		ON CONFLICT (center_code, year) DO UPDATE SET last = guidance_seq.last + 1 RETURNING last`,
-		center, year, ms(from), ms(to)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: guidance seq: %w", err)
-	}
-	return n, nil
-}

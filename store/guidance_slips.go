@@ -4,23 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"motcua/dossier"
 	"motcua/vntext"
 )
 
-// InsertGuidanceSlip stores a guidance slip (Mẫu 02) and numbers it.
+// InsertGuidanceSlip stores a guidance slip (Mẫu 02) under the number its
+// issuing center's register gave it (g.Number).
 func (tx *Tx) InsertGuidanceSlip(g *dossier.GuidanceSlip, officerID int64) error {
 	app, _ := json.Marshal(g.Applicant)
 	miss, _ := json.Marshal(g.Missing)
-	// Each center numbers in its own series (access.go).
-	y := tx.now.In(Zone).Year()
-	n, err := tx.nextGuidanceNumber(g.CenterCode, y, time.Date(y, 1, 1, 0, 0, 0, 0, Zone), time.Date(y+1, 1, 1, 0, 0, 0, 0, Zone))
-	if err != nil {
-		return err
-	}
-	g.Number = fmt.Sprintf("%d/PBS", n)
 	if err := tx.queryRow(`INSERT INTO guidance_slips (number, procedure_code, center_code, applicant, missing, note, officer_id, officer, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, g.Number, g.ProcedureCode, g.CenterCode, string(app), string(miss),
 		vntext.NFC(g.Note), officerID, g.Officer, ms(tx.now)).Scan(&g.ID); err != nil {

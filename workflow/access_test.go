@@ -345,7 +345,7 @@ func TestGuidanceSlipsOwnSeries(t *testing.T) {
 				Missing:   []string{p.Components[0].Code}})
 		}
 		g1, err := slip(ev.users["reception"], "2.001610") // BN.TTHCC's
-		if err != nil || g1.Number != "1/PBS" || g1.CenterCode != "BN.TTHCC" {
+		if err != nil || g1.Number != "01/PBS-TTHCC" || g1.CenterCode != "BN.TTHCC" {
 			t.Fatalf("first slip = %+v, %v", g1, err)
 		}
 		// Another center cannot number in BN.TTHCC's series…
@@ -354,21 +354,21 @@ func TestGuidanceSlipsOwnSeries(t *testing.T) {
 		}
 		// …and its own series starts at 1, unaffected.
 		g2, err := slip(foreign, "2.000635") // BN.TPBACNINH.TTHCC's
-		if err != nil || g2.Number != "1/PBS" || g2.CenterCode != "BN.TPBACNINH.TTHCC" {
+		if err != nil || g2.Number != "01/PBS-TTHCC" || g2.CenterCode != "BN.TPBACNINH.TTHCC" {
 			t.Errorf("own slip at the other center = %+v, %v", g2, err)
 		}
 		if g, err := slip(ev.users["reception"], "2.000635"); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
 			t.Errorf("BN.TTHCC numbering in the other series = %+v, %v", g, err)
 		}
 		g3, err := slip(ev.users["reception"], "2.001610")
-		if err != nil || g3.Number != "2/PBS" {
-			t.Errorf("second slip at BN.TTHCC = %+v, %v; want 2/PBS (no gap)", g3, err)
+		if err != nil || g3.Number != "02/PBS-TTHCC" {
+			t.Errorf("second slip at BN.TTHCC = %+v, %v; want 02/PBS-TTHCC (no gap)", g3, err)
 		}
 		// A slip is read by its own center only.
 		if _, err := ev.svc.GuidanceSlip(ctx, foreign, g1.ID); dossier.ErrorCode(err) != dossier.ENOTFOUND {
 			t.Errorf("foreign center reads the slip: %v", err)
 		}
-		if g, err := ev.svc.GuidanceSlip(ctx, ev.users["reception"], g1.ID); err != nil || g.Number != "1/PBS" {
+		if g, err := ev.svc.GuidanceSlip(ctx, ev.users["reception"], g1.ID); err != nil || g.Number != "01/PBS-TTHCC" {
 			t.Errorf("own slip = %+v, %v", g, err)
 		}
 	})

@@ -220,7 +220,21 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		if err := recordReuse(tx, u, d); err != nil {
 			return err
 		}
-		s.printReceipt(ctx, tx, u, d, p, agency, centers)
+		// The receipt and the control slip, numbered in the center's
+		// registers (an online dossier gets them when accepted).
+		var receipt *store.StoredDocument
+		if !online {
+			forms, err := s.recordForms(tx, u, d, p, formContext{action: dossier.ActReceive, role: dossier.RoleReception})
+			if err != nil {
+				return err
+			}
+			for i := range forms {
+				if forms[i].Kind == dossier.DocReceipt {
+					receipt = &forms[i]
+				}
+			}
+		}
+		s.printReceipt(ctx, tx, u, d, p, agency, centers, receipt)
 		if err := s.afterTransition(tx, d, p, h); err != nil {
 			return err
 		}
@@ -236,13 +250,14 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		return nil, err
 	}
 	tok := d.LookupToken
+	s.produceDocuments(ctx, d.ID)
 	out, err := s.db.DossierByID(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
 	out.LookupToken = tok
 	s.decorate(out)
-	return out, nil
+	return out, s.attachDocuments(ctx, out)
 }
 
 // startClock sets the receipt instant, the deadlines and the first step's
@@ -283,6 +298,7 @@ func (s *Service) CreateGuidanceSlip(ctx context.Context, u *dossier.User, in Gu
 		return nil, dossier.Invalid("Phiếu hướng dẫn không hợp lệ", fs...)
 	}
 	g := &dossier.GuidanceSlip{ProcedureCode: in.ProcedureCode, Applicant: in.Applicant, Note: in.Note, Officer: u.Name}
+	var guidanceDoc *store.StoredDocument
 	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		p, err := tx.Procedure(in.ProcedureCode)
 		if err != nil {
@@ -304,13 +320,40 @@ func (s *Service) CreateGuidanceSlip(ctx context.Context, u *dossier.User, in Gu
 		if !u.AtCenter(g.CenterCode) {
 			return forbidden("Thủ tục này được tiếp nhận tại trung tâm khác (" + g.CenterCode + ")")
 		}
+		// Numbered in the center's own register of Mẫu 02 for the year,
+		// signed by the reception officer.
+		issuer, err := tx.CenterAgency(g.CenterCode)
+		if err != nil {
+			return err
+		}
+		year := dossier.DocYear(tx.Now(), s.Location())
+		n, err := tx.NextFormNumber(issuer, dossier.DocGuidance, year)
+		if err != nil {
+			return err
+		}
+		g.Number = dossier.DocNumber(dossier.DocGuidance, issuer, n)
 		if err := tx.InsertGuidanceSlip(g, u.ID); err != nil {
 			return err
 		}
+		sd := store.StoredDocument{GuidanceID: g.ID, Kind: dossier.DocGuidance, AgencyCode: issuer, Year: year, Seq: n, Number: g.Number,
+			SignerKind: dossier.SignerActor, Signer: dossier.SignerFor(u, dossier.Signing{}), VerifyToken: newToken(), CreatedBy: u.ID,
+			Data: dossier.DocData{Reason: g.Note}}
+		for _, m := range g.Missing {
+			sd.Data.Missing = append(sd.Data.Missing, m.Name)
+		}
+		if err := tx.InsertDossierDocument(&sd); err != nil {
+			return err
+		}
+		guidanceDoc = &sd
 		return tx.Audit(u.Username, "create", "guidance_slip", g.Number, fmt.Sprintf(`{"procedure":%q,"missing":%d}`, p.Code, len(g.Missing)))
 	})
 	if err != nil {
 		return nil, err
+	}
+	if guidanceDoc != nil {
+		if _, err := s.produce(ctx, guidanceDoc); err != nil {
+			s.log.Error("guidance slip not produced", "number", g.Number, "err", err)
+		}
 	}
 	return g, nil
 }
@@ -425,12 +468,13 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 	if err != nil {
 		return nil, err
 	}
+	s.produceDocuments(ctx, id)
 	out, err := s.db.DossierByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	s.decorate(out)
-	return out, nil
+	return out, s.attachDocuments(ctx, out)
 }
 
 // factsFor loads what the domain needs to decide action r by u on d at
@@ -484,6 +528,12 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, d *dossier.Dossier, 
 	oldDue := d.DueAt
 	dossier.Apply(d, dec, req, f)
 	h := dec.History
+	// The forms the action gives (Mẫu 02, 03, 04, the stop notice, the
+	// receipt of an accepted online dossier), numbered now.
+	if _, err := s.recordForms(tx, u, d, p, formContext{action: dec.Rule.Action, role: dec.Role, from: dec.From, signing: dec.Signing,
+		data: formData(dec, req, p, oldDue, d.DueAt, tx.Now())}); err != nil {
+		return err
+	}
 	switch dec.Rule.Action {
 	case dossier.ActApprove:
 		if pre != nil {
@@ -492,6 +542,12 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, d *dossier.Dossier, 
 				return err
 			}
 			if err := tx.SetDossierFiles(d.ID, store.HashToken(pre.verifyToken), id, pre.layout); err != nil {
+				return err
+			}
+			// The result's verification address, listed with the
+			// dossier's documents (the token is printed on the result).
+			if err := tx.InsertDossierDocument(&store.StoredDocument{DossierID: d.ID, Kind: dossier.DocResult, AgencyCode: d.AgencyCode,
+				Year: dossier.DocYear(tx.Now(), s.Location()), VerifyToken: pre.verifyToken, CreatedBy: u.ID}); err != nil {
 				return err
 			}
 		}
@@ -594,7 +650,8 @@ func (s *Service) attachSupplement(tx *store.Tx, u *dossier.User, d *dossier.Dos
 // printed now or never. Rendering takes under a millisecond of the
 // writer's time. A receipt that cannot be rendered is logged and the
 // dossier stands; it can be reprinted without the QR code.
-func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, a *dossier.Agency, centers []dossier.Center) {
+func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, a *dossier.Agency,
+	centers []dossier.Center, receipt *store.StoredDocument) {
 	if s.docs == nil {
 		return
 	}
@@ -604,12 +661,27 @@ func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.Use
 			c = &centers[i]
 		}
 	}
-	pdf, err := s.docs.Receipt(ctx, FormInput{Dossier: d, Procedure: p, Agency: a, Center: c, Officer: u.Name,
-		LookupURL: s.cfg.BaseURL + "/tra-cuu?token=" + d.LookupToken, Calendar: s.CalendarFor(d.CenterCode)})
+	in := FormInput{Dossier: d, Procedure: p, Agency: a, Center: c, Officer: u.Name,
+		LookupURL: s.cfg.BaseURL + "/tra-cuu?token=" + d.LookupToken, Calendar: s.CalendarFor(d.CenterCode)}
+	issuer := c.AgencyCode
+	if receipt != nil {
+		issuer, in.Doc = receipt.AgencyCode, s.formDoc(receipt, p)
+	}
+	if issuer == "" {
+		issuer = c.Code
+	}
+	in.Heading = headingOf(issuer, tx.Agency)
+	pdf, err := s.docs.Receipt(ctx, in)
 	if err == nil {
 		var id string
 		if id, err = storeDocument(tx, newDoc(pdf), u.ID); err == nil {
 			err = tx.SetReceiptBlob(d.ID, id)
+		}
+		// The numbered receipt is signed by the officer after the commit
+		// (produceDocuments), over this very file: its QR code cannot be
+		// printed again.
+		if err == nil && receipt != nil {
+			err = tx.SetDocumentFile(receipt.ID, id, false, receipt.Signer)
 		}
 	}
 	if err != nil {

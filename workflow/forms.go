@@ -18,7 +18,9 @@ func (s *Service) needDocs() error {
 	return nil
 }
 
-// formInput loads what a dossier's forms need.
+// formInput loads what a dossier's forms need: its procedure, agency,
+// center (whose heading the one-stop desk's forms carry), the center's
+// calendar and the appraiser it is assigned to.
 func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput, error) {
 	in := FormInput{Dossier: d, Calendar: s.CalendarFor(d.CenterCode)}
 	p, err := s.db.Procedure(ctx, d.ProcedureCode)
@@ -33,16 +35,31 @@ func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput,
 	if in.Center, err = s.centerByCode(ctx, d.CenterCode); err != nil {
 		return in, err
 	}
+	issuer := in.Center.AgencyCode
+	if issuer == "" {
+		issuer = in.Center.Code
+	}
+	in.Heading = s.Heading(ctx, issuer)
 	if len(d.History) > 0 {
 		in.Officer = d.History[0].Actor
+	}
+	if d.AssigneeID != 0 {
+		if au, err := s.db.User(ctx, d.AssigneeID); err == nil {
+			in.Assignee = au.Name
+		}
 	}
 	return in, nil
 }
 
-// ReceiptPDF returns the receipt (Mẫu 01) printed at reception.
+// ReceiptPDF returns the receipt (Mẫu 01): the numbered receipt, signed by
+// the reception officer, once the dossier is received; the receipt
+// printed at an online submission before that.
 func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
-	d, err := s.readDossier(ctx, u, code, ReadReceipt, "")
-	if err != nil {
+	d, file, err := s.dossierDocument(ctx, u, code, ReadReceipt, func(sd *store.StoredDocument) bool { return sd.Kind == dossier.DocReceipt })
+	if err == nil {
+		return file, nil
+	}
+	if d == nil {
 		return nil, err
 	}
 	id, err := s.db.ReceiptBlob(ctx, d.ID)
@@ -60,7 +77,8 @@ func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) 
 	return s.ReadBlob(ctx, id)
 }
 
-// ControlSlipPDF renders the control slip from the dossier's history.
+// ControlSlipPDF renders the control slip from the dossier's history,
+// under the number it took at reception.
 func (s *Service) ControlSlipPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
 	if err := s.needDocs(); err != nil {
 		return nil, err
@@ -73,18 +91,31 @@ func (s *Service) ControlSlipPDF(ctx context.Context, u *dossier.User, code stri
 	if err != nil {
 		return nil, err
 	}
+	docs, err := s.db.DossierDocuments(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range docs {
+		if docs[i].Kind == dossier.DocControl {
+			in.Doc = s.formDoc(&docs[i], in.Procedure)
+		}
+	}
 	return s.docs.ControlSlip(ctx, in)
 }
 
-// ApologyPDF renders the apology slip (Mẫu 04) of a dossier that has one.
+// ApologyPDF returns the apology slip (Mẫu 04) of a dossier that has one.
 func (s *Service) ApologyPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
-	d, err := s.readDossier(ctx, u, code, ReadApology, "")
-	if err != nil {
+	d, file, err := s.dossierDocument(ctx, u, code, ReadApology, func(sd *store.StoredDocument) bool { return sd.Kind == dossier.DocApology })
+	if err == nil {
+		return file, nil
+	}
+	if d == nil {
 		return nil, err
 	}
+	// An apology recorded before its slip was numbered.
 	a, err := s.db.ApologyOf(ctx, d.ID)
 	if err != nil {
 		return nil, err
@@ -93,19 +124,33 @@ func (s *Service) ApologyPDF(ctx context.Context, u *dossier.User, code string) 
 	if err != nil {
 		return nil, err
 	}
-	return s.docs.ApologySlip(ctx, in, a.Reason, a.OldDue, a.NewDue)
+	in.Heading = s.Heading(ctx, d.AgencyCode)
+	old, nd := a.OldDue, a.NewDue
+	in.Doc = &FormDoc{Kind: dossier.DocApology, At: a.At, Data: dossier.DocData{Reason: a.Reason, OldDue: &old, NewDue: &nd},
+		SignerPosition: in.Procedure.ApproverPosition}
+	return s.docs.Form(ctx, in)
 }
 
-// GuidanceSlipPDF renders Mẫu 02.
+// GuidanceSlipPDF returns Mẫu 02 given at the counter, numbered in the
+// center's register and signed by the reception officer.
 func (s *Service) GuidanceSlipPDF(ctx context.Context, g *dossier.GuidanceSlip) ([]byte, error) {
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
+	sd, err := s.db.GuidanceDocument(ctx, g.ID)
+	if err == nil {
+		file, err := s.produce(ctx, sd)
+		if err != nil || file != nil {
+			return file, err
+		}
+	}
+	// A slip given before the forms were numbered in registers.
 	c, err := s.centerByCode(ctx, g.CenterCode)
 	if err != nil {
 		return nil, err
 	}
-	return s.docs.GuidanceSlip(ctx, g, c)
+	return s.docs.Form(ctx, FormInput{Center: c, Heading: s.Heading(ctx, c.AgencyCode), Calendar: s.CalendarFor(g.CenterCode),
+		Doc: &FormDoc{Kind: dossier.DocGuidance, Number: g.Number, At: g.CreatedAt, Guidance: g, Signer: dossier.FormSigner{Name: g.Officer}}})
 }
 
 // ResultPDF returns the signed result: sealed once issued, otherwise the
@@ -136,6 +181,10 @@ type Verification struct {
 	SHA256        string             `json:"sha256"`
 	Signatures    []SignatureSummary `json:"signatures"`
 	DossierStatus dossier.Status     `json:"dossier_status"`
+	// Kind and Document name what was verified: "result", or a one-stop
+	// form ("guidance", "refusal", …) with its Vietnamese name.
+	Kind     dossier.DocKind `json:"kind"`
+	Document string          `json:"document"`
 }
 
 // SignatureSummary is one signature of a result, for verification.
@@ -182,7 +231,7 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 	}
 	f, err := s.db.ResultByVerifyHash(ctx, store.HashToken(token))
 	if err != nil {
-		return nil, nf
+		return s.verifyDocument(ctx, token, nf)
 	}
 	d, err := s.db.DossierByID(ctx, f.DossierID)
 	if err != nil {
@@ -193,7 +242,8 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 		return nil, err
 	}
 	v := &Verification{Status: "unsigned", StatusLabel: "Kết quả không có tệp ký số", IssuingAgency: a.Name, Number: f.Result.Number,
-		DocumentCode: dossier.MaskDocumentCode(f.Result.DocumentCode), IssuedAt: f.Result.IssuedAt, SHA256: f.Result.SHA256, DossierStatus: d.Status, Signatures: []SignatureSummary{}}
+		DocumentCode: dossier.MaskDocumentCode(f.Result.DocumentCode), IssuedAt: f.Result.IssuedAt, SHA256: f.Result.SHA256, DossierStatus: d.Status, Signatures: []SignatureSummary{},
+		Kind: dossier.DocResult, Document: dossier.DocResult.Label()}
 	if f.PDFBlobID == "" {
 		return v, nil
 	}
@@ -201,8 +251,50 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 	if err != nil {
 		return nil, err
 	}
+	s.checkSignatures(v, pdf, f.Result.SHA256, "Kết quả")
+	return v, nil
+}
+
+// verifyDocument answers /verify/{token} for a one-stop form: its issuing
+// body, number, signer and the SHA-256 of the stored file, re-checked now.
+// A form that does not leave the administration, or that has no file, is
+// not found (nf).
+func (s *Service) verifyDocument(ctx context.Context, token string, nf error) (*Verification, error) {
+	sd, err := s.db.DocumentByVerifyHash(ctx, store.HashToken(token))
+	if err != nil || sd.Kind == dossier.DocResult {
+		return nil, nf
+	}
+	if spec, _ := dossier.SpecOf(sd.Kind); !spec.Leaves {
+		return nil, nf
+	}
+	pdf, err := s.produce(ctx, sd)
+	if err != nil || pdf == nil {
+		return nil, nf
+	}
+	name := sd.AgencyCode
+	if a, err := s.db.Agency(ctx, sd.AgencyCode); err == nil {
+		name = a.Name
+	}
+	v := &Verification{IssuingAgency: name, Number: sd.Number, IssuedAt: sd.CreatedAt, SHA256: sd.BlobID, Signatures: []SignatureSummary{},
+		Kind: sd.Kind, Document: sd.Kind.Label()}
+	if sd.DossierID != 0 {
+		if d, err := s.db.DossierByID(ctx, sd.DossierID); err == nil {
+			v.DossierStatus = d.Status
+		}
+	}
+	if !sd.Signed {
+		v.Status, v.StatusLabel = "unsigned", "Văn bản chưa được ký số"
+		return v, nil
+	}
+	s.checkSignatures(v, pdf, sd.BlobID, "Văn bản")
+	return v, nil
+}
+
+// checkSignatures fills v's signatures and status from pdf, whose SHA-256
+// must be want; what names the document in the status ("Kết quả").
+func (s *Service) checkSignatures(v *Verification, pdf []byte, want, what string) {
 	sum := sha256.Sum256(pdf)
-	intact := hex.EncodeToString(sum[:]) == f.Result.SHA256
+	intact := hex.EncodeToString(sum[:]) == want
 	if vr := s.ports.Verifier; vr != nil {
 		sigs, err := vr.VerifyPDF(pdf)
 		if err == nil {
@@ -215,11 +307,10 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 		}
 	}
 	if intact {
-		v.Status, v.StatusLabel = "valid", "Kết quả hợp lệ: chữ ký số toàn vẹn, trùng khớp bản lưu"
+		v.Status, v.StatusLabel = "valid", what+" hợp lệ: chữ ký số toàn vẹn, trùng khớp bản lưu"
 	} else {
-		v.Status, v.StatusLabel = "tampered", "Cảnh báo: tệp kết quả không còn toàn vẹn"
+		v.Status, v.StatusLabel = "tampered", "Cảnh báo: tệp "+strings.ToLower(what)+" không còn toàn vẹn"
 	}
-	return v, nil
 }
 
 // ComponentSignature returns the reception officer's detached CMS

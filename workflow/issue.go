@@ -92,7 +92,7 @@ func (s *Service) approvalInput(ctx context.Context, u *dossier.User, code strin
 	ap := dec.Signing.Approval(u, now)
 	tok := newToken()
 	in = ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
-		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now}
+		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now, Heading: s.Heading(ctx, ag.Code)}
 	return in, tok, *dec.Signing, nil
 }
 

@@ -29,7 +29,7 @@ func (s *Service) Dossier(ctx context.Context, u *dossier.User, code string) (*d
 		return nil, err
 	}
 	s.decorate(d)
-	return d, nil
+	return d, s.attachDocuments(ctx, d)
 }
 
 // decorate fills derived fields (overdue).

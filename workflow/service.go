@@ -39,13 +39,15 @@ type Documents interface {
 	Receipt(ctx context.Context, in FormInput) ([]byte, error)
 	// ControlSlip renders the control slip from the dossier's history.
 	ControlSlip(ctx context.Context, in FormInput) ([]byte, error)
-	// GuidanceSlip renders Mẫu 02.
-	GuidanceSlip(ctx context.Context, g *dossier.GuidanceSlip, center *dossier.Center) ([]byte, error)
+	// Form renders the numbered form in.Doc (Mẫu 02, 03, 04, the stop
+	// notice), unsigned.
+	Form(ctx context.Context, in FormInput) ([]byte, error)
 	// SignComponent is the reception officer's detached CMS signature
 	// (CAdES) over a digitised component (Decision 299, step 1).
 	SignComponent(ctx context.Context, officer *dossier.User, data []byte, at time.Time) ([]byte, error)
-	// ApologySlip renders Mẫu 04.
-	ApologySlip(ctx context.Context, in FormInput, reason string, oldDue, newDue time.Time) ([]byte, error)
+	// NumberResult writes the number and the date of issue into a signed
+	// result without sealing it electronically (in.Seal unused).
+	NumberResult(ctx context.Context, pdf []byte, in SealInput) ([]byte, error)
 }
 
 // Archiver makes archive copies of issued results (PAdES B-LTA); package
@@ -63,6 +65,16 @@ type FormInput struct {
 	Officer   string
 	LookupURL string
 	Calendar  *calendar.Calendar
+	// Heading is the issuing block of the form from the catalog: the
+	// center's for the forms the one-stop desk gives, the agency's for
+	// those the agency gives (dossier.FormsOf).
+	Heading dossier.Heading
+	// Assignee is the appraiser the dossier is assigned to.
+	Assignee string
+	// Doc is the numbered form to render (number, verification address,
+	// signer, what it states); nil for a receipt or control slip printed
+	// without one.
+	Doc *FormDoc
 }
 
 // ResultInput is what ApproveResult needs.
@@ -76,6 +88,9 @@ type ResultInput struct {
 	Symbol    string // register symbol, e.g. "GP-SXD" (the number is added at issue)
 	VerifyURL string
 	At        time.Time
+	// Heading is the issuing block (parent, issuer, place) from the
+	// catalog (dossier.HeadingOf).
+	Heading dossier.Heading
 }
 
 // SealInput is what SealResult needs.

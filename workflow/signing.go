@@ -80,6 +80,10 @@ type TwoPhaseSigner interface {
 	SigningMethod(u *dossier.User) (SigningMethod, error)
 	PrepareResult(ctx context.Context, in ResultInput) (*PreparedSignature, error)
 	PrepareSeal(ctx context.Context, pdf []byte, in SealInput) (*PreparedSignature, error)
+	// PrepareForm prepares signer's signature of a one-stop form
+	// (invisible: the form prints the signer's block and where to verify
+	// it).
+	PrepareForm(ctx context.Context, signer *dossier.User, pdf []byte, at time.Time) (*PreparedSignature, error)
 }
 
 // SigningSession is a signature prepared for an officer's confirmation:

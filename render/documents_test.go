@@ -1,0 +1,201 @@
+package render_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/dossier"
+	"motcua/sign"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+// pdfText extracts the text of file with pdftotext, words joined by single
+// spaces.
+func pdfText(t *testing.T, file []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool(t, "pdftotext"), "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// tokenOf is the verification token at the end of a verify_url.
+func tokenOf(t *testing.T, url string) string {
+	t.Helper()
+	_, tok, ok := strings.Cut(url, "/verify/")
+	if !ok || tok == "" {
+		t.Fatalf("no verification token in %q", url)
+	}
+	return tok
+}
+
+// TestFormsSignedAndVerifiable: every form that leaves the center is
+// numbered, signed by the reception officer or the competent leader (TT
+// 01/2018 Điều 10: the forms are digitally signed) and verifiable at
+// /verify/{token} like a result; its text (pdftotext) carries its number,
+// the issuing body from the catalog and the signer.
+func TestFormsSignedAndVerifiable(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	applicant := dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa"}
+
+	check := func(name string, file []byte, url, number, signer string, wants ...string) {
+		t.Helper()
+		rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+		if err != nil || !rep.Intact || !rep.Trusted || len(rep.Signatures) != 1 || rep.Signatures[0].SignerName != signer {
+			t.Errorf("%s: signatures %+v, %v; want one trusted signature by %s", name, rep, err, signer)
+		}
+		text := pdfText(t, file)
+		for _, w := range append([]string{"Số: " + number, "UBND TỈNH BẮC NINH", "Văn bản điện tử đã được ký số"}, wants...) {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", name, w, text)
+			}
+		}
+		v, err := f.svc.VerifyResult(ctx, tokenOf(t, url))
+		if err != nil || v.Status != "valid" || v.Number != number || len(v.Signatures) != 1 || v.Signatures[0].Signer != signer || v.SHA256 == "" {
+			t.Errorf("%s: /verify = %+v, %v", name, v, err)
+		}
+	}
+
+	// Mẫu 02 at the counter.
+	g, err := f.svc.CreateGuidanceSlip(ctx, f.users["reception"], workflow.GuidanceInput{ProcedureCode: "2.001610", Applicant: applicant,
+		Missing: []string{"GTPL"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gpdf, err := f.svc.GuidanceSlipPDF(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := f.db.GuidanceDocument(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("Mẫu 02 at the counter", gpdf, "https://motcua.example/verify/"+sd.VerifyToken, "01/PBS-TTHCC", "Nguyễn Thị Hoa",
+		"TRUNG TÂM HÀNH CHÍNH CÔNG", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "NGƯỜI HƯỚNG DẪN")
+
+	// A dossier: the receipt, Mẫu 02 during appraisal, an apology by the
+	// leader, a refusal by the leader.
+	d := f.receive(t, applicant)
+	rc := docOf(t, d, dossier.DocReceipt)
+	receipt, err := f.svc.ReceiptPDF(ctx, f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("receipt", receipt, rc.VerifyURL, "01/TNHS-TTHCC", "Nguyễn Thị Hoa", "Quyển số: 01, Số thứ tự: 01", d.Code)
+	if !rc.Signed {
+		t.Errorf("receipt listed unsigned: %+v", rc)
+	}
+	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+	d = f.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Missing: []string{"GTPL"}, Reason: "Bản sao hết hạn"})
+	g2 := docOf(t, d, dossier.DocGuidance)
+	file, err := f.svc.DocumentPDF(ctx, f.users["appraiser"], d.Code, g2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("Mẫu 02 during appraisal", file, g2.VerifyURL, "01/PBS-SKHDT", "Trần Văn Minh", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "Bản sao hết hạn", d.Code)
+	d = f.act(t, "reception", d.Code, dossier.ActSupplement, workflow.ActionInput{Version: d.Version,
+		Components: []workflow.ComponentInput{{Code: "GTPL", BlobID: f.blob}}})
+	newDue := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
+	d = f.act(t, "approver", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Cần xác minh thêm", NewDueAt: &newDue})
+	ap := docOf(t, d, dossier.DocApology)
+	file, err = f.svc.ApologyPDF(ctx, f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("Mẫu 04", file, ap.VerifyURL, "01/PXL-SKHDT", "Lê Thị Thu Hà", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Cần xác minh thêm",
+		"17 giờ 00 phút, ngày 04/12/2026")
+	d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "refuse", Report: "Không đủ điều kiện"})
+	d = f.act(t, "approver", d.Code, dossier.ActRefuse, workflow.ActionInput{Version: d.Version, Reason: "Ngành nghề kinh doanh bị cấm"})
+	rf := docOf(t, d, dossier.DocRefusal)
+	file, err = f.svc.DocumentPDF(ctx, f.users["reception"], d.Code, rf.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("Mẫu 03", file, rf.VerifyURL, "01/PTC-SKHDT", "Lê Thị Thu Hà", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "KT. GIÁM ĐỐC",
+		"Ngành nghề kinh doanh bị cấm")
+
+	// Stop notice when another applicant withdraws.
+	d2 := f.receive(t, applicant)
+	d2 = f.act(t, "reception", d2.Code, dossier.ActWithdraw, workflow.ActionInput{Version: d2.Version, Reason: "Công dân đề nghị dừng"})
+	st := docOf(t, d2, dossier.DocStop)
+	file, err = f.svc.DocumentPDF(ctx, f.users["reception"], d2.Code, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("stop notice", file, st.VerifyURL, "01/TB-TTHCC", "Nguyễn Thị Hoa", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "Công dân đề nghị dừng")
+
+	// The control slip carries its number; it does not leave the center.
+	cs, err := f.svc.ControlSlipPDF(ctx, f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, cs); !strings.Contains(text, "Số: 01/PKS-TTHCC") || !strings.Contains(text, "Người giao: Lê Thị Thu Hà") {
+		t.Errorf("control slip:\n%s", text)
+	}
+	if _, err := f.svc.VerifyResult(ctx, tokenOf(t, "x/verify/"+strings.Repeat("A", 22))); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Errorf("unknown token: %v", err)
+	}
+}
+
+// TestResultNumberedAtIssue: the result carries the number and the date of
+// issue the clerk gives it, written into its "Số:" and date places after
+// the leader signed (NĐ 30/2020 Điều 15.3), the issuing block and place
+// from the catalog, and both signatures stay valid; its verification
+// address is listed with the dossier.
+func TestResultNumberedAtIssue(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+	d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
+		Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp."})
+	d = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+	// Issued the next day: the date is the day of issue, not of signature.
+	f.now.Add((24 * time.Hour).Milliseconds())
+	d = f.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version})
+	file, err := f.svc.ResultPDF(ctx, f.users["clerk"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, file)
+	for _, w := range []string{"UBND TỈNH BẮC NINH SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "Số: 01/GCN-DKDN-SKHDT", "Bắc Ninh, ngày 27 tháng 11 năm 2026", "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("issued result lacks %q:\n%s", w, text)
+		}
+	}
+	if strings.Contains(text, "ngày 26 tháng 11") || strings.Contains(text, "TỈNH BẮC NINH TỈNH") {
+		t.Errorf("issued result prints the day of signature or a doubled unit:\n%s", text)
+	}
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+	if err != nil || !rep.Intact || len(rep.Signatures) != 2 {
+		t.Errorf("issued result: %+v, %v", rep, err)
+	}
+	res := docOf(t, d, dossier.DocResult)
+	v, err := f.svc.VerifyResult(ctx, tokenOf(t, res.VerifyURL))
+	if err != nil || v.Status != "valid" || v.Number != "01/GCN-DKDN-SKHDT" || v.Kind != dossier.DocResult {
+		t.Errorf("result verify_url: %+v, %v", v, err)
+	}
+}
+
+func docOf(t *testing.T, d *dossier.Dossier, k dossier.DocKind) dossier.Document {
+	t.Helper()
+	for _, doc := range d.Documents {
+		if doc.Kind == k {
+			return doc
+		}
+	}
+	t.Fatalf("dossier %s lists no %s: %+v", d.Code, k, d.Documents)
+	return dossier.Document{}
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"motcua/dossier"
+)
+
+// The numbered forms of a dossier (contract §9: GET /dossiers/{code} lists
+// them with their url and verify_url).
+
+// documentID reads "{id}.pdf" or "{id}".
+func documentID(v string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimSuffix(v, ".pdf"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (s *Server) apiDocumentPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id, ok := documentID(r.PathValue("file"))
+	if !ok {
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", r.PathValue("file")))
+		return
+	}
+	pdf, err := s.svc.DocumentPDF(r.Context(), u, r.PathValue("code"), id)
+	s.writePDF(w, r, pdf, err, "van-ban-"+strconv.FormatInt(id, 10)+"-"+r.PathValue("code")+".pdf")
+}
+
+// apiSignDocument: a leader signs a form waiting for the competent
+// leader's signature (an apology filed by reception or an appraiser).
+func (s *Server) apiSignDocument(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id, ok := documentID(r.PathValue("id"))
+	if !ok {
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", r.PathValue("id")))
+		return
+	}
+	d, err := s.svc.SignDocument(r.Context(), u, r.PathValue("code"), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}

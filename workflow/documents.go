@@ -1,0 +1,450 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"motcua/dossier"
+	"motcua/store"
+)
+
+// The one-stop forms a dossier's handling produces (issue 15 item 3): the
+// domain decides which action gives which form, by whom and signed by
+// whom (dossier.FormsOf); the action's transaction numbers each form in
+// its issuing body's own register for the year and records it; after the
+// commit each form is rendered and, when its signer's key is on the
+// server, signed (produceDocuments), outside any transaction. A form not
+// produced then (a crash, a signing service down, a leader who has yet to
+// sign) is produced when it is next read.
+
+// FormDoc is a numbered form to render.
+type FormDoc struct {
+	Kind      dossier.DocKind
+	Number    string
+	VerifyURL string
+	At        time.Time // the form's date
+	// Signer is the signature block; zero while the form waits for the
+	// leader who must sign it (then SignerPosition is printed).
+	Signer         dossier.FormSigner
+	SignerPosition string
+	Data           dossier.DocData
+	// Leader says a leader signs the form (dossier.SignerLeader).
+	Leader bool
+	// Guidance is the guidance slip given at the counter, for a Mẫu 02
+	// without a dossier; FormSet is then the form set in force that day.
+	Guidance *dossier.GuidanceSlip
+	FormSet  string
+}
+
+// headingOf returns the issuing block of documents issued by agency code
+// from the catalog (dossier.HeadingOf), loading its superiors with get.
+func headingOf(code string, get func(string) (*dossier.Agency, error)) dossier.Heading {
+	a, err := get(code)
+	if err != nil {
+		return dossier.Heading{Issuer: code}
+	}
+	var up []dossier.Agency
+	seen := map[string]bool{a.Code: true}
+	for p := a.ParentCode; p != "" && !seen[p] && len(up) < 8; {
+		seen[p] = true
+		pa, err := get(p)
+		if err != nil {
+			break
+		}
+		up = append(up, *pa)
+		p = pa.ParentCode
+	}
+	return dossier.HeadingOf(a, up)
+}
+
+// Heading returns the issuing block of documents of agency code.
+func (s *Service) Heading(ctx context.Context, code string) dossier.Heading {
+	return headingOf(code, func(c string) (*dossier.Agency, error) { return s.db.Agency(ctx, c) })
+}
+
+// ReadDocument is the personal-data access log's name for reading a
+// dossier's form.
+const ReadDocument = "document"
+
+func (s *Service) verifyURL(token string) string { return s.cfg.BaseURL + "/verify/" + token }
+
+// formContext is what recordForms needs of the action that produces the
+// forms.
+type formContext struct {
+	action  dossier.Action
+	role    dossier.Role
+	from    dossier.Status
+	signing *dossier.Signing // the leader's capacity, when the action was decided under authority
+	data    dossier.DocData
+}
+
+// recordForms numbers and records, in tx, the forms an action produces on
+// d (dossier.FormsOf; d as it was before the action, for the stop
+// notice), and returns them. A form a leader must sign is signed by the
+// actor when they hold the authority (the capacity of the decision, or
+// dossier.Sign for an apology), otherwise it waits for such a leader.
+func (s *Service) recordForms(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, fc formContext) ([]store.StoredDocument, error) {
+	plans := dossier.FormsOf(fc.action, fc.role, fc.from, d)
+	if len(plans) == 0 {
+		return nil, nil
+	}
+	now := tx.Now()
+	year := dossier.DocYear(now, s.Location())
+	var out []store.StoredDocument
+	for _, pl := range plans {
+		issuer := d.AgencyCode
+		if pl.Issuer == dossier.IssuerCenter {
+			var err error
+			if issuer, err = tx.CenterAgency(d.CenterCode); err != nil {
+				return nil, err
+			}
+		}
+		n, err := tx.NextFormNumber(issuer, pl.Kind, year)
+		if err != nil {
+			return nil, err
+		}
+		sd := store.StoredDocument{DossierID: d.ID, Kind: pl.Kind, AgencyCode: issuer, Year: year, Seq: n,
+			Number: dossier.DocNumber(pl.Kind, issuer, n), SignerKind: pl.Signer, Data: fc.data, VerifyToken: newToken(), CreatedBy: u.ID}
+		switch pl.Signer {
+		case dossier.SignerActor:
+			sd.Signer = dossier.SignerFor(u, dossier.Signing{})
+		case dossier.SignerLeader:
+			if sg, ok := s.leaderSigning(tx, u, p, fc.signing, now); ok {
+				sd.Signer = dossier.SignerFor(u, sg)
+			}
+		}
+		if err := tx.InsertDossierDocument(&sd); err != nil {
+			return nil, err
+		}
+		if err := tx.Audit(u.Username, "number", "document", sd.Number, fmt.Sprintf(`{"dossier":%q,"kind":%q}`, d.Code, sd.Kind)); err != nil {
+			return nil, err
+		}
+		out = append(out, sd)
+	}
+	return out, nil
+}
+
+// leaderSigning returns how u signs, as the agency's competent leader, a
+// form on procedure p: the capacity of the decision just taken, or, for
+// an action decided without authority (an apology), u's own authority or
+// delegation in force now. ok is false when u holds neither.
+func (s *Service) leaderSigning(tx *store.Tx, u *dossier.User, p *dossier.Procedure, decided *dossier.Signing, now time.Time) (dossier.Signing, bool) {
+	if decided != nil {
+		return *decided, true
+	}
+	if !u.Has(dossier.RoleApprover) {
+		return dossier.Signing{}, false
+	}
+	dels, err := tx.DelegationsTo(u.ID)
+	if err != nil {
+		return dossier.Signing{}, false
+	}
+	principals := map[int64]*dossier.User{}
+	for _, del := range dels {
+		if del.FromUserID != 0 && del.FromPosition == "" {
+			if fu, err := tx.User(del.FromUserID); err == nil {
+				principals[del.FromUserID] = fu
+			}
+		}
+	}
+	sg, err := dossier.Sign(u, p, now, dels, principals)
+	return sg, err == nil
+}
+
+// formData is what the forms of decision dec state.
+func formData(dec *dossier.Decision, req dossier.Request, p *dossier.Procedure, oldDue, newDue *time.Time, now time.Time) dossier.DocData {
+	data := dossier.DocData{Reason: strings.TrimSpace(req.Reason)}
+	switch dec.Rule.Action {
+	case dossier.ActRequestSupplement:
+		for _, m := range req.Missing {
+			if c, ok := p.Component(m); ok {
+				data.Missing = append(data.Missing, c.Name)
+			}
+		}
+	case dossier.ActApologize:
+		data.OldDue, data.NewDue = oldDue, newDue
+	case dossier.ActWithdraw:
+		data.RequestedAt = &now
+	}
+	return data
+}
+
+// produceDocuments renders, and signs where the signer's key is on the
+// server, the forms of dossier id that have no file yet or an unsigned
+// one with a known signer. Failures are logged: the action that produced
+// the forms stands, and the forms are produced again when read.
+func (s *Service) produceDocuments(ctx context.Context, dossierID int64) {
+	if s.docs == nil {
+		return
+	}
+	docs, err := s.db.DossierDocuments(ctx, dossierID)
+	if err != nil {
+		s.log.Error("documents not produced", "dossier", dossierID, "err", err)
+		return
+	}
+	for i := range docs {
+		if _, err := s.produce(ctx, &docs[i]); err != nil {
+			s.log.Error("document not produced", "document", docs[i].Number, "err", err)
+		}
+	}
+}
+
+// needsWork reports whether document sd has yet to be rendered or signed.
+func needsWork(sd *store.StoredDocument) bool {
+	if sd.Kind == dossier.DocResult || sd.Kind == dossier.DocControl {
+		return false
+	}
+	return sd.BlobID == "" || (!sd.Signed && sd.Signer.UserID != 0)
+}
+
+// produce renders and signs sd when it needs it and returns its current
+// file (nil when it has none).
+func (s *Service) produce(ctx context.Context, sd *store.StoredDocument) ([]byte, error) {
+	if !needsWork(sd) {
+		if sd.BlobID == "" {
+			return nil, nil
+		}
+		return s.ReadBlob(ctx, sd.BlobID)
+	}
+	if s.docs == nil {
+		return nil, nil
+	}
+	var file []byte
+	var err error
+	if sd.BlobID != "" {
+		file, err = s.ReadBlob(ctx, sd.BlobID)
+	} else {
+		file, err = s.renderDocument(ctx, sd)
+	}
+	if err != nil {
+		return nil, err
+	}
+	signed := false
+	if sd.Signer.UserID != 0 {
+		if out, ok, err := s.signForm(ctx, sd.Signer.UserID, file); err != nil {
+			s.log.Warn("form not signed", "document", sd.Number, "err", err)
+		} else if ok {
+			file, signed = out, true
+		}
+	}
+	if sd.BlobID != "" && !signed {
+		return file, nil // nothing changed
+	}
+	d := newDoc(file)
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		if _, err := storeDocument(tx, d, sd.CreatedBy); err != nil {
+			return err
+		}
+		return tx.SetDocumentFile(sd.ID, d.id, signed, sd.Signer)
+	})
+	if err != nil {
+		return nil, err
+	}
+	sd.BlobID, sd.Signed = d.id, signed
+	return file, nil
+}
+
+// signForm signs file for user id with their key when it is held by the
+// server; ok is false (nothing done) when they sign with a token or a
+// remote service: the form then waits for them.
+func (s *Service) signForm(ctx context.Context, userID int64, file []byte) ([]byte, bool, error) {
+	tp := s.ports.Signer
+	if tp == nil {
+		return nil, false, nil
+	}
+	u, err := s.db.User(ctx, userID)
+	if err != nil {
+		return nil, false, err
+	}
+	if m, err := tp.SigningMethod(u); err != nil || m != SignOnServer {
+		return nil, false, err
+	}
+	pre, err := tp.PrepareForm(ctx, u, file, s.now())
+	if err != nil {
+		return nil, false, err
+	}
+	out, err := pre.Complete(ctx, SignatureInput{At: s.now()})
+	return out, err == nil, err
+}
+
+// formDoc is the render input of stored document sd.
+func (s *Service) formDoc(sd *store.StoredDocument, p *dossier.Procedure) *FormDoc {
+	fd := &FormDoc{Kind: sd.Kind, Number: sd.Number, At: sd.CreatedAt, Signer: sd.Signer, Data: sd.Data,
+		Leader: sd.SignerKind == dossier.SignerLeader, FormSet: s.FormSetFor(sd.CreatedAt)}
+	if spec, _ := dossier.SpecOf(sd.Kind); spec.Leaves {
+		fd.VerifyURL = s.verifyURL(sd.VerifyToken)
+	}
+	if sd.Signer.UserID == 0 && sd.SignerKind == dossier.SignerLeader && p != nil {
+		fd.SignerPosition = p.ApproverPosition
+	}
+	return fd
+}
+
+// renderDocument renders stored document sd unsigned.
+func (s *Service) renderDocument(ctx context.Context, sd *store.StoredDocument) ([]byte, error) {
+	if sd.GuidanceID != 0 {
+		g, err := s.db.GuidanceSlip(ctx, sd.GuidanceID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.centerByCode(ctx, g.CenterCode)
+		if err != nil {
+			return nil, err
+		}
+		fd := s.formDoc(sd, nil)
+		fd.Guidance = g
+		return s.docs.Form(ctx, FormInput{Center: c, Heading: s.Heading(ctx, sd.AgencyCode), Calendar: s.CalendarFor(g.CenterCode), Doc: fd})
+	}
+	d, err := s.db.DossierByID(ctx, sd.DossierID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.formInput(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	in.Heading = s.Heading(ctx, sd.AgencyCode)
+	in.Doc = s.formDoc(sd, in.Procedure)
+	if sd.Kind == dossier.DocReceipt {
+		in.Officer = sd.Signer.Name
+		return s.docs.Receipt(ctx, in)
+	}
+	return s.docs.Form(ctx, in)
+}
+
+// documentURL is where document sd of dossier code is read.
+func documentURL(code string, sd *store.StoredDocument) string {
+	base := "/api/v1/dossiers/" + code
+	switch sd.Kind {
+	case dossier.DocReceipt:
+		return base + "/receipt.pdf"
+	case dossier.DocControl:
+		return base + "/control-slip.pdf"
+	case dossier.DocApology:
+		return base + "/apology.pdf"
+	case dossier.DocResult:
+		return base + "/result.pdf"
+	}
+	return base + "/documents/" + strconv.FormatInt(sd.ID, 10) + ".pdf"
+}
+
+// attachDocuments lists d's documents on it (contract §9): every numbered
+// form with where to read and to verify it, then the result once issued.
+func (s *Service) attachDocuments(ctx context.Context, d *dossier.Dossier) error {
+	docs, err := s.db.DossierDocuments(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	out := []dossier.Document{}
+	resultToken := ""
+	for i := range docs {
+		sd := &docs[i]
+		if sd.Kind == dossier.DocResult {
+			resultToken = sd.VerifyToken
+			continue
+		}
+		doc := dossier.Document{ID: sd.ID, Kind: sd.Kind, Label: sd.Kind.Label(), Number: sd.Number, URL: documentURL(d.Code, sd),
+			Signed: sd.Signed, Signer: sd.Signer, IssuedAt: sd.CreatedAt}
+		if spec, _ := dossier.SpecOf(sd.Kind); spec.Leaves {
+			doc.VerifyURL = s.verifyURL(sd.VerifyToken)
+		}
+		out = append(out, doc)
+	}
+	if r := d.Result; r != nil {
+		doc := dossier.Document{Kind: dossier.DocResult, Label: dossier.DocResult.Label(), Number: r.Number,
+			URL: "/api/v1/dossiers/" + d.Code + "/result.pdf", Signed: r.SHA256 != "", IssuedAt: r.IssuedAt}
+		if resultToken != "" {
+			doc.VerifyURL = s.verifyURL(resultToken)
+		}
+		out = append(out, doc)
+	}
+	d.Documents = out
+	return nil
+}
+
+// dossierDocument returns the stored document of kind k (the latest) of a
+// dossier u may see, produced if it was not yet.
+func (s *Service) dossierDocument(ctx context.Context, u *dossier.User, code, what string, match func(*store.StoredDocument) bool) (*dossier.Dossier, []byte, error) {
+	d, err := s.readDossier(ctx, u, code, what, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	docs, err := s.db.DossierDocuments(ctx, d.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := len(docs) - 1; i >= 0; i-- {
+		if match(&docs[i]) {
+			file, err := s.produce(ctx, &docs[i])
+			if err != nil {
+				return nil, nil, err
+			}
+			if file == nil {
+				return nil, nil, dossier.Errorf(dossier.ENOTFOUND, "Chưa có tệp của %s", docs[i].Number)
+			}
+			return d, file, nil
+		}
+	}
+	return d, nil, dossier.Errorf(dossier.ENOTFOUND, "Hồ sơ %s không có văn bản này", code)
+}
+
+// DocumentPDF returns document id of dossier code (GET
+// /dossiers/{code}/documents/{id}.pdf).
+func (s *Service) DocumentPDF(ctx context.Context, u *dossier.User, code string, id int64) ([]byte, error) {
+	_, file, err := s.dossierDocument(ctx, u, code, ReadDocument, func(sd *store.StoredDocument) bool {
+		return sd.ID == id && sd.Kind != dossier.DocResult && sd.Kind != dossier.DocControl
+	})
+	return file, err
+}
+
+// SignDocument has leader u sign form id of dossier code that waits for a
+// leader's signature (an apology filed by reception or an appraiser): u
+// must hold the authority over the procedure now, own or delegated
+// (dossier.Sign); the form is rendered again with u's signature block and
+// signed with u's key when the server holds it. Otherwise (a USB token, a
+// remote signing service) the form keeps u as its signer and is signed
+// when they next confirm it.
+func (s *Service) SignDocument(ctx context.Context, u *dossier.User, code string, id int64) (*dossier.Dossier, error) {
+	d, err := s.Dossier(ctx, u, code)
+	if err != nil {
+		return nil, err
+	}
+	sd, err := s.db.DocumentByID(ctx, id)
+	if err != nil || sd.DossierID != d.ID {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Hồ sơ %s không có văn bản này", code)
+	}
+	if sd.SignerKind != dossier.SignerLeader {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "%s do người lập ký, không chờ lãnh đạo ký", sd.Number)
+	}
+	if sd.Signed {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "%s đã được ký", sd.Number)
+	}
+	p, err := s.db.Procedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	if !dossier.CanActAs(u, dossier.RoleApprover, d) {
+		return nil, forbidden("Chỉ lãnh đạo có thẩm quyền của cơ quan giải quyết được ký văn bản này")
+	}
+	var signer dossier.FormSigner
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		sg, ok := s.leaderSigning(tx, u, p, nil, tx.Now())
+		if !ok {
+			return forbidden(fmt.Sprintf("Ông/bà không có thẩm quyền hoặc ủy quyền còn hiệu lực để ký %s", sd.Number))
+		}
+		signer = dossier.SignerFor(u, sg)
+		// The form is rendered again with the signer's block.
+		if err := tx.SetDocumentFile(sd.ID, "", false, signer); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "sign_document", "document", sd.Number, fmt.Sprintf(`{"dossier":%q,"capacity":%q}`, d.Code, signer.Capacity))
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.produceDocuments(ctx, d.ID)
+	return s.Dossier(ctx, u, code)
+}
