@@ -504,15 +504,7 @@ type OfficersReport struct {
 // It reads the dossiers resolved in the period (by the finished_at index),
 // not the aggregates: officers are not a dimension of the aggregates.
 func (s *Service) ByOfficer(ctx context.Context, u *dossier.User, q ReportQuery) (*OfficersReport, error) {
-	rs, err := s.checkReport(u, q)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := s.db.ResolvedDossiers(ctx, rs.start, rs.end, rs.filter, true)
-	if err != nil {
-		return nil, err
-	}
-	complaints, err := s.complaints(ctx, ds)
+	_, ds, complaints, err := s.resolvedInPeriod(ctx, u, q)
 	if err != nil {
 		return nil, err
 	}
@@ -564,6 +556,24 @@ func (s *Service) officerRows(ds []store.FinishedDossier, complaints map[int64]b
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.OfficerID, b.OfficerID))
 	})
 	return rows
+}
+
+// resolvedInPeriod checks the report query q for u and reads the dossiers
+// resolved in its period, with the ids of those that drew a complaint.
+func (s *Service) resolvedInPeriod(ctx context.Context, u *dossier.User, q ReportQuery) (*reportScope, []store.FinishedDossier, map[int64]bool, error) {
+	rs, err := s.checkReport(u, q)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ds, err := s.db.ResolvedDossiers(ctx, rs.start, rs.end, rs.filter, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	complaints, err := s.complaints(ctx, ds)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return rs, ds, complaints, nil
 }
 
 func (s *Service) complaints(ctx context.Context, ds []store.FinishedDossier) (map[int64]bool, error) {

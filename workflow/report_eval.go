@@ -160,15 +160,7 @@ type EvaluationReport struct {
 // Evaluation scores agencies and officers under Circular 01/2018 for the
 // dossiers resolved in the period.
 func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery) (*EvaluationReport, error) {
-	rs, err := s.checkReport(u, q)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := s.db.ResolvedDossiers(ctx, rs.start, rs.end, rs.filter, true)
-	if err != nil {
-		return nil, err
-	}
-	complaints, err := s.complaints(ctx, ds)
+	rs, ds, complaints, err := s.resolvedInPeriod(ctx, u, q)
 	if err != nil {
 		return nil, err
 	}
