@@ -201,24 +201,24 @@ func (db *DB) Dossier(ctx context.Context, code string, scope Scope) (*dossier.D
 
 // DossierByID returns a dossier by its internal id, unscoped.
 func (db *DB) DossierByID(ctx context.Context, id int64) (*dossier.Dossier, error) {
-	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.id = $1`, id))
-	if isNoRows(err) {
-		return nil, notFound("hồ sơ")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: dossier: %w", err)
-	}
-	return d, db.loadDetails(ctx, d)
+	return db.dossierWhere(ctx, "d.id", id, "dossier")
 }
 
 // DossierByLookup returns the dossier whose lookup token hashes to h.
 func (db *DB) DossierByLookup(ctx context.Context, h string) (*dossier.Dossier, error) {
-	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.lookup_hash = $1`, h))
+	return db.dossierWhere(ctx, "d.lookup_hash", h, "dossier lookup")
+}
+
+// dossierWhere returns the dossier, unscoped, whose column col equals v
+// (col is a constant of the callers, never input); what names the lookup
+// in errors.
+func (db *DB) dossierWhere(ctx context.Context, col string, v any, what string) (*dossier.Dossier, error) {
+	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+col+` = $1`, v))
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: dossier lookup: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return d, db.loadDetails(ctx, d)
 }
