@@ -26,7 +26,6 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/sign"
 	ipdf "motcua/sign/internal/pdf"
-	"motcua/sign/tsatest"
 )
 
 // addDSS adds a DSS with revocation data from the test PKI at time at.
@@ -245,12 +244,7 @@ func TestAddDSSLTA(t *testing.T) {
 	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
-	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa := tsatest.New(tsaID, func() time.Time { return now.Add(3 * time.Minute) })
-	defer tsa.Close()
+	tsaID, tsa := newTestTSA(t, p, now.Add(3*time.Minute))
 
 	lt := addDSS(t, p, signBoth(t, p, minimalPDF(true), now, tsa.URL), now.Add(2*time.Minute))
 	stamped, err := sign.TimestampPDF(context.Background(), lt, &sign.TSAClient{URL: tsa.URL})
@@ -342,12 +336,7 @@ func TestDSSRevokedAfterTimestampedSigning(t *testing.T) {
 	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
-	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa := tsatest.New(tsaID, func() time.Time { return now.Add(time.Minute) })
-	defer tsa.Close()
+	tsaID, tsa := newTestTSA(t, p, now.Add(time.Minute))
 	signed := signBoth(t, p, testPDF(t), now, tsa.URL)
 	p.pki.Revoke(p.org.Certificate.SerialNumber, now.Add(2*time.Minute))
 	lt := addDSS(t, p, signed, now.Add(3*time.Minute))

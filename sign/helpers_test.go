@@ -19,6 +19,7 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/pdf"
 	"motcua/sign"
+	"motcua/sign/tsatest"
 )
 
 const liberationSerif = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -276,4 +277,17 @@ func buildObjStmPDF(body string, selfRef bool) []byte {
 	b.Write(z.Bytes())
 	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", off3)
 	return b.Bytes()
+}
+
+// newTestTSA issues a TSA certificate from the demo PKI of p and starts a
+// test TSA that stamps with the fixed time at; it stops when the test ends.
+func newTestTSA(tb testing.TB, p *testPKI, at time.Time) (*sign.Identity, *tsatest.Server) {
+	tb.Helper()
+	id, err := p.pki.IssueTSA("DEMO TSA motcua")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tsa := tsatest.New(id, func() time.Time { return at })
+	tb.Cleanup(tsa.Close)
+	return id, tsa
 }

@@ -12,7 +12,6 @@ import (
 
 	"motcua/internal/clocktest"
 	"motcua/sign"
-	"motcua/sign/tsatest"
 )
 
 func TestSignPDFApprovalThenSeal(t *testing.T) {
@@ -217,13 +216,8 @@ func TestSignPDFWithTSA(t *testing.T) {
 	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
-	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
-	if err != nil {
-		t.Fatal(err)
-	}
 	tsaTime := now.Add(90 * time.Second)
-	tsa := tsatest.New(tsaID, func() time.Time { return tsaTime })
-	defer tsa.Close()
+	_, tsa := newTestTSA(t, p, tsaTime)
 
 	signed := signBoth(t, p, testPDF(t), now, tsa.URL)
 	if got := tsa.Requests(); got != 2 {
@@ -316,13 +310,8 @@ func TestTimestampPDF(t *testing.T) {
 	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
-	tsaID, err := p.pki.IssueTSA("DEMO TSA motcua")
-	if err != nil {
-		t.Fatal(err)
-	}
 	tsaTime := now.Add(5 * time.Minute)
-	tsa := tsatest.New(tsaID, func() time.Time { return tsaTime })
-	defer tsa.Close()
+	_, tsa := newTestTSA(t, p, tsaTime)
 
 	signed := signBoth(t, p, testPDF(t), now, "")
 	stamped, err := sign.TimestampPDF(context.Background(), signed, &sign.TSAClient{URL: tsa.URL})
