@@ -62,7 +62,12 @@ func BenchmarkVerifyPDF(b *testing.B) {
 // HTTPRevocation reuses it until NextUpdate).
 func BenchmarkAddDSS(b *testing.B) {
 	now := testNow()
-	p := newTestPKI(b, now)
+	benchAddDSS(b, newTestPKI(b, now), now)
+}
+
+// benchAddDSS measures AddDSS on a file signed by the officer and the seal
+// of p at now, with p's demo PKI as the revocation source.
+func benchAddDSS(b *testing.B, p *testPKI, now time.Time) {
 	signed := signBoth(b, p, testPDF(b), now, "")
 	opts := sign.DSSOptions{Roots: p.pki.RootPool(), Revocation: p.pki, Now: now.Add(2 * time.Minute)}
 	ctx := context.Background()

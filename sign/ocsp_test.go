@@ -371,15 +371,5 @@ func TestHTTPRevocationOCSP(t *testing.T) {
 // stored.
 func BenchmarkAddDSSOCSP(b *testing.B) {
 	now := testNow()
-	p := newOCSPTestPKI(b, now)
-	signed := signBoth(b, p, testPDF(b), now, "")
-	opts := sign.DSSOptions{Roots: p.pki.RootPool(), Revocation: p.pki, Now: now.Add(2 * time.Minute)}
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := sign.AddDSS(ctx, signed, opts); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchAddDSS(b, newOCSPTestPKI(b, now), now)
 }
