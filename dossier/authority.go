@@ -254,6 +254,10 @@ type AuditEntry struct {
 	ObjectType string    `json:"object_type"`
 	ObjectID   string    `json:"object_id"`
 	Summary    string    `json:"summary"`
-	PrevHash   string    `json:"prev_hash"`
-	Hash       string    `json:"hash"`
+	// Covers lists digests of the history and result rows written with
+	// the entry ("h<id>=<digest>", "r<id>=<digest>"); it is hashed with
+	// the entry when not empty.
+	Covers   string `json:"covers,omitempty"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }

@@ -24,11 +24,11 @@ func (tx *Tx) Audit(actor, action, objectType, objectID, summary string) error {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	e := dossier.AuditEntry{Seq: seq + 1, At: tx.now, Actor: actor, Action: action,
-		ObjectType: objectType, ObjectID: objectID, Summary: summary, PrevHash: prev}
+		ObjectType: objectType, ObjectID: objectID, Summary: summary, Covers: tx.takeCovers(), PrevHash: prev}
 	e.Hash = ChainHash(prev, &e)
-	if _, err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		e.Seq, ms(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary, e.PrevHash, e.Hash); err != nil {
+	if _, err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, covers, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		e.Seq, ms(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary, e.Covers, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}
 	if _, err := tx.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
@@ -39,10 +39,16 @@ func (tx *Tx) Audit(actor, action, objectType, objectID, summary string) error {
 
 // Canonical is the byte form of an entry that the chain hashes: its fields
 // in a fixed order, each length-prefixed so no two entries share a form.
+// Covers comes last and only when not empty, so entries written before it
+// existed hash as they did.
 func Canonical(e *dossier.AuditEntry) []byte {
 	var b strings.Builder
-	for _, f := range []string{strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UnixMilli(), 10),
-		e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary} {
+	fields := []string{strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UnixMilli(), 10),
+		e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary}
+	if e.Covers != "" {
+		fields = append(fields, e.Covers)
+	}
+	for _, f := range fields {
 		b.WriteString(strconv.Itoa(len(f)))
 		b.WriteByte(':')
 		b.WriteString(f)
@@ -69,7 +75,7 @@ type AuditProblem struct {
 // checked and the first problem, or nil when the chain is intact and ends
 // at the recorded head.
 func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT seq, at, actor, action, object_type, object_id, summary, prev_hash, hash
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, at, actor, action, object_type, object_id, summary, covers, prev_hash, hash
 		FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: audit read: %w", err)
@@ -80,7 +86,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
 	for rows.Next() {
 		var e dossier.AuditEntry
 		var at int64
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.Covers, &e.PrevHash, &e.Hash); err != nil {
 			return n, nil, err
 		}
 		e.At = time.UnixMilli(at).UTC()
@@ -112,7 +118,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
 
 // AuditEntries returns the newest entries, newest first.
 func (db *DB) AuditEntries(ctx context.Context, limit int) ([]dossier.AuditEntry, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT seq, at, actor, action, object_type, object_id, summary, prev_hash, hash
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, at, actor, action, object_type, object_id, summary, covers, prev_hash, hash
 		FROM audit_log ORDER BY seq DESC LIMIT $1`, clampLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("store: audit entries: %w", err)
@@ -122,7 +128,7 @@ func (db *DB) AuditEntries(ctx context.Context, limit int) ([]dossier.AuditEntry
 	for rows.Next() {
 		var e dossier.AuditEntry
 		var at int64
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.Covers, &e.PrevHash, &e.Hash); err != nil {
 			return nil, err
 		}
 		e.At = fromMS(at)

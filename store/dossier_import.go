@@ -172,11 +172,34 @@ func (tx *Tx) insertImportedHistory(batch []ImportedDossier) error {
 		if len(args) == 0 {
 			return nil
 		}
-		_, err := tx.tx.Exec(b.String(), args...)
+		b.WriteString(` RETURNING ` + historyCoverCols)
+		rows, err := tx.tx.Query(b.String(), args...)
 		b.Reset()
 		args = args[:0]
 		if err != nil {
 			return fmt.Errorf("store: import history: %w", err)
+		}
+		type row struct {
+			id     int64
+			digest string
+		}
+		var got []row
+		for rows.Next() {
+			id, digest, err := scanHistoryCover(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("store: import history: %w", err)
+			}
+			got = append(got, row{id, digest})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: import history: %w", err)
+		}
+		for _, r := range got { // the connection is free again (PostgreSQL)
+			if err := tx.cover('h', r.id, r.digest); err != nil {
+				return err
+			}
 		}
 		return nil
 	}

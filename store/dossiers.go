@@ -146,13 +146,13 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 
 // InsertHistory appends one transition row.
 func (tx *Tx) InsertHistory(dossierID, actorID int64, h dossier.HistoryEntry) error {
-	_, err := tx.exec(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at, place)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		dossierID, string(h.Action), string(h.From), string(h.To), actorID, h.Actor, h.OnBehalfOf, h.Note, msp(h.StepDueAt), ms(h.At), string(h.Place))
+	id, digest, err := scanHistoryCover(tx.queryRow(`INSERT INTO dossier_history (dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of, note, step_due_at, at, place)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+historyCoverCols,
+		dossierID, string(h.Action), string(h.From), string(h.To), actorID, h.Actor, h.OnBehalfOf, h.Note, msp(h.StepDueAt), ms(h.At), string(h.Place)))
 	if err != nil {
 		return fmt.Errorf("store: history: %w", err)
 	}
-	return nil
+	return tx.cover('h', id, digest)
 }
 
 // Scope limits what a caller may see. Zero value = everything (admin).

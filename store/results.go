@@ -23,15 +23,15 @@ type IssuedResult struct {
 
 // InsertResult stores an issued result in the warehouse.
 func (tx *Tx) InsertResult(r *IssuedResult) error {
-	_, err := tx.exec(`INSERT INTO results (dossier_id, register_id, seq, number, document_code, applicant_id, applicant_name,
+	id, digest, err := scanResultCover(tx.queryRow(`INSERT INTO results (dossier_id, register_id, seq, number, document_code, applicant_id, applicant_name,
 		result_type_code, agency_code, issued_at, issued_by, seal_id, seal_name, pdf_blob_id, pdf_sha256, verify_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING `+resultCoverCols,
 		r.DossierID, r.RegisterID, r.Seq, r.Number, r.DocumentCode, r.ApplicantID, r.ApplicantName, r.ResultType,
-		r.AgencyCode, ms(r.IssuedAt), r.IssuedBy, r.SealID, r.Seal, r.PDFBlobID, r.SHA256, r.VerifyHash)
+		r.AgencyCode, ms(r.IssuedAt), r.IssuedBy, r.SealID, r.Seal, r.PDFBlobID, r.SHA256, r.VerifyHash))
 	if err != nil {
 		return fmt.Errorf("store: insert result: %w", err)
 	}
-	return nil
+	return tx.cover('r', id, digest)
 }
 
 const resultCols = `r.number, r.seq, r.document_code, r.result_type_code, r.issued_at, r.issued_by, r.seal_name, r.pdf_sha256, r.archived_at`

@@ -147,14 +147,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	return nil
+	return db.ensureCoverageStart(ctx)
 }
 
 // Tx is one use case's transaction with the instant the use case began.
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	now time.Time
+	tx     *sql.Tx
+	db     *DB
+	now    time.Time
+	covers []string // rows the next audit entry covers (audit_cover.go)
 }
 
 // Now is the instant handed to InTx; every row the transaction writes uses it.
@@ -172,7 +173,7 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // When ctx carries an idempotency claim (ClaimIdempotencyKey), the first
 // transaction that commits also marks the claim committed.
 func (db *DB) InTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
-	fn, c := wrapClaim(ctx, fn)
+	fn, c := wrapClaim(ctx, withCovers(fn))
 	err := db.runTx(ctx, now, fn)
 	if err == nil && c != nil {
 		c.setCommitted()

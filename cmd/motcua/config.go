@@ -37,6 +37,13 @@ type config struct {
 	// prefixes, e.g. 127.0.0.1,10.0.0.0/24).
 	TrustedProxies []netip.Prefix
 
+	// AuditSeal names the seal that signs the audit anchors
+	// (MOTCUA_AUDIT_SEAL: a name under DATA/keys/seals, default "audit",
+	// or pkcs11:token=…;object=…); AnchorEvery is how often serve anchors
+	// (MOTCUA_AUDIT_ANCHOR_EVERY, default 10m; 0 turns it off).
+	AuditSeal   string
+	AnchorEvery time.Duration
+
 	Blobs   blobsConfig
 	Signing signingConfig
 	SMTP    smtpConfig
@@ -115,6 +122,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 			User:     getenv("MOTCUA_SMTP_USER"),
 			Password: getenv("MOTCUA_SMTP_PASSWORD"),
 		},
+	}
+	c.AuditSeal = getenv("MOTCUA_AUDIT_SEAL")
+	c.AnchorEvery = 10 * time.Minute
+	if v := getenv("MOTCUA_AUDIT_ANCHOR_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || (d > 0 && d < time.Second) {
+			return c, usagef("MOTCUA_AUDIT_ANCHOR_EVERY phải là khoảng thời gian ≥ 1s (hoặc 0 để tắt), ví dụ 10m")
+		}
+		c.AnchorEvery = d
 	}
 	if v := getenv("MOTCUA_IDEMPOTENCY_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)

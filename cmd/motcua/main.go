@@ -34,7 +34,7 @@ Cách dùng / Usage:
   motcua calendar holidays YEAR
   motcua verify FILE.pdf [--lang en]
   motcua sign-agent --origin https://MOTCUA --module LIB.so --token LABEL --key LABEL [--chain CA.pem] [--addr 127.0.0.1:17870]
-  motcua audit verify [--data DIR] [--db DSN]
+  motcua audit verify|anchor [--demo] [--data DIR] [--db DSN]   (MOTCUA_AUDIT_SEAL, MOTCUA_AUDIT_ANCHOR_EVERY)
   motcua check [--data DIR] [--db DSN]
   motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
   motcua bench [--base URL | --db DSN] [-c 32] [-d 30s | -n N] [--mode lifecycle|cheap] [--json]
@@ -148,10 +148,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	case "audit":
-		if len(args) < 2 || args[1] != "verify" {
-			return usagef("cách dùng: motcua audit verify [--data DIR] [--db DSN]")
-		}
-		return cmdAuditVerify(ctx, args[2:], cfg, stdout)
+		return cmdAudit(ctx, args[1:], cfg, stdout)
 	case "check":
 		return cmdCheck(ctx, args[1:], cfg, stdout)
 	case "archive":
@@ -266,24 +263,6 @@ func cmdImport(ctx context.Context, args []string, c config, stdout, stderr io.W
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã nhập %s: %d dòng, %d mới, %d cập nhật, %d bỏ qua\n", res.Kind, res.Rows, res.Created, res.Updated, res.Skipped)
-	return nil
-}
-
-func cmdAuditVerify(ctx context.Context, args []string, c config, stdout io.Writer) error {
-	db, err := openStoreWithFlags(ctx, "audit verify", args, c, stdout)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, prob, err := db.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	if prob != nil {
-		fmt.Fprintf(stdout, "Nhật ký KHÔNG toàn vẹn: mục đầu tiên bị sai là số %d — %s\n", prob.Seq, prob.Reason)
-		return exitCode(1)
-	}
-	fmt.Fprintf(stdout, "Nhật ký toàn vẹn: %d mục, chuỗi băm khớp.\n", n)
 	return nil
 }
 

@@ -80,6 +80,26 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		return err
 	}
 	go svc.RelayNotifications(ctx, 2*time.Second)
+	var anchored chan struct{}
+	stopAnchors := func() {}
+	if c.AnchorEvery > 0 {
+		// Signed checkpoints of the audit chain, kept outside the database
+		// too (DATA/audit-anchors.jsonl); one more when the server stops.
+		a, err := newAnchorer(c, db, log, time.Now())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		if _, err := a.identity(); err != nil {
+			log.Warn("audit anchors off: no seal key", slog.String("seal", a.seal), slog.Any("err", err))
+		} else {
+			actx, stop := context.WithCancel(ctx)
+			defer stop()
+			anchored = make(chan struct{})
+			go func() { defer close(anchored); a.run(actx, c.AnchorEvery) }()
+			stopAnchors = stop
+		}
+	}
 	if c.Signing.TSAURL != "" && c.Archive {
 		// Archive copies (PAdES B-LTA) of issued results, renewed yearly.
 		go svc.RunArchive(ctx, 6*time.Hour, 365*24*time.Hour)
@@ -110,6 +130,10 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		if err := srv.Shutdown(sctx); err != nil {
 			return err
 		}
+	}
+	if anchored != nil {
+		stopAnchors()
+		<-anchored
 	}
 	log.Info("stopped")
 	return nil
