@@ -20,7 +20,7 @@ import (
 // Editing, deleting or inserting such a row afterwards no longer matches
 // the chain, and rewriting the chain to match is caught by the anchors
 // (package anchor). Rows older than the coverage (databases made before
-// migration 00011) are named by a coverage_start entry and not checked.
+// migration 00012) are named by a coverage_start entry and not checked.
 
 const (
 	coverDigestHex  = 32  // 128 bits of SHA-256 per row
@@ -109,7 +109,7 @@ func withCovers(fn func(*Tx) error) func(*Tx) error {
 
 // ensureCoverageStart writes, once, the entry that says from which row on
 // history and results are covered: the rows after those present when a
-// database made before migration 00011 was migrated. A database without
+// database made before migration 00012 was migrated. A database without
 // one covers every row.
 func (db *DB) ensureCoverageStart(ctx context.Context) error {
 	var n int
