@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"io"
+	"strings"
 	"time"
 )
 
@@ -23,7 +24,10 @@ type EReceipt struct {
 	IssuedAt    time.Time
 	Officer     string // người thu
 	LookupCode  string // mã tra cứu
-	Demo        bool   // print that the receipt has no value for payment
+	// VerifyURL, when set, is printed with a QR code: the public page that
+	// checks the receipt's electronic seal (optional).
+	VerifyURL string
+	Demo      bool // print that the receipt has no value for payment
 }
 
 // RenderEReceipt writes the e-receipt (A5) to w.
@@ -53,6 +57,18 @@ func (r *Renderer) RenderEReceipt(w io.Writer, e EReceipt) error {
 	c.field("Thời điểm thu:", e.IssuedAt.In(r.loc).Format("15:04 ngày 02/01/2006"), regular)
 	c.field("Mã tra cứu biên lai:", e.LookupCode, bold)
 	c.y += 8
+	top := c.y
 	c.signatures(c.left()+c.width()/2, c.width()/2, []sigCol{{Title: "NGƯỜI THU", Hint: "(Ký điện tử)", Name: e.Officer}}, 10, 30)
+	if strings.TrimSpace(e.VerifyURL) != "" {
+		// The QR code of the verification page, left of the signature.
+		c.qr(e.VerifyURL, c.left(), top, resQR)
+		c.font(italic, 8)
+		ty := top + resQR + 2
+		for _, ln := range c.wrap("Xác thực: "+e.VerifyURL, c.width()/2-6) {
+			c.textAt(c.left(), baseline(ty, lineHeight(8), 8), ln)
+			ty += lineHeight(8)
+		}
+		c.y = max(c.y, ty)
+	}
 	return c.finish(w)
 }

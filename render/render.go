@@ -507,8 +507,10 @@ func (d *Documents) VerifyPDF(file []byte) ([]workflow.SignatureSummary, error) 
 	for _, s := range rep.Signatures {
 		role := "Dấu thời gian tài liệu"
 		if s.Kind != "timestamp" {
+			// An organisation's certificate names the organisation
+			// (CN = O); an officer's names the person.
 			role = "Lãnh đạo phê duyệt"
-			if approvals > 0 {
+			if approvals > 0 || (s.Organization != "" && s.SignerName == s.Organization) {
 				role = "Con dấu cơ quan"
 			}
 			approvals++

@@ -95,6 +95,7 @@ func (s *Server) routes() {
 	// Public API (no account; rate limited).
 	m.HandleFunc("GET /api/v1/public/lookup", s.limited(s.apiLookup))
 	m.HandleFunc("GET /api/v1/public/verify/{token}", s.limited(s.apiVerify))
+	m.HandleFunc("GET /api/v1/public/verify-receipt/{token}", s.limited(s.apiVerifyReceipt))
 	m.HandleFunc("GET /api/v1/public/leader-schedule", s.limited(s.apiPublicSchedule))
 	m.HandleFunc("POST /api/v1/public/register", s.limited(s.apiRegister))
 	m.HandleFunc("POST /api/v1/public/ratings", s.limited(s.apiRate))
@@ -194,6 +195,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /thu-tuc/{code}", s.limited(s.pageProcedure))
 	m.HandleFunc("GET /tra-cuu", s.limited(s.pageLookup))
 	m.HandleFunc("GET /verify/{token}", s.limited(s.pageVerify))
+	m.HandleFunc("GET /verify/bien-lai/{token}", s.limited(s.pageVerifyReceipt))
 	m.HandleFunc("GET /lich-truc", s.limited(s.pageSchedule))
 	m.HandleFunc("GET /kiosk", s.limited(s.pageKiosk))
 	m.HandleFunc("POST /kiosk", s.limited(s.pageKioskIssue))

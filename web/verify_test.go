@@ -201,3 +201,58 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 func docPorts(d *render.Documents) workflow.Ports {
 	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }
+
+// TestVerifyPageOfEReceipt: the e-receipt of a fee is sealed like a result
+// and its printed address opens a public page and JSON that say so.
+func TestVerifyPageOfEReceipt(t *testing.T) {
+	ctx := context.Background()
+	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	reception, err := db.UserByName(ctx, "reception")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := svc.Upload(ctx, reception, bytes.NewReader(testfile.PDF("scan")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := svc.Receive(ctx, reception, workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}, {Code: "GTPL", BlobID: info.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := workflow.NewFees(svc, nil, "BL").Collect(ctx, reception, ds.Code, workflow.PaymentInput{Method: "cash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := workflow.EReceiptToken(p.ReceiptSeries, p.ReceiptYear, p.ReceiptNumber, p.LookupCode)
+	res, err := http.Get(srv.URL + "/verify/bien-lai/" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("receipt page = %d", res.StatusCode)
+	}
+	for _, want := range []string{"Biên lai hợp lệ", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh", p.ReceiptNumber, "50.000", "PAdES B-LT", "Chữ ký hợp lệ, chứng thư do"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("receipt page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page), "Ánh Tuyết") {
+		t.Error("the public page shows the payer's full name")
+	}
+	res, _ = http.Get(srv.URL + "/api/v1/public/verify-receipt/" + token)
+	var v workflow.ReceiptVerification
+	err = json.NewDecoder(res.Body).Decode(&v)
+	res.Body.Close()
+	if err != nil || v.Status != "valid" || len(v.Signatures) != 1 || v.Signatures[0].Level != "B-LT" {
+		t.Errorf("receipt JSON = %+v, %v", v, err)
+	}
+	res, _ = http.Get(srv.URL + "/verify/bien-lai/" + workflow.EReceiptToken(p.ReceiptSeries, p.ReceiptYear, p.ReceiptNumber, "0000000000"))
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("wrong lookup code: %d, want 404", res.StatusCode)
+	}
+}

@@ -29,6 +29,9 @@ type EReceipt struct {
 	AmountWords string
 	Method      string
 	Officer     string
+	// BaseURL is the public base URL: the receipt prints its verification
+	// address (VerifyURL).
+	BaseURL string
 }
 
 // IssuedEReceipt is the provider's answer.
@@ -299,6 +302,7 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 // issueReceipt asks the provider for the e-receipt of pending payment p
 // and records it, updating p.
 func (f *Fees) issueReceipt(ctx context.Context, p *store.Payment, r EReceipt) error {
+	r.BaseURL = f.svc.cfg.BaseURL
 	issued, err := f.provider.Issue(ctx, r)
 	if err != nil {
 		return fmt.Errorf("e-receipt provider %s: %w", f.provider.Name(), err)
