@@ -21,6 +21,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/demotest"
 	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
@@ -78,19 +79,8 @@ func newFixtureWith(t testing.TB, e store.Engine, opts render.Options) *fixture 
 	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: map[string]*dossier.User{}, now: now, dir: filepath.Join(dir, "keys")}
-	for _, a := range demo.Accounts {
-		u, err := db.UserByName(ctx, a.Username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[a.Username] = u
-	}
-	info, err := svc.Upload(ctx, f.users["reception"], bytes.NewReader(testfile.PDF("scan")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.blob = info.ID
+	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: demotest.Users(t, db), now: now, dir: filepath.Join(dir, "keys")}
+	f.blob = demotest.Upload(t, svc, f.users["reception"], "scan")
 	return f
 }
 

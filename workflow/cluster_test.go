@@ -15,6 +15,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/demotest"
 	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -127,18 +128,8 @@ func newCluster(t *testing.T, n int, ports func(i int) workflow.Ports, note *not
 			t.Fatalf("instance %d: %v", i+1, err)
 		}
 	}
-	for _, a := range demo.Accounts {
-		u, err := c.dbs[0].UserByName(ctx, a.Username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.users[a.Username] = u
-	}
-	info, err := c.svcs[0].Upload(ctx, c.users["reception"], bytes.NewReader(testfile.PDF("scanned component")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.blob = info.ID
+	c.users = demotest.Users(t, c.dbs[0])
+	c.blob = demotest.Upload(t, c.svcs[0], c.users["reception"], "scanned component")
 	return c
 }
 

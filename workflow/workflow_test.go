@@ -12,6 +12,7 @@ import (
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/demotest"
 	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -61,19 +62,8 @@ func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 	if err := demo.Load(ctx, svc, db); err != nil {
 		t.Fatal(err)
 	}
-	ev := &env{svc: svc, db: db, clock: c, users: map[string]*dossier.User{}}
-	for _, a := range demo.Accounts {
-		u, err := db.UserByName(ctx, a.Username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev.users[a.Username] = u
-	}
-	info, err := svc.Upload(ctx, ev.users["reception"], bytes.NewReader(testfile.PDF("scanned component")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev.blob = info.ID
+	ev := &env{svc: svc, db: db, clock: c, users: demotest.Users(t, db)}
+	ev.blob = demotest.Upload(t, svc, ev.users["reception"], "scanned component")
 	return ev
 }
 

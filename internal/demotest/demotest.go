@@ -1,0 +1,42 @@
+// Package demotest holds test fixtures built on the demo data set (package
+// demo): the demo accounts as a store holds them, and a scanned component
+// uploaded by one of them. Only tests import it.
+package demotest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"motcua/demo"
+	"motcua/dossier"
+	"motcua/internal/testfile"
+	"motcua/store"
+	"motcua/workflow"
+)
+
+// Users returns the demo accounts (demo.Accounts) as db holds them, by
+// username. The demo data must be loaded.
+func Users(tb testing.TB, db *store.DB) map[string]*dossier.User {
+	tb.Helper()
+	users := map[string]*dossier.User{}
+	for _, a := range demo.Accounts {
+		u, err := db.UserByName(context.Background(), a.Username)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		users[a.Username] = u
+	}
+	return users
+}
+
+// Upload uploads, as u, a one-page PDF showing label (testfile.PDF) and
+// returns its blob id.
+func Upload(tb testing.TB, svc *workflow.Service, u *dossier.User, label string) string {
+	tb.Helper()
+	info, err := svc.Upload(context.Background(), u, bytes.NewReader(testfile.PDF(label)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return info.ID
+}
