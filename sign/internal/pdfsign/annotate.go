@@ -109,14 +109,8 @@ func (w *writer) appendPageAnnots(page pdf.Value, ids []uint32) error {
 	var b bytes.Buffer
 	b.WriteString("<<")
 	pageID, pageGen := ref(page)
-	for _, key := range page.Keys() {
-		if key == "Annots" {
-			continue
-		}
-		b.WriteString("\n/" + escapeName(key) + " ")
-		if err := writeEntry(&b, page, key, 0); err != nil {
-			return err
-		}
+	if err := writeEntries(&b, "\n", page, "Annots"); err != nil {
+		return err
 	}
 	b.WriteString("\n/Annots [")
 	annots := page.Key("Annots")
