@@ -41,8 +41,8 @@ var rules = []rule{
 	{Why: "the adapters behind workflow's ports (render, notify, xlsx) are built in main only",
 		From: []string{"motcua/..."}, Exempt: []string{"motcua/cmd/motcua", "motcua/render/...", "motcua/notify/...", "motcua/xlsx/..."},
 		To: []string{"motcua/render/...", "motcua/notify/...", "motcua/xlsx/..."}},
-	{Why: "the signing adapter (sign) is built in main, or used by the document adapter",
-		From: []string{"motcua/..."}, Exempt: []string{"motcua/cmd/motcua", "motcua/render/...", "motcua/sign/..."}, To: []string{"motcua/sign/..."},
+	{Why: "the signing adapter (sign) is built in main, or used by the adapters that sign (render: documents; anchor: audit checkpoints)",
+		From: []string{"motcua/..."}, Exempt: []string{"motcua/cmd/motcua", "motcua/render/...", "motcua/anchor/...", "motcua/sign/..."}, To: []string{"motcua/sign/..."},
 		// sign/pdfcheck only parses PDF (no keys, no I/O): the upload check uses it.
 		Allow: []string{"motcua/sign/pdfcheck"}},
 }
