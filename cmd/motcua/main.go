@@ -33,6 +33,7 @@ Cách dùng / Usage:
   motcua calendar due --from RFC3339 --days N | --hours H
   motcua calendar holidays YEAR
   motcua verify FILE.pdf [--lang en]
+  motcua signing --user U --method server|agent|csc [--cert CERT.pem | --csc ACCOUNT.json] [--data DIR]
   motcua sign-agent --origin https://MOTCUA --module LIB.so --token LABEL --key LABEL [--chain CA.pem] [--addr 127.0.0.1:17870]
   motcua audit verify|anchor [--demo] [--data DIR] [--db DSN]   (MOTCUA_AUDIT_SEAL, MOTCUA_AUDIT_ANCHOR_EVERY)
   motcua check [--data DIR] [--db DSN]
@@ -157,6 +158,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdBench(ctx, args[1:], cfg, stdout, stderr)
 	case "sign-agent":
 		return cmdSignAgent(ctx, args[1:], cfg, stdin, stdout)
+	case "signing":
+		return cmdSigning(args[1:], cfg, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return usagef("lệnh không hợp lệ: %q", args[0])

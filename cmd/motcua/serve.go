@@ -100,8 +100,9 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 			stopAnchors = stop
 		}
 	}
-	if c.Signing.TSAURL != "" && c.Archive {
-		// Archive copies (PAdES B-LTA) of issued results, renewed yearly.
+	if (c.Signing.TSAURL != "" || c.Demo) && c.Archive {
+		// Archive copies (PAdES B-LTA) of issued results, renewed yearly
+		// (in demo mode with the demo TSA).
 		go svc.RunArchive(ctx, 6*time.Hour, 365*24*time.Hour)
 	}
 	if m := c.MultiInstance; m == "1" || (m == "" && db.Engine() == store.Postgres) {

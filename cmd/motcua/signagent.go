@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,8 +18,11 @@ import (
 
 	"golang.org/x/term"
 
+	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/agent"
+	"motcua/sign/csc"
+	"motcua/workflow"
 )
 
 // cmdSignAgent runs "motcua sign-agent": the officer's local signing agent
@@ -115,4 +119,54 @@ func (p *terminalPrompter) PIN(ctx context.Context, doc agent.Document, digest [
 		return "", errors.New("trang đã hủy yêu cầu ký")
 	}
 	return pin, nil
+}
+
+// cmdSigning runs "motcua signing --user U --method server|agent|csc": the
+// administrator registers how an officer signs. agent takes the
+// certificate of the officer's USB token (--cert, PEM, followed by its CA
+// chain); csc takes the remote signing account (--csc, a JSON file with
+// url, credential_id, username, password, timeout_seconds); server removes
+// the registration (the key the server holds signs).
+func cmdSigning(args []string, cfg config, stdout io.Writer) error {
+	fs := flag.NewFlagSet("signing", flag.ContinueOnError)
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "thư mục dữ liệu")
+	user := fs.String("user", "", "tên đăng nhập của cán bộ")
+	method := fs.String("method", "", "server, agent hoặc csc")
+	certFile := fs.String("cert", "", "chứng thư số của USB token (PEM), cho --method agent")
+	cscFile := fs.String("csc", "", "tệp JSON tài khoản ký số từ xa, cho --method csc")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	s := render.OfficerSigning{Method: workflow.SigningMethod(*method)}
+	switch s.Method {
+	case workflow.SignOnServer:
+	case workflow.SignWithAgent:
+		pem, err := os.ReadFile(*certFile)
+		if err != nil {
+			return usagef("--cert: %v", err)
+		}
+		s.Certificates = string(pem)
+	case workflow.SignRemotely:
+		data, err := os.ReadFile(*cscFile)
+		if err != nil {
+			return usagef("--csc: %v", err)
+		}
+		s.CSC = &csc.Config{}
+		if err := json.Unmarshal(data, s.CSC); err != nil {
+			return usagef("--csc: %v", err)
+		}
+	default:
+		return usagef("cách dùng: motcua signing --user U --method server|agent|csc [--cert CERT.pem | --csc ACCOUNT.json]")
+	}
+	// The registration is only a file beside the keys: no clock, trust
+	// store or demo CA is needed to write it.
+	keys, err := render.OpenFileKeys(filepath.Join(cfg.Data, "keys"), cfg.Signing.KeyPassword, "", false, time.Time{})
+	if err != nil {
+		return err
+	}
+	if err := keys.SetOfficerSigning(*user, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã đăng ký cách ký %q cho %s.\n", s.Method, *user)
+	return nil
 }
