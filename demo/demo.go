@@ -136,6 +136,9 @@ func load(ctx context.Context, svc *workflow.Service, db *store.DB) error {
 			}
 			if p.FiveOnSpot {
 				p.FiveOnSpotDecree = &dossier.FiveOnSpotDesignation{Decision: "299/QĐ-UBND", DecisionDate: "2021-03-30", EffectiveFrom: "2021-04-01"}
+				// Printed results of "5 tại chỗ" procedures are stamped at
+				// the center with the agency's second seal kept there.
+				p.Seal.SecondSeal = true
 			}
 			p.Process = defaultProcess(p)
 			if err := tx.UpsertProcedure(p); err != nil {

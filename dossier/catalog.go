@@ -128,6 +128,8 @@ type Procedure struct {
 	// counts from the next working day; empty means none.
 	Cutoff  string        `json:"cutoff,omitempty"`
 	Process []ProcessStep `json:"process,omitempty"`
+	// Seal is how its results are sealed at issue (SealRule).
+	Seal SealRule `json:"seal_rule"`
 }
 
 // FiveOnSpotAt reports whether p was under "5 tại chỗ" on day (YYYY-MM-DD).
@@ -223,6 +225,9 @@ func (p *Procedure) Validate() error {
 	}
 	if p.Fee < 0 {
 		add("fee", "Lệ phí không được âm")
+	}
+	if p.Seal.Default != "" && !p.Seal.Default.Valid() {
+		add("seal", "Cách đóng dấu phải là electronic, physical hoặc both")
 	}
 	if p.Cutoff != "" {
 		if _, err := time.Parse("15:04", p.Cutoff); err != nil {

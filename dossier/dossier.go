@@ -340,6 +340,10 @@ type Result struct {
 	VerifyToken  string    `json:"verify_token,omitempty"`
 	// ArchivedAt is when the archive copy (PAdES B-LTA) was last made.
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	// SealChoice is how it was sealed and PhysicalSeals the printed
+	// copies stamped with a physical seal (SealChoice, SealLog).
+	SealChoice    SealChoice `json:"seal_choice,omitempty"`
+	PhysicalSeals []SealLog  `json:"physical_seals,omitempty"`
 }
 
 // FormatNumber formats a register number per Decree 30/2020: numbers below

@@ -199,3 +199,55 @@ func docOf(t *testing.T, d *dossier.Dossier, k dossier.DocKind) dossier.Document
 	t.Fatalf("dossier %s lists no %s: %+v", d.Code, k, d.Documents)
 	return dossier.Document{}
 }
+
+// TestPaperSealAddsNoElectronicSeal: a result the clerk seals on its
+// printed copy only keeps the leader's signature alone, with the number
+// and the date written in; "both" adds the electronic seal; the
+// verification page says which copies were stamped.
+func TestPaperSealAddsNoElectronicSeal(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	for _, c := range []struct {
+		seal       string
+		signatures int
+		number     string
+	}{{"physical", 1, "01/GCN-DKDN-SKHDT"}, {"both", 2, "02/GCN-DKDN-SKHDT"}} {
+		d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+		d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
+			Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp."})
+		d = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
+		d = f.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version, Seal: c.seal, RegisterPage: 7})
+		file, err := f.svc.ResultPDF(ctx, f.users["clerk"], d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+		signers := 0
+		if err == nil {
+			for _, s := range rep.Signatures {
+				if s.Kind != "timestamp" {
+					signers++
+				}
+			}
+		}
+		if err != nil || !rep.Intact || rep.UnsignedChanges || signers != c.signatures || rep.Signatures[0].SignerName != "Lê Thị Thu Hà" {
+			t.Errorf("%s: %d signatures (%+v, %v); want %d", c.seal, signers, rep, err, c.signatures)
+		}
+		if text := pdfText(t, file); !strings.Contains(text, "Số: "+c.number) || !strings.Contains(text, "Bắc Ninh, ngày 26 tháng 11 năm 2026") {
+			t.Errorf("%s: result text:\n%s", c.seal, text)
+		}
+		v, err := f.svc.VerifyResult(ctx, tokenOf(t, docOf(t, d, dossier.DocResult).VerifyURL))
+		seals := 0
+		if err == nil {
+			for _, s := range v.Signatures {
+				if s.Role == "Con dấu cơ quan" {
+					seals++
+				}
+			}
+		}
+		if err != nil || v.Status != "valid" || seals != c.signatures-1 || !strings.Contains(v.SealNote, "bản số 1, trang sổ 7") {
+			t.Errorf("%s: verify = %+v, %v", c.seal, v, err)
+		}
+	}
+}

@@ -422,13 +422,29 @@ func numberStamps(lay pdf.Layout, number string, at time.Time) []sign.Stamp {
 
 // NumberResult writes the register number and the date of issue into a
 // signed result without sealing it electronically (a result sealed only
-// with the physical seal on its printed copy).
+// with the physical seal on its printed copies). Written after the
+// leader's signature, they are covered by a document timestamp (RFC 3161,
+// not a seal) so that the file stays whole; without a timestamping
+// authority the file is left as the leader signed it, and the clerk
+// writes the number and date on the printed copies as on paper (NĐ
+// 30/2020 Điều 15.2).
 func (d *Documents) NumberResult(ctx context.Context, file []byte, in workflow.SealInput) ([]byte, error) {
 	var lay pdf.Layout
 	if err := json.Unmarshal([]byte(in.Layout), &lay); err != nil || lay.Page == 0 {
 		return nil, fmt.Errorf("render: result layout missing: %v", err)
 	}
-	return sign.StampPDF(file, numberStamps(lay, in.Number, in.At), &d.sigCache)
+	if d.tsa == nil {
+		return file, nil
+	}
+	stamped, err := sign.StampPDF(file, numberStamps(lay, in.Number, in.At), &d.sigCache)
+	if err != nil {
+		return nil, err
+	}
+	out, err := sign.TimestampPDF(ctx, stamped, d.tsa)
+	if err != nil {
+		return nil, fmt.Errorf("render: timestamp of the number: %w", userError(err))
+	}
+	return out, nil
 }
 
 func rect(r pdf.Rect) [4]float64 { return [4]float64{r.LLX, r.LLY, r.URX, r.URY} }

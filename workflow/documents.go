@@ -354,6 +354,11 @@ func (s *Service) attachDocuments(ctx context.Context, d *dossier.Dossier) error
 		out = append(out, doc)
 	}
 	if r := d.Result; r != nil {
+		logs, err := s.db.SealLogOf(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		r.PhysicalSeals, r.SealChoice = logs, sealChoiceOf(r, logs)
 		doc := dossier.Document{Kind: dossier.DocResult, Label: dossier.DocResult.Label(), Number: r.Number,
 			URL: "/api/v1/dossiers/" + d.Code + "/result.pdf", Signed: r.SHA256 != "", IssuedAt: r.IssuedAt}
 		if resultToken != "" {
@@ -363,6 +368,19 @@ func (s *Service) attachDocuments(ctx context.Context, d *dossier.Dossier) error
 	}
 	d.Documents = out
 	return nil
+}
+
+// sealChoiceOf tells how result r was sealed from its seal names and the
+// stamped copies: no copy is electronic; a copy under the result's only
+// seal is physical; a copy besides an electronic seal is both.
+func sealChoiceOf(r *dossier.Result, logs []dossier.SealLog) dossier.SealChoice {
+	switch {
+	case len(logs) == 0:
+		return dossier.SealChoiceElectronic
+	case r.Seal == logs[0].SealName:
+		return dossier.SealChoicePhysical
+	}
+	return dossier.SealChoiceBoth
 }
 
 // dossierDocument returns the stored document of kind k (the latest) of a

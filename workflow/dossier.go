@@ -370,6 +370,13 @@ type ActionInput struct {
 	NewDueAt       *time.Time       `json:"new_due_at"`
 	Missing        []string         `json:"missing"`
 	Components     []ComponentInput `json:"components"`
+	// Seal is the clerk's choice at issue: "electronic", "physical"
+	// (the printed copy) or "both"; "" takes the procedure's rule. With a
+	// physical seal, Copies (default 1) and RegisterPage (the page of the
+	// outgoing register) are logged.
+	Seal         string `json:"seal"`
+	Copies       int    `json:"copies"`
+	RegisterPage int    `json:"register_page"`
 }
 
 // request is the domain's view of an action's input.
@@ -417,7 +424,7 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 	}
 	// The seal, likewise, under the number the register will give next.
 	if a == dossier.ActIssue && s.docs != nil {
-		seal, err := s.prepareIssue(ctx, u, code, in.Version)
+		seal, err := s.prepareIssue(ctx, u, code, in.Version, in.Seal)
 		if err != nil {
 			return nil, err
 		}
@@ -559,7 +566,7 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, d *dossier.Dossier, 
 		if pre != nil {
 			seal = pre.seal
 		}
-		if err := s.issue(tx, u, d, p, seal); err != nil {
+		if err := s.issue(tx, u, d, p, seal, in); err != nil {
 			return err
 		}
 		if err := auditConsent(tx, u, d, pre); err != nil {

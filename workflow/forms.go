@@ -185,6 +185,9 @@ type Verification struct {
 	// form ("guidance", "refusal", …) with its Vietnamese name.
 	Kind     dossier.DocKind `json:"kind"`
 	Document string          `json:"document"`
+	// SealNote tells that printed copies of the result were stamped with
+	// a physical seal (which copies, which register page).
+	SealNote string `json:"seal_note,omitempty"`
 }
 
 // SignatureSummary is one signature of a result, for verification.
@@ -244,6 +247,13 @@ func (s *Service) VerifyResult(ctx context.Context, token string) (*Verification
 	v := &Verification{Status: "unsigned", StatusLabel: "Kết quả không có tệp ký số", IssuingAgency: a.Name, Number: f.Result.Number,
 		DocumentCode: dossier.MaskDocumentCode(f.Result.DocumentCode), IssuedAt: f.Result.IssuedAt, SHA256: f.Result.SHA256, DossierStatus: d.Status, Signatures: []SignatureSummary{},
 		Kind: dossier.DocResult, Document: dossier.DocResult.Label()}
+	if logs, err := s.db.SealLogOf(ctx, f.DossierID); err == nil && len(logs) > 0 {
+		notes := make([]string, len(logs))
+		for i, l := range logs {
+			notes[i] = l.Note()
+		}
+		v.SealNote = "Đóng dấu trên bản giấy — " + strings.Join(notes, "; ")
+	}
 	if f.PDFBlobID == "" {
 		return v, nil
 	}

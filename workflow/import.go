@@ -232,6 +232,17 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 				*c.dst = &n
 			}
 		}
+		// Optional sealing rule (issue 15 item 6): seal = electronic,
+		// physical or both; second_seal = 1 stamps printed results with
+		// the agency's second seal kept at the center.
+		p.Seal.Default = dossier.SealChoice(t.get(row, "seal"))
+		switch t.get(row, "second_seal") {
+		case "1", "true":
+			p.Seal.SecondSeal = true
+		case "0", "false", "":
+		default:
+			bad("second_seal", "phải là 1 hoặc 0")
+		}
 		switch t.get(row, "five_on_spot") {
 		case "1", "true":
 			p.FiveOnSpot = true

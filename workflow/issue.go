@@ -133,7 +133,7 @@ type preSeal struct {
 // nothing held, whenever the guess cannot be made (first result of the
 // register this year, a check that fails: the transaction then reports
 // it); the caller must call unlock on what it returns.
-func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string, version int64) (*preSeal, error) {
+func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string, version int64, asked string) (*preSeal, error) {
 	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
 	if err != nil || d.Version != version {
 		return nil, nil
@@ -153,7 +153,17 @@ func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string
 	if err != nil {
 		return nil, nil
 	}
-	seal, err := s.db.ActiveSeal(ctx, d.AgencyCode)
+	// Only an electronic seal is applied ahead; a result sealed on paper
+	// only is numbered in the transaction.
+	choice, err := dossier.ChooseSeal(asked, p.Seal)
+	if err != nil || !choice.Electronic() {
+		return nil, nil
+	}
+	seals, err := s.db.Seals(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, nil
+	}
+	seal, _, err := dossier.PickSeals(dossier.SealChoiceElectronic, p.Seal, d.AgencyCode, d.CenterCode, seals)
 	if err != nil {
 		return nil, nil
 	}
@@ -196,17 +206,42 @@ func (s *Service) registerLock(id int64) func() {
 }
 
 // issue takes the next number of the agency's register for the result type
-// in the same transaction as the status change, applies the seal and
-// stores the result in the warehouse.
-func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, pre *preSeal) error {
+// in the same transaction as the status change, applies the seal the clerk
+// chose (in.Seal, else the procedure's rule: the electronic seal on the
+// file, the physical seal on printed copies — each logged — or both) and
+// stores the result in the warehouse. A result sealed on paper only keeps
+// the leader's signature alone, with its number and date written in: no
+// electronic seal is added behind the clerk's back.
+func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, pre *preSeal, in ActionInput) error {
 	now := tx.Now()
 	ag, err := tx.Agency(d.AgencyCode)
 	if err != nil {
 		return err
 	}
-	seal, err := tx.ActiveSeal(d.AgencyCode)
+	choice, err := dossier.ChooseSeal(in.Seal, p.Seal)
 	if err != nil {
 		return err
+	}
+	paper := dossier.PhysicalSealing{Copies: in.Copies, RegisterPage: in.RegisterPage}
+	if err := dossier.CheckPhysical(choice, &paper); err != nil {
+		return err
+	}
+	seals, err := tx.SealsOf(d.AgencyCode)
+	if err != nil {
+		return err
+	}
+	electronic, physical, err := dossier.PickSeals(choice, p.Seal, d.AgencyCode, d.CenterCode, seals)
+	if err != nil {
+		return err
+	}
+	seal, sealName := electronic, ""
+	switch {
+	case electronic != nil && physical != nil:
+		sealName = electronic.Name + "; " + physical.Name
+	case electronic != nil:
+		sealName = electronic.Name
+	default:
+		seal, sealName = physical, physical.Name
 	}
 	year := now.In(s.Location()).Year()
 	reg, err := tx.EnsureRegister(d.AgencyCode, year, p.ResultTypeCode, RegisterSymbol(p, ag))
@@ -218,7 +253,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		return err
 	}
 	number := dossier.FormatNumber(n, reg.Symbol)
-	if pre != nil && (pre.registerID != reg.ID || pre.n != n || pre.sealID != seal.ID) {
+	if pre != nil && (electronic == nil || pre.registerID != reg.ID || pre.n != n || pre.sealID != electronic.ID) {
 		pre = nil // another process took the number: seal again below
 	}
 	if pre != nil {
@@ -232,7 +267,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		verifyHash = store.HashToken(newToken())
 	}
 	r := &store.IssuedResult{
-		Result: dossier.Result{Number: number, Seq: n, ResultType: p.ResultTypeCode, IssuedAt: now, IssuedBy: u.Name, Seal: seal.Name,
+		Result: dossier.Result{Number: number, Seq: n, ResultType: p.ResultTypeCode, IssuedAt: now, IssuedBy: u.Name, Seal: sealName,
 			DocumentCode: dossier.DocumentCode(d.Applicant.IDNumber, p.ResultTypeCode, year, n)},
 		DossierID: d.ID, RegisterID: reg.ID, ApplicantID: d.Applicant.IDNumber, ApplicantName: d.Applicant.Name,
 		AgencyCode: d.AgencyCode, SealID: seal.ID, VerifyHash: verifyHash,
@@ -246,11 +281,30 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		if err != nil {
 			return err
 		}
-		data, err := s.docs.SealResult(context.Background(), pdf, SealInput{Agency: ag, Seal: seal, Number: number, Layout: layout, At: now})
+		in := SealInput{Agency: ag, Seal: electronic, Number: number, Layout: layout, At: now}
+		var data []byte
+		if electronic != nil {
+			data, err = s.docs.SealResult(context.Background(), pdf, in)
+		} else {
+			data, err = s.docs.NumberResult(context.Background(), pdf, in)
+		}
 		if err != nil {
 			return fmt.Errorf("workflow: seal signature: %w", err)
 		}
 		sealed = newDoc(data)
+	}
+	// Each printed copy stamped with the physical seal is logged.
+	if physical != nil {
+		for c := 1; c <= paper.Copies; c++ {
+			l := &dossier.SealLog{Number: number, SealID: physical.ID, SealName: physical.Name, Copy: c, RegisterPage: paper.RegisterPage, By: u.Name}
+			if err := tx.InsertSealLog(d.ID, l, u.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit(u.Username, "physical_seal", "dossier", d.Code, fmt.Sprintf(`{"number":%q,"seal":%q,"copies":%d,"register_page":%d}`,
+			number, physical.Name, paper.Copies, paper.RegisterPage)); err != nil {
+			return err
+		}
 	}
 	if sealed.data != nil {
 		id, err := storeDocument(tx, sealed, u.ID)

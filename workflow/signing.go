@@ -256,7 +256,13 @@ func (s *Service) beginSeal(ctx context.Context, tp TwoPhaseSigner, u *dossier.U
 	if err != nil {
 		return nil, err
 	}
-	seal, err := s.db.ActiveSeal(ctx, d.AgencyCode)
+	// A signing session is the clerk's explicit choice of the electronic
+	// seal (issue with seal "physical" or "both" to stamp printed copies).
+	seals, err := s.db.Seals(ctx, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	seal, _, err := dossier.PickSeals(dossier.SealChoiceElectronic, p.Seal, d.AgencyCode, d.CenterCode, seals)
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +366,11 @@ func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id strin
 	} else {
 		given = &prepared{consent: c}
 	}
-	d, err := s.act(ctx, u, sess.DossierCode, sess.Action, ActionInput{Version: sess.Version, Note: strings.TrimSpace(in.Note)}, given)
+	ai := ActionInput{Version: sess.Version, Note: strings.TrimSpace(in.Note)}
+	if sess.Action == dossier.ActIssue {
+		ai.Seal = string(dossier.SealChoiceElectronic)
+	}
+	d, err := s.act(ctx, u, sess.DossierCode, sess.Action, ai, given)
 	if err != nil {
 		return nil, err
 	}
