@@ -37,6 +37,8 @@ Cách dùng / Usage:
   motcua sign-agent --origin https://MOTCUA --module LIB.so --token LABEL --key LABEL [--chain CA.pem] [--addr 127.0.0.1:17870]
   motcua audit verify|anchor [--demo] [--data DIR] [--db DSN]   (MOTCUA_AUDIT_SEAL, MOTCUA_AUDIT_ANCHOR_EVERY)
   motcua check [--data DIR] [--db DSN]
+  motcua backup --to DIR [--data DIR] [--db DSN]
+  motcua restore --from DIR [--demo] [--data DIR] [--db DSN]
   motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
   motcua bench [--base URL | --db DSN] [-c 32] [-d 30s | -n N] [--mode lifecycle|cheap] [--json]
 
@@ -152,6 +154,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdAudit(ctx, args[1:], cfg, stdout)
 	case "check":
 		return cmdCheck(ctx, args[1:], cfg, stdout)
+	case "backup":
+		return cmdBackup(ctx, args[1:], cfg, stdout)
+	case "restore":
+		return cmdRestore(ctx, args[1:], cfg, stdout)
 	case "archive":
 		return cmdArchive(ctx, args[1:], cfg, stdout)
 	case "bench":
