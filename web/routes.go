@@ -18,7 +18,7 @@ import (
 // limited (public, rate limited per address), idem (honours
 // Idempotency-Key). Errors of every route leave through fail (errors.go).
 func (s *Server) routes() {
-	m := s.mux
+	m := muxRecorder{s} // s.mux, remembering each pattern (Routes)
 	idem := func(h http.HandlerFunc) http.Handler { return s.idempotent(h) }
 
 	// ---- Operations -------------------------------------------------------

@@ -51,8 +51,10 @@ type Server struct {
 	// errorPage is the one error page of every HTML route (errors.go).
 	errorPage *template.Template
 	mux       *http.ServeMux
-	handler   http.Handler
-	front     *front
+	// patterns lists every route registered (Routes).
+	patterns []string
+	handler  http.Handler
+	front    *front
 	// ledger renders the ledger PDF, made on first use.
 	ledger struct {
 		once sync.Once
