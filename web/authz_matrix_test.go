@@ -766,6 +766,40 @@ func (ev *mxEnv) probes() []probe {
 		}},
 	}
 
+	// Two-phase signing (approve with preview and consent): a session is
+	// the approver's own; nobody else sees or completes it.
+	awaiting := func(ev *mxEnv) *dossier.Dossier { return ev.advance(ev.accepted(), dossier.StatusAwaitingApproval) }
+	session := func(ev *mxEnv) string {
+		d := awaiting(ev)
+		sess, err := ev.svc.BeginSigning(ev.ctx, ev.user(approver), d.Code, dossier.ActApprove, d.Version)
+		if err != nil {
+			ev.t.Fatal(err)
+		}
+		return sess.ID
+	}
+	ps = append(ps,
+		probe{route: "POST /api/v1/dossiers/{code}/signing", allow: only(approver), build: func(ev *mxEnv, _ string) req {
+			d := awaiting(ev)
+			return jsonReq("POST", "/api/v1/dossiers/"+d.Code+"/signing", map[string]any{"action": "approve", "version": d.Version})
+		}},
+		probe{route: "GET /api/v1/signing/{id}/preview.pdf", allow: only(approver), build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/api/v1/signing/" + session(ev) + "/preview.pdf"}
+		}},
+		probe{route: "POST /api/v1/signing/{id}", allow: only(approver), fresh: true, build: func(ev *mxEnv, _ string) req {
+			return jsonReq("POST", "/api/v1/signing/"+session(ev), map[string]any{"confirm": true})
+		}},
+		probe{route: "POST /ho-so/{code}/ky/{action}", allow: only(approver), build: func(ev *mxEnv, _ string) req {
+			d := awaiting(ev)
+			return formReq("/ho-so/"+d.Code+"/ky/approve", url.Values{"version": {fmt.Sprint(d.Version)}})
+		}},
+		probe{route: "GET /ky-so/{id}/van-ban.pdf", allow: only(approver), build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/ky-so/" + session(ev) + "/van-ban.pdf"}
+		}},
+		probe{route: "POST /ky-so/{id}", allow: only(approver), fresh: true, build: func(ev *mxEnv, _ string) req {
+			return formReq("/ky-so/"+session(ev), url.Values{"confirm": {"1"}})
+		}},
+	)
+
 	// Transitions (contract §4): each allowed caller acts on a dossier of
 	// its own in the right status.
 	actions := []struct {
