@@ -800,6 +800,22 @@ func (ev *mxEnv) probes() []probe {
 		}},
 	)
 
+	// The dossier's numbered documents (forms): read by its unit and its
+	// applicant; a form waiting for a leader's signature is signed by the
+	// approver with authority over the procedure.
+	ps = append(ps,
+		probe{route: "GET /api/v1/dossiers/{code}/documents/{file}", allow: homeAll, build: func(ev *mxEnv, _ string) req {
+			doc := ev.document(ev.done.Code, func(d dossier.Document) bool { return d.Kind == dossier.DocReceipt })
+			return req{method: "GET", path: fmt.Sprintf("/api/v1/dossiers/%s/documents/%d.pdf", ev.done.Code, doc.ID)}
+		}},
+		probe{route: "POST /api/v1/dossiers/{code}/documents/{id}/sign", allow: only(approver), fresh: true, build: func(ev *mxEnv, _ string) req {
+			d := ev.accepted()
+			d = ev.act(reception, d, dossier.ActApologize, workflow.ActionInput{Reason: "Chờ phối hợp", NewDueAt: ptr(ev.later(*d.DueAt))})
+			doc := ev.document(d.Code, func(x dossier.Document) bool { return x.Kind == dossier.DocApology && !x.Signed })
+			return req{method: "POST", path: fmt.Sprintf("/api/v1/dossiers/%s/documents/%d/sign", d.Code, doc.ID)}
+		}},
+	)
+
 	// Transitions (contract §4): each allowed caller acts on a dossier of
 	// its own in the right status.
 	actions := []struct {
@@ -836,6 +852,21 @@ func (ev *mxEnv) probes() []probe {
 		}
 	}
 	return ps
+}
+
+// document returns the first document of dossier code that ok accepts.
+func (ev *mxEnv) document(code string, ok func(dossier.Document) bool) dossier.Document {
+	d, err := ev.svc.Dossier(ev.ctx, ev.user(admin), code)
+	if err != nil {
+		ev.t.Fatal(err)
+	}
+	for _, doc := range d.Documents {
+		if ok(doc) {
+			return doc
+		}
+	}
+	ev.t.Fatalf("dossier %s has no such document: %+v", code, d.Documents)
+	return dossier.Document{}
 }
 
 // ownSession signs r with a session of its own for caller c (signing out
