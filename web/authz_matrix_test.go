@@ -115,10 +115,12 @@ type mxEnv struct {
 	apology *dossier.Dossier // the owner's, with an apology slip
 	paid    *dossier.Dossier // the owner's, fee paid online
 	payment int64
-	slip    int64 // a guidance slip of BN.TTHCC
-	blob    string
-	lookup  string // lookup token of done
-	verify  string // verification token of done's result
+	// receiptToken verifies paid's e-receipt (public, by token).
+	receiptToken string
+	slip         int64 // a guidance slip of BN.TTHCC
+	blob         string
+	lookup       string // lookup token of done
+	verify       string // verification token of done's result
 }
 
 func newMxEnv(t *testing.T) *mxEnv {
@@ -200,6 +202,7 @@ func newMxEnv(t *testing.T) *mxEnv {
 		t.Fatal(err)
 	}
 	ev.payment = p.ID
+	ev.receiptToken = workflow.EReceiptToken(p.ReceiptSeries, p.ReceiptYear, p.ReceiptNumber, p.LookupCode)
 	g, err := svc.CreateGuidanceSlip(ctx, ev.callers[reception].u, workflow.GuidanceInput{ProcedureCode: "2.001610",
 		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Công dân citizen", IDNumber: ev.ownerID}, Missing: []string{"GDN"}})
 	if err != nil {
@@ -558,6 +561,12 @@ func (ev *mxEnv) probes() []probe {
 		// The leaders' public on-site schedule (a minimal view).
 		{route: "GET /api/v1/public/leader-schedule", allow: everyone, build: getReq("/api/v1/public/leader-schedule?center=BN.TTHCC")},
 		{route: "GET /lich-truc", allow: everyone, build: getReq("/lich-truc?center=BN.TTHCC")},
+		{route: "GET /api/v1/public/verify-receipt/{token}", allow: everyone, build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/api/v1/public/verify-receipt/" + ev.receiptToken}
+		}},
+		{route: "GET /verify/bien-lai/{token}", allow: everyone, build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/verify/bien-lai/" + ev.receiptToken}
+		}},
 		{route: "GET /api/v1/public/lookup", allow: everyone, build: func(ev *mxEnv, _ string) req {
 			return req{method: "GET", path: "/api/v1/public/lookup?token=" + ev.done.LookupToken}
 		}},
