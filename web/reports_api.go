@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"motcua/dossier"
@@ -178,12 +179,18 @@ func indicatorsSheet(q workflow.ReportQuery, out *workflow.IndicatorsReport) (st
 		return *p
 	}
 	for _, in := range out.Indicators {
-		v := any(in.Value)
+		v, note := any(in.Value), in.Note
 		if !in.Computable {
-			v = "Chưa tính được"
+			v, note = "Không đo được từ dữ liệu hệ thống", in.Reason
 		}
-		rows = append(rows, []any{in.Code, in.Name, in.Numerator, in.Denominator, v, in.Unit, opt(in.Threshold), opt(in.MaxPoints), opt(in.Points), in.Note})
+		rows = append(rows, []any{in.Code, in.Name, in.Numerator, in.Denominator, v, in.Unit, opt(in.Threshold), opt(in.MaxPoints), opt(in.Points), note})
 	}
+	for _, g := range out.Groups {
+		rows = append(rows, []any{"Nhóm " + strconv.Itoa(g.Group), g.Name, "", "", "", "", "", g.MaxPoints, g.Points,
+			fmt.Sprintf("Tối đa đo được: %.2f", g.MeasurableMax)})
+	}
+	rows = append(rows, []any{"Tổng", "Tổng điểm", "", "", "", "", "", out.MaxPoints, out.Total,
+		fmt.Sprintf("%d chỉ số tính được, %d không đo được; tối đa đo được %.2f", out.Computed, out.NotMeasurable, out.MeasurableMax)})
 	return "chi-so-766", xlsxSheet{
 		Title: "BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)", Sub: periodLine(q),
 		Headers: []string{"Chỉ số", "Tên", "Tử số", "Mẫu số", "Giá trị", "Đơn vị", "Ngưỡng", "Điểm tối đa", "Điểm", "Ghi chú"},
@@ -206,7 +213,7 @@ func evaluationSheet(q workflow.ReportQuery, out *workflow.EvaluationReport) (st
 		rows = append(rows, append(row, a.Total, a.Band))
 	}
 	return "danh-gia-tt01-2018", xlsxSheet{
-		Title: "ĐÁNH GIÁ VIỆC GIẢI QUYẾT TTHC (THÔNG TƯ 01/2018/TT-VPCP)", Sub: periodLine(q) + " – chỉ số 6 và 8 chưa tính được",
+		Title: "ĐÁNH GIÁ VIỆC GIẢI QUYẾT TTHC (THÔNG TƯ 01/2018/TT-VPCP)", Sub: periodLine(q),
 		Headers: []string{"Mã", "Cơ quan", "Hồ sơ", "CS 1", "CS 2", "CS 3", "CS 4", "CS 5", "CS 6", "CS 7", "CS 8", "CS 9", "Tổng", "Xếp loại"},
 		Widths:  []float64{16, 44, 10, 8, 8, 8, 8, 8, 8, 8, 8, 8, 10, 14},
 		Rows:    sliceRows(rows),

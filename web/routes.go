@@ -100,6 +100,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/public/register", s.limited(s.apiRegister))
 	m.HandleFunc("POST /api/v1/public/ratings", s.limited(s.apiRate))
 	m.HandleFunc("GET /api/v1/ratings/summary", s.needUser(s.apiRatingSummary))
+	m.Handle("POST /api/v1/ratings/{id}/answer", idem(s.needUser(s.apiAnswerFeedback)))
+	m.HandleFunc("GET /api/v1/reports/feedback", s.needUser(s.apiFeedback))
 
 	// Queue (contract §8).
 	m.HandleFunc("GET /api/v1/queue/services", s.limited(s.apiQueueServices))

@@ -492,6 +492,9 @@ type OfficerRow struct {
 	OnTimeRate         float64        `json:"on_time_rate"`
 	AvgProcessingHours float64        `json:"avg_processing_hours"`
 	Evaluation         *Officer012018 `json:"evaluation"`
+	// Complaints counts the dossiers rated "chưa hài lòng" among them
+	// (the evaluation's officers: every officer who acted).
+	Complaints int64 `json:"complaints,omitempty"`
 }
 
 // OfficersReport is the answer of GET /reports/by-officer.

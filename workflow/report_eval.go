@@ -3,8 +3,10 @@ package workflow
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"motcua/calendar"
 	"motcua/dossier"
@@ -14,8 +16,8 @@ import (
 // The Circular 01/2018/TT-VPCP evaluation (Art. 13–15, regulation.md Part B
 // §8): nine indices scored 2, 1 or 0. Indices 1–4 and 7 are scored per
 // dossier and averaged (rounded to one decimal); 5, 8 and 9 per desk or
-// agency; 6 (publication of procedures) and 8 (handling of feedback) need
-// data motcua does not hold and are reported as not computable (null).
+// agency: 6 (publication of procedures) from the catalog, 8 (handling of
+// feedback) from the ratings "chưa hài lòng" and their answers.
 //
 // How each computable index is scored here:
 //
@@ -33,6 +35,10 @@ import (
 //	  (every procedure is received and returned at the desk), 0 never.
 //	7 attitude: a complaint (an "unsatisfied" rating) 0; otherwise early 2,
 //	  on time 1, late 0.
+//	6 publication: every procedure of the agency published complete 2,
+//	  otherwise 0 (dossier.Index6).
+//	8 feedback: answered within 15 working days 100 % 2, ≥ 90 % 1,
+//	  otherwise 0; no feedback due 2 (dossier.Index8).
 //	9 online services: ≥ 20 % of procedures online (full or partial) and
 //	  ≥ 30 % of dossiers online with no online dossier late 2; ≥ 15 %
 //	  online and none late 1; otherwise 0.
@@ -168,12 +174,22 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 	if err != nil {
 		return nil, err
 	}
+	complete, err := s.db.CatalogCompleteness(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fbs, err := s.db.FeedbackIn(ctx, rs.start, rs.end, rs.filter)
+	if err != nil {
+		return nil, err
+	}
 	asOf := rs.to.String()
 	type agg struct {
 		ev                 evalAcc
 		procs, fos, online int64
+		complete           int
 		level              string
 		onlineLate         int64
+		fbOnTime, fbLate   int
 	}
 	m := map[string]*agg{}
 	get := func(a string) *agg {
@@ -190,12 +206,24 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 		}
 		x := get(c.Agency)
 		x.procs++
+		if complete[c.Code] {
+			x.complete++
+		}
 		x.level = c.Level
 		if c.FiveOnSpotAt(asOf) {
 			x.fos++
 		}
 		if c.OnlineLevel == string(dossier.OnlineFull) || c.OnlineLevel == string(dossier.OnlinePartial) {
 			x.online++
+		}
+	}
+	for _, fb := range fbs {
+		x := get(fb.Agency)
+		switch dossier.FeedbackTimeliness(s.CalendarFor(fb.Center), fb.At, fb.AnsweredAt, rs.end) {
+		case dossier.FeedbackOnTime:
+			x.fbOnTime++
+		case dossier.FeedbackLate:
+			x.fbLate++
 		}
 	}
 	for _, d := range ds {
@@ -237,6 +265,10 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 				ag.Indices[8] = f(0)
 			}
 		}
+		if v, ok := dossier.Index6(x.complete, int(x.procs)); ok {
+			ag.Indices[5] = f(float64(v))
+		}
+		ag.Indices[7] = f(float64(dossier.Index8(x.fbOnTime, x.fbLate)))
 		for _, v := range ag.Indices {
 			if v == nil {
 				ag.Partial = true
@@ -245,7 +277,10 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 			ag.Total += *v
 		}
 		ag.Total = math.Round(ag.Total*10) / 10
-		ag.Notes = []string{"Chỉ số 6 (công khai TTHC) và 8 (xử lý phản ánh, kiến nghị) chưa tính được từ dữ liệu của hệ thống"}
+		ag.Notes = []string{
+			fmt.Sprintf("Chỉ số 6: %d/%d thủ tục công khai đủ bộ phận tạo thành trên trang thủ tục (trực tuyến và tại quầy)", x.complete, x.procs),
+			fmt.Sprintf("Chỉ số 8: %d phản ánh trả lời đúng hạn, %d quá hạn (15 ngày làm việc)", x.fbOnTime, x.fbLate),
+		}
 		switch {
 		case ag.Total >= 15:
 			ag.Band = "Xuất sắc"
@@ -261,7 +296,98 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 		out.Agencies = append(out.Agencies, ag)
 	}
 	slices.SortFunc(out.Agencies, func(a, b Agency012018) int { return cmp.Compare(a.Code, b.Code) })
-	// The officers, from the same resolved dossiers (not read again).
-	out.Officers = s.officerRows(ds, complaints)
+	// Every officer who acted on the resolved dossiers, each judged on
+	// their own steps and on the ratings of the dossiers they handled.
+	if out.Officers, err = s.officerEvaluations(ctx, ds, complaints); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// officerEvaluations evaluates every officer who acted on dossiers ds
+// (Circular 01/2018 Art. 15: officers are scored on the dossiers they
+// handled): indices 1, 3 and 4 of each dossier they acted on; index 2 on
+// the steps they held themselves (the control slip's rows they handed
+// over, dossier.OfficerStepScore); index 7 from the ratings of those
+// dossiers — a rating "chưa hài lòng" reaches every officer who acted on
+// the dossier (the rating's officers), not only its appraiser.
+func (s *Service) officerEvaluations(ctx context.Context, ds []store.FinishedDossier, complaints map[int64]bool) ([]OfficerRow, error) {
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	hist, err := s.db.HistoryOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	type acc struct {
+		row  OfficerRow
+		secs int64
+		ev   evalAcc
+	}
+	officer := map[int64]bool{}
+	isOfficer := func(id int64) bool {
+		v, ok := officer[id]
+		if !ok {
+			u, err := s.db.User(ctx, id)
+			v = err == nil && u.IsOfficer()
+			officer[id] = v
+		}
+		return v
+	}
+	m := map[int64]*acc{}
+	for _, d := range ds {
+		h := hist[d.ID]
+		entries := make([]dossier.HistoryEntry, len(h))
+		names := map[int64]string{}
+		var order []int64
+		for i, e := range h {
+			entries[i] = e.HistoryEntry
+			if e.ActorID == 0 || !isOfficer(e.ActorID) {
+				continue
+			}
+			if _, ok := names[e.ActorID]; !ok {
+				order = append(order, e.ActorID)
+			}
+			names[e.ActorID] = e.Actor
+		}
+		cal := s.CalendarFor(d.Center)
+		rows := dossier.ControlSlip(&dossier.Dossier{History: entries}, cal, "")
+		sc := s.scoreDossier(d, complaints[d.ID])
+		secs := max(int64(cal.WorkingDuration(d.ReceivedAt, d.FinishedAt)/time.Second)-d.Paused, 0)
+		for _, id := range order {
+			a := m[id]
+			if a == nil {
+				a = &acc{row: OfficerRow{OfficerID: id, Name: names[id]}}
+				m[id] = a
+			}
+			a.row.Resolved++
+			switch d.Outcome {
+			case dossier.OutcomeEarly:
+				a.row.ResolvedEarly++
+			case dossier.OutcomeOnTime:
+				a.row.ResolvedOnTime++
+			case dossier.OutcomeLate:
+				a.row.ResolvedLate++
+			}
+			if complaints[d.ID] {
+				a.row.Complaints++
+			}
+			a.secs += secs
+			own := sc
+			own[1] = dossier.OfficerStepScore(rows, names[id], sc[0])
+			a.ev.add(own)
+		}
+	}
+	out := []OfficerRow{}
+	for _, a := range m {
+		a.row.OnTimeRate = Rate(a.row.ResolvedEarly+a.row.ResolvedOnTime, a.row.Resolved)
+		a.row.AvgProcessingHours = Rate(a.secs, a.row.Resolved*360000)
+		a.row.Evaluation = a.ev.officer()
+		out = append(out, a.row)
+	}
+	slices.SortFunc(out, func(a, b OfficerRow) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.OfficerID, b.OfficerID))
+	})
 	return out, nil
 }

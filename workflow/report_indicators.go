@@ -7,14 +7,17 @@ import (
 	"motcua/dossier"
 )
 
-// Indicator is one QĐ 766/QĐ-TTg indicator (regulation.md Part B §5):
-// numerator / denominator as a rate (or a value for 2.2), and its points
-// under the general rule — full points at or above the threshold T,
-// otherwise rate × max / T (T = 100 when the method gives none). Points
-// are null when the indicator's weight is not confirmed.
+// Indicator is one QĐ 766/QĐ-TTg indicator (regulation.md Part B §5,
+// dossier.QD766): numerator / denominator as a rate (or a value for 2.2)
+// and its points under the general rule (dossier.Points766). An indicator
+// motcua's data cannot measure has Status "not_measurable" with the
+// reason, and no value or points.
 type Indicator struct {
 	Code        string   `json:"code"`
 	Name        string   `json:"name"`
+	Group       int      `json:"group"`
+	Status      string   `json:"status"` // "computed" or "not_measurable"
+	Reason      string   `json:"reason,omitempty"`
 	Numerator   int64    `json:"numerator"`
 	Denominator int64    `json:"denominator"`
 	Value       float64  `json:"value"`
@@ -22,37 +25,63 @@ type Indicator struct {
 	Threshold   *float64 `json:"threshold,omitempty"`
 	MaxPoints   *float64 `json:"max_points,omitempty"`
 	Points      *float64 `json:"points,omitempty"`
-	Computable  bool     `json:"computable"`
-	Note        string   `json:"note,omitempty"`
+	// WeightSource says where MaxPoints comes from: a public reproduction
+	// of the method ("secondary") or the group's remaining points shared
+	// evenly ("assumed").
+	WeightSource string `json:"weight_source"`
+	Computable   bool   `json:"computable"`
+	Note         string `json:"note,omitempty"`
 }
 
-// IndicatorsReport is the answer of GET /reports/indicators.
+// Indicator statuses.
+const (
+	IndicatorComputed      = "computed"
+	IndicatorNotMeasurable = "not_measurable"
+)
+
+// IndicatorGroupScore is one group's score: the points of its computed
+// indicators out of the group's points; MeasurableMax is what the group's
+// computed indicators could earn at most.
+type IndicatorGroupScore struct {
+	Group         int     `json:"group"`
+	Name          string  `json:"name"`
+	MaxPoints     float64 `json:"max_points"`
+	Points        float64 `json:"points"`
+	MeasurableMax float64 `json:"measurable_max"`
+}
+
+// IndicatorsReport is the answer of GET /reports/indicators: every
+// indicator of the set, the five group scores and the total out of 100
+// (indicators not measurable count 0; MeasurableMax is the most the
+// measurable ones could give).
 type IndicatorsReport struct {
 	ReportQuery
-	Indicators []Indicator `json:"indicators"`
+	Indicators    []Indicator           `json:"indicators"`
+	Groups        []IndicatorGroupScore `json:"groups"`
+	Total         float64               `json:"total"`
+	MaxPoints     float64               `json:"max_points"`
+	MeasurableMax float64               `json:"measurable_max"`
+	Computed      int                   `json:"computed"`
+	NotMeasurable int                   `json:"not_measurable"`
 }
 
 func fp(v float64) *float64 { return &v }
 
-func (in *Indicator) score() {
-	if !in.Computable || in.MaxPoints == nil {
-		return
-	}
-	t := 100.0
-	if in.Threshold != nil {
-		t = *in.Threshold
-	}
-	p := *in.MaxPoints
-	if in.Value < t {
-		p = in.Value * *in.MaxPoints / t
-	}
-	in.Points = fp(math.Round(p*100) / 100)
+// measure is what a computed indicator measured.
+type measure struct {
+	num, den int64
+	value    float64 // set for 2.2 (hours) and 5.4 (its own formula); else num/den
+	unit     string
+	note     string
+	direct   bool // value is given, not num/den
 }
 
-// Indicators computes the QĐ 766 indicators motcua's data supports: 2.1,
-// 2.2 and 3.3 from the aggregates; 4.1, 4.2 and 4.3 from the dossiers of
-// the period (components and results); 5.4 from the aggregates and the
-// ratings; 3.6 from the fees paid online.
+// Indicators computes the QĐ 766 indicator set for the period: 2.1, 2.2,
+// 3.3 and 5.4 from the aggregates; 1.3, 3.1, 3.2 and 3.5 from the catalog
+// (and the online dossiers of the period); 3.6 and 4.1–4.4 from the
+// dossiers of the period; 5.1 and 5.2 from the feedback (ratings
+// "chưa hài lòng" and their answers). 1.1, 1.2, 1.4, 4.5 and 5.3 are not
+// measurable from motcua's data (dossier.QD766 says why).
 func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery) (*IndicatorsReport, error) {
 	rs, err := s.checkReport(u, q)
 	if err != nil {
@@ -73,31 +102,65 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 	if err != nil {
 		return nil, err
 	}
-	var out []Indicator
+	complete, err := s.db.CatalogCompleteness(ctx)
+	if err != nil {
+		return nil, err
+	}
+	used, err := s.db.OnlineProceduresUsed(ctx, rs.start, rs.end, rs.filter)
+	if err != nil {
+		return nil, err
+	}
+	linked, err := s.db.WarehouseLinked(ctx, rs.start, rs.end, rs.filter)
+	if err != nil {
+		return nil, err
+	}
+	fbs, err := s.db.FeedbackIn(ctx, rs.start, rs.end, rs.filter)
+	if err != nil {
+		return nil, err
+	}
+	// The catalog in scope.
+	var procs, procsComplete, online, onlineUsed, feeProcs, feeOnline int64
+	for _, c := range rd.catalog {
+		if !rs.inScope(c.Center, c.Agency, c.Level) {
+			continue
+		}
+		procs++
+		if complete[c.Code] {
+			procsComplete++
+		}
+		isOnline := c.OnlineLevel == string(dossier.OnlineFull) || c.OnlineLevel == string(dossier.OnlinePartial)
+		if isOnline {
+			online++
+			if used[c.Code] {
+				onlineUsed++
+			}
+		}
+		if c.Fee > 0 {
+			feeProcs++
+			// motcua takes the fee online for the procedures it serves
+			// online (the citizen pays from the dossier's page).
+			if isOnline {
+				feeOnline++
+			}
+		}
+	}
+	// Feedback: classified (5.1) and answered on time (5.2).
+	var fbClassified, fbOnTime, fbLate int64
+	for _, fb := range fbs {
+		if fb.Category == dossier.FeedbackRegulation || fb.Category == dossier.FeedbackBehaviour {
+			fbClassified++
+		}
+		switch dossier.FeedbackTimeliness(s.CalendarFor(fb.Center), fb.At, fb.AnsweredAt, rs.end) {
+		case dossier.FeedbackOnTime:
+			fbOnTime++
+		case dossier.FeedbackLate:
+			fbLate++
+		}
+	}
 	// 2.1: finished (or, unfinished, the end of the period) by the due
 	// date with supplement time subtracted; more than one supplement
 	// request is late.
 	num21 := fl.OnTime766 + (open - overdue) - (multiOpen - multiOverdue)
-	den21 := fl.Resolved + open
-	out = append(out, Indicator{Code: "2.1", Name: "Hồ sơ xử lý trước hạn, đúng hạn", Numerator: num21, Denominator: den21,
-		Value: Rate(num21, den21), Unit: "%", MaxPoints: fp(20), Computable: true,
-		Note: "Hồ sơ đã giải quyết trong kỳ và hồ sơ còn tồn cuối kỳ; thời gian chờ bổ sung được trừ; yêu cầu bổ sung quá 1 lần tính là quá hạn"})
-	out = append(out, Indicator{Code: "2.2", Name: "Thời gian giải quyết trung bình", Numerator: fl.ProcSeconds, Denominator: fl.Resolved,
-		Value: Rate(fl.ProcSeconds, fl.Resolved*360000), Unit: "giờ", Computable: true,
-		Note: "Giờ làm việc từ khi tiếp nhận đến khi trả kết quả hoặc từ chối, không tính thời gian tạm dừng; chi tiết theo thủ tục ở báo cáo by-procedure"})
-	out = append(out, Indicator{Code: "3.3", Name: "Hồ sơ nộp trực tuyến", Numerator: fl.ReceivedOnline, Denominator: fl.Received,
-		Value: Rate(fl.ReceivedOnline, fl.Received), Unit: "%", Threshold: fp(50), Computable: true})
-	out = append(out, Indicator{Code: "3.6", Name: "Hồ sơ thanh toán trực tuyến", Numerator: dc.PaidOnline, Denominator: dc.FeeBearing,
-		Value: Rate(dc.PaidOnline, dc.FeeBearing), Unit: "%", Computable: true,
-		Note: "Hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí đã nộp phí trực tuyến / hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí (thủ tục miễn phí không tính)"})
-	out = append(out, Indicator{Code: "4.1", Name: "Cấp kết quả điện tử", Numerator: dc.EResult, Denominator: dc.Returned,
-		Value: Rate(dc.EResult, dc.Returned), Unit: "%", Computable: true,
-		Note: "Hồ sơ đã trả kết quả trong kỳ có tệp kết quả ký số / hồ sơ đã trả kết quả có cấp kết quả"})
-	out = append(out, Indicator{Code: "4.2", Name: "Số hóa hồ sơ", Numerator: dc.Digitised, Denominator: dc.Received,
-		Value: Rate(dc.Digitised, dc.Received), Unit: "%", Threshold: fp(80), Computable: true,
-		Note: "Hồ sơ tiếp nhận trong kỳ có thành phần hồ sơ điện tử; hồ sơ nhập từ hệ thống cũ không có tệp"})
-	out = append(out, Indicator{Code: "4.3", Name: "Khai thác, sử dụng lại dữ liệu số hóa", Numerator: dc.Reused, Denominator: dc.Received,
-		Value: Rate(dc.Reused, dc.Received), Unit: "%", Threshold: fp(80), Computable: true})
 	// 5.4: 100 % − (late rate + rate of dossiers with a "dislike").
 	lateRate := Rate(fl.Late, fl.Resolved)
 	dislike := Rate(x.unsatisfied, fl.Resolved)
@@ -105,11 +168,74 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 	if fl.Resolved == 0 {
 		v54 = 0
 	}
-	out = append(out, Indicator{Code: "5.4", Name: "Mức độ hài lòng trong tiếp nhận, giải quyết TTHC", Numerator: fl.Late + x.unsatisfied,
-		Denominator: fl.Resolved, Value: v54, Unit: "%", Threshold: fp(90), MaxPoints: fp(6), Computable: true,
-		Note: "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ bị đánh giá không hài lòng), trên số hồ sơ đã giải quyết trong kỳ"})
-	for i := range out {
-		out[i].score()
+	m := map[string]measure{
+		"1.3": {num: procsComplete, den: procs, note: "Thủ tục trong danh mục có đủ tên, cơ quan giải quyết, thời hạn, thành phần hồ sơ và kết quả (NĐ 63/2010 Điều 8.2); danh mục chưa lưu trình tự, cách thức và đối tượng thực hiện"},
+		"2.1": {num: num21, den: fl.Resolved + open,
+			note: "Hồ sơ đã giải quyết trong kỳ và hồ sơ còn tồn cuối kỳ; thời gian chờ bổ sung được trừ; yêu cầu bổ sung quá 1 lần tính là quá hạn; hạn gốc là thước đo kể cả khi đã xin lỗi, hẹn lại"},
+		"2.2": {num: fl.ProcSeconds, den: fl.Resolved, value: Rate(fl.ProcSeconds, fl.Resolved*360000), unit: "giờ", direct: true,
+			note: "Giờ làm việc từ khi tiếp nhận đến khi trả kết quả hoặc từ chối, không tính thời gian tạm dừng; chi tiết theo thủ tục ở báo cáo by-procedure"},
+		"3.1": {num: online, den: procs, note: "Thủ tục có dịch vụ công trực tuyến toàn trình hoặc một phần / thủ tục trong danh mục"},
+		"3.2": {num: onlineUsed, den: online, note: "Dịch vụ công trực tuyến có ít nhất một hồ sơ nộp trực tuyến trong kỳ"},
+		"3.3": {num: fl.ReceivedOnline, den: fl.Received, note: "Chưa nhân hệ số đồng bộ với Cổng Dịch vụ công quốc gia (chỉ số 1.4 không đo được)"},
+		"3.5": {num: feeOnline, den: feeProcs, note: "Thủ tục có phí, lệ phí được nộp trực tuyến trên hệ thống (thủ tục có dịch vụ trực tuyến) / thủ tục có phí, lệ phí"},
+		"3.6": {num: dc.PaidOnline, den: dc.FeeBearing,
+			note: "Hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí đã nộp phí trực tuyến / hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí (thủ tục miễn phí không tính)"},
+		"4.1": {num: dc.EResult, den: dc.Returned, note: "Hồ sơ đã trả kết quả trong kỳ có tệp kết quả ký số / hồ sơ đã trả kết quả có cấp kết quả"},
+		"4.2": {num: dc.Digitised, den: dc.Received, note: "Hồ sơ tiếp nhận trong kỳ có thành phần hồ sơ điện tử; hồ sơ nhập từ hệ thống cũ không có tệp"},
+		"4.3": {num: dc.Reused, den: dc.Received},
+		"4.4": {num: linked, den: dc.Received, note: "Hồ sơ tiếp nhận trong kỳ lấy thành phần từ kho kết quả hoặc có kết quả điện tử đưa vào kho"},
+		"5.1": {num: fbClassified, den: int64(len(fbs)), note: "Phản ánh (đánh giá chưa hài lòng) được phân loại về quy định hành chính hoặc hành vi hành chính / tổng số phản ánh trong kỳ"},
+		"5.2": {num: fbOnTime, den: fbOnTime + fbLate, note: "Phản ánh được trả lời trong 15 ngày làm việc / phản ánh đã trả lời hoặc đã quá hạn trả lời cuối kỳ"},
+		"5.4": {num: fl.Late + x.unsatisfied, den: fl.Resolved, value: v54, direct: true,
+			note: "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ bị đánh giá không hài lòng), trên số hồ sơ đã giải quyết trong kỳ"},
 	}
-	return &IndicatorsReport{ReportQuery: q, Indicators: out}, nil
+	out := &IndicatorsReport{ReportQuery: q, Indicators: []Indicator{}}
+	groups := map[int]*IndicatorGroupScore{}
+	for _, g := range dossier.QD766Groups {
+		gs := &IndicatorGroupScore{Group: g.Group, Name: g.Name, MaxPoints: g.MaxPoints}
+		groups[g.Group] = gs
+		out.MaxPoints += g.MaxPoints
+	}
+	for _, spec := range dossier.QD766 {
+		in := Indicator{Code: spec.Code, Name: spec.Name, Group: spec.Group, Unit: "%", WeightSource: spec.WeightSource}
+		if spec.MaxPoints > 0 {
+			in.MaxPoints = fp(spec.MaxPoints)
+		}
+		if spec.Threshold > 0 {
+			in.Threshold = fp(spec.Threshold)
+		}
+		me, ok := m[spec.Code]
+		if !spec.Measurable || !ok {
+			in.Status, in.Reason = IndicatorNotMeasurable, spec.Reason
+			out.NotMeasurable++
+			out.Indicators = append(out.Indicators, in)
+			continue
+		}
+		in.Status, in.Computable, in.Numerator, in.Denominator, in.Note = IndicatorComputed, true, me.num, me.den, me.note
+		in.Value = Rate(me.num, me.den)
+		if me.direct {
+			in.Value = me.value
+		}
+		if me.unit != "" {
+			in.Unit = me.unit
+		}
+		gs := groups[spec.Group]
+		if spec.MaxPoints > 0 && in.Unit == "%" {
+			p := dossier.Points766(in.Value, spec)
+			in.Points = &p
+			gs.Points += p
+			gs.MeasurableMax += spec.MaxPoints
+		}
+		out.Computed++
+		out.Indicators = append(out.Indicators, in)
+	}
+	for _, g := range dossier.QD766Groups {
+		gs := groups[g.Group]
+		gs.Points = math.Round(gs.Points*100) / 100
+		out.Groups = append(out.Groups, *gs)
+		out.Total += gs.Points
+		out.MeasurableMax += gs.MeasurableMax
+	}
+	out.Total = math.Round(out.Total*100) / 100
+	return out, nil
 }
