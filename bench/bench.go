@@ -33,6 +33,12 @@ const (
 	ModeCheap     = "cheap"     // request-supplement ↔ supplement
 )
 
+// Read mix defaults.
+const (
+	defaultUsers = 1000
+	defaultThink = time.Second
+)
+
 // Config is one run of the load tool.
 type Config struct {
 	// Base is the URL of a running server (with the demo accounts); empty
@@ -59,6 +65,11 @@ type Config struct {
 	BlobKB     int     // size of each uploaded component
 	PerClient  int     // dossiers per client in cheap mode
 	Idempotent bool    // send Idempotency-Key with every mutating request
+
+	// Read mix (ModeRead).
+	Users  int           // simulated users (default 1,000)
+	Think  time.Duration // mean pause of a user between two requests (default 1 s)
+	Seeded int64         // dossiers 1..Seeded were written by Seed (public lookups); 0: no lookups
 
 	Password string // of the demo accounts; default "demo"
 
@@ -136,6 +147,12 @@ func (c *Config) defaults() {
 	if c.Seed == 0 {
 		c.Seed = uint64(time.Now().UnixNano())
 	}
+	if c.Users <= 0 {
+		c.Users = defaultUsers
+	}
+	if c.Think <= 0 {
+		c.Think = defaultThink
+	}
 }
 
 func (c *Config) notef(format string, a ...any) {
@@ -147,8 +164,8 @@ func (c *Config) notef(format string, a ...any) {
 // Run drives the load described by cfg and returns its report.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg.defaults()
-	if cfg.Mode != ModeLifecycle && cfg.Mode != ModeCheap {
-		return nil, fmt.Errorf("bench: unknown mode %q (lifecycle or cheap)", cfg.Mode)
+	if cfg.Mode != ModeLifecycle && cfg.Mode != ModeCheap && cfg.Mode != ModeRead {
+		return nil, fmt.Errorf("bench: unknown mode %q (lifecycle, cheap or read)", cfg.Mode)
 	}
 	for _, f := range []float64{cfg.Online, cfg.Supplement, cfg.Clarify, cfg.Refuse} {
 		if f < 0 || f > 1 {
@@ -156,6 +173,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	rep := &Report{Mode: cfg.Mode, Clients: cfg.Clients, Errors: map[string]int{}, Engine: "unknown"}
+	if cfg.Mode == ModeRead {
+		rep.Clients = cfg.Users
+	}
 	var srv *server
 	pid := cfg.PID
 	if cfg.Base == "" {
@@ -180,9 +200,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	var stop atomic.Bool
 	workers := make([]*worker, cfg.Clients)
 	for i := range workers {
-		workers[i] = &worker{cfg: &cfg, c: c, acc: acc, proc: proc, rec: rec,
+		workers[i] = &worker{cfg: &cfg, c: c, acc: acc, proc: proc, rec: rec, stop: &stop,
 			rng: rand.New(rand.NewPCG(cfg.Seed, uint64(i)))}
 	}
 	// The cheap loop's dossiers are filed before the clock starts.
@@ -208,7 +229,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("bench: filing the dossiers of the cheap loop: %w", first)
 		}
 	}
-	drive := func(ctx context.Context, limit int64) {
+	// drive runs the clients until d has passed (0: no limit) or limit
+	// lifecycles (cheap: transitions) have started, and returns when the
+	// last request in flight has been answered.
+	drive := func(d time.Duration, limit int64) {
+		stop.Store(false)
+		if d > 0 {
+			t := time.AfterFunc(d, func() { stop.Store(true) })
+			defer t.Stop()
+		}
+		if cfg.Mode == ModeRead {
+			runReads(ctx, &cfg, c, rec, acc.tokens(), &stop, limit)
+			return
+		}
 		var counter atomic.Int64
 		var wg sync.WaitGroup
 		for i, w := range workers {
@@ -224,9 +257,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	if cfg.Warmup > 0 {
 		cfg.notef("bench: warming up for %v\n", cfg.Warmup)
-		wctx, cancel := context.WithTimeout(ctx, cfg.Warmup)
-		drive(wctx, 0)
-		cancel()
+		drive(cfg.Warmup, 0)
 	}
 	// Measure from a clean recorder.
 	rec = newRecorder()
@@ -238,10 +269,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if pid > 0 {
 		before, _ = readProc(pid)
 	}
-	runCtx, cancel := ctx, context.CancelFunc(func() {})
-	if cfg.Duration > 0 {
-		runCtx, cancel = context.WithTimeout(ctx, cfg.Duration)
-	}
+	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	start := time.Now()
 	stopSampling := sample(runCtx, &cfg, rec, pid, start)
@@ -250,8 +278,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if srv != nil && srv.pprof != "" {
 		profWG.Go(func() { profiles = profile(runCtx, &cfg, srv.pprof) })
 	}
-	limit := int64(cfg.Count)
-	drive(runCtx, limit)
+	drive(cfg.Duration, int64(cfg.Count))
 	elapsed := time.Since(start)
 	cancel()
 	peak := stopSampling()
@@ -330,7 +357,8 @@ func setup(ctx context.Context, cfg *Config, c *client) (*accounts, *procedureIn
 	for _, a := range []struct {
 		name string
 		tok  *string
-	}{{"reception", &acc.reception}, {"appraiser", &acc.appraiser}, {"approver", &acc.approver}, {"clerk", &acc.clerk}} {
+	}{{"reception", &acc.reception}, {"appraiser", &acc.appraiser}, {"approver", &acc.approver}, {"clerk", &acc.clerk},
+		{"supervisor", &acc.supervisor}} {
 		tok, err := c.login(ctx, a.name, cfg.Password)
 		if err != nil {
 			return nil, nil, fmt.Errorf("bench: %w (is the server running with --demo?)", err)
@@ -361,6 +389,9 @@ func setup(ctx context.Context, cfg *Config, c *client) (*accounts, *procedureIn
 		}
 	}
 	proc := &procedureInfo{}
+	if cfg.Mode == ModeRead {
+		return acc, proc, nil
+	}
 	if err := c.do(ctx, "procedure", http.MethodGet, "/api/v1/procedures/"+cfg.Procedure, "", "", nil, proc); err != nil {
 		return nil, nil, fmt.Errorf("bench: procedure %s: %w", cfg.Procedure, err)
 	}
@@ -395,7 +426,11 @@ func sample(ctx context.Context, cfg *Config, rec *recorder, pid int, start time
 					rss = fmt.Sprintf("  RSS %.0f MB", mb(ps.rss))
 				}
 			}
-			if cfg.Progress != nil {
+			if cfg.Progress != nil && cfg.Mode == ModeRead {
+				s := time.Since(start).Seconds()
+				n := rec.requests()
+				fmt.Fprintf(cfg.Progress, "\r%4.0fs  requests %d (%.0f/s)  errors %d%s   ", s, n, float64(n)/s, rec.errors(), rss)
+			} else if cfg.Progress != nil {
 				s := time.Since(start).Seconds()
 				l, tr := rec.get("returned")+rec.get("refused"), rec.get("transitions")
 				fmt.Fprintf(cfg.Progress, "\r%4.0fs  lifecycles %d (%.1f/s)  transitions %d (%.0f/s)  errors %d%s   ",
@@ -476,7 +511,11 @@ func (rep *Report) Print(w io.Writer, asJSON bool) error {
 	if rep.Mode == ModeLifecycle {
 		fmt.Fprintf(w, "lifecycles: %d returned + %d refused = %.1f/s\n", rep.Lifecycles, rep.Refused, rep.LifecyclesPerSec)
 	}
-	fmt.Fprintf(w, "transitions: %d = %.1f/s; requests: %d; errors: %d\n", rep.Transitions, rep.TransitionsPerSec, rep.Requests, rep.ErrorCount)
+	if rep.Mode == ModeRead {
+		fmt.Fprintf(w, "requests: %d = %.1f/s; errors: %d\n", rep.Requests, float64(rep.Requests)/rep.Seconds, rep.ErrorCount)
+	} else {
+		fmt.Fprintf(w, "transitions: %d = %.1f/s; requests: %d; errors: %d\n", rep.Transitions, rep.TransitionsPerSec, rep.Requests, rep.ErrorCount)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "step\tcount\tper s\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
 	for _, s := range rep.Steps {

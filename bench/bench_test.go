@@ -25,6 +25,12 @@ import (
 // keys and signer, the use cases, the demo province and the HTTP layer —
 // as `motcua serve --demo` builds it, on the real clock.
 func newServer(t *testing.T, e store.Engine) string {
+	base, _, _ := newServerWith(t, e)
+	return base
+}
+
+// newServerWith is newServer, also returning its store and use cases.
+func newServerWith(t *testing.T, e store.Engine) (string, *store.DB, *workflow.Service) {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, e)
@@ -55,7 +61,7 @@ func newServer(t *testing.T, e store.Engine) string {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, db, svc
 }
 
 // run runs the tool and decodes its JSON output, as a user's script would.

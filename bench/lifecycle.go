@@ -14,8 +14,13 @@ import (
 // clients act as: the demo accounts, shared by every client as the
 // officers of one agency share a register.
 type accounts struct {
-	reception, appraiser, approver, clerk string
-	citizen, citizenID                    string
+	reception, appraiser, approver, clerk, supervisor string
+	citizen, citizenID                                string
+}
+
+func (a *accounts) tokens() map[string]string {
+	return map[string]string{"reception": a.reception, "appraiser": a.appraiser, "approver": a.approver, "clerk": a.clerk,
+		"supervisor": a.supervisor}
 }
 
 // procedureInfo is what the clients need of the procedure they file.
@@ -45,14 +50,20 @@ type worker struct {
 	proc *procedureInfo
 	rng  *rand.Rand
 	rec  *recorder
+	// stop ends the run between two requests, so that no request is cut
+	// in the middle and no dossier is left where the client lost track.
+	stop *atomic.Bool
 }
+
+// errStopped abandons a lifecycle when the run ends.
+var errStopped = errors.New("bench: stopped")
 
 var applicantNames = []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung", "Đặng Văn Đức",
 	"Vũ Thị Hạnh", "Bùi Minh Khôi", "Hoàng Thị Lan", "Ngô Quang Minh", "Đỗ Thu Ngân"}
 
 // fail records err under its kind unless the run is over.
 func (w *worker) fail(ctx context.Context, err error) {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || errors.Is(err, errStopped) {
 		return // the run ended under this request
 	}
 	var ae *apiError
@@ -68,6 +79,9 @@ func (w *worker) fail(ctx context.Context, err error) {
 func (w *worker) components(ctx context.Context, tok string, codes []string) ([]map[string]string, error) {
 	out := make([]map[string]string, 0, len(codes))
 	for _, code := range codes {
+		if w.stop.Load() {
+			return nil, errStopped
+		}
 		id, err := w.c.upload(ctx, tok, w.cfg.BlobKB<<10)
 		if err != nil {
 			return nil, err
@@ -93,6 +107,9 @@ func (w *worker) receive(ctx context.Context, online bool) (*dossierRef, error) 
 		"applicant": map[string]string{"kind": "citizen", "name": applicantNames[w.rng.IntN(len(applicantNames))], "id_number": id,
 			"phone": "0912345678", "address": "Phường Suối Hoa, tỉnh Bắc Ninh"}}
 	d := &dossierRef{}
+	if w.stop.Load() {
+		return nil, errStopped
+	}
 	if err := w.c.postJSON(ctx, step, "/api/v1/dossiers", tok, in, d); err != nil {
 		return nil, err
 	}
@@ -106,6 +123,9 @@ func (w *worker) receive(ctx context.Context, online bool) (*dossierRef, error) 
 }
 
 func (w *worker) act(ctx context.Context, tok string, d *dossierRef, action string, fields map[string]any) error {
+	if w.stop.Load() {
+		return errStopped
+	}
 	if err := w.c.act(ctx, tok, d, action, fields); err != nil {
 		return err
 	}
@@ -181,7 +201,7 @@ func (w *worker) lifecycle(ctx context.Context) (string, error) {
 // runLifecycles runs lifecycles until ctx ends or limit lifecycles have
 // been started (0: no limit).
 func (w *worker) runLifecycles(ctx context.Context, started *atomic.Int64, limit int64) {
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && !w.stop.Load() {
 		if limit > 0 && started.Add(1) > limit {
 			return
 		}
@@ -221,7 +241,7 @@ func (w *worker) cheapSetup(ctx context.Context, n int) ([]*dossierRef, error) {
 // the worker's dossiers: cheap transitions that sign and render nothing,
 // so they measure the write path itself.
 func (w *worker) runCheap(ctx context.Context, ds []*dossierRef, done *atomic.Int64, limit int64) {
-	for i := 0; ctx.Err() == nil; i++ {
+	for i := 0; ctx.Err() == nil && !w.stop.Load(); i++ {
 		if limit > 0 && done.Add(1) > limit {
 			return
 		}
@@ -234,7 +254,7 @@ func (w *worker) runCheap(ctx context.Context, ds []*dossierRef, done *atomic.In
 		}
 		if err != nil {
 			w.fail(ctx, err)
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, errStopped) {
 				return
 			}
 			// Reload the dossier: its version or status may have moved.

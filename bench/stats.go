@@ -46,6 +46,16 @@ func (r *recorder) get(what string) int {
 	return r.counts[what]
 }
 
+func (r *recorder) requests() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, ds := range r.lat {
+		n += len(ds)
+	}
+	return n
+}
+
 func (r *recorder) errors() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -65,7 +75,8 @@ type StepStats struct {
 
 // stepOrder lists steps in the order of a lifecycle, for printing.
 var stepOrder = []string{"upload", "receive", "submit", "accept", "assign", "request-supplement", "supplement",
-	"submit-appraisal", "request-clarification", "approve", "refuse", "issue", "return"}
+	"submit-appraisal", "request-clarification", "approve", "refuse", "issue", "return",
+	"worklist", "dossier", "lookup", "dashboard", "export"}
 
 func (r *recorder) steps(elapsed time.Duration) []StepStats {
 	r.mu.Lock()

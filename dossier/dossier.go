@@ -344,6 +344,9 @@ type Result struct {
 	// copies stamped with a physical seal (SealChoice, SealLog).
 	SealChoice    SealChoice `json:"seal_choice,omitempty"`
 	PhysicalSeals []SealLog  `json:"physical_seals,omitempty"`
+	// SealPending: the number is taken and recorded, the seal not yet
+	// applied (it is applied right after, or resumed after a failure).
+	SealPending bool `json:"seal_pending,omitempty"`
 }
 
 // FormatNumber formats a register number per Decree 30/2020: numbers below

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/bench"
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -21,7 +22,7 @@ func sharedBlobDB(tb testing.TB, e store.Engine, n int) (db *store.DB, holder, o
 	db = storetest.Open(tb, e)
 	ctx := context.Background()
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := db.GenerateReportData(ctx, store.GenOptions{Dossiers: n, Centers: 2, Agencies: 2, Procedures: 2, From: from, To: from.AddDate(0, 6, 0), Seed: 1}); err != nil {
+	if err := bench.GenerateReportData(ctx, db, bench.GenOptions{Dossiers: n, Centers: 2, Agencies: 2, Procedures: 2, From: from, To: from.AddDate(0, 6, 0), Seed: 1}); err != nil {
 		tb.Fatal(err)
 	}
 	for _, q := range []string{

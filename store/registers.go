@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
+
 	"motcua/dossier"
 )
 
@@ -49,6 +51,20 @@ func (tx *Tx) NextNumber(registerID int64) (int64, error) {
 		return 0, fmt.Errorf("store: next number: %w", err)
 	}
 	return n, nil
+}
+
+// LastIssuedAt returns the issue time of the last number register id
+// gave (zero before the first).
+func (tx *Tx) LastIssuedAt(registerID int64) (time.Time, error) {
+	var at int64
+	err := tx.queryRow(`SELECT issued_at FROM results WHERE register_id = $1 ORDER BY seq DESC LIMIT 1`, registerID).Scan(&at)
+	if isNoRows(err) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: last issue time: %w", err)
+	}
+	return fromMS(at), nil
 }
 
 // Registers lists registers, optionally of one agency.

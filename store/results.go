@@ -19,28 +19,30 @@ type IssuedResult struct {
 	SealID        int64
 	PDFBlobID     string
 	VerifyHash    string
+	// IssuedByID is the clerk who took the number.
+	IssuedByID int64
 }
 
 // InsertResult stores an issued result in the warehouse.
 func (tx *Tx) InsertResult(r *IssuedResult) error {
 	id, digest, err := scanResultCover(tx.queryRow(`INSERT INTO results (dossier_id, register_id, seq, number, document_code, applicant_id, applicant_name,
-		result_type_code, agency_code, issued_at, issued_by, seal_id, seal_name, pdf_blob_id, pdf_sha256, verify_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING `+resultCoverCols,
+		result_type_code, agency_code, issued_at, issued_by, seal_id, seal_name, pdf_blob_id, pdf_sha256, verify_hash, seal_pending, issued_by_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING `+resultCoverCols,
 		r.DossierID, r.RegisterID, r.Seq, r.Number, r.DocumentCode, r.ApplicantID, r.ApplicantName, r.ResultType,
-		r.AgencyCode, ms(r.IssuedAt), r.IssuedBy, r.SealID, r.Seal, r.PDFBlobID, r.SHA256, r.VerifyHash))
+		r.AgencyCode, ms(r.IssuedAt), r.IssuedBy, r.SealID, r.Seal, r.PDFBlobID, r.SHA256, r.VerifyHash, r.SealPending, r.IssuedByID))
 	if err != nil {
 		return fmt.Errorf("store: insert result: %w", err)
 	}
 	return tx.cover('r', id, digest)
 }
 
-const resultCols = `r.number, r.seq, r.document_code, r.result_type_code, r.issued_at, r.issued_by, r.seal_name, r.pdf_sha256, r.archived_at`
+const resultCols = `r.number, r.seq, r.document_code, r.result_type_code, r.issued_at, r.issued_by, r.seal_name, r.pdf_sha256, r.archived_at, r.seal_pending`
 
 func scanResult(s interface{ Scan(...any) error }) (*dossier.Result, error) {
 	var r dossier.Result
 	var at int64
 	var archived sql.NullInt64
-	if err := s.Scan(&r.Number, &r.Seq, &r.DocumentCode, &r.ResultType, &at, &r.IssuedBy, &r.Seal, &r.SHA256, &archived); err != nil {
+	if err := s.Scan(&r.Number, &r.Seq, &r.DocumentCode, &r.ResultType, &at, &r.IssuedBy, &r.Seal, &r.SHA256, &archived, &r.SealPending); err != nil {
 		return nil, err
 	}
 	r.IssuedAt, r.ArchivedAt = fromMS(at), fromNull(archived)
@@ -188,4 +190,102 @@ func (db *DB) ResultArchive(ctx context.Context, dossierID int64) (blobID string
 		return "", nil, notFound("kết quả")
 	}
 	return blobID, fromNull(t), err
+}
+
+// PendingSeal is a result numbered in its register whose seal is not
+// applied yet: what sealing it needs.
+type PendingSeal struct {
+	DossierID  int64
+	Code       string // of the dossier
+	Number     string
+	IssuedAt   time.Time
+	IssuedByID int64
+	AgencyCode string
+	SealID     int64
+	SignedBlob string // the approver-signed draft
+	Layout     string // its signature layout
+}
+
+const pendingSealQuery = `SELECT r.dossier_id, d.code, r.number, r.issued_at, r.issued_by_id, r.agency_code, r.seal_id, d.signed_blob, d.result_layout
+	FROM results r JOIN dossiers d ON d.id = r.dossier_id WHERE r.seal_pending`
+
+func scanPendingSeal(s interface{ Scan(...any) error }) (*PendingSeal, error) {
+	var p PendingSeal
+	var at int64
+	if err := s.Scan(&p.DossierID, &p.Code, &p.Number, &at, &p.IssuedByID, &p.AgencyCode, &p.SealID, &p.SignedBlob, &p.Layout); err != nil {
+		return nil, err
+	}
+	p.IssuedAt = fromMS(at)
+	return &p, nil
+}
+
+// PendingSeal returns the pending seal of a dossier's result, or nil when
+// there is none (not issued, or sealed already).
+func (db *DB) PendingSeal(ctx context.Context, dossierID int64) (*PendingSeal, error) {
+	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+` AND r.dossier_id = $1`, dossierID))
+	if isNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: pending seal: %w", err)
+	}
+	return p, nil
+}
+
+// PendingSealByCode is PendingSeal by dossier code.
+func (db *DB) PendingSealByCode(ctx context.Context, code string) (*PendingSeal, error) {
+	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+` AND d.code = $1`, code))
+	if isNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: pending seal: %w", err)
+	}
+	return p, nil
+}
+
+// PendingSeals lists up to limit results whose seal is pending, oldest
+// number first.
+func (db *DB) PendingSeals(ctx context.Context, limit int) ([]PendingSeal, error) {
+	rows, err := db.queryContext(ctx, pendingSealQuery+` ORDER BY r.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending seals: %w", err)
+	}
+	defer rows.Close()
+	var out []PendingSeal
+	for rows.Next() {
+		p, err := scanPendingSeal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, rows.Err()
+}
+
+// CompleteSeal records the sealed file of a dossier's result whose seal
+// was pending; it reports false, changing nothing, when it was not
+// pending (sealed meanwhile by another process).
+// The row's new digest goes to the audit chain (audit_cover.go).
+func (tx *Tx) CompleteSeal(dossierID int64, blobID, sha256 string) (bool, error) {
+	id, digest, err := scanResultCover(tx.queryRow(`UPDATE results SET pdf_blob_id = $1, pdf_sha256 = $2, seal_pending = FALSE
+		WHERE dossier_id = $3 AND seal_pending RETURNING `+resultCoverCols, blobID, sha256, dossierID))
+	if isNoRows(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: complete seal: %w", err)
+	}
+	return true, tx.cover('r', id, digest)
+}
+
+// SealPending reports whether the seal of a dossier's result is pending,
+// inside tx (the pending state is read under the writer's lock).
+func (tx *Tx) SealPending(dossierID int64) (bool, error) {
+	var p bool
+	err := tx.queryRow(`SELECT seal_pending FROM results WHERE dossier_id = $1`, dossierID).Scan(&p)
+	if isNoRows(err) {
+		return false, nil
+	}
+	return p, err
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/bench"
 	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
@@ -194,7 +195,7 @@ func BenchmarkWorkList(b *testing.B) {
 		b.Fatal(err)
 	}
 	n := envInt("MOTCUA_BENCH_N", 100000)
-	if err := db.GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
+	if err := bench.GenerateDossiers(ctx, db, bench.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
 		b.Fatal(err)
 	}
 	db.SQL().Exec(`ANALYZE`)

@@ -14,9 +14,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"motcua/bench"
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
-	"motcua/store"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -395,7 +395,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 	// resource timing.
 	// A busier center: synthetic dossiers fill a full page of 50 rows with
 	// overdue and nearing-deadline highlighting.
-	if err := ev.db.GenerateDossiers(context.Background(), store.GenerateOptions{N: 600, Seed: 3, Start: clocktest.Now().AddDate(0, 0, -20), Days: 20}); err != nil {
+	if err := bench.GenerateDossiers(context.Background(), ev.db, bench.GenerateOptions{N: 600, Seed: 3, Start: clocktest.Now().AddDate(0, 0, -20), Days: 20}); err != nil {
 		t.Fatal(err)
 	}
 	b.do("work list for weight", chromedp.Navigate(b.base+"/ho-so?status=open"), chromedp.WaitVisible(chromedp.CSS("table.list")))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/bench"
 	"motcua/internal/clocktest"
 	"motcua/store"
 )
@@ -46,7 +47,7 @@ func uiPageTimes(t testing.TB, h http.Handler, cookie string, pages []string, n 
 func TestUIWorkListPageWeight(t *testing.T) {
 	ev := newUIEnv(t)
 	ctx := context.Background()
-	if err := ev.db.GenerateDossiers(ctx, store.GenerateOptions{N: 400, Seed: 7, Start: clocktest.Now().AddDate(0, -1, 0), Days: 30}); err != nil {
+	if err := bench.GenerateDossiers(ctx, ev.db, bench.GenerateOptions{N: 400, Seed: 7, Start: clocktest.Now().AddDate(0, -1, 0), Days: 30}); err != nil {
 		t.Fatal(err)
 	}
 	c := ev.login(t, "admin")
@@ -82,7 +83,7 @@ func BenchmarkUIPages(b *testing.B) {
 	if v := os.Getenv("MOTCUA_BENCH_N"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	if err := ev.db.GenerateDossiers(ctx, store.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
+	if err := bench.GenerateDossiers(ctx, ev.db, bench.GenerateOptions{N: n, Seed: 1, Start: clocktest.Now().AddDate(-1, 0, 0)}); err != nil {
 		b.Fatal(err)
 	}
 	ev.db.SQL().Exec(`ANALYZE`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -422,22 +423,15 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 			return nil, err
 		}
 	}
-	// The seal, likewise, under the number the register will give next.
-	if a == dossier.ActIssue && s.docs != nil {
-		seal, err := s.prepareIssue(ctx, u, code, in.Version, in.Seal)
-		if err != nil {
-			return nil, err
-		}
-		if seal != nil {
-			defer seal.unlock()
-			pre = &prepared{seal: seal}
-		}
-		if given != nil {
-			if pre == nil {
-				pre = &prepared{}
-			}
-			pre.consent = given.consent
-		}
+	// The seal is applied after the issuing transaction (see issue); the
+	// officer's consent to it is audited with the sealed file.
+	if a == dossier.ActIssue && given != nil {
+		pre = &prepared{consent: given.consent}
+	}
+	// A result is sealed before it is returned: a seal left pending by a
+	// failure is applied now.
+	if a == dossier.ActReturn {
+		s.sealBeforeReturn(ctx, code)
 	}
 	// Files supplemented at the counter are signed by the reception
 	// officer, like those received.
@@ -476,6 +470,26 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 		return nil, err
 	}
 	s.produceDocuments(ctx, id)
+	if a == dossier.ActIssue {
+		// Phase 2 of issue: the seal, outside the transaction. A failure
+		// leaves the result numbered with its seal pending, which the
+		// answer shows; it is resumed later.
+		var c *consent
+		if pre != nil {
+			c = pre.consent
+		}
+		if err := s.sealResult(ctx, id, u, c); err != nil {
+			s.log.Error("seal pending", slog.String("dossier", code), slog.Any("err", err))
+			if c != nil {
+				// The consent is audited all the same, without the file.
+				if err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+					return auditConsent(tx, u, &dossier.Dossier{Code: code}, pre)
+				}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	out, err := s.db.DossierByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -562,15 +576,16 @@ func (s *Service) transition(tx *store.Tx, u *dossier.User, d *dossier.Dossier, 
 			return err
 		}
 	case dossier.ActIssue:
-		var seal *preSeal
-		if pre != nil {
-			seal = pre.seal
-		}
-		if err := s.issue(tx, u, d, p, seal, in); err != nil {
+		// The officer's consent to the seal is audited with the sealed
+		// file, by phase 2 (sealResult).
+		if err := s.issue(tx, u, d, p, in); err != nil {
 			return err
 		}
-		if err := auditConsent(tx, u, d, pre); err != nil {
+	case dossier.ActReturn:
+		if pending, err := tx.SealPending(d.ID); err != nil {
 			return err
+		} else if pending {
+			return dossier.Errorf(dossier.EUNAVAILABLE, "Kết quả đã lấy số nhưng chưa đóng dấu xong; vui lòng thử lại sau ít phút")
 		}
 	case dossier.ActSupplement:
 		if dec.Role == dossier.RoleCitizen || len(in.Components) > 0 {

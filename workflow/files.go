@@ -50,18 +50,6 @@ func (s *Service) ReadBlob(ctx context.Context, id string) ([]byte, error) {
 	return s.blobs.Read(id)
 }
 
-// readBlobTx is ReadBlob inside a transaction.
-func (s *Service) readBlobTx(tx *store.Tx, id string) ([]byte, error) {
-	data, ok, err := tx.BlobData(id)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		return data, nil
-	}
-	return s.blobs.Read(id)
-}
-
 // OpenBlob opens blob id for serving (http.ServeContent); the caller
 // closes it. It does not check access: callers do.
 func (s *Service) OpenBlob(ctx context.Context, id string) (io.ReadSeekCloser, error) {

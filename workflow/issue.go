@@ -3,8 +3,8 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"motcua/dossier"
@@ -28,13 +28,12 @@ func RegisterSymbol(p *dossier.Procedure, a *dossier.Agency) string {
 
 // prepared is work done before an action's transaction, so that the
 // database writer is not held while rendering, signing and writing files:
-// the approval signature, or the seal under the number the result will
-// most likely take (see prepareIssue).
+// the approval signature, or the reception officer's signatures of
+// supplemented files.
 type prepared struct {
 	verifyToken string
 	signed      doc // the result with the approval signature
 	layout      string
-	seal        *preSeal
 	// componentSigs are the reception officer's signatures of files
 	// supplemented at the counter, by component code.
 	componentSigs map[string][]byte
@@ -114,106 +113,36 @@ func (s *Service) LeaderDelegations(ctx context.Context, u *dossier.User) ([]dos
 	return dels, principals, nil
 }
 
-// preSeal is a result sealed before the issuing transaction under the
-// number its register will give next. The register's lock (Service.
-// registerLock) is held from reading the register until the transaction
-// ends, so within this process the guess is right; when another process
-// took the number meanwhile, issue seals again inside the transaction.
-type preSeal struct {
-	registerID int64
-	n          int64
-	at         time.Time
-	sealID     int64
-	sealed     doc
-	unlock     func()
-}
-
-// prepareIssue seals the approved result of dossier code under the next
-// number of its register, outside the transaction. It returns nil, with
-// nothing held, whenever the guess cannot be made (first result of the
-// register this year, a check that fails: the transaction then reports
-// it); the caller must call unlock on what it returns.
-func (s *Service) prepareIssue(ctx context.Context, u *dossier.User, code string, version int64, asked string) (*preSeal, error) {
-	d, err := s.db.Dossier(ctx, code, ScopeOf(u))
-	if err != nil || d.Version != version {
-		return nil, nil
-	}
-	if _, err := dossier.Decide(d, u, dossier.Request{Action: dossier.ActIssue, Version: version}, dossier.Facts{Now: s.now()}); err != nil {
-		return nil, nil
-	}
-	_, signed, layout, err := s.db.DossierFiles(ctx, d.ID)
-	if err != nil || signed == "" {
-		return nil, nil
-	}
-	p, err := s.db.Procedure(ctx, d.ProcedureCode)
-	if err != nil {
-		return nil, nil
-	}
-	ag, err := s.db.Agency(ctx, d.AgencyCode)
-	if err != nil {
-		return nil, nil
-	}
-	// Only an electronic seal is applied ahead; a result sealed on paper
-	// only is numbered in the transaction.
-	choice, err := dossier.ChooseSeal(asked, p.Seal)
-	if err != nil || !choice.Electronic() {
-		return nil, nil
-	}
-	seals, err := s.db.Seals(ctx, d.AgencyCode)
-	if err != nil {
-		return nil, nil
-	}
-	seal, _, err := dossier.PickSeals(dossier.SealChoiceElectronic, p.Seal, d.AgencyCode, d.CenterCode, seals)
-	if err != nil {
-		return nil, nil
-	}
-	now := s.now()
-	reg, err := s.db.Register(ctx, d.AgencyCode, now.In(s.Location()).Year(), p.ResultTypeCode)
-	if err != nil {
-		return nil, nil
-	}
-	unlock := s.registerLock(reg.ID)
-	// Read the register again under the lock: the last number may have
-	// moved while waiting.
-	if reg, err = s.db.Register(ctx, d.AgencyCode, reg.Year, p.ResultTypeCode); err != nil {
-		unlock()
-		return nil, nil
-	}
-	pdf, err := s.ReadBlob(ctx, signed)
-	if err != nil {
-		unlock()
-		return nil, err
-	}
-	// The seal's time is taken under the lock, so results of a register
-	// are sealed in the order of their numbers.
-	now = s.now()
-	n := reg.Last + 1
-	sealed, err := s.docs.SealResult(ctx, pdf, SealInput{Agency: ag, Seal: seal, Number: dossier.FormatNumber(n, reg.Symbol), Layout: layout, At: now})
-	if err != nil {
-		unlock()
-		return nil, fmt.Errorf("workflow: seal signature: %w", err)
-	}
-	return &preSeal{registerID: reg.ID, n: n, at: now, sealID: seal.ID, sealed: newDoc(sealed), unlock: unlock}, nil
-}
-
-// registerLock locks register id within this process and returns the
-// unlock function.
-func (s *Service) registerLock(id int64) func() {
-	v, _ := s.registers.LoadOrStore(id, &sync.Mutex{})
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
-}
+// The issue step runs in two phases, so that no lock is held while the
+// result is sealed:
+//
+//  1. issue, inside the action's transaction, takes the next number of the
+//     agency's register and records the result with it — numbered, seal
+//     pending — with the status change, history, audit and outbox. The
+//     register row is the only thing serialised, for the length of that
+//     short transaction; numbers are gap-free and in issue order because
+//     a rolled-back transaction gives its number back.
+//  2. sealResult then applies the seal to the approver-signed file under
+//     the recorded number and issue time, outside any transaction and
+//     lock, and records the sealed file in a second short transaction,
+//     only if the seal is still pending.
+//
+// If the process dies or the signer fails between the two, the result
+// stays numbered with its seal pending (the dossier page says so, the
+// result cannot be returned yet): ResumeSeals, run at start and every
+// minute by the server, and any later attempt to return the dossier, seal
+// it under the same number. A number is never taken twice for a dossier
+// (results.dossier_id is unique) and never skipped.
 
 // issue takes the next number of the agency's register for the result type
-// in the same transaction as the status change, applies the seal the clerk
-// chose (in.Seal, else the procedure's rule: the electronic seal on the
-// file, the physical seal on printed copies — each logged — or both) and
-// stores the result in the warehouse. A result sealed on paper only keeps
-// the leader's signature alone, with its number and date written in: no
-// electronic seal is added behind the clerk's back.
-func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, pre *preSeal, in ActionInput) error {
-	now := tx.Now()
+// in the same transaction as the status change and records the result as
+// numbered, seal pending (phase 1 above), with the seal the clerk chose
+// (in.Seal, else the procedure's rule: the electronic seal on the file,
+// the physical seal on printed copies — each logged here — or both). A
+// result sealed on paper only keeps the leader's signature alone, with its
+// number and date written in by phase 2: no electronic seal is added
+// behind the clerk's back.
+func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, in ActionInput) error {
 	ag, err := tx.Agency(d.AgencyCode)
 	if err != nil {
 		return err
@@ -234,6 +163,9 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 	if err != nil {
 		return err
 	}
+	// The seal recorded with the result is the one phase 2 applies: the
+	// electronic one when there is one, else the physical one (the
+	// number is then only written into the file).
 	seal, sealName := electronic, ""
 	switch {
 	case electronic != nil && physical != nil:
@@ -243,7 +175,7 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 	default:
 		seal, sealName = physical, physical.Name
 	}
-	year := now.In(s.Location()).Year()
+	year := tx.Now().In(s.Location()).Year()
 	reg, err := tx.EnsureRegister(d.AgencyCode, year, p.ResultTypeCode, RegisterSymbol(p, ag))
 	if err != nil {
 		return err
@@ -253,13 +185,19 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		return err
 	}
 	number := dossier.FormatNumber(n, reg.Symbol)
-	if pre != nil && (electronic == nil || pre.registerID != reg.ID || pre.n != n || pre.sealID != electronic.ID) {
-		pre = nil // another process took the number: seal again below
+	// Issue times follow the numbers: the use case's clock reading was
+	// taken before its transaction waited for the register row, so a
+	// transaction that read the clock later may have taken the previous
+	// number; the issue time is then that number's.
+	now := tx.Now()
+	last, err := tx.LastIssuedAt(reg.ID)
+	if err != nil {
+		return err
 	}
-	if pre != nil {
-		now = pre.at // the result was issued when it was sealed
+	if last.After(now) {
+		now = last
 	}
-	verifyHash, signed, layout, err := tx.DossierFiles(d.ID)
+	verifyHash, signed, _, err := tx.DossierFiles(d.ID)
 	if err != nil {
 		return err
 	}
@@ -268,30 +206,9 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 	}
 	r := &store.IssuedResult{
 		Result: dossier.Result{Number: number, Seq: n, ResultType: p.ResultTypeCode, IssuedAt: now, IssuedBy: u.Name, Seal: sealName,
-			DocumentCode: dossier.DocumentCode(d.Applicant.IDNumber, p.ResultTypeCode, year, n)},
+			DocumentCode: dossier.DocumentCode(d.Applicant.IDNumber, p.ResultTypeCode, year, n), SealPending: s.docs != nil && signed != ""},
 		DossierID: d.ID, RegisterID: reg.ID, ApplicantID: d.Applicant.IDNumber, ApplicantName: d.Applicant.Name,
-		AgencyCode: d.AgencyCode, SealID: seal.ID, VerifyHash: verifyHash,
-	}
-	var sealed doc
-	switch {
-	case pre != nil && signed != "":
-		sealed = pre.sealed
-	case s.docs != nil && signed != "":
-		pdf, err := s.readBlobTx(tx, signed)
-		if err != nil {
-			return err
-		}
-		in := SealInput{Agency: ag, Seal: electronic, Number: number, Layout: layout, At: now}
-		var data []byte
-		if electronic != nil {
-			data, err = s.docs.SealResult(context.Background(), pdf, in)
-		} else {
-			data, err = s.docs.NumberResult(context.Background(), pdf, in)
-		}
-		if err != nil {
-			return fmt.Errorf("workflow: seal signature: %w", err)
-		}
-		sealed = newDoc(data)
+		AgencyCode: d.AgencyCode, SealID: seal.ID, VerifyHash: verifyHash, IssuedByID: u.ID,
 	}
 	// Each printed copy stamped with the physical seal is logged.
 	if physical != nil {
@@ -306,15 +223,137 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 			return err
 		}
 	}
-	if sealed.data != nil {
-		id, err := storeDocument(tx, sealed, u.ID)
+	d.Result = &r.Result
+	return tx.InsertResult(r)
+}
+
+// sealResult applies the seal to the result of dossier id if its seal is
+// pending (phase 2 above); nil means the result is sealed, or needs no
+// seal, when it returns. c, when not nil, is the clerk u's consent to the
+// seal (two-phase signing), audited with the sealed file.
+func (s *Service) sealResult(ctx context.Context, dossierID int64, u *dossier.User, c *consent) error {
+	if s.docs == nil {
+		return nil
+	}
+	ps, err := s.db.PendingSeal(ctx, dossierID)
+	if err != nil || ps == nil {
+		return err
+	}
+	// One attempt at a time per result within this process (the request
+	// that issued it and the resumer may meet).
+	if _, busy := s.sealing.LoadOrStore(dossierID, true); busy {
+		return dossier.Errorf(dossier.ECONFLICT, "Kết quả số %s đang được đóng dấu; vui lòng thử lại", ps.Number)
+	}
+	defer s.sealing.Delete(dossierID)
+	ag, err := s.db.Agency(ctx, ps.AgencyCode)
+	if err != nil {
+		return err
+	}
+	seals, err := s.db.Seals(ctx, ps.AgencyCode)
+	if err != nil {
+		return err
+	}
+	var seal *dossier.Seal
+	for i := range seals {
+		if seals[i].ID == ps.SealID {
+			seal = &seals[i]
+		}
+	}
+	if seal == nil {
+		return fmt.Errorf("workflow: seal %d of result %s not found", ps.SealID, ps.Number)
+	}
+	pdf, err := s.ReadBlob(ctx, ps.SignedBlob)
+	if err != nil {
+		return err
+	}
+	in := SealInput{Agency: ag, Seal: seal, Number: ps.Number, Layout: ps.Layout, At: ps.IssuedAt}
+	var data []byte
+	if seal.Kind == dossier.SealElectronic {
+		data, err = s.docs.SealResult(ctx, pdf, in)
+	} else {
+		in.Seal = nil // sealed on paper only: the number and date are written in
+		data, err = s.docs.NumberResult(ctx, pdf, in)
+	}
+	if err != nil {
+		return fmt.Errorf("workflow: seal signature of result %s: %w", ps.Number, err)
+	}
+	sealed := newDoc(data)
+	return s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		pending, err := tx.SealPending(dossierID)
+		if err != nil || !pending {
+			return err // sealed meanwhile by another process
+		}
+		id, err := storeDocument(tx, sealed, ps.IssuedByID)
 		if err != nil {
 			return err
 		}
-		r.PDFBlobID, r.SHA256 = id, id // content address = SHA-256
+		if _, err := tx.CompleteSeal(dossierID, id, id); err != nil { // content address = SHA-256
+			return err
+		}
+		if c == nil {
+			return nil
+		}
+		return auditConsent(tx, u, &dossier.Dossier{Code: ps.Code, Result: &dossier.Result{Number: ps.Number, SHA256: id}}, &prepared{consent: c})
+	})
+}
+
+// sealBeforeReturn applies a seal still pending on the result of dossier
+// code, so that it can be returned; the return's transaction refuses a
+// result whose seal is still pending (a failure is only logged here).
+func (s *Service) sealBeforeReturn(ctx context.Context, code string) {
+	if s.docs == nil {
+		return
 	}
-	d.Result = &r.Result // for the audit of the seal (auditConsent)
-	return tx.InsertResult(r)
+	ps, err := s.db.PendingSealByCode(ctx, code)
+	if err != nil || ps == nil {
+		return
+	}
+	if err := s.sealResult(ctx, ps.DossierID, nil, nil); err != nil {
+		s.log.Warn("seal pending at return", slog.String("dossier", code), slog.Any("err", err))
+	}
+}
+
+// ResumeSeals seals the results left numbered with their seal pending (a
+// crash or a signer failure between the two phases of issue) and returns
+// how many it sealed; it stops at the first failure.
+func (s *Service) ResumeSeals(ctx context.Context) (int, error) {
+	if s.docs == nil {
+		return 0, nil
+	}
+	done := 0
+	for {
+		ps, err := s.db.PendingSeals(ctx, 100)
+		if err != nil || len(ps) == 0 {
+			return done, err
+		}
+		for _, p := range ps {
+			if err := s.sealResult(ctx, p.DossierID, nil, nil); err != nil {
+				return done, err
+			}
+			done++
+		}
+	}
+}
+
+// RunSealResumer runs ResumeSeals now and then every period until ctx
+// ends, logging what it seals and what fails.
+func (s *Service) RunSealResumer(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := s.ResumeSeals(ctx)
+		if n > 0 {
+			s.log.Info("pending seals applied", slog.Int("results", n))
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("pending seals", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // PublicStatus is what anyone holding a lookup token may see.

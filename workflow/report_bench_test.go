@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/bench"
 	"motcua/blob"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
@@ -57,7 +58,7 @@ func benchService(b *testing.B) (*workflow.Service, *store.DB, int) {
 	}
 	if have == 0 {
 		start := clocktest.Now()
-		err := db.GenerateReportData(ctx, store.GenOptions{Dossiers: n, Seed: 1, Batch: 100000, Progress: func(done, total int) {
+		err := bench.GenerateReportData(ctx, db, bench.GenOptions{Dossiers: n, Seed: 1, Batch: 100000, Progress: func(done, total int) {
 			if done%1_000_000 == 0 || done == total {
 				fmt.Fprintf(os.Stderr, "generated %d/%d dossiers in %v\n", done, total, time.Since(start).Round(time.Second))
 			}
@@ -184,7 +185,7 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 	for b.Loop() {
 		b.StopTimer()
 		db := storetest.Open(b, store.SQLite)
-		if err := db.GenerateReportData(ctx, store.GenOptions{Dossiers: 0}); err != nil {
+		if err := bench.GenerateReportData(ctx, db, bench.GenOptions{Dossiers: 0}); err != nil {
 			b.Fatal(err)
 		}
 		blobs, err := blob.Open(b.TempDir())

@@ -159,7 +159,7 @@ type Service struct {
 	logins     chan struct{} // caps concurrent password hashing
 	imports    chan struct{} // one import at a time (import.go)
 	users      sync.Map      // user id → cachedUser (see userTTL)
-	registers  sync.Map      // register id → *sync.Mutex (see registerLock)
+	sealing    sync.Map      // dossier id → true while its seal is applied (see sealResult)
 	signing    sync.Map      // session id → *SigningSession (see BeginSigning)
 }
 

@@ -80,6 +80,9 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		return err
 	}
 	go svc.RelayNotifications(ctx, 2*time.Second)
+	// Results left numbered with their seal pending (a crash or a signer
+	// failure between the two phases of issue) are sealed now and then.
+	go svc.RunSealResumer(ctx, time.Minute)
 	var anchored chan struct{}
 	stopAnchors := func() {}
 	if c.AnchorEvery > 0 {
