@@ -82,7 +82,6 @@ var (
 	homeStaff = []string{reception, appraiser, approver, clerk, supervisor, admin} // the dossier's own unit
 	homeAll   = append(slices.Clone(homeStaff), owner)                             // … and its applicant
 	citizens  = []string{owner, fCitizen}
-	none      = []string{}
 )
 
 func only(cs ...string) []string { return cs }
@@ -119,7 +118,6 @@ type mxEnv struct {
 	receiptToken string
 	slip         int64 // a guidance slip of BN.TTHCC
 	blob         string
-	lookup       string // lookup token of done
 	verify       string // verification token of done's result
 }
 
