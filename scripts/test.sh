@@ -65,7 +65,7 @@ export MOTCUA_TEST_ARTIFACTS="${MOTCUA_TEST_ARTIFACTS:-$PWD/test-artifacts}"
 mkdir -p "$MOTCUA_TEST_ARTIFACTS"
 
 echo "== go test -race ./... (SQLite and PostgreSQL)"
-go test -race -count=1 -timeout 20m ./... "$@"
+go test -race -count=1 -timeout 40m ./... "$@"
 
 # The high-availability drill (issue 21): Patroni + etcd + HAProxy + three
 # motcua instances on 127.0.0.1, the primary killed mid-run; bounded (about
