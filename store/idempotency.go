@@ -186,6 +186,9 @@ func (db *DB) CompleteIdempotencyKey(ctx context.Context, status int, body []byt
 		return nil
 	}
 	c.end()
+	if body == nil {
+		body = []byte{} // a response without a body (204) is stored empty, not NULL
+	}
 	res, err := db.execContext(withoutClaim(ctx), `UPDATE idempotency SET status = $1, body = $2 WHERE user_id = $3 AND key = $4 AND owner = $5 AND status <= 0`,
 		status, body, c.userID, c.key, c.owner)
 	if err != nil {

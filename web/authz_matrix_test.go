@@ -580,6 +580,16 @@ func (ev *mxEnv) probes() []probe {
 			return jsonReq("POST", "/api/v1/public/ratings", map[string]any{"token": d.LookupToken, "level": "satisfied"})
 		}},
 		{route: "GET /api/v1/ratings/summary", allow: only(supervisor, admin), build: getReq("/api/v1/ratings/summary?center=BN.TTHCC")},
+		// A rating "chưa hài lòng" is a feedback answered by the rating's
+		// center (reception, supervisor), the agency's leader, or admins.
+		{route: "POST /api/v1/ratings/{id}/answer", allow: only(reception, approver, supervisor, admin), fresh: true, build: func(ev *mxEnv, _ string) req {
+			d := ev.advance(ev.accepted(), dossier.StatusReturned)
+			r, err := ev.svc.Rate(ev.ctx, workflow.RatingInput{Token: d.LookupToken, Level: "unsatisfied", Comment: "Trả kết quả chậm"})
+			if err != nil {
+				ev.t.Fatalf("rate: %v", err)
+			}
+			return jsonReq("POST", fmt.Sprintf("/api/v1/ratings/%d/answer", r.ID), map[string]string{"answer": "Đã tiếp thu, xin lỗi", "category": "other"})
+		}},
 
 		// Queue: kiosks and displays are public; calling is BN.TTHCC's
 		// reception's, at its own counters.
@@ -611,6 +621,9 @@ func (ev *mxEnv) probes() []probe {
 		}},
 		{route: "GET /api/v1/reports/ledger.pdf", allow: only(supervisor, admin), build: func(ev *mxEnv, _ string) req {
 			return req{method: "GET", path: "/api/v1/reports/ledger.pdf" + ev.reportQuery()}
+		}},
+		{route: "GET /api/v1/reports/feedback", allow: only(supervisor, admin), build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/api/v1/reports/feedback" + ev.reportQuery()}
 		}},
 		{route: "POST /api/v1/reports/recount", allow: only(admin), build: func(*mxEnv, string) req { return req{method: "POST", path: "/api/v1/reports/recount"} }},
 
