@@ -105,3 +105,32 @@ func FuzzSniff(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheck: whatever an upload holds, Check answers nil or a client
+// error (415, 422) — never a panic or an internal error — and accepts
+// nothing whose image does not decode.
+func FuzzCheck(f *testing.F) {
+	f.Add(testfile.PNG(1))
+	f.Add(testfile.JPEG(2))
+	f.Add(testfile.PDF("seed"))
+	f.Add(append(testfile.JPEG(3), testfile.PDF("x")...))
+	f.Add(hugePNG())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ctype, err := Sniff(b)
+		if err != nil {
+			return
+		}
+		err = Check(bytes.NewReader(b), int64(len(b)), ctype)
+		if err != nil {
+			if c := dossier.ErrorCode(err); c != dossier.EUNSUPPORTED && c != dossier.EUNPROCESSABLE {
+				t.Fatalf("Check(%s, %d bytes) = %v", ctype, len(b), err)
+			}
+			return
+		}
+		if ctype == "image/png" {
+			if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+				t.Errorf("accepted a PNG that does not decode: %v", err)
+			}
+		}
+	})
+}

@@ -78,4 +78,6 @@ if [ "${MOTCUA_HA_DRILL:-1}" != 0 ] && [ $# -eq 0 ]; then
     echo "== HA drill skipped (needs root)"
   fi
 fi
+echo "== fuzz: every native fuzz target for a bounded time (scripts/fuzz.sh)"
+./scripts/fuzz.sh
 echo "== all tests passed"

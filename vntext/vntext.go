@@ -31,7 +31,9 @@ func NFC(s string) string {
 // Fold returns s lower-cased, without diacritics and with đ/Đ mapped to d,
 // with runs of white space collapsed to one space. Fold is idempotent.
 func Fold(s string) string {
-	d := norm.NFD.String(s)
+	// Invalid UTF-8 first becomes U+FFFD: NFD does not decompose a mark
+	// that follows a stray byte, and the next Fold would (found by FuzzFold).
+	d := norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(d))
 	space := false

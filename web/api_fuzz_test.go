@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,4 +45,46 @@ func mustOutgoing(t *testing.T, base string, in *http.Request) *http.Request {
 	}
 	out.Header = in.Header
 	return out
+}
+
+// FuzzLookupToken: whatever token a visitor types or a QR code carries,
+// the public lookup and verification pages and APIs answer 200 for a
+// real token and 400/404/429 otherwise — never a 5xx — and an unknown
+// token is a 404 that says nothing about why.
+func FuzzLookupToken(f *testing.F) {
+	ev := newAPIEnv(f, store.SQLite)
+	res, body := ev.do(f, ev.token(f, "reception"), "POST", "/api/v1/dossiers", receiveBody(ev.uploadPDF(f, "reception")), nil)
+	var d struct {
+		LookupToken string `json:"lookup_token"`
+	}
+	json.Unmarshal(body, &d)
+	if res.StatusCode != 201 || d.LookupToken == "" {
+		f.Fatalf("receive: %d %s", res.StatusCode, body)
+	}
+	for _, s := range []string{d.LookupToken, "AAAAAAAAAAAAAAAAAAAAAA", "", "%ff%fe", "../../x", strings.Repeat("z", 500), d.LookupToken + " ", "' OR 1=1--"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		q := url.QueryEscape(tok)
+		p := url.PathEscape(tok)
+		for _, path := range []string{"/api/v1/public/lookup?token=" + q, "/tra-cuu?token=" + q, "/api/v1/public/verify/" + p, "/verify/" + p} {
+			req, err := http.NewRequest("GET", ev.srv.URL+path, nil)
+			if err != nil {
+				continue // not a URL a client could send
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			switch {
+			case res.StatusCode >= 500:
+				t.Fatalf("GET %s: %d", path, res.StatusCode)
+			case strings.TrimSpace(tok) == d.LookupToken && strings.Contains(path, "lookup") && res.StatusCode != 200:
+				t.Errorf("GET %s with the real token: %d", path, res.StatusCode)
+			case res.StatusCode == 200 && strings.Contains(path, "lookup") && strings.TrimSpace(tok) != d.LookupToken && tok != "" && path != "/tra-cuu?token="+q:
+				t.Errorf("GET %s with a wrong token: 200", path)
+			}
+		}
+	})
 }

@@ -191,7 +191,11 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 	if err := json.Unmarshal(b, &in); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
-			bad(ute.Field, "sai kiểu dữ liệu (cần "+ute.Type.String()+")")
+			field := ute.Field
+			if field == "" {
+				field = "line" // the line itself is not an object
+			}
+			bad(field, "sai kiểu dữ liệu (cần "+ute.Type.String()+")")
 		} else {
 			bad("line", "JSON không hợp lệ: "+err.Error())
 		}

@@ -7,10 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"motcua/blob"
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
 	"motcua/store"
+	"motcua/store/storetest"
 	"motcua/workflow"
+	"motcua/xlsx"
 )
 
 // TestImportLimits: a file past the row or cell limit is refused with
@@ -38,4 +42,44 @@ func TestImportLimits(t *testing.T) {
 		!strings.Contains(dossier.ErrorMessage(err), "liệt kê 200 lỗi đầu tiên") {
 		t.Errorf("1000 bad rows: %d errors listed, %q", len(fs), dossier.ErrorMessage(err))
 	}
+}
+
+// FuzzParseCatalog: a catalog file (CSV, or XLSX through the xlsx port)
+// either parses or is refused with a client error (400, 413, 415) and at
+// most 200 listed field errors; never a panic or an internal error.
+func FuzzParseCatalog(f *testing.F) {
+	ag, pr := catalogCSV(3)
+	f.Add(ag, false, false)
+	f.Add(pr, true, false)
+	f.Add([]byte("code,name,level,parent_code\n\"unterminated,x\n"), false, false)
+	f.Add(testfile.XLSX([][]string{{"code", "name", "level", "parent_code"}, {"BN", "Bắc Ninh", "province", ""}}), false, true)
+	f.Add([]byte("PK\x03\x04garbage"), true, true)
+	blobs, _ := blob.Open(f.TempDir())
+	svc, err := workflow.New(storetest.Open(f, store.SQLite), blobs, workflow.Ports{Sheets: xlsx.Reader{}}, nil, workflow.Config{Now: clocktest.Now})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, procedures, asXLSX bool) {
+		name := "f.csv"
+		if asXLSX {
+			name = "f.xlsx"
+		}
+		var err error
+		if procedures {
+			_, err = svc.ParseProcedures(name, bytes.NewReader(data))
+		} else {
+			_, err = svc.ParseAgencies(name, bytes.NewReader(data))
+		}
+		if err == nil {
+			return
+		}
+		switch dossier.ErrorCode(err) {
+		case dossier.EINVALID, dossier.ETOOLARGE, dossier.EUNSUPPORTED:
+		default:
+			t.Fatalf("Parse(%s, %q) = %v; want a client error", name, data, err)
+		}
+		if n := len(dossier.ErrorFields(err)); n > 200 {
+			t.Errorf("%d field errors listed", n)
+		}
+	})
 }

@@ -72,3 +72,26 @@ func TestEachRowBoundsInflation(t *testing.T) {
 		t.Errorf("EachRow with a stopping fn = %v", err)
 	}
 }
+
+// FuzzEachRow: any bytes are a workbook whose rows come out as text, or a
+// client error (EINVALID); never a panic, never more than the bounded
+// inflation.
+func FuzzEachRow(f *testing.F) {
+	f.Add(testfile.XLSX([][]string{{"code", "name"}, {"BN", "Bắc Ninh"}}))
+	f.Add(testfile.XLSX([][]string{{"a"}, {}, {"b", "", "c"}}))
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte("code,name\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cells := 0
+		err := xlsx.Reader{}.EachRow(bytes.NewReader(b), func(row []string) error {
+			cells += len(row)
+			if cells > 1_000_000 {
+				return dossier.Errorf(dossier.ETOOLARGE, "too many cells")
+			}
+			return nil
+		})
+		if err != nil && dossier.ErrorCode(err) != dossier.EINVALID && dossier.ErrorCode(err) != dossier.ETOOLARGE {
+			t.Fatalf("EachRow(%q) = %v; want EINVALID", b, err)
+		}
+	})
+}
