@@ -63,7 +63,8 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 			}
 		}
 		v, err := f.svc.VerifyResult(ctx, tokenOf(t, url))
-		if err != nil || v.Status != "valid" || v.Number != number || len(v.Signatures) != 1 || v.Signatures[0].Signer != signer || v.SHA256 == "" {
+		if err != nil || v.Status != "valid" || v.Number != number || len(v.Signatures) != 1 || v.Signatures[0].Signer != signer || v.SHA256 == "" ||
+			v.Signatures[0].Role != "Người ký văn bản" || v.Kind == dossier.DocResult || v.Document == "" {
 			t.Errorf("%s: /verify = %+v, %v", name, v, err)
 		}
 	}

@@ -297,6 +297,11 @@ func (s *Service) verifyDocument(ctx context.Context, token string, nf error) (*
 		return v, nil
 	}
 	s.checkSignatures(v, pdf, sd.BlobID, "Văn bản")
+	for i := range v.Signatures {
+		if v.Signatures[i].Role != "Dấu thời gian tài liệu" {
+			v.Signatures[i].Role = "Người ký văn bản"
+		}
+	}
 	return v, nil
 }
 
