@@ -252,3 +252,60 @@ func TestPaperSealAddsNoElectronicSeal(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentSigningSession: a form waiting for the competent leader's
+// signature (an apology filed by reception) is signed through a signing
+// session like a result: the leader sees the form with their signature
+// block, confirms, and the signed form replaces the draft; the session is
+// refused to an officer without the authority.
+func TestDocumentSigningSession(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
+	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
+	ap := docOf(t, d, dossier.DocApology)
+	if ap.Signed || ap.Signer.Name != "" {
+		t.Fatalf("apology filed by reception = %+v; want it waiting for the leader", ap)
+	}
+	if _, err := f.svc.BeginDocumentSigning(ctx, f.users["appraiser"], d.Code, ap.ID); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+		t.Errorf("appraiser opens the session: %v; want forbidden", err)
+	}
+	sess, err := f.svc.BeginDocumentSigning(ctx, f.users["approver"], d.Code, ap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Action != workflow.ActSignDocument || sess.DocumentID != ap.ID || sess.Number != "01/PXL-SKHDT" ||
+		strings.Join(sess.SignerLines, "|") != "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC|Lê Thị Thu Hà" {
+		t.Errorf("session = %+v", sess)
+	}
+	preview, err := f.svc.SessionPreview(f.users["approver"], sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, preview); !strings.Contains(text, "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC") || !strings.Contains(text, "Lê Thị Thu Hà") {
+		t.Errorf("preview lacks the leader's block:\n%s", text)
+	}
+	if _, err := f.svc.CompleteSigning(ctx, f.users["approver"], sess.ID, workflow.CompleteInput{}); dossier.ErrorCode(err) != dossier.EINVALID {
+		t.Errorf("completion without consent: %v", err)
+	}
+	d, err = f.svc.CompleteSigning(ctx, f.users["approver"], sess.ID, workflow.CompleteInput{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap = docOf(t, d, dossier.DocApology)
+	if !ap.Signed || ap.Signer.Name != "Lê Thị Thu Hà" || ap.Signer.Capacity != "KT. Giám đốc" {
+		t.Errorf("signed apology = %+v", ap)
+	}
+	file, err := f.svc.ApologyPDF(ctx, f.users["reception"], d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: f.keys.Roots(), Now: f.clock()})
+	if err != nil || !rep.Intact || len(rep.Signatures) != 1 || rep.Signatures[0].SignerName != "Lê Thị Thu Hà" {
+		t.Errorf("signed apology: %+v, %v", rep, err)
+	}
+	if _, err := f.svc.BeginDocumentSigning(ctx, f.users["approver"], d.Code, ap.ID); dossier.ErrorCode(err) != dossier.ECONFLICT {
+		t.Errorf("a second session over a signed form: %v", err)
+	}
+}

@@ -192,3 +192,17 @@ func (tx *Tx) CenterAgency(center string) (string, error) {
 	}
 	return code, err
 }
+
+// SignDocumentFile records the signed file of document id with its
+// signer; a document signed meanwhile is a conflict.
+func (tx *Tx) SignDocumentFile(id int64, blobID string, signer dossier.FormSigner) error {
+	js, _ := json.Marshal(signer)
+	res, err := tx.exec(`UPDATE dossier_documents SET blob_id = $1, signed = TRUE, signer = $2 WHERE id = $3 AND NOT signed`, blobID, string(js), id)
+	if err != nil {
+		return fmt.Errorf("store: sign document: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return dossier.Errorf(dossier.ECONFLICT, "Văn bản đã được ký")
+	}
+	return nil
+}

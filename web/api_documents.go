@@ -42,3 +42,20 @@ func (s *Server) apiSignDocument(w http.ResponseWriter, r *http.Request, u *doss
 	}
 	writeJSON(w, http.StatusOK, d)
 }
+
+// apiBeginDocumentSigning opens a signing session over a form (its signer,
+// or a leader for a form waiting for one); POST /api/v1/signing/{id}
+// completes it as for a result.
+func (s *Server) apiBeginDocumentSigning(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id, ok := documentID(r.PathValue("id"))
+	if !ok {
+		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", r.PathValue("id")))
+		return
+	}
+	sess, err := s.svc.BeginDocumentSigning(r.Context(), u, r.PathValue("code"), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, sess)
+}

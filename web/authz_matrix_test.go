@@ -834,6 +834,12 @@ func (ev *mxEnv) probes() []probe {
 			doc := ev.document(d.Code, func(x dossier.Document) bool { return x.Kind == dossier.DocApology && !x.Signed })
 			return req{method: "POST", path: fmt.Sprintf("/api/v1/dossiers/%s/documents/%d/sign", d.Code, doc.ID)}
 		}},
+		probe{route: "POST /api/v1/dossiers/{code}/documents/{id}/signing", allow: only(approver), build: func(ev *mxEnv, _ string) req {
+			d := ev.accepted()
+			d = ev.act(reception, d, dossier.ActApologize, workflow.ActionInput{Reason: "Chờ phối hợp", NewDueAt: ptr(ev.later(*d.DueAt))})
+			doc := ev.document(d.Code, func(x dossier.Document) bool { return x.Kind == dossier.DocApology && !x.Signed })
+			return req{method: "POST", path: fmt.Sprintf("/api/v1/dossiers/%s/documents/%d/signing", d.Code, doc.ID)}
+		}},
 	)
 
 	// Transitions (contract §4): each allowed caller acts on a dossier of

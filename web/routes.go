@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/dossiers/{code}/result.pdf", s.needUser(s.apiResultPDF))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/documents/{file}", s.needUser(s.apiDocumentPDF))
 	m.Handle("POST /api/v1/dossiers/{code}/documents/{id}/sign", idem(s.needUser(s.apiSignDocument)))
+	m.Handle("POST /api/v1/dossiers/{code}/documents/{id}/signing", idem(s.needUser(s.apiBeginDocumentSigning)))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/components/{component}/signature.p7s", s.needUser(s.apiComponentSignature))
 	m.HandleFunc("GET /api/v1/warehouse/{id_number}", s.needUser(s.apiWarehouse))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/warehouse", s.needUser(s.apiWarehouse))

@@ -2,6 +2,10 @@ package workflow
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -465,4 +469,115 @@ func (s *Service) SignDocument(ctx context.Context, u *dossier.User, code string
 	}
 	s.produceDocuments(ctx, d.ID)
 	return s.Dossier(ctx, u, code)
+}
+
+// ActSignDocument is the action of a signing session over a one-stop form.
+const ActSignDocument dossier.Action = "sign-document"
+
+// BeginDocumentSigning prepares u's signature of form id of dossier code
+// as a signing session (see BeginSigning): the officer sees the exact
+// form, then signs it with the key where it is — on the server, on a USB
+// token through the local agent, or with a remote signing service — and
+// CompleteSigning records it. u must be the form's signer, or, for a form
+// waiting for the competent leader (an apology filed by reception or an
+// appraiser), a leader holding the authority now: the form is then
+// rendered with u's signature block.
+func (s *Service) BeginDocumentSigning(ctx context.Context, u *dossier.User, code string, id int64) (*SigningSession, error) {
+	if u == nil {
+		return nil, unauthorized()
+	}
+	tp, err := s.twoPhase()
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Dossier(ctx, u, code)
+	if err != nil {
+		return nil, err
+	}
+	sd, err := s.db.DocumentByID(ctx, id)
+	if err != nil || sd.DossierID != d.ID || sd.Kind == dossier.DocResult || sd.Kind == dossier.DocControl {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Hồ sơ %s không có văn bản này", code)
+	}
+	if sd.Signed {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "%s đã được ký", sd.Number)
+	}
+	signer := sd.Signer
+	switch {
+	case sd.Signer.UserID == u.ID:
+	case sd.SignerKind == dossier.SignerLeader && sd.Signer.UserID == 0:
+		if !dossier.CanActAs(u, dossier.RoleApprover, d) {
+			return nil, forbidden("Chỉ lãnh đạo có thẩm quyền của cơ quan giải quyết được ký văn bản này")
+		}
+		p, err := s.db.Procedure(ctx, d.ProcedureCode)
+		if err != nil {
+			return nil, err
+		}
+		dels, principals, err := s.LeaderDelegations(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		sg, err := dossier.Sign(u, p, s.now(), dels, principals)
+		if err != nil {
+			return nil, err
+		}
+		signer = dossier.SignerFor(u, sg)
+	default:
+		return nil, forbidden(fmt.Sprintf("%s do %s ký", sd.Number, sd.Signer.Name))
+	}
+	var file []byte
+	if signer == sd.Signer && sd.BlobID != "" {
+		file, err = s.ReadBlob(ctx, sd.BlobID)
+	} else {
+		draft := *sd
+		draft.Signer = signer
+		file, err = s.renderDocument(ctx, &draft)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	pre, err := tp.PrepareForm(ctx, u, file, now)
+	if err != nil {
+		return nil, err
+	}
+	sess := &SigningSession{ID: newToken(), DossierCode: code, Action: ActSignDocument, Method: pre.Method, Version: d.Version,
+		Digest: base64.StdEncoding.EncodeToString(pre.Digest), DocumentSHA256: pre.DocumentSHA256, ExpiresAt: pre.Expires,
+		Certificate: pre.Certificate, DocumentTitle: sd.Kind.Label() + " số " + sd.Number, Number: sd.Number, DocumentID: sd.ID,
+		userID: u.ID, pre: pre, docSigner: signer}
+	if signer.Capacity != "" {
+		sess.SignerLines = append(sess.SignerLines, strings.ToUpper(signer.Capacity))
+	}
+	sess.SignerLines = append(sess.SignerLines, strings.ToUpper(signer.Position), signer.Name)
+	s.keepSession(sess)
+	return sess, nil
+}
+
+// completeDocumentSigning finishes a "sign-document" session: the signed
+// form replaces the draft, with the officer's consent in the audit trail.
+func (s *Service) completeDocumentSigning(ctx context.Context, u *dossier.User, sess *SigningSession, c *consent, in CompleteInput) (*dossier.Dossier, error) {
+	signed, err := sess.pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(signed)
+	c.SignedFile = hex.EncodeToString(sum[:])
+	audit, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	doc := newDoc(signed)
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		if _, err := storeDocument(tx, doc, u.ID); err != nil {
+			return err
+		}
+		if err := tx.SignDocumentFile(sess.DocumentID, doc.id, sess.docSigner); err != nil {
+			return err
+		}
+		return tx.Audit(u.Username, "sign_consent", "document", sess.Number, string(audit))
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.signing.Delete(sess.ID)
+	return s.Dossier(ctx, u, sess.DossierCode)
 }

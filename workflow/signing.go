@@ -112,9 +112,13 @@ type SigningSession struct {
 	Number  string `json:"number,omitempty"`
 	Version int64  `json:"version"`
 
-	userID int64
-	pre    *PreparedSignature
-	token  string // the result's verification token (approve)
+	// DocumentID is the one-stop form a "sign-document" session signs.
+	DocumentID int64 `json:"document_id,omitempty"`
+
+	userID    int64
+	pre       *PreparedSignature
+	token     string             // the result's verification token (approve)
+	docSigner dossier.FormSigner // the form's signature block (sign-document)
 }
 
 // CompleteInput is the officer's answer to a signing session.
@@ -354,6 +358,9 @@ func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id strin
 	}
 	c := &consent{Session: sess.ID, Method: sess.Method, Confirmed: true, Certificate: sess.Certificate.SHA256,
 		Subject: sess.Certificate.Subject, Serial: sess.Certificate.Serial, DocumentSHA256: sess.DocumentSHA256, Digest: sess.Digest, Number: sess.Number}
+	if sess.DocumentID != 0 {
+		return s.completeDocumentSigning(ctx, u, sess, c, in)
+	}
 	var given *prepared
 	if sess.Action == dossier.ActApprove {
 		signed, err := sess.pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
