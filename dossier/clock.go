@@ -86,11 +86,12 @@ func StepDue(p *Procedure, cal *calendar.Calendar, to Status, now time.Time, due
 }
 
 // StartClock sets the receipt instant and the deadlines of d received at
-// now: the appointment, the original appointment and the legal deadline
-// are the same until a supplement or an apology moves them.
+// now: the appointment, the original appointment, the legal deadline and
+// the measure date are the same until a supplement or an apology moves
+// them.
 func StartClock(d *Dossier, p *Procedure, cal *calendar.Calendar, now time.Time) {
 	due := DueFor(p, cal, now)
-	d.ReceivedAt, d.DueAt, d.OriginalDueAt, d.LegalDueAt = tptr(now.UTC()), tptr(due), tptr(due), tptr(due)
+	d.ReceivedAt, d.DueAt, d.OriginalDueAt, d.LegalDueAt, d.MeasureDueAt = tptr(now.UTC()), tptr(due), tptr(due), tptr(due), tptr(due)
 }
 
 // MeasureDue is the due instant against which a dossier's lateness is
@@ -129,33 +130,46 @@ func LateFor766(d *Dossier) bool {
 	return d.Outcome == OutcomeLate || d.Supplements > 1
 }
 
-// SupplementWindowDays is the time within which a dossier found
-// insufficient during appraisal must be sent back (NĐ 61/2018 Điều 19.4).
-const SupplementWindowDays = 3
+// ReportDue is the instant from which an open dossier d counts past due in
+// the reports (open_overdue, the open part of QĐ 766 indicator 2.1): its
+// measure date (MeasureDueAt), unless it has been waiting for the applicant
+// since before that date — a wait the QĐ 766 method subtracts, so it cannot
+// turn late before it resumes (nil). A dossier paused once already past its
+// measure date stays late. The store's scan (store.ScanSummary) says the
+// same in SQL.
+func ReportDue(d *Dossier) *time.Time {
+	m := d.MeasureDueAt
+	if m == nil || (d.PausedAt != nil && d.PausedAt.Before(*m)) {
+		return nil
+	}
+	t := *m
+	return &t
+}
 
 // SupplementRequestLate reports whether a supplement requested at now during
-// appraisal comes later than 3 working days after receipt (NĐ 61/2018
-// Điều 19.4): the law's limit is the close of the third working day after
-// the receipt day. Requests before receipt (an online dossier at
-// reception's check) are never late.
-func SupplementRequestLate(d *Dossier, cal *calendar.Calendar, now time.Time) bool {
+// appraisal comes later than rule set rs allows after receipt (3 working
+// days: NĐ 61/2018 Điều 19.4): the limit is the close of the last working
+// day of the window counted from the receipt day. Requests before receipt
+// (an online dossier at reception's check) are never late.
+func SupplementRequestLate(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now time.Time) bool {
 	if d.ReceivedAt == nil {
 		return false
 	}
 	loc := cal.Location()
-	limit := cal.AddWorkingDays(calendar.DateOf(d.ReceivedAt.In(loc)), SupplementWindowDays)
+	limit := cal.AddWorkingDays(calendar.DateOf(d.ReceivedAt.In(loc)), rs.SupplementWindowDays)
 	return calendar.DateOf(now.In(loc)).After(limit)
 }
 
 // CheckApology checks an apology (Mẫu 04) filed at now with the new
-// appointment newDue (NĐ 61/2018 Điều 19.9; contract §4):
+// appointment newDue under rule set rs (NĐ 61/2018 Điều 19.9; contract §4):
 //   - only once (409);
-//   - at least one working day before the due date, or — lateness not
-//     foreseen — once the dossier is overdue, before it is returned (422);
+//   - at least rs.ApologyLeadDays (one) working day before the due date,
+//     or — lateness not foreseen — once the dossier is overdue, before it
+//     is returned (422);
 //   - the new date after the current appointment and after now (400), on a
 //     working day of the center's calendar (422: a Saturday only where the
 //     center works it).
-func CheckApology(d *Dossier, cal *calendar.Calendar, now, newDue time.Time) error {
+func CheckApology(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now, newDue time.Time) error {
 	if d.ApologyAt != nil {
 		return Errorf(ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
 	}
@@ -163,9 +177,10 @@ func CheckApology(d *Dossier, cal *calendar.Calendar, now, newDue time.Time) err
 		return Errorf(ECONFLICT, "Hồ sơ chưa có hạn trả kết quả")
 	}
 	loc := cal.Location()
-	lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(loc)), -1)
+	lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(loc)), -rs.ApologyLeadDays)
 	if !now.After(*d.DueAt) && calendar.DateOf(now.In(loc)).After(lastDay) {
-		return Errorf(EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất 01 ngày làm việc trước hạn trả (%s)", d.DueAt.In(loc).Format("02/01/2006"))
+		return Errorf(EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất %02d ngày làm việc trước hạn trả (%s; %s)",
+			rs.ApologyLeadDays, d.DueAt.In(loc).Format("02/01/2006"), rs.ApologyBasis)
 	}
 	if !newDue.After(*d.DueAt) || !newDue.After(now) {
 		return Invalid("Ngày hẹn mới phải sau hạn cũ", FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})

@@ -197,7 +197,7 @@ func TestSupplementWindow(t *testing.T) {
 		d := dossierIn(c.s)
 		who := cast[RoleAppraiser]
 		dec := act(t, d, who, ActRequestSupplement, c.now, c.cal, nil)
-		if dec.LateSupplement != c.late || strings.Contains(dec.History.Note, LateSupplementNote) != c.late {
+		if dec.LateSupplement != c.late || strings.Contains(dec.History.Note, RuleSetOf(d).LateSupplementNote()) != c.late {
 			t.Errorf("%s: late %v, note %q; want late %v", c.name, dec.LateSupplement, dec.History.Note, c.late)
 		}
 	}

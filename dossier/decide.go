@@ -35,6 +35,19 @@ type Facts struct {
 	// LeaderOnSite: the actor is a leader on the on-site schedule of the
 	// dossier's center now (where the step is done: PlaceOf).
 	LeaderOnSite bool
+	// RuleSet is the rule set in force now (the province's Schedule),
+	// which the creation of a dossier and the start of its clock (receive,
+	// submit, accept) give it. Nil for the others: they follow the
+	// dossier's own set (RuleSetOf).
+	RuleSet *RuleSet
+}
+
+// ruleSet returns the rule set a decision of rule r on d under f follows.
+func (f Facts) ruleSet(d *Dossier, r *Rule) *RuleSet {
+	if f.RuleSet != nil && (r.Clock == ClockStart || r.Creates()) {
+		return f.RuleSet
+	}
+	return RuleSetOf(d)
 }
 
 // Decision is an allowed action, ready to be applied (Apply) and stored.
@@ -51,9 +64,15 @@ type Decision struct {
 	// Assignee is who appraises after an assignment.
 	Assignee *User
 	History  HistoryEntry
+	// RuleSet is the rule set the decision follows (Facts.ruleSet).
+	RuleSet *RuleSet
 	// LateSupplement flags a supplement asked during appraisal later than
-	// 3 working days after receipt (NĐ 61/2018 Điều 19.4).
+	// the rule set allows after receipt (3 working days, NĐ 61/2018 Điều
+	// 19.4).
 	LateSupplement bool
+	// StopNotice: the withdrawal is answered with the notice "Thông báo
+	// dừng giải quyết hồ sơ" (WithdrawNeedsStopNotice).
+	StopNotice bool
 	// Paused is the working time the dossier waited for the applicant,
 	// set by Apply when the action ends a pause.
 	Paused time.Duration
@@ -221,7 +240,8 @@ func Decide(d *Dossier, u *User, req Request, f Facts) (*Decision, error) {
 		return nil, Errorf(EFORBIDDEN, "Hồ sơ \"5 tại chỗ\" chỉ do công chức làm việc tại trung tâm %s %s (QĐ 299/QĐ-UBND phần III: không luân chuyển về phòng, ban chuyên môn)",
 			d.CenterCode, strings.ToLower(r.Label))
 	}
-	dec := &Decision{Rule: r, Actor: u, Role: g.Role, From: d.Status, To: r.Target(d), Reason: strings.TrimSpace(req.Reason)}
+	dec := &Decision{Rule: r, Actor: u, Role: g.Role, From: d.Status, To: r.Target(d), Reason: strings.TrimSpace(req.Reason),
+		RuleSet: f.ruleSet(d, r)}
 	dec.History = HistoryEntry{Action: r.Action, From: d.Status, To: dec.To, Actor: u.Name, At: f.Now, Note: req.Note,
 		Place: PlaceOf(u, g.Role, d, f.LeaderOnSite)}
 	if g.Authority {
@@ -282,29 +302,34 @@ func decideAction(d *Dossier, u *User, req Request, f Facts, dec *Decision) erro
 		}
 		dec.Reason = reason
 		dec.History.Note = reason
-		if d.Status != StatusSubmitted && SupplementRequestLate(d, f.Calendar, f.Now) {
+		if d.Status != StatusSubmitted && SupplementRequestLate(d, dec.RuleSet, f.Calendar, f.Now) {
 			dec.LateSupplement = true
-			dec.History.Note = strings.TrimSpace(reason + " " + LateSupplementNote)
+			dec.History.Note = strings.TrimSpace(reason + " " + dec.RuleSet.LateSupplementNote())
 		}
 	case ActApologize:
-		if err := CheckApology(d, f.Calendar, f.Now, req.NewDueAt.UTC()); err != nil {
+		if err := CheckApology(d, dec.RuleSet, f.Calendar, f.Now, req.NewDueAt.UTC()); err != nil {
 			return err
 		}
 		loc := f.Calendar.Location()
 		dec.History.Note = fmt.Sprintf("%s Hẹn lại: %s (hạn cũ %s)", dec.Reason, req.NewDueAt.In(loc).Format("15:04 02/01/2006"),
 			d.DueAt.In(loc).Format("15:04 02/01/2006"))
-	case ActRequestClarification, ActRefuse, ActWithdraw:
+	case ActWithdraw:
+		dec.History.Note = dec.Reason
+		if WithdrawNeedsStopNotice(d) {
+			dec.StopNotice = true
+			dec.History.Note = strings.TrimSpace(dec.Reason + " [Thông báo dừng giải quyết hồ sơ — " + dec.RuleSet.StopBasis + "]")
+		}
+	case ActRequestClarification, ActRefuse:
 		dec.History.Note = dec.Reason
 	}
 	return nil
 }
 
-// LateSupplementNote marks a supplement asked later than the law allows.
-const LateSupplementNote = "[Yêu cầu bổ sung quá 03 ngày làm việc kể từ ngày tiếp nhận — NĐ 61/2018 Điều 19.4]"
-
 // Apply writes decision dec, taken under facts f, into d: status, clock,
 // deadlines, the fields the action sets, and the history row (appended to
 // d.History and kept in dec.History). The version is the store's to bump.
+// The return of a "5 tại chỗ" dossier records its verdicts, which read
+// every step: d.History must then hold the dossier's whole history.
 func Apply(d *Dossier, dec *Decision, req Request, f Facts) {
 	now, cal, p := f.Now, f.Calendar, f.Procedure
 	switch dec.Rule.Action {
@@ -316,6 +341,14 @@ func Apply(d *Dossier, dec *Decision, req Request, f Facts) {
 		d.Approval = dec.Signing.Approval(dec.Actor, now)
 	case ActRequestClarification, ActRefuse, ActWithdraw, ActRequestSupplement:
 		d.Reason = dec.Reason
+	}
+	if dec.LateSupplement {
+		d.LateSupplement = true
+	}
+	if dec.Rule.Creates() || dec.Rule.Clock == ClockStart {
+		// The dossier keeps the rule set in force at its receipt (an
+		// online one: at its acceptance).
+		d.RuleSet, d.FormSet = dec.RuleSet.ID, dec.RuleSet.FormSet
 	}
 	switch dec.Rule.Clock {
 	case ClockStart:
@@ -333,7 +366,10 @@ func Apply(d *Dossier, dec *Decision, req Request, f Facts) {
 			d.DueAt = tptr(cal.AddWorking(*d.DueAt, dec.Paused).UTC())
 			// Legal view (NĐ 61/2018 Điều 19.4): a dossier found
 			// insufficient after receipt restarts its period from zero.
-			d.LegalDueAt = tptr(DueFor(p, cal, now))
+			d.LegalDueAt = d.DueAt
+			if dec.RuleSet.SupplementRestarts {
+				d.LegalDueAt = tptr(DueFor(p, cal, now))
+			}
 			d.PausedAt = nil
 			dec.PauseEnded = true
 		}
@@ -345,10 +381,17 @@ func Apply(d *Dossier, dec *Decision, req Request, f Facts) {
 	case ClockReschedule:
 		d.DueAt, d.ApologyAt = tptr(req.NewDueAt.UTC()), tptr(now)
 	}
+	if d.ReceivedAt != nil {
+		d.MeasureDueAt = MeasureDue(d, cal)
+	}
 	d.Status = dec.To
 	if dec.Rule.Clock != ClockReschedule {
 		d.StepDueAt = StepDue(p, cal, dec.To, now, d.DueAt)
 	}
 	dec.History.StepDueAt = d.StepDueAt
 	d.History = append(d.History, dec.History)
+	if d.Status == StatusReturned && d.Mode == ModeFiveOnSpot {
+		achieved, sameDay := FiveOnSpotAchieved(d), ReturnedSameDay(d, cal)
+		d.FiveOnSpotAchieved, d.ReturnedSameDay = &achieved, &sameDay
+	}
 }

@@ -275,6 +275,16 @@ type Dossier struct {
 	Imported       bool           `json:"imported,omitempty"`
 	LookupToken    string         `json:"lookup_token,omitempty"` // only right after creation
 	History        []HistoryEntry `json:"history"`
+	// MeasureDueAt is the instant against which lateness is judged in the
+	// reports: the original appointment plus the working time spent
+	// waiting for the applicant (MeasureDue). An apology never moves it.
+	MeasureDueAt *time.Time `json:"measure_due_at,omitempty"`
+	// LateSupplement: a supplement was requested during appraisal later
+	// than the rule set allows after receipt (SupplementRequestLate).
+	LateSupplement bool `json:"late_supplement_request,omitempty"`
+	// RuleSet is the rule set in force when the dossier was received
+	// (RuleSetOf): it is judged and printed by it.
+	RuleSet RuleSetID `json:"rule_set,omitempty"`
 	// FiveOnSpotAchieved and ReturnedSameDay tell, for a returned "5 tại
 	// chỗ" dossier, whether every step was done at the center (or by the
 	// leader on site or electronically) and whether it was returned the

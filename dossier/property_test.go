@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,7 +68,7 @@ func TestRandomWalks(t *testing.T) {
 			if original != nil && !d.OriginalDueAt.Equal(*original) {
 				t.Fatalf("seed %d: %s moved the original appointment %v → %v", seed, a, original, d.OriginalDueAt)
 			}
-			check(t, seed, d)
+			check(t, seed, d, cal)
 			return nil
 		}
 		// Creation: at the counter or online.
@@ -96,7 +97,7 @@ func TestRandomWalks(t *testing.T) {
 				}
 			}
 		}
-		check(t, seed, d)
+		check(t, seed, d, cal)
 	}
 	t.Logf("walks ended %v", terminalSeen)
 	// The walks reach every terminal state.
@@ -157,13 +158,13 @@ func request(rng *rand.Rand, d *Dossier, a Action, now time.Time, cal *calendar.
 }
 
 // check asserts the invariants of a dossier after a step.
-func check(t *testing.T, seed uint64, d *Dossier) {
+func check(t *testing.T, seed uint64, d *Dossier, cal *calendar.Calendar) {
 	t.Helper()
 	h := d.History
 	if len(h) == 0 || h[0].From != StatusNone || h[len(h)-1].To != d.Status {
 		t.Fatalf("seed %d: history %v does not lead to %s", seed, h, d.Status)
 	}
-	terminals, supplements, apologies := 0, 0, 0
+	terminals, supplements, apologies, late := 0, 0, 0, false
 	for i, e := range h {
 		if i > 0 && (e.From != h[i-1].To || e.At.Before(h[i-1].At)) {
 			t.Fatalf("seed %d: history row %d leaves %s at %v after reaching %s at %v", seed, i, e.From, e.At, h[i-1].To, h[i-1].At)
@@ -176,6 +177,7 @@ func check(t *testing.T, seed uint64, d *Dossier) {
 		}
 		if e.Action == ActRequestSupplement && e.From != StatusSubmitted {
 			supplements++
+			late = late || strings.Contains(e.Note, RuleSetOf(d).LateSupplementNote())
 		}
 		if e.Action == ActApologize {
 			apologies++
@@ -196,8 +198,22 @@ func check(t *testing.T, seed uint64, d *Dossier) {
 				t.Fatalf("seed %d: %s due %v before the receipt %v", seed, name, due, r)
 			}
 		}
-	} else if d.DueAt != nil || d.Outcome != "" {
+		// The measure of lateness is the original appointment plus the
+		// waiting time, whatever apologies moved (regulation.md §4.5).
+		if m := MeasureDue(d, cal); d.MeasureDueAt == nil || !d.MeasureDueAt.Equal(*m) {
+			t.Fatalf("seed %d: measure date %v; want %v", seed, d.MeasureDueAt, m)
+		}
+		if d.RuleSet != RuleSetND61 || d.FormSet != "TT01/2018" {
+			t.Fatalf("seed %d: received under rule set %q, forms %q", seed, d.RuleSet, d.FormSet)
+		}
+	} else if d.DueAt != nil || d.Outcome != "" || d.MeasureDueAt != nil {
 		t.Fatalf("seed %d: a due date or an outcome without receipt", seed)
+	}
+	if d.LateSupplement != late {
+		t.Fatalf("seed %d: late supplement flag %v; history says %v", seed, d.LateSupplement, late)
+	}
+	if fos := d.Status == StatusReturned && d.Mode == ModeFiveOnSpot; (d.FiveOnSpotAchieved != nil) != fos || (d.ReturnedSameDay != nil) != fos {
+		t.Fatalf("seed %d: 5 tại chỗ verdicts %v %v in %s, mode %s", seed, d.FiveOnSpotAchieved, d.ReturnedSameDay, d.Status, d.Mode)
 	}
 	if (d.PausedAt != nil) != (d.Status == StatusSupplementRequested && d.ReceivedAt != nil) {
 		t.Fatalf("seed %d: paused %v in %s", seed, d.PausedAt, d.Status)

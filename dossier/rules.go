@@ -103,6 +103,8 @@ var open = []Status{StatusSubmitted, StatusReceived, StatusAppraising, StatusAwa
 	StatusApproved, StatusIssued, StatusSupplementRequested}
 
 // Rules is the state machine of contract §4 as data, in workflow order.
+// Basis cites the articles of the oldest rule set (Decree 61/2018); a later
+// set cites its own where they are known (RuleSet.BasisOf).
 var Rules = []Rule{
 	{Action: ActReceive, Label: "Tiếp nhận hồ sơ", From: []Status{StatusNone}, To: StatusReceived,
 		Grants: []Grant{{Role: RoleReception}}, Clock: ClockStart,
@@ -153,7 +155,7 @@ var Rules = []Rule{
 		Basis: "NĐ 61/2018 Điều 19.8; TT 01/2018 Mẫu 03"},
 	{Action: ActWithdraw, Label: "Rút hồ sơ", From: open, To: StatusWithdrawn,
 		Grants: []Grant{{Role: RoleReception}}, Needs: NeedReason, Clock: ClockAbandon,
-		Basis: "NĐ 118/2025 Điều 21.2; hợp đồng §4"},
+		Basis: "Hợp đồng §4 (rút hồ sơ theo yêu cầu của người nộp; từ NĐ 118/2025: RuleSet.BasisOf)"},
 }
 
 var rulesByAction = func() map[Action]*Rule {
