@@ -61,8 +61,9 @@ func GenerateDossiers(ctx context.Context, db *store.DB, opt GenerateOptions) er
 		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode,
 			status, version, applicant_kind, applicant_name, applicant_fold, applicant_id, received_at, due_at, original_due_at,
-			legal_due_at, finished_at, outcome, form_set, imported, lookup_hash, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'citizen', $8, $9, $10, $11, $12, $12, $12, $13, $14, 'TT03/2025', $15, $16, $11, $11)`)
+			legal_due_at, measure_due_at, finished_at, outcome, form_set, rule_set, imported, lookup_hash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'citizen', $8, $9, $10, $11, $12, $12, $12, $12, $13, $14, 'TT03/2025', 'ND118/2025',
+			$15, $16, $11, $11)`)
 		if err != nil {
 			tx.Rollback()
 			return err
@@ -225,7 +226,7 @@ func GenerateReportData(ctx context.Context, db *store.DB, o GenOptions) error {
 		}
 		dos := g.newBulk(tx, `INSERT INTO dossiers (id, code, procedure_code, agency_code, center_code, channel, mode, status, version,
 			applicant_kind, applicant_name, applicant_fold, applicant_id, received_at, submitted_at, due_at, finished_at, outcome,
-			supplements, form_set, lookup_hash, created_at, updated_at) VALUES `, 23)
+			supplements, form_set, lookup_hash, created_at, updated_at, measure_due_at, rule_set) VALUES `, 25)
 		facts := make([]*store.Facts, 0, n)
 		for i := 0; i < n && err == nil; i++ {
 			k := done + i
@@ -270,7 +271,7 @@ func GenerateReportData(ctx context.Context, db *store.DB, o GenOptions) error {
 			code := fmt.Sprintf("GEN-%09d", id)
 			err = dos.add(id, code, p.code, p.agency, p.center, ch, "standard", status, int64(1),
 				"citizen", "Nguyễn Văn Mẫu", "nguyen van mau", "027190001234", rec, rec, due, fin, outcome,
-				supp, "TT01/2018", code, rec, rec)
+				supp, "TT01/2018", code, rec, rec, due, "ND61/2018")
 			f := &store.Facts{DossierID: id, Center: p.center, Agency: p.agency, Procedure: p.code, Online: online,
 				ReceivedDay: day(rec), DueDay: day(due), Multi: supp > 1}
 			if fin != nil {

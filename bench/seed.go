@@ -137,6 +137,7 @@ type seeder struct {
 	daySeq                                map[string]int // agency|day → last dossier number
 	regs                                  map[regKey]*seedRegister
 	zone                                  *time.Location
+	sched                                 dossier.Schedule // the province's rule sets
 }
 
 type seedRegister struct {
@@ -147,6 +148,11 @@ type seedRegister struct {
 func newSeeder(ctx context.Context, db *store.DB, svc *workflow.Service, o SeedOptions) (*seeder, error) {
 	g := &seeder{db: db, svc: svc, o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x5eed)), daySeq: map[string]int{},
 		regs: map[regKey]*seedRegister{}, zone: svc.Location()}
+	sched, err := db.RuleSetSchedule(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.sched = sched
 	ps, _, err := db.Procedures(ctx, store.ProcedureFilter{Limit: 500})
 	if err != nil {
 		return nil, err
@@ -276,7 +282,7 @@ func (g *seeder) batch(ctx context.Context, done, n int, rep *SeedReport) error 
 		applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_address, submitted_at, received_at,
 		due_at, original_due_at, legal_due_at, finished_at, paused_at, supplements, paused_seconds, outcome, assignee_id, recommendation,
 		report, draft_result, reason, form_set, imported, lookup_hash, approver_id, approver_name, approver_position, approved_at,
-		verify_hash, created_at, updated_at) VALUES `, 40)
+		verify_hash, created_at, updated_at, rule_set, measure_due_at) VALUES `, 42)
 	his := g.newBulk(tx, `INSERT INTO dossier_history (id, dossier_id, action, from_status, to_status, actor_id, actor, on_behalf_of,
 		note, step_due_at, at) VALUES `, 11)
 	res := g.newBulk(tx, `INSERT INTO results (id, dossier_id, register_id, seq, number, document_code, applicant_id, applicant_name,
@@ -445,6 +451,9 @@ func (g *seeder) batch(ctx context.Context, done, n int, rep *SeedReport) error 
 		if submitted != nil {
 			submittedAt = ms(*submitted)
 		}
+		// The rule set in force at the receipt; the measure date is the
+		// appointment (the seed does not move it for the pause).
+		rs := g.sched.At(rec, g.zone)
 		assignee, supplements := int64(0), int64(0)
 		for _, h := range hs {
 			switch h.action {
@@ -457,9 +466,9 @@ func (g *seeder) batch(ctx context.Context, done, n int, rep *SeedReport) error 
 		if err := dos.add(id, code, p.Code, p.AgencyCode, sp.center, channel, string(mode), string(status), int64(len(hs)),
 			kind, name, vntext.Fold(name), idn, fmt.Sprintf("09%08d", g.rng.IntN(100000000)), seedPlaces[g.rng.IntN(len(seedPlaces))]+", tỉnh Bắc Ninh",
 			submittedAt, receivedAt, dueAt, dueAt, dueAt, finishedAt, pausedAt, supplements, int64(paused/time.Second),
-			outcome, assignee, recommendation, report, draft, reason, g.svc.FormSetFor(rec), false,
+			outcome, assignee, recommendation, report, draft, reason, rs.FormSet, false,
 			store.HashToken(SeedLookupToken(id)), approverID, approverName, approverPos, approvedAt, verify,
-			ms(hs[0].at), ms(hs[len(hs)-1].at)); err != nil {
+			ms(hs[0].at), ms(hs[len(hs)-1].at), string(rs.ID), dueAt); err != nil {
 			return err
 		}
 		rep.Dossiers++

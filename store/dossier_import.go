@@ -51,7 +51,8 @@ type ImportedDossier struct {
 const importCols = `code, procedure_code, agency_code, center_code, channel, mode, status, version,
 	applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_email, applicant_address,
 	submitted_at, received_at, due_at, original_due_at, legal_due_at, finished_at, supplements,
-	outcome, form_set, imported, lookup_hash, created_at, updated_at`
+	outcome, form_set, imported, lookup_hash, created_at, updated_at, rule_set, measure_due_at, five_on_spot_achieved,
+	returned_same_day`
 
 // InsertImported inserts dossiers (and their history) in batches and sets
 // each D.ID. Codes must be new: a duplicate is ECONFLICT.
@@ -59,7 +60,7 @@ func (tx *Tx) InsertImported(ds []ImportedDossier) error {
 	if tx.db.dialect.singleWriter() {
 		return tx.insertImportedWithIDs(ds)
 	}
-	const per = 28
+	const per = 32
 	for len(ds) > 0 {
 		n := min(len(ds), 200)
 		batch := ds[:n]
@@ -77,7 +78,8 @@ func (tx *Tx) InsertImported(ds []ImportedDossier) error {
 			args = append(args, d.Code, d.ProcedureCode, d.AgencyCode, d.CenterCode, string(d.Channel), string(d.Mode), string(d.Status), d.Version,
 				string(a.Kind), a.Name, vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, a.Address,
 				msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.FinishedAt), d.Supplements,
-				d.Outcome, d.FormSet, true, x.LookupHash, ms(tx.now), ms(tx.now))
+				d.Outcome, d.FormSet, true, x.LookupHash, ms(tx.now), ms(tx.now), string(d.RuleSet), msp(d.MeasureDueAt),
+				nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
 			byCode[d.Code] = d
 		}
 		b.WriteString(` RETURNING id, code`)
@@ -120,7 +122,8 @@ func importArgs(args []any, x ImportedDossier, now int64) []any {
 	return append(args, d.Code, d.ProcedureCode, d.AgencyCode, d.CenterCode, string(d.Channel), string(d.Mode), string(d.Status), d.Version,
 		string(a.Kind), a.Name, vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, a.Address,
 		msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.FinishedAt), d.Supplements,
-		d.Outcome, d.FormSet, true, x.LookupHash, now, now)
+		d.Outcome, d.FormSet, true, x.LookupHash, now, now, string(d.RuleSet), msp(d.MeasureDueAt),
+		nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
 }
 
 // insertImportedWithIDs assigns the ids itself (the transaction holds the
@@ -134,7 +137,7 @@ func (tx *Tx) insertImportedWithIDs(ds []ImportedDossier) error {
 		ds[i].D.ID = last + int64(i) + 1
 	}
 	now := ms(tx.now)
-	err := tx.bulk(`INSERT INTO dossiers (id, `+importCols+`) VALUES `, ``, 29, 200, len(ds), func(i int, args []any) []any {
+	err := tx.bulk(`INSERT INTO dossiers (id, `+importCols+`) VALUES `, ``, 33, 200, len(ds), func(i int, args []any) []any {
 		return importArgs(append(args, ds[i].D.ID), ds[i], now)
 	})
 	if isUnique(err) {

@@ -30,13 +30,14 @@ func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error
 	err := tx.queryRow(`INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode, status, version,
 		applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_email, applicant_address,
 		applicant_user, submitted_at, received_at, due_at, original_due_at, legal_due_at, step_due_at, finished_at,
-		outcome, form_set, imported, lookup_hash, created_at, updated_at)
+		outcome, form_set, imported, lookup_hash, created_at, updated_at, rule_set, measure_due_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $26, $27, $28, $28) RETURNING id`,
+		$23, $24, $25, $26, $27, $28, $28, $29, $30) RETURNING id`,
 		d.Code, d.ProcedureCode, d.AgencyCode, d.CenterCode, string(d.Channel), string(d.Mode), string(d.Status), d.Version,
 		string(a.Kind), vntext.NFC(a.Name), vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, vntext.NFC(a.Address),
 		d.ApplicantUser, msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt),
-		msp(d.StepDueAt), msp(d.FinishedAt), d.Outcome, d.FormSet, d.Imported, lookupHash, ms(tx.now)).Scan(&id)
+		msp(d.StepDueAt), msp(d.FinishedAt), d.Outcome, d.FormSet, d.Imported, lookupHash, ms(tx.now), string(d.RuleSet),
+		msp(d.MeasureDueAt)).Scan(&id)
 	if isUnique(err) {
 		return 0, dossier.Errorf(dossier.ECONFLICT, "Mã hồ sơ %s đã tồn tại", d.Code)
 	}
@@ -71,25 +72,30 @@ const dossierCols = `d.id, d.code, d.procedure_code, p.name, d.agency_code, d.ce
 	d.applicant_user, d.submitted_at, d.received_at, d.due_at, d.original_due_at, d.legal_due_at, d.step_due_at,
 	d.finished_at, d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.outcome, d.assignee_id,
 	d.recommendation, d.report, d.draft_result, d.reason, d.form_set, d.imported,
-	d.approver_id, d.approver_name, d.approver_position, d.approval_capacity, d.on_behalf_of, d.delegation_id, d.approved_at`
+	d.approver_id, d.approver_name, d.approver_position, d.approval_capacity, d.on_behalf_of, d.delegation_id, d.approved_at,
+	d.rule_set, d.measure_due_at, d.late_supplement, d.five_on_spot_achieved, d.returned_same_day`
 
 func scanDossier(s interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 	var d dossier.Dossier
 	var ch, mode, st, kind string
-	var sub, rec, due, odue, ldue, sdue, fin, paused, apol, appr sql.NullInt64
+	var sub, rec, due, odue, ldue, sdue, fin, paused, apol, appr, mdue sql.NullInt64
 	var ap dossier.Approval
-	var capacity string
+	var capacity, ruleSet string
+	var achieved, sameDay sql.NullBool
 	err := s.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureName, &d.AgencyCode, &d.CenterCode, &ch, &mode, &st, &d.Version,
 		&kind, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
 		&d.ApplicantUser, &sub, &rec, &due, &odue, &ldue, &sdue, &fin, &paused, &d.PausedSeconds, &d.Supplements, &apol,
 		&d.Outcome, &d.AssigneeID, &d.Recommendation, &d.Report, &d.DraftResult, &d.Reason, &d.FormSet, &d.Imported,
-		&ap.ApproverID, &ap.ApproverName, &ap.Position, &capacity, &ap.OnBehalfOf, &ap.DelegationID, &appr)
+		&ap.ApproverID, &ap.ApproverName, &ap.Position, &capacity, &ap.OnBehalfOf, &ap.DelegationID, &appr,
+		&ruleSet, &mdue, &d.LateSupplement, &achieved, &sameDay)
 	if err != nil {
 		return nil, err
 	}
 	d.Channel, d.Mode, d.Status, d.Applicant.Kind = dossier.Channel(ch), dossier.Mode(mode), dossier.Status(st), dossier.ApplicantKind(kind)
 	d.SubmittedAt, d.ReceivedAt, d.DueAt, d.OriginalDueAt = fromNull(sub), fromNull(rec), fromNull(due), fromNull(odue)
 	d.LegalDueAt, d.StepDueAt, d.FinishedAt, d.PausedAt, d.ApologyAt = fromNull(ldue), fromNull(sdue), fromNull(fin), fromNull(paused), fromNull(apol)
+	d.RuleSet, d.MeasureDueAt = dossier.RuleSetID(ruleSet), fromNull(mdue)
+	d.FiveOnSpotAchieved, d.ReturnedSameDay = fromNullBool(achieved), fromNullBool(sameDay)
 	if ap.ApproverID != 0 {
 		ap.Capacity = capacity
 		if t := fromNull(appr); t != nil {
@@ -128,12 +134,15 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 		original_due_at = $4, legal_due_at = $5, step_due_at = $6, finished_at = $7, paused_at = $8, paused_seconds = $9,
 		supplements = $10, apology_at = $11, outcome = $12, assignee_id = $13, recommendation = $14, report = $15,
 		draft_result = $16, reason = $17, approver_id = $18, approver_name = $19, approver_position = $20,
-		approval_capacity = $21, on_behalf_of = $22, delegation_id = $23, approved_at = $24, updated_at = $25
+		approval_capacity = $21, on_behalf_of = $22, delegation_id = $23, approved_at = $24, updated_at = $25,
+		rule_set = $28, form_set = $29, measure_due_at = $30, late_supplement = $31, five_on_spot_achieved = $32,
+		returned_same_day = $33
 		WHERE id = $26 AND version = $27`,
 		string(d.Status), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.StepDueAt),
 		msp(d.FinishedAt), msp(d.PausedAt), d.PausedSeconds, d.Supplements, msp(d.ApologyAt), d.Outcome, d.AssigneeID,
 		d.Recommendation, d.Report, d.DraftResult, d.Reason, ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity,
-		ap.OnBehalfOf, ap.DelegationID, msp(apAt), ms(tx.now), d.ID, expected)
+		ap.OnBehalfOf, ap.DelegationID, msp(apAt), ms(tx.now), d.ID, expected,
+		string(d.RuleSet), d.FormSet, msp(d.MeasureDueAt), d.LateSupplement, nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
 	if err != nil {
 		return fmt.Errorf("store: update dossier: %w", err)
 	}
@@ -241,26 +250,9 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 		d.Components = append(d.Components, c)
 	}
 	rows.Close()
-	rows, err = db.queryContext(ctx, `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at, place
-		FROM dossier_history WHERE dossier_id = $1 ORDER BY id`, d.ID)
-	if err != nil {
-		return fmt.Errorf("store: history: %w", err)
+	if d.History, err = scanHistory(db.queryContext(ctx, historyQuery, d.ID)); err != nil {
+		return err
 	}
-	d.History = []dossier.HistoryEntry{}
-	for rows.Next() {
-		var h dossier.HistoryEntry
-		var a, f, t, place string
-		var sdue sql.NullInt64
-		var at int64
-		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at, &place); err != nil {
-			rows.Close()
-			return err
-		}
-		h.Action, h.From, h.To, h.At, h.StepDueAt = dossier.Action(a), dossier.Status(f), dossier.Status(t), fromMS(at), fromNull(sdue)
-		h.Place = dossier.Place(place)
-		d.History = append(d.History, h)
-	}
-	rows.Close()
 	switch d.Status {
 	case dossier.StatusIssued, dossier.StatusReturned, dossier.StatusWithdrawn:
 		r, err := db.resultOf(ctx, d.ID)
@@ -270,6 +262,36 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 		d.Result = r
 	}
 	return nil
+}
+
+const historyQuery = `SELECT action, from_status, to_status, actor, on_behalf_of, note, step_due_at, at, place
+	FROM dossier_history WHERE dossier_id = $1 ORDER BY id`
+
+// History returns the history of dossier id inside tx (what a decision
+// that reads every step needs: the "5 tại chỗ" verdict at return).
+func (tx *Tx) History(id int64) ([]dossier.HistoryEntry, error) {
+	return scanHistory(tx.tx.Query(historyQuery, id))
+}
+
+func scanHistory(rows *sql.Rows, err error) ([]dossier.HistoryEntry, error) {
+	if err != nil {
+		return nil, fmt.Errorf("store: history: %w", err)
+	}
+	defer rows.Close()
+	out := []dossier.HistoryEntry{}
+	for rows.Next() {
+		var h dossier.HistoryEntry
+		var a, f, t, place string
+		var sdue sql.NullInt64
+		var at int64
+		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at, &place); err != nil {
+			return nil, err
+		}
+		h.Action, h.From, h.To, h.At, h.StepDueAt = dossier.Action(a), dossier.Status(f), dossier.Status(t), fromMS(at), fromNull(sdue)
+		h.Place = dossier.Place(place)
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // DossierFilter selects a work list.

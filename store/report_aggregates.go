@@ -22,9 +22,16 @@ type Facts struct {
 	FinishedDay string // any terminal status (returned, refused, withdrawn)
 	Resolved    bool   // finished as returned or refused
 	Outcome     string // early, on_time, late (resolved only)
-	DueDay      string // day of the current due instant (QĐ 766 view)
-	ProcSeconds int64  // working seconds received → finished, pauses excluded (resolved only)
-	Multi       bool   // more than one supplement request (QĐ 766 2.1: late)
+	// DueDay is the day from which the dossier counts past due in the
+	// reports: its measure date (original appointment + waiting time;
+	// dossier.ReportDue), "" while it waits for the applicant since before
+	// it. An apology's new appointment never moves it.
+	DueDay      string
+	ProcSeconds int64 // working seconds received → finished, pauses excluded (resolved only)
+	Multi       bool  // more than one supplement request (QĐ 766 2.1: late)
+	// FOS: a "5 tại chỗ" dossier returned; FOSAchieved, FOSSameDay: it
+	// achieved "5 tại chỗ", it was returned the day it was received.
+	FOS, FOSAchieved, FOSSameDay bool
 }
 
 // Counts are the additive counters of one aggregate row. Stock figures at
@@ -52,15 +59,20 @@ type Counts struct {
 	MultiClosed    int64 `json:"multi_closed"`
 	MultiDue       int64 `json:"multi_due"`
 	MultiDueClosed int64 `json:"multi_due_closed"`
+	FOSReturned    int64 `json:"fos_returned"` // "5 tại chỗ" dossiers returned
+	FOSAchieved    int64 `json:"fos_achieved"` // of those, achieved it
+	FOSSameDay     int64 `json:"fos_same_day"` // of those, returned the day received
 }
 
 // aggCols are the counter columns in the order of Counts.fields.
 var aggCols = []string{"received", "received_online", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
-	"closed", "due", "due_closed", "proc_seconds", "ontime_766", "multi", "multi_closed", "multi_due", "multi_due_closed"}
+	"closed", "due", "due_closed", "proc_seconds", "ontime_766", "multi", "multi_closed", "multi_due", "multi_due_closed",
+	"fos_returned", "fos_achieved", "fos_same_day"}
 
 func (c *Counts) fields() []*int64 {
 	return []*int64{&c.Received, &c.ReceivedOnline, &c.Resolved, &c.Early, &c.OnTime, &c.Late, &c.Closed, &c.Due,
-		&c.DueClosed, &c.ProcSeconds, &c.OnTime766, &c.Multi, &c.MultiClosed, &c.MultiDue, &c.MultiDueClosed}
+		&c.DueClosed, &c.ProcSeconds, &c.OnTime766, &c.Multi, &c.MultiClosed, &c.MultiDue, &c.MultiDueClosed,
+		&c.FOSReturned, &c.FOSAchieved, &c.FOSSameDay}
 }
 
 // Add adds o to c.
@@ -139,6 +151,15 @@ func (d Deltas) Add(f *Facts, sign int64) {
 					c.OnTime766 = 1
 				}
 			}
+			if f.FOS {
+				c.FOSReturned = 1
+				if f.FOSAchieved {
+					c.FOSAchieved = 1
+				}
+				if f.FOSSameDay {
+					c.FOSSameDay = 1
+				}
+			}
 		})
 	}
 	if f.DueDay != "" {
@@ -190,9 +211,9 @@ func (d Deltas) sortedKeys() []AggKey {
 func (tx *Tx) FactsOf(id int64) (*Facts, error) {
 	var f Facts
 	err := tx.queryRow(`SELECT dossier_id, center_code, agency_code, procedure_code, online, received_day, finished_day,
-		resolved, outcome, due_day, proc_seconds, multi FROM report_facts WHERE dossier_id = $1`, id).Scan(
+		resolved, outcome, due_day, proc_seconds, multi, fos, fos_achieved, fos_same_day FROM report_facts WHERE dossier_id = $1`, id).Scan(
 		&f.DossierID, &f.Center, &f.Agency, &f.Procedure, &f.Online, &f.ReceivedDay, &f.FinishedDay,
-		&f.Resolved, &f.Outcome, &f.DueDay, &f.ProcSeconds, &f.Multi)
+		&f.Resolved, &f.Outcome, &f.DueDay, &f.ProcSeconds, &f.Multi, &f.FOS, &f.FOSAchieved, &f.FOSSameDay)
 	if isNoRows(err) {
 		return nil, nil
 	}
@@ -202,11 +223,12 @@ func (tx *Tx) FactsOf(id int64) (*Facts, error) {
 	return &f, nil
 }
 
-const factCols = `dossier_id, center_code, agency_code, procedure_code, online, received_day, finished_day, resolved, outcome, due_day, proc_seconds, multi`
+const factCols = `dossier_id, center_code, agency_code, procedure_code, online, received_day, finished_day, resolved, outcome, due_day, proc_seconds, multi,
+	fos, fos_achieved, fos_same_day`
 
 func factArgs(f *Facts) []any {
 	return []any{f.DossierID, f.Center, f.Agency, f.Procedure, f.Online, f.ReceivedDay, f.FinishedDay, f.Resolved,
-		f.Outcome, f.DueDay, f.ProcSeconds, f.Multi}
+		f.Outcome, f.DueDay, f.ProcSeconds, f.Multi, f.FOS, f.FOSAchieved, f.FOSSameDay}
 }
 
 // PutFacts stores what a dossier now contributes.
@@ -215,8 +237,9 @@ func (tx *Tx) PutFacts(fs ...*Facts) error {
 		` ON CONFLICT (dossier_id) DO UPDATE SET center_code = excluded.center_code, agency_code = excluded.agency_code,
 			procedure_code = excluded.procedure_code, online = excluded.online, received_day = excluded.received_day,
 			finished_day = excluded.finished_day, resolved = excluded.resolved, outcome = excluded.outcome,
-			due_day = excluded.due_day, proc_seconds = excluded.proc_seconds, multi = excluded.multi`,
-		12, 400, len(fs), func(i int, args []any) []any { return append(args, factArgs(fs[i])...) })
+			due_day = excluded.due_day, proc_seconds = excluded.proc_seconds, multi = excluded.multi, fos = excluded.fos,
+			fos_achieved = excluded.fos_achieved, fos_same_day = excluded.fos_same_day`,
+		15, 400, len(fs), func(i int, args []any) []any { return append(args, factArgs(fs[i])...) })
 	if err != nil {
 		return fmt.Errorf("store: put report facts: %w", err)
 	}
@@ -325,12 +348,18 @@ type FactSource struct {
 	Outcome       string
 	PausedSeconds int64
 	Supplements   int64
+	Mode          string
+	MeasureDueAt  sql.NullInt64
+	PausedAt      sql.NullInt64
+	FOSAchieved   sql.NullBool
+	ReturnedSame  sql.NullBool
 }
 
 // FactSources returns up to limit dossiers with id > after, by id.
 func (tx *Tx) FactSources(after int64, limit int) ([]FactSource, error) {
 	rows, err := tx.tx.Query(`SELECT id, center_code, agency_code, procedure_code, channel, status, received_at, finished_at,
-		due_at, outcome, paused_seconds, supplements FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+		due_at, outcome, paused_seconds, supplements, mode, measure_due_at, paused_at, five_on_spot_achieved, returned_same_day
+		FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: fact sources: %w", err)
 	}
@@ -339,7 +368,7 @@ func (tx *Tx) FactSources(after int64, limit int) ([]FactSource, error) {
 	for rows.Next() {
 		var s FactSource
 		if err := rows.Scan(&s.ID, &s.Center, &s.Agency, &s.Procedure, &s.Channel, &s.Status, &s.ReceivedAt, &s.FinishedAt,
-			&s.DueAt, &s.Outcome, &s.PausedSeconds, &s.Supplements); err != nil {
+			&s.DueAt, &s.Outcome, &s.PausedSeconds, &s.Supplements, &s.Mode, &s.MeasureDueAt, &s.PausedAt, &s.FOSAchieved, &s.ReturnedSame); err != nil {
 			return nil, err
 		}
 		out = append(out, s)

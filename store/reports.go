@@ -110,6 +110,11 @@ func (f AggFilter) dossierWhere(arg func(any) string) []string {
 // dossiers table, without the aggregates: received and resolved in
 // [from, to), open and past due at to. It is the reference the aggregates
 // are checked against, and the slow path the benchmarks compare with.
+//
+// An open dossier is past due when its measure date (measure_due_at: the
+// original appointment plus the waiting time, never an apology's new date)
+// is before to, unless it waits for the applicant since before that date
+// (dossier.ReportDue says the same in Go).
 func (db *DB) ScanSummary(ctx context.Context, from, to time.Time, f AggFilter) (c Counts, open, overdue int64, err error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -123,9 +128,14 @@ func (db *DB) ScanSummary(ctx context.Context, from, to time.Time, f AggFilter) 
 		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status IN ('returned', 'refused') AND d.outcome = 'on_time' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status IN ('returned', 'refused') AND d.outcome = 'late' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.finished_at IS NULL OR d.finished_at >= ` + e + ` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN (d.finished_at IS NULL OR d.finished_at >= ` + e + `) AND d.due_at < ` + e + ` THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN (d.finished_at IS NULL OR d.finished_at >= ` + e + `) AND d.measure_due_at < ` + e + `
+			AND NOT (d.paused_at IS NOT NULL AND d.paused_at < d.measure_due_at) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status = 'returned' AND d.mode = 'five_on_spot' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status = 'returned' AND d.mode = 'five_on_spot' AND d.five_on_spot_achieved THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.finished_at >= ` + s + ` AND d.finished_at < ` + e + ` AND d.status = 'returned' AND d.mode = 'five_on_spot' AND d.returned_same_day THEN 1 ELSE 0 END), 0)
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE ` + strings.Join(where, " AND ")
-	err = db.reader().QueryRowContext(ctx, q, args...).Scan(&c.Received, &c.ReceivedOnline, &c.Resolved, &c.Early, &c.OnTime, &c.Late, &open, &overdue)
+	err = db.reader().QueryRowContext(ctx, q, args...).Scan(&c.Received, &c.ReceivedOnline, &c.Resolved, &c.Early, &c.OnTime, &c.Late, &open, &overdue,
+		&c.FOSReturned, &c.FOSAchieved, &c.FOSSameDay)
 	if err != nil {
 		err = fmt.Errorf("store: scan summary: %w", err)
 	}

@@ -244,6 +244,23 @@ func fromNull(v sql.NullInt64) *time.Time {
 	return &t
 }
 
+// nullBool converts an optional boolean for storing.
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
+
+// fromNullBool converts a nullable boolean column.
+func fromNullBool(v sql.NullBool) *bool {
+	if !v.Valid {
+		return nil
+	}
+	b := v.Bool
+	return &b
+}
+
 func notFound(what string) error {
 	return dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy %s", what)
 }

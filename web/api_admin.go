@@ -266,3 +266,32 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, u *dossier.Use
 	}
 	writeJSON(w, http.StatusOK, list(es, ""))
 }
+
+// apiRuleSets lists the rule sets and the province's schedule of them
+// (regulation.md Part B §0).
+func (s *Server) apiRuleSets(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	v, err := s.svc.RuleSets(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// apiSetRuleSetSchedule replaces the schedule: {"periods": [{from,
+// rule_set, basis, confirmed}]} (admins).
+func (s *Server) apiSetRuleSetSchedule(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	var in struct {
+		Periods dossier.Schedule `json:"periods"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.svc.SetRuleSetSchedule(r.Context(), u, in.Periods)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

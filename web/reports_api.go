@@ -152,6 +152,11 @@ var summaryFields = []summaryField{
 	{"ratings", "Lượt đánh giá", func(x *workflow.Summary) any { return x.Ratings }},
 	{"satisfaction_rate", "Tỷ lệ hài lòng (%)", func(x *workflow.Summary) any { return x.SatisfactionRate }},
 	{"avg_processing_hours", "Thời gian giải quyết TB (giờ làm việc)", func(x *workflow.Summary) any { return x.AvgProcessingHours }},
+	{"dossiers_five_on_spot_returned", "Hồ sơ 5 tại chỗ đã trả", func(x *workflow.Summary) any { return x.DossiersFiveOnSpot }},
+	{"dossiers_five_on_spot_achieved", "Đạt 5 tại chỗ", func(x *workflow.Summary) any { return x.DossiersFiveOnSpotAchieved }},
+	{"five_on_spot_achieved_rate", "Tỷ lệ đạt 5 tại chỗ (%)", func(x *workflow.Summary) any { return x.FiveOnSpotAchievedRate }},
+	{"dossiers_returned_same_day", "Trả trong ngày", func(x *workflow.Summary) any { return x.DossiersReturnedSameDay }},
+	{"same_day_rate", "Tỷ lệ trả trong ngày (%)", func(x *workflow.Summary) any { return x.SameDayRate }},
 }
 
 func officerSheet(q workflow.ReportQuery, out *workflow.OfficersReport) (string, xlsxSheet) {

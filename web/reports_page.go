@@ -147,6 +147,37 @@ func (s *Server) fillDashboard(r *http.Request, u *dossier.User, d *dashboard) e
 		c.SVG = hbarChart(c.Title, bars, 100, "%", []targetLine{{targetPhase1Province, "GĐ1 tỉnh 30%", "#b42318"}, {targetPhase1District, "GĐ1 huyện 60%", "#9a6700"}, {targetPhase2, "GĐ2 100%", "#1a7f37"}})
 		d.Charts = append(d.Charts, c)
 	}
+	// 1b. "5 tại chỗ" per dossier (QĐ 299 phần III; issue 15 item 11):
+	// per center and per agency, the dossiers returned that achieved it
+	// and those returned the day they were received, next to the
+	// procedure coverage.
+	{
+		c := reportChart{ID: "five-dossiers", Title: "Hồ sơ thực hiện 5 tại chỗ: tỷ lệ đạt 5 tại chỗ và trả kết quả trong ngày, theo trung tâm và cơ quan",
+			Note: "Đạt 5 tại chỗ: hồ sơ được tiếp nhận, thẩm định, phê duyệt, lấy số, đóng dấu và trả kết quả tại Trung tâm (lãnh đạo trực tại Trung tâm hoặc ký số trên hệ thống), không luân chuyển về phòng, ban chuyên môn. Tính trên hồ sơ 5 tại chỗ đã trả kết quả trong kỳ.",
+			Head: []string{"Trung tâm / cơ quan", "TTHC 5 tại chỗ có hồ sơ", "Bao phủ (%)", "Hồ sơ 5 tại chỗ đã trả", "Đạt 5 tại chỗ", "Tỷ lệ đạt (%)", "Trả trong ngày", "Tỷ lệ trả trong ngày (%)"},
+			XLSX: "/api/v1/reports/by-agency.xlsx?" + p}
+		var bars []barItem
+		row := func(name string, it workflow.ReportRow) {
+			c.Rows = append(c.Rows, []string{name, fmt.Sprint(it.ProceduresWithDossiersFiveOnSpot), num(it.FiveOnSpotCoverage),
+				fmt.Sprint(it.DossiersFiveOnSpot), fmt.Sprint(it.DossiersFiveOnSpotAchieved), num(it.FiveOnSpotAchievedRate),
+				fmt.Sprint(it.DossiersReturnedSameDay), num(it.SameDayRate)})
+		}
+		for _, it := range db.ByCenter.Items {
+			if it.DossiersFiveOnSpot == 0 && it.ProceduresWithDossiersFiveOnSpot == 0 {
+				continue
+			}
+			row("Trung tâm: "+it.Name, it)
+		}
+		for _, it := range byAgency.Items {
+			if it.DossiersFiveOnSpot == 0 && it.ProceduresWithDossiersFiveOnSpot == 0 {
+				continue
+			}
+			bars = append(bars, barItem{it.Name, it.FiveOnSpotAchievedRate})
+			row(it.Name, it)
+		}
+		c.SVG = hbarChart(c.Title, bars, 100, "%", nil)
+		d.Charts = append(d.Charts, c)
+	}
 	// 2. On-time and online rates over time.
 	{
 		c := reportChart{ID: "rates", Title: "Tỷ lệ giải quyết đúng hạn và tỷ lệ nộp trực tuyến theo tháng",

@@ -92,6 +92,8 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /api/v1/calendar/overrides/{date}", s.needUser(s.apiDeleteOverride))
 	m.HandleFunc("GET /api/v1/calendar/holidays/{year}", s.apiHolidays)
 	m.HandleFunc("GET /api/v1/audit", s.needUser(s.apiAudit))
+	m.HandleFunc("GET /api/v1/rule-sets", s.needUser(s.apiRuleSets))
+	m.Handle("PUT /api/v1/rule-sets/schedule", idem(s.needUser(s.apiSetRuleSetSchedule)))
 
 	// Public API (no account; rate limited).
 	m.HandleFunc("GET /api/v1/public/lookup", s.limited(s.apiLookup))

@@ -36,33 +36,51 @@ func (s *Service) day(t time.Time) string { return t.In(s.Location()).Format("20
 // factsOf returns what d contributes to the reports (contract §7): a
 // dossier counts once received; it is resolved when returned or refused,
 // with the outcome set at that moment (judged against the original
-// appointment, paused time added: dossier.MeasureDue); an open dossier's
-// due day is its current appointment.
+// appointment, paused time added: dossier.MeasureDue); an open dossier
+// counts past due from its measure date (dossier.ReportDue), never from an
+// apology's new appointment; a returned "5 tại chỗ" dossier brings its
+// verdicts.
 func (s *Service) factsOf(d *dossier.Dossier) *store.Facts {
-	return s.factsFrom(d.ID, d.CenterCode, d.AgencyCode, d.ProcedureCode, string(d.Channel), d.Status,
-		d.ReceivedAt, d.FinishedAt, d.DueAt, d.Outcome, d.PausedSeconds, int64(d.Supplements))
-}
-
-func (s *Service) factsFrom(id int64, center, agency, procedure, channel string, st dossier.Status,
-	received, finished, due *time.Time, outcome string, paused, supplements int64) *store.Facts {
-	f := &store.Facts{DossierID: id, Center: center, Agency: agency, Procedure: procedure,
-		Online: channel == string(dossier.ChannelOnline), Multi: supplements > 1}
-	if received == nil {
+	f := &store.Facts{DossierID: d.ID, Center: d.CenterCode, Agency: d.AgencyCode, Procedure: d.ProcedureCode,
+		Online: d.Channel == dossier.ChannelOnline, Multi: d.Supplements > 1}
+	if d.ReceivedAt == nil {
 		return f
 	}
-	f.ReceivedDay = s.day(*received)
-	if due != nil {
+	f.ReceivedDay = s.day(*d.ReceivedAt)
+	if due := dossier.ReportDue(d); due != nil {
 		f.DueDay = s.day(*due)
 	}
-	if finished != nil && st.Terminal() {
-		f.FinishedDay = s.day(*finished)
-		if st == dossier.StatusReturned || st == dossier.StatusRefused {
-			f.Resolved, f.Outcome = true, outcome
-			secs := int64(s.CalendarFor(center).WorkingDuration(*received, *finished)/time.Second) - paused
+	if d.FinishedAt != nil && d.Status.Terminal() {
+		f.FinishedDay = s.day(*d.FinishedAt)
+		if d.Status == dossier.StatusReturned || d.Status == dossier.StatusRefused {
+			f.Resolved, f.Outcome = true, d.Outcome
+			secs := int64(s.CalendarFor(d.CenterCode).WorkingDuration(*d.ReceivedAt, *d.FinishedAt)/time.Second) - d.PausedSeconds
 			f.ProcSeconds = max(secs, 0)
+		}
+		if d.Status == dossier.StatusReturned && d.Mode == dossier.ModeFiveOnSpot {
+			f.FOS = true
+			f.FOSAchieved = d.FiveOnSpotAchieved != nil && *d.FiveOnSpotAchieved
+			f.FOSSameDay = d.ReturnedSameDay != nil && *d.ReturnedSameDay
 		}
 	}
 	return f
+}
+
+// factsFromSource is factsOf for a row of the dossiers table read for a
+// recount.
+func (s *Service) factsFromSource(r store.FactSource) *store.Facts {
+	d := &dossier.Dossier{ID: r.ID, CenterCode: r.Center, AgencyCode: r.Agency, ProcedureCode: r.Procedure,
+		Channel: dossier.Channel(r.Channel), Status: dossier.Status(r.Status), Mode: dossier.Mode(r.Mode),
+		ReceivedAt: nullTime(r.ReceivedAt), FinishedAt: nullTime(r.FinishedAt), DueAt: nullTime(r.DueAt),
+		MeasureDueAt: nullTime(r.MeasureDueAt), PausedAt: nullTime(r.PausedAt), Outcome: r.Outcome,
+		PausedSeconds: r.PausedSeconds, Supplements: int(r.Supplements)}
+	if r.FOSAchieved.Valid {
+		d.FiveOnSpotAchieved = &r.FOSAchieved.Bool
+	}
+	if r.ReturnedSame.Valid {
+		d.ReturnedSameDay = &r.ReturnedSame.Bool
+	}
+	return s.factsOf(d)
 }
 
 func nullTime(v sql.NullInt64) *time.Time {
@@ -101,8 +119,7 @@ func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, 
 			facts := make([]*store.Facts, 0, len(src))
 			for _, r := range src {
 				after = r.ID
-				f := s.factsFrom(r.ID, r.Center, r.Agency, r.Procedure, r.Channel, dossier.Status(r.Status),
-					nullTime(r.ReceivedAt), nullTime(r.FinishedAt), nullTime(r.DueAt), r.Outcome, r.PausedSeconds, r.Supplements)
+				f := s.factsFromSource(r)
 				if f.ReceivedDay == "" {
 					continue
 				}
@@ -120,8 +137,11 @@ func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, 
 }
 
 // EnsureAggregates recounts the report aggregates once when dossiers exist
-// but none are counted (a database from before migration 00002). Call it
-// at start, after migrating. It reports whether it recounted.
+// but none are counted (a database from before migration 00002, or 00011,
+// which empties them to count open dossiers against their measure date).
+// Before the recount it fills in what dossiers stored before migration
+// 00011 lack (backfillRuleColumns). Call it at start, after migrating. It
+// reports whether it recounted.
 // Instances started together recount once: the first holds a cluster-wide
 // lock while it recounts, the others then find the aggregates present.
 func (s *Service) EnsureAggregates(ctx context.Context) (bool, error) {
@@ -129,6 +149,16 @@ func (s *Service) EnsureAggregates(ctx context.Context) (bool, error) {
 	err := s.db.WithLock(ctx, "ensure-aggregates", func() error {
 		missing, err := s.db.AggregatesMissing(ctx)
 		if err != nil || !missing {
+			return err
+		}
+		err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+			n, err := s.backfillRuleColumns(tx)
+			if n > 0 {
+				s.log.Info("rule sets and measure dates filled in", "dossiers", n)
+			}
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		_, err = s.RecountAggregates(ctx, nil)

@@ -14,19 +14,6 @@ import (
 	"motcua/vntext"
 )
 
-// FormSetTT03From is the first day dossiers print with the Circular
-// 03/2025/TT-VPCP form set (signed 15/9/2025; assumed in force 45 days
-// later). Dossiers received before keep the Circular 01/2018 set.
-const FormSetTT03From = "2025-10-30"
-
-// FormSetFor returns the form set in force on instant t.
-func (s *Service) FormSetFor(t time.Time) string {
-	if t.In(s.Location()).Format("2006-01-02") >= FormSetTT03From {
-		return "TT03/2025"
-	}
-	return "TT01/2018"
-}
-
 // ComponentInput is a component handed in: an uploaded blob, or a result
 // the applicant already holds (reuse from the warehouse).
 type ComponentInput struct {
@@ -54,7 +41,10 @@ func tptr(t time.Time) *time.Time { return &t }
 
 // Receive creates a dossier: at the counter by reception (status received,
 // the clock starts), or online by a citizen (status submitted). Missing
-// required components are EUNPROCESSABLE naming each one.
+// required components are EUNPROCESSABLE naming each one. The creation is
+// decided and applied by the domain's table like every action (rules
+// receive and submit of dossier.Rules), under the rule set the province's
+// schedule has in force now.
 func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput) (*dossier.Dossier, error) {
 	if u == nil {
 		return nil, unauthorized()
@@ -194,24 +184,30 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		if ident == "" {
 			ident = strings.ToUpper(agency.Code)
 		}
+		sched, err := tx.RuleSetSchedule()
+		if err != nil {
+			return err
+		}
 		d = &dossier.Dossier{
 			Code: dossier.DossierCode(ident, day, seq), ProcedureCode: p.Code, ProcedureName: p.Name, AgencyCode: p.AgencyCode,
-			CenterCode: center, Channel: in.Channel, Mode: dossier.ModeStandard, Version: 1, Applicant: in.Applicant,
-			Components: comps, FormSet: s.FormSetFor(now), SubmittedAt: tptr(now),
+			CenterCode: center, Channel: in.Channel, Mode: dossier.ModeStandard, Applicant: in.Applicant,
+			Components: comps, SubmittedAt: tptr(now),
 		}
 		if p.FiveOnSpotAt(day.Format("2006-01-02")) {
 			d.Mode = dossier.ModeFiveOnSpot
 		}
-		h := dossier.HistoryEntry{At: now, Actor: u.Name, From: "", OnBehalfOf: ""}
+		req := dossier.Request{Action: dossier.ActReceive}
 		if online {
-			d.Status, d.ApplicantUser = dossier.StatusSubmitted, u.ID
-			h.Action, h.To, h.Place = dossier.ActSubmit, dossier.StatusSubmitted, dossier.PlaceOnline
-		} else {
-			s.startClock(d, p, now)
-			d.Status = dossier.StatusReceived
-			h.Action, h.To, h.StepDueAt = dossier.ActReceive, dossier.StatusReceived, d.StepDueAt
-			h.Place = dossier.PlaceOf(u, dossier.RoleReception, d, false)
+			req.Action, d.ApplicantUser = dossier.ActSubmit, u.ID
 		}
+		f := dossier.Facts{Now: now, Procedure: p, Calendar: s.CalendarFor(center), RuleSet: s.ruleSetAt(sched, now)}
+		dec, err := dossier.Decide(d, u, req, f)
+		if err != nil {
+			return err
+		}
+		dossier.Apply(d, dec, req, f)
+		d.Version = 1
+		h := dec.History
 		d.LookupToken = newToken()
 		id, err := tx.InsertDossier(d, store.HashToken(d.LookupToken))
 		if err != nil {
@@ -259,14 +255,6 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 	out.LookupToken = tok
 	s.decorate(out)
 	return out, s.attachDocuments(ctx, out)
-}
-
-// startClock sets the receipt instant, the deadlines and the first step's
-// deadline of a dossier received at now.
-func (s *Service) startClock(d *dossier.Dossier, p *dossier.Procedure, now time.Time) {
-	cal := s.CalendarFor(d.CenterCode)
-	dossier.StartClock(d, p, cal, now)
-	d.StepDueAt = dossier.StepDue(p, cal, dossier.StatusReceived, now, d.DueAt)
 }
 
 func event(d *dossier.Dossier, h dossier.HistoryEntry) map[string]any {
@@ -463,6 +451,12 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 		if err != nil {
 			return err
 		}
+		if dec.To == dossier.StatusReturned && d.Mode == dossier.ModeFiveOnSpot {
+			// The "5 tại chỗ" verdict recorded at return reads every step.
+			if d.History, err = tx.History(d.ID); err != nil {
+				return err
+			}
+		}
 		id = d.ID
 		return s.transition(tx, u, d, p, dec, req, f, in, pre)
 	})
@@ -504,6 +498,15 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 func (s *Service) factsFor(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *dossier.Procedure, r *dossier.Rule,
 	in ActionInput, now time.Time) (dossier.Facts, error) {
 	f := dossier.Facts{Now: now, Procedure: p, Calendar: s.CalendarFor(d.CenterCode)}
+	if r.Clock == dossier.ClockStart {
+		// The acceptance of an online dossier is its receipt: it takes
+		// the rule set in force now.
+		sched, err := tx.RuleSetSchedule()
+		if err != nil {
+			return f, err
+		}
+		f.RuleSet = s.ruleSetAt(sched, now)
+	}
 	for _, g := range r.Grants {
 		if g.Authority && u.Has(g.Role) {
 			dels, err := tx.DelegationsTo(u.ID)

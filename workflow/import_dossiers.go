@@ -62,6 +62,10 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 	for i := range cat {
 		procs[cat[i].Code] = &cat[i]
 	}
+	sched, err := s.db.RuleSetSchedule(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		ds    []store.ImportedDossier
 		lines []int
@@ -80,7 +84,7 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 		if line == 1 {
 			b = bytes.TrimPrefix(b, []byte("\ufeff"))
 		}
-		x, code, errs := s.parseImportLine(b, line, procs)
+		x, code, errs := s.parseImportLine(b, line, procs, sched)
 		if code != "" {
 			if prev, ok := seen[code]; ok {
 				errs = append(errs, dossier.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("trùng mã với dòng %d", prev)})
@@ -184,7 +188,7 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 
 // parseImportLine decodes and validates one line. It returns the dossier
 // and its code, or the line's field errors (and the code if readable).
-func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.CatalogEntry) (*store.ImportedDossier, string, []dossier.FieldError) {
+func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.CatalogEntry, sched dossier.Schedule) (*store.ImportedDossier, string, []dossier.FieldError) {
 	var fs []dossier.FieldError
 	bad := func(f, m string) { fs = append(fs, dossier.FieldError{Line: line, Field: f, Message: m}) }
 	var in importLine
@@ -309,18 +313,28 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 	if d.SubmittedAt == nil && len(events) > 0 {
 		d.SubmittedAt = &events[0].At
 	}
-	d.OriginalDueAt, d.LegalDueAt = d.DueAt, d.DueAt
+	d.OriginalDueAt, d.LegalDueAt, d.MeasureDueAt = d.DueAt, d.DueAt, d.DueAt
+	// The rule set in force at the receipt (the schedule is the
+	// province's data), or now for a dossier never received.
+	rs := s.ruleSetAt(sched, s.now())
 	if d.ReceivedAt != nil {
 		day := s.day(*d.ReceivedAt)
 		if p.FiveOnSpotAt(day) {
 			d.Mode = dossier.ModeFiveOnSpot
 		}
-		d.FormSet = s.FormSetFor(*d.ReceivedAt)
-	} else {
-		d.FormSet = s.FormSetFor(s.now())
+		rs = s.ruleSetAt(sched, *d.ReceivedAt)
 	}
+	d.RuleSet, d.FormSet = rs.ID, rs.FormSet
+	cal := s.CalendarFor(d.CenterCode)
 	if (d.Status == dossier.StatusReturned || d.Status == dossier.StatusRefused) && d.DueAt != nil && d.FinishedAt != nil {
-		d.Outcome = dossier.Judge(d, s.CalendarFor(d.CenterCode), *d.FinishedAt)
+		d.Outcome = dossier.Judge(d, cal, *d.FinishedAt)
+	}
+	if d.Status == dossier.StatusReturned && d.Mode == dossier.ModeFiveOnSpot {
+		// The supervision report counts it; a history from an older
+		// system records no places, so it cannot show "5 tại chỗ".
+		d.History = events
+		achieved, sameDay := dossier.FiveOnSpotAchieved(d), dossier.ReturnedSameDay(d, cal)
+		d.FiveOnSpotAchieved, d.ReturnedSameDay, d.History = &achieved, &sameDay, nil
 	}
 	// No receipt token was ever printed for an imported dossier: its lookup
 	// key is unique but matches no token's hash (hashes are hex, this has

@@ -48,6 +48,17 @@ type Summary struct {
 	// return or refusal of the dossiers resolved, pauses excluded (QĐ 766
 	// indicator 2.2).
 	AvgProcessingHours float64 `json:"avg_processing_hours"`
+	// DossiersFiveOnSpot is the number of "5 tại chỗ" dossiers returned in
+	// the period. Of those, DossiersFiveOnSpotAchieved were received,
+	// appraised, approved, numbered and sealed, and returned at the center
+	// (QĐ 299/QĐ-UBND phần III; dossier.FiveOnSpotAchieved) and
+	// DossiersReturnedSameDay were returned the working day they were
+	// received; the rates are their shares (issue 15 item 11).
+	DossiersFiveOnSpot         int64   `json:"dossiers_five_on_spot_returned"`
+	DossiersFiveOnSpotAchieved int64   `json:"dossiers_five_on_spot_achieved"`
+	FiveOnSpotAchievedRate     float64 `json:"five_on_spot_achieved_rate"`
+	DossiersReturnedSameDay    int64   `json:"dossiers_returned_same_day"`
+	SameDayRate                float64 `json:"same_day_rate"`
 
 	satisfied   int64
 	procSeconds int64
@@ -316,6 +327,9 @@ func (x *Summary) finish() {
 	if x.Resolved > 0 {
 		x.AvgProcessingHours = Rate(x.procSeconds, x.Resolved*360000)
 	}
+	x.DossiersFiveOnSpot, x.DossiersFiveOnSpotAchieved, x.DossiersReturnedSameDay = f.FOSReturned, f.FOSAchieved, f.FOSSameDay
+	x.FiveOnSpotAchievedRate = Rate(f.FOSAchieved, f.FOSReturned)
+	x.SameDayRate = Rate(f.FOSSameDay, f.FOSReturned)
 }
 
 // Summary computes the summary of contract §7 from the aggregates.

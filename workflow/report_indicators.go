@@ -161,8 +161,11 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 	// date with supplement time subtracted; more than one supplement
 	// request is late.
 	num21 := fl.OnTime766 + (open - overdue) - (multiOpen - multiOverdue)
-	// 5.4: 100 % − (late rate + rate of dossiers with a "dislike").
-	lateRate := Rate(fl.Late, fl.Resolved)
+	// 5.4: 100 % − (late rate + rate of dossiers with a "dislike"). Late
+	// as QĐ 766 counts it (2.1): past the measure date, or asked for a
+	// supplement more than once (regulation.md §4.5).
+	late766 := fl.Resolved - fl.OnTime766
+	lateRate := Rate(late766, fl.Resolved)
 	dislike := Rate(x.unsatisfied, fl.Resolved)
 	v54 := math.Max(0, math.Round((100-lateRate-dislike)*100)/100)
 	if fl.Resolved == 0 {
@@ -186,8 +189,8 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 		"4.4": {num: linked, den: dc.Received, note: "Hồ sơ tiếp nhận trong kỳ lấy thành phần từ kho kết quả hoặc có kết quả điện tử đưa vào kho"},
 		"5.1": {num: fbClassified, den: int64(len(fbs)), note: "Phản ánh (đánh giá chưa hài lòng) được phân loại về quy định hành chính hoặc hành vi hành chính / tổng số phản ánh trong kỳ"},
 		"5.2": {num: fbOnTime, den: fbOnTime + fbLate, note: "Phản ánh được trả lời trong 15 ngày làm việc / phản ánh đã trả lời hoặc đã quá hạn trả lời cuối kỳ"},
-		"5.4": {num: fl.Late + x.unsatisfied, den: fl.Resolved, value: v54, direct: true,
-			note: "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ bị đánh giá không hài lòng), trên số hồ sơ đã giải quyết trong kỳ"},
+		"5.4": {num: late766 + x.unsatisfied, den: fl.Resolved, value: v54, direct: true,
+			note: "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ bị đánh giá không hài lòng), trên số hồ sơ đã giải quyết trong kỳ; quá hạn như chỉ số 2.1 (yêu cầu bổ sung quá 1 lần tính là quá hạn)"},
 	}
 	out := &IndicatorsReport{ReportQuery: q, Indicators: []Indicator{}}
 	groups := map[int]*IndicatorGroupScore{}

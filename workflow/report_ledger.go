@@ -33,7 +33,11 @@ func (s *Service) Ledger(ctx context.Context, u *dossier.User, q ReportQuery, fn
 	if err != nil {
 		return nil, err
 	}
-	info := &LedgerInfo{Query: q, Center: *c, FormSet: s.FormSetFor(rs.start), At: s.now()}
+	fs, err := s.FormSetAt(ctx, rs.start)
+	if err != nil {
+		return nil, err
+	}
+	info := &LedgerInfo{Query: q, Center: *c, FormSet: fs, At: s.now()}
 	if a, err := s.db.Agency(ctx, info.Center.AgencyCode); err == nil && a.ParentCode != "" {
 		if p, err := s.db.Agency(ctx, a.ParentCode); err == nil {
 			info.Parent = p.Name

@@ -339,6 +339,7 @@ type Dashboard struct {
 	ByLevel     *Breakdown
 	ByMonth     *Breakdown
 	ByProcedure *Breakdown
+	ByCenter    *Breakdown
 	Overdue     []OverdueRow // the 50 longest overdue
 }
 
@@ -380,7 +381,7 @@ func (s *Service) ReportDashboard(ctx context.Context, u *dossier.User, q Report
 	for _, b := range []struct {
 		by  string
 		out **Breakdown
-	}{{ByAgency, &d.ByAgency}, {ByLevel, &d.ByLevel}, {ByMonth, &d.ByMonth}, {ByProcedure, &d.ByProcedure}} {
+	}{{ByAgency, &d.ByAgency}, {ByLevel, &d.ByLevel}, {ByMonth, &d.ByMonth}, {ByProcedure, &d.ByProcedure}, {ByCenter, &d.ByCenter}} {
 		if *b.out, err = s.Breakdown(ctx, u, q, b.by); err != nil {
 			return nil, err
 		}
