@@ -315,7 +315,7 @@ func decideAction(d *Dossier, u *User, req Request, f Facts, dec *Decision) erro
 			d.DueAt.In(loc).Format("15:04 02/01/2006"))
 	case ActWithdraw:
 		dec.History.Note = dec.Reason
-		if WithdrawNeedsStopNotice(d) {
+		if WithdrawNeedsStopNotice(d, d.Status) {
 			dec.StopNotice = true
 			dec.History.Note = strings.TrimSpace(dec.Reason + " [Thông báo dừng giải quyết hồ sơ — " + dec.RuleSet.StopBasis + "]")
 		}

@@ -180,7 +180,7 @@ func FormsOf(a Action, role Role, from Status, d *Dossier) []FormPlan {
 	case ActApologize:
 		return []FormPlan{{DocApology, IssuerAgency, SignerLeader}}
 	case ActWithdraw:
-		if FormSetHas(d.FormSet, DocStop) && from != StatusIssued && d.Result == nil {
+		if WithdrawNeedsStopNotice(d, from) {
 			return []FormPlan{{DocStop, IssuerCenter, SignerActor}}
 		}
 	}

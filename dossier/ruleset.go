@@ -34,13 +34,6 @@ const (
 	RuleSetND118 RuleSetID = "ND118/2025"
 )
 
-// Form sets (Dossier.FormSet): the numbering and wording of the one-stop
-// forms (package pdf prints them).
-const (
-	formSetTT01 = "TT01/2018"
-	formSetTT03 = "TT03/2025"
-)
-
 // RuleSet is everything that differs between the legal bases a dossier
 // can be handled under: the forms it prints, the time rules it is judged
 // by, the notices it gets, and the articles each action cites.
@@ -89,14 +82,14 @@ const nd118Carried = "Thời hạn 03 ngày làm việc trả hồ sơ cần b�
 var RuleSets = []RuleSet{
 	{
 		ID: RuleSetND61, Name: "NĐ 61/2018/NĐ-CP (sửa đổi bởi NĐ 107/2021/NĐ-CP), biểu mẫu TT 01/2018/TT-VPCP",
-		Decree: "61/2018/NĐ-CP", Circular: "01/2018/TT-VPCP", FormSet: formSetTT01,
+		Decree: "61/2018/NĐ-CP", Circular: "01/2018/TT-VPCP", FormSet: FormSetTT01,
 		SupplementWindowDays: 3, SupplementBasis: "NĐ 61/2018 Điều 19.4", SupplementRestarts: true,
 		ApologyLeadDays: 1, ApologyBasis: "NĐ 61/2018 Điều 19.9 (sửa đổi bởi NĐ 107/2021); TT 01/2018 Mẫu 04",
 		ApologyTitle: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
 	},
 	{
 		ID: RuleSetND118TT01, Name: "NĐ 118/2025/NĐ-CP, biểu mẫu TT 01/2018/TT-VPCP (trước khi áp dụng TT 03/2025/TT-VPCP)",
-		Decree: "118/2025/NĐ-CP", Circular: "01/2018/TT-VPCP", FormSet: formSetTT01,
+		Decree: "118/2025/NĐ-CP", Circular: "01/2018/TT-VPCP", FormSet: FormSetTT01,
 		SupplementWindowDays: 3, SupplementBasis: "NĐ 118/2025 (quy định tương ứng NĐ 61/2018 Điều 19.4)", SupplementRestarts: true,
 		ApologyLeadDays: 1, ApologyBasis: "NĐ 118/2025 (quy định tương ứng NĐ 61/2018 Điều 19.9); TT 01/2018 Mẫu 04",
 		ApologyTitle: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
@@ -105,7 +98,7 @@ var RuleSets = []RuleSet{
 	},
 	{
 		ID: RuleSetND118, Name: "NĐ 118/2025/NĐ-CP, biểu mẫu TT 03/2025/TT-VPCP",
-		Decree: "118/2025/NĐ-CP", Circular: "03/2025/TT-VPCP", FormSet: formSetTT03,
+		Decree: "118/2025/NĐ-CP", Circular: "03/2025/TT-VPCP", FormSet: FormSetTT03,
 		SupplementWindowDays: 3, SupplementBasis: "NĐ 118/2025 (quy định tương ứng NĐ 61/2018 Điều 19.4); TT 03/2025 Mẫu 02", SupplementRestarts: true,
 		ApologyLeadDays: 1, ApologyBasis: "NĐ 118/2025 (quy định tương ứng NĐ 61/2018 Điều 19.9); TT 03/2025 Mẫu 04",
 		ApologyTitle: "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết",
@@ -148,7 +141,7 @@ func RuleSetOf(d *Dossier) *RuleSet {
 	if rs, ok := RuleSetByID(d.RuleSet); ok {
 		return rs
 	}
-	if d.FormSet == formSetTT03 {
+	if d.FormSet == FormSetTT03 {
 		rs, _ := RuleSetByID(RuleSetND118)
 		return rs
 	}
@@ -176,18 +169,13 @@ func (rs *RuleSet) LateSupplementNote() string {
 	return fmt.Sprintf("[Yêu cầu bổ sung quá %02d ngày làm việc kể từ ngày tiếp nhận — %s]", rs.SupplementWindowDays, rs.SupplementBasis)
 }
 
-// WithdrawNeedsStopNotice reports whether withdrawing d under its rule set
-// is answered with the stop notice: the set has it and no decision has been
-// taken yet (TT 03/2025 Điều 7: "trường hợp chưa có quyết định giải quyết").
-func WithdrawNeedsStopNotice(d *Dossier) bool {
-	if !RuleSetOf(d).StopNotice || d.Approval != nil {
-		return false
-	}
-	switch d.Status {
-	case StatusApproved, StatusIssued, StatusReturned, StatusRefused, StatusWithdrawn:
-		return false
-	}
-	return true
+// WithdrawNeedsStopNotice reports whether withdrawing d from status from
+// is answered with the stop notice "Thông báo dừng giải quyết hồ sơ": its
+// rule set has it and no result has been issued yet (TT 03/2025 Điều 7:
+// "trường hợp chưa có quyết định giải quyết"; NĐ 118/2025 Điều 21.2). A
+// result approved but not yet numbered and sealed is not issued.
+func WithdrawNeedsStopNotice(d *Dossier, from Status) bool {
+	return RuleSetOf(d).StopNotice && from != StatusIssued && d.Result == nil
 }
 
 // RuleSetPeriod says that dossiers received from day From (a day of the

@@ -256,10 +256,9 @@ func TestRuleSetTimeRules(t *testing.T) {
 }
 
 // TestStopNotice: under Circular 03/2025 an applicant's request to stop a
-// dossier with no decision yet is answered with the notice "Thông báo dừng
-// giải quyết hồ sơ" (Mẫu 05; TT 03/2025 Điều 7; NĐ 118/2025 Điều 21); once
-// the result is approved there is a decision and no notice; the 2018 forms
-// have none.
+// dossier with no decision issued yet is answered with the notice "Thông
+// báo dừng giải quyết hồ sơ" (Mẫu 05; TT 03/2025 Điều 7; NĐ 118/2025 Điều
+// 21.2); once the result is issued there is none; the 2018 forms have none.
 func TestStopNotice(t *testing.T) {
 	for _, c := range []struct {
 		set  RuleSetID
@@ -271,14 +270,14 @@ func TestStopNotice(t *testing.T) {
 		{RuleSetND118, StatusAppraising, true},
 		{RuleSetND118, StatusAwaitingApproval, true},
 		{RuleSetND118, StatusSupplementRequested, true},
-		{RuleSetND118, StatusApproved, false},
+		{RuleSetND118, StatusApproved, true}, // signed, not yet numbered and sealed
 		{RuleSetND118, StatusIssued, false},
 		{RuleSetND118TT01, StatusAppraising, false},
 		{RuleSetND61, StatusAppraising, false},
 	} {
 		d := dossierIn(c.s)
 		d.RuleSet = c.set
-		if got := WithdrawNeedsStopNotice(d); got != c.want {
+		if got := WithdrawNeedsStopNotice(d, d.Status); got != c.want {
 			t.Errorf("%s in %s: %v; want %v", c.set, c.s, got, c.want)
 		}
 		dec := act(t, d, cast[RoleReception], ActWithdraw, received.Add(2*time.Hour), national, nil)
@@ -286,10 +285,10 @@ func TestStopNotice(t *testing.T) {
 			t.Errorf("%s in %s: decision stop notice %v, note %q; want %v", c.set, c.s, dec.StopNotice, dec.History.Note, c.want)
 		}
 	}
-	// A dossier awaiting approval whose approval is recorded has a decision.
-	d := dossierIn(StatusAwaitingApproval)
-	d.RuleSet, d.Approval = RuleSetND118, &Approval{ApproverID: 3}
-	if WithdrawNeedsStopNotice(d) {
-		t.Errorf("a dossier with an approval needs no stop notice")
+	// A dossier with a result recorded has a decision issued.
+	d := dossierIn(StatusApproved)
+	d.RuleSet, d.Result = RuleSetND118, &Result{Number: "01/GCN-A1"}
+	if WithdrawNeedsStopNotice(d, d.Status) {
+		t.Errorf("a dossier with a result needs no stop notice")
 	}
 }

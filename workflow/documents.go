@@ -277,7 +277,7 @@ func (s *Service) signForm(ctx context.Context, userID int64, file []byte) ([]by
 // formDoc is the render input of stored document sd.
 func (s *Service) formDoc(sd *store.StoredDocument, p *dossier.Procedure) *FormDoc {
 	fd := &FormDoc{Kind: sd.Kind, Number: sd.Number, At: sd.CreatedAt, Signer: sd.Signer, Data: sd.Data,
-		Leader: sd.SignerKind == dossier.SignerLeader, FormSet: s.FormSetFor(sd.CreatedAt)}
+		Leader: sd.SignerKind == dossier.SignerLeader}
 	if spec, _ := dossier.SpecOf(sd.Kind); spec.Leaves {
 		fd.VerifyURL = s.verifyURL(sd.VerifyToken)
 	}
@@ -300,6 +300,11 @@ func (s *Service) renderDocument(ctx context.Context, sd *store.StoredDocument) 
 		}
 		fd := s.formDoc(sd, nil)
 		fd.Guidance = g
+		// Without a dossier the slip prints with the forms in force the
+		// day it was made (the province's rule-set schedule).
+		if fd.FormSet, err = s.FormSetAt(ctx, sd.CreatedAt); err != nil {
+			return nil, err
+		}
 		return s.docs.Form(ctx, FormInput{Center: c, Heading: s.Heading(ctx, sd.AgencyCode), Calendar: s.CalendarFor(g.CenterCode), Doc: fd})
 	}
 	d, err := s.db.DossierByID(ctx, sd.DossierID)
