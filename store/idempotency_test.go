@@ -165,3 +165,26 @@ func TestIdempotencyClaimIsALease(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotencyKeepsAnEmptyResponse: a request answered with no body (204
+// No Content, e.g. a queue call with nobody waiting) is kept and replayed
+// like any other; it used to fail the NOT NULL constraint on the body.
+func TestIdempotencyKeepsAnEmptyResponse(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		clk := newMovableClock(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		const fp = "POST /api/v1/queue/call-next abc"
+		owned, _, err := db.ClaimIdempotencyKey(ctx, clk.now, 7, "k204", fp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CompleteIdempotencyKey(owned, 204, nil); err != nil {
+			t.Fatalf("complete with no body: %v", err)
+		}
+		_, prev, err := db.ClaimIdempotencyKey(ctx, clk.now, 7, "k204", fp)
+		if err != nil || prev == nil || prev.Status != 204 || len(prev.Body) != 0 {
+			t.Fatalf("replay = %+v, %v; want 204 with no body", prev, err)
+		}
+	})
+}
