@@ -9,7 +9,7 @@ import (
 )
 
 // RuleSetSchedule returns the province's rule-set periods in day order
-// (migration 00014; dossier.Schedule).
+// (migration 00016; dossier.Schedule).
 func (db *DB) RuleSetSchedule(ctx context.Context) (dossier.Schedule, error) {
 	return scanSchedule(db.sql.QueryContext(ctx, scheduleQuery))
 }

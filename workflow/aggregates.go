@@ -137,10 +137,10 @@ func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, 
 }
 
 // EnsureAggregates recounts the report aggregates once when dossiers exist
-// but none are counted (a database from before migration 00002, or 00014,
+// but none are counted (a database from before migration 00002, or 00016,
 // which empties them to count open dossiers against their measure date).
 // Before the recount it fills in what dossiers stored before migration
-// 00014 lack (backfillRuleColumns). Call it at start, after migrating. It
+// 00016 lack (backfillRuleColumns). Call it at start, after migrating. It
 // reports whether it recounted.
 // Instances started together recount once: the first holds a cluster-wide
 // lock while it recounts, the others then find the aggregates present.

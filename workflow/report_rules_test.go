@@ -162,7 +162,7 @@ func TestOpenLatenessHandCase(t *testing.T) {
 			t.Errorf("O1: overdue %v, appointment %v, measure %v", o1.Overdue, o1.DueAt, o1.MeasureDueAt)
 		}
 		assertRecountEqual(t, ev)
-		// A database migrated from before the measure date (00014): the
+		// A database migrated from before the measure date (00016): the
 		// start fills the measure dates in and recounts; the figures stay.
 		wipeRuleColumns(t, ev)
 		if done, err := ev.svc.EnsureAggregates(ctx); err != nil || !done {
@@ -187,7 +187,7 @@ func TestOpenLatenessHandCase(t *testing.T) {
 	})
 }
 
-// wipeRuleColumns puts the database in the state migration 00014 leaves a
+// wipeRuleColumns puts the database in the state migration 00016 leaves a
 // database from before it in: no rule sets, measure dates or "5 tại chỗ"
 // verdicts on the dossiers, no aggregates.
 func wipeRuleColumns(t testing.TB, ev *rEnv) {
@@ -364,7 +364,7 @@ func TestFiveOnSpotSupervisionHandCase(t *testing.T) {
 			t.Errorf("scan = %d %d %d; want 6 4 4", c.FOSReturned, c.FOSAchieved, c.FOSSameDay)
 		}
 		assertRecountEqual(t, ev)
-		// From before migration 00014: the verdicts are derived from the
+		// From before migration 00016: the verdicts are derived from the
 		// stored history at the next start.
 		wipeRuleColumns(t, ev)
 		if done, err := ev.svc.EnsureAggregates(ctx); err != nil || !done {

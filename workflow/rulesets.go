@@ -98,7 +98,7 @@ func (s *Service) SetRuleSetSchedule(ctx context.Context, u *dossier.User, sched
 	return s.RuleSets(ctx, u)
 }
 
-// backfillRuleColumns fills in what dossiers stored before migration 00014
+// backfillRuleColumns fills in what dossiers stored before migration 00016
 // lack: the rule set of their receipt (from the schedule, or the era of
 // the form set they were printed with when the schedule disagrees), the
 // measure date, and a returned "5 tại chỗ" dossier's verdicts. It runs in
