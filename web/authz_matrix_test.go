@@ -554,6 +554,15 @@ func (ev *mxEnv) probes() []probe {
 		}},
 		{route: "GET /api/v1/calendar/holidays/{year}", allow: everyone, build: getReq("/api/v1/calendar/holidays/2027")},
 		{route: "GET /api/v1/audit", allow: only(admin), build: getReq("/api/v1/audit")},
+		// The rule sets and the province's schedule of them: officers read,
+		// admins replace (with the defaults: the state stays the same).
+		{route: "GET /api/v1/rule-sets", allow: officers, build: getReq("/api/v1/rule-sets")},
+		{route: "PUT /api/v1/rule-sets/schedule", allow: only(admin), build: func(*mxEnv, string) req {
+			return jsonReq("PUT", "/api/v1/rule-sets/schedule", map[string]any{"periods": []map[string]any{
+				{"from": "2018-06-21", "rule_set": "ND61/2018", "basis": "NĐ 61/2018/NĐ-CP"},
+				{"from": "2025-07-01", "rule_set": "ND118/2025+TT01/2018", "basis": "NĐ 118/2025/NĐ-CP"},
+				{"from": "2025-10-30", "rule_set": "ND118/2025", "basis": "TT 03/2025/TT-VPCP"}}})
+		}},
 
 		// Public API.
 		// The leaders' public on-site schedule (a minimal view).
