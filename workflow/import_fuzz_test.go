@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"motcua/dossier"
@@ -28,8 +29,12 @@ func FuzzParseImportLine(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	sched, err := s.db.RuleSetSchedule(context.Background())
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		x, _, errs := s.parseImportLine(bytes.TrimSpace(b), 7, procs)
+		x, _, errs := s.parseImportLine(bytes.TrimSpace(b), 7, procs, sched)
 		if (x == nil) == (len(errs) == 0) {
 			t.Fatalf("parseImportLine(%q) = %v with %d errors: exactly one of them", b, x, len(errs))
 		}
