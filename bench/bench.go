@@ -33,6 +33,12 @@ const (
 	ModeCheap     = "cheap"     // request-supplement ↔ supplement
 )
 
+// Loops of the cheap mode.
+const (
+	LoopClarify    = "clarify"    // request-clarification ↔ submit-appraisal: no document
+	LoopSupplement = "supplement" // request-supplement ↔ supplement: a signed Mẫu 02 each time
+)
+
 // Read mix defaults.
 const (
 	defaultUsers = 1000
@@ -64,6 +70,7 @@ type Config struct {
 	Refuse     float64 // share refused after appraisal
 	BlobKB     int     // size of each uploaded component
 	PerClient  int     // dossiers per client in cheap mode
+	CheapLoop  string  // LoopClarify (default) or LoopSupplement
 	Idempotent bool    // send Idempotency-Key with every mutating request
 
 	// Read mix (ModeRead).
@@ -138,6 +145,9 @@ func (c *Config) defaults() {
 	if c.PerClient <= 0 {
 		c.PerClient = 4
 	}
+	if c.CheapLoop == "" {
+		c.CheapLoop = LoopClarify
+	}
 	if c.Password == "" {
 		c.Password = "demo"
 	}
@@ -166,6 +176,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg.defaults()
 	if cfg.Mode != ModeLifecycle && cfg.Mode != ModeCheap && cfg.Mode != ModeRead {
 		return nil, fmt.Errorf("bench: unknown mode %q (lifecycle, cheap or read)", cfg.Mode)
+	}
+	if cfg.CheapLoop != LoopClarify && cfg.CheapLoop != LoopSupplement {
+		return nil, fmt.Errorf("bench: unknown cheap loop %q (clarify or supplement)", cfg.CheapLoop)
 	}
 	for _, f := range []float64{cfg.Online, cfg.Supplement, cfg.Clarify, cfg.Refuse} {
 		if f < 0 || f > 1 {

@@ -147,10 +147,13 @@ func TestLifecycles(t *testing.T) {
 				t.Errorf("raw commits measured although skipped")
 			}
 
-			out = run(t, bench.Config{Base: base, Mode: bench.ModeCheap, Clients: 2, PerClient: 2, Count: 20, RawDuration: -1})
-			got = steps(t, out)
-			if out["transitions"].(float64) != 20 || got["request-supplement"]+got["supplement"] != 20 || out["error_count"].(float64) != 0 {
-				t.Errorf("cheap loop: transitions %v, steps %v, errors %v", out["transitions"], got, out["errors"])
+			for loop, pair := range map[string][2]string{bench.LoopClarify: {"request-clarification", "submit-appraisal"},
+				bench.LoopSupplement: {"request-supplement", "supplement"}} {
+				out = run(t, bench.Config{Base: base, Mode: bench.ModeCheap, CheapLoop: loop, Clients: 2, PerClient: 2, Count: 20, RawDuration: -1})
+				got = steps(t, out)
+				if out["transitions"].(float64) != 20 || got[pair[0]]+got[pair[1]] != 20 || got[pair[0]] == 0 || out["error_count"].(float64) != 0 {
+					t.Errorf("cheap loop %s: transitions %v, steps %v, errors %v", loop, out["transitions"], got, out["errors"])
+				}
 			}
 		})
 	}

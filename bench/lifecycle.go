@@ -221,7 +221,9 @@ func (w *worker) runLifecycles(ctx context.Context, started *atomic.Int64, limit
 	}
 }
 
-// cheapSetup files and assigns the worker's dossiers for the cheap loop.
+// cheapSetup files the worker's dossiers for the cheap loop and brings
+// them to where the loop starts: assigned (supplement loop), or with the
+// appraisal submitted (clarification loop).
 func (w *worker) cheapSetup(ctx context.Context, n int) ([]*dossierRef, error) {
 	out := make([]*dossierRef, 0, n)
 	for range n {
@@ -232,14 +234,25 @@ func (w *worker) cheapSetup(ctx context.Context, n int) ([]*dossierRef, error) {
 		if err := w.act(ctx, w.acc.appraiser, d, "assign", nil); err != nil {
 			return nil, err
 		}
+		if w.cfg.CheapLoop == LoopClarify {
+			if err := w.act(ctx, w.acc.appraiser, d, "submit-appraisal", appraisal); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-// runCheap alternates request-supplement and supplement (no files) over
-// the worker's dossiers: cheap transitions that sign and render nothing,
-// so they measure the write path itself.
+// appraisal is the appraiser's report recommending approval.
+var appraisal = map[string]any{"recommendation": "approve", "report": "Hồ sơ đầy đủ, hợp lệ; đủ điều kiện cấp.",
+	"draft_result": "Cấp Giấy chứng nhận đăng ký doanh nghiệp."}
+
+// runCheap loops over the worker's dossiers with cheap transitions that
+// neither render nor sign anything, so they measure the write path
+// itself: request-clarification ↔ submit-appraisal (the default), or
+// request-supplement ↔ supplement (which now also produces the signed
+// guidance slip, Mẫu 02).
 func (w *worker) runCheap(ctx context.Context, ds []*dossierRef, done *atomic.Int64, limit int64) {
 	for i := 0; ctx.Err() == nil && !w.stop.Load(); i++ {
 		if limit > 0 && done.Add(1) > limit {
@@ -247,9 +260,14 @@ func (w *worker) runCheap(ctx context.Context, ds []*dossierRef, done *atomic.In
 		}
 		d := ds[i%len(ds)]
 		var err error
-		if d.Status == "supplement_requested" {
+		switch {
+		case d.Status == "supplement_requested":
 			err = w.act(ctx, w.acc.reception, d, "supplement", nil)
-		} else {
+		case d.Status == "appraising" && w.cfg.CheapLoop == LoopClarify:
+			err = w.act(ctx, w.acc.appraiser, d, "submit-appraisal", appraisal)
+		case d.Status == "awaiting_approval":
+			err = w.act(ctx, w.acc.approver, d, "request-clarification", map[string]any{"reason": "Làm rõ ngành nghề kinh doanh"})
+		default:
 			err = w.act(ctx, w.acc.appraiser, d, "request-supplement", map[string]any{"reason": "Thiếu bản sao chứng thực"})
 		}
 		if err != nil {

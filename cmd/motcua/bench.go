@@ -52,6 +52,7 @@ func cmdBench(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	fs.Float64Var(&cfg.Refuse, "refuse", 0, "tỷ lệ hồ sơ bị từ chối")
 	fs.IntVar(&cfg.BlobKB, "blob-kb", 32, "kích thước mỗi tệp thành phần (KB)")
 	fs.IntVar(&cfg.PerClient, "per-client", 4, "số hồ sơ mỗi cán bộ (cheap)")
+	fs.StringVar(&cfg.CheapLoop, "cheap-loop", bench.LoopClarify, "vòng cheap: clarify (yêu cầu giải trình ↔ trình lại, không tạo giấy tờ) hoặc supplement (yêu cầu bổ sung ↔ bổ sung, có Mẫu 02 ký số)")
 	fs.BoolVar(&cfg.Idempotent, "idempotency-keys", false, "gửi Idempotency-Key với mọi yêu cầu ghi")
 	fs.IntVar(&cfg.Users, "users", 1000, "số người dùng mô phỏng (read)")
 	fs.DurationVar(&cfg.Think, "think", time.Second, "thời gian nghỉ trung bình giữa hai yêu cầu của một người dùng (read)")
