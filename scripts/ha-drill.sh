@@ -278,7 +278,7 @@ FAIL=0
 log "acknowledged writes against the new primary"
 "$WORK/hadrill" acks -acks "$WORK/acks.jsonl" -dsn "$DSN" -kill-ms "$KILL_MS" | tee "$WORK/acks.txt" >&2 || FAIL=1
 "$WORK/motcua" check --db "$DSN" --data "$WORK/data" >&2 || FAIL=1
-"$WORK/motcua" audit verify --db "$DSN" --data "$WORK/data" >&2 || FAIL=1
+"$WORK/motcua" audit verify --demo --db "$DSN" --data "$WORK/data" >&2 || FAIL=1
 ERRS=$(jnum "$WORK/bench.json" error_count)
 LPS=$(jnum "$WORK/bench.json" lifecycles_per_sec)
 REQ=$(jnum "$WORK/bench.json" requests)

@@ -27,6 +27,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// refused and the connection is closing): not a server error.
 		err = dossier.Errorf(dossier.EINVALID, "Yêu cầu bị ngắt giữa chừng; vui lòng gửi lại")
 	}
+	if e := unavailable(err); e != err {
+		s.log.Warn("database unavailable", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		w.Header().Set("Retry-After", "2")
+		err = e
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.writeProblem(w, r, err)
 		return

@@ -71,9 +71,20 @@ func (a *anchorer) identity() (*sign.Identity, error) {
 
 // once anchors the entries added since the last anchor of the file; it
 // returns anchor.ErrNothing when there are none.
-func (a *anchorer) once(ctx context.Context, now time.Time) (*anchor.Line, error) {
+func (a *anchorer) once(ctx context.Context, now time.Time) (l *anchor.Line, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	// Several instances on one PostgreSQL anchor the same chain: one at a
+	// time, each starting after the newest anchor any of them made (the
+	// file may be shared by all of them, or be each instance's own).
+	err = a.db.WithLock(ctx, "audit-anchor", func() error {
+		l, err = a.onceLocked(ctx, now)
+		return err
+	})
+	return l, err
+}
+
+func (a *anchorer) onceLocked(ctx context.Context, now time.Time) (*anchor.Line, error) {
 	id, err := a.identity()
 	if err != nil {
 		return nil, fmt.Errorf("khóa ký mốc neo nhật ký (%s): %w", a.seal, err)
@@ -92,6 +103,11 @@ func (a *anchorer) once(ctx context.Context, now time.Time) (*anchor.Line, error
 		}
 		from = last.Seq + 1
 	}
+	inDB, err := a.db.LastAnchor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from = max(from, inDB+1)
 	head, _, err := a.db.AuditHead(ctx)
 	if err != nil {
 		return nil, err

@@ -3,15 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"motcua/anchor"
 	"motcua/dossier"
 	"motcua/store"
+	"motcua/store/storetest"
 )
 
 // motcuaRun runs one command in-process and returns its exit status and
@@ -113,3 +116,60 @@ func TestAuditAnchors(t *testing.T) {
 }
 
 func timeMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// TestAuditAnchorsSeveralInstances: instances sharing one PostgreSQL
+// database and one data folder anchor at the same moment (every instance
+// makes an anchor when it stops); the anchors file stays one chain with
+// no range anchored twice, and `motcua audit verify` passes (the HA drill
+// found three copies of the same anchor, breaking the file's links).
+func TestAuditAnchorsSeveralInstances(t *testing.T) {
+	dsn := storetest.CreateDatabase(t) // skips without PostgreSQL
+	data := t.TempDir()
+	if code, out := motcuaRun(t, "", "migrate", "--db", dsn, "--data", data); code != 0 {
+		t.Fatalf("migrate: %s", out)
+	}
+	// The first anchor creates the demo keys of the shared folder (the
+	// empty chain has nothing to anchor yet).
+	if code, out := motcuaRun(t, "", "audit", "anchor", "--demo", "--db", dsn, "--data", data); code != 0 {
+		t.Fatalf("first anchor = %d: %s", code, out)
+	}
+	total := 0
+	for round := range 3 {
+		u := fmt.Sprintf("canbo%d", round)
+		if code, out := motcuaRun(t, "mật-khẩu-đủ-dài-123\n", "user", "add", "--username", u, "--password-stdin", "--role", "reception", "--db", dsn, "--data", data); code != 0 {
+			t.Fatalf("user add: %s", out)
+		}
+		var wg sync.WaitGroup
+		outs := make([]string, 4)
+		codes := make([]int, 4)
+		for i := range outs {
+			wg.Go(func() {
+				codes[i], outs[i] = motcuaRun(t, "", "audit", "anchor", "--demo", "--db", dsn, "--data", data)
+			})
+		}
+		wg.Wait()
+		made := 0
+		for i, out := range outs {
+			if codes[i] != 0 {
+				t.Fatalf("round %d, instance %d: anchor = %d: %s", round, i, codes[i], out)
+			}
+			if strings.Contains(out, "Đã neo nhật ký") {
+				made++
+			}
+		}
+		total += made
+		if made != 1 {
+			t.Errorf("round %d: %d instances made an anchor of the same entries, want exactly 1: %q", round, made, outs)
+		}
+	}
+	lines, err := anchor.ReadFile(filepath.Join(data, anchor.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != total || total < 3 {
+		t.Errorf("anchors file has %d lines, %d anchors were made in 3 rounds", len(lines), total)
+	}
+	if code, out := motcuaRun(t, "", "audit", "verify", "--demo", "--db", dsn, "--data", data); code != 0 || !strings.Contains(out, "Nhật ký toàn vẹn") {
+		t.Fatalf("verify = %d: %s", code, out)
+	}
+}
