@@ -43,7 +43,7 @@ func newServerWith(t *testing.T, e store.Engine) (string, *store.DB, *workflow.S
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
+	d, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

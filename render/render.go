@@ -72,6 +72,10 @@ type Options struct {
 	TSAURL string
 	// NoTimestamps turns the demo TSA off (to measure what it costs).
 	NoTimestamps bool
+	// DemoCA issues the certificate of the in-process demo TSA (Demo
+	// without TSAURL); nil means no demo TSA. main passes the demo CA of
+	// the key store (FileKeys.DemoPKI).
+	DemoCA *sign.DemoPKI
 	// Now is the clock: signing checks, verification, the demo TSA.
 	// Required.
 	Now func() time.Time
@@ -102,15 +106,12 @@ func New(keys Keys, opts Options) (*Documents, error) {
 	switch {
 	case opts.TSAURL != "":
 		d.tsa = &sign.TSAClient{URL: opts.TSAURL}
-	case opts.Demo && !opts.NoTimestamps:
-		pki, ok := keys.(interface{ DemoPKI() *sign.DemoPKI })
-		if ok && pki.DemoPKI() != nil {
-			tsa, err := sign.NewDemoTSA(pki.DemoPKI(), opts.Now)
-			if err != nil {
-				return nil, fmt.Errorf("render: demo TSA: %w", err)
-			}
-			d.tsa, d.demoTSA = tsa.Client(), true
+	case opts.Demo && !opts.NoTimestamps && opts.DemoCA != nil:
+		tsa, err := sign.NewDemoTSA(opts.DemoCA, opts.Now)
+		if err != nil {
+			return nil, fmt.Errorf("render: demo TSA: %w", err)
 		}
+		d.tsa, d.demoTSA = tsa.Client(), true
 	}
 	return d, nil
 }

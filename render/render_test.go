@@ -67,7 +67,7 @@ func newFixtureWith(t testing.TB, e store.Engine, opts render.Options) *fixture 
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Now = clock
+	opts.Now, opts.DemoCA = clock, keys.DemoPKI()
 	d, err := render.New(keys, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -54,7 +54,7 @@ type DemoPKI struct {
 	CRLURL string
 	// OCSPURL, when set, is written as the OCSP responder (authority
 	// information access) of the certificates issued afterwards. AddDSS
-	// then asks the DemoPKI itself (an OCSPSource) for OCSP responses
+	// then asks the DemoPKI itself (its OCSP method) for OCSP responses
 	// about them instead of CRLs; a test server may serve them at that
 	// address. Empty by default.
 	OCSPURL string
@@ -344,7 +344,7 @@ func (p *DemoPKI) CRL(_ context.Context, cert, issuer *x509.Certificate, at time
 	return der, nil
 }
 
-// OCSP implements OCSPSource for certificates issued by the demo root: it
+// OCSP implements RevocationSource for certificates issued by the demo root: it
 // returns an OCSP response signed by the root itself, with thisUpdate at
 // and nextUpdate seven days later, saying revoked when Revoke recorded a
 // revocation of cert at or before at, good otherwise. A certificate's

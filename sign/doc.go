@@ -44,8 +44,8 @@
 // roots (an OCSP response, or a CRL when there is no OCSP responder or
 // it fails), and a VRI entry per signature (keyed by the uppercase
 // hexadecimal SHA-1 of its /Contents). Revocation data comes from a
-// RevocationSource; when it is also an OCSPSource, AddDSS asks it for
-// OCSP first. HTTPRevocation downloads CRLs from the certificates'
+// RevocationSource, asked for OCSP first (a source without OCSP answers
+// ErrNoOCSP). HTTPRevocation downloads CRLs from the certificates'
 // http(s) distribution points and OCSP responses from their http(s)
 // responders (checked against the issuer or a delegated responder,
 // cached until NextUpdate); a DemoPKI issues both itself (OCSP responses

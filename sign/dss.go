@@ -30,9 +30,9 @@ type DSSOptions struct {
 	Intermediates []*x509.Certificate
 	// Revocation supplies revocation data for every certificate of every
 	// chain but the root (for example an *HTTPRevocation, or a *DemoPKI in
-	// tests). When it is also an OCSPSource, an OCSP response is tried
-	// first for every certificate that names an OCSP responder, and a
-	// CRL is used when that fails. Required.
+	// tests). An OCSP response is asked of it first for every
+	// certificate that names an OCSP responder, and a CRL is used when
+	// that fails (or the source answers ErrNoOCSP). Required.
 	Revocation RevocationSource
 	// Now is the time of the update (injected clock): revocation data is
 	// requested for this time, and it is recorded as /TU in the VRI
@@ -56,7 +56,7 @@ const (
 //     intermediate CAs and root) and of the timestamp authorities of
 //     signature timestamps and document timestamps;
 //   - /OCSPs: for each of those certificates but the roots that names an
-//     OCSP responder, when opts.Revocation is an OCSPSource, an OCSP
+//     OCSP responder, when opts.Revocation answers one, an OCSP
 //     response, checked (checkOCSP) to be signed by the issuer or by a
 //     delegated responder, to be about the certificate and to be current;
 //     and the OCSP responses of an earlier DSS, kept;
@@ -101,7 +101,6 @@ func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 
 	b := newDSSBuilder(old)
 	known := append(append([]*x509.Certificate(nil), opts.Intermediates...), old.parsedCerts()...)
-	ocspSrc, _ := opts.Revocation.(OCSPSource)
 	revFor := map[[32]byte]revRef{} // certificate → its revocation data in b.dss
 	checked := map[[64]byte]bool{}  // CRL and issuer already checked
 	for _, s := range sigs {
@@ -123,7 +122,7 @@ func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 				key := sha256.Sum256(c.Raw)
 				ref, ok := revFor[key]
 				if !ok {
-					ref, err = b.addRevocation(ctx, opts.Revocation, ocspSrc, c, chain[i+1], opts.Now, checked)
+					ref, err = b.addRevocation(ctx, opts.Revocation, c, chain[i+1], opts.Now, checked)
 					if err != nil {
 						return nil, err
 					}
@@ -154,21 +153,22 @@ type revRef struct {
 }
 
 // addRevocation adds revocation data for cert, issued by issuer, at time
-// at: an OCSP response from ocspSrc (when not nil and cert names a
-// responder) if one can be obtained and passes checkOCSP, else a CRL from
-// src.
-func (b *dssBuilder) addRevocation(ctx context.Context, src RevocationSource, ocspSrc OCSPSource, cert, issuer *x509.Certificate,
+// at: an OCSP response from src (when cert names a responder and src has
+// OCSP) if one can be obtained and passes checkOCSP, else a CRL from src.
+func (b *dssBuilder) addRevocation(ctx context.Context, src RevocationSource, cert, issuer *x509.Certificate,
 	at time.Time, checked map[[64]byte]bool) (revRef, error) {
 	var ocspErr error
-	if ocspSrc != nil && len(cert.OCSPServer) > 0 {
-		der, err := ocspSrc.OCSP(ctx, cert, issuer, at)
+	if len(cert.OCSPServer) > 0 {
+		der, err := src.OCSP(ctx, cert, issuer, at)
 		if err == nil {
 			_, err = checkOCSP(der, cert, issuer, at)
 		}
 		if err == nil {
 			return revRef{ocsp: true, idx: b.addOCSP(der)}, nil
 		}
-		ocspErr = err
+		if !errors.Is(err, ErrNoOCSP) {
+			ocspErr = err
+		}
 	}
 	der, err := fetchCRL(ctx, src, cert, issuer, at, checked)
 	if err != nil {

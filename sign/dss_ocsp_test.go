@@ -118,7 +118,7 @@ func TestVerifyDSSWithOCSP(t *testing.T) {
 				return
 			}
 			// AddDSS on top keeps the OCSP response and adds a CRL.
-			lt2, err := sign.AddDSS(context.Background(), lt, sign.DSSOptions{Roots: ca.pool, Revocation: crlSigner{ca}, Now: now.Add(time.Minute)})
+			lt2, err := sign.AddDSS(context.Background(), lt, sign.DSSOptions{Roots: ca.pool, Revocation: crlSigner{ca: ca}, Now: now.Add(time.Minute)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +134,10 @@ func TestVerifyDSSWithOCSP(t *testing.T) {
 }
 
 // crlSigner issues empty CRLs from an ocspCA.
-type crlSigner struct{ ca *ocspCA }
+type crlSigner struct {
+	sign.NoOCSP
+	ca *ocspCA
+}
 
 func (s crlSigner) CRL(_ context.Context, _, _ *x509.Certificate, at time.Time) ([]byte, error) {
 	return x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: at, NextUpdate: at.Add(time.Hour)}, s.ca.root, s.ca.key)

@@ -518,7 +518,7 @@ func TestAddDSSErrors(t *testing.T) {
 	}
 	// A CRL from another CA is refused.
 	other := newTestPKI(t, now)
-	if _, err := sign.AddDSS(ctx, signed, sign.DSSOptions{Revocation: crlFrom{other.pki}, Now: now}); sign.ErrorCode(err) != sign.ERevocation {
+	if _, err := sign.AddDSS(ctx, signed, sign.DSSOptions{Revocation: crlFrom{pki: other.pki}, Now: now}); sign.ErrorCode(err) != sign.ERevocation {
 		t.Errorf("AddDSS with a foreign CRL = %v, want ERevocation", err)
 	}
 	// A signature without the root in its CMS: the chain is completed
@@ -543,7 +543,10 @@ func TestAddDSSErrors(t *testing.T) {
 }
 
 // crlFrom asks another PKI's root for its CRL, whatever the issuer.
-type crlFrom struct{ pki *sign.DemoPKI }
+type crlFrom struct {
+	sign.NoOCSP
+	pki *sign.DemoPKI
+}
 
 func (c crlFrom) CRL(ctx context.Context, _, _ *x509.Certificate, at time.Time) ([]byte, error) {
 	return c.pki.CRL(ctx, nil, c.pki.Root, at)

@@ -13,8 +13,8 @@ import (
 // CheckCertificate is the check TT 15/2025/TT-BKHCN asks of signing
 // software before it signs: the signer certificate certs[0] must be usable
 // at time at (validity period, key usage, key size: CheckUsable) and not
-// revoked. Revocation is asked of src: OCSP first when src is also an
-// OCSPSource, then the CRL. A revoked certificate gives ECertRevoked; when
+// revoked. Revocation is asked of src: OCSP first (unless src answers
+// ErrNoOCSP), then the CRL. A revoked certificate gives ECertRevoked; when
 // neither answer can be had the check fails with ERevocation (signing
 // does not go ahead on an unknown status). A nil src skips revocation.
 // certs[1:] must hold the issuer of certs[0].
@@ -41,8 +41,7 @@ func CheckCertificate(ctx context.Context, certs []*x509.Certificate, at time.Ti
 			"the issuer certificate needed to check revocation is missing", nil)
 	}
 	var errs []error
-	if o, ok := src.(OCSPSource); ok {
-		der, err := o.OCSP(ctx, cert, issuer, at)
+	if der, err := src.OCSP(ctx, cert, issuer, at); !errors.Is(err, ErrNoOCSP) {
 		if err == nil {
 			var resp *ocsp.Response
 			if resp, err = checkOCSP(der, cert, issuer, at); err == nil {

@@ -207,7 +207,7 @@ func (failingOCSP) OCSP(context.Context, *x509.Certificate, *x509.Certificate, t
 }
 
 // downRevocation answers nothing.
-type downRevocation struct{}
+type downRevocation struct{ sign.NoOCSP }
 
 func (downRevocation) CRL(context.Context, *x509.Certificate, *x509.Certificate, time.Time) ([]byte, error) {
 	return nil, errors.New("CRL server down")

@@ -20,21 +20,33 @@ import (
 	"golang.org/x/crypto/ocsp"
 )
 
-// RevocationSource supplies revocation data for AddDSS.
+// RevocationSource supplies revocation data for AddDSS and
+// CheckCertificate: CRLs, and OCSP responses when it has a responder to
+// ask. Both methods are part of the interface so that what a source can do
+// is stated where it is built, not discovered by type assertion; a source
+// without OCSP embeds NoOCSP.
 type RevocationSource interface {
 	// CRL returns a DER-encoded CRL, issued and signed by issuer, that
 	// covers cert at time at.
 	CRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error)
+	// OCSP returns a DER-encoded OCSPResponse about cert, issued by
+	// issuer, valid at time at, or ErrNoOCSP when the source has no OCSP
+	// responder. AddDSS and CheckCertificate ask it first, check the
+	// answer (see checkOCSP), and fall back to the CRL when it fails.
+	OCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error)
 }
 
-// OCSPSource is an optional interface of a RevocationSource: AddDSS asks
-// it first, for every certificate that names an OCSP responder, and falls
-// back to CRL when it fails.
-type OCSPSource interface {
-	// OCSP returns a DER-encoded OCSPResponse about cert, issued by
-	// issuer, valid at time at. AddDSS checks it (see checkOCSP) before
-	// storing it.
-	OCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error)
+// ErrNoOCSP is what a RevocationSource without OCSP answers: the CRL is
+// used instead, and the OCSP attempt is not reported as a failure.
+var ErrNoOCSP = errors.New("sign: this revocation source has no OCSP responder")
+
+// NoOCSP, embedded in a RevocationSource that only has CRLs, answers
+// every OCSP request with ErrNoOCSP.
+type NoOCSP struct{}
+
+// OCSP returns ErrNoOCSP.
+func (NoOCSP) OCSP(context.Context, *x509.Certificate, *x509.Certificate, time.Time) ([]byte, error) {
+	return nil, ErrNoOCSP
 }
 
 // Revocation statuses of SignatureInfo.Revocation.
@@ -56,8 +68,7 @@ const ocspClockSkew = 5 * time.Minute
 
 // HTTPRevocation fetches CRLs from the HTTP or HTTPS CRL distribution
 // points of certificates (the production RevocationSource), and OCSP
-// responses from their HTTP or HTTPS OCSP responders (it is an
-// OCSPSource, so AddDSS prefers OCSP). Each CRL is checked (it must
+// responses from their HTTP or HTTPS OCSP responders (AddDSS prefers OCSP). Each CRL is checked (it must
 // parse, name the issuer and be signed by it, and not be past its
 // NextUpdate at the requested time), each OCSP response too (see
 // checkOCSP); both are kept in memory until their NextUpdate. Use it
@@ -199,7 +210,7 @@ func (h *HTTPRevocation) do(ctx context.Context, method, u string, body []byte, 
 // maxCachedOCSPs bounds the OCSP cache; it is emptied when full.
 const maxCachedOCSPs = 4096
 
-// OCSP implements OCSPSource. It POSTs a request (SHA-1 CertID, no
+// OCSP implements RevocationSource. It POSTs a request (SHA-1 CertID, no
 // nonce, so that responses can be cached) to the http and https OCSP
 // responders of cert in order and returns the first response that passes
 // checkOCSP, whether it says good or revoked.
@@ -416,6 +427,6 @@ func (d *dssData) crlSignedBy(i int, issuer *x509.Certificate) bool {
 }
 
 var (
-	_ OCSPSource = (*HTTPRevocation)(nil)
-	_ OCSPSource = (*DemoPKI)(nil)
+	_ RevocationSource = (*HTTPRevocation)(nil)
+	_ RevocationSource = (*DemoPKI)(nil)
 )

@@ -131,7 +131,7 @@ func newMxEnv(t *testing.T) *mxEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
+	d, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

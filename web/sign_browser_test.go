@@ -81,7 +81,7 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
+	docs, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := render.New(keys, render.Options{Demo: true, Now: clocktest.Now})
+	d, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,5 +90,5 @@ func newDocuments(c config, now func() time.Time, log *slog.Logger) (*render.Doc
 	// Seals whose key reference is "pkcs11:token=…;object=…" sign on this
 	// PKCS#11 module (an HSM, a USB token, SoftHSM2).
 	keys.PKCS11Module, keys.PKCS11PIN = s.PKCS11Module, s.PKCS11PIN
-	return render.New(keys, render.Options{Demo: c.Demo, TSAURL: s.TSAURL, Log: log, Now: now})
+	return render.New(keys, render.Options{Demo: c.Demo, TSAURL: s.TSAURL, DemoCA: keys.DemoPKI(), Log: log, Now: now})
 }
