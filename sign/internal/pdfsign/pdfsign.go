@@ -737,6 +737,31 @@ func Prepare(input []byte, req Request) (ph *Placeholder, err error) {
 	return &Placeholder{file: out, contentsAt: w.contentsAt, contentsLen: w.contentsLen}, nil
 }
 
+// NewPlaceholder restores a Placeholder from its file and the offset and
+// length (in hex digits) of its /Contents value, as ContentsAt and
+// ContentsLen report them: a prepared signature kept outside this
+// process. The value must be a zero-filled hex string at that place.
+func NewPlaceholder(file []byte, contentsAt, contentsLen int) (*Placeholder, error) {
+	if contentsAt <= 0 || contentsLen <= 0 || contentsLen%2 != 0 || contentsAt+contentsLen+2 > len(file) {
+		return nil, errors.New("pdfsign: signature placeholder out of the file")
+	}
+	if file[contentsAt] != '<' || file[contentsAt+contentsLen+1] != '>' {
+		return nil, errors.New("pdfsign: no signature placeholder at the given offset")
+	}
+	for _, c := range file[contentsAt+1 : contentsAt+1+contentsLen] {
+		if c != '0' {
+			return nil, errors.New("pdfsign: the signature placeholder is not empty")
+		}
+	}
+	return &Placeholder{file: file, contentsAt: contentsAt, contentsLen: contentsLen}, nil
+}
+
+// ContentsAt is the offset of the '<' that opens the /Contents value.
+func (p *Placeholder) ContentsAt() int { return p.contentsAt }
+
+// ContentsLen is the number of hex digits reserved in /Contents.
+func (p *Placeholder) ContentsLen() int { return p.contentsLen }
+
 // File returns the prepared file, /Contents zero-filled. It must not be
 // modified.
 func (p *Placeholder) File() []byte { return p.file }
