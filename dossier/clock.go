@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"fmt"
 	"time"
 
 	"motcua/calendar"
@@ -164,11 +165,15 @@ func SupplementRequestLate(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now 
 // appointment newDue under rule set rs (NĐ 61/2018 Điều 19.9; contract §4):
 //   - only once (409);
 //   - at least rs.ApologyLeadDays (one) working day before the due date,
-//     or — lateness not foreseen — once the dossier is overdue, before it
-//     is returned (422);
+//     or — lateness not foreseen — once the dossier is late, before it is
+//     returned (422). A dossier waiting for the applicant since before its
+//     appointment is not late: its period is paused (Điều 19.4) and the
+//     appointment moves when it resumes, so a lateness "not foreseen"
+//     cannot be claimed then (422);
 //   - the new date after the current appointment and after now (400), on a
-//     working day of the center's calendar (422: a Saturday only where the
-//     center works it).
+//     working day of the center's calendar, within that day's working
+//     hours (422: a Saturday only where the center works it, and only in
+//     its Saturday hours).
 func CheckApology(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now, newDue time.Time) error {
 	if d.ApologyAt != nil {
 		return Errorf(ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
@@ -178,29 +183,73 @@ func CheckApology(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now, newDue t
 	}
 	loc := cal.Location()
 	lastDay := cal.AddWorkingDays(calendar.DateOf(d.DueAt.In(loc)), -rs.ApologyLeadDays)
-	if !now.After(*d.DueAt) && calendar.DateOf(now.In(loc)).After(lastDay) {
+	if calendar.DateOf(now.In(loc)).After(lastDay) && !lateAt(d, now) {
+		if d.PausedAt != nil && now.After(*d.DueAt) {
+			return Errorf(EUNPROCESSABLE, "Hồ sơ đang chờ người nộp bổ sung từ trước hạn trả: thời hạn giải quyết tạm dừng, hồ sơ chưa trễ hạn (%s)", rs.SupplementBasis)
+		}
 		return Errorf(EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất %02d ngày làm việc trước hạn trả (%s; %s)",
 			rs.ApologyLeadDays, d.DueAt.In(loc).Format("02/01/2006"), rs.ApologyBasis)
 	}
 	if !newDue.After(*d.DueAt) || !newDue.After(now) {
 		return Invalid("Ngày hẹn mới phải sau hạn cũ", FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})
 	}
-	if !cal.IsWorkingDay(calendar.DateOf(newDue.In(loc))) {
+	return CheckAppointment(cal, newDue)
+}
+
+// lateAt reports whether d, not yet returned, is late at now: past its
+// appointment with the clock running, or waiting for the applicant only
+// since after the appointment (the wait does not excuse a lateness that
+// came before it; ReportDue says the same for the reports).
+func lateAt(d *Dossier, now time.Time) bool {
+	if d.DueAt == nil || !now.After(*d.DueAt) {
+		return false
+	}
+	return d.PausedAt == nil || !d.PausedAt.Before(*d.DueAt)
+}
+
+// CheckAppointment checks an appointment given to the applicant on the
+// center's calendar cal (an apology's new date: NĐ 61/2018 Điều 19.9; the
+// Civil Code 2015 Art. 148 ends a period at the close of a working day):
+// a working day of the center, between its opening and its close that day
+// (422 otherwise, naming the hours).
+func CheckAppointment(cal *calendar.Calendar, t time.Time) error {
+	loc := cal.Location()
+	day := calendar.DateOf(t.In(loc))
+	spans := cal.WorkingSpans(day)
+	if len(spans) == 0 {
 		return &Error{Code: EUNPROCESSABLE, Message: "Ngày hẹn trả mới phải là ngày làm việc của trung tâm",
-			Fields: []FieldError{{Field: "new_due_at", Message: newDue.In(loc).Format("02/01/2006") + " không phải ngày làm việc"}}}
+			Fields: []FieldError{{Field: "new_due_at", Message: t.In(loc).Format("02/01/2006") + " không phải ngày làm việc"}}}
+	}
+	lt := t.In(loc)
+	clock := calendar.ClockAt(lt.Hour(), lt.Minute())
+	if lt.Second() > 0 || lt.Nanosecond() > 0 {
+		clock++ // 17:00:30 is after a 17:00 close
+	}
+	open, closing := spans[0].Start, spans[len(spans)-1].End
+	if clock < open || clock > closing {
+		return &Error{Code: EUNPROCESSABLE, Message: "Giờ hẹn trả mới phải trong giờ làm việc của trung tâm",
+			Fields: []FieldError{{Field: "new_due_at", Message: fmt.Sprintf("Ngày %s trung tâm làm việc %s–%s",
+				lt.Format("02/01/2006"), open, closing)}}}
 	}
 	return nil
 }
 
-// DefaultApologyDate proposes the new appointment of an apology: one
-// working day after the appointment (or after now, when already overdue),
-// as a date on the center's calendar.
-func DefaultApologyDate(d *Dossier, cal *calendar.Calendar, now time.Time) calendar.Date {
+// DefaultApologyDue proposes the new appointment of an apology: the close
+// of the first working day after the appointment (after today, when the
+// dossier is already overdue), on the center's calendar — a time
+// CheckAppointment accepts.
+func DefaultApologyDue(d *Dossier, cal *calendar.Calendar, now time.Time) time.Time {
+	loc := cal.Location()
 	from := now
 	if d.DueAt != nil && d.DueAt.After(now) {
 		from = *d.DueAt
 	}
-	return calendar.DateOf(cal.AddWorking(from, 8*time.Hour).In(cal.Location()))
+	day := cal.AddWorkingDays(calendar.DateOf(from.In(loc)), 1)
+	spans := cal.WorkingSpans(day)
+	if len(spans) == 0 {
+		return day.At(calendar.ClockAt(17, 0), loc)
+	}
+	return day.At(spans[len(spans)-1].End, loc)
 }
 
 func tptr(t time.Time) *time.Time { return &t }

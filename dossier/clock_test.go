@@ -219,7 +219,10 @@ func TestSupplementWindow(t *testing.T) {
 // appointment (NĐ 61/2018 Điều 19.9 as amended; contract §4): filed at
 // least one working day before the due date, or once overdue when the
 // lateness was not foreseen, before the return; only once; the new date a
-// working day of the center. The original appointment stays the measure of
+// working day of the center, within its working hours that day. A dossier
+// waiting for the applicant since before its appointment is not late (its
+// period is paused, NĐ 61/2018 Điều 19.4), so no "unforeseen lateness" can
+// be claimed for it. The original appointment stays the measure of
 // lateness (issue 15 item 1).
 func TestApology(t *testing.T) {
 	fri4 := at(2026, 12, 4, 17, 0)
@@ -248,6 +251,15 @@ func TestApology(t *testing.T) {
 		{"new date on a Sunday", nil, saturdays, at(2026, 11, 27, 10, 0), at(2026, 12, 6, 11, 0), EUNPROCESSABLE},
 		{"new date on New Year's Day", nil, national, at(2026, 11, 27, 10, 0), at(2027, 1, 1, 11, 0), EUNPROCESSABLE},
 		{"no appointment yet", func(d *Dossier) { d.DueAt = nil }, national, at(2026, 11, 27, 10, 0), fri4, ECONFLICT},
+		{"new time after the close: Friday 17:30", nil, national, at(2026, 11, 27, 10, 0), at(2026, 12, 4, 17, 30), EUNPROCESSABLE},
+		{"new time a few seconds after the close", nil, national, at(2026, 11, 27, 10, 0), fri4.Add(30 * time.Second), EUNPROCESSABLE},
+		{"new time before the opening: Friday 07:00", nil, national, at(2026, 11, 27, 10, 0), at(2026, 12, 4, 7, 0), EUNPROCESSABLE},
+		{"new time at the opening", nil, national, at(2026, 11, 27, 10, 0), at(2026, 12, 4, 7, 30), ""},
+		{"new time in the lunch break (the center is open that day)", nil, national, at(2026, 11, 27, 10, 0), at(2026, 12, 4, 12, 0), ""},
+		{"Saturday the center works, after its 11:30 close", nil, saturdays, at(2026, 11, 27, 10, 0), at(2026, 12, 5, 16, 30), EUNPROCESSABLE},
+		{"waiting for the applicant since before the due date: not late", pausedAt(at(2026, 11, 30, 9, 0)), national, at(2026, 12, 2, 9, 0), fri4, EUNPROCESSABLE},
+		{"waiting for the applicant, filed two working days ahead", pausedAt(at(2026, 11, 26, 10, 0)), national, at(2026, 11, 27, 10, 0), fri4, ""},
+		{"waiting for the applicant since after the due date: late", pausedAt(at(2026, 12, 2, 8, 0)), national, at(2026, 12, 2, 9, 0), fri4, ""},
 	} {
 		d := dossierIn(StatusIssued)
 		if c.mod != nil {
@@ -265,9 +277,9 @@ func TestApology(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		step := d.StepDueAt
+		step, status := d.StepDueAt, d.Status
 		Apply(d, dec, req, f)
-		if !d.DueAt.Equal(c.nd) || d.ApologyAt == nil || d.Status != StatusIssued || d.StepDueAt != step ||
+		if !d.DueAt.Equal(c.nd) || d.ApologyAt == nil || d.Status != status || d.StepDueAt != step ||
 			!strings.Contains(dec.History.Note, "Hẹn lại: ") {
 			t.Errorf("%s: applied %+v", c.name, d)
 		}
@@ -289,13 +301,34 @@ func TestApology(t *testing.T) {
 	if _, err := Decide(o, cast[RoleReception], full(ActReturn, o.Version), facts(at(2026, 12, 2, 10, 0))); ErrorCode(err) != EUNPROCESSABLE {
 		t.Errorf("return overdue without apology = %v; want 422", err)
 	}
-	// The form proposes one working day past the appointment.
-	if got := DefaultApologyDate(o, national, at(2026, 11, 27, 10, 0)); got != (calendar.Date{Year: 2026, Month: 12, Day: 3}) {
-		t.Errorf("default new date = %v", got)
+	// The form proposes the close of the first working day past the
+	// appointment (past today when overdue), which the check accepts.
+	sat := dossierIn(StatusIssued)
+	sat.DueAt = ptr(fri4)
+	for _, c := range []struct {
+		name string
+		d    *Dossier
+		cal  *calendar.Calendar
+		now  time.Time
+		want time.Time
+	}{
+		{"due Tue 1/12: Wed 2/12 at the close", o, national, at(2026, 11, 27, 10, 0), at(2026, 12, 2, 17, 0)},
+		{"overdue on Fri 4/12: Mon 7/12", o, national, at(2026, 12, 4, 16, 0), at(2026, 12, 7, 17, 0)},
+		{"due Fri 4/12 at a center open on Saturday: Sat 5/12 at 11:30", sat, saturdays, at(2026, 11, 27, 10, 0), at(2026, 12, 5, 11, 30)},
+	} {
+		got := DefaultApologyDue(c.d, c.cal, c.now)
+		if !got.Equal(c.want) {
+			t.Errorf("%s: default new appointment %v; want %v", c.name, got.In(ict), c.want)
+		}
+		if err := CheckAppointment(c.cal, got); err != nil {
+			t.Errorf("%s: the default is refused: %v", c.name, err)
+		}
 	}
-	if got := DefaultApologyDate(o, national, at(2026, 12, 4, 16, 0)); got != (calendar.Date{Year: 2026, Month: 12, Day: 7}) {
-		t.Errorf("default new date when overdue = %v", got)
-	}
+}
+
+// pausedAt makes the fixture dossier wait for the applicant since t.
+func pausedAt(t time.Time) func(*Dossier) {
+	return func(d *Dossier) { d.Status, d.PausedAt, d.Supplements = StatusSupplementRequested, ptr(t), 1 }
 }
 
 // TestHandCaseOnTimeRate is issue 15's hand case: four dossiers of a

@@ -157,14 +157,15 @@ type DossierView struct {
 	Procedure  *dossier.Procedure // nil when gone from the catalog
 	Components []ComponentView    // the catalog's components, then those no longer in it
 	// Can holds the actions the page offers the user now (dossier.Offered).
-	Can         map[dossier.Action]bool
-	Appraisers  []dossier.User // whom reception may assign, when it may
-	NeedApology bool           // returning late needs the apology first
-	DueDefault  string         // the apology form's default new due date (YYYY-MM-DD)
-	Fee         int64          // the procedure's fee (0: none)
-	Payments    []Payment      // fees collected, with their e-receipts
-	CanCollect  bool           // reception at the dossier's center, fee not yet paid
-	Now         time.Time
+	Can            map[dossier.Action]bool
+	Appraisers     []dossier.User // whom reception may assign, when it may
+	NeedApology    bool           // returning late needs the apology first
+	DueDefault     string         // the apology form's default new due date (YYYY-MM-DD)
+	DueTimeDefault string         // and time (HH:MM): the close of that day at the center
+	Fee            int64          // the procedure's fee (0: none)
+	Payments       []Payment      // fees collected, with their e-receipts
+	CanCollect     bool           // reception at the dossier's center, fee not yet paid
+	Now            time.Time
 }
 
 // DossierView returns dossier code as the officer u's page shows it, with
@@ -240,7 +241,9 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 		}
 	}
 	if v.Can[dossier.ActApologize] && d.DueAt != nil {
-		v.DueDefault = dossier.DefaultApologyDate(d, s.CalendarFor(d.CenterCode), now).String()
+		cal := s.CalendarFor(d.CenterCode)
+		nd := dossier.DefaultApologyDue(d, cal, now).In(cal.Location())
+		v.DueDefault, v.DueTimeDefault = nd.Format("2006-01-02"), nd.Format("15:04")
 	}
 	return v, nil
 }
