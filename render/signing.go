@@ -335,9 +335,8 @@ func (d *Documents) PrepareSeal(ctx context.Context, file []byte, in workflow.Se
 // a token) gets its issuer from the trust store.
 func (d *Documents) checkCertificate(ctx context.Context, certs []*x509.Certificate, at time.Time) error {
 	if len(certs) == 1 && d.keys.Roots() != nil {
-		if chains, err := certs[0].Verify(x509.VerifyOptions{Roots: d.keys.Roots(), CurrentTime: at,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err == nil && len(chains[0]) > 1 {
-			certs = chains[0]
+		if chain, err := sign.VerifiedChain(certs[0], nil, d.keys.Roots(), at); err == nil && len(chain) > 1 {
+			certs = chain
 		}
 	}
 	return userError(sign.CheckCertificate(ctx, certs, at, d.keys.Revocation()))

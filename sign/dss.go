@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/digitorus/pkcs7"
 
 	"motcua/sign/internal/pdf"
 	"motcua/sign/internal/pdfsign"
@@ -225,11 +228,11 @@ func signatureCertSets(s rawSignature, now time.Time) ([]certSet, error) {
 		at = t
 	}
 	if s.subFilter == "ETSI.RFC3161" {
-		ts, err := parseTimestampToken(der)
+		t, err := tokenTime(p7)
 		if err != nil {
 			return nil, bad(err)
 		}
-		return []certSet{{leaf: signer, certs: p7.Certificates, at: ts.Time}}, nil
+		return []certSet{{leaf: signer, certs: p7.Certificates, at: t}}, nil
 	}
 	sets := []certSet{{leaf: signer, certs: p7.Certificates, at: at}}
 	if len(p7.Signers) == 1 {
@@ -241,16 +244,40 @@ func signatureCertSets(s rawSignature, now time.Time) ([]certSet, error) {
 			if err != nil {
 				return nil, bad(err)
 			}
-			ts, err := parseTimestampToken(a.Value.Bytes)
+			t, err := tokenTime(tp7)
 			tsa := tp7.GetOnlySigner()
 			if err != nil || tsa == nil {
 				return nil, bad(errors.New("unreadable signature timestamp"))
 			}
-			sets[0].at = ts.Time
-			sets = append(sets, certSet{leaf: tsa, certs: tp7.Certificates, at: ts.Time})
+			sets[0].at = t
+			sets = append(sets, certSet{leaf: tsa, certs: tp7.Certificates, at: t})
 		}
 	}
 	return sets, nil
+}
+
+// tokenTime is the time (genTime) of a parsed RFC 3161 TimeStampToken.
+// Its signature is not checked: AddDSS only needs the time at which the
+// chains must be valid, and VerifyPDF checks the tokens.
+func tokenTime(p7 *pkcs7.PKCS7) (time.Time, error) {
+	var info struct {
+		Version        int
+		Policy         asn1.ObjectIdentifier
+		MessageImprint asn1.RawValue
+		SerialNumber   asn1.RawValue
+		Time           time.Time `asn1:"generalized"`
+	}
+	rest, err := asn1.Unmarshal(p7.Content, &info)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(rest) > 0 {
+		return time.Time{}, errors.New("trailing data after the timestamp info")
+	}
+	if info.Time.IsZero() {
+		return time.Time{}, errors.New("timestamp without time")
+	}
+	return info.Time, nil
 }
 
 // dssChain returns the chain of set.leaf, leaf first, ending at a root:
@@ -259,16 +286,8 @@ func signatureCertSets(s rawSignature, now time.Time) ([]certSet, error) {
 func dssChain(set certSet, known []*x509.Certificate, roots *x509.CertPool) ([]*x509.Certificate, error) {
 	pool := append(append([]*x509.Certificate(nil), set.certs...), known...)
 	if roots != nil {
-		inter := x509.NewCertPool()
-		for _, c := range pool {
-			if c != nil && !bytes.Equal(c.Raw, set.leaf.Raw) {
-				inter.AddCert(c)
-			}
-		}
-		chains, err := set.leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: set.at,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-		if err == nil && len(chains) > 0 {
-			return chains[0], nil
+		if chain, err := VerifiedChain(set.leaf, pool, roots, set.at); err == nil {
+			return chain, nil
 		}
 	}
 	chain, complete := buildChain(set.leaf, pool)
@@ -305,7 +324,7 @@ func buildChain(leaf *x509.Certificate, pool []*x509.Certificate) (chain []*x509
 
 func issuerIn(c *x509.Certificate, pool []*x509.Certificate) *x509.Certificate {
 	for _, p := range pool {
-		if p != nil && bytes.Equal(p.RawSubject, c.RawIssuer) && !bytes.Equal(p.Raw, c.Raw) && c.CheckSignatureFrom(p) == nil {
+		if p != nil && bytes.Equal(p.RawSubject, c.RawIssuer) && !bytes.Equal(p.Raw, c.Raw) && signedBy(c, p) {
 			return p
 		}
 	}
@@ -341,14 +360,8 @@ func fetchCRL(ctx context.Context, src RevocationSource, cert, issuer *x509.Cert
 }
 
 func checkCRL(der []byte, issuer *x509.Certificate) error {
-	crl, err := x509.ParseRevocationList(der)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) {
-		return errors.New("the CRL issuer is not the certificate issuer")
-	}
-	return crl.CheckSignatureFrom(issuer)
+	_, err := checkedCRL(der, issuer)
+	return err
 }
 
 // dssBuilder collects the entries of the DSS to write.

@@ -31,7 +31,7 @@ func CheckCertificate(ctx context.Context, certs []*x509.Certificate, at time.Ti
 	}
 	var issuer *x509.Certificate
 	for _, c := range certs[1:] {
-		if c != nil && bytes.Equal(c.RawSubject, cert.RawIssuer) && cert.CheckSignatureFrom(c) == nil {
+		if c != nil && bytes.Equal(c.RawSubject, cert.RawIssuer) && signedBy(cert, c) {
 			issuer = c
 			break
 		}
@@ -56,9 +56,7 @@ func CheckCertificate(ctx context.Context, certs []*x509.Certificate, at time.Ti
 	der, err := src.CRL(ctx, cert, issuer, at)
 	if err == nil {
 		var crl *x509.RevocationList
-		if err = checkCRL(der, issuer); err == nil {
-			crl, err = x509.ParseRevocationList(der)
-		}
+		crl, err = checkedCRL(der, issuer)
 		if err == nil && !crl.NextUpdate.IsZero() && at.After(crl.NextUpdate) {
 			err = errors.New("the CRL is out of date")
 		}

@@ -276,7 +276,7 @@ func (h *HTTPRevocation) OCSP(ctx context.Context, cert, issuer *x509.Certificat
 // must not lie after at (beyond ocspClockSkew) and at must not lie after
 // nextUpdate.
 func checkOCSP(der []byte, cert, issuer *x509.Certificate, at time.Time) (*ocsp.Response, error) {
-	resp, err := ocsp.ParseResponseForCert(der, cert, issuer)
+	resp, err := parseOCSPForCert(der, cert, issuer)
 	if err != nil {
 		return nil, err
 	}

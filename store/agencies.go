@@ -86,7 +86,7 @@ func (db *DB) Agencies(ctx context.Context, f AgencyFilter) ([]dossier.Agency, s
 
 // Agency returns the agency with the given code.
 func (db *DB) Agency(ctx context.Context, code string) (*dossier.Agency, error) {
-	a, err := scanAgency(db.sql.QueryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
+	a, err := scanAgency(db.queryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE code = $1`, code))
 	if isNoRows(err) {
 		return nil, notFound("cơ quan " + code)
 	}

@@ -23,7 +23,7 @@ func (tx *Tx) InsertDocument(id string, data []byte, contentType string, by int6
 // BlobData returns the content of a blob kept in the database, or ok =
 // false when the blob is a file of the blob directory (or unknown).
 func (db *DB) BlobData(ctx context.Context, id string) (data []byte, ok bool, err error) {
-	return blobData(ctx, db.sql, id)
+	return blobData(ctx, dbq{db}, id)
 }
 
 // BlobData is DB.BlobData inside tx.

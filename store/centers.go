@@ -28,7 +28,7 @@ func (tx *Tx) UpsertCenter(c *dossier.Center) error {
 
 // Centers lists every center with its counters, ordered by code.
 func (db *DB) Centers(ctx context.Context) ([]dossier.Center, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT code, name, level, agency_code, address, working_hours, saturday_hours FROM centers ORDER BY code`)
+	rows, err := db.queryContext(ctx, `SELECT code, name, level, agency_code, address, working_hours, saturday_hours FROM centers ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: centers: %w", err)
 	}
@@ -48,7 +48,7 @@ func (db *DB) Centers(ctx context.Context) ([]dossier.Center, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	krows, err := db.sql.QueryContext(ctx, `SELECT center_code, code, name FROM counters ORDER BY center_code, code`)
+	krows, err := db.queryContext(ctx, `SELECT center_code, code, name FROM counters ORDER BY center_code, code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: counters: %w", err)
 	}

@@ -119,13 +119,13 @@ func queryDocuments(ctx context.Context, q queryer, where string, args ...any) (
 // DossierDocuments lists the documents of a dossier in the order they were
 // produced.
 func (db *DB) DossierDocuments(ctx context.Context, dossierID int64) ([]StoredDocument, error) {
-	return queryDocuments(ctx, db.sql, `dossier_id = $1`, dossierID)
+	return queryDocuments(ctx, dbq{db}, `dossier_id = $1`, dossierID)
 }
 
 // GuidanceDocument returns the document of a guidance slip given at the
 // counter.
 func (db *DB) GuidanceDocument(ctx context.Context, guidanceID int64) (*StoredDocument, error) {
-	ds, err := queryDocuments(ctx, db.sql, `guidance_id = $1`, guidanceID)
+	ds, err := queryDocuments(ctx, dbq{db}, `guidance_id = $1`, guidanceID)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (db *DB) GuidanceDocument(ctx context.Context, guidanceID int64) (*StoredDo
 
 // DocumentByID returns document id.
 func (db *DB) DocumentByID(ctx context.Context, id int64) (*StoredDocument, error) {
-	d, err := scanDocument(db.sql.QueryRowContext(ctx, `SELECT `+documentCols+` FROM dossier_documents WHERE id = $1`, id))
+	d, err := scanDocument(db.queryRowContext(ctx, `SELECT `+documentCols+` FROM dossier_documents WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return nil, notFound("văn bản")
 	}
@@ -147,7 +147,7 @@ func (db *DB) DocumentByID(ctx context.Context, id int64) (*StoredDocument, erro
 // DocumentByVerifyHash returns the document whose verification token
 // hashes to h.
 func (db *DB) DocumentByVerifyHash(ctx context.Context, h string) (*StoredDocument, error) {
-	d, err := scanDocument(db.sql.QueryRowContext(ctx, `SELECT `+documentCols+` FROM dossier_documents WHERE verify_hash = $1`, h))
+	d, err := scanDocument(db.queryRowContext(ctx, `SELECT `+documentCols+` FROM dossier_documents WHERE verify_hash = $1`, h))
 	if err == sql.ErrNoRows {
 		return nil, notFound("văn bản")
 	}

@@ -466,7 +466,7 @@ func (tx *Tx) DossierFiles(id int64) (verifyHash, signedBlob, layout string, err
 
 // DossierFiles is Tx.DossierFiles outside a transaction.
 func (db *DB) DossierFiles(ctx context.Context, id int64) (verifyHash, signedBlob, layout string, err error) {
-	return dossierFiles(ctx, db.sql, id)
+	return dossierFiles(ctx, dbq{db}, id)
 }
 
 func dossierFiles(ctx context.Context, q queryer, id int64) (verifyHash, signedBlob, layout string, err error) {

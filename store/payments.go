@@ -112,7 +112,7 @@ func (tx *Tx) SetPaymentReceipt(id int64, providerRef, lookupCode, pdfBlobID str
 
 // Payments lists the payments of a dossier, oldest first.
 func (db *DB) Payments(ctx context.Context, dossierID int64) ([]Payment, error) {
-	return payments(ctx, db.sql, dossierID)
+	return payments(ctx, dbq{db}, dossierID)
 }
 
 // Payments is DB.Payments inside tx.

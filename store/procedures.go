@@ -174,7 +174,7 @@ func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Proc
 
 // Procedure returns the procedure with the given code.
 func (db *DB) Procedure(ctx context.Context, code string) (*dossier.Procedure, error) {
-	p, err := scanProcedure(db.sql.QueryRowContext(ctx, `SELECT `+procedureCols+` FROM procedures WHERE code = $1`, code))
+	p, err := scanProcedure(db.queryRowContext(ctx, `SELECT `+procedureCols+` FROM procedures WHERE code = $1`, code))
 	if isNoRows(err) {
 		return nil, notFound("thủ tục " + code)
 	}

@@ -25,7 +25,7 @@ func (tx *Tx) InsertSealLog(dossierID int64, l *dossier.SealLog, byUser int64) e
 
 // SealLogOf lists the stamped copies of a dossier's result.
 func (db *DB) SealLogOf(ctx context.Context, dossierID int64) ([]dossier.SealLog, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT l.id, d.code, l.number, l.seal_id, l.seal_name, l.copy_no, l.register_page, l.by_name, l.at
+	rows, err := db.queryContext(ctx, `SELECT l.id, d.code, l.number, l.seal_id, l.seal_name, l.copy_no, l.register_page, l.by_name, l.at
 		FROM seal_log l JOIN dossiers d ON d.id = l.dossier_id WHERE l.dossier_id = $1 ORDER BY l.copy_no`, dossierID)
 	if err != nil {
 		return nil, fmt.Errorf("store: seal log: %w", err)

@@ -20,7 +20,7 @@ func (tx *Tx) UpsertSeal(s *dossier.Seal) error {
 
 // Seals lists seals, optionally of one agency.
 func (db *DB) Seals(ctx context.Context, agency string) ([]dossier.Seal, error) {
-	return querySeals(ctx, db.sql, agency)
+	return querySeals(ctx, dbq{db}, agency)
 }
 
 // ActiveSeal returns the agency's active seal, preferring an electronic one.
@@ -34,7 +34,7 @@ func (tx *Tx) ActiveSeal(agency string) (*dossier.Seal, error) {
 
 // ActiveSeal is Tx.ActiveSeal outside a transaction.
 func (db *DB) ActiveSeal(ctx context.Context, agency string) (*dossier.Seal, error) {
-	ss, err := querySeals(ctx, db.sql, agency)
+	ss, err := querySeals(ctx, dbq{db}, agency)
 	if err != nil {
 		return nil, err
 	}

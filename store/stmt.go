@@ -157,3 +157,15 @@ func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, q, args...)
 }
+
+// dbq adapts the DB to queryer for static query texts: on SQLite they run
+// as statements prepared once (queryContext, queryRowContext).
+type dbq struct{ db *DB }
+
+func (q dbq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.db.queryContext(ctx, query, args...)
+}
+
+func (q dbq) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.db.queryRowContext(ctx, query, args...)
+}

@@ -79,7 +79,7 @@ func (tx *Tx) Credentials(username string) (*Credentials, error) {
 // Credentials reads the sign-in data of username outside a transaction
 // (sign-in checks the password before it takes the write lock).
 func (db *DB) Credentials(ctx context.Context, username string) (*Credentials, error) {
-	return credentials(ctx, db.sql, username)
+	return credentials(ctx, dbq{db}, username)
 }
 
 func credentials(ctx context.Context, q queryer, username string) (*Credentials, error) {
@@ -178,12 +178,12 @@ func loadUser(ctx context.Context, q queryer, where string, arg any) (*dossier.U
 
 // User returns the user with the given id.
 func (db *DB) User(ctx context.Context, id int64) (*dossier.User, error) {
-	return loadUser(ctx, db.sql, "id = $1", id)
+	return loadUser(ctx, dbq{db}, "id = $1", id)
 }
 
 // UserByName returns the user with the given username.
 func (db *DB) UserByName(ctx context.Context, username string) (*dossier.User, error) {
-	return loadUser(ctx, db.sql, "username = $1", strings.ToLower(username))
+	return loadUser(ctx, dbq{db}, "username = $1", strings.ToLower(username))
 }
 
 // User returns the user with the given id inside tx.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	}
 	// No identity number, phone or e-mail in clear in the logs.
 	log := slog.New(workflow.RedactLogs(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	tuneGC(os.LookupEnv)
 	if c.PprofAddr != "" {
 		servePprof(c.PprofAddr, log)
 	}
