@@ -25,15 +25,32 @@ func (tx *Tx) Outbox(topic string, payload any) error {
 	if err != nil {
 		return fmt.Errorf("store: outbox payload: %w", err)
 	}
+	if routes := tx.db.routes(topic, b); len(routes) > 0 {
+		_, err := tx.outboxRouted(topic, b, routes)
+		return err
+	}
 	if _, err := tx.exec(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)`, topic, string(b), ms(tx.now)); err != nil {
 		return fmt.Errorf("store: outbox: %w", err)
 	}
 	return nil
 }
 
+// outboxRouted writes an event and its deliveries.
+func (tx *Tx) outboxRouted(topic string, payload []byte, routes []OutboxRoute) (int64, error) {
+	var id int64
+	if err := tx.tx.QueryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		topic, string(payload), ms(tx.now)).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: outbox: %w", err)
+	}
+	return id, tx.addDeliveries(id, routes)
+}
+
 // OutboxWithID inserts an outbox row like Tx.Outbox and returns its id, so
 // that a live relay can tell events apart across instances.
 func (tx *Tx) OutboxWithID(topic string, payload []byte) (int64, error) {
+	if routes := tx.db.routes(topic, payload); len(routes) > 0 {
+		return tx.outboxRouted(topic, payload, routes)
+	}
 	var id int64
 	err := tx.tx.QueryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		topic, string(payload), ms(tx.now)).Scan(&id)
@@ -107,107 +124,4 @@ func (db *DB) SetOutboxCursor(ctx context.Context, consumer string, id int64) er
 		return fmt.Errorf("store: outbox cursor: %w", err)
 	}
 	return nil
-}
-
-// pendingDossierEvent selects the oldest dossier event no relay has handled.
-const pendingDossierEvent = `SELECT id, topic, payload, created_at, attempts FROM outbox
- WHERE sent_at IS NULL AND topic LIKE 'dossier.%' ORDER BY id LIMIT $1`
-
-// DeliverDossierEvents hands the dossier events (topics dossier.*) that no
-// relay has handled yet to deliver, oldest first, at most limit of them,
-// and marks each one handled (sent_at = now) when deliver returns nil. It
-// returns how many it handled, and stops at the first error of deliver
-// (that event counts one more attempt and is offered again next time).
-//
-// On PostgreSQL each event is claimed with FOR UPDATE SKIP LOCKED in its
-// own transaction, held while deliver runs: relays of several instances
-// take different events and each event is delivered once. An instance
-// that dies mid-delivery releases its claim, and the event is delivered
-// again by another (at least once; twice only in that case). On SQLite,
-// one process owns the database and events are read, delivered and marked.
-func (db *DB) DeliverDossierEvents(ctx context.Context, now time.Time, limit int, deliver func(OutboxEvent) error) (int, error) {
-	if db.dialect.singleWriter() {
-		return db.deliverSingle(ctx, now, limit, deliver)
-	}
-	n := 0
-	for n < limit {
-		done, err := db.deliverOne(ctx, now, deliver)
-		if err != nil || !done {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
-}
-
-func (db *DB) deliverOne(ctx context.Context, now time.Time, deliver func(OutboxEvent) error) (bool, error) {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("store: deliver: %w", err)
-	}
-	defer tx.Rollback()
-	var e OutboxEvent
-	var at int64
-	err = tx.QueryRowContext(ctx, pendingDossierEvent+db.dialect.forUpdateSkipLocked(), 1).Scan(&e.ID, &e.Topic, &e.Payload, &at, &e.Attempts)
-	if isNoRows(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("store: deliver: %w", err)
-	}
-	e.At = fromMS(at)
-	if derr := deliver(e); derr != nil {
-		tx.Rollback()
-		db.sql.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, e.ID)
-		return false, derr
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1`, e.ID, ms(now)); err != nil {
-		return false, fmt.Errorf("store: deliver: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("store: deliver: %w", err)
-	}
-	return true, nil
-}
-
-func (db *DB) deliverSingle(ctx context.Context, now time.Time, limit int, deliver func(OutboxEvent) error) (int, error) {
-	rows, err := db.sql.QueryContext(ctx, pendingDossierEvent, clampLimit(limit))
-	if err != nil {
-		return 0, fmt.Errorf("store: deliver: %w", err)
-	}
-	var evs []OutboxEvent
-	for rows.Next() {
-		var e OutboxEvent
-		var at int64
-		if err := rows.Scan(&e.ID, &e.Topic, &e.Payload, &at, &e.Attempts); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		e.At = fromMS(at)
-		evs = append(evs, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, e := range evs {
-		derr := deliver(e)
-		err := db.InTx(ctx, now, func(tx *Tx) error {
-			if derr != nil {
-				_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, e.ID)
-				return err
-			}
-			_, err := tx.exec(`UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1`, e.ID, ms(now))
-			return err
-		})
-		if derr != nil {
-			return n, derr
-		}
-		if err != nil {
-			return n, fmt.Errorf("store: deliver: %w", err)
-		}
-		n++
-	}
-	return n, nil
 }

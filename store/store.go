@@ -51,6 +51,9 @@ type DB struct {
 	// reports is the read replica that report queries use (cluster.go);
 	// nil: the primary.
 	reports *sql.DB
+	// router fans outbox events out to their destinations
+	// (outbox_delivery.go).
+	router outboxRouter
 
 	// The group-commit writer (writer.go) of a single-writer engine
 	// (SQLite) and the connection it owns; nil otherwise.

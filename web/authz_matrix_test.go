@@ -557,6 +557,10 @@ func (ev *mxEnv) probes() []probe {
 		// The rule sets and the province's schedule of them: officers read,
 		// admins replace (with the defaults: the state stays the same).
 		{route: "GET /api/v1/rule-sets", allow: officers, build: getReq("/api/v1/rule-sets")},
+		{route: "GET /api/v1/outbox", allow: only(admin), build: getReq("/api/v1/outbox?status=pending")},
+		{route: "POST /api/v1/outbox/{id}/retry", allow: only(admin), fresh: true, build: func(ev *mxEnv, _ string) req {
+			return req{method: "POST", path: fmt.Sprintf("/api/v1/outbox/%d/retry", ev.delivery())}
+		}},
 		{route: "PUT /api/v1/rule-sets/schedule", allow: only(admin), build: func(*mxEnv, string) req {
 			return jsonReq("PUT", "/api/v1/rule-sets/schedule", map[string]any{"periods": []map[string]any{
 				{"from": "2018-06-21", "rule_set": "ND61/2018", "basis": "NĐ 61/2018/NĐ-CP"},
@@ -739,6 +743,10 @@ func (ev *mxEnv) probes() []probe {
 				map[string][]byte{"file": ev.p12()})
 		}},
 		{route: "GET /quan-tri/con-dau", allow: only(admin), build: getReq("/quan-tri/con-dau")},
+		{route: "GET /quan-tri/hop-thu-di", allow: only(admin), build: getReq("/quan-tri/hop-thu-di")},
+		{route: "POST /quan-tri/hop-thu-di/{id}/gui-lai", allow: only(admin), fresh: true, build: func(ev *mxEnv, _ string) req {
+			return formReq(fmt.Sprintf("/quan-tri/hop-thu-di/%d/gui-lai", ev.delivery()), url.Values{})
+		}},
 		{route: "POST /quan-tri/con-dau", allow: only(admin), build: func(*mxEnv, string) req {
 			return formReq("/quan-tri/con-dau", url.Values{"agency_code": {"BN.SKHDT"}, "kind": {"physical"}, "name": {"Dấu thử"}})
 		}},
@@ -1165,4 +1173,23 @@ func TestAuthorizationMatrixCatchesAHole(t *testing.T) {
 			}
 		}
 	}
+}
+
+// delivery queues a fresh outbox message to a test destination and returns
+// its delivery id.
+func (ev *mxEnv) delivery() int64 {
+	ev.t.Helper()
+	var eid, id int64
+	err := ev.db.InTx(ev.ctx, clocktest.Now(), func(tx *store.Tx) error {
+		var err error
+		eid, err = tx.Enqueue("matrix.test", []byte(`{"n":1}`), []store.OutboxRoute{{Destination: "matrix"}})
+		return err
+	})
+	if err == nil {
+		err = ev.db.SQL().QueryRow(`SELECT id FROM outbox_deliveries WHERE event_id = $1`, eid).Scan(&id)
+	}
+	if err != nil {
+		ev.t.Fatal(err)
+	}
+	return id
 }

@@ -94,6 +94,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/audit", s.needUser(s.apiAudit))
 	m.HandleFunc("GET /api/v1/rule-sets", s.needUser(s.apiRuleSets))
 	m.Handle("PUT /api/v1/rule-sets/schedule", idem(s.needUser(s.apiSetRuleSetSchedule)))
+	m.HandleFunc("GET /api/v1/outbox", s.needUser(s.apiOutbox))
+	m.Handle("POST /api/v1/outbox/{id}/retry", idem(s.needUser(s.apiRetryDelivery)))
 
 	// Public API (no account; rate limited).
 	m.HandleFunc("GET /api/v1/public/lookup", s.limited(s.apiLookup))
@@ -194,6 +196,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /quan-tri/khoa", s.admin(s.uiAdminInstallKey))
 	m.HandleFunc("GET /quan-tri/con-dau", s.admin(s.uiAdminSeals))
 	m.HandleFunc("POST /quan-tri/con-dau", s.admin(s.uiAdminSaveSeal))
+	m.HandleFunc("GET /quan-tri/hop-thu-di", s.admin(s.uiOutbox))
+	m.HandleFunc("POST /quan-tri/hop-thu-di/{id}/gui-lai", s.admin(s.uiRetryDelivery))
 
 	// ---- Public pages (contract §2, §5, §8): no account, rate limited -------
 	m.HandleFunc("GET /thu-tuc", s.limited(s.pageCatalog))

@@ -233,9 +233,9 @@ func TestClusterNotifiesOnce(t *testing.T) {
 		t.Errorf("%d messages sent for %d distinct; want %d, each once; repeated: %v", total, distinct, want, dups)
 	}
 	var pending int
-	c.dbs[0].SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE topic LIKE 'dossier.%' AND sent_at IS NULL`).Scan(&pending)
+	c.dbs[0].SQL().QueryRow(`SELECT COUNT(*) FROM outbox_deliveries WHERE status <> 'sent'`).Scan(&pending)
 	if pending != 0 {
-		t.Errorf("%d dossier events left unhandled", pending)
+		t.Errorf("%d notification deliveries left unsent", pending)
 	}
 }
 

@@ -3,17 +3,13 @@ package workflow
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"motcua/dossier"
 	"motcua/store"
 )
-
-// notifyMaxAttempts is how many times a message is tried before the relay
-// gives up on it (logged) so that it does not hold the others back.
-const notifyMaxAttempts = 10
 
 // NotifyMessage returns the message an applicant gets for a dossier event,
 // or ok=false when the event is not worth a message.
@@ -52,58 +48,58 @@ func NotifyMessage(action dossier.Action, d *dossier.Dossier, baseURL string) (s
 
 var notifyZone = time.FixedZone("ICT", 7*3600)
 
-// RelayNotifications reads dossier events from the outbox and notifies
-// applicants through the Notifier until ctx ends. Every instance may run
-// it: each event is claimed by one relay and marked handled
-// (store.DeliverDossierEvents), so a message goes out once. Without a
-// Notifier it returns at once.
-func (s *Service) RelayNotifications(ctx context.Context, every time.Duration) error {
-	if s.note == nil {
-		return nil
-	}
-	if every <= 0 {
-		every = 2 * time.Second
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := s.NotifyPending(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("notify relay", slog.Any("err", err))
+// NotifyDestination is the outbox destination of applicants' messages.
+const NotifyDestination = "notify"
+
+// addNotifyDestination registers the Notifier as an outbox destination:
+// the dossier events that have a message (NotifyMessage) get a delivery.
+func (s *Service) addNotifyDestination() {
+	route := func(topic string, _ []byte) (string, bool) {
+		a, ok := strings.CutPrefix(topic, "dossier.")
+		if !ok {
+			return "", false
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+		_, _, ok = NotifyMessage(dossier.Action(a), &dossier.Dossier{}, "")
+		return "", ok
 	}
+	deliver := func(ctx context.Context, m Delivery) error {
+		_, err := s.notifyEvent(ctx, store.OutboxEvent{ID: m.EventID, Topic: m.Topic, Payload: m.Payload})
+		return err
+	}
+	s.AddDestination(NotifyDestination, DestinationFunc(deliver), route, DestinationOptions{MaxAttempts: 10})
 }
 
-// NotifyPending sends the notifications of the dossier events no relay has
-// handled yet and returns how many messages were sent. It stops at the
-// first failed send: that event is retried on the next call, up to
-// notifyMaxAttempts times.
+// RelayNotifications runs the outbox relay (RelayOutbox), which delivers
+// applicants' messages among the others, until ctx ends. Without a
+// Notifier nor another destination it returns at once.
+func (s *Service) RelayNotifications(ctx context.Context, every time.Duration) error {
+	if names, _ := s.destinations(); len(names) == 0 {
+		return nil
+	}
+	s.RelayOutbox(ctx, every)
+	return nil
+}
+
+// NotifyPending delivers the applicants' messages that are due now and
+// returns how many the Notifier accepted (events without a message count
+// as delivered, not sent). A failed message is tried again after its
+// back-off.
 func (s *Service) NotifyPending(ctx context.Context) (int, error) {
 	if s.note == nil {
 		return 0, nil
 	}
-	sent := 0
+	var sent atomic.Int64
+	ctx = context.WithValue(ctx, sentNotesKey{}, &sent)
 	for {
-		n, err := s.db.DeliverDossierEvents(ctx, s.now(), 200, func(e store.OutboxEvent) error {
-			ok, err := s.notifyEvent(ctx, e)
-			if err != nil && e.Attempts+1 >= notifyMaxAttempts {
-				s.log.Error("notification abandoned", slog.Int64("event", e.ID), slog.Int("attempts", e.Attempts+1), slog.Any("err", err))
-				return nil
-			}
-			if ok && err == nil {
-				sent++
-			}
-			return err
-		})
-		if err != nil || n < 200 {
-			return sent, err
+		n, err := s.DeliverDue(ctx, 200, NotifyDestination)
+		if err != nil || n == 0 {
+			return int(sent.Load()), err
 		}
 	}
 }
+
+// sentNotesKey carries NotifyPending's count of messages sent.
+type sentNotesKey struct{}
 
 // notifyEvent sends the message of one dossier event, if it has one.
 func (s *Service) notifyEvent(ctx context.Context, e store.OutboxEvent) (bool, error) {
@@ -112,12 +108,6 @@ func (s *Service) notifyEvent(ctx context.Context, e store.OutboxEvent) (bool, e
 		Action string `json:"action"`
 	}
 	if json.Unmarshal([]byte(e.Payload), &p) != nil || p.Code == "" {
-		return false, nil
-	}
-	// Most events (assign, appraisal, approval…) send nothing: they are
-	// passed over before reading the dossier (a tenth of a transition's
-	// CPU went to reading dossiers for nothing).
-	if _, _, ok := NotifyMessage(dossier.Action(p.Action), &dossier.Dossier{}, ""); !ok {
 		return false, nil
 	}
 	d, err := s.db.Dossier(ctx, p.Code, store.Scope{All: true})
@@ -139,6 +129,9 @@ func (s *Service) notifyEvent(ctx context.Context, e store.OutboxEvent) (bool, e
 	}
 	if err := s.note.Notify(ctx, to, subject, body); err != nil {
 		return false, err
+	}
+	if c, ok := ctx.Value(sentNotesKey{}).(*atomic.Int64); ok {
+		c.Add(1)
 	}
 	return true, nil
 }

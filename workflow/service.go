@@ -161,6 +161,7 @@ type Service struct {
 	users      sync.Map      // user id → cachedUser (see userTTL)
 	sealing    sync.Map      // dossier id → true while its seal is applied (see sealResult)
 	signing    sync.Map      // session id → *SigningSession (see BeginSigning)
+	out        outbox        // destinations of the outbox (outbox.go)
 }
 
 // New returns a Service over db and blobs driving ports. Any port may be
@@ -179,6 +180,9 @@ func New(db *store.DB, blobs blob.Backend, ports Ports, log *slog.Logger, cfg Co
 	s := &Service{db: db, blobs: blobs, docs: ports.Documents, note: ports.Notifier, ports: ports, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots()), imports: make(chan struct{}, 1)}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err
+	}
+	if s.note != nil {
+		s.addNotifyDestination()
 	}
 	return s, nil
 }
