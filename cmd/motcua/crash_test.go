@@ -23,7 +23,7 @@ import (
 )
 
 // buildBinary compiles motcua once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "motcua")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -33,7 +33,7 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func waitHealthy(t *testing.T, base string, d time.Duration) time.Duration {
+func waitHealthy(t testing.TB, base string, d time.Duration) time.Duration {
 	start := clocktest.Now()
 	for time.Since(start) < d {
 		res, err := http.Get(base + "/healthz")

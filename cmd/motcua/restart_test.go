@@ -17,7 +17,7 @@ import (
 
 // server is a motcua process started by a test.
 type server struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	base string
 	log  *bytes.Buffer
@@ -25,7 +25,7 @@ type server struct {
 
 // startServer runs `motcua serve` on data and waits until /healthz
 // answers; it returns how long that took.
-func startServer(t *testing.T, bin, data string, extra ...string) (*server, time.Duration) {
+func startServer(t testing.TB, bin, data string, extra ...string) (*server, time.Duration) {
 	t.Helper()
 	addr := freeAddr(t)
 	args := append([]string{"serve", "--addr", addr, "--data", data}, extra...)

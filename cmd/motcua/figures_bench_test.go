@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"motcua/internal/clocktest"
+)
+
+// The figures of issue 16 measured on the real binary, as benchmarks (the
+// tests assert behaviour, never time). docs/security-figures.md records
+// them with the commands that produced them.
+
+// BenchmarkRestartUnderIdempotentPOSTs: each iteration stops the server,
+// starts a fresh process on the same data (cold pool, empty statement
+// cache) and, the moment /healthz answers, fires 64 concurrent
+// Idempotency-Key POSTs /api/v1/dossiers at it (issue 16, item 3).
+// Reported (medians over the iterations): start-ms, exec to healthy;
+// serve64-ms, first POST sent to last answer; max-serve64-ms; and
+// non-201, the answers other than 201 over all iterations (want 0).
+//
+//	go test ./cmd/motcua -run '^$' -bench RestartUnderIdempotentPOSTs -benchtime 5x
+func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
+	bin := buildBinary(b)
+	data := b.TempDir()
+	srv, _ := startServer(b, bin, data, "--demo")
+	tok := srv.login("reception", "demo")
+	st, blob := srv.do("POST", "/api/v1/blobs", tok, "", "application/pdf", testPDF)
+	if st != 201 {
+		b.Fatalf("upload: %d %v", st, blob)
+	}
+	body := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
+		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob["id"], blob["id"]))
+	const n = 64
+	var starts, serves []time.Duration
+	bad := 0
+	b.ResetTimer()
+	for it := range b.N {
+		srv.stop()
+		var took time.Duration
+		srv, took = startServer(b, bin, data, "--demo")
+		statuses := make([]int, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				statuses[i], _ = srv.do("POST", "/api/v1/dossiers", tok, fmt.Sprintf("restart-%d-%d", it, i), "application/json", body)
+			}()
+		}
+		t0 := clocktest.Now()
+		close(start)
+		wg.Wait()
+		serves = append(serves, time.Since(t0))
+		starts = append(starts, took)
+		for _, st := range statuses {
+			if st != 201 {
+				bad++
+			}
+		}
+	}
+	b.StopTimer()
+	srv.stop()
+	slices.Sort(starts)
+	slices.Sort(serves)
+	b.ReportMetric(ms(starts[len(starts)/2]), "start-ms")
+	b.ReportMetric(ms(serves[len(serves)/2]), "serve64-ms")
+	b.ReportMetric(ms(serves[len(serves)-1]), "max-serve64-ms")
+	b.ReportMetric(float64(bad), "non-201")
+	if bad > 0 {
+		b.Errorf("%d of %d POSTs after a restart were not 201", bad, n*b.N)
+	}
+}
+
+// BenchmarkImportBombPeakRSS sends each import bomb of issue 16, item 6
+// (importBombs) to a freshly started server of its own and reports the
+// server's peak resident memory (VmHWM) after it, the memory after start
+// for comparison, the largest answer in bytes, the answers that were 5xx
+// or no answer at all (want 0) and those accepted (2xx; the rest were
+// refused with a 4xx). The aim is a peak under 300 MB.
+//
+//	go test ./cmd/motcua -run '^$' -bench ImportBombPeakRSS -benchtime 1x
+func BenchmarkImportBombPeakRSS(b *testing.B) {
+	bin := buildBinary(b)
+	for _, bomb := range importBombs() {
+		b.Run(bomb.name, func(b *testing.B) {
+			var peak, base, answer int64
+			bad, accepted := 0, 0
+			for range b.N {
+				b.StopTimer()
+				srv, _ := startServer(b, bin, b.TempDir(), "--demo")
+				tok := srv.login("admin", "demo")
+				base = max(base, peakRSS(b, srv.cmd.Process.Pid))
+				b.StartTimer()
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				for i := range bomb.copies {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						st, size := rawPOST(srv.base+bomb.path, tok, fmt.Sprintf("bomb-%d", i), bomb.ctype, bomb.body)
+						mu.Lock()
+						defer mu.Unlock()
+						answer = max(answer, size)
+						switch {
+						case st == 0 || st >= 500:
+							bad++
+						case st < 300:
+							accepted++
+						}
+					}()
+				}
+				wg.Wait()
+				b.StopTimer()
+				peak = max(peak, peakRSS(b, srv.cmd.Process.Pid))
+				srv.stop()
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+			b.ReportMetric(float64(base)/(1<<20), "start-RSS-MB")
+			b.ReportMetric(float64(answer), "answer-bytes")
+			b.ReportMetric(float64(bad), "5xx")
+			b.ReportMetric(float64(accepted), "2xx")
+			if bad > 0 {
+				b.Errorf("%s: %d answers were 5xx or none", bomb.name, bad)
+			}
+		})
+	}
+}
+
+// rawPOST sends body and returns the status and the answer's size in
+// bytes (0, 0 when the request failed outright).
+func rawPOST(url, token, idemKey, ctype string, body []byte) (int, int64) {
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
+	if err != nil {
+		return 0, 0
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Idempotency-Key", idemKey)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0
+	}
+	defer res.Body.Close()
+	n, _ := io.Copy(io.Discard, res.Body)
+	return res.StatusCode, n
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
