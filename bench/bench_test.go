@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"motcua/internal/clocktest"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
+
 	"motcua/bench"
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -32,35 +29,9 @@ func newServer(t *testing.T, e store.Engine) string {
 // newServerWith is newServer, also returning its store and use cases.
 func newServerWith(t *testing.T, e store.Engine) (string, *store.DB, *workflow.Service) {
 	t.Helper()
-	ctx := context.Background()
-	db := storetest.Open(t, e)
-	dir := t.TempDir()
-	blobs, err := blob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	svc, err := workflow.New(db, blobs, docPorts(d), log, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(svc, log, web.Options{Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
+	db, svc := stacktest.Demo(t, e, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
+	_, srv := stacktest.Server(t, svc, nil, web.Options{Demo: true})
 	return srv.URL, db, svc
 }
 
@@ -157,10 +128,4 @@ func TestLifecycles(t *testing.T) {
 			}
 		})
 	}
-}
-
-// docPorts plugs every capability of the render adapter into the use
-// cases, as cmd/motcua does.
-func docPorts(d *render.Documents) workflow.Ports {
-	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"motcua/internal/testfile"
 )
 
 // client speaks the public JSON API of one server, as the officers' and
@@ -220,28 +222,7 @@ func fakePDF(size int) []byte {
 	n := max(size-700, 32)
 	raw := make([]byte, (n+1)/2)
 	rand.Read(raw)
-	stream := "BT /F1 12 Tf 72 720 Td (bench) Tj ET\n%" + hex.EncodeToString(raw)[:n] + "\n"
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+	return testfile.PDFContent("BT /F1 12 Tf 72 720 Td (bench) Tj ET\n%" + hex.EncodeToString(raw)[:n] + "\n")
 }
 
 func newKey() string {

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/demo"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -16,15 +16,7 @@ import (
 func TestLoadIsIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		db := storetest.Open(t, e)
-		blobs, err := blob.Open(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, svc := stacktest.Service(t, e, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 		start := clocktest.Now()
 		if err := demo.Load(ctx, svc, db); err != nil {
 			t.Fatal(err)

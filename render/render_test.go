@@ -17,11 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
@@ -53,33 +52,13 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 // the fixture's).
 func newFixtureWith(t testing.TB, e store.Engine, opts render.Options) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	now := &atomic.Int64{}
 	now.Store(time.Date(2026, 11, 26, 9, 0, 0, 0, ict).UnixMilli())
 	clock := func() time.Time { return time.UnixMilli(now.Load()).UTC() }
-	db := storetest.Open(t, e)
 	dir := t.TempDir()
-	blobs, err := blob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clock().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.Now, opts.DemoCA = clock, keys.DemoPKI()
-	d, err := render.New(keys, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, docPorts(d), nil, workflow.Config{BaseURL: "https://motcua.example", Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: demotest.Users(t, db), now: now, dir: filepath.Join(dir, "keys")}
+	keys, d := stacktest.Documents(t, dir, clock, opts)
+	db, svc := stacktest.Demo(t, e, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clock})
+	f := &fixture{svc: svc, db: db, docs: d, keys: keys, users: demotest.Users(t, db), now: now, dir: dir}
 	f.blob = demotest.Upload(t, svc, f.users["reception"], "scan")
 	return f
 }
@@ -431,7 +410,7 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		other, err := workflow.New(f.db, f.svc.Blobs(), docPorts(f.docs), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
+		other, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(f.docs), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -600,7 +579,7 @@ func TestArchiveResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(f.db, f.svc.Blobs(), docPorts(withTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
+		svc, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(withTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -613,7 +592,7 @@ func TestArchiveResults(t *testing.T) {
 		if noTSA.Timestamps() != "" || f.docs.Timestamps() != "demo" || withTSA.Timestamps() != tsa.URL {
 			t.Errorf("timestamps: %q, %q, %q", noTSA.Timestamps(), f.docs.Timestamps(), withTSA.Timestamps())
 		}
-		plain, err := workflow.New(f.db, f.svc.Blobs(), docPorts(noTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
+		plain, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(noTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -734,10 +713,4 @@ func TestArchiveResults(t *testing.T) {
 		cancel()
 		<-done
 	})
-}
-
-// docPorts plugs every capability of the render adapter into the use
-// cases, as cmd/motcua does.
-func docPorts(d *render.Documents) workflow.Ports {
-	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }

@@ -2,19 +2,19 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"motcua/internal/clocktest"
-	"motcua/internal/testfile"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
-	"motcua/blob"
+	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
+	"motcua/internal/testfile"
+
 	"motcua/demo"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -30,24 +30,8 @@ type apiEnv struct {
 
 func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	t.Helper()
-	db := storetest.Open(t, e)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(context.Background(), svc, db); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	_, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
+	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	return &apiEnv{srv: srv, tokens: map[string]string{}}
 }
 
@@ -323,15 +307,7 @@ func TestAPIHealthAndMetrics(t *testing.T) {
 
 func TestSessionCookieAttributes(t *testing.T) {
 	for _, secure := range []bool{false, true} {
-		db := storetest.Open(t, store.SQLite)
-		blobs, _ := blob.Open(t.TempDir())
-		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Load(context.Background(), svc, db); err != nil {
-			t.Fatal(err)
-		}
+		_, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 		h, _ := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{SecureCookies: secure})
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"clerk","password":"demo"}`))

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -21,15 +20,14 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -124,31 +122,10 @@ type mxEnv struct {
 func newMxEnv(t *testing.T) *mxEnv {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite)
-	dir := t.TempDir()
-	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, docPorts(d), nil, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := &mxEnv{t: t, ctx: ctx, svc: svc, db: db, h: h, callers: map[string]*mxCaller{}, ownerID: "001090005678"}
-	ev.srv = httptest.NewServer(h)
-	t.Cleanup(ev.srv.Close)
+	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
+	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	h, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
+	ev := &mxEnv{t: t, ctx: ctx, svc: svc, db: db, h: h, srv: srv, callers: map[string]*mxCaller{}, ownerID: "001090005678"}
 
 	for _, a := range demo.Accounts {
 		u, _ := db.UserByName(ctx, a.Username)
@@ -177,6 +154,7 @@ func newMxEnv(t *testing.T) *mxEnv {
 	citizen(owner, ev.ownerID)
 	citizen(fCitizen, "001090007777")
 	for _, c := range ev.callers {
+		var err error
 		if c.token, _, err = svc.Login(ctx, c.name, c.pw); err != nil {
 			t.Fatalf("login %s: %v", c.name, err)
 		}

@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -24,12 +23,10 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -106,25 +103,10 @@ func TestMalformedRequestCampaign(t *testing.T) {
 	case raceEnabled:
 		n = 2500
 	}
-	db := storetest.Open(t, store.SQLite)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	_, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	errs := &errorCounter{}
-	h, err := web.NewServer(svc, slog.New(errs), web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := &apiEnv{srv: httptestServer(t, h), tokens: map[string]string{}}
+	_, srv := stacktest.Server(t, svc, slog.New(errs), web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
+	ev := &apiEnv{srv: srv, tokens: map[string]string{}}
 	tokens := []string{""}
 	for _, u := range []string{"reception", "appraiser", "approver", "clerk", "supervisor", "admin"} {
 		tokens = append(tokens, ev.token(t, u))
@@ -534,12 +516,6 @@ func (g *garbage) request(rng *rand.Rand, base string) *campaignRequest {
 		desc = append(desc, "no body")
 	}
 	return &campaignRequest{method: method, url: base + path, header: hdr, body: body, desc: strings.Join(desc, ", ")}
-}
-
-func httptestServer(t testing.TB, h http.Handler) *httptest.Server {
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // uploadPDF uploads a well-formed PDF as user and returns its blob id.

@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/pdf"
 	"motcua/render"
@@ -42,18 +42,7 @@ type frontEnv struct {
 
 func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	t.Helper()
-	db := storetest.Open(t, e)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(context.Background(), svc, db); err != nil {
-		t.Fatal(err)
-	}
+	db, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	if opts.PublicRPS == 0 {
 		opts.PublicRPS, opts.PublicBurst = 100000, 100000
 	}

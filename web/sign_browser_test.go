@@ -23,16 +23,14 @@ import (
 	"github.com/ThalesGroup/crypto11"
 	"github.com/chromedp/chromedp"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/agent"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -75,26 +73,11 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	dir := t.TempDir()
 
 	// The server, in demo mode with its demo CA and TSA.
-	db := storetest.Open(t, store.SQLite)
-	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys, docs := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
 	var h *web.Server // set below, once the agent's address is known
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer srv.Close()
-	svc, err := workflow.New(db, blobs, docPorts(docs), nil, workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(bg, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(docs), workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
 
 	// The leader's USB token: a key made inside it, certified by the CA.
 	os.Mkdir(filepath.Join(dir, "tokens"), 0o700)

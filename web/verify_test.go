@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,15 +15,14 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/web"
 	"motcua/workflow"
 )
@@ -33,30 +31,9 @@ import (
 // behind a test server.
 func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *store.DB, *httptest.Server) {
 	t.Helper()
-	db := storetest.Open(t, store.SQLite)
-	dir := t.TempDir()
-	blobs, _ := blob.Open(filepath.Join(dir, "blobs"))
-	keys, err := render.OpenFileKeys(filepath.Join(dir, "keys"), "", "", true, clocktest.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := render.New(keys, render.Options{Demo: true, DemoCA: keys.DemoPKI(), Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, docPorts(d), nil, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(context.Background(), svc, db); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
+	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), cfg)
+	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	return svc, db, srv
 }
 
@@ -194,12 +171,6 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(page), "bản lưu trữ dài hạn (PAdES B-LTA) lập") {
 		t.Errorf("dossier page = %d, archive copy not shown", res.StatusCode)
 	}
-}
-
-// docPorts plugs every capability of the render adapter into the use
-// cases, as cmd/motcua does.
-func docPorts(d *render.Documents) workflow.Ports {
-	return workflow.Ports{Documents: d, Signer: d, Verifier: d, Keys: d, Archiver: d, EReceipts: d.EReceipts()}
 }
 
 // TestVerifyPageOfEReceipt: the e-receipt of a fee is sealed like a result

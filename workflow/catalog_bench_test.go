@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -43,12 +43,7 @@ func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
 
 // newCatalogServiceDB is newCatalogService with the store it runs on.
 func newCatalogServiceDB(tb testing.TB, e store.Engine) (*workflow.Service, *store.DB) {
-	db := storetest.Open(tb, e)
-	blobs, _ := blob.Open(tb.TempDir())
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db, svc := stacktest.Service(tb, e, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 	return svc, db
 }
 
@@ -154,11 +149,7 @@ func BenchmarkProcedureList(b *testing.B) {
 // port (package xlsx), as cmd/motcua wires it.
 func TestImportXLSX(t *testing.T) {
 	ctx := context.Background()
-	blobs, _ := blob.Open(t.TempDir())
-	svc, err := workflow.New(storetest.Open(t, store.SQLite), blobs, workflow.Ports{Sheets: xlsx.Reader{}}, nil, workflow.Config{Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc := stacktest.Service(t, store.SQLite, workflow.Ports{Sheets: xlsx.Reader{}}, workflow.Config{Now: clocktest.Now})
 	f := excelize.NewFile()
 	sheet := f.GetSheetName(0)
 	for i, row := range [][]any{{"code", "name", "level", "parent_code"}, {"BN", "Ủy ban nhân dân tỉnh Bắc Ninh", "province", ""},

@@ -7,12 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"motcua/blob"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 	"motcua/xlsx"
 )
@@ -54,11 +53,7 @@ func FuzzParseCatalog(f *testing.F) {
 	f.Add([]byte("code,name,level,parent_code\n\"unterminated,x\n"), false, false)
 	f.Add(testfile.XLSX([][]string{{"code", "name", "level", "parent_code"}, {"BN", "Bắc Ninh", "province", ""}}), false, true)
 	f.Add([]byte("PK\x03\x04garbage"), true, true)
-	blobs, _ := blob.Open(f.TempDir())
-	svc, err := workflow.New(storetest.Open(f, store.SQLite), blobs, workflow.Ports{Sheets: xlsx.Reader{}}, nil, workflow.Config{Now: clocktest.Now})
-	if err != nil {
-		f.Fatal(err)
-	}
+	_, svc := stacktest.Service(f, store.SQLite, workflow.Ports{Sheets: xlsx.Reader{}}, workflow.Config{Now: clocktest.Now})
 	f.Fuzz(func(t *testing.T, data []byte, procedures, asXLSX bool) {
 		name := "f.csv"
 		if asXLSX {

@@ -3,16 +3,15 @@ package workflow_test
 import (
 	"bytes"
 	"context"
-	"motcua/internal/clocktest"
-	"motcua/internal/testfile"
 	"sync"
 	"testing"
 
-	"motcua/blob"
-	"motcua/demo"
+	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
+	"motcua/internal/testfile"
+
 	"motcua/dossier"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -30,19 +29,8 @@ func (r *recorder) Notify(ctx context.Context, to dossier.Applicant, subject, bo
 
 func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	rec := &recorder{}
-	svc, err := workflow.New(db, blobs, workflow.Ports{Notifier: rec}, nil, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	db, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: rec}, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
 	// Loading the demo queues no dossier event: nothing to send.
 	if n, err := svc.NotifyPending(ctx); err != nil || n != 0 {
 		t.Fatalf("first NotifyPending = %d, %v; want 0", n, err)

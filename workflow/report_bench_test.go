@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"motcua/bench"
-	"motcua/blob"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -73,15 +73,7 @@ func benchService(b *testing.B) (*workflow.Service, *store.DB, int) {
 		}
 		have = n
 	}
-	blobs, err := blob.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return svc, db, have
+	return stacktest.Over(b, db, workflow.Ports{}, workflow.Config{Now: clocktest.Now}), db, have
 }
 
 // BenchmarkSummary compares the summary read from the aggregates with the
@@ -188,14 +180,7 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 		if err := bench.GenerateReportData(ctx, db, bench.GenOptions{Dossiers: 0}); err != nil {
 			b.Fatal(err)
 		}
-		blobs, err := blob.Open(b.TempDir())
-		if err != nil {
-			b.Fatal(err)
-		}
-		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
-		if err != nil {
-			b.Fatal(err)
-		}
+		svc := stacktest.Over(b, db, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 		b.StartTimer()
 		start, cpu0 := clocktest.Now(), cpuTime()
 		res, err := svc.ImportDossiers(ctx, nil, strings.NewReader(data), workflow.ImportOptions{})

@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/demotest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -47,21 +46,9 @@ func newEnv(t *testing.T, e store.Engine) *env {
 // and uploads one scanned component.
 func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 	t.Helper()
-	ctx := context.Background()
 	c := &clock{}
 	c.Set(start)
-	db := storetest.Open(t, e)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: c.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	db, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{Now: c.Now})
 	ev := &env{svc: svc, db: db, clock: c, users: demotest.Users(t, db)}
 	ev.blob = demotest.Upload(t, svc, ev.users["reception"], "scanned component")
 	return ev

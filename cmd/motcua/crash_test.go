@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 )
 
 // buildBinary compiles motcua once per test run.
@@ -97,7 +98,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 		return m["token"].(string)
 	}
 	rec, appr := login("reception"), login("appraiser")
-	req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(minimalPDF("k")))
+	req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(testfile.PDF("k")))
 	req.Header.Set("Authorization", "Bearer "+rec)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -321,7 +322,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 	cmd, base := start()
 	rec, appr := login(base, "reception"), login(base, "appraiser")
 	st, b := func() (int, map[string]any) {
-		req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(minimalPDF("crash")))
+		req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(testfile.PDF("crash")))
 		req.Header.Set("Authorization", "Bearer "+rec)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
 )
 
 // TestIssueCrashBetweenNumberAndSeal: issue takes the register number in
@@ -52,7 +53,7 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 	cmd, base := start()
 	c := &apiClient{t: t, base: base}
 	rec, appr, lead, clerk := c.login("reception"), c.login("appraiser"), c.login("approver"), c.login("clerk")
-	blob := c.upload(rec, string(minimalPDF("crash test scan")))
+	blob := c.upload(rec, string(testfile.PDF("crash test scan")))
 	const n = 3
 	codes := make([]string, n)
 	versions := make([]int64, n)

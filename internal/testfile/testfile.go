@@ -30,7 +30,12 @@ func PDF(note string) []byte {
 		}
 		esc.WriteByte(c)
 	}
-	stream := "BT /F1 12 Tf 72 720 Td (" + esc.String() + ") Tj ET"
+	return PDFContent("BT /F1 12 Tf 72 720 Td (" + esc.String() + ") Tj ET")
+}
+
+// PDFContent returns a well-formed one-page PDF (Helvetica as /F1) whose
+// page content stream is stream, with a correct cross-reference table.
+func PDFContent(stream string) []byte {
 	return build([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
