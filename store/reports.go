@@ -324,19 +324,25 @@ type OverdueRow struct {
 	Agency    string
 	Center    string
 	Status    string
-	DueAt     time.Time
+	DueAt     time.Time // the applicant's appointment (an apology's new date once there is one)
+	// MeasureDueAt is the date its lateness is measured against: the
+	// original appointment plus the waiting time (dossier.MeasureDue).
+	MeasureDueAt time.Time
 }
 
 // OverdueDossiers returns up to limit open dossiers past due at now, most
-// overdue first.
+// overdue first: past their measure date and not waiting for the applicant
+// since before it — exactly the dossiers the summary counts in
+// open_overdue (ScanSummary; dossier.ReportDue), so that an apology's new
+// date does not take a late dossier off the list of those to chase.
 func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, limit int) ([]OverdueRow, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := append([]string{"d.status IN ('received', 'appraising', 'awaiting_approval', 'approved', 'issued')",
-		"d.due_at < " + arg(ms(now))}, f.dossierWhere(arg)...)
-	rows, err := db.reader().QueryContext(ctx, `SELECT d.code, p.name, d.agency_code, d.center_code, d.status, d.due_at
+	where := append([]string{openOnly, "d.measure_due_at < " + arg(ms(now)),
+		"NOT (d.paused_at IS NOT NULL AND d.paused_at < d.measure_due_at)"}, f.dossierWhere(arg)...)
+	rows, err := db.reader().QueryContext(ctx, `SELECT d.code, p.name, d.agency_code, d.center_code, d.status, d.due_at, d.measure_due_at
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY d.due_at, d.id LIMIT `+arg(limit), args...)
+		` ORDER BY d.measure_due_at, d.id LIMIT `+arg(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: overdue: %w", err)
 	}
@@ -344,11 +350,16 @@ func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, l
 	var out []OverdueRow
 	for rows.Next() {
 		var r OverdueRow
-		var due int64
-		if err := rows.Scan(&r.Code, &r.Procedure, &r.Agency, &r.Center, &r.Status, &due); err != nil {
+		var due sql.NullInt64
+		var measure int64
+		if err := rows.Scan(&r.Code, &r.Procedure, &r.Agency, &r.Center, &r.Status, &due, &measure); err != nil {
 			return nil, err
 		}
-		r.DueAt = fromMS(due)
+		r.MeasureDueAt = fromMS(measure)
+		r.DueAt = r.MeasureDueAt
+		if due.Valid {
+			r.DueAt = fromMS(due.Int64)
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()

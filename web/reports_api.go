@@ -240,17 +240,23 @@ func (s *Server) apiOverdue(xlsx bool) func(http.ResponseWriter, *http.Request, 
 				Center    string `json:"center_code"`
 				Status    string `json:"status"`
 				DueAt     string `json:"due_at"`
+				// MeasureDueAt: the date lateness is measured against
+				// (the original appointment; due_at is the applicant's
+				// appointment, moved by an apology).
+				MeasureDueAt string `json:"measure_due_at"`
 			}
 			out := make([]item, 0, len(items))
+			loc := s.svc.Location()
 			for _, it := range items {
-				out = append(out, item{it.Code, it.Procedure, it.Agency, it.Center, it.Status, it.DueAt.In(s.svc.Location()).Format("2006-01-02T15:04:05-07:00")})
+				out = append(out, item{it.Code, it.Procedure, it.Agency, it.Center, it.Status, it.DueAt.In(loc).Format("2006-01-02T15:04:05-07:00"),
+					it.MeasureDueAt.In(loc).Format("2006-01-02T15:04:05-07:00")})
 			}
 			writeJSON(w, http.StatusOK, map[string]any{"items": out})
 			return
 		}
 		rows := make([][]any, 0, len(items))
 		for _, it := range items {
-			rows = append(rows, []any{it.Code, it.Procedure, it.Agency, it.Center, dossier.Status(it.Status).Label(), localTime(it.DueAt, s.svc.Location())})
+			rows = append(rows, []any{it.Code, it.Procedure, it.Agency, it.Center, dossier.Status(it.Status).Label(), localTime(it.MeasureDueAt, s.svc.Location())})
 		}
 		s.writeXLSX(w, r, "ho-so-qua-han", xlsxSheet{
 			Title: "DANH SÁCH HỒ SƠ QUÁ HẠN CẦN ĐÔN ĐỐC", Headers: []string{"Mã hồ sơ", "Thủ tục", "Cơ quan", "Trung tâm", "Trạng thái", "Hạn trả"},

@@ -161,6 +161,31 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		if o1.Overdue || !o1.DueAt.Equal(vnAt(11, 9, 17, 0, 0, 0)) || !o1.MeasureDueAt.Equal(thu17) {
 			t.Errorf("O1: overdue %v, appointment %v, measure %v", o1.Overdue, o1.DueAt, o1.MeasureDueAt)
 		}
+		// The dashboard's list of overdue dossiers to chase, at the end of
+		// the week (Fri 6/11 17:30), lists what open_overdue counts, most
+		// overdue first by measure date: O1, O2, O7, L1 (Thu 17:00), O5
+		// (Fri 17:00). Judged against due_at it listed O2 and O5 only: the
+		// apologised O1 and O7 and the late L1 (waiting since after its
+		// measure date) were left off.
+		ev.clk.Set(vnAt(11, 6, 17, 30, 0, 0))
+		chase, err := ev.svc.OverdueList(ctx, admin, week, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var codes []string
+		for _, r := range chase {
+			codes = append(codes, r.Code)
+		}
+		var want []string
+		for _, k := range []string{"O1", "O2", "O7", "L1", "O5"} {
+			want = append(want, ds[k].Code)
+		}
+		if strings.Join(codes, " ") != strings.Join(want, " ") || int64(len(chase)) != sum.OpenOverdue {
+			t.Errorf("overdue list %v; want %v (open_overdue %d)", codes, want, sum.OpenOverdue)
+		}
+		if len(chase) > 0 && (!chase[0].DueAt.Equal(vnAt(11, 9, 17, 0, 0, 0)) || !chase[0].MeasureDueAt.Equal(thu17)) {
+			t.Errorf("O1 listed with appointment %v, measure %v", chase[0].DueAt, chase[0].MeasureDueAt)
+		}
 		assertRecountEqual(t, ev)
 		// A database migrated from before the measure date (00016): the
 		// start fills the measure dates in and recounts; the figures stay.
