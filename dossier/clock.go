@@ -110,7 +110,7 @@ func MeasureDue(d *Dossier, cal *calendar.Calendar) *time.Time {
 	if base == nil {
 		return nil
 	}
-	t := cal.AddWorking(*base, time.Duration(d.PausedSeconds)*time.Second).UTC()
+	t := cal.ExtendDue(*base, time.Duration(d.PausedSeconds)*time.Second).UTC()
 	return &t
 }
 

@@ -106,8 +106,11 @@ func TestPauses(t *testing.T) {
 	if !dec.PauseEnded || dec.Paused != 17*time.Hour || d.PausedSeconds != 17*3600 || d.PausedAt != nil {
 		t.Errorf("pause = %v (%d s), ended %v", dec.Paused, d.PausedSeconds, dec.PauseEnded)
 	}
-	// Appointment Tue 1/12 17:00 + 17 h: Wed 7.5, Thu 7.5, Fri 07:30 + 2 h.
-	if want := at(2026, 12, 4, 9, 30); !d.DueAt.Equal(want) {
+	// Appointment Tue 1/12 17:00, a date: the 17 h paused count as two
+	// working days of 7.5 h, rounded to the nearest (calendar.ExtendDue),
+	// so Thu 3/12 17:00 — never an appointment at an odd hour of a
+	// morning (issue 19).
+	if want := at(2026, 12, 3, 17, 0); !d.DueAt.Equal(want) {
 		t.Errorf("appointment = %v; want %v", d.DueAt.In(ict), want)
 	}
 	// Restarted from the supplement, Mon 14:00 + 3 working days.
@@ -117,20 +120,29 @@ func TestPauses(t *testing.T) {
 	if want := at(2026, 12, 1, 17, 0); !d.OriginalDueAt.Equal(want) {
 		t.Errorf("original appointment moved: %v", d.OriginalDueAt.In(ict))
 	}
-	if got := MeasureDue(d, national); !got.Equal(at(2026, 12, 4, 9, 30)) {
+	if got := MeasureDue(d, national); !got.Equal(at(2026, 12, 3, 17, 0)) {
 		t.Errorf("measure due = %v", got.In(ict))
 	}
 	for _, c := range []struct {
 		finished time.Time
 		want     string
 	}{
-		{at(2026, 12, 3, 16, 0), OutcomeEarly},
-		{at(2026, 12, 4, 9, 30), OutcomeOnTime},
-		{at(2026, 12, 4, 9, 31), OutcomeLate},
+		{at(2026, 12, 2, 16, 0), OutcomeEarly},
+		{at(2026, 12, 3, 17, 0), OutcomeOnTime},
+		{at(2026, 12, 3, 17, 1), OutcomeLate},
 	} {
 		if got := Judge(d, national, c.finished); got != c.want {
 			t.Errorf("finished %v: %s; want %s", c.finished.In(ict), got, c.want)
 		}
+	}
+	// A pause of 44 seconds keeps the appointment (it moved it to 07:30
+	// the next working day).
+	short := dossierIn(StatusAppraising)
+	act(t, short, cast[RoleAppraiser], ActRequestSupplement, at(2026, 11, 26, 10, 0), national, nil)
+	due := *short.DueAt
+	act(t, short, cast[RoleReception], ActSupplement, at(2026, 11, 26, 10, 0).Add(44*time.Second), national, nil)
+	if !short.DueAt.Equal(due) || !MeasureDue(short, national).Equal(due) {
+		t.Errorf("44 s paused: appointment %v, measure %v; want %v", short.DueAt.In(ict), MeasureDue(short, national).In(ict), due.In(ict))
 	}
 
 	// The pause counts on the center's calendar: a center open on

@@ -363,7 +363,7 @@ func Apply(d *Dossier, dec *Decision, req Request, f Facts) {
 		if d.ReceivedAt != nil && d.PausedAt != nil {
 			dec.Paused = cal.WorkingDuration(*d.PausedAt, now)
 			d.PausedSeconds += int64(dec.Paused / time.Second)
-			d.DueAt = tptr(cal.AddWorking(*d.DueAt, dec.Paused).UTC())
+			d.DueAt = tptr(cal.ExtendDue(*d.DueAt, dec.Paused).UTC())
 			// Legal view (NĐ 61/2018 Điều 19.4): a dossier found
 			// insufficient after receipt restarts its period from zero.
 			d.LegalDueAt = d.DueAt

@@ -27,7 +27,9 @@ import (
 // working hours 07:30–11:30, 13:30–17:00. Worked by hand:
 //
 //	R1 rec Mon 09:00, supplements Mon 10:00–10:30 and 11:00–13:30 (1 h
-//	   paused), returned Wed 10:00       early; 2 requests: late for QĐ 766
+//	   paused, under half a working day: the date stays Thu 17:00,
+//	   calendar.ExtendDue), returned Wed 10:00
+//	                                       early; 2 requests: late for QĐ 766
 //	R2 rec Mon 09:30, returned Tue 10:00   early
 //	O1 rec Mon 10:00 (due Thu 17:00), apology Tue to Mon 9/11: measure Thu
 //	   17:00                               open, overdue (was on time)
@@ -37,7 +39,7 @@ import (
 //	                                       open, on time (was overdue)
 //	O5 rec Mon 13:30, paused Tue 09:00 → Wed 09:00 = 7.5 h: measure Fri
 //	   6/11 17:00                          open, overdue
-//	O6 rec Wed 09:00, two requests (0.5 h + 0.5 h): measure Tue 10/11 08:30
+//	O6 rec Wed 09:00, two requests (0.5 h + 0.5 h): measure Mon 9/11 17:00
 //	                                       open, on time; late for QĐ 766
 //	O7 rec Mon 14:00, apology Wed to Tue 10/11 (measure Thu 17:00)
 //	                                       open, overdue (was on time)
@@ -94,9 +96,9 @@ func TestOpenLatenessHandCase(t *testing.T) {
 			supplements int
 			late        bool
 		}{
-			"R1": {vnAt(11, 6, 8, 30, 0, 0), 2, false}, "R2": {thu17, 0, false}, "O1": {thu17, 0, false},
+			"R1": {thu17, 2, false}, "R2": {thu17, 0, false}, "O1": {thu17, 0, false},
 			"O2": {thu17, 0, false}, "O3": {vnAt(11, 9, 17, 0, 0, 0), 0, false}, "O4": {thu17, 1, false},
-			"O5": {vnAt(11, 6, 17, 0, 0, 0), 1, false}, "O6": {vnAt(11, 10, 8, 30, 0, 0), 2, false},
+			"O5": {vnAt(11, 6, 17, 0, 0, 0), 1, false}, "O6": {vnAt(11, 9, 17, 0, 0, 0), 2, false},
 			"O7": {thu17, 0, false}, "L1": {thu17, 1, true},
 		} {
 			got, err := ev.db.DossierByID(ctx, ds[k].ID)
@@ -142,8 +144,8 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		if i := got["5.4"]; i.Numerator != 1 || i.Denominator != 2 || i.Value != 50.00 {
 			t.Errorf("5.4 = %d/%d → %.2f; want 1/2 → 50.00", i.Numerator, i.Denominator, i.Value)
 		}
-		// One week later O3 (due Mon 9/11) and O6 (measure Tue 10/11
-		// 08:30) are overdue too; O4 still waits: 7 of 8.
+		// One week later O3 (due Mon 9/11) and O6 (measure Mon 9/11
+		// 17:00) are overdue too; O4 still waits: 7 of 8.
 		later, err := ev.svc.Summary(ctx, admin, workflow.ReportQuery{From: "2026-11-02", To: "2026-11-13"})
 		if err != nil {
 			t.Fatal(err)

@@ -122,13 +122,15 @@ func buildKnownSet(t testing.TB, ev *rEnv) map[string]*dossier.Dossier {
 	ds["N4"] = ev.act(t, "reception", d, vnAt(11, 9, 10, 0, 0, 0), dossier.ActReturn, workflow.ActionInput{})
 
 	// N5: two supplement requests (the first over lunch: no working time
-	// paused; the second 1 h), returned Wed: early, but late for QĐ 766 2.1.
+	// paused; the second 1 h, under half a working day: the appointment
+	// keeps its date, calendar.ExtendDue), returned Wed: early, but late
+	// for QĐ 766 2.1.
 	d = ev.act(t, "appraiser", ev.receive(t, p, vnAt(11, 2, 11, 0, 0, 0)), vnAt(11, 2, 11, 5, 0, 0), dossier.ActAssign, workflow.ActionInput{})
 	d = ev.act(t, "appraiser", d, vnAt(11, 2, 11, 30, 0, 0), dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu 1"})
 	d = ev.act(t, "reception", d, vnAt(11, 2, 13, 30, 0, 0), dossier.ActSupplement, workflow.ActionInput{})
 	d = ev.act(t, "appraiser", d, vnAt(11, 2, 14, 0, 0, 0), dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu 2"})
 	d = ev.act(t, "reception", d, vnAt(11, 2, 15, 0, 0, 0), dossier.ActSupplement, workflow.ActionInput{})
-	if want := vnAt(11, 6, 8, 30, 0, 0); !d.DueAt.Equal(want) {
+	if want := thu17; !d.DueAt.Equal(want) {
 		t.Fatalf("N5 due after pauses = %v; want %v", d.DueAt.In(vnZone), want)
 	}
 	d = ev.toIssued(t, d, vnAt(11, 3, 9, 0, 0, 0))
