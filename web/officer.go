@@ -284,6 +284,7 @@ var uiFuncs = template.FuncMap{
 		return tt.Format(time.RFC3339)
 	},
 	"money": workflow.Money,
+	"pct":   func(v float64) string { return num(v) + "%" },
 	"kb": func(n int64) string {
 		if n < 1024 {
 			return fmt.Sprintf("%d B", n)

@@ -91,7 +91,16 @@ func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status in
 		v.ErrMsg = dossier.ErrorMessage(actErr)
 		v.Form = r.PostForm
 	}
-	s.renderPage(w, r, status, "dossier", &uiPage{Title: "Hồ sơ " + dv.D.Code, Active: "ho-so", Flash: flash, D: v})
+	page := &uiPage{Title: "Hồ sơ " + dv.D.Code, Active: "ho-so", Flash: flash, D: v}
+	if actErr != nil {
+		// A banner at the top says what happened, also when the form the
+		// request came from is no longer offered (a stale tab, 409).
+		page.Error = "Chưa thực hiện được: " + v.ErrMsg
+		if dossier.ErrorCode(actErr) == dossier.ECONFLICT {
+			page.Error = v.ErrMsg
+		}
+	}
+	s.renderPage(w, r, status, "dossier", page)
 }
 
 // uiAct takes an action from the dossier page's forms. Success returns to

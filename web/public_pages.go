@@ -316,7 +316,7 @@ type callerPage struct {
 }
 
 func (s *Server) pageCaller(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.frontRender(w, r, http.StatusOK, "caller", &fpage{Title: "Gọi số tại quầy", D: callerPage{Centers: u.Centers, Counter: u.Counter}})
+	s.renderPage(w, r, http.StatusOK, "caller", &uiPage{Title: "Gọi số tại quầy", Active: "goi-so", D: callerPage{Centers: u.Centers, Counter: u.Counter}})
 }
 
 // ratings -------------------------------------------------------------------

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
-	"embed"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -14,13 +12,6 @@ import (
 	"motcua/dossier"
 	"motcua/workflow"
 )
-
-//go:embed templates/reports
-var reportTemplateFS embed.FS
-
-var reportTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"pct": func(v float64) string { return num(v) + "%" },
-}).ParseFS(reportTemplateFS, "templates/reports/*.html"))
 
 // Decision 299/QĐ-UBND targets (seed II.2): phase 1 (to 12/2021) ≥ 30 %
 // of procedures at provincial level and ≥ 60 % at district level under
@@ -49,7 +40,7 @@ type dashboard struct {
 	Q       workflow.ReportQuery
 	FromVi  string
 	ToVi    string
-	Params  string
+	Params  template.URL // the query of the export links, already encoded
 	Centers []dossier.Center
 	Sum     *workflow.Summary
 	Charts  []reportChart
@@ -72,19 +63,13 @@ func (s *Server) uiReports(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		}
 		d.Error, d.Charts, d.Sum, status = dossier.ErrorMessage(err), nil, nil, code
 	}
-	var buf bytes.Buffer
-	if err := reportTemplates.ExecuteTemplate(&buf, "dashboard.html", d); err != nil {
-		s.log.Error("reports: render", slog.Any("err", err))
-		s.writeFallback(w)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	s.renderPage(w, r, status, "reports", &uiPage{Title: "Báo cáo, giám sát", Active: "bao-cao", D: d})
 }
 
-func paramsOf(q workflow.ReportQuery) string {
+// paramsOf is the query string of q for the export links. It is a
+// template.URL so that html/template does not encode it a second time
+// (the links answered 400 with "%3d" and "%26" in their query).
+func paramsOf(q workflow.ReportQuery) template.URL {
 	v := url.Values{}
 	v.Set("from", q.From)
 	v.Set("to", q.To)
@@ -93,7 +78,7 @@ func paramsOf(q workflow.ReportQuery) string {
 			v.Set(k, x)
 		}
 	}
-	return v.Encode()
+	return template.URL(v.Encode())
 }
 
 func (s *Server) fillDashboard(r *http.Request, u *dossier.User, d *dashboard) error {
@@ -103,7 +88,7 @@ func (s *Server) fillDashboard(r *http.Request, u *dossier.User, d *dashboard) e
 	}
 	d.Sum = db.Summary
 	byAgency, byLevel, byMonth, byProc, overdue := db.ByAgency, db.ByLevel, db.ByMonth, db.ByProcedure, db.Overdue
-	p := d.Params
+	p := string(d.Params)
 
 	// 1. Targets per level and per agency.
 	{

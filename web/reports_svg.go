@@ -59,7 +59,7 @@ func hbarChart(title string, items []barItem, max float64, unit string, targets 
 	w := labelW + barW + 70
 	h := top + rowH*float64(len(items)) + 24
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 %.0f %.0f" width="100%%" style="max-width:%.0fpx" %s>`, w, h, w, chartFont)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" %s>`, w, h, w, h, chartFont)
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(title))
 	// Scale ticks.
 	for i := 0; i <= 4; i++ {
@@ -99,7 +99,7 @@ func lineChart(title string, labels []string, max float64, unit string, series [
 	const left, right, top, bottom, w, h = 50.0, 20.0, 30.0, 40.0, 720.0, 300.0
 	pw, ph := w-left-right, h-top-bottom
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 %.0f %.0f" width="100%%" style="max-width:%.0fpx" %s>`, w, h, w, chartFont)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" %s>`, w, h, w, h, chartFont)
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(title))
 	for i := 0; i <= 4; i++ {
 		y := top + ph - ph*float64(i)/4

@@ -164,6 +164,14 @@ func (s *Service) ResultPDF(ctx context.Context, u *dossier.User, code string) (
 		return nil, dossier.Errorf(dossier.ENOTFOUND, "Kết quả chưa được trả")
 	}
 	id, err := s.db.ResultPDF(ctx, d.ID)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND && u.IsOfficer() {
+		// Approved, not yet numbered: the officers of the unit see the
+		// leader-signed file, before the clerk numbers and seals it.
+		_, signed, _, ferr := s.db.DossierFiles(ctx, d.ID)
+		if ferr == nil && signed != "" {
+			id, err = signed, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,230 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"motcua/demo"
+	"motcua/dossier"
+	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
+	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/web"
+	"motcua/workflow"
+)
+
+// submitOnline posts the online submission form of procedure 2.001610 as
+// the signed-in citizen c, with the bytes of file for every required
+// component.
+func submitOnline(t *testing.T, ev *frontEnv, c *http.Client, idNumber string, file func(code string) []byte) (*http.Response, string) {
+	t.Helper()
+	p, err := ev.db.Procedure(context.Background(), "2.001610")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"procedure_code": p.Code, "kind": "citizen", "name": "Trần Văn Bình", "id_number": idNumber, "email": "binh@example.vn"} {
+		mw.WriteField(k, v)
+	}
+	for _, comp := range p.Components {
+		if comp.Required {
+			fw, _ := mw.CreateFormFile("file_"+comp.Code, comp.Code+".pdf")
+			fw.Write(file(comp.Code))
+		}
+	}
+	mw.Close()
+	res, err := c.Post(ev.srv.URL+"/nop-truc-tuyen", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// Issue 19, "Broken": an online submission whose file has the same bytes
+// as a file someone else uploaded before (a blank form everybody fills,
+// the same certificate copy) is accepted — the content-addressed store
+// keeps one copy, and each uploader may attach it.
+func TestPilotSameBytesOnlineSubmission(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Engine) { testSameBytes(t, engine) })
+}
+
+func testSameBytes(t *testing.T, engine store.Engine) {
+	ev := newFrontEnv(t, engine, web.Options{})
+	same := func(string) []byte { return pdfOf("the same blank form") }
+	// Reception digitised these bytes at the counter first.
+	ev.receive(t)
+	first := register(t, ev, "binh", "001090012345")
+	if res, body := submitOnline(t, ev, first, "001090012345", same); res.StatusCode != 201 {
+		t.Fatalf("first submission = %d %s", res.StatusCode, body)
+	}
+	second := register(t, ev, "an.nguyen", "001090054321")
+	if res, body := submitOnline(t, ev, second, "001090054321", same); res.StatusCode != 201 || !strings.Contains(body, "Đã nộp hồ sơ trực tuyến") {
+		t.Fatalf("second citizen, same bytes = %d %s; want 201", res.StatusCode, body)
+	}
+	// Reception's counter file with the same bytes as a component.
+	if res, body := submitOnline(t, ev, second, "001090054321", func(code string) []byte { return pdfOf(code) }); res.StatusCode != 201 {
+		t.Fatalf("same bytes as reception's upload = %d %s; want 201", res.StatusCode, body)
+	}
+}
+
+// Issue 19, "Broken": a conflicting edit (a stale tab) says what happened
+// in a banner at the top of the page, even when the form it came from is
+// no longer offered.
+func TestPilotConflictShowsBanner(t *testing.T) {
+	ev := newUIEnv(t)
+	rc := ev.login(t, "reception")
+	_, body := ev.receive(t, rc, map[string]string{"GDN": "", "GTPL": ""})
+	code := receiptCodeRE.FindStringSubmatch(body)[1]
+	ac := ev.login(t, "appraiser")
+	_, page := ev.get(t, ac, "/ho-so/"+code)
+	stale := uiVersionRE.FindStringSubmatch(page)[1]
+	if res, body := ev.act(t, ac, code, "assign", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assign: %d %s", res.StatusCode, body)
+	}
+	// The second tab still shows the old version and posts it.
+	res, body := ev.post(t, ac, "/ho-so/"+code+"/assign", url.Values{"version": {stale}})
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("stale assign = %d; want 409", res.StatusCode)
+	}
+	alert := alertRE.FindStringSubmatch(body)
+	if alert == nil || !strings.Contains(alert[1], "Hồ sơ đã thay đổi") || !strings.Contains(alert[1], "tải lại") {
+		t.Errorf("409 page has no conflict banner: %q", alert)
+	}
+}
+
+var alertRE = regexp.MustCompile(`(?s)<div id="alert" role="alert"[^>]*>(.*?)</div>`)
+
+// Issue 19, "Broken": "Kết quả đã ký (chưa lấy số)" opens the leader-signed
+// result before the clerk numbers it (it answered 404).
+func TestPilotApprovedResultLink(t *testing.T) {
+	ctx := context.Background()
+	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	user := func(name string) *dossier.User {
+		u, err := db.UserByName(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	info, err := svc.Upload(ctx, user("reception"), bytes.NewReader(testfile.PDF("scan")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := svc.Receive(ctx, user("reception"), workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}, {Code: "GTPL", BlobID: info.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		who string
+		a   dossier.Action
+		in  workflow.ActionInput
+	}{
+		{"appraiser", dossier.ActAssign, workflow.ActionInput{}},
+		{"appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
+		{"approver", dossier.ActApprove, workflow.ActionInput{}},
+	} {
+		step.in.Version = ds.Version
+		if ds, err = svc.Act(ctx, user(step.who), ds.Code, step.a, step.in); err != nil {
+			t.Fatalf("%s: %v", step.a, err)
+		}
+	}
+	tok, _, err := svc.Login(ctx, "clerk", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	link := "/api/v1/dossiers/" + ds.Code + "/result.pdf"
+	if _, page := fetch("/ho-so/" + ds.Code); !strings.Contains(page, "Kết quả đã ký (chưa lấy số)") || !strings.Contains(page, link) {
+		t.Fatalf("approved dossier page lacks the signed result link")
+	}
+	res, pdf := fetch(link)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") || !strings.Contains(pdf, "/ByteRange") {
+		t.Fatalf("GET %s = %d %.300s; want the signed PDF", link, res.StatusCode, pdf)
+	}
+	// The applicant sees nothing before the result is returned.
+	if _, err := svc.ResultPDF(ctx, &dossier.User{ID: 1 << 40, Roles: []dossier.Role{dossier.RoleCitizen}}, ds.Code); err == nil {
+		t.Error("a citizen read the unnumbered result")
+	}
+}
+
+var hrefRE = regexp.MustCompile(`href="([^"#]+)"`)
+
+// Issue 19, "Broken": /bao-cao rendered unstyled (an inline <style> and
+// style attributes our Content-Security-Policy blocks) and four export
+// links answered 400 (their query encoded twice). The page now has no
+// inline style and every link on it answers 200.
+func TestPilotReportsPage(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	sup := ev.token(t, "supervisor")
+	for _, q := range []string{"", "?from=2021-01-01&to=2026-12-31&center=BN.TTHCC"} {
+		page := string(mustGet(t, ev, sup, "/bao-cao"+q))
+		if strings.Contains(page, "<style") || strings.Contains(page, "style=") {
+			t.Errorf("/bao-cao%s has inline style (blocked by the CSP)", q)
+		}
+		if !strings.Contains(page, `href="/static/style.css"`) || !strings.Contains(page, `class="chart"`) {
+			t.Errorf("/bao-cao%s is not in the officers' layout with its charts", q)
+		}
+		links := hrefRE.FindAllStringSubmatch(page, -1)
+		if len(links) < 10 {
+			t.Fatalf("/bao-cao%s has %d links", q, len(links))
+		}
+		for _, m := range links {
+			link := html.UnescapeString(m[1])
+			if strings.Contains(link, "%3d") || strings.Contains(link, "%26") {
+				t.Errorf("link %s is encoded twice", link)
+			}
+			if res, body := ev.do(t, sup, "GET", link, "", nil); res.StatusCode != http.StatusOK {
+				t.Errorf("GET %s = %d %.200s", link, res.StatusCode, body)
+			}
+		}
+	}
+}
+
+// Issue 19, "Broken": /goi-so (the counter caller) sat in the public
+// layout, whose citizen links answer 403 to an officer. It is an officers'
+// page now, and every link on it opens.
+func TestPilotCallerInOfficerLayout(t *testing.T) {
+	ev := newUIEnv(t)
+	rc := ev.login(t, "reception")
+	res, page := ev.get(t, rc, "/goi-so")
+	if res.StatusCode != http.StatusOK || !strings.Contains(page, `<header class="top">`) || !strings.Contains(page, `id="caller"`) ||
+		!strings.Contains(page, `href="/goi-so" aria-current="page"`) {
+		t.Fatalf("/goi-so = %d, not the officers' layout", res.StatusCode)
+	}
+	for _, m := range hrefRE.FindAllStringSubmatch(page, -1) {
+		link := html.UnescapeString(m[1])
+		if res, _ := ev.get(t, rc, link); res.StatusCode >= 400 {
+			t.Errorf("/goi-so links to %s: %d", link, res.StatusCode)
+		}
+	}
+	// A public page seen by a signed-in officer offers the officers'
+	// pages, not the citizens' (which refuse officers).
+	_, page = ev.get(t, rc, "/tra-cuu")
+	if strings.Contains(page, `href="/cong-dan"`) || strings.Contains(page, `href="/nop-truc-tuyen"`) || !strings.Contains(page, `href="/ho-so"`) {
+		t.Errorf("public layout for an officer links to the citizens' area")
+	}
+}
