@@ -398,6 +398,7 @@ func (ev *mxEnv) probes() []probe {
 		{route: "GET /api/v1/me", allow: signedIn, build: getReq("/api/v1/me")},
 
 		// Catalog: public, and its changes for admins.
+		{route: "GET /api/v1/openapi.json", allow: everyone, build: getReq("/api/v1/openapi.json")},
 		{route: "GET /api/v1/agencies", allow: everyone, build: getReq("/api/v1/agencies")},
 		{route: "GET /api/v1/centers", allow: everyone, build: getReq("/api/v1/centers")},
 		{route: "POST /api/v1/centers", allow: only(admin), build: func(ev *mxEnv, _ string) req {

@@ -28,6 +28,9 @@ func (s *Server) routes() {
 
 	// ---- JSON API (contract §2–8) ------------------------------------------
 
+	// The description of this API (contract §9).
+	m.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+
 	// Session (contract §2).
 	m.HandleFunc("POST /api/v1/session", s.limited(s.apiLogin))
 	m.HandleFunc("DELETE /api/v1/session", s.apiLogout)
