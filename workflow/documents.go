@@ -190,6 +190,9 @@ func (s *Service) produceDocuments(ctx context.Context, dossierID int64) {
 		return
 	}
 	for i := range docs {
+		if !needsWork(&docs[i]) {
+			continue // produce would only read its file back
+		}
 		if _, err := s.produce(ctx, &docs[i]); err != nil {
 			s.log.Error("document not produced", "document", docs[i].Number, "err", err)
 		}
