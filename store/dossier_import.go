@@ -52,7 +52,7 @@ const importCols = `code, procedure_code, agency_code, center_code, channel, mod
 	applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_email, applicant_address,
 	submitted_at, received_at, due_at, original_due_at, legal_due_at, finished_at, supplements,
 	outcome, form_set, imported, lookup_hash, created_at, updated_at, rule_set, measure_due_at, five_on_spot_achieved,
-	returned_same_day`
+	returned_same_day, apology_at`
 
 // InsertImported inserts dossiers (and their history) in batches and sets
 // each D.ID. Codes must be new: a duplicate is ECONFLICT.
@@ -60,7 +60,7 @@ func (tx *Tx) InsertImported(ds []ImportedDossier) error {
 	if tx.db.dialect.singleWriter() {
 		return tx.insertImportedWithIDs(ds)
 	}
-	const per = 32
+	const per = 33
 	for len(ds) > 0 {
 		n := min(len(ds), 200)
 		batch := ds[:n]
@@ -79,7 +79,7 @@ func (tx *Tx) InsertImported(ds []ImportedDossier) error {
 				string(a.Kind), a.Name, vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, a.Address,
 				msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.FinishedAt), d.Supplements,
 				d.Outcome, d.FormSet, true, x.LookupHash, ms(tx.now), ms(tx.now), string(d.RuleSet), msp(d.MeasureDueAt),
-				nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
+				nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay), msp(d.ApologyAt))
 			byCode[d.Code] = d
 		}
 		b.WriteString(` RETURNING id, code`)
@@ -123,7 +123,7 @@ func importArgs(args []any, x ImportedDossier, now int64) []any {
 		string(a.Kind), a.Name, vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, a.Address,
 		msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.FinishedAt), d.Supplements,
 		d.Outcome, d.FormSet, true, x.LookupHash, now, now, string(d.RuleSet), msp(d.MeasureDueAt),
-		nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
+		nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay), msp(d.ApologyAt))
 }
 
 // insertImportedWithIDs assigns the ids itself (the transaction holds the
@@ -137,7 +137,7 @@ func (tx *Tx) insertImportedWithIDs(ds []ImportedDossier) error {
 		ds[i].D.ID = last + int64(i) + 1
 	}
 	now := ms(tx.now)
-	err := tx.bulk(`INSERT INTO dossiers (id, `+importCols+`) VALUES `, ``, 33, 200, len(ds), func(i int, args []any) []any {
+	err := tx.bulk(`INSERT INTO dossiers (id, `+importCols+`) VALUES `, ``, 34, 200, len(ds), func(i int, args []any) []any {
 		return importArgs(append(args, ds[i].D.ID), ds[i], now)
 	})
 	if isUnique(err) {

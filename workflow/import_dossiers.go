@@ -32,9 +32,13 @@ type importLine struct {
 	Applicant     dossier.Applicant `json:"applicant"`
 	ReceivedAt    *string           `json:"received_at"`
 	DueAt         *string           `json:"due_at"`
-	Status        string            `json:"status"`
-	FinishedAt    *string           `json:"finished_at"`
-	Events        []importEvent     `json:"events"`
+	// OriginalDueAt is the appointment before an apology moved it (the
+	// apology's new date is due_at): lateness is measured against it
+	// (NĐ 61/2018 Điều 19.9). Required with an "apologize" event.
+	OriginalDueAt *string       `json:"original_due_at"`
+	Status        string        `json:"status"`
+	FinishedAt    *string       `json:"finished_at"`
+	Events        []importEvent `json:"events"`
 }
 
 // importActor names the previous system in the history of imported
@@ -275,6 +279,8 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 	if d.FinishedAt != nil && d.ReceivedAt != nil && d.FinishedAt.Before(*d.ReceivedAt) {
 		bad("finished_at", "thời điểm kết thúc trước thời điểm tiếp nhận")
 	}
+	orig := at("original_due_at", in.OriginalDueAt)
+	var apologyAt *time.Time
 	var events []dossier.HistoryEntry
 	prev := dossier.Status("")
 	for i, e := range in.Events {
@@ -300,8 +306,23 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 		if a == dossier.ActRequestSupplement {
 			d.Supplements++
 		}
+		if a == dossier.ActApologize {
+			if apologyAt != nil {
+				bad(f+".action", "hồ sơ chỉ được xin lỗi, hẹn lại ngày trả một lần (NĐ 61/2018 Điều 19.9)")
+			}
+			apologyAt = t
+		}
 		events = append(events, dossier.HistoryEntry{Action: a, From: prev, To: to, Actor: actor, At: *t, Note: vntext.NFC(e.Note)})
 		prev = to
+	}
+	if apologyAt != nil && orig == nil && (in.OriginalDueAt == nil || strings.TrimSpace(*in.OriginalDueAt) == "") {
+		bad("original_due_at", "hồ sơ có phiếu xin lỗi (apologize) cần hạn trả ban đầu: quá hạn được tính theo hạn ban đầu, due_at là ngày hẹn lại (NĐ 61/2018 Điều 19.9)")
+	}
+	if orig != nil && d.DueAt != nil && orig.After(*d.DueAt) {
+		bad("original_due_at", "hạn trả ban đầu sau ngày hẹn trả due_at")
+	}
+	if orig != nil && d.ReceivedAt != nil && orig.Before(*d.ReceivedAt) {
+		bad("original_due_at", "hạn trả ban đầu trước thời điểm tiếp nhận")
 	}
 	if len(fs) > 0 {
 		return nil, d.Code, fs
@@ -313,7 +334,13 @@ func (s *Service) parseImportLine(b []byte, line int, procs map[string]*store.Ca
 	if d.SubmittedAt == nil && len(events) > 0 {
 		d.SubmittedAt = &events[0].At
 	}
-	d.OriginalDueAt, d.LegalDueAt, d.MeasureDueAt = d.DueAt, d.DueAt, d.DueAt
+	// The measure of lateness is the original appointment, an apology's
+	// new date (due_at) the applicant's (dossier.MeasureDue).
+	d.OriginalDueAt, d.LegalDueAt, d.ApologyAt = d.DueAt, d.DueAt, apologyAt
+	if orig != nil {
+		d.OriginalDueAt = orig
+	}
+	d.MeasureDueAt = d.OriginalDueAt
 	// The rule set in force at the receipt (the schedule is the
 	// province's data), or now for a dossier never received.
 	rs := s.ruleSetAt(sched, s.now())

@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"motcua/dossier"
@@ -96,6 +97,82 @@ func TestOnTimeRateAfterApology(t *testing.T) {
 		o := off.Items[0]
 		if o.Name != "Trần Văn Minh" || o.Resolved != 4 || o.OnTimeRate != 75.00 || o.Evaluation == nil || o.Evaluation.Index1 != 1.3 {
 			t.Errorf("officer %s: resolved %d rate %.2f evaluation %+v; want 4, 75.00, index 1 = 1.3", o.Name, o.Resolved, o.OnTimeRate, o.Evaluation)
+		}
+		assertRecountEqual(t, ev)
+	})
+}
+
+// TestImportedApologyMeasuredOnOriginal replays issue 15 item 1 through the
+// import of a previous system's history (contract §6): a dossier with an
+// apology event carries two appointments, the original (original_due_at)
+// and the apology's new date (due_at); it is measured against the original
+// (NĐ 61/2018 Điều 19.9), keeps its one apology (a second is 409), and a
+// history without the original appointment, or with two apologies, is a
+// line error rather than a late dossier counted on time.
+//
+// Worked by hand (2.001610): A-1 received Mon 2/11 09:00, original
+// appointment Thu 5/11 17:00, apology Wed 4/11 to Mon 9/11 17:00, returned
+// Fri 6/11 10:00: late (it was early against due_at). A-2 the same, still
+// appraising: past its measure date on Fri 6/11 17:30, not overdue for the
+// applicant. The week's on-time rate is 0.00 (it was 100.00), open_overdue 1.
+func TestImportedApologyMeasuredOnOriginal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ev := newREnv(t, e)
+		ctx := context.Background()
+		admin := ev.users["admin"]
+		const app = `"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Trần Thị Bình","id_number":"027190005678"},"received_at":"2026-11-02T09:00:00+07:00"`
+		const apology = `{"action":"apologize","at":"2026-11-04T10:00:00+07:00","note":"Cần xác minh thêm"}`
+		bad := `{"code":"B-1",` + app + `,"due_at":"2026-11-09T17:00:00+07:00","status":"appraising","finished_at":null,"events":[` + apology + `]}
+{"code":"B-2",` + app + `,"due_at":"2026-11-09T17:00:00+07:00","original_due_at":"2026-11-05T17:00:00+07:00","status":"appraising","finished_at":null,"events":[` + apology + `,` + apology + `]}
+{"code":"B-3",` + app + `,"due_at":"2026-11-09T17:00:00+07:00","original_due_at":"2026-11-10T17:00:00+07:00","status":"appraising","finished_at":null}
+`
+		_, err := ev.svc.ImportDossiers(ctx, admin, strings.NewReader(bad), workflow.ImportOptions{})
+		got := map[string]bool{}
+		for _, f := range dossier.ErrorFields(err) {
+			got[itoa(f.Line)+":"+f.Field] = true
+		}
+		for _, want := range []string{"1:original_due_at", "2:events[1].action", "3:original_due_at"} {
+			if !got[want] {
+				t.Errorf("missing error %s; got %v (%v)", want, got, err)
+			}
+		}
+		good := `{"code":"A-1",` + app + `,"due_at":"2026-11-09T17:00:00+07:00","original_due_at":"2026-11-05T17:00:00+07:00","status":"returned","finished_at":"2026-11-06T10:00:00+07:00","events":[{"action":"receive","at":"2026-11-02T09:00:00+07:00"},` + apology + `,{"action":"return","at":"2026-11-06T10:00:00+07:00"}]}
+{"code":"A-2",` + app + `,"due_at":"2026-11-09T17:00:00+07:00","original_due_at":"2026-11-05T17:00:00+07:00","status":"appraising","finished_at":null,"events":[{"action":"receive","at":"2026-11-02T09:00:00+07:00"},{"action":"assign","at":"2026-11-02T10:00:00+07:00"},` + apology + `]}
+`
+		if res, err := ev.svc.ImportDossiers(ctx, admin, strings.NewReader(good), workflow.ImportOptions{}); err != nil || res.Created != 2 {
+			t.Fatalf("import = %+v, %v", res, err)
+		}
+		thu17, mon17 := vnAt(11, 5, 17, 0, 0, 0), vnAt(11, 9, 17, 0, 0, 0)
+		a1, err := ev.db.Dossier(ctx, "A-1", store.Scope{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a1.Outcome != dossier.OutcomeLate || !a1.OriginalDueAt.Equal(thu17) || !a1.MeasureDueAt.Equal(thu17) || !a1.DueAt.Equal(mon17) ||
+			a1.ApologyAt == nil || !a1.ApologyAt.Equal(vnAt(11, 4, 10, 0, 0, 0)) {
+			t.Errorf("A-1: outcome %q, original %v, measure %v, appointment %v, apology %v; want late, Thu 17:00 ×2, Mon 17:00, Wed 10:00",
+				a1.Outcome, a1.OriginalDueAt, a1.MeasureDueAt, a1.DueAt, a1.ApologyAt)
+		}
+		ev.clk.Set(vnAt(11, 6, 17, 30, 0, 0))
+		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
+		sum, err := ev.svc.Summary(ctx, admin, week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Resolved != 1 || sum.ResolvedLate != 1 || sum.OnTimeRate != 0 || sum.Open != 1 || sum.OpenOverdue != 1 {
+			t.Errorf("summary: resolved %d late %d rate %.2f open %d overdue %d; want 1 1 0.00 1 1",
+				sum.Resolved, sum.ResolvedLate, sum.OnTimeRate, sum.Open, sum.OpenOverdue)
+		}
+		a2, err := ev.svc.Dossier(ctx, admin, "A-2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a2.Overdue {
+			t.Errorf("A-2 overdue for the applicant before its new appointment")
+		}
+		nd := vnAt(11, 10, 17, 0, 0, 0)
+		if _, err := ev.svc.Act(ctx, ev.users["reception"], "A-2", dossier.ActApologize,
+			workflow.ActionInput{Version: a2.Version, Reason: "Lần hai", NewDueAt: &nd}); dossier.ErrorCode(err) != dossier.ECONFLICT {
+			t.Errorf("second apology on an imported dossier = %v; want 409", err)
 		}
 		assertRecountEqual(t, ev)
 	})
