@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -215,6 +214,17 @@ func signatureCertSets(s rawSignature, now time.Time) ([]certSet, error) {
 		return newError(ESignatureInvalid, "không đọc được chữ ký "+s.field, "cannot read signature "+s.field, err)
 	}
 	der := trimDER(s.contents)
+	if sd, ok := cmsDER(der); ok {
+		return certSetsDER(s, sd, now, bad)
+	}
+	return certSetsPKCS7(s, der, now)
+}
+
+// certSetsPKCS7 is signatureCertSets through the general CMS parser.
+func certSetsPKCS7(s rawSignature, der []byte, now time.Time) ([]certSet, error) {
+	bad := func(err error) error {
+		return newError(ESignatureInvalid, "không đọc được chữ ký "+s.field, "cannot read signature "+s.field, err)
+	}
 	p7, err := parsePKCS7(der)
 	if err != nil {
 		return nil, bad(err)
@@ -256,29 +266,52 @@ func signatureCertSets(s rawSignature, now time.Time) ([]certSet, error) {
 	return sets, nil
 }
 
+// certSetsDER is signatureCertSets for a signature read by cmsDER.
+func certSetsDER(s rawSignature, sd derSignedData, now time.Time, bad func(error) error) ([]certSet, error) {
+	if sd.signer == nil {
+		return nil, bad(errors.New("no signer certificate"))
+	}
+	if s.subFilter == "ETSI.RFC3161" {
+		t, err := tstInfoTime(sd.content)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return []certSet{{leaf: sd.signer, certs: sd.certs, at: t}}, nil
+	}
+	at := now
+	if t, err := parsePDFDate(s.m); err == nil {
+		at = t
+	}
+	sets := []certSet{{leaf: sd.signer, certs: sd.certs, at: at}}
+	for _, token := range sd.tokens {
+		var tsa *x509.Certificate
+		var certs []*x509.Certificate
+		var t time.Time
+		var err error
+		if tsd, ok := cmsDER(token); ok {
+			tsa, certs = tsd.signer, tsd.certs
+			t, err = tstInfoTime(tsd.content)
+		} else {
+			tp7, perr := parsePKCS7(token)
+			if perr != nil {
+				return nil, bad(perr)
+			}
+			tsa, certs = tp7.GetOnlySigner(), tp7.Certificates
+			t, err = tokenTime(tp7)
+		}
+		if err != nil || tsa == nil {
+			return nil, bad(errors.New("unreadable signature timestamp"))
+		}
+		sets[0].at = t
+		sets = append(sets, certSet{leaf: tsa, certs: certs, at: t})
+	}
+	return sets, nil
+}
+
 // tokenTime is the time (genTime) of a parsed RFC 3161 TimeStampToken.
 // Its signature is not checked: AddDSS only needs the time at which the
 // chains must be valid, and VerifyPDF checks the tokens.
-func tokenTime(p7 *pkcs7.PKCS7) (time.Time, error) {
-	var info struct {
-		Version        int
-		Policy         asn1.ObjectIdentifier
-		MessageImprint asn1.RawValue
-		SerialNumber   asn1.RawValue
-		Time           time.Time `asn1:"generalized"`
-	}
-	rest, err := asn1.Unmarshal(p7.Content, &info)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if len(rest) > 0 {
-		return time.Time{}, errors.New("trailing data after the timestamp info")
-	}
-	if info.Time.IsZero() {
-		return time.Time{}, errors.New("timestamp without time")
-	}
-	return info.Time, nil
-}
+func tokenTime(p7 *pkcs7.PKCS7) (time.Time, error) { return tstInfoTime(p7.Content) }
 
 // dssChain returns the chain of set.leaf, leaf first, ending at a root:
 // one of roots if a path to them exists at set.at, else a self-signed

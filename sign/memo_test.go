@@ -145,3 +145,94 @@ func TestLocalTimestampToken(t *testing.T) {
 		t.Fatal("a truncated response gave a token")
 	}
 }
+
+// TestCMSDERAgreesWithPKCS7: the DER reader of AddDSS finds in a
+// timestamped signature and in its token the same signer, certificates,
+// timestamp and time as the general parser, and gives up on what is not
+// plain DER of that shape.
+func TestCMSDERAgreesWithPKCS7(t *testing.T) {
+	now := clocktest.Now().Truncate(time.Second)
+	pki, err := NewDemoPKI(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, _, err := pki.IssueOrganization("Sở Nội vụ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsaID, err := pki.IssueTSA("TSA demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsa := &TSAClient{Local: &LocalTSA{Identity: tsaID, Now: func() time.Time { return now }}}
+	der, err := buildCMS(context.Background(), [32]byte{1, 2, 3}, org, cmsParams{timestamp: tsa.Timestamp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, ok := cmsDER(der)
+	if !ok {
+		t.Fatal("cmsDER refused a signature of ours")
+	}
+	p7, err := parsePKCS7(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sd.signer == nil || !sd.signer.Equal(p7.GetOnlySigner()) || len(sd.certs) != len(p7.Certificates) {
+		t.Fatalf("signer %v, %d certificates; pkcs7: %v, %d", sd.signer != nil, len(sd.certs), p7.GetOnlySigner() != nil, len(p7.Certificates))
+	}
+	for i := range sd.certs {
+		if !sd.certs[i].Equal(p7.Certificates[i]) {
+			t.Errorf("certificate %d differs", i)
+		}
+	}
+	var tokens [][]byte
+	for _, a := range p7.Signers[0].UnauthenticatedAttributes {
+		if a.Type.Equal(oidTimeStampToken()) {
+			tokens = append(tokens, a.Value.Bytes)
+		}
+	}
+	if len(sd.tokens) != 1 || len(tokens) != 1 || string(sd.tokens[0]) != string(tokens[0]) {
+		t.Fatalf("timestamp tokens: %d, pkcs7 %d", len(sd.tokens), len(tokens))
+	}
+	tsd, ok := cmsDER(sd.tokens[0])
+	if !ok || tsd.signer == nil || !tsd.signer.Equal(tsaID.Certificate) {
+		t.Fatalf("token: ok %v, signer %v", ok, tsd.signer != nil)
+	}
+	at, err := tstInfoTime(tsd.content)
+	if err != nil || !at.Equal(now) {
+		t.Fatalf("token time %v, %v; want %v", at, err, now)
+	}
+
+	// The signature sets AddDSS builds are the same either way.
+	s := rawSignature{field: "Sig1", contents: der}
+	viaDER, err := signatureCertSets(s, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaPKCS7, err := certSetsPKCS7(s, der, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(viaDER) != 2 || len(viaPKCS7) != 2 {
+		t.Fatalf("%d and %d sets", len(viaDER), len(viaPKCS7))
+	}
+	for i := range viaDER {
+		a, b := viaDER[i], viaPKCS7[i]
+		if !a.leaf.Equal(b.leaf) || !a.at.Equal(b.at) || len(a.certs) != len(b.certs) {
+			t.Errorf("set %d differs: %v/%v %v/%v", i, a.leaf.Subject, b.leaf.Subject, a.at, b.at)
+		}
+	}
+
+	// BER (indefinite lengths), truncations and trailing bytes are left
+	// to the general parser.
+	for name, bad := range map[string][]byte{
+		"truncated": der[:len(der)-1],
+		"trailing":  append(append([]byte(nil), der...), 0),
+		"BER":       append([]byte{0x30, 0x80}, der[2:]...),
+		"empty":     nil,
+	} {
+		if _, ok := cmsDER(bad); ok {
+			t.Errorf("%s: cmsDER accepted it", name)
+		}
+	}
+}
