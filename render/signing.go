@@ -225,38 +225,74 @@ func prepared(method workflow.SigningMethod, p *sign.PreparedPDF, layout string,
 		}}
 }
 
+// officerKey is the key an officer signs with under cfg: the server-held
+// key, the agent's certificate or the remote signing service.
+type officerKey struct {
+	method workflow.SigningMethod
+	certs  []*x509.Certificate
+	server *sign.Identity // SignOnServer
+	remote *csc.Client    // SignRemotely
+}
+
+// officerKey finds u's key for the signing method u has set
+// (officerSigning) and checks its certificate (checkCertificate) at time
+// at.
+func (d *Documents) officerKey(ctx context.Context, u *dossier.User, at time.Time) (*officerKey, error) {
+	cfg, err := d.officerSigning(u)
+	if err != nil {
+		return nil, err
+	}
+	k := &officerKey{method: cfg.Method}
+	switch cfg.Method {
+	case workflow.SignOnServer:
+		if k.server, err = d.keys.Officer(u); err != nil {
+			return nil, err
+		}
+		k.certs, _ = k.server.Certificates(ctx)
+	case workflow.SignWithAgent:
+		if k.certs, err = cfg.certificates(); err != nil {
+			return nil, err
+		}
+	case workflow.SignRemotely:
+		if k.remote, err = cscClient(u.Username, cfg.CSC); err != nil {
+			return nil, err
+		}
+		if k.certs, err = k.remote.Certificates(ctx); err != nil {
+			return nil, userError(err)
+		}
+	}
+	if err := d.checkCertificate(ctx, k.certs, at); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// complete finishes p with k: the agent's signature, the remote service
+// (with the OTP) or the server-held key.
+func (k *officerKey) complete(p *sign.PreparedPDF) func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
+	return func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
+		switch k.method {
+		case workflow.SignWithAgent:
+			cert, err := x509.ParseCertificate(si.Certificate)
+			if err != nil {
+				return nil, sign.NewError(sign.ECertMismatch, "chứng thư số do trình ký gửi không đọc được", "the agent's certificate cannot be parsed", err)
+			}
+			return p.Finish(ctx, si.Signature, cert, si.At)
+		case workflow.SignRemotely:
+			return sign.SignPrepared(ctx, p, csc.Authorized{Client: k.remote, OTP: si.OTP}, si.At)
+		}
+		return sign.SignPrepared(ctx, p, k.server, si.At)
+	}
+}
+
 // PrepareResult implements workflow.TwoPhaseSigner: it checks the
 // approver's certificate (validity, key usage, revocation), renders the
 // result and prepares the approver's signature. Complete signs with the
 // server-held key, or takes the agent's signature, or asks the remote
 // signing service with the OTP.
 func (d *Documents) PrepareResult(ctx context.Context, in workflow.ResultInput) (*workflow.PreparedSignature, error) {
-	cfg, err := d.officerSigning(in.Approver)
+	k, err := d.officerKey(ctx, in.Approver, in.At)
 	if err != nil {
-		return nil, err
-	}
-	var certs []*x509.Certificate
-	var server *sign.Identity
-	var remote *csc.Client
-	switch cfg.Method {
-	case workflow.SignOnServer:
-		if server, err = d.keys.Officer(in.Approver); err != nil {
-			return nil, err
-		}
-		certs, _ = server.Certificates(ctx)
-	case workflow.SignWithAgent:
-		if certs, err = cfg.certificates(); err != nil {
-			return nil, err
-		}
-	case workflow.SignRemotely:
-		if remote, err = cscClient(in.Approver.Username, cfg.CSC); err != nil {
-			return nil, err
-		}
-		if certs, err = remote.Certificates(ctx); err != nil {
-			return nil, userError(err)
-		}
-	}
-	if err := d.checkCertificate(ctx, certs, in.At); err != nil {
 		return nil, err
 	}
 	raw, lay, err := d.renderResult(in)
@@ -271,27 +307,14 @@ func (d *Documents) PrepareResult(ctx context.Context, in workflow.ResultInput) 
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(img)); err == nil && cfg.Height > 0 {
 		lay = lay.FitSignature(float64(cfg.Width) / float64(cfg.Height))
 	}
-	p, err := sign.PreparePDF(raw, certs, sign.PDFOptions{Kind: sign.Approval, Name: in.Approver.Name,
+	p, err := sign.PreparePDF(raw, k.certs, sign.PDFOptions{Kind: sign.Approval, Name: in.Approver.Name,
 		Position: in.Approver.Position, Capacity: in.Approval.Capacity, Location: d.place, Time: in.At,
 		Font: pdf.SerifFont(), Cache: &d.sigCache, Page: lay.Page, Rect: rect(lay.Signer), Image: img, Lines: []string{}, TSA: d.tsa})
 	if err != nil {
 		return nil, userError(err)
 	}
 	l, _ := json.Marshal(lay)
-	method := cfg.Method
-	return prepared(method, p, string(l), func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
-		switch method {
-		case workflow.SignWithAgent:
-			cert, err := x509.ParseCertificate(si.Certificate)
-			if err != nil {
-				return nil, sign.NewError(sign.ECertMismatch, "chứng thư số do trình ký gửi không đọc được", "the agent's certificate cannot be parsed", err)
-			}
-			return p.Finish(ctx, si.Signature, cert, si.At)
-		case workflow.SignRemotely:
-			return sign.SignPrepared(ctx, p, csc.Authorized{Client: remote, OTP: si.OTP}, si.At)
-		}
-		return sign.SignPrepared(ctx, p, server, si.At)
-	}), nil
+	return prepared(k.method, p, string(l), k.complete(p)), nil
 }
 
 // PrepareSeal implements workflow.TwoPhaseSigner: the agency's seal over
@@ -347,53 +370,16 @@ func (d *Documents) checkCertificate(ctx context.Context, certs []*x509.Certific
 // signature is invisible: the form prints the signer's block and where to
 // verify it. Complete signs as for a result.
 func (d *Documents) PrepareForm(ctx context.Context, signer *dossier.User, file []byte, at time.Time) (*workflow.PreparedSignature, error) {
-	cfg, err := d.officerSigning(signer)
+	k, err := d.officerKey(ctx, signer, at)
 	if err != nil {
 		return nil, err
 	}
-	var certs []*x509.Certificate
-	var server *sign.Identity
-	var remote *csc.Client
-	switch cfg.Method {
-	case workflow.SignOnServer:
-		if server, err = d.keys.Officer(signer); err != nil {
-			return nil, err
-		}
-		certs, _ = server.Certificates(ctx)
-	case workflow.SignWithAgent:
-		if certs, err = cfg.certificates(); err != nil {
-			return nil, err
-		}
-	case workflow.SignRemotely:
-		if remote, err = cscClient(signer.Username, cfg.CSC); err != nil {
-			return nil, err
-		}
-		if certs, err = remote.Certificates(ctx); err != nil {
-			return nil, userError(err)
-		}
-	}
-	if err := d.checkCertificate(ctx, certs, at); err != nil {
-		return nil, err
-	}
-	p, err := sign.PreparePDF(file, certs, sign.PDFOptions{Kind: sign.Approval, Name: signer.Name, Position: signer.Position,
+	p, err := sign.PreparePDF(file, k.certs, sign.PDFOptions{Kind: sign.Approval, Name: signer.Name, Position: signer.Position,
 		Reason: "Ký số biểu mẫu một cửa", Location: d.place, Time: at, TSA: d.tsa})
 	if err != nil {
 		return nil, userError(err)
 	}
-	method := cfg.Method
-	return prepared(method, p, "", func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
-		switch method {
-		case workflow.SignWithAgent:
-			cert, err := x509.ParseCertificate(si.Certificate)
-			if err != nil {
-				return nil, sign.NewError(sign.ECertMismatch, "chứng thư số do trình ký gửi không đọc được", "the agent's certificate cannot be parsed", err)
-			}
-			return p.Finish(ctx, si.Signature, cert, si.At)
-		case workflow.SignRemotely:
-			return sign.SignPrepared(ctx, p, csc.Authorized{Client: remote, OTP: si.OTP}, si.At)
-		}
-		return sign.SignPrepared(ctx, p, server, si.At)
-	}), nil
+	return prepared(k.method, p, "", k.complete(p)), nil
 }
 
 var _ workflow.TwoPhaseSigner = (*Documents)(nil)

@@ -138,16 +138,7 @@ func (db *DB) ApplicantDossiers(ctx context.Context, applicantID string, scope S
 	if err != nil {
 		return nil, fmt.Errorf("store: applicant dossiers: %w", err)
 	}
-	defer rows.Close()
-	var out []DossierRef
-	for rows.Next() {
-		var r DossierRef
-		if err := rows.Scan(&r.Code, &r.CenterCode, &r.AgencyCode); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(r *DossierRef) []any { return []any{&r.Code, &r.CenterCode, &r.AgencyCode} })
 }
 
 // BlobDossier returns a dossier within scope that holds blob id as a

@@ -26,16 +26,7 @@ func (db *DB) Overrides(ctx context.Context, year int) ([]Override, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: overrides: %w", err)
 	}
-	defer rows.Close()
-	var out []Override
-	for rows.Next() {
-		var o Override
-		if err := rows.Scan(&o.Day, &o.Center, &o.Kind, &o.Name, &o.Source); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(o *Override) []any { return []any{&o.Day, &o.Center, &o.Kind, &o.Name, &o.Source} })
 }
 
 // PutOverride inserts or replaces an override.

@@ -170,16 +170,7 @@ func (db *DB) FormNumbers(ctx context.Context, agency string, kind dossier.DocKi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return scanColumn[int64](rows)
 }
 
 // CenterAgency returns the catalog agency a center issues documents as

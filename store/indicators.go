@@ -43,16 +43,7 @@ func (db *DB) OnlineProceduresUsed(ctx context.Context, from, to time.Time, f Ag
 	if err != nil {
 		return nil, fmt.Errorf("store: online procedures: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out[c] = true
-	}
-	return out, rows.Err()
+	return scanSet(rows)
 }
 
 // WarehouseLinked counts the dossiers received in [from, to) within f that

@@ -202,14 +202,5 @@ func (tx *Tx) ProcedureCodes() (map[string]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: procedure codes: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out[c] = true
-	}
-	return out, rows.Err()
+	return scanSet(rows)
 }

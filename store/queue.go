@@ -121,16 +121,7 @@ func (tx *Tx) ServedFields(center string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: served fields: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return scanColumn[string](rows)
 }
 
 // ReplaceQueueServices sets the services of a center: the listed ones are

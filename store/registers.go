@@ -79,16 +79,9 @@ func (db *DB) Registers(ctx context.Context, agency string) ([]dossier.Register,
 	if err != nil {
 		return nil, fmt.Errorf("store: registers: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.Register
-	for rows.Next() {
-		var r dossier.Register
-		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.Year, &r.ResultTypeCode, &r.Symbol, &r.Last); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(r *dossier.Register) []any {
+		return []any{&r.ID, &r.AgencyCode, &r.Year, &r.ResultTypeCode, &r.Symbol, &r.Last}
+	})
 }
 
 // RegisterNumbers returns every issued sequence number of a register, in order.
@@ -97,14 +90,5 @@ func (db *DB) RegisterNumbers(ctx context.Context, registerID int64) ([]int64, e
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return scanColumn[int64](rows)
 }

@@ -163,16 +163,7 @@ func (db *DB) ResultsToArchive(ctx context.Context, before time.Time, limit int)
 	if err != nil {
 		return nil, fmt.Errorf("store: results to archive: %w", err)
 	}
-	defer rows.Close()
-	var out []ArchiveItem
-	for rows.Next() {
-		var it ArchiveItem
-		if err := rows.Scan(&it.ResultID, &it.DossierCode, &it.BlobID); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(it *ArchiveItem) []any { return []any{&it.ResultID, &it.DossierCode, &it.BlobID} })
 }
 
 // SetResultArchive records the new archive copy of a result.

@@ -246,18 +246,21 @@ func (rd *reportData) levelOf(code string) string {
 	return ""
 }
 
+// entry returns m[k], first storing a new zero V there when it has none.
+func entry[K comparable, V any](m map[K]*V, k K) *V {
+	x := m[k]
+	if x == nil {
+		x = new(V)
+		m[k] = x
+	}
+	return x
+}
+
 // build groups the data by key (the empty key is the total) as of day
 // asOf (five_on_spot designations in force at the end of the period).
 func (rd *reportData) build(asOf string, key func(center, agency, procedure string) string) map[string]*Summary {
 	out := map[string]*Summary{}
-	get := func(k string) *Summary {
-		x := out[k]
-		if x == nil {
-			x = &Summary{}
-			out[k] = x
-		}
-		return x
-	}
+	get := func(k string) *Summary { return entry(out, k) }
 	for _, c := range rd.catalog {
 		if !rd.rs.inScope(c.Center, c.Agency, c.Level) {
 			continue

@@ -192,14 +192,7 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 		fbOnTime, fbLate   int
 	}
 	m := map[string]*agg{}
-	get := func(a string) *agg {
-		x := m[a]
-		if x == nil {
-			x = &agg{}
-			m[a] = x
-		}
-		return x
-	}
+	get := func(a string) *agg { return entry(m, a) }
 	for _, c := range rd.catalog {
 		if !rs.inScope(c.Center, c.Agency, c.Level) {
 			continue

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -210,15 +209,11 @@ func cmdUserAdd(ctx context.Context, args []string, c config, stdin io.Reader, s
 	for _, r := range strings.Split(role, ",") {
 		roles = append(roles, dossier.Role(strings.TrimSpace(r)))
 	}
-	db, err := openStore(ctx, c)
+	db, svc, err := openService(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
 	in := workflow.NewUserInput{Username: username, Password: strings.TrimRight(string(pw), "\r\n"), Name: name, Agency: agency,
 		Position: position, Roles: roles}
 	if center != "" {
@@ -252,15 +247,11 @@ func cmdImport(ctx context.Context, args []string, c config, stdout, stderr io.W
 		return usagef("không mở được tệp: %v", err)
 	}
 	defer f.Close()
-	db, err := openStore(ctx, c)
+	db, svc, err := openService(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
 	progress := func(done, total int) {
 		fmt.Fprintf(stderr, "\rĐang ghi: %d/%d (%d%%)", done, total, done*100/max(total, 1))
 		if done == total {
@@ -309,15 +300,11 @@ func cmdArchive(ctx context.Context, args []string, c config, stdout io.Writer) 
 	if *every < 0 || *limit <= 0 {
 		return usagef("--every phải không âm và --limit phải dương")
 	}
-	db, err := openStore(ctx, c)
+	db, svc, err := openService(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
 	// One archiving run at a time across the instances of a cluster.
 	release, ok, err := db.TryLock(ctx, "archive")
 	if err != nil {

@@ -41,6 +41,21 @@ func openStoreWithFlags(ctx context.Context, name string, args []string, c confi
 	return openStore(ctx, c)
 }
 
+// openService opens the store (openStore) and the use cases over it
+// (newService), for a one-shot command: nothing is logged.
+func openService(ctx context.Context, c config) (*store.DB, *workflow.Service, error) {
+	db, err := openStore(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, svc, nil
+}
+
 // newService builds the use cases over db with their ports: the blob
 // store (openBlobs), the renderer and signer (render, keys under
 // DATA/keys), e-mail through SMTP when configured (else the log), and the
