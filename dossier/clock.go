@@ -150,14 +150,19 @@ func ReportDue(d *Dossier) *time.Time {
 // SupplementRequestLate reports whether a supplement requested at now during
 // appraisal comes later than rule set rs allows after receipt (3 working
 // days: NĐ 61/2018 Điều 19.4): the limit is the close of the last working
-// day of the window counted from the receipt day. Requests before receipt
-// (an online dossier at reception's check) are never late.
-func SupplementRequestLate(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now time.Time) bool {
+// day of the window counted from the day the period starts — the receipt
+// day, or the next working day for a receipt after the procedure's
+// cut-off, after hours or on a day off, when the dossier reaches the
+// processing body (Điều 18.2–3) and its due date starts too (DueFor).
+// Requests before receipt (an online dossier at reception's check) are
+// never late.
+func SupplementRequestLate(d *Dossier, rs *RuleSet, p *Procedure, cal *calendar.Calendar, now time.Time) bool {
 	if d.ReceivedAt == nil {
 		return false
 	}
 	loc := cal.Location()
-	limit := cal.AddWorkingDays(calendar.DateOf(d.ReceivedAt.In(loc)), rs.SupplementWindowDays)
+	start := cal.Start(*d.ReceivedAt, Cutoff(p))
+	limit := cal.AddWorkingDays(calendar.DateOf(start.In(loc)), rs.SupplementWindowDays)
 	return calendar.DateOf(now.In(loc)).After(limit)
 }
 

@@ -213,6 +213,32 @@ func TestSupplementWindow(t *testing.T) {
 			t.Errorf("%s: late %v, note %q; want late %v", c.name, dec.LateSupplement, dec.History.Note, c.late)
 		}
 	}
+	// The window counts from the day the period starts (Điều 18.2–3: a
+	// receipt after the cut-off, after hours or on a day off reaches the
+	// processing body the next working day), as the due date does.
+	cut := procedure()
+	cut.Cutoff = "15:00"
+	nd61 := RuleSetOf(&Dossier{})
+	for _, c := range []struct {
+		name string
+		p    *Procedure
+		rec  time.Time
+		now  time.Time
+		late bool
+	}{
+		{"received Thu 16:00 after a 15:00 cut-off: Fri, Mon, Tue, Wed — Wed in time", cut, at(2026, 11, 26, 16, 0), at(2026, 12, 2, 10, 0), false},
+		{"received Thu 16:00 after a 15:00 cut-off: Thu 3/12 late", cut, at(2026, 11, 26, 16, 0), at(2026, 12, 3, 8, 0), true},
+		{"received Thu 14:00 before the cut-off: Wed 2/12 late", cut, at(2026, 11, 26, 14, 0), at(2026, 12, 2, 10, 0), true},
+		{"received Thu 16:00 with no cut-off: Wed 2/12 late", procedure(), at(2026, 11, 26, 16, 0), at(2026, 12, 2, 10, 0), true},
+		{"received Thu 18:00 after hours: Wed 2/12 in time", procedure(), at(2026, 11, 26, 18, 0), at(2026, 12, 2, 10, 0), false},
+		{"received Sat 28/11 (a day off): Thu 3/12 in time", procedure(), at(2026, 11, 28, 9, 0), at(2026, 12, 3, 16, 0), false},
+	} {
+		d := dossierIn(StatusAppraising)
+		d.ReceivedAt = ptr(c.rec)
+		if got := SupplementRequestLate(d, nd61, c.p, national, c.now); got != c.late {
+			t.Errorf("%s: late %v; want %v", c.name, got, c.late)
+		}
+	}
 	// A checklist of missing components is spelled out in the reason.
 	d := dossierIn(StatusAppraising)
 	act(t, d, cast[RoleAppraiser], ActRequestSupplement, at(2026, 11, 27, 9, 0), national, func(r *Request) { r.Missing = []string{"GTPL"} })

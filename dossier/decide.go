@@ -302,7 +302,7 @@ func decideAction(d *Dossier, u *User, req Request, f Facts, dec *Decision) erro
 		}
 		dec.Reason = reason
 		dec.History.Note = reason
-		if d.Status != StatusSubmitted && SupplementRequestLate(d, dec.RuleSet, f.Calendar, f.Now) {
+		if d.Status != StatusSubmitted && SupplementRequestLate(d, dec.RuleSet, f.Procedure, f.Calendar, f.Now) {
 			dec.LateSupplement = true
 			dec.History.Note = strings.TrimSpace(reason + " " + dec.RuleSet.LateSupplementNote())
 		}
@@ -386,7 +386,15 @@ func Apply(d *Dossier, dec *Decision, req Request, f Facts) {
 	}
 	d.Status = dec.To
 	if dec.Rule.Clock != ClockReschedule {
-		d.StepDueAt = StepDue(p, cal, dec.To, now, d.DueAt)
+		// A step's deadline is capped by the date the dossier is measured
+		// against, not by an apology's new appointment: the apology moves
+		// the applicant's date, not the units' allotments (TT 01/2018
+		// Điều 13–15 index 2; Mẫu 05 verdicts).
+		limit := d.DueAt
+		if d.MeasureDueAt != nil {
+			limit = d.MeasureDueAt
+		}
+		d.StepDueAt = StepDue(p, cal, dec.To, now, limit)
 	}
 	dec.History.StepDueAt = d.StepDueAt
 	d.History = append(d.History, dec.History)

@@ -3,6 +3,8 @@ package dossier
 import (
 	"testing"
 	"time"
+
+	"motcua/calendar"
 )
 
 // TestMeasureDate: the date lateness is measured against in the reports is
@@ -149,5 +151,50 @@ func TestReceiveIsDecided(t *testing.T) {
 	d := dossierIn(StatusReceived)
 	if _, err := Decide(d, cast[RoleReception], full(ActReceive, d.Version), facts(received)); ErrorCode(err) != ECONFLICT {
 		t.Errorf("receive twice: %v; want ECONFLICT", err)
+	}
+}
+
+// TestStepsCappedByTheMeasure: a step's deadline (the internal process's
+// allotment, quy trình nội bộ) is capped by the date the dossier is
+// measured against, never by an apology's new appointment: the apology
+// moves the applicant's date (NĐ 61/2018 Điều 19.9), not the units'
+// allotments, so a step finished after the original appointment is late on
+// the control slip (TT 01/2018 Mẫu 05) and in the officer's index 2 (TT
+// 01/2018 Điều 13–15).
+//
+// By hand: received Thu 26/11 09:00, due Tue 1/12 17:00; apology on Fri
+// 27/11 to Fri 4/12 17:00; appraisal submitted Wed 2/12 09:00. The approval
+// step has no budget: its deadline is Tue 1/12 17:00 (it was Fri 4/12), so
+// an approval on Thu 3/12 is late (it was "early"). A pause of one working
+// day moves the cap with it.
+func TestStepsCappedByTheMeasure(t *testing.T) {
+	d := dossierIn(StatusAppraising)
+	act(t, d, cast[RoleReception], ActApologize, at(2026, 11, 27, 10, 0), national, nil)
+	act(t, d, cast[RoleAppraiser], ActSubmitAppraisal, at(2026, 12, 2, 9, 0), national, nil)
+	if want := at(2026, 12, 1, 17, 0); d.StepDueAt == nil || !d.StepDueAt.Equal(want) {
+		t.Fatalf("approval step due %v; want %v (the original appointment)", d.StepDueAt, want)
+	}
+	act(t, d, cast[RoleApprover], ActApprove, at(2026, 12, 3, 9, 0), national, nil)
+	rows := ControlSlip(d, national, "")
+	var verdict string
+	for _, r := range rows {
+		if r.Action == ActApprove {
+			verdict = r.Verdict
+		}
+	}
+	if verdict != string(calendar.OutcomeLate) {
+		t.Errorf("approval after the original appointment: verdict %q; want late (rows %+v)", verdict, rows)
+	}
+
+	// Waiting for the applicant moves the cap: paused Fri 27/11 09:00 to
+	// Mon 30/11 09:00 (7.5 working hours), the measure and the cap are Wed
+	// 2/12 17:00.
+	p := dossierIn(StatusAppraising)
+	act(t, p, cast[RoleAppraiser], ActRequestSupplement, at(2026, 11, 27, 9, 0), national, nil)
+	act(t, p, cast[RoleReception], ActSupplement, at(2026, 11, 30, 9, 0), national, nil)
+	act(t, p, cast[RoleReception], ActApologize, at(2026, 11, 30, 10, 0), national, nil)
+	act(t, p, cast[RoleAppraiser], ActSubmitAppraisal, at(2026, 12, 1, 9, 0), national, nil)
+	if want := at(2026, 12, 2, 17, 0); p.StepDueAt == nil || !p.StepDueAt.Equal(want) {
+		t.Errorf("after a pause and an apology: step due %v; want %v", p.StepDueAt, want)
 	}
 }

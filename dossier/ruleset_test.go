@@ -222,7 +222,7 @@ func TestRuleSetTimeRules(t *testing.T) {
 	} {
 		d := dossierIn(StatusAppraising)
 		d.RuleSet = c.rs.ID
-		if got := SupplementRequestLate(d, c.rs, national, c.now); got != c.late {
+		if got := SupplementRequestLate(d, c.rs, procedure(), national, c.now); got != c.late {
 			t.Errorf("%s: late %v; want %v", c.name, got, c.late)
 		}
 	}
