@@ -18,11 +18,18 @@ import (
 	"motcua/vntext"
 )
 
-// Argon2id parameters (OWASP: m=64 MiB, t=1, p=2 is ~120 ms here).
+// Argon2id parameters: OWASP's first configuration (m=19 MiB, t=2, one
+// lane). One lane keeps each hash on one CPU, so that hashSlots really
+// leaves half the CPUs to the requests being served (with p=2 every hash
+// took two, and on a two-core server a sign-in flood took them all); 19
+// MiB instead of 64 MiB per hash keeps a flood from driving the garbage
+// collector against the server's memory limit (issue 16, item 5). Hashes
+// stored with other parameters still verify: CheckPassword reads them
+// from the hash.
 const (
-	argonTime    = 1
-	argonMemory  = 64 * 1024
-	argonThreads = 2
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
 	argonKeyLen  = 32
 )
 
@@ -58,7 +65,7 @@ func CheckPassword(hash, pw string) bool {
 // dummyHash is compared against when the account does not exist, so a
 // missing account takes as long as a wrong password. Its parameters are
 // those of HashPassword; the salt and key are fixed and match no password.
-const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$bW90Y3VhLWR1bW15LXNhbHQ$MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$bW90Y3VhLWR1bW15LXNhbHQ$MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"
 
 // Lockout policy: after MaxFailedLogins failures in a row the account is
 // locked for LockDuration (TCVN 14423 x.5.2.2). The answer never tells a
