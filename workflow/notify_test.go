@@ -3,8 +3,10 @@ package workflow_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
@@ -63,5 +65,20 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	}
 	if n, _ := svc.NotifyPending(ctx); n != 0 {
 		t.Errorf("second NotifyPending = %d; want 0 (event marked handled)", n)
+	}
+}
+
+// TestNotifyApologyGivesTheNewDate: after an apology the applicant is told
+// the new appointment (NĐ 61/2018 Điều 19.9: the desk updates the return
+// date and notifies the applicant), as the receipt's message gives the
+// first one.
+func TestNotifyApologyGivesTheNewDate(t *testing.T) {
+	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	_, body, ok := workflow.NotifyMessage(dossier.ActApologize, &dossier.Dossier{Code: "H-1", DueAt: &nd}, "https://dichvucong.example")
+	if want := "Ngày hẹn trả kết quả mới: 17:00 04/12/2026."; !ok || !strings.Contains(body, want) {
+		t.Errorf("message %q lacks %q", body, want)
+	}
+	if _, body, _ := workflow.NotifyMessage(dossier.ActApologize, &dossier.Dossier{Code: "H-2"}, ""); strings.Contains(body, "mới:") {
+		t.Errorf("no appointment, no date: %q", body)
 	}
 }
