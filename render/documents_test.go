@@ -279,7 +279,7 @@ func TestDocumentSigningSession(t *testing.T) {
 		strings.Join(sess.SignerLines, "|") != "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC|Lê Thị Thu Hà" {
 		t.Errorf("session = %+v", sess)
 	}
-	preview, err := f.svc.SessionPreview(f.users["approver"], sess.ID)
+	preview, err := f.svc.SessionPreview(ctx, f.users["approver"], sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

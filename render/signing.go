@@ -212,17 +212,64 @@ func CertificateInfo(cert *x509.Certificate) workflow.CertificateInfo {
 }
 
 // prepared wraps a sign.PreparedPDF as a workflow.PreparedSignature whose
-// Complete gets the signature value from sig.
-func prepared(method workflow.SigningMethod, p *sign.PreparedPDF, layout string, complete func(ctx context.Context, in workflow.SignatureInput) ([]byte, error)) *workflow.PreparedSignature {
+// Complete gets the signature value from complete, and whose State lets
+// Resume rebuild it on another instance.
+func prepared(method workflow.SigningMethod, p *sign.PreparedPDF, layout string, complete func(ctx context.Context, in workflow.SignatureInput) ([]byte, error)) (*workflow.PreparedSignature, error) {
+	state, err := p.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
 	var mu sync.Mutex // Finish is not for concurrent calls on one PreparedPDF
 	return &workflow.PreparedSignature{Method: method, Digest: bytes.Clone(p.Digest[:]), DocumentSHA256: hex.EncodeToString(p.DocumentDigest[:]),
-		Preview: p.File(), Layout: layout, Expires: p.Expires, Certificate: CertificateInfo(p.Certificate),
+		Preview: p.File(), Layout: layout, Expires: p.Expires, Certificate: CertificateInfo(p.Certificate), State: state,
 		Complete: func(ctx context.Context, in workflow.SignatureInput) ([]byte, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			out, err := complete(ctx, in)
 			return out, userError(err)
-		}}
+		}}, nil
+}
+
+// Resume implements workflow.TwoPhaseSigner: the prepared signature of a
+// stored session, on this instance or another, with this instance's TSA
+// and keys: the seal's (in.Seal), or the officer's by the method the
+// session was prepared with (the certificate was checked then). An
+// officer whose way of signing changed since must begin again.
+func (d *Documents) Resume(ctx context.Context, in workflow.ResumeInput) (*workflow.PreparedSignature, error) {
+	p, err := sign.ResumePDF(in.State, d.tsa)
+	if err != nil {
+		return nil, userError(err)
+	}
+	if in.Seal != nil {
+		id, err := d.keys.Seal(in.Agency, in.Seal)
+		if err != nil {
+			return nil, err
+		}
+		return prepared(workflow.SignOnServer, p, in.Layout, func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
+			return sign.SignPrepared(ctx, p, id, si.At)
+		})
+	}
+	if in.Signer == nil {
+		return nil, fmt.Errorf("render: resume: no signer")
+	}
+	cfg, err := d.officerSigning(in.Signer)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Method != in.Method {
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Cách ký của %s đã thay đổi từ khi chuẩn bị (nay: %s); vui lòng bắt đầu lại", in.Signer.Name, methodText(cfg.Method))
+	}
+	k := &officerKey{method: cfg.Method}
+	switch cfg.Method {
+	case workflow.SignOnServer:
+		k.server, err = d.keys.Officer(in.Signer)
+	case workflow.SignRemotely:
+		k.remote, err = cscClient(in.Signer.Username, cfg.CSC)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return prepared(k.method, p, in.Layout, k.complete(p))
 }
 
 // officerKey is the key an officer signs with under cfg: the server-held
@@ -314,7 +361,7 @@ func (d *Documents) PrepareResult(ctx context.Context, in workflow.ResultInput) 
 		return nil, userError(err)
 	}
 	l, _ := json.Marshal(lay)
-	return prepared(k.method, p, string(l), k.complete(p)), nil
+	return prepared(k.method, p, string(l), k.complete(p))
 }
 
 // PrepareSeal implements workflow.TwoPhaseSigner: the agency's seal over
@@ -350,7 +397,7 @@ func (d *Documents) PrepareSeal(ctx context.Context, file []byte, in workflow.Se
 	}
 	return prepared(workflow.SignOnServer, p, in.Layout, func(ctx context.Context, si workflow.SignatureInput) ([]byte, error) {
 		return sign.SignPrepared(ctx, p, id, si.At)
-	}), nil
+	})
 }
 
 // checkCertificate is the check before signing (sign.CheckCertificate).
@@ -379,7 +426,7 @@ func (d *Documents) PrepareForm(ctx context.Context, signer *dossier.User, file 
 	if err != nil {
 		return nil, userError(err)
 	}
-	return prepared(k.method, p, "", k.complete(p)), nil
+	return prepared(k.method, p, "", k.complete(p))
 }
 
 var _ workflow.TwoPhaseSigner = (*Documents)(nil)

@@ -100,12 +100,12 @@ func TestSigningSessionOnServer(t *testing.T) {
 	if !strings.Contains(sess.LegalBasis, "15/QĐ-SKHĐT") {
 		t.Errorf("legal basis = %q", sess.LegalBasis)
 	}
-	preview, err := f.svc.SessionPreview(leader, sess.ID)
+	preview, err := f.svc.SessionPreview(ctx, leader, sess.ID)
 	if err != nil || !bytes.HasPrefix(preview, []byte("%PDF")) {
 		t.Fatalf("preview: %v", err)
 	}
 	// Someone else cannot see it.
-	if _, err := f.svc.SessionPreview(f.users["clerk"], sess.ID); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+	if _, err := f.svc.SessionPreview(ctx, f.users["clerk"], sess.ID); dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		t.Errorf("another officer's preview: %v", err)
 	}
 	if f.status(t, d.Code) != dossier.StatusAwaitingApproval {

@@ -78,7 +78,7 @@ func (s *Server) uiSignStart(w http.ResponseWriter, r *http.Request, u *dossier.
 // uiSignPreview serves the document of a session exactly as it will be
 // signed, for the frame of the signing page.
 func (s *Server) uiSignPreview(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.SessionPreview(u, r.PathValue("id"))
+	pdf, err := s.svc.SessionPreview(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -106,7 +106,7 @@ func (s *Server) uiSignComplete(w http.ResponseWriter, r *http.Request, u *dossi
 	if v := f.Get("certificate"); v != "" && err == nil {
 		in.Certificate, err = base64.StdEncoding.DecodeString(v)
 	}
-	sess, serr := s.svc.Session(u, id)
+	sess, serr := s.svc.Session(r.Context(), u, id)
 	if serr != nil {
 		s.fail(w, r, serr)
 		return
@@ -122,7 +122,7 @@ func (s *Server) uiSignComplete(w http.ResponseWriter, r *http.Request, u *dossi
 			s.fail(w, r, err)
 			return
 		}
-		if _, gone := s.svc.Session(u, id); gone != nil {
+		if _, gone := s.svc.Session(r.Context(), u, id); gone != nil {
 			// The session ended (expired): back to the dossier.
 			s.showDossier(w, r, u, sess.DossierCode, status, sess.Action, err, "")
 			return
@@ -154,7 +154,7 @@ func (s *Server) apiBeginSigning(w http.ResponseWriter, r *http.Request, u *doss
 
 // apiSigningPreview is GET /api/v1/signing/{id}/preview.pdf.
 func (s *Server) apiSigningPreview(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.SessionPreview(u, r.PathValue("id"))
+	pdf, err := s.svc.SessionPreview(r.Context(), u, r.PathValue("id"))
 	s.writePDF(w, r, pdf, err, "xem-truoc.pdf")
 }
 

@@ -556,14 +556,16 @@ func (s *Service) BeginDocumentSigning(ctx context.Context, u *dossier.User, cod
 		sess.SignerLines = append(sess.SignerLines, strings.ToUpper(signer.Capacity))
 	}
 	sess.SignerLines = append(sess.SignerLines, strings.ToUpper(signer.Position), signer.Name)
-	s.keepSession(sess)
+	if err := s.keepSession(ctx, sess); err != nil {
+		return nil, err
+	}
 	return sess, nil
 }
 
 // completeDocumentSigning finishes a "sign-document" session: the signed
 // form replaces the draft, with the officer's consent in the audit trail.
-func (s *Service) completeDocumentSigning(ctx context.Context, u *dossier.User, sess *SigningSession, c *consent, in CompleteInput) (*dossier.Dossier, error) {
-	signed, err := sess.pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
+func (s *Service) completeDocumentSigning(ctx context.Context, u *dossier.User, sess *SigningSession, pre *PreparedSignature, c *consent, in CompleteInput) (*dossier.Dossier, error) {
+	signed, err := pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
 	if err != nil {
 		return nil, err
 	}
@@ -581,11 +583,13 @@ func (s *Service) completeDocumentSigning(ctx context.Context, u *dossier.User, 
 		if err := tx.SignDocumentFile(sess.DocumentID, doc.id, sess.docSigner); err != nil {
 			return err
 		}
+		if err := tx.DeleteSigningSession(sess.ID); err != nil {
+			return err
+		}
 		return tx.Audit(u.Username, "sign_consent", "document", sess.Number, string(audit))
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.signing.Delete(sess.ID)
 	return s.Dossier(ctx, u, sess.DossierCode)
 }

@@ -160,7 +160,7 @@ type Service struct {
 	imports    chan struct{} // one import at a time (import.go)
 	users      sync.Map      // user id → cachedUser (see userTTL)
 	sealing    sync.Map      // dossier id → true while its seal is applied (see sealResult)
-	signing    sync.Map      // session id → *SigningSession (see BeginSigning)
+	signing    sync.Map      // session id → *SigningSession: a cache of the store's (see keepSession)
 	out        outbox        // destinations of the outbox (outbox.go)
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -68,6 +69,10 @@ type PreparedSignature struct {
 	Layout      string // for SealResult
 	Expires     time.Time
 	Certificate CertificateInfo
+	// State is the prepared signature serialized: with ResumeInput it
+	// lets TwoPhaseSigner.Resume rebuild this signature, Complete
+	// included, on any instance (the session is stored, issue 21).
+	State []byte
 	// Complete checks the input against the prepared digest and the
 	// officer's registered certificate and returns the signed file.
 	Complete func(ctx context.Context, in SignatureInput) ([]byte, error)
@@ -84,6 +89,23 @@ type TwoPhaseSigner interface {
 	// (invisible: the form prints the signer's block and where to verify
 	// it).
 	PrepareForm(ctx context.Context, signer *dossier.User, pdf []byte, at time.Time) (*PreparedSignature, error)
+	// Resume rebuilds a prepared signature from its State, on this
+	// instance or another, after a restart: the key is found again from
+	// the officer (results and forms) or the agency's seal.
+	Resume(ctx context.Context, in ResumeInput) (*PreparedSignature, error)
+}
+
+// ResumeInput is what a stored signing session gives to rebuild its
+// prepared signature.
+type ResumeInput struct {
+	Method SigningMethod
+	State  []byte // PreparedSignature.State
+	Layout string // PreparedSignature.Layout
+	// Signer is the officer who signs a result or a form (the session's
+	// owner); Agency and Seal name the seal's key instead.
+	Signer *dossier.User
+	Agency *dossier.Agency
+	Seal   *dossier.Seal
 }
 
 // SigningSession is a signature prepared for an officer's confirmation:
@@ -116,9 +138,23 @@ type SigningSession struct {
 	DocumentID int64 `json:"document_id,omitempty"`
 
 	userID    int64
-	pre       *PreparedSignature
+	pre       *PreparedSignature // nil until needed when read from the store
 	token     string             // the result's verification token (approve)
 	docSigner dossier.FormSigner // the form's signature block (sign-document)
+	layout    string             // the result's layout (approve, issue)
+	agency    string             // the seal's agency (issue)
+	sealID    int64              // the seal (issue)
+}
+
+// storedSession is a signing session as the store keeps it: what the
+// officer sees and what the completion needs besides the signer's state.
+type storedSession struct {
+	Session   *SigningSession    `json:"session"`
+	Token     string             `json:"token,omitempty"`
+	DocSigner dossier.FormSigner `json:"doc_signer"`
+	Layout    string             `json:"layout,omitempty"`
+	Agency    string             `json:"agency,omitempty"`
+	SealID    int64              `json:"seal_id,omitempty"`
 }
 
 // CompleteInput is the officer's answer to a signing session.
@@ -152,6 +188,10 @@ func auditConsent(tx *store.Tx, u *dossier.User, d *dossier.Dossier, pre *prepar
 		return nil
 	}
 	c := *pre.consent
+	// The session is used: it ends with the transition it signed.
+	if err := tx.DeleteSigningSession(c.Session); err != nil {
+		return err
+	}
 	if c.SignedFile == "" && d.Result != nil {
 		c.SignedFile = d.Result.SHA256 // the sealed result as issued
 	}
@@ -162,8 +202,14 @@ func auditConsent(tx *store.Tx, u *dossier.User, d *dossier.Dossier, pre *prepar
 	return tx.Audit(u.Username, "sign_consent", "dossier", d.Code, string(sum))
 }
 
-// maxSessions bounds the signing sessions kept in memory.
+// maxSessions bounds the signing sessions cached in memory (the store
+// keeps them all).
 const maxSessions = 10000
+
+// completionLease is how long a completion holds its session against a
+// second one (on this instance or another) before a lost instance's claim
+// is taken over: longer than a remote signing service takes to answer.
+const completionLease = 2 * time.Minute
 
 // SignsInTwoPhases reports whether documents are signed with preview and
 // consent (Ports.Signer is set).
@@ -211,7 +257,9 @@ func (s *Service) BeginSigning(ctx context.Context, u *dossier.User, code string
 	sess.Method, sess.ExpiresAt, sess.Certificate = sess.pre.Method, sess.pre.Expires, sess.pre.Certificate
 	sess.Digest = base64.StdEncoding.EncodeToString(sess.pre.Digest)
 	sess.DocumentSHA256 = sess.pre.DocumentSHA256
-	s.keepSession(sess)
+	if err := s.keepSession(ctx, sess); err != nil {
+		return nil, err
+	}
 	return sess, nil
 }
 
@@ -224,7 +272,7 @@ func (s *Service) beginApproval(ctx context.Context, tp TwoPhaseSigner, u *dossi
 	if err != nil {
 		return nil, err
 	}
-	sess := &SigningSession{pre: pre, token: tok, DocumentTitle: in.Procedure.Name}
+	sess := &SigningSession{pre: pre, token: tok, DocumentTitle: in.Procedure.Name, layout: pre.Layout}
 	if line := sg.Line(); line != "" {
 		// The capacity line, in capitals as printed (NĐ 30/2020 Phụ lục I).
 		sess.SignerLines = append(sess.SignerLines, strings.ToUpper(line))
@@ -285,11 +333,26 @@ func (s *Service) beginSeal(ctx context.Context, tp TwoPhaseSigner, u *dossier.U
 	if err != nil {
 		return nil, err
 	}
-	return &SigningSession{pre: pre, Number: number, DocumentTitle: p.Name, SignerLines: []string{ag.Name, "Số: " + number}}, nil
+	return &SigningSession{pre: pre, Number: number, DocumentTitle: p.Name, SignerLines: []string{ag.Name, "Số: " + number},
+		agency: ag.Code, sealID: seal.ID}, nil
 }
 
-func (s *Service) keepSession(sess *SigningSession) {
+// keepSession stores sess so that any instance can show and complete it
+// (issue 21), and caches it here with its prepared signature.
+func (s *Service) keepSession(ctx context.Context, sess *SigningSession) error {
 	now := s.now()
+	if sess.pre != nil && sess.layout == "" {
+		sess.layout = sess.pre.Layout
+	}
+	body, err := json.Marshal(storedSession{Session: sess, Token: sess.token, DocSigner: sess.docSigner,
+		Layout: sess.layout, Agency: sess.agency, SealID: sess.sealID})
+	if err != nil {
+		return err
+	}
+	if err := s.db.SaveSigningSession(ctx, now, store.SigningSessionRecord{ID: sess.ID, UserID: sess.userID, DossierCode: sess.DossierCode,
+		Action: string(sess.Action), CreatedAt: now, ExpiresAt: sess.ExpiresAt, Session: body, State: sess.pre.State}); err != nil {
+		return err
+	}
 	n := 0
 	s.signing.Range(func(k, v any) bool {
 		o := v.(*SigningSession)
@@ -301,34 +364,106 @@ func (s *Service) keepSession(sess *SigningSession) {
 		}
 		return true
 	})
-	if n >= maxSessions {
-		return // the session is refused at completion; memory stays bounded
+	if n < maxSessions {
+		s.signing.Store(sess.ID, sess)
 	}
-	s.signing.Store(sess.ID, sess)
+	return nil
 }
 
-// Session returns u's signing session id (not expired).
-func (s *Service) Session(u *dossier.User, id string) (*SigningSession, error) {
-	v, ok := s.signing.Load(id)
-	if !ok || u == nil || v.(*SigningSession).userID != u.ID {
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiên ký (đã hết hạn hoặc đã hoàn tất); vui lòng bắt đầu lại")
+// Session returns u's signing session id (not expired), from the store:
+// it may have been prepared on another instance, or before a restart.
+func (s *Service) Session(ctx context.Context, u *dossier.User, id string) (*SigningSession, error) {
+	gone := dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiên ký (đã hết hạn hoặc đã hoàn tất); vui lòng bắt đầu lại")
+	if u == nil || id == "" {
+		return nil, gone
 	}
-	sess := v.(*SigningSession)
-	if s.now().After(sess.ExpiresAt) {
+	rec, err := s.db.SigningSession(ctx, id)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		s.signing.Delete(id) // completed elsewhere
+		return nil, gone
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.UserID != u.ID {
+		return nil, gone
+	}
+	if s.now().After(rec.ExpiresAt) {
 		s.signing.Delete(id)
-		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Phiên ký đã hết hạn lúc %s; vui lòng bắt đầu lại", sess.ExpiresAt.In(s.Location()).Format("15:04:05 02/01/2006"))
+		if err := s.db.DeleteSigningSession(ctx, id); err != nil {
+			return nil, err
+		}
+		return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Phiên ký đã hết hạn lúc %s; vui lòng bắt đầu lại", rec.ExpiresAt.In(s.Location()).Format("15:04:05 02/01/2006"))
 	}
+	if v, ok := s.signing.Load(id); ok {
+		return v.(*SigningSession), nil
+	}
+	var st storedSession
+	if err := json.Unmarshal(rec.Session, &st); err != nil || st.Session == nil {
+		return nil, fmt.Errorf("workflow: signing session %s: %v", id, err)
+	}
+	sess := st.Session
+	sess.ID, sess.userID, sess.token, sess.docSigner = id, rec.UserID, st.Token, st.DocSigner
+	sess.layout, sess.agency, sess.sealID = st.Layout, st.Agency, st.SealID
 	return sess, nil
+}
+
+// preparedOf returns the prepared signature of sess, rebuilt from the
+// store by the signer when sess was prepared on another instance or
+// before a restart, and cached.
+func (s *Service) preparedOf(ctx context.Context, u *dossier.User, sess *SigningSession) (*PreparedSignature, error) {
+	if sess.pre != nil {
+		return sess.pre, nil
+	}
+	tp, err := s.twoPhase()
+	if err != nil {
+		return nil, err
+	}
+	state, err := s.db.SigningSessionState(ctx, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	in := ResumeInput{Method: sess.Method, State: state, Layout: sess.layout, Signer: u}
+	if sess.Action == dossier.ActIssue {
+		if in.Agency, err = s.db.Agency(ctx, sess.agency); err != nil {
+			return nil, err
+		}
+		seals, err := s.db.Seals(ctx, sess.agency)
+		if err != nil {
+			return nil, err
+		}
+		for i := range seals {
+			if seals[i].ID == sess.sealID {
+				in.Seal = &seals[i]
+			}
+		}
+		if in.Seal == nil {
+			return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Con dấu của phiên ký không còn; vui lòng bắt đầu lại")
+		}
+		in.Signer = nil
+	}
+	pre, err := tp.Resume(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	cp := *sess
+	cp.pre = pre
+	v, _ := s.signing.LoadOrStore(sess.ID, &cp)
+	return v.(*SigningSession).pre, nil
 }
 
 // SessionPreview returns the document of session id exactly as it will
 // be signed.
-func (s *Service) SessionPreview(u *dossier.User, id string) ([]byte, error) {
-	sess, err := s.Session(u, id)
+func (s *Service) SessionPreview(ctx context.Context, u *dossier.User, id string) ([]byte, error) {
+	sess, err := s.Session(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	return sess.pre.Preview, nil
+	pre, err := s.preparedOf(ctx, u, sess)
+	if err != nil {
+		return nil, err
+	}
+	return pre.Preview, nil
 }
 
 // CompleteSigning finishes session id with the officer's confirmation and,
@@ -338,8 +473,8 @@ func (s *Service) SessionPreview(u *dossier.User, id string) ([]byte, error) {
 // certificate, a refused OTP or an expired session give EUNPROCESSABLE; a
 // signing service that is down gives EUNAVAILABLE. In every failure the
 // dossier stays as it was (awaiting_approval or approved).
-func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id string, in CompleteInput) (*dossier.Dossier, error) {
-	sess, err := s.Session(u, id)
+func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id string, in CompleteInput) (d *dossier.Dossier, err error) {
+	sess, err := s.Session(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
@@ -356,20 +491,57 @@ func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id strin
 			return nil, dossier.Invalid("Nhập mã OTP của dịch vụ ký số từ xa", dossier.FieldError{Field: "otp", Message: "bắt buộc"})
 		}
 	}
+	// One completion only, whichever instance it reaches: the session is
+	// claimed in the store until the transition ends it; a failed
+	// completion gives it back for another try.
+	now := s.now()
+	until := now.Add(completionLease)
+	ok, err := s.db.ClaimSigningSession(ctx, id, now, until)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if _, err := s.db.SigningSession(ctx, id); dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			return nil, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy phiên ký (đã hết hạn hoặc đã hoàn tất); vui lòng bắt đầu lại")
+		}
+		return nil, dossier.Errorf(dossier.ECONFLICT, "Phiên ký đang được hoàn tất ở một yêu cầu khác; vui lòng chờ")
+	}
+	defer func() {
+		if err != nil {
+			if rerr := s.db.ReleaseSigningSession(context.WithoutCancel(ctx), id, until); rerr != nil {
+				s.log.Error("signing session release", slog.String("session", sess.String()), slog.Any("err", rerr))
+			}
+			return
+		}
+		s.signing.Delete(id)
+		if derr := s.db.DeleteSigningSession(context.WithoutCancel(ctx), id); derr != nil {
+			s.log.Error("signing session delete", slog.String("session", sess.String()), slog.Any("err", derr))
+		}
+	}()
 	c := &consent{Session: sess.ID, Method: sess.Method, Confirmed: true, Certificate: sess.Certificate.SHA256,
 		Subject: sess.Certificate.Subject, Serial: sess.Certificate.Serial, DocumentSHA256: sess.DocumentSHA256, Digest: sess.Digest, Number: sess.Number}
 	if sess.DocumentID != 0 {
-		return s.completeDocumentSigning(ctx, u, sess, c, in)
+		pre, err := s.preparedOf(ctx, u, sess)
+		if err != nil {
+			return nil, err
+		}
+		return s.completeDocumentSigning(ctx, u, sess, pre, c, in)
 	}
+	// The seal is applied by the issue step itself, under the number the
+	// register gives then (sealResult); the approval is signed here.
 	var given *prepared
 	if sess.Action == dossier.ActApprove {
-		signed, err := sess.pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
+		pre, err := s.preparedOf(ctx, u, sess)
+		if err != nil {
+			return nil, err
+		}
+		signed, err := pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
 		if err != nil {
 			return nil, err
 		}
 		sum := sha256.Sum256(signed)
 		c.SignedFile = hex.EncodeToString(sum[:])
-		given = &prepared{verifyToken: sess.token, signed: newDoc(signed), layout: sess.pre.Layout, consent: c}
+		given = &prepared{verifyToken: sess.token, signed: newDoc(signed), layout: pre.Layout, consent: c}
 	} else {
 		given = &prepared{consent: c}
 	}
@@ -377,12 +549,7 @@ func (s *Service) CompleteSigning(ctx context.Context, u *dossier.User, id strin
 	if sess.Action == dossier.ActIssue {
 		ai.Seal = string(dossier.SealChoiceElectronic)
 	}
-	d, err := s.act(ctx, u, sess.DossierCode, sess.Action, ai, given)
-	if err != nil {
-		return nil, err
-	}
-	s.signing.Delete(id)
-	return d, nil
+	return s.act(ctx, u, sess.DossierCode, sess.Action, ai, given)
 }
 
 // String describes a session for logs.
