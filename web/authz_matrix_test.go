@@ -551,6 +551,9 @@ func (ev *mxEnv) probes() []probe {
 		// The leaders' public on-site schedule (a minimal view).
 		{route: "GET /api/v1/public/leader-schedule", allow: everyone, build: getReq("/api/v1/public/leader-schedule?center=BN.TTHCC")},
 		{route: "GET /lich-truc", allow: everyone, build: getReq("/lich-truc?center=BN.TTHCC")},
+		{route: "GET /thong-ke", allow: everyone, build: getReq("/thong-ke")},
+		{route: "GET /api/v1/public/statistics", allow: everyone, build: getReq("/api/v1/public/statistics")},
+		{route: "GET /xac-thuc", allow: everyone, build: getReq("/xac-thuc")},
 		{route: "GET /api/v1/public/verify-receipt/{token}", allow: everyone, build: func(ev *mxEnv, _ string) req {
 			return req{method: "GET", path: "/api/v1/public/verify-receipt/" + ev.receiptToken}
 		}},
@@ -625,7 +628,8 @@ func (ev *mxEnv) probes() []probe {
 			return formReq("/login", url.Values{"username": {"clerk"}, "password": {demo.Password}})
 		}},
 		{route: "POST /logout", allow: everyone, fresh: true, signOut: true, build: func(ev *mxEnv, c string) req { return ev.ownSession(c, formReq("/logout", url.Values{})) }},
-		{route: "GET /{$}", allow: officers, build: getReq("/")},
+		// The public home for everyone (contract §9); officers get their work list there.
+		{route: "GET /{$}", allow: everyone, build: getReq("/")},
 		{route: "GET /ho-so", allow: officers, build: getReq("/ho-so")},
 		{route: "GET /ho-so/{code}", allow: homeStaff, build: func(ev *mxEnv, _ string) req { return req{method: "GET", path: "/ho-so/" + ev.counter.Code} }},
 		{route: "GET /ho-so/{code}/tep/{id}", allow: homeStaff, build: func(ev *mxEnv, _ string) req {

@@ -245,7 +245,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 
 	// 2. Appraiser: the work list shows the dossier; take it and submit the
 	// appraisal report with a draft result.
-	b.signIn("appraiser", "/", "table.list")
+	b.signIn("appraiser", "/ho-so", "table.list")
 	b.shot("worklist-appraiser")
 	b.do("open dossier from list",
 		chromedp.Click(chromedp.CSS(`a[href="/ho-so/`+code+`"]`)),

@@ -178,7 +178,6 @@ func TestUIOfficerPagesRedirectToLogin(t *testing.T) {
 	ev := newUIEnv(t)
 	c := ev.client(t)
 	for _, tc := range []struct{ path, want string }{
-		{"/", "/login"},
 		{"/ho-so", "/login?next=%2Fho-so"},
 		{"/ho-so?status=all", "/login?next=%2Fho-so%3Fstatus%3Dall"},
 		{"/tiep-nhan", "/login?next=%2Ftiep-nhan"},

@@ -228,3 +228,53 @@ func TestPilotCallerInOfficerLayout(t *testing.T) {
 		t.Errorf("public layout for an officer links to the citizens' area")
 	}
 }
+
+// Issue 19, "Missing": a citizen arriving at the center's address finds
+// its public home (contract §9), with every service one link away, and
+// each link opens.
+func TestPilotPublicHome(t *testing.T) {
+	ev := newUIEnv(t)
+	anon := ev.client(t)
+	res, page := ev.get(t, anon, "/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("anonymous / = %d %s; want the public home", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, want := range []string{"/thu-tuc", "/tra-cuu", "/nop-truc-tuyen", "/kiosk", "/man-hinh", "/xac-thuc", "/lich-truc", "/thong-ke",
+		"Trung tâm Hành chính công tỉnh Bắc Ninh", "Kết quả giải quyết năm"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("home lacks %q", want)
+		}
+	}
+	for _, m := range hrefRE.FindAllStringSubmatch(page, -1) {
+		link := html.UnescapeString(m[1])
+		if res, _ := ev.get(t, anon, link); res.StatusCode >= 400 {
+			t.Errorf("home links to %s: %d", link, res.StatusCode)
+		}
+	}
+	// Officers still land on their work list.
+	if _, page := ev.get(t, ev.login(t, "reception"), "/"); !strings.Contains(page, `class="list"`) && !strings.Contains(page, "Hồ sơ") {
+		t.Errorf("an officer's / is not the work list")
+	}
+	// The public statistics: charts drawn on the server, and the JSON.
+	res, page = ev.get(t, anon, "/thong-ke")
+	if res.StatusCode != http.StatusOK || strings.Count(page, `<svg`) < 1 || !strings.Contains(page, "Đúng hạn") {
+		t.Errorf("/thong-ke = %d with %d charts", res.StatusCode, strings.Count(page, `<svg`))
+	}
+	if res, _ := ev.get(t, anon, "/thong-ke?nam=1999"); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("/thong-ke?nam=1999 = %d; want 400", res.StatusCode)
+	}
+	res, body := ev.get(t, anon, "/api/v1/public/statistics")
+	for _, k := range []string{`"by_agency":`, `"on_time_rate":`, `"online_rate":`, `"satisfaction_rate":`} {
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, k) {
+			t.Errorf("statistics JSON = %d lacks %s", res.StatusCode, k)
+		}
+	}
+	// The verification form leads to the verification page.
+	if res, _ := ev.get(t, anon, "/xac-thuc?ma=https://motcua.example/verify/AbCdEfGhIjKlMnOpQrStUv"); res.StatusCode != http.StatusSeeOther ||
+		res.Header.Get("Location") != "/verify/AbCdEfGhIjKlMnOpQrStUv" {
+		t.Errorf("verification form = %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res, page := ev.get(t, anon, "/xac-thuc?ma=abc"); res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "22 ký tự") {
+		t.Errorf("bad verification code = %d", res.StatusCode)
+	}
+}

@@ -74,7 +74,20 @@ var frontFuncs = template.FuncMap{
 		return "Giải quyết ngay"
 	},
 	"fmethod": workflow.MethodLabel,
-	"fq":      url.QueryEscape,
+	"fpct":    func(v float64) string { return num(v) + "%" },
+	"fiso": func(d string) string { // YYYY-MM-DD → DD/MM/YYYY
+		if len(d) != 10 {
+			return d
+		}
+		return d[8:] + "/" + d[5:7] + "/" + d[:4]
+	},
+	"fhours": func(h string) string {
+		if h == "" {
+			h = "07:30-11:30,13:30-17:00"
+		}
+		return strings.NewReplacer("-", "–", ",", " và ").Replace(h)
+	},
+	"fq": url.QueryEscape,
 }
 
 // frontRender executes page name with p; buffered, so a template error is

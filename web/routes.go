@@ -105,6 +105,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/public/verify/{token}", s.limited(s.apiVerify))
 	m.HandleFunc("GET /api/v1/public/verify-receipt/{token}", s.limited(s.apiVerifyReceipt))
 	m.HandleFunc("GET /api/v1/public/leader-schedule", s.limited(s.apiPublicSchedule))
+	m.HandleFunc("GET /api/v1/public/statistics", s.limited(s.apiPublicStatistics))
 	m.HandleFunc("POST /api/v1/public/register", s.limited(s.apiRegister))
 	m.HandleFunc("POST /api/v1/public/ratings", s.limited(s.apiRate))
 	m.HandleFunc("GET /api/v1/ratings/summary", s.needUser(s.apiRatingSummary))
@@ -153,7 +154,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /logout", s.uiLogout)
 
 	// Work lists and dossiers.
-	m.HandleFunc("GET /{$}", s.officer(s.uiWorkList))
+	m.HandleFunc("GET /{$}", s.home) // officers: the work list; everybody else: the public home
 	m.HandleFunc("GET /ho-so", s.officer(s.uiWorkList))
 	m.HandleFunc("GET /ho-so/{code}", s.officer(s.uiDossier))
 	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
@@ -203,6 +204,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /quan-tri/hop-thu-di/{id}/gui-lai", s.admin(s.uiRetryDelivery))
 
 	// ---- Public pages (contract §2, §5, §8): no account, rate limited -------
+	m.HandleFunc("GET /thong-ke", s.limited(s.pageStats))
+	m.HandleFunc("GET /xac-thuc", s.limited(s.pageVerifyForm))
 	m.HandleFunc("GET /thu-tuc", s.limited(s.pageCatalog))
 	m.HandleFunc("GET /thu-tuc/{code}", s.limited(s.pageProcedure))
 	m.HandleFunc("GET /tra-cuu", s.limited(s.pageLookup))
