@@ -300,3 +300,29 @@ func (db *DB) DeliveryCounts(ctx context.Context) ([]DeliveryCount, error) {
 	}
 	return out, rows.Err()
 }
+
+// CodeStatus is a dossier's code and current status.
+type CodeStatus struct {
+	Code   string
+	Status string
+}
+
+// DossiersReceivedBetween lists the dossiers received
+// in [from, to), with their status, by code.
+func (db *DB) DossiersReceivedBetween(ctx context.Context, from, to time.Time) ([]CodeStatus, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT code, status FROM dossiers
+ WHERE received_at >= $1 AND received_at < $2 ORDER BY code`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: dossiers received: %w", err)
+	}
+	defer rows.Close()
+	var out []CodeStatus
+	for rows.Next() {
+		var c CodeStatus
+		if err := rows.Scan(&c.Code, &c.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

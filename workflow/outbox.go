@@ -83,6 +83,16 @@ func (e permanentError) Unwrap() error { return e.err }
 // Permanent wraps err so that the delivery is set dead at once.
 func Permanent(err error) error { return permanentError{err} }
 
+// Permanent marks the error as not worth retrying.
+func (permanentError) Permanent() bool { return true }
+
+// isPermanent reports an error (anywhere in its chain) with a Permanent()
+// method answering true: Permanent's, or an adapter's own.
+func isPermanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
+}
+
 // AddDestination registers a destination of the outbox under name (stored
 // with each delivery: keep it stable). Events that route accepts, written
 // from now on, get a delivery to it. Every instance sharing a database
@@ -219,8 +229,7 @@ func (s *Service) deliverOne(ctx context.Context, d *destination, m Delivery) (b
 		return true, s.db.MarkDelivered(ctx, m.ID, now)
 	}
 	attempt := m.Attempts + 1
-	var perm permanentError
-	dead := attempt >= d.opts.MaxAttempts || errors.As(derr, &perm)
+	dead := attempt >= d.opts.MaxAttempts || isPermanent(derr)
 	next := now.Add(Backoff(attempt, d.opts.BaseDelay, d.opts.MaxDelay, rand.Int64N))
 	lvl := slog.LevelWarn
 	if dead {

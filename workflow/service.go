@@ -162,6 +162,7 @@ type Service struct {
 	sealing    sync.Map      // dossier id → true while its seal is applied (see sealResult)
 	signing    sync.Map      // session id → *SigningSession: a cache of the store's (see keepSession)
 	out        outbox        // destinations of the outbox (outbox.go)
+	portal     Portal        // the national portal, when connected (portal.go)
 }
 
 // New returns a Service over db and blobs driving ports. Any port may be

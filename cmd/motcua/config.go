@@ -47,6 +47,15 @@ type config struct {
 	Blobs   blobsConfig
 	Signing signingConfig
 	SMTP    smtpConfig
+	DVCQG   dvcqgConfig
+}
+
+// dvcqgConfig connects the national public service portal (package
+// dvcqg, docs/dvcqg.md); off without a URL, except that serve --demo runs
+// a local fake portal in-process.
+type dvcqgConfig struct {
+	URL   string // MOTCUA_DVCQG_URL: the portal's (or the LGSP's) sync endpoint
+	Token string // MOTCUA_DVCQG_TOKEN: its bearer token (never logged)
 }
 
 // blobsConfig says where uploaded files and generated documents' files
@@ -116,6 +125,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			PKCS11Module: getenv("MOTCUA_PKCS11_MODULE"),
 			PKCS11PIN:    getenv("MOTCUA_PKCS11_PIN"),
 		},
+		DVCQG: dvcqgConfig{URL: getenv("MOTCUA_DVCQG_URL"), Token: getenv("MOTCUA_DVCQG_TOKEN")},
 		SMTP: smtpConfig{
 			Addr:     getenv("MOTCUA_SMTP_ADDR"),
 			From:     getenv("MOTCUA_SMTP_FROM"),

@@ -4,9 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
+	"motcua/dvcqg"
 	"motcua/notify"
 	"motcua/render"
 	"motcua/store"
@@ -84,8 +87,31 @@ func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, er
 		Notifier:  note,
 		Sheets:    xlsx.Reader{},
 	}
-	return workflow.New(db, blobs, ports, log, workflow.Config{
+	svc, err := workflow.New(db, blobs, ports, log, workflow.Config{
 		MaxUpload: c.MaxUploadMB << 20, BaseURL: c.BaseURL, Demo: c.Demo, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	if c.DVCQG.URL != "" {
+		svc.AddPortal(&dvcqg.Client{BaseURL: c.DVCQG.URL, Token: c.DVCQG.Token}, workflow.DestinationOptions{})
+	}
+	return svc, nil
+}
+
+// startDemoPortal runs a fake national portal on 127.0.0.1 (serve --demo
+// without MOTCUA_DVCQG_URL), so that the portal's messages can be seen
+// flowing on the outbox page.
+func startDemoPortal(ctx context.Context, svc *workflow.Service, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: dvcqg.NewFake(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close() }()
+	svc.AddPortal(&dvcqg.Client{BaseURL: "http://" + ln.Addr().String()}, workflow.DestinationOptions{})
+	log.Info("demo: fake national portal (DVCQG)", slog.String("addr", ln.Addr().String()))
+	return nil
 }
 
 // newDocuments returns the PDF renderer and signer. Keys are PKCS#12 files
