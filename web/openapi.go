@@ -96,6 +96,7 @@ var apiOps = []apiOp{
 	{route: "GET /api/v1/public/lookup", tag: "Public", summary: "Tra cứu tình trạng hồ sơ bằng mã tra cứu", resp: "Object", query: []string{"token"}},
 	{route: "GET /api/v1/public/verify/{token}", tag: "Public", summary: "Xác minh kết quả đã cấp", resp: "Object"},
 	{route: "GET /api/v1/public/verify-receipt/{token}", tag: "Public", summary: "Xác minh biên lai", resp: "Object"},
+	{route: "GET /api/v1/public/statistics", tag: "Public", summary: "Thống kê công khai theo cơ quan và tháng", resp: "Object", query: []string{"agency", "from", "to"}},
 	{route: "GET /api/v1/public/leader-schedule", tag: "Public", summary: "Lịch trực của lãnh đạo (công khai)", resp: "list:Object"},
 	{route: "POST /api/v1/public/register", tag: "Public", summary: "Đăng ký tài khoản công dân", body: "Object", resp: "Object", status: 201},
 	{route: "POST /api/v1/public/ratings", tag: "Public", summary: "Đánh giá mức độ hài lòng", body: "Object", resp: "Object", status: 201},
