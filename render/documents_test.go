@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/demotest"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/workflow"
@@ -89,7 +90,7 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 	// A dossier: the receipt, Mẫu 02 during appraisal, an apology by the
 	// leader, a refusal by the leader.
 	d := f.receive(t, applicant)
-	rc := docOf(t, d, dossier.DocReceipt)
+	rc := demotest.DocOf(t, d, dossier.DocReceipt)
 	receipt, err := f.svc.ReceiptPDF(ctx, f.users["reception"], d.Code)
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 	}
 	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 	d = f.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Missing: []string{"GTPL"}, Reason: "Bản sao hết hạn"})
-	g2 := docOf(t, d, dossier.DocGuidance)
+	g2 := demotest.DocOf(t, d, dossier.DocGuidance)
 	file, err := f.svc.DocumentPDF(ctx, f.users["appraiser"], d.Code, g2.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +111,7 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 		Components: []workflow.ComponentInput{{Code: "GTPL", BlobID: f.blob}}})
 	newDue := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
 	d = f.act(t, "approver", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Cần xác minh thêm", NewDueAt: &newDue})
-	ap := docOf(t, d, dossier.DocApology)
+	ap := demotest.DocOf(t, d, dossier.DocApology)
 	file, err = f.svc.ApologyPDF(ctx, f.users["reception"], d.Code)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +120,7 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 		"17 giờ 00 phút, ngày 04/12/2026")
 	d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "refuse", Report: "Không đủ điều kiện"})
 	d = f.act(t, "approver", d.Code, dossier.ActRefuse, workflow.ActionInput{Version: d.Version, Reason: "Ngành nghề kinh doanh bị cấm"})
-	rf := docOf(t, d, dossier.DocRefusal)
+	rf := demotest.DocOf(t, d, dossier.DocRefusal)
 	file, err = f.svc.DocumentPDF(ctx, f.users["reception"], d.Code, rf.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +131,7 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 	// Stop notice when another applicant withdraws.
 	d2 := f.receive(t, applicant)
 	d2 = f.act(t, "reception", d2.Code, dossier.ActWithdraw, workflow.ActionInput{Version: d2.Version, Reason: "Công dân đề nghị dừng"})
-	st := docOf(t, d2, dossier.DocStop)
+	st := demotest.DocOf(t, d2, dossier.DocStop)
 	file, err = f.svc.DocumentPDF(ctx, f.users["reception"], d2.Code, st.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -183,22 +184,11 @@ func TestResultNumberedAtIssue(t *testing.T) {
 	if err != nil || !rep.Intact || len(rep.Signatures) != 2 {
 		t.Errorf("issued result: %+v, %v", rep, err)
 	}
-	res := docOf(t, d, dossier.DocResult)
+	res := demotest.DocOf(t, d, dossier.DocResult)
 	v, err := f.svc.VerifyResult(ctx, tokenOf(t, res.VerifyURL))
 	if err != nil || v.Status != "valid" || v.Number != "01/GCN-DKDN-SKHDT" || v.Kind != dossier.DocResult {
 		t.Errorf("result verify_url: %+v, %v", v, err)
 	}
-}
-
-func docOf(t *testing.T, d *dossier.Dossier, k dossier.DocKind) dossier.Document {
-	t.Helper()
-	for _, doc := range d.Documents {
-		if doc.Kind == k {
-			return doc
-		}
-	}
-	t.Fatalf("dossier %s lists no %s: %+v", d.Code, k, d.Documents)
-	return dossier.Document{}
 }
 
 // TestPaperSealAddsNoElectronicSeal: a result the clerk seals on its
@@ -238,7 +228,7 @@ func TestPaperSealAddsNoElectronicSeal(t *testing.T) {
 		if text := pdfText(t, file); !strings.Contains(text, "Số: "+c.number) || !strings.Contains(text, "Bắc Ninh, ngày 26 tháng 11 năm 2026") {
 			t.Errorf("%s: result text:\n%s", c.seal, text)
 		}
-		v, err := f.svc.VerifyResult(ctx, tokenOf(t, docOf(t, d, dossier.DocResult).VerifyURL))
+		v, err := f.svc.VerifyResult(ctx, tokenOf(t, demotest.DocOf(t, d, dossier.DocResult).VerifyURL))
 		seals := 0
 		if err == nil {
 			for _, s := range v.Signatures {
@@ -264,7 +254,7 @@ func TestDocumentSigningSession(t *testing.T) {
 	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
 	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
 	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
-	ap := docOf(t, d, dossier.DocApology)
+	ap := demotest.DocOf(t, d, dossier.DocApology)
 	if ap.Signed || ap.Signer.Name != "" {
 		t.Fatalf("apology filed by reception = %+v; want it waiting for the leader", ap)
 	}
@@ -293,7 +283,7 @@ func TestDocumentSigningSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ap = docOf(t, d, dossier.DocApology)
+	ap = demotest.DocOf(t, d, dossier.DocApology)
 	if !ap.Signed || ap.Signer.Name != "Lê Thị Thu Hà" || ap.Signer.Capacity != "KT. Giám đốc" {
 		t.Errorf("signed apology = %+v", ap)
 	}

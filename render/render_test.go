@@ -69,11 +69,7 @@ func (f *fixture) clock() time.Time { return time.UnixMilli(f.now.Load()).UTC() 
 
 func (f *fixture) act(t testing.TB, who, code string, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
 	t.Helper()
-	d, err := f.svc.Act(context.Background(), f.users[who], code, a, in)
-	if err != nil {
-		t.Fatalf("%s %s: %v", who, a, err)
-	}
-	return d
+	return demotest.Act(t, f.svc, f.users[who], code, a, in)
 }
 
 // receive takes a complete counter dossier of procedure 2.001610 from

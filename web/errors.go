@@ -126,29 +126,25 @@ func (s *Server) writeFallback(w http.ResponseWriter) {
 	writeHTML(w, http.StatusInternalServerError, []byte(fallbackPage))
 }
 
-// statusOf maps a domain error code to its HTTP status (contract §2).
+// statuses maps the domain error codes to their HTTP status (contract §2).
+var statuses = map[string]int{
+	dossier.EINVALID:       http.StatusBadRequest,
+	dossier.EUNAUTHORIZED:  http.StatusUnauthorized,
+	dossier.EFORBIDDEN:     http.StatusForbidden,
+	dossier.ENOTFOUND:      http.StatusNotFound,
+	dossier.ECONFLICT:      http.StatusConflict,
+	dossier.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	dossier.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
+	dossier.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	dossier.ERATELIMIT:     http.StatusTooManyRequests,
+	dossier.EUNAVAILABLE:   http.StatusServiceUnavailable,
+}
+
+// statusOf maps a domain error code to its HTTP status (contract §2); an
+// unknown code is an internal error.
 func statusOf(code string) int {
-	switch code {
-	case dossier.EINVALID:
-		return http.StatusBadRequest
-	case dossier.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case dossier.EFORBIDDEN:
-		return http.StatusForbidden
-	case dossier.ENOTFOUND:
-		return http.StatusNotFound
-	case dossier.ECONFLICT:
-		return http.StatusConflict
-	case dossier.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case dossier.EUNSUPPORTED:
-		return http.StatusUnsupportedMediaType
-	case dossier.EUNPROCESSABLE:
-		return http.StatusUnprocessableEntity
-	case dossier.ERATELIMIT:
-		return http.StatusTooManyRequests
-	case dossier.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
+	if st, ok := statuses[code]; ok {
+		return st
 	}
 	return http.StatusInternalServerError
 }

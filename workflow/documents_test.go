@@ -8,22 +8,11 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/demotest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
 )
-
-// docOf returns the listed document of kind k of d, failing when absent.
-func docOf(t *testing.T, d *dossier.Dossier, k dossier.DocKind) dossier.Document {
-	t.Helper()
-	for _, doc := range d.Documents {
-		if doc.Kind == k {
-			return doc
-		}
-	}
-	t.Fatalf("dossier %s lists no %s: %+v", d.Code, k, d.Documents)
-	return dossier.Document{}
-}
 
 // TestFormRegisters: every numbered form takes its number from its own
 // register per issuing body, kind and year (NĐ 30/2020 Điều 15.1; TT
@@ -66,7 +55,7 @@ func TestFormRegisters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc, cs := docOf(t, d, dossier.DocReceipt), docOf(t, d, dossier.DocControl)
+		rc, cs := demotest.DocOf(t, d, dossier.DocReceipt), demotest.DocOf(t, d, dossier.DocControl)
 		if rc.Number != "01/TNHS-TTHCC" || rc.URL != "/api/v1/dossiers/"+d.Code+"/receipt.pdf" || !strings.Contains(rc.VerifyURL, "/verify/") ||
 			rc.Signer.Name != "Nguyễn Thị Hoa" {
 			t.Errorf("receipt = %+v", rc)
@@ -103,7 +92,7 @@ func TestFormsOfDecisions(t *testing.T) {
 		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 		d = ev.act(t, "appraiser", d.Code, dossier.ActRequestSupplement, workflow.ActionInput{Version: d.Version, Missing: []string{"GTPL"},
 			Reason: "Giấy tờ pháp lý hết hiệu lực"})
-		g := docOf(t, d, dossier.DocGuidance)
+		g := demotest.DocOf(t, d, dossier.DocGuidance)
 		if g.Number != "01/PBS-SKHDT" || g.Signer.Name != "Trần Văn Minh" || !strings.HasSuffix(g.URL, ".pdf") || !strings.Contains(g.URL, "/documents/") {
 			t.Errorf("Mẫu 02 during appraisal = %+v; want the agency's series, signed by the appraiser", g)
 		}
@@ -118,7 +107,7 @@ func TestFormsOfDecisions(t *testing.T) {
 		newDue := d.DueAt.Add(48 * time.Hour)
 		d = ev.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Cần xác minh thêm",
 			NewDueAt: &newDue})
-		ap := docOf(t, d, dossier.DocApology)
+		ap := demotest.DocOf(t, d, dossier.DocApology)
 		if ap.Number != "01/PXL-SKHDT" || ap.Signer.Name != "" || ap.Signed || ap.URL != "/api/v1/dossiers/"+d.Code+"/apology.pdf" {
 			t.Errorf("apology filed by reception = %+v; want the agency's number, waiting for the leader", ap)
 		}
@@ -132,7 +121,7 @@ func TestFormsOfDecisions(t *testing.T) {
 		if err != nil {
 			t.Fatalf("leader signs the apology: %v", err)
 		}
-		if ap = docOf(t, d, dossier.DocApology); ap.Signer.Name != "Lê Thị Thu Hà" || ap.Signer.Capacity != "KT. Giám đốc" || ap.Signer.Position != "Phó Giám đốc" {
+		if ap = demotest.DocOf(t, d, dossier.DocApology); ap.Signer.Name != "Lê Thị Thu Hà" || ap.Signer.Capacity != "KT. Giám đốc" || ap.Signer.Position != "Phó Giám đốc" {
 			t.Errorf("signed apology = %+v; want the deputy, KT. Giám đốc", ap)
 		}
 		if _, err := ev.svc.SignDocument(ctx, ev.users["approver"], d.Code, ap.ID+1000); dossier.ErrorCode(err) != dossier.ENOTFOUND {
@@ -143,7 +132,7 @@ func TestFormsOfDecisions(t *testing.T) {
 		d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "refuse",
 			Report: "Không đủ điều kiện"})
 		d = ev.act(t, "approver", d.Code, dossier.ActRefuse, workflow.ActionInput{Version: d.Version, Reason: "Ngành nghề không được phép kinh doanh"})
-		rf := docOf(t, d, dossier.DocRefusal)
+		rf := demotest.DocOf(t, d, dossier.DocRefusal)
 		if rf.Number != "01/PTC-SKHDT" || rf.Signer.Name != "Lê Thị Thu Hà" || rf.Signer.Capacity != "KT. Giám đốc" {
 			t.Errorf("Mẫu 03 after appraisal = %+v", rf)
 		}
@@ -155,12 +144,12 @@ func TestFormsOfDecisions(t *testing.T) {
 			t.Fatalf("form set = %s", d2.FormSet)
 		}
 		d2 = ev.act(t, "reception", d2.Code, dossier.ActWithdraw, workflow.ActionInput{Version: d2.Version, Reason: "Công dân đề nghị rút hồ sơ"})
-		st := docOf(t, d2, dossier.DocStop)
+		st := demotest.DocOf(t, d2, dossier.DocStop)
 		if st.Number != "01/TB-TTHCC" || st.Signer.Name != "Nguyễn Thị Hoa" || st.VerifyURL == "" {
 			t.Errorf("stop notice = %+v", st)
 		}
 		// Receipts of the two dossiers: 01 and 02 of the center's register.
-		if n := docOf(t, d2, dossier.DocReceipt).Number; n != "02/TNHS-TTHCC" {
+		if n := demotest.DocOf(t, d2, dossier.DocReceipt).Number; n != "02/TNHS-TTHCC" {
 			t.Errorf("second receipt = %s", n)
 		}
 		// Without a document renderer the forms are numbered but have no

@@ -79,19 +79,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 	defer cmd.Process.Kill()
 	waitHealthy(t, base, 30*time.Second)
 	post := func(tok, path, body string) (int, map[string]any) {
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, nil
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		return res.StatusCode, m
+		return call("POST", base+path, tok, "", "application/json", []byte(body))
 	}
 	login := func(u string) string {
 		_, m := post("", "/api/v1/session", `{"username":"`+u+`","password":"demo"}`)
@@ -291,18 +279,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 		return cmd, "http://" + addr
 	}
 	send := func(base, tok, path, key string, body []byte) (int, map[string]any) {
-		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Idempotency-Key", key)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, nil
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		return res.StatusCode, m
+		return call("POST", base+path, tok, key, "application/json", body)
 	}
 	login := func(base, u string) string {
 		res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"`+u+`","password":"demo"}`))

@@ -40,3 +40,26 @@ func Upload(tb testing.TB, svc *workflow.Service, u *dossier.User, label string)
 	}
 	return info.ID
 }
+
+// Act takes action a on dossier code as u, failing the test on error.
+func Act(tb testing.TB, svc *workflow.Service, u *dossier.User, code string, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
+	tb.Helper()
+	d, err := svc.Act(context.Background(), u, code, a, in)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", u.Username, a, err)
+	}
+	return d
+}
+
+// DocOf returns the listed document of kind k of d, failing the test when
+// d lists none.
+func DocOf(tb testing.TB, d *dossier.Dossier, k dossier.DocKind) dossier.Document {
+	tb.Helper()
+	for _, doc := range d.Documents {
+		if doc.Kind == k {
+			return doc
+		}
+	}
+	tb.Fatalf("dossier %s lists no %s: %+v", d.Code, k, d.Documents)
+	return dossier.Document{}
+}
