@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/render"
 	"motcua/sign"
@@ -190,7 +191,7 @@ func TestDocumentSigningSessionAfterRestart(t *testing.T) {
 		d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
 		nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
 		d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
-		ap := docOf(t, d, dossier.DocApology)
+		ap := demotest.DocOf(t, d, dossier.DocApology)
 		sess, err := f.svc.BeginDocumentSigning(ctx, leader, d.Code, ap.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -208,7 +209,7 @@ func TestDocumentSigningSessionAfterRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ap = docOf(t, d, dossier.DocApology)
+		ap = demotest.DocOf(t, d, dossier.DocApology)
 		if !ap.Signed || ap.Signer.Name != leader.Name || ap.Signer.Capacity != "KT. Giám đốc" {
 			t.Errorf("signed apology = %+v", ap)
 		}
