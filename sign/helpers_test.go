@@ -40,10 +40,18 @@ type testPKI struct {
 
 func newTestPKI(tb testing.TB, now time.Time) *testPKI {
 	tb.Helper()
+	return newTestPKIWith(tb, now, "")
+}
+
+// newTestPKIWith is newTestPKI whose certificates name ocspURL as their
+// OCSP responder when it is not empty.
+func newTestPKIWith(tb testing.TB, now time.Time, ocspURL string) *testPKI {
+	tb.Helper()
 	pki, err := sign.NewDemoPKI(now)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	pki.OCSPURL = ocspURL
 	officer, _, err := pki.IssuePerson("Nguyễn Văn Ánh", "Phó Chủ tịch", "Ủy ban nhân dân tỉnh Bắc Ninh")
 	if err != nil {
 		tb.Fatal(err)

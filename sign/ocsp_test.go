@@ -30,20 +30,7 @@ import (
 // responder, so that AddDSS asks the DemoPKI for OCSP responses.
 func newOCSPTestPKI(tb testing.TB, now time.Time) *testPKI {
 	tb.Helper()
-	pki, err := sign.NewDemoPKI(now)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	pki.OCSPURL = "http://ocsp.demo.invalid/"
-	officer, _, err := pki.IssuePerson("Nguyễn Văn Ánh", "Phó Chủ tịch", "Ủy ban nhân dân tỉnh Bắc Ninh")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	org, _, err := pki.IssueOrganization("Ủy ban nhân dân tỉnh Bắc Ninh")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &testPKI{pki: pki, officer: officer, org: org}
+	return newTestPKIWith(tb, now, "http://ocsp.demo.invalid/")
 }
 
 // dssOCSPs returns the OCSP responses of the DSS of data.

@@ -3,7 +3,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/elliptic"
 	"encoding/json"
@@ -25,8 +24,8 @@ import (
 
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
-	"motcua/internal/testfile"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/agent"
@@ -128,33 +127,12 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	}
 
 	// A dossier awaiting the leader's approval.
-	user := func(name string) *dossier.User {
-		u, err := db.UserByName(bg, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
-	up, err := svc.Upload(bg, user("reception"), bytes.NewReader(testfile.PDF("scan")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.Receive(bg, user("reception"), workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Bắc Ninh"},
-		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: up.ID}, {Code: "GTPL", BlobID: up.ID}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range []struct {
-		a  dossier.Action
-		in workflow.ActionInput
-	}{{dossier.ActAssign, workflow.ActionInput{}}, {dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve",
-		Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân Ánh Dương."}}} {
-		step.in.Version = d.Version
-		if d, err = svc.Act(bg, user("appraiser"), d.Code, step.a, step.in); err != nil {
-			t.Fatal(err)
-		}
-	}
+	users := demotest.Users(t, db)
+	user := func(name string) *dossier.User { return users[name] }
+	d := demotest.Receive(t, svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Bắc Ninh"})
+	d = demotest.Walk(t, svc, users, d, demotest.Step{Who: "appraiser", Action: dossier.ActAssign},
+		demotest.Step{Who: "appraiser", Action: dossier.ActSubmitAppraisal, In: workflow.ActionInput{Recommendation: "approve",
+			Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân Ánh Dương."}})
 
 	b := &browserRun{t: t, ctx: ctx, base: srv.URL, dir: browserArtifacts(t)}
 	b.signIn("approver", "/ho-so/"+d.Code, "#act-approve")

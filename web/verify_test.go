@@ -18,6 +18,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/render"
@@ -53,39 +54,14 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	dir := t.TempDir()
 
-	user := func(name string) *dossier.User {
-		u, err := db.UserByName(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
-	info, err := svc.Upload(ctx, user("reception"), bytes.NewReader(testfile.PDF("scan")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := svc.Receive(ctx, user("reception"), workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"},
-		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}, {Code: "GTPL", BlobID: info.ID}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range []struct {
-		who string
-		a   dossier.Action
-		in  workflow.ActionInput
-	}{
-		{"appraiser", dossier.ActAssign, workflow.ActionInput{}},
-		{"appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
-		{"approver", dossier.ActApprove, workflow.ActionInput{}},
-		{"clerk", dossier.ActIssue, workflow.ActionInput{}},
-	} {
-		step.in.Version = ds.Version
-		if ds, err = svc.Act(ctx, user(step.who), ds.Code, step.a, step.in); err != nil {
-			t.Fatalf("%s: %v", step.a, err)
-		}
-	}
-	file, err := svc.ResultPDF(ctx, user("clerk"), ds.Code)
+	users := demotest.Users(t, db)
+	ds := demotest.Receive(t, svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+	ds = demotest.Walk(t, svc, users, ds,
+		demotest.Step{Who: "appraiser", Action: dossier.ActAssign},
+		demotest.Step{Who: "appraiser", Action: dossier.ActSubmitAppraisal, In: workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
+		demotest.Step{Who: "approver", Action: dossier.ActApprove},
+		demotest.Step{Who: "clerk", Action: dossier.ActIssue})
+	file, err := svc.ResultPDF(ctx, users["clerk"], ds.Code)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,3 +63,35 @@ func DocOf(tb testing.TB, d *dossier.Dossier, k dossier.DocKind) dossier.Documen
 	tb.Fatalf("dossier %s lists no %s: %+v", d.Code, k, d.Documents)
 	return dossier.Document{}
 }
+
+// Receive uploads a scan as u (Upload) and receives, as u, a complete
+// counter dossier of procedure 2.001610 (both components: GDN, GTPL) from
+// applicant a.
+func Receive(tb testing.TB, svc *workflow.Service, u *dossier.User, a dossier.Applicant) *dossier.Dossier {
+	tb.Helper()
+	id := Upload(tb, svc, u, "scan")
+	d, err := svc.Receive(context.Background(), u, workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant: a, Components: []workflow.ComponentInput{{Code: "GDN", BlobID: id}, {Code: "GTPL", BlobID: id}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// Step is an action taken by the account Who.
+type Step struct {
+	Who    string
+	Action dossier.Action
+	In     workflow.ActionInput
+}
+
+// Walk takes steps on d in order, each at the version the one before left
+// (users by username, as Users gives them), and returns the last state.
+func Walk(tb testing.TB, svc *workflow.Service, users map[string]*dossier.User, d *dossier.Dossier, steps ...Step) *dossier.Dossier {
+	tb.Helper()
+	for _, s := range steps {
+		s.In.Version = d.Version
+		d = Act(tb, svc, users[s.Who], d.Code, s.Action, s.In)
+	}
+	return d
+}
