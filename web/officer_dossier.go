@@ -84,6 +84,12 @@ func (s *Server) showDossier(w http.ResponseWriter, r *http.Request, u *dossier.
 func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status int, dv *workflow.DossierView, act dossier.Action, actErr error, flash string) {
 	v := uiDossierView{DossierView: dv, Can: map[string]bool{}, Open: act, Errors: uiFieldErrors{}}
 	for a := range dv.Can {
+		// Once the result is issued, the page no longer offers withdrawal
+		// (issue 19: the applicant collects the result); contract §4
+		// still lets the API withdraw any non-terminal dossier.
+		if a == dossier.ActWithdraw && dv.D.Status == dossier.StatusIssued {
+			continue
+		}
 		v.Can[string(a)], v.Any = true, true
 	}
 	if actErr != nil {

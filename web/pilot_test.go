@@ -169,6 +169,21 @@ func TestPilotApprovedResultLink(t *testing.T) {
 	if _, err := svc.ResultPDF(ctx, &dossier.User{ID: 1 << 40, Roles: []dossier.Role{dossier.RoleCitizen}}, ds.Code); err == nil {
 		t.Error("a citizen read the unnumbered result")
 	}
+
+	// Issue 19, "Missing": withdrawal is offered until the result is
+	// issued, not after.
+	if tok, _, err = svc.Login(ctx, "reception", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := fetch("/ho-so/" + ds.Code); !strings.Contains(page, `id="act-withdraw"`) {
+		t.Error("an approved dossier does not offer withdrawal")
+	}
+	if ds, err = svc.Act(ctx, user("clerk"), ds.Code, dossier.ActIssue, workflow.ActionInput{Version: ds.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := fetch("/ho-so/" + ds.Code); strings.Contains(page, `id="act-withdraw"`) || !strings.Contains(page, `id="act-return"`) {
+		t.Error("an issued dossier offers withdrawal, or not the return")
+	}
 }
 
 var hrefRE = regexp.MustCompile(`href="([^"#]+)"`)

@@ -44,3 +44,28 @@ func TestStatsCharts(t *testing.T) {
 		t.Error("an empty chart is drawn")
 	}
 }
+
+// TestVerifyVerdictInPlainWords: the verification page says in plain words
+// whether to trust the document — intact and every signer verified, intact
+// but a signer not verified, or changed since signing (issue 19).
+func TestVerifyVerdictInPlainWords(t *testing.T) {
+	f := newFront()
+	for _, c := range []struct {
+		name string
+		v    workflow.Verification
+		want string
+	}{
+		{"trusted", workflow.Verification{Status: "valid", Signatures: []workflow.SignatureSummary{{Signer: "A", Intact: true, Trusted: true}}}, "Văn bản này đáng tin cậy"},
+		{"untrusted signer", workflow.Verification{Status: "valid", Signatures: []workflow.SignatureSummary{{Signer: "A", Intact: true, Trusted: true}, {Signer: "B", Intact: true}}}, "Chưa thể tin văn bản này"},
+		{"tampered", workflow.Verification{Status: "tampered", Signatures: []workflow.SignatureSummary{{Signer: "A", Trusted: true}}}, "Không nên tin văn bản này"},
+		{"unsigned", workflow.Verification{Status: "unsigned"}, "Không nên tin văn bản này"},
+	} {
+		var b strings.Builder
+		if err := f.pages["verify"].ExecuteTemplate(&b, "layout", &fpage{Title: "x", D: &c.v}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("%s: page lacks %q", c.name, c.want)
+		}
+	}
+}

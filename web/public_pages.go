@@ -75,6 +75,15 @@ var frontFuncs = template.FuncMap{
 	},
 	"fmethod": workflow.MethodLabel,
 	"fpct":    func(v float64) string { return num(v) + "%" },
+	// trustedAll: there are signatures and every signer is verified.
+	"trustedAll": func(ss []workflow.SignatureSummary) bool {
+		for _, s := range ss {
+			if !s.Trusted || !s.Intact {
+				return false
+			}
+		}
+		return len(ss) > 0
+	},
 	"fiso": func(d string) string { // YYYY-MM-DD → DD/MM/YYYY
 		if len(d) != 10 {
 			return d

@@ -86,7 +86,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("verify page = %d", res.StatusCode)
 	}
-	for _, want := range []string{ds.Result.Number, "Lê Thị Thu Hà", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh", "Toàn vẹn",
+	for _, want := range []string{ds.Result.Number, "Lê Thị Thu Hà", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh", "Toàn vẹn", "Văn bản này đáng tin cậy", "Người ký được xác minh",
 		"PAdES B-LT", "Có dữ liệu xác thực dài hạn", ds.Result.SHA256,
 		// In plain Vietnamese, with the timestamp of the demo TSA (issue 17).
 		"Chữ ký hợp lệ, chứng thư do " + sign.DemoRootName + " cấp, còn hiệu lực tại thời điểm ký", "do " + sign.DemoTSAName + " cấp"} {

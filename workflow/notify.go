@@ -14,7 +14,15 @@ import (
 // NotifyMessage returns the message an applicant gets for a dossier event,
 // or ok=false when the event is not worth a message.
 func NotifyMessage(action dossier.Action, d *dossier.Dossier, baseURL string) (subject, body string, ok bool) {
-	link := strings.TrimRight(baseURL, "/") + "/cong-dan"
+	// An online applicant follows the dossier in the citizens' area; one
+	// who applied at the counter has no account there, and looks it up
+	// with the lookup code printed on the receipt (issue 19).
+	base := strings.TrimRight(baseURL, "/")
+	online := d.Channel == dossier.ChannelOnline
+	link := base + "/tra-cuu (nhập mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả)"
+	if online {
+		link = base + "/cong-dan/ho-so/" + d.Code
+	}
 	switch action {
 	case dossier.ActSubmit:
 		subject = "Đã nhận hồ sơ trực tuyến " + d.Code
@@ -28,6 +36,9 @@ func NotifyMessage(action dossier.Action, d *dossier.Dossier, baseURL string) (s
 	case dossier.ActRequestSupplement:
 		subject = "Hồ sơ " + d.Code + " cần bổ sung"
 		body = "Hồ sơ " + d.Code + " cần bổ sung, hoàn thiện. Vui lòng đăng nhập để xem yêu cầu và nộp bổ sung."
+		if !online {
+			body = "Hồ sơ " + d.Code + " cần bổ sung, hoàn thiện. Vui lòng mang giấy tờ bổ sung đến Bộ phận tiếp nhận và trả kết quả; nội dung cần bổ sung ghi trong phiếu yêu cầu bổ sung (Mẫu 02)."
+		}
 	case dossier.ActIssue:
 		subject = "Kết quả hồ sơ " + d.Code + " đã có"
 		body = "Kết quả giải quyết hồ sơ " + d.Code + " đã được ký số, đóng dấu và sẵn sàng trả."
