@@ -299,3 +299,57 @@ func TestDocumentSigningSession(t *testing.T) {
 		t.Errorf("a second session over a signed form: %v", err)
 	}
 }
+
+// TestFormSigningNeedsAuthorityWhenSigned (issue 15 items 2 and 3: a form
+// the competent leader signs is signed under the authority in force when
+// it is signed, exactly as an approval is decided): an apology slip (Mẫu
+// 04) waits for the leader; the deputy opens a signing session under the
+// director's delegation (KT. Giám đốc); the delegation is revoked before
+// the deputy confirms: the signature is refused (403), the form stays
+// unsigned, and a new session is refused too.
+func TestFormSigningNeedsAuthorityWhenSigned(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
+	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
+	ap := docOf(t, d, dossier.DocApology)
+	approver := f.users["approver"]
+	sess, err := f.svc.BeginDocumentSigning(ctx, approver, d.Code, ap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(strings.Join(sess.SignerLines, "|"), "KT. GIÁM ĐỐC|") {
+		t.Fatalf("session signer lines %v; want the delegated capacity", sess.SignerLines)
+	}
+	dels, err := f.svc.Delegations(ctx, f.users["admin"], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := 0
+	for _, del := range dels {
+		if del.ToUserID == approver.ID {
+			if err := f.svc.RevokeDelegation(ctx, f.users["admin"], del.ID); err != nil {
+				t.Fatal(err)
+			}
+			revoked++
+		}
+	}
+	if revoked == 0 {
+		t.Fatalf("no delegation to %s among %+v", approver.Name, dels)
+	}
+	f.now.Add(int64(time.Minute / time.Millisecond))
+	if _, err := f.svc.CompleteSigning(ctx, approver, sess.ID, workflow.CompleteInput{Confirm: true}); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+		t.Errorf("completion after the delegation was revoked: %v; want forbidden", err)
+	}
+	d, err = f.svc.Dossier(ctx, approver, d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ap := docOf(t, d, dossier.DocApology); ap.Signed || ap.Signer.Name != "" {
+		t.Errorf("apology after the refused signature = %+v; want it still waiting", ap)
+	}
+	if _, err := f.svc.BeginDocumentSigning(ctx, approver, d.Code, ap.ID); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+		t.Errorf("new session without authority: %v; want forbidden", err)
+	}
+}

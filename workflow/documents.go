@@ -511,24 +511,14 @@ func (s *Service) BeginDocumentSigning(ctx context.Context, u *dossier.User, cod
 	}
 	signer := sd.Signer
 	switch {
+	case sd.SignerKind == dossier.SignerLeader && (sd.Signer.UserID == 0 || sd.Signer.UserID == u.ID):
+		// A leader signs under the authority they hold when they sign,
+		// own or delegated, even a form that already names them (a
+		// delegation may have ended since the decision).
+		if signer, err = s.leaderSignerNow(ctx, u, d); err != nil {
+			return nil, err
+		}
 	case sd.Signer.UserID == u.ID:
-	case sd.SignerKind == dossier.SignerLeader && sd.Signer.UserID == 0:
-		if !dossier.CanActAs(u, dossier.RoleApprover, d) {
-			return nil, forbidden("Chỉ lãnh đạo có thẩm quyền của cơ quan giải quyết được ký văn bản này")
-		}
-		p, err := s.db.Procedure(ctx, d.ProcedureCode)
-		if err != nil {
-			return nil, err
-		}
-		dels, principals, err := s.LeaderDelegations(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		sg, err := dossier.Sign(u, p, s.now(), dels, principals)
-		if err != nil {
-			return nil, err
-		}
-		signer = dossier.SignerFor(u, sg)
 	default:
 		return nil, forbidden(fmt.Sprintf("%s do %s ký", sd.Number, sd.Signer.Name))
 	}
@@ -562,9 +552,53 @@ func (s *Service) BeginDocumentSigning(ctx context.Context, u *dossier.User, cod
 	return sess, nil
 }
 
+// leaderSignerNow returns the signature block under which leader u signs,
+// now, a form of dossier d that waits for the competent leader: u must be
+// a leader of the dossier's agency holding the authority over its
+// procedure at this moment, own or delegated (dossier.Sign), as for an
+// approval or a refusal.
+func (s *Service) leaderSignerNow(ctx context.Context, u *dossier.User, d *dossier.Dossier) (dossier.FormSigner, error) {
+	if !dossier.CanActAs(u, dossier.RoleApprover, d) {
+		return dossier.FormSigner{}, forbidden("Chỉ lãnh đạo có thẩm quyền của cơ quan giải quyết được ký văn bản này")
+	}
+	p, err := s.db.Procedure(ctx, d.ProcedureCode)
+	if err != nil {
+		return dossier.FormSigner{}, err
+	}
+	dels, principals, err := s.LeaderDelegations(ctx, u)
+	if err != nil {
+		return dossier.FormSigner{}, err
+	}
+	sg, err := dossier.Sign(u, p, s.now(), dels, principals)
+	if err != nil {
+		return dossier.FormSigner{}, err
+	}
+	return dossier.SignerFor(u, sg), nil
+}
+
 // completeDocumentSigning finishes a "sign-document" session: the signed
 // form replaces the draft, with the officer's consent in the audit trail.
+// A leader's authority is checked again at this moment: a delegation that
+// ended or changed since the session began refuses the signature (the
+// form keeps waiting).
 func (s *Service) completeDocumentSigning(ctx context.Context, u *dossier.User, sess *SigningSession, pre *PreparedSignature, c *consent, in CompleteInput) (*dossier.Dossier, error) {
+	sd, err := s.db.DocumentByID(ctx, sess.DocumentID)
+	if err != nil {
+		return nil, err
+	}
+	if sd.SignerKind == dossier.SignerLeader {
+		d, err := s.Dossier(ctx, u, sess.DossierCode)
+		if err != nil {
+			return nil, err
+		}
+		now, err := s.leaderSignerNow(ctx, u, d)
+		if err != nil {
+			return nil, err
+		}
+		if now != sess.docSigner {
+			return nil, dossier.Errorf(dossier.ECONFLICT, "Thẩm quyền ký đã thay đổi từ khi mở phiên ký (%s); vui lòng bắt đầu lại", now.Capacity)
+		}
+	}
 	signed, err := pre.Complete(ctx, SignatureInput{Signature: in.Signature, Certificate: in.Certificate, OTP: strings.TrimSpace(in.OTP), At: s.now()})
 	if err != nil {
 		return nil, err
