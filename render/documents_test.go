@@ -313,7 +313,7 @@ func TestFormSigningNeedsAuthorityWhenSigned(t *testing.T) {
 	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
 	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
 	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
-	ap := docOf(t, d, dossier.DocApology)
+	ap := demotest.DocOf(t, d, dossier.DocApology)
 	approver := f.users["approver"]
 	sess, err := f.svc.BeginDocumentSigning(ctx, approver, d.Code, ap.ID)
 	if err != nil {
@@ -346,7 +346,7 @@ func TestFormSigningNeedsAuthorityWhenSigned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ap := docOf(t, d, dossier.DocApology); ap.Signed || ap.Signer.Name != "" {
+	if ap := demotest.DocOf(t, d, dossier.DocApology); ap.Signed || ap.Signer.Name != "" {
 		t.Errorf("apology after the refused signature = %+v; want it still waiting", ap)
 	}
 	if _, err := f.svc.BeginDocumentSigning(ctx, approver, d.Code, ap.ID); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
