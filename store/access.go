@@ -167,20 +167,9 @@ func (db *DB) BlobDossier(ctx context.Context, id string, scope Scope) (*Dossier
 // submitted. Anything else — an unknown code or someone else's — is the
 // same ENOTFOUND, from the same single query.
 func (tx *Tx) HeldResult(userID int64, documentCode string) (*WarehouseItem, error) {
-	var w WarehouseItem
-	var at int64
-	err := tx.queryRow(`SELECT r.document_code, r.number, r.result_type_code, r.agency_code, r.issued_at, r.pdf_blob_id
+	return scanHeldResult(tx.queryRow(`SELECT r.document_code, r.number, r.result_type_code, r.agency_code, r.issued_at, r.pdf_blob_id
 		FROM results r JOIN dossiers d ON d.id = r.dossier_id
-		WHERE r.document_code = $1 AND d.applicant_user = $2 AND d.applicant_user <> 0`, documentCode, userID).Scan(
-		&w.DocumentCode, &w.Number, &w.ResultTypeCode, &w.AgencyCode, &at, &w.PDFBlobID)
-	if isNoRows(err) {
-		return nil, notFound("kết quả " + documentCode + " của người nộp")
-	}
-	if err != nil {
-		return nil, err
-	}
-	w.IssuedAt = fromMS(at)
-	return &w, nil
+		WHERE r.document_code = $1 AND d.applicant_user = $2 AND d.applicant_user <> 0`, documentCode, userID), documentCode)
 }
 
 // AddUpload records that userID uploaded blob id (idempotent).

@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"motcua/dossier"
 	"time"
+
+	"motcua/dossier"
 )
 
 // IssuedResult is a result row to insert.
@@ -129,11 +130,17 @@ func (db *DB) Warehouse(ctx context.Context, applicantID string) ([]WarehouseIte
 
 // WarehouseItem returns one held result of an applicant inside tx.
 func (tx *Tx) WarehouseItem(applicantID, documentCode string) (*WarehouseItem, error) {
+	return scanHeldResult(tx.queryRow(`SELECT document_code, number, result_type_code, agency_code, issued_at, pdf_blob_id
+		FROM results WHERE applicant_id = $1 AND document_code = $2`, applicantID, documentCode), documentCode)
+}
+
+// scanHeldResult reads the result documentCode held by an applicant
+// (document_code, number, result_type_code, agency_code, issued_at,
+// pdf_blob_id), ENOTFOUND when row has none.
+func scanHeldResult(row *sql.Row, documentCode string) (*WarehouseItem, error) {
 	var w WarehouseItem
 	var at int64
-	err := tx.queryRow(`SELECT document_code, number, result_type_code, agency_code, issued_at, pdf_blob_id
-		FROM results WHERE applicant_id = $1 AND document_code = $2`, applicantID, documentCode).Scan(
-		&w.DocumentCode, &w.Number, &w.ResultTypeCode, &w.AgencyCode, &at, &w.PDFBlobID)
+	err := row.Scan(&w.DocumentCode, &w.Number, &w.ResultTypeCode, &w.AgencyCode, &at, &w.PDFBlobID)
 	if isNoRows(err) {
 		return nil, notFound("kết quả " + documentCode + " của người nộp")
 	}

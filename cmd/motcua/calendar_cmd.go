@@ -88,12 +88,14 @@ func newCalendarFlags(name string) *calendarFlags {
 }
 
 // parse parses args, allowing flags after positional arguments, and returns
-// the positional arguments. help is true when -h or --help was given.
-func (f *calendarFlags) parse(args []string) (positional []string, help bool, err error) {
+// the positional arguments. help is true when -h or --help was given: the
+// usage is then written to stdout.
+func (f *calendarFlags) parse(args []string, stdout io.Writer) (positional []string, help bool, err error) {
 	for {
 		if err := f.fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, true, nil
+				_, err := io.WriteString(stdout, calendarUsage)
+				return nil, true, err
 			}
 			return nil, false, calendarUsageErr("%s: tham số không hợp lệ: %v", f.name, err)
 		}
@@ -145,12 +147,8 @@ func calendarDue(args []string, stdout io.Writer, loadOverrides func(data, db st
 	f.fs.StringVar(&days, "days", "", "số ngày làm việc")
 	f.fs.StringVar(&hours, "hours", "", "số giờ làm việc")
 	f.fs.StringVar(&cutoff, "cutoff", "", "giờ chốt nhận hồ sơ trong ngày, HH:MM")
-	pos, help, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	if help {
-		_, err := io.WriteString(stdout, calendarUsage)
+	pos, help, err := f.parse(args, stdout)
+	if err != nil || help {
 		return err
 	}
 	if len(pos) > 0 {
@@ -205,12 +203,8 @@ func calendarDue(args []string, stdout io.Writer, loadOverrides func(data, db st
 
 func calendarHolidays(args []string, stdout io.Writer, loadOverrides func(data, db string) ([]calendar.Override, error)) error {
 	f := newCalendarFlags("holidays")
-	pos, help, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	if help {
-		_, err := io.WriteString(stdout, calendarUsage)
+	pos, help, err := f.parse(args, stdout)
+	if err != nil || help {
 		return err
 	}
 	if len(pos) != 1 {
