@@ -166,3 +166,15 @@ func (f *Fake) list(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"items": items})
 }
+
+// Keys returns the idempotency keys of the messages accepted.
+func (f *Fake) Keys() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, 0, len(f.keys))
+	for k := range f.keys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

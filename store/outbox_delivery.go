@@ -179,12 +179,20 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 	return out, rows.Err()
 }
 
-// MarkDelivered records that the destination accepted delivery id.
-func (db *DB) MarkDelivered(ctx context.Context, id int64, now time.Time) error {
+// MarkDeliveredAll records that the destination accepted every delivery
+// of ids, in one transaction.
+func (db *DB) MarkDeliveredAll(ctx context.Context, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	return db.InTx(ctx, now, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox_deliveries SET status = 'sent', sent_at = $2, attempts = attempts + 1,
-			lease_until = 0, last_error = '' WHERE id = $1 AND status = 'pending'`, id, ms(tx.now))
-		return err
+		for _, id := range ids {
+			if _, err := tx.exec(`UPDATE outbox_deliveries SET status = 'sent', sent_at = $2, attempts = attempts + 1,
+			lease_until = 0, last_error = '' WHERE id = $1 AND status = 'pending'`, id, ms(tx.now)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

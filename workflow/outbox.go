@@ -59,6 +59,7 @@ type DestinationOptions struct {
 	BaseDelay   time.Duration // back-off after the first failure; default 10 s
 	MaxDelay    time.Duration // back-off ceiling; default 1 h
 	Timeout     time.Duration // one attempt; default 15 s (the lease is 4× this)
+	Concurrency int           // deliveries in flight at once; default 4
 }
 
 type destination struct {
@@ -109,6 +110,9 @@ func (s *Service) AddDestination(name string, d Destination, route Route, opts D
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 15 * time.Second
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
 	}
 	s.out.mu.Lock()
 	s.out.dests = append(s.out.dests, &destination{name: name, dest: d, route: route, opts: opts})
@@ -190,43 +194,54 @@ func (s *Service) DeliverDue(ctx context.Context, limit int, only ...string) (in
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
-		sent int
 		errs []error
 	)
+	// A claim holds at most one delivery per order key, so the deliveries
+	// of a destination may go side by side (Concurrency of them); the
+	// accepted ones are marked together.
+	var ok []int64
 	for name, list := range byDest {
 		d := dests[name]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, m := range list {
-				ok, err := s.deliverOne(ctx, d, m)
+		if d == nil {
+			continue
+		}
+		sem := make(chan struct{}, d.opts.Concurrency)
+		for _, m := range list {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				accepted, err := s.deliverOne(ctx, d, m)
 				mu.Lock()
-				if ok {
-					sent++
+				if accepted {
+					ok = append(ok, m.ID)
 				}
 				if err != nil {
 					errs = append(errs, err)
 				}
 				mu.Unlock()
-			}
-		}()
+			}()
+		}
 	}
 	wg.Wait()
+	sent := len(ok)
+	if err := s.db.MarkDeliveredAll(ctx, ok, s.now()); err != nil {
+		errs, sent = append(errs, err), 0
+	}
 	return sent, errors.Join(errs...)
 }
 
-// deliverOne hands m to its destination and records the outcome; the error
-// returned is the store's, not the destination's.
+// deliverOne hands m to its destination; it records a failure and reports
+// an acceptance (marked by the caller). The error returned is the
+// store's, not the destination's.
 func (s *Service) deliverOne(ctx context.Context, d *destination, m Delivery) (bool, error) {
-	if d == nil {
-		return false, nil
-	}
 	actx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	derr := d.dest.Deliver(actx, m)
 	cancel()
 	now := s.now()
 	if derr == nil {
-		return true, s.db.MarkDelivered(ctx, m.ID, now)
+		return true, nil
 	}
 	attempt := m.Attempts + 1
 	dead := attempt >= d.opts.MaxAttempts || isPermanent(derr)

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"motcua/dvcqg"
+	"motcua/internal/clocktest"
+	"motcua/internal/testfile"
+)
+
+// TestOutboxNoLossAcrossKill9 (issue 18 figure): the server pushes every
+// dossier event to a fake national portal on 127.0.0.1 that answers
+// slowly, and is killed with SIGKILL ten times while it delivers. At the
+// end every portal message the database holds has reached the portal
+// (lost = 0); repeats carry the same idempotency key and are counted by
+// the receiver.
+func TestOutboxNoLossAcrossKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	rounds := 10
+	if v, err := strconv.Atoi(os.Getenv("MOTCUA_CRASH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	fake := dvcqg.NewFake()
+	fake.SetSlow(15 * time.Millisecond)
+	portal := httptest.NewServer(fake)
+	defer portal.Close()
+	bin := buildBinary(t)
+	data := t.TempDir()
+	env := append(os.Environ(), "MOTCUA_DVCQG_URL="+portal.URL, "MOTCUA_AUDIT_ANCHOR_EVERY=0")
+	start := func() (*exec.Cmd, string) {
+		addr := freeAddr(t)
+		cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", data)
+		cmd.Env = env
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitHealthy(t, "http://"+addr, 60*time.Second)
+		return cmd, "http://" + addr
+	}
+	post := func(base, tok, path string, body []byte, ctype string) (int, map[string]any) {
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, nil
+		}
+		defer res.Body.Close()
+		var m map[string]any
+		json.NewDecoder(res.Body).Decode(&m)
+		return res.StatusCode, m
+	}
+	login := func(base, u string) string {
+		_, m := post(base, "", "/api/v1/session", []byte(`{"username":"`+u+`","password":"demo"}`), "application/json")
+		tok, _ := m["token"].(string)
+		if tok == "" {
+			t.Fatalf("login %s", u)
+		}
+		return tok
+	}
+	cmd, base := start()
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var acked atomic.Int64
+	var codesMu sync.Mutex
+	var codes []string
+	for round := range rounds {
+		rec := login(base, "reception")
+		st, b := post(base, rec, "/api/v1/blobs", testfile.PDF("outbox"), "application/pdf")
+		if st != 201 {
+			t.Fatalf("upload: %d", st)
+		}
+		body := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
+		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, b["id"], b["id"]))
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for ctx.Err() == nil {
+					if st, m := post(base, rec, "/api/v1/dossiers", body, "application/json"); st == 201 {
+						acked.Add(1)
+						codesMu.Lock()
+						codes = append(codes, m["code"].(string))
+						codesMu.Unlock()
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(300+round*71%400) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		cancel()
+		wg.Wait()
+		cmd, base = start()
+	}
+	// Let the last instance deliver everything (claims of the killed
+	// processes come back when their lease ends: 60 s).
+	var pending int
+	deadline := clocktest.Now().Add(150 * time.Second)
+	for {
+		pending = countPortalPending(t, data)
+		if pending == 0 || clocktest.Now().After(deadline) {
+			break
+		}
+		time.Sleep(2 * time.Second)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	keys := portalKeys(t, data)
+	got := map[string]bool{}
+	for _, k := range fake.Keys() {
+		got[k] = true
+	}
+	lost := 0
+	for _, k := range keys {
+		if !got[k] {
+			lost++
+		}
+	}
+	missing := 0
+	for _, c := range codes {
+		if _, ok := fake.Record(c); !ok {
+			missing++
+		}
+	}
+	accepted, dups, ooo := fake.Stats()
+	t.Logf("%d kill -9 rounds: %d dossiers acknowledged, %d portal messages in the database, %d accepted by the portal, %d lost, %d duplicates dropped by the receiver, %d out of order",
+		rounds, acked.Load(), len(keys), accepted, lost, dups, ooo)
+	if pending != 0 || lost != 0 || missing != 0 || len(keys) < int(acked.Load()) {
+		t.Errorf("pending %d, lost %d, acknowledged dossiers missing at the portal %d (messages %d for %d dossiers)", pending, lost, missing, len(keys), acked.Load())
+	}
+	if ooo != 0 {
+		t.Errorf("%d messages out of order", ooo)
+	}
+}
+
+// portalQuery runs one query on the data folder's database (beside the
+// running server: SQLite in WAL mode).
+func portalQuery(t *testing.T, data, q string) []string {
+	t.Helper()
+	c, err := loadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Data = data
+	db, err := openStore(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.SQL().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		out = append(out, s)
+	}
+	return out
+}
+
+func countPortalPending(t *testing.T, data string) int {
+	r := portalQuery(t, data, `SELECT CAST(COUNT(*) AS TEXT) FROM outbox_deliveries WHERE destination = 'dvcqg' AND status <> 'sent'`)
+	n, _ := strconv.Atoi(strings.TrimSpace(strings.Join(r, "")))
+	return n
+}
+
+func portalKeys(t *testing.T, data string) []string {
+	return portalQuery(t, data, `SELECT idem_key FROM outbox_deliveries WHERE destination = 'dvcqg' ORDER BY id`)
+}
