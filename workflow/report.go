@@ -256,6 +256,20 @@ func entry[K comparable, V any](m map[K]*V, k K) *V {
 	return x
 }
 
+// resolved counts one more dossier resolved by the officer, with its
+// outcome.
+func (r *OfficerRow) resolved(o string) {
+	r.Resolved++
+	switch o {
+	case dossier.OutcomeEarly:
+		r.ResolvedEarly++
+	case dossier.OutcomeOnTime:
+		r.ResolvedOnTime++
+	case dossier.OutcomeLate:
+		r.ResolvedLate++
+	}
+}
+
 // build groups the data by key (the empty key is the total) as of day
 // asOf (five_on_spot designations in force at the end of the period).
 func (rd *reportData) build(asOf string, key func(center, agency, procedure string) string) map[string]*Summary {
@@ -552,15 +566,7 @@ func (s *Service) officerRows(ds []store.FinishedDossier, complaints map[int64]b
 			m[d.AssigneeID] = a
 			order = append(order, d.AssigneeID)
 		}
-		a.row.Resolved++
-		switch d.Outcome {
-		case dossier.OutcomeEarly:
-			a.row.ResolvedEarly++
-		case dossier.OutcomeOnTime:
-			a.row.ResolvedOnTime++
-		case dossier.OutcomeLate:
-			a.row.ResolvedLate++
-		}
+		a.row.resolved(d.Outcome)
 		a.secs += max(int64(s.CalendarFor(d.Center).WorkingDuration(d.ReceivedAt, d.FinishedAt)/time.Second)-d.Paused, 0)
 		a.ev.add(s.scoreDossier(d, complaints[d.ID]))
 	}

@@ -354,15 +354,7 @@ func (s *Service) officerEvaluations(ctx context.Context, ds []store.FinishedDos
 				a = &acc{row: OfficerRow{OfficerID: id, Name: names[id]}}
 				m[id] = a
 			}
-			a.row.Resolved++
-			switch d.Outcome {
-			case dossier.OutcomeEarly:
-				a.row.ResolvedEarly++
-			case dossier.OutcomeOnTime:
-				a.row.ResolvedOnTime++
-			case dossier.OutcomeLate:
-				a.row.ResolvedLate++
-			}
+			a.row.resolved(d.Outcome)
 			if complaints[d.ID] {
 				a.row.Complaints++
 			}
