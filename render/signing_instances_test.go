@@ -14,8 +14,6 @@ import (
 	"motcua/internal/stacktest"
 	"motcua/render"
 	"motcua/sign"
-	"motcua/sign/csc"
-	"motcua/sign/csc/csctest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -234,16 +232,7 @@ func TestSigningSessionCompletedOnce(t *testing.T) {
 		b := f.instance(t)
 		ctx := context.Background()
 		leader := f.users["approver"]
-		key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := csctest.New(key, "135790")
-		defer srv.Close()
-		if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignRemotely,
-			CSC: &csc.Config{URL: srv.APIURL(), Username: srv.Username, Password: srv.Password, TimeoutSeconds: 5}}); err != nil {
-			t.Fatal(err)
-		}
+		srv, _ := f.remoteSigning(t, leader, 5)
 		d := f.toApproval(t)
 		sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
 		if err != nil {

@@ -267,16 +267,7 @@ func TestSigningSessionRemote(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
 	leader := f.users["approver"]
-	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := csctest.New(key, "135790")
-	defer srv.Close()
-	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignRemotely,
-		CSC: &csc.Config{URL: srv.APIURL(), Username: srv.Username, Password: srv.Password, TimeoutSeconds: 1}}); err != nil {
-		t.Fatal(err)
-	}
+	srv, key := f.remoteSigning(t, leader, 1)
 	d := f.toApproval(t)
 	sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
 	if err != nil || sess.Method != workflow.SignRemotely {
@@ -312,4 +303,23 @@ func TestSigningSessionRemote(t *testing.T) {
 	if err != nil || !rep.Intact || !rep.Signatures[0].Certificate.Equal(key.Certificate) {
 		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
 	}
+}
+
+// remoteSigning has leader sign with a remote signing service (a fake CSC
+// server, OTP 135790, closed at the end of the test) holding a key the
+// demo CA certifies (returned with it); requests to it time out after
+// timeout seconds.
+func (f *fixture) remoteSigning(t testing.TB, leader *dossier.User, timeout int) (*csctest.Server, *sign.Identity) {
+	t.Helper()
+	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := csctest.New(key, "135790")
+	t.Cleanup(srv.Close)
+	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignRemotely,
+		CSC: &csc.Config{URL: srv.APIURL(), Username: srv.Username, Password: srv.Password, TimeoutSeconds: timeout}}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, key
 }
