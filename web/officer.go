@@ -85,6 +85,7 @@ type uiPage struct {
 	Flash  string // a confirmation shown above the content
 	Error  string // a page-level error message
 	D      any    // the page's own data
+	Base   string // the public address of the installation (printed links)
 }
 
 // uiFieldErrors maps a field name to its message, in Vietnamese.
@@ -120,8 +121,11 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 		s.writeFallback(w)
 		return
 	}
-	if p, ok := data.(*uiPage); ok && p.User == nil {
-		p.User = userOf(r)
+	if p, ok := data.(*uiPage); ok {
+		if p.User == nil {
+			p.User = userOf(r)
+		}
+		p.Base = strings.TrimRight(s.svc.Config().BaseURL, "/")
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, tmpl, data); err != nil {
@@ -283,8 +287,9 @@ var uiFuncs = template.FuncMap{
 		}
 		return tt.Format(time.RFC3339)
 	},
-	"money": workflow.Money,
-	"pct":   func(v float64) string { return num(v) + "%" },
+	"money":   workflow.Money,
+	"fmethod": workflow.MethodLabel,
+	"pct":     func(v float64) string { return num(v) + "%" },
 	"kb": func(n int64) string {
 		if n < 1024 {
 			return fmt.Sprintf("%d B", n)

@@ -54,6 +54,7 @@ var uiAdminTitles = map[string]string{
 	"ngay-nghi":    "Ngày nghỉ lễ, Tết và điều chỉnh lịch làm việc",
 	"so-dang-ky":   "Sổ đăng ký văn bản (lấy số)",
 	"con-dau":      "Con dấu và khóa ký",
+	"khoa":         "Khóa ký số và chứng thư",
 	"nhap-du-lieu": "Nhập dữ liệu",
 }
 

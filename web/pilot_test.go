@@ -293,3 +293,36 @@ func TestPilotPublicHome(t *testing.T) {
 		t.Errorf("bad verification code = %d", res.StatusCode)
 	}
 }
+
+// Issue 19, "Polish": the kiosk lists services in Vietnamese order (it
+// put "Bưu chính" before "Bảo vệ thực vật"); an unknown address answers a
+// Vietnamese page, not the mux's English one; every page has a title.
+func TestPilotPolish(t *testing.T) {
+	ev := newUIEnv(t)
+	anon := ev.client(t)
+	_, page := ev.get(t, anon, "/kiosk?center=BN.TTHCC")
+	a, b := strings.Index(page, "Bảo vệ thực vật"), strings.Index(page, "Bưu chính")
+	if a < 0 || b < 0 || a > b {
+		t.Errorf("kiosk order: Bảo vệ thực vật at %d, Bưu chính at %d", a, b)
+	}
+	res, page := ev.get(t, anon, "/khong-co-trang-nay")
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(page, `lang="vi"`) || !strings.Contains(page, "Không tìm thấy") {
+		t.Errorf("unknown page = %d %.100s", res.StatusCode, page)
+	}
+	if res, _ := ev.post(t, anon, "/thu-tuc", nil); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /thu-tuc = %d; want 405 (known path, other method)", res.StatusCode)
+	}
+	admin := ev.login(t, "admin")
+	_, page = ev.get(t, admin, "/quan-tri/khoa")
+	if !strings.Contains(page, "<title>Khóa ký số và chứng thư") {
+		t.Errorf("/quan-tri/khoa has no title")
+	}
+	if res, svg := ev.get(t, anon, "/static/favicon.svg"); res.StatusCode != http.StatusOK || !strings.HasPrefix(svg, "<svg") {
+		t.Errorf("favicon = %d", res.StatusCode)
+	}
+	// The printed receipt gives the lookup page's full address.
+	_, receipt := ev.receive(t, ev.login(t, "reception"), map[string]string{"GDN": "", "GTPL": ""})
+	if !strings.Contains(receipt, `<span id="receipt-lookup">`+ev.srv.URL+`/tra-cuu</span>`) {
+		t.Errorf("receipt lacks the lookup page's full address")
+	}
+}

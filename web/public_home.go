@@ -189,3 +189,21 @@ func levelRank(l dossier.Level) int {
 	}
 	return 3
 }
+
+// orNotFound answers a path no route knows with the error page of the
+// house (Vietnamese page, or problem+json on the API) instead of the
+// mux's bare English "404 page not found". A known path asked with
+// another method is left to the mux (405 with Allow).
+func (s *Server) orNotFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" {
+			get := r.Clone(r.Context())
+			get.Method = http.MethodGet
+			if _, p := mux.Handler(get); p == "" {
+				s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy trang %s", r.URL.Path))
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"motcua/dossier"
+	"motcua/vntext"
 	"motcua/workflow"
 )
 
@@ -98,6 +99,9 @@ var frontFuncs = template.FuncMap{
 	},
 	"fq": url.QueryEscape,
 }
+
+// viSorter orders names the Vietnamese way.
+var viSorter = vntext.NewSorter()
 
 // frontRender executes page name with p; buffered, so a template error is
 // a clean 500.
@@ -269,6 +273,9 @@ func (s *Server) kioskCenter(r *http.Request, code string) (*kioskPage, error) {
 		if kp.Services, err = s.svc.QueueServices(r.Context(), code); err != nil {
 			return nil, err
 		}
+		// In Vietnamese order (Đ after D, tones after the bare letter),
+		// not by byte (issue 19).
+		slices.SortStableFunc(kp.Services, func(a, b workflow.QueueService) int { return viSorter.Compare(a.Name, b.Name) })
 	}
 	return kp, nil
 }

@@ -88,7 +88,7 @@ func NewServer(svc *workflow.Service, log *slog.Logger, opts Options) (*Server, 
 	}
 	s.front = newFront()
 	s.routes()
-	s.handler = s.observe(s.authenticate(s.mux))
+	s.handler = s.observe(s.authenticate(s.orNotFound(s.mux)))
 	return s, nil
 }
 

@@ -48,16 +48,25 @@
     es.addEventListener("error", function () { conn.textContent = "Mất kết nối, đang kết nối lại…"; });
     es.addEventListener("call", function (ev) {
       var c = JSON.parse(ev.data);
+      // The number called until now goes down to the list (the big
+      // panel and the list's first row never show the same call); a
+      // recalled number leaves its old row.
+      var prevNum = document.getElementById("now-num").textContent.trim();
+      Array.prototype.slice.call(recent.children).forEach(function (row) {
+        if (row.firstChild && row.firstChild.textContent === String(c.number)) recent.removeChild(row);
+      });
+      if (prevNum && prevNum !== String(c.number)) {
+        var prev = document.createElement("tr");
+        [prevNum, document.getElementById("now-ctr").textContent.replace(/^đến /, ""), document.getElementById("now-svc").textContent].forEach(function (s) {
+          var td = document.createElement("td"); td.textContent = s; prev.appendChild(td);
+        });
+        recent.insertBefore(prev, recent.firstChild);
+      }
       document.getElementById("now-num").textContent = c.number;
       document.getElementById("now-ctr").textContent = "đến " + counterLabel(c);
       document.getElementById("now-svc").textContent = c.service_name || "";
       var now = board.querySelector(".now");
       now.classList.remove("flash"); void now.offsetWidth; now.classList.add("flash");
-      var tr = document.createElement("tr");
-      [String(c.number), counterLabel(c), c.service_name || ""].forEach(function (s) {
-        var td = document.createElement("td"); td.textContent = s; tr.appendChild(td);
-      });
-      recent.insertBefore(tr, recent.firstChild);
       while (recent.children.length > 8) recent.removeChild(recent.lastChild);
       var w = document.getElementById("waiting");
       if (!c.recall && +w.textContent > 0) w.textContent = +w.textContent - 1;
