@@ -37,24 +37,7 @@ func newREnv(t testing.TB, e store.Engine) *rEnv {
 func (ev *rEnv) receive(t testing.TB, code string, at time.Time) *dossier.Dossier {
 	t.Helper()
 	ev.clk.Set(at)
-	p, err := ev.db.Procedure(context.Background(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var comps []workflow.ComponentInput
-	for _, c := range p.Components {
-		if c.Required {
-			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: ev.blob})
-		}
-	}
-	d, err := ev.svc.Receive(context.Background(), ev.users["reception"], workflow.ReceiveInput{
-		ProcedureCode: code, Channel: dossier.ChannelCounter, Components: comps,
-		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"},
-	})
-	if err != nil {
-		t.Fatalf("Receive: %v", err)
-	}
-	return d
+	return ev.receiveOf(t, code, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"})
 }
 
 func (ev *rEnv) act(t testing.TB, who string, d *dossier.Dossier, at time.Time, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {

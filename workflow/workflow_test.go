@@ -57,7 +57,15 @@ func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
 // receive files a complete dossier for 2.001610 (3 working days, 5 tại chỗ).
 func (ev *env) receive(t *testing.T) *dossier.Dossier {
 	t.Helper()
-	p, err := ev.db.Procedure(context.Background(), "2.001610")
+	return ev.receiveOf(t, "2.001610",
+		dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Phone: "0912345678"})
+}
+
+// receiveOf files at the counter, as the reception officer, a dossier of
+// procedure code from applicant a with every required component.
+func (ev *env) receiveOf(t testing.TB, code string, a dossier.Applicant) *dossier.Dossier {
+	t.Helper()
+	p, err := ev.db.Procedure(context.Background(), code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,9 +76,7 @@ func (ev *env) receive(t *testing.T) *dossier.Dossier {
 		}
 	}
 	d, err := ev.svc.Receive(context.Background(), ev.users["reception"], workflow.ReceiveInput{
-		ProcedureCode: "2.001610", Channel: dossier.ChannelCounter, Components: comps,
-		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Phone: "0912345678"},
-	})
+		ProcedureCode: code, Channel: dossier.ChannelCounter, Components: comps, Applicant: a})
 	if err != nil {
 		t.Fatalf("Receive: %v", err)
 	}
