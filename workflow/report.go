@@ -363,7 +363,7 @@ func (s *Service) Summary(ctx context.Context, u *dossier.User, q ReportQuery) (
 }
 
 func (s *Service) summaryOf(ctx context.Context, rs *reportScope) (Summary, error) {
-	rd, err := s.loadReport(ctx, rs, rs.from, rs.to)
+	rd, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -392,7 +392,7 @@ func (s *Service) Breakdown(ctx context.Context, u *dossier.User, q ReportQuery,
 	if by == ByMonth {
 		return s.byMonth(ctx, rs)
 	}
-	rd, err := s.loadReport(ctx, rs, rs.from, rs.to)
+	rd, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +443,7 @@ func (s *Service) Breakdown(ctx context.Context, u *dossier.User, q ReportQuery,
 // before the period.
 func (s *Service) byMonth(ctx context.Context, rs *reportScope) (*Breakdown, error) {
 	out := &Breakdown{ReportQuery: rs.q, By: ByMonth, Items: []ReportRow{}}
-	base, err := s.loadReport(ctx, rs, rs.from, rs.to)
+	base, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
 	if err != nil {
 		return nil, err
 	}

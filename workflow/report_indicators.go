@@ -87,7 +87,7 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 	if err != nil {
 		return nil, err
 	}
-	rd, err := s.loadReport(ctx, rs, rs.from, rs.to)
+	rd, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
 	if err != nil {
 		return nil, err
 	}

@@ -139,6 +139,10 @@ type Config struct {
 	// Now is the clock (required). Each use case reads it once and hands
 	// the instant to its transaction; nothing below workflow reads time.
 	Now func() time.Time
+	// ReportCache is how long the data of a report summary or breakdown
+	// (per scope and period) is reused; 0 reads it for every request.
+	// Reports may lag the writes by that long (report_cache.go).
+	ReportCache time.Duration
 }
 
 // Service implements the use cases. Create it with New.
@@ -163,6 +167,7 @@ type Service struct {
 	signing    sync.Map      // session id → *SigningSession: a cache of the store's (see keepSession)
 	out        outbox        // destinations of the outbox (outbox.go)
 	portal     Portal        // the national portal, when connected (portal.go)
+	reports    reportCache   // report data reused for cfg.ReportCache (report_cache.go)
 }
 
 // New returns a Service over db and blobs driving ports. Any port may be

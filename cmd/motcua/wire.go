@@ -88,7 +88,8 @@ func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, er
 		Sheets:    xlsx.Reader{},
 	}
 	svc, err := workflow.New(db, blobs, ports, log, workflow.Config{
-		MaxUpload: c.MaxUploadMB << 20, BaseURL: c.BaseURL, Demo: c.Demo, Now: now})
+		MaxUpload: c.MaxUploadMB << 20, BaseURL: c.BaseURL, Demo: c.Demo, Now: now,
+		ReportCache: reportCacheTTL})
 	if err != nil {
 		return nil, err
 	}
@@ -133,3 +134,8 @@ func newDocuments(c config, now func() time.Time, log *slog.Logger) (*render.Doc
 	keys.PKCS11Module, keys.PKCS11PIN = s.PKCS11Module, s.PKCS11PIN
 	return render.New(keys, render.Options{Demo: c.Demo, TSAURL: s.TSAURL, DemoCA: keys.DemoPKI(), Log: log, Now: now})
 }
+
+// reportCacheTTL is how long serve reuses a report's data per scope and
+// period (workflow.Config.ReportCache): dashboards may lag the writes by
+// that long, and a thousand supervisors cost one read per period.
+const reportCacheTTL = 5 * time.Second
