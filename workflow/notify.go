@@ -134,13 +134,16 @@ func (s *Service) notifyEvent(ctx context.Context, e store.OutboxEvent) (bool, e
 		return false, err // the database is away: retried next round
 	}
 	subject, body, ok := NotifyMessage(dossier.Action(p.Action), d, s.cfg.BaseURL)
-	if !ok || (d.Applicant.Email == "" && d.ApplicantUser == 0) {
+	if !ok || (d.Applicant.Email == "" && d.Applicant.Phone == "" && d.ApplicantUser == 0) {
 		return false, nil
 	}
 	to := d.Applicant
 	if to.Email == "" && d.ApplicantUser != 0 {
 		if u, err := s.db.User(ctx, d.ApplicantUser); err == nil {
 			to.Email = u.Email
+			if to.Phone == "" {
+				to.Phone = u.Phone
+			}
 		}
 	}
 	if err := s.note.Notify(ctx, to, subject, body); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/internal/clocktest"
+	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 
@@ -80,5 +81,36 @@ func TestNotifyApologyGivesTheNewDate(t *testing.T) {
 	}
 	if _, body, _ := workflow.NotifyMessage(dossier.ActApologize, &dossier.Dossier{Code: "H-2"}, ""); strings.Contains(body, "mới:") {
 		t.Errorf("no appointment, no date: %q", body)
+	}
+}
+
+type phoneRecorder struct {
+	mu     sync.Mutex
+	phones []string
+}
+
+func (r *phoneRecorder) Notify(ctx context.Context, to dossier.Applicant, subject, body string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.phones = append(r.phones, to.Phone+"|"+subject)
+	return nil
+}
+
+// TestNotifyReachesApplicantsWithOnlyAPhone: an applicant who left only a
+// phone number at the counter is notified (by SMS, notify.ByContact).
+func TestNotifyReachesApplicantsWithOnlyAPhone(t *testing.T) {
+	ctx := context.Background()
+	rec := &phoneRecorder{}
+	db, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: rec}, workflow.Config{Now: clocktest.Now})
+	users := demotest.Users(t, db)
+	b := demotest.Upload(t, svc, users["reception"], "scan")
+	d, err := svc.Receive(ctx, users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
+		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "001090001234", Phone: "0912345678"},
+		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: b}, {Code: "GTPL", BlobID: b}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.NotifyPending(ctx); err != nil || n != 1 || len(rec.phones) != 1 || rec.phones[0] != "0912345678|Hồ sơ "+d.Code+" đã được tiếp nhận" {
+		t.Fatalf("NotifyPending = %d, %v, %q; want one message to the phone", n, err, rec.phones)
 	}
 }

@@ -48,6 +48,15 @@ type config struct {
 	Signing signingConfig
 	SMTP    smtpConfig
 	DVCQG   dvcqgConfig
+	SMS     smsConfig
+}
+
+// smsConfig sends text messages to applicants without an e-mail address
+// (package notify, SMS); off without a URL.
+type smsConfig struct {
+	URL    string // MOTCUA_SMS_URL: the gateway's send endpoint
+	Token  string // MOTCUA_SMS_TOKEN (never logged)
+	Sender string // MOTCUA_SMS_SENDER: the registered brand name
 }
 
 // dvcqgConfig connects the national public service portal (package
@@ -126,6 +135,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			PKCS11PIN:    getenv("MOTCUA_PKCS11_PIN"),
 		},
 		DVCQG: dvcqgConfig{URL: getenv("MOTCUA_DVCQG_URL"), Token: getenv("MOTCUA_DVCQG_TOKEN")},
+		SMS:   smsConfig{URL: getenv("MOTCUA_SMS_URL"), Token: getenv("MOTCUA_SMS_TOKEN"), Sender: getenv("MOTCUA_SMS_SENDER")},
 		SMTP: smtpConfig{
 			Addr:     getenv("MOTCUA_SMTP_ADDR"),
 			From:     getenv("MOTCUA_SMTP_FROM"),

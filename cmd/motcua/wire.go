@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"motcua/dvcqg"
@@ -76,6 +77,14 @@ func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, er
 	var note workflow.Notifier = notify.Log{Log: log}
 	if c.SMTP.Addr != "" {
 		note = notify.SMTP{Addr: c.SMTP.Addr, From: c.SMTP.From, Username: c.SMTP.User, Password: c.SMTP.Password, Now: now}
+	}
+	if c.SMS.URL != "" {
+		// E-mail when the applicant gave an address, else a text message.
+		link := ""
+		if c.BaseURL != "" {
+			link = strings.TrimRight(c.BaseURL, "/") + "/tra-cuu"
+		}
+		note = notify.ByContact{Email: note, SMS: notify.SMS{URL: c.SMS.URL, Token: c.SMS.Token, Sender: c.SMS.Sender, Link: link}}
 	}
 	ports := workflow.Ports{
 		Documents: docs,
