@@ -286,15 +286,18 @@ type LedgerRow struct {
 	Status     string
 	Reason     string
 	ReceivedAt time.Time
-	DueAt      *time.Time
+	DueAt      *time.Time // the applicant's appointment (an apology's new date once there is one)
 	FinishedAt *time.Time
+	// MeasureDueAt is the appointment lateness is measured against (the
+	// original one plus the waiting time: dossier.MeasureDue).
+	MeasureDueAt *time.Time
 }
 
 // LedgerRows calls fn for each dossier received at center in [from, to),
 // in order of receipt, streaming.
 func (db *DB) LedgerRows(ctx context.Context, center string, from, to time.Time, fn func(LedgerRow) error) error {
 	rows, err := db.reader().QueryContext(ctx, `SELECT d.code, p.name, d.applicant_name, d.applicant_address, d.applicant_phone,
-		COALESCE(a.name, d.agency_code), d.channel, d.status, d.reason, d.received_at, d.due_at, d.finished_at
+		COALESCE(a.name, d.agency_code), d.channel, d.status, d.reason, d.received_at, d.due_at, d.finished_at, d.measure_due_at
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN agencies a ON a.code = d.agency_code
 		WHERE d.center_code = $1 AND d.received_at >= $2 AND d.received_at < $3 ORDER BY d.received_at, d.id`, center, ms(from), ms(to))
 	if err != nil {
@@ -304,12 +307,12 @@ func (db *DB) LedgerRows(ctx context.Context, center string, from, to time.Time,
 	for rows.Next() {
 		var r LedgerRow
 		var rec int64
-		var due, fin sql.NullInt64
+		var due, fin, measure sql.NullInt64
 		if err := rows.Scan(&r.Code, &r.Procedure, &r.Applicant, &r.Address, &r.Phone, &r.Agency, &r.Channel, &r.Status, &r.Reason,
-			&rec, &due, &fin); err != nil {
+			&rec, &due, &fin, &measure); err != nil {
 			return err
 		}
-		r.ReceivedAt, r.DueAt, r.FinishedAt = fromMS(rec), fromNull(due), fromNull(fin)
+		r.ReceivedAt, r.DueAt, r.FinishedAt, r.MeasureDueAt = fromMS(rec), fromNull(due), fromNull(fin), fromNull(measure)
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -22,25 +22,38 @@ func resultMethod(channel string) string {
 	return "Trực tiếp"
 }
 
-// ledgerEntry maps a stored row onto the ledger's columns.
-func ledgerEntry(r workflow.LedgerRow) pdf.LedgerEntry {
+// ledgerEntry maps a stored row onto the ledger's columns. "Hẹn trả kết
+// quả" is the appointment lateness is measured against (the original one,
+// moved only by the applicant's waits), so that the register compared with
+// "Trả kết quả" shows a late dossier late; an apology's new date is noted
+// (NĐ 61/2018 Điều 19.9). loc is the center's time zone.
+func ledgerEntry(r workflow.LedgerRow, loc *time.Location) pdf.LedgerEntry {
 	e := pdf.LedgerEntry{DossierCode: r.Code, Procedure: r.Procedure, Applicant: r.Applicant, Address: r.Address, Phone: r.Phone,
 		Agency: r.Agency, ReceivedAt: r.ReceivedAt, ResultMethod: resultMethod(r.Channel)}
-	if r.DueAt != nil {
-		e.DueAt = *r.DueAt
-	}
+	var notes []string
 	st := dossier.Status(r.Status)
 	switch {
 	case st == dossier.StatusReturned && r.FinishedAt != nil:
 		e.ReturnedAt = *r.FinishedAt
 	case st == dossier.StatusRefused || st == dossier.StatusWithdrawn:
-		e.Note = st.Label()
+		n := st.Label()
 		if r.Reason != "" {
-			e.Note += ": " + r.Reason
+			n += ": " + r.Reason
 		}
+		notes = append(notes, n)
 	default:
-		e.Note = st.Label()
+		notes = append(notes, st.Label())
 	}
+	switch {
+	case r.MeasureDueAt != nil:
+		e.DueAt = *r.MeasureDueAt
+		if r.DueAt != nil && !r.DueAt.Equal(*r.MeasureDueAt) {
+			notes = append(notes, "Hẹn lại "+r.DueAt.In(loc).Format("15:04 02/01/2006")+" (phiếu xin lỗi)")
+		}
+	case r.DueAt != nil:
+		e.DueAt = *r.DueAt
+	}
+	e.Note = strings.Join(notes, "; ")
 	return e
 }
 
@@ -49,7 +62,7 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 		var entries []pdf.LedgerEntry
 		info, err := s.svc.Ledger(r.Context(), u, reportQuery(r), func(row workflow.LedgerRow) error {
-			entries = append(entries, ledgerEntry(row))
+			entries = append(entries, ledgerEntry(row, s.svc.Location()))
 			return nil
 		})
 		if err != nil {

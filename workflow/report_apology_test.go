@@ -98,6 +98,20 @@ func TestOnTimeRateAfterApology(t *testing.T) {
 		if o.Name != "Trần Văn Minh" || o.Resolved != 4 || o.OnTimeRate != 75.00 || o.Evaluation == nil || o.Evaluation.Index1 != 1.3 {
 			t.Errorf("officer %s: resolved %d rate %.2f evaluation %+v; want 4, 75.00, index 1 = 1.3", o.Name, o.Resolved, o.OnTimeRate, o.Evaluation)
 		}
+		// The register (Sổ theo dõi hồ sơ) reads each row against the
+		// appointment lateness is measured by: H4's is the original one.
+		var h4Row *workflow.LedgerRow
+		if _, err := ev.svc.Ledger(ctx, admin, workflow.ReportQuery{From: week.From, To: week.To, Center: h4.CenterCode}, func(r workflow.LedgerRow) error {
+			if r.Code == h4.Code {
+				h4Row = &r
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if h4Row == nil || h4Row.MeasureDueAt == nil || !h4Row.MeasureDueAt.Equal(vnAt(11, 5, 17, 0, 0, 0)) || !h4Row.DueAt.Equal(nd) {
+			t.Errorf("ledger row of H4 = %+v; want measure Thu 5/11 17:00, appointment Mon 9/11 17:00", h4Row)
+		}
 		assertRecountEqual(t, ev)
 	})
 }
