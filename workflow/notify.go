@@ -52,9 +52,12 @@ func NotifyMessage(action dossier.Action, d *dossier.Dossier, baseURL string) (s
 		subject = "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ " + d.Code
 		body = "Hồ sơ " + d.Code + " chậm so với ngày hẹn; cơ quan giải quyết xin lỗi và hẹn lại ngày trả kết quả."
 		// NĐ 61/2018 Điều 19.9: the desk updates the date and tells the
-		// applicant the new one.
+		// applicant the new one — in the subject too, which is all an SMS
+		// carries.
 		if d.DueAt != nil {
-			body += " Ngày hẹn trả kết quả mới: " + d.DueAt.In(notifyZone).Format("15:04 02/01/2006") + "."
+			when := d.DueAt.In(notifyZone).Format("15:04 02/01/2006")
+			subject += ": hẹn trả " + when
+			body += " Ngày hẹn trả kết quả mới: " + when + "."
 		}
 	default:
 		return "", "", false

@@ -75,9 +75,13 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 // first one.
 func TestNotifyApologyGivesTheNewDate(t *testing.T) {
 	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, time.FixedZone("ICT", 7*3600))
-	_, body, ok := workflow.NotifyMessage(dossier.ActApologize, &dossier.Dossier{Code: "H-1", DueAt: &nd}, "https://dichvucong.example")
+	subject, body, ok := workflow.NotifyMessage(dossier.ActApologize, &dossier.Dossier{Code: "H-1", DueAt: &nd}, "https://dichvucong.example")
 	if want := "Ngày hẹn trả kết quả mới: 17:00 04/12/2026."; !ok || !strings.Contains(body, want) {
 		t.Errorf("message %q lacks %q", body, want)
+	}
+	// An SMS carries the subject only: it gives the date too.
+	if want := "hẹn trả 17:00 04/12/2026"; !strings.Contains(subject, want) {
+		t.Errorf("subject %q lacks %q", subject, want)
 	}
 	if _, body, _ := workflow.NotifyMessage(dossier.ActApologize, &dossier.Dossier{Code: "H-2"}, ""); strings.Contains(body, "mới:") {
 		t.Errorf("no appointment, no date: %q", body)
