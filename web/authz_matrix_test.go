@@ -387,6 +387,7 @@ func (ev *mxEnv) probes() []probe {
 		{route: "GET /healthz", allow: everyone, build: getReq("/healthz")},
 		{route: "GET /metrics", allow: only(admin), build: getReq("/metrics")},
 		{route: "GET /static/", allow: everyone, build: getReq("/static/style.css")},
+		{route: "GET /favicon.ico", allow: everyone, build: getReq("/favicon.ico")},
 
 		// Session.
 		{route: "POST /api/v1/session", allow: everyone, build: func(*mxEnv, string) req {

@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.Handle("GET /metrics", s.metricsGate(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	m.Handle("GET /static/", http.StripPrefix("/static/", s.ui.static))
+	m.HandleFunc("GET /favicon.ico", s.favicon) // for what browsers ask without a page (PDF tabs)
 
 	// ---- JSON API (contract §2–8) ------------------------------------------
 
