@@ -284,6 +284,14 @@ func TestPilotPublicHome(t *testing.T) {
 			t.Errorf("statistics JSON = %d lacks %s", res.StatusCode, k)
 		}
 	}
+	// A procedure page gives the steps (with the internal process's
+	// times), where to submit with the hours, the fee and the time.
+	_, page = ev.get(t, anon, "/thu-tuc/2.001610")
+	for _, want := range []string{"Trình tự thực hiện", "Thẩm định (tối đa", "Mẫu 01", "Giờ làm việc: thứ Hai đến thứ Sáu", "Phí, lệ phí", "Thời hạn giải quyết"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("procedure page lacks %q", want)
+		}
+	}
 	// The verification form leads to the verification page.
 	if res, _ := ev.get(t, anon, "/xac-thuc?ma=https://motcua.example/verify/AbCdEfGhIjKlMnOpQrStUv"); res.StatusCode != http.StatusSeeOther ||
 		res.Header.Get("Location") != "/verify/AbCdEfGhIjKlMnOpQrStUv" {

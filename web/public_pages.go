@@ -76,6 +76,7 @@ var frontFuncs = template.FuncMap{
 	},
 	"fmethod": workflow.MethodLabel,
 	"fpct":    func(v float64) string { return num(v) + "%" },
+	"fnum":    num,
 	// trustedAll: there are signatures and every signer is verified.
 	"trustedAll": func(ss []workflow.SignatureSummary) bool {
 		for _, s := range ss {
