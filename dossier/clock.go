@@ -180,6 +180,20 @@ func SupplementRequestLate(d *Dossier, rs *RuleSet, p *Procedure, cal *calendar.
 //     hours (422: a Saturday only where the center works it, and only in
 //     its Saturday hours).
 func CheckApology(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now, newDue time.Time) error {
+	if err := ApologyOpen(d, rs, cal, now); err != nil {
+		return err
+	}
+	if !newDue.After(*d.DueAt) || !newDue.After(now) {
+		return Invalid("Ngày hẹn mới phải sau hạn cũ", FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})
+	}
+	return CheckAppointment(cal, newDue)
+}
+
+// ApologyOpen reports (nil) whether an apology may be filed on d at now
+// under rule set rs, whatever its new date: the part of CheckApology that
+// does not depend on the request (NĐ 61/2018 Điều 19.9 and 19.4), so that
+// a dossier page offers the apology exactly when it would be accepted.
+func ApologyOpen(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now time.Time) error {
 	if d.ApologyAt != nil {
 		return Errorf(ECONFLICT, "Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần")
 	}
@@ -195,10 +209,7 @@ func CheckApology(d *Dossier, rs *RuleSet, cal *calendar.Calendar, now, newDue t
 		return Errorf(EUNPROCESSABLE, "Phiếu xin lỗi phải lập chậm nhất %02d ngày làm việc trước hạn trả (%s; %s)",
 			rs.ApologyLeadDays, d.DueAt.In(loc).Format("02/01/2006"), rs.ApologyBasis)
 	}
-	if !newDue.After(*d.DueAt) || !newDue.After(now) {
-		return Invalid("Ngày hẹn mới phải sau hạn cũ", FieldError{Field: "new_due_at", Message: "Phải sau hạn trả hiện tại"})
-	}
-	return CheckAppointment(cal, newDue)
+	return nil
 }
 
 // lateAt reports whether d, not yet returned, is late at now: past its

@@ -365,6 +365,49 @@ func TestApology(t *testing.T) {
 }
 
 // pausedAt makes the fixture dossier wait for the applicant since t.
+// TestOfferedAt: the dossier page offers the apology (Mẫu 04) exactly when
+// CheckApology would accept it whatever the new date (issue 15): at least
+// one working day before the due date, or once late when the lateness was
+// not foreseen (NĐ 61/2018 Điều 19.9); never for a dossier waiting for the
+// applicant since before its appointment, which is not late (Điều 19.4);
+// only once. Other actions are offered as Offered says.
+func TestOfferedAt(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		mod  func(*Dossier)
+		now  time.Time
+		a    Action
+		want bool
+	}{
+		{"NĐ 61/2018 Điều 19.9: two working days ahead", nil, at(2026, 11, 27, 10, 0), ActApologize, true},
+		{"NĐ 61/2018 Điều 19.9: the last working day before the due date", nil, at(2026, 11, 30, 16, 0), ActApologize, true},
+		{"NĐ 61/2018 Điều 19.9: on the due date itself, not yet late", nil, at(2026, 12, 1, 10, 0), ActApologize, false},
+		{"NĐ 61/2018 Điều 19.9: late, lateness not foreseen", nil, at(2026, 12, 2, 9, 0), ActApologize, true},
+		{"NĐ 61/2018 Điều 19.9: only once", func(d *Dossier) { d.ApologyAt = ptr(received) }, at(2026, 11, 27, 10, 0), ActApologize, false},
+		{"NĐ 61/2018 Điều 19.4: waiting for the applicant since before the due date, not late", pausedAt(at(2026, 11, 30, 9, 0)), at(2026, 12, 2, 9, 0), ActApologize, false},
+		{"NĐ 61/2018 Điều 19.4: waiting since after the due date, late", pausedAt(at(2026, 12, 2, 8, 0)), at(2026, 12, 2, 9, 0), ActApologize, true},
+		{"contract §4: the return stays offered on the due date", nil, at(2026, 12, 1, 10, 0), ActReturn, true},
+	} {
+		d := dossierIn(StatusIssued)
+		if c.mod != nil {
+			c.mod(d)
+		}
+		got := OfferedAt(cast[RoleReception], c.a, d, national, c.now)
+		if got != c.want {
+			t.Errorf("%s: offered %v; want %v", c.name, got, c.want)
+		}
+		if c.a != ActApologize {
+			continue
+		}
+		// Offered means accepted: the same dossier at the same time, with
+		// a valid new date, passes CheckApology (and only then).
+		nd := DefaultApologyDue(d, national, c.now)
+		if err := CheckApology(d, RuleSetOf(d), national, c.now, nd); (err == nil) != got {
+			t.Errorf("%s: offered %v but CheckApology = %v", c.name, got, err)
+		}
+	}
+}
+
 func pausedAt(t time.Time) func(*Dossier) {
 	return func(d *Dossier) { d.Status, d.PausedAt, d.Supplements = StatusSupplementRequested, ptr(t), 1 }
 }

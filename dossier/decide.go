@@ -198,6 +198,20 @@ func Offered(u *User, a Action, d *Dossier) bool {
 	return false
 }
 
+// OfferedAt is Offered with what the center's calendar cal and the time
+// now tell: an apology (Mẫu 04) is offered only while ApologyOpen accepts
+// it under d's rule set, so the page never offers one the action would
+// refuse as too late or not late (NĐ 61/2018 Điều 19.9, 19.4).
+func OfferedAt(u *User, a Action, d *Dossier, cal *calendar.Calendar, now time.Time) bool {
+	if !Offered(u, a, d) {
+		return false
+	}
+	if a == ActApologize {
+		return ApologyOpen(d, RuleSetOf(d), cal, now) == nil
+	}
+	return true
+}
+
 // Decide decides whether actor u may take the request's action on d now,
 // and how. The checks come in the order of contract §2's status codes:
 // an unknown action is 404; no role of u may take it on this dossier, 403;

@@ -223,8 +223,9 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 			v.Components = append(v.Components, view(dossier.Component{Code: dc.Code, Name: dc.Name}))
 		}
 	}
+	cal := s.CalendarFor(d.CenterCode)
 	for _, a := range dossier.DossierActions() {
-		if dossier.Offered(u, a, d) {
+		if dossier.OfferedAt(u, a, d, cal, now) {
 			v.Can[a] = true
 		}
 	}
@@ -241,7 +242,6 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 		}
 	}
 	if v.Can[dossier.ActApologize] && d.DueAt != nil {
-		cal := s.CalendarFor(d.CenterCode)
 		nd := dossier.DefaultApologyDue(d, cal, now).In(cal.Location())
 		v.DueDefault, v.DueTimeDefault = nd.Format("2006-01-02"), nd.Format("15:04")
 	}

@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"motcua/dossier"
 	"motcua/store"
@@ -130,5 +131,42 @@ func TestDossierPageOffersWhatTheDomainAllows(t *testing.T) {
 	}
 	if _, err := ev.svc.DossierView(ctx, ev.users["appraiser"], "KHONG-CO"); code(err) != dossier.ENOTFOUND {
 		t.Errorf("DossierView(unknown code) = %v; want ENOTFOUND", err)
+	}
+}
+
+// TestDossierPageOffersTheApologyOnlyWhenAllowed: the page offers the
+// apology (Mẫu 04) from the same rule the action applies (issue 15,
+// NĐ 61/2018 Điều 19.9): ahead of the due date, not on the due date itself
+// (too late to foresee, not yet late: the action answers 422), and again
+// once the dossier is late.
+func TestDossierPageOffersTheApologyOnlyWhenAllowed(t *testing.T) {
+	ev := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	d := ev.receive(t) // Thu 26/11 09:00, 3 working days: due Tue 1/12
+	offered := func(when string) bool {
+		t.Helper()
+		v, err := ev.svc.DossierView(ctx, ev.users["reception"], d.Code)
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		return v.Can[dossier.ActApologize]
+	}
+	if !offered("at receipt") {
+		t.Errorf("at receipt (due %v): apology not offered", d.DueAt.In(ict))
+	}
+	due := d.DueAt.In(ict)
+	ev.clock.Set(time.Date(due.Year(), due.Month(), due.Day(), 9, 0, 0, 0, ict))
+	if offered("on the due date") {
+		t.Errorf("on the due date %v: apology offered", due)
+	}
+	nd := due.AddDate(0, 0, 3)
+	_, err := ev.svc.Act(ctx, ev.users["reception"], d.Code, dossier.ActApologize,
+		workflow.ActionInput{Version: d.Version, Reason: "Cần xác minh thêm", NewDueAt: &nd})
+	if code(err) != dossier.EUNPROCESSABLE {
+		t.Errorf("apology on the due date = %v; want EUNPROCESSABLE", err)
+	}
+	ev.clock.Set(due.Add(24 * time.Hour))
+	if !offered("once late") {
+		t.Errorf("a day after the due date %v: apology not offered", due)
 	}
 }
