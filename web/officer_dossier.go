@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -29,13 +30,39 @@ type uiDossierView struct {
 // uiDossier shows a dossier with its components, history and the actions
 // the user may take.
 func (s *Server) uiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	flash := ""
-	if a := dossier.Action(r.URL.Query().Get("ok")); a != "" {
-		if workflow.KnownAction(a) {
-			flash = "Đã thực hiện: " + a.Label() + "."
-		}
+	code := r.PathValue("code")
+	s.showDossier(w, r, u, code, http.StatusOK, "", nil, doneMessage(r.URL.Query().Get("ok"), code))
+}
+
+// feeDone is the ok parameter after the fee is collected at the counter.
+const feeDone = "le-phi"
+
+// doneMessages says, in the past tense, what a successful action of the
+// dossier page did (issue 19: a clear banner after every action); %s is
+// the dossier's code.
+var doneMessages = map[string]string{
+	string(dossier.ActAccept):               "Đã tiếp nhận hồ sơ %s.",
+	string(dossier.ActAssign):               "Đã chuyển hồ sơ %s sang thẩm định.",
+	string(dossier.ActSubmitAppraisal):      "Đã trình phê duyệt hồ sơ %s.",
+	string(dossier.ActApprove):              "Đã phê duyệt và ký số hồ sơ %s.",
+	string(dossier.ActRequestClarification): "Đã yêu cầu giải trình hồ sơ %s.",
+	string(dossier.ActIssue):                "Đã lấy số, đóng dấu kết quả hồ sơ %s.",
+	string(dossier.ActApologize):            "Đã lập phiếu xin lỗi và hẹn lại ngày trả hồ sơ %s.",
+	string(dossier.ActReturn):               "Đã trả kết quả hồ sơ %s.",
+	string(dossier.ActRequestSupplement):    "Đã yêu cầu bổ sung hồ sơ %s.",
+	string(dossier.ActSupplement):           "Đã nhận bổ sung hồ sơ %s.",
+	string(dossier.ActRefuse):               "Đã từ chối giải quyết hồ sơ %s.",
+	string(dossier.ActWithdraw):             "Đã rút hồ sơ %s.",
+	feeDone:                                 "Đã thu phí, lệ phí hồ sơ %s và lập biên lai điện tử.",
+}
+
+// doneMessage is the success banner for the ok parameter ok on dossier
+// code's page: "" for none or an unknown value.
+func doneMessage(ok, code string) string {
+	if m, found := doneMessages[ok]; found {
+		return fmt.Sprintf(m, code)
 	}
-	s.showDossier(w, r, u, r.PathValue("code"), http.StatusOK, "", nil, flash)
+	return ""
 }
 
 // uiCollectFee records the fee paid at the counter and issues its
@@ -54,7 +81,7 @@ func (s *Server) uiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier
 		s.showDossier(w, r, u, code, statusOf(dossier.ErrorCode(err)), "", err, "")
 		return
 	}
-	http.Redirect(w, r, "/ho-so/"+code+"#le-phi", http.StatusSeeOther)
+	http.Redirect(w, r, "/ho-so/"+url.PathEscape(code)+"?ok="+feeDone+"#le-phi", http.StatusSeeOther)
 }
 
 // uiActionForm opens one action's form (a deep link such as

@@ -604,8 +604,9 @@ func TestUIOnlineDossierAccepted(t *testing.T) {
 		t.Fatalf("accept: %d", res.StatusCode)
 	}
 	_, page = ev.get(t, rc, res.Header.Get("Location"))
-	if !strings.Contains(page, "Đã thực hiện: Tiếp nhận hồ sơ trực tuyến") || !strings.Contains(page, "st-received") {
-		t.Errorf("accepted dossier page")
+	// The success banner names what was done and the dossier (issue 19).
+	if !strings.Contains(page, `<p class="msg ok" role="status">Đã tiếp nhận hồ sơ `+d.Code+`.</p>`) || !strings.Contains(page, "st-received") {
+		t.Errorf("accepted dossier page: no success banner or status")
 	}
 	// A citizen signing in at /login is not an officer.
 	cc := ev.client(t)
@@ -637,9 +638,12 @@ func TestUICollectFeeAtCounter(t *testing.T) {
 	if res.StatusCode != 200 || !bytes.Contains(body, []byte("Thu phí, xuất biên lai điện tử")) {
 		t.Fatalf("dossier page: %d, fee form missing", res.StatusCode)
 	}
-	res, _ = ev.do(t, rec, "POST", "/ho-so/"+d.Code+"/thu-phi", "method=cash", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	res, body = ev.do(t, rec, "POST", "/ho-so/"+d.Code+"/thu-phi", "method=cash", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	if res.StatusCode != 200 { // followed the 303 back to the page
 		t.Fatalf("collect: %d", res.StatusCode)
+	}
+	if !bytes.Contains(body, []byte(`<p class="msg ok" role="status">Đã thu phí, lệ phí hồ sơ `+d.Code)) {
+		t.Errorf("after collection: no success banner")
 	}
 	res, body = ev.do(t, rec, "GET", "/ho-so/"+d.Code, "", nil)
 	if res.StatusCode >= 400 {
