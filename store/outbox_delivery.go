@@ -334,3 +334,65 @@ func (db *DB) DossiersReceivedBetween(ctx context.Context, from, to time.Time) (
 	}
 	return out, rows.Err()
 }
+
+// PurgeSentDeliveries deletes up to limit deliveries sent before before
+// (oldest first), and the outbox events they belonged to once no delivery
+// of the event remains, in one transaction; pending, failing and dead
+// deliveries are never deleted. It returns how many deliveries went.
+func (db *DB) PurgeSentDeliveries(ctx context.Context, now, before time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	var n int
+	err := db.InTx(ctx, now, func(tx *Tx) error {
+		n = 0
+		rows, err := tx.tx.QueryContext(ctx, `SELECT id, event_id FROM outbox_deliveries
+ WHERE status = 'sent' AND sent_at < $1 ORDER BY sent_at, id LIMIT $2`+db.dialect.forUpdateSkipLocked(), ms(before), limit)
+		if err != nil {
+			return err
+		}
+		var ids, events []any
+		seen := map[int64]bool{}
+		for rows.Next() {
+			var id, ev int64
+			if err := rows.Scan(&id, &ev); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+			if !seen[ev] {
+				seen[ev] = true
+				events = append(events, ev)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		res, err := tx.exec(`DELETE FROM outbox_deliveries WHERE status = 'sent' AND id IN (`+placeholders(1, len(ids))+`)`, ids...)
+		if err != nil {
+			return err
+		}
+		d, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		n = int(d)
+		_, err = tx.exec(`DELETE FROM outbox WHERE id IN (`+placeholders(1, len(events))+`)
+ AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.event_id = outbox.id)`, events...)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: purge deliveries: %w", err)
+	}
+	return n, nil
+}
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(from+i)
+	}
+	return strings.Join(ph, ", ")
+}

@@ -263,6 +263,7 @@ func (s *Service) RelayOutbox(ctx context.Context, poll time.Duration) {
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	go s.runOutboxPurge(ctx, outboxPurgeEvery)
 	for {
 		n, err := s.DeliverDue(ctx, 100)
 		if err != nil && ctx.Err() == nil {

@@ -143,6 +143,9 @@ type Config struct {
 	// (per scope and period) is reused; 0 reads it for every request.
 	// Reports may lag the writes by that long (report_cache.go).
 	ReportCache time.Duration
+	// OutboxRetention is how long sent outbox deliveries are kept before
+	// the relay deletes them (outbox_retention.go); 0: 30 days.
+	OutboxRetention time.Duration
 }
 
 // Service implements the use cases. Create it with New.

@@ -2,9 +2,13 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
+
+	"motcua/workflow"
 )
 
 // config is all of motcua's configuration. loadConfig reads the MOTCUA_*
@@ -43,6 +47,9 @@ type config struct {
 	// (MOTCUA_AUDIT_ANCHOR_EVERY, default 10m; 0 turns it off).
 	AuditSeal   string
 	AnchorEvery time.Duration
+	// OutboxRetention is how long sent outbox deliveries are kept
+	// (MOTCUA_OUTBOX_RETENTION, default 30 days: 720h or 30d).
+	OutboxRetention time.Duration
 
 	Blobs   blobsConfig
 	Signing signingConfig
@@ -152,6 +159,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.AnchorEvery = d
 	}
+	c.OutboxRetention = workflow.DefaultOutboxRetention
+	if v := getenv("MOTCUA_OUTBOX_RETENTION"); v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < time.Hour {
+			return c, usagef("MOTCUA_OUTBOX_RETENTION phải là khoảng thời gian ≥ 1h, ví dụ 30d hoặc 720h")
+		}
+		c.OutboxRetention = d
+	}
 	if v := getenv("MOTCUA_IDEMPOTENCY_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second {
@@ -195,4 +210,16 @@ func (c *config) serverFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "cookie Secure và __Host- (khi chạy sau HTTPS)")
 	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "mạng được đọc /metrics không cần đăng nhập, ví dụ 127.0.0.1/32,10.0.5.0/24 (mặc định: chỉ quản trị viên)")
 	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", c.SQLiteSync, "FULL (mặc định) hoặc NORMAL")
+}
+
+// parseDays parses a Go duration (720h) or a whole number of days (30d).
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 100*365 {
+			return 0, fmt.Errorf("bad number of days %q", v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
 }
