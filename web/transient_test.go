@@ -16,6 +16,11 @@ type sqlStateErr string
 func (e sqlStateErr) Error() string    { return "pg: " + string(e) }
 func (e sqlStateErr) SQLState() string { return string(e) }
 
+type safeRetryErr bool
+
+func (e safeRetryErr) Error() string     { return "conn closed" }
+func (e safeRetryErr) SafeToRetry() bool { return bool(e) }
+
 // During a failover of the PostgreSQL primary (scripts/ha-drill.sh) the
 // requests in flight fail with dropped connections; they must answer 503
 // "retry", never 500 (brief: bad input or a passing fault is never a 500).
@@ -32,6 +37,10 @@ func TestUnavailable(t *testing.T) {
 		{"connection refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, dossier.EUNAVAILABLE},
 		{"reset", fmt.Errorf("x: %w", syscall.ECONNRESET), dossier.EUNAVAILABLE},
 		{"unexpected EOF", fmt.Errorf("store: commit: %w", io.ErrUnexpectedEOF), dossier.EUNAVAILABLE},
+		{"connection closed by the proxy (EOF)", fmt.Errorf("store: begin: %w", io.EOF), dossier.EUNAVAILABLE},
+		{"use of closed connection", fmt.Errorf("x: %w", net.ErrClosed), dossier.EUNAVAILABLE},
+		{"driver: safe to retry", safeRetryErr(true), dossier.EUNAVAILABLE},
+		{"driver: not safe to retry stays internal", safeRetryErr(false), dossier.EINTERNAL},
 		{"unique violation stays internal", sqlStateErr("23505"), dossier.EINTERNAL},
 		{"syntax error stays internal", sqlStateErr("42601"), dossier.EINTERNAL},
 		{"plain bug stays internal", errors.New("nil map"), dossier.EINTERNAL},
