@@ -61,6 +61,12 @@ cleanup() {
 		if [ -f "$d/postmaster.pid" ]; then kill -KILL "$(head -1 "$d/postmaster.pid")" 2>/dev/null || true; fi
 	done
 	wait 2>/dev/null || true
+	if [ "$rc" != 0 ]; then
+		# What the components said, for a failure seen only in CI.
+		for f in "$WORK"/haproxy.log "$WORK"/etcd.log "$WORK"/pg1.log "$WORK"/pg2.log "$WORK"/motcua1.log; do
+			[ -f "$f" ] && { echo "--- tail of $(basename "$f")"; tail -n 15 "$f"; } >&2
+		done
+	fi
 	if [ "${HA_DRILL_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 	log "done in $(( ($(now_ms) - START_MS) / 1000 )) s (exit $rc)"
 	exit $rc
@@ -209,7 +215,7 @@ DSN_REPORTS="postgres://postgres:drill@127.0.0.1:54410/motcua?sslmode=disable"
 # HAProxy counts a server up until its first checks fail: wait until every
 # connection reaches the primary.
 on_primary() { for _ in 1 2 3 4; do [ "$(psql "$DSN_ADMIN" -Atc 'SELECT pg_is_in_recovery()')" = f ] || return 1; done; }
-wait_for 20 "HAProxy to the primary" on_primary
+wait_for 60 "HAProxy to the primary" on_primary
 psql "$DSN_ADMIN" -qc 'CREATE DATABASE motcua' >/dev/null
 
 # --- motcua ×3, started together on the empty database ----------------------
