@@ -103,17 +103,7 @@ func (t *LocalTSA) grantedResponse(digest []byte, nonce *big.Int, policy asn1.Ob
 						}
 					})
 					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
-							b.AddASN1Int64(1)
-							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
-								b.AddBytes(issuer)
-								b.AddASN1BigInt(id.Certificate.SerialNumber)
-							})
-							addAlgorithm(b, oidSHA256(), false)
-							b.AddBytes(setOf(cbasn1.Tag(0).Constructed().ContextSpecific(), attrs))
-							addAlgorithm(b, oidECDSAWithSHA256(), false)
-							b.AddASN1OctetString(sig)
-						})
+						addSignerInfo(b, issuer, id.Certificate.SerialNumber, attrs, sigAlgorithm{oid: oidECDSAWithSHA256()}, sig, nil)
 					})
 				})
 			})
