@@ -19,6 +19,7 @@ import (
 
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/cputime"
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
@@ -249,11 +250,14 @@ func BenchmarkLifecycleSigned(b *testing.B) {
 	}{{"demoTSA", render.Options{Demo: true}}, {"noTSA", render.Options{Demo: true, NoTimestamps: true}}} {
 		b.Run(c.name, func(b *testing.B) {
 			f := newFixtureWith(b, store.SQLite, c.opts)
+			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cputime.Now()
 			for b.Loop() {
 				f.lifecycle(b)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
+			cputime.Report(b, cpu)
 		})
 	}
 }

@@ -192,13 +192,27 @@ func (s Scope) sql(arg func(any) string) string {
 	return "(" + strings.Join(or, " OR ") + ")"
 }
 
+// preparable tells whether the text of s.sql is one of a few shapes, so a
+// query built with it may be kept prepared: the whole table, or short
+// lists of centres and agencies (an officer's scope). The text depends
+// only on the lengths of the lists, never on their values.
+func (s Scope) preparable() bool {
+	return s.All || len(s.Centers)+len(s.Agencies) <= 4
+}
+
 // Dossier returns the dossier with its components, history and result if
 // it is within scope; otherwise ENOTFOUND.
 func (db *DB) Dossier(ctx context.Context, code string, scope Scope) (*dossier.Dossier, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = ` + arg(code) + ` AND ` + scope.sql(arg)
-	d, err := scanDossier(db.sql.QueryRowContext(ctx, q, args...))
+	var row *sql.Row
+	if scope.preparable() {
+		row = db.queryRowContext(ctx, q, args...)
+	} else {
+		row = db.sql.QueryRowContext(ctx, q, args...)
+	}
+	d, err := scanDossier(row)
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ " + code)
 	}
@@ -253,6 +267,24 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 	if d.History, err = scanHistory(db.queryContext(ctx, historyQuery, d.ID)); err != nil {
 		return err
 	}
+	return db.loadResult(ctx, d)
+}
+
+// DossierHead returns the dossier by code, unscoped, with its result but
+// without its components and history (nil): what the outbox's
+// destinations read for each event (portal record, applicant message).
+func (db *DB) DossierHead(ctx context.Context, code string) (*dossier.Dossier, error) {
+	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("hồ sơ " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier: %w", err)
+	}
+	return d, db.loadResult(ctx, d)
+}
+
+func (db *DB) loadResult(ctx context.Context, d *dossier.Dossier) error {
 	switch d.Status {
 	case dossier.StatusIssued, dossier.StatusReturned, dossier.StatusWithdrawn:
 		r, err := db.resultOf(ctx, d.ID)
@@ -270,7 +302,7 @@ const historyQuery = `SELECT action, from_status, to_status, actor, on_behalf_of
 // History returns the history of dossier id inside tx (what a decision
 // that reads every step needs: the "5 tại chỗ" verdict at return).
 func (tx *Tx) History(id int64) ([]dossier.HistoryEntry, error) {
-	return scanHistory(tx.tx.Query(historyQuery, id))
+	return scanHistory(tx.query(historyQuery, id))
 }
 
 func scanHistory(rows *sql.Rows, err error) ([]dossier.HistoryEntry, error) {

@@ -38,7 +38,7 @@ func (tx *Tx) Outbox(topic string, payload any) error {
 // outboxRouted writes an event and its deliveries.
 func (tx *Tx) outboxRouted(topic string, payload []byte, routes []OutboxRoute) (int64, error) {
 	var id int64
-	if err := tx.tx.QueryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	if err := tx.queryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		topic, string(payload), ms(tx.now)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -52,7 +52,7 @@ func (tx *Tx) OutboxWithID(topic string, payload []byte) (int64, error) {
 		return tx.outboxRouted(topic, payload, routes)
 	}
 	var id int64
-	err := tx.tx.QueryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	err := tx.queryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		topic, string(payload), ms(tx.now)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: outbox: %w", err)

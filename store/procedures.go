@@ -101,14 +101,19 @@ func scanProcedure(s interface{ Scan(...any) error }) (dossier.Procedure, error)
 	if d != (dossier.FiveOnSpotDesignation{}) {
 		p.FiveOnSpotDecree = &d
 	}
-	if err := json.Unmarshal([]byte(comps), &p.Components); err != nil {
+	if p.Components, err = componentsJSON.decode(comps); err != nil {
 		return p, fmt.Errorf("store: procedure %s components: %w", p.Code, err)
 	}
-	if err := json.Unmarshal([]byte(proc), &p.Process); err != nil {
+	if p.Process, err = processJSON.decode(proc); err != nil {
 		return p, fmt.Errorf("store: procedure %s process: %w", p.Code, err)
 	}
 	return p, nil
 }
+
+var (
+	componentsJSON jsonMemo[dossier.Component]
+	processJSON    jsonMemo[dossier.ProcessStep]
+)
 
 // Procedures lists procedures, one page at a time.
 func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Procedure, string, error) {
