@@ -14,10 +14,11 @@ import (
 	"motcua/store/storetest"
 )
 
-// The two engines' migrations (migrations/sqlite, migrations/postgres) are
-// kept by hand. The tests below read the schema each engine ends up with
+// The migrations are written for SQLite and translated for PostgreSQL
+// (migrations.go), with a file in migrations/postgres where the engines
+// must differ more. The tests below read the schema each engine ends up with
 // from its own catalog, reduce both to one model (types mapped between the
-// engines) and list every difference, so the folders cannot drift apart.
+// engines) and list every difference, so the engines cannot drift apart.
 
 // schema is the engine-neutral model of a migrated database.
 type schema map[string]*table
