@@ -90,19 +90,16 @@ func (db *DB) FeedbackIn(ctx context.Context, from, to time.Time, f AggFilter) (
 	if err != nil {
 		return nil, fmt.Errorf("store: feedback: %w", err)
 	}
-	defer rows.Close()
-	var out []Feedback
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (Feedback, error) {
 		var fb Feedback
 		var at int64
 		var ans sql.NullInt64
 		if err := rows.Scan(&fb.RatingID, &fb.DossierCode, &fb.Agency, &fb.Center, &fb.Comment, &at, &fb.Answer, &fb.Category, &ans); err != nil {
-			return nil, err
+			return fb, err
 		}
 		fb.At, fb.AnsweredAt = fromMS(at), fromNull(ans)
-		out = append(out, fb)
-	}
-	return out, rows.Err()
+		return fb, nil
+	})
 }
 
 // RatingForAnswer returns the center, agency and level of rating id, and

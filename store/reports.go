@@ -349,21 +349,18 @@ func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, l
 	if err != nil {
 		return nil, fmt.Errorf("store: overdue: %w", err)
 	}
-	defer rows.Close()
-	var out []OverdueRow
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (OverdueRow, error) {
 		var r OverdueRow
 		var due sql.NullInt64
 		var measure int64
 		if err := rows.Scan(&r.Code, &r.Procedure, &r.Agency, &r.Center, &r.Status, &due, &measure); err != nil {
-			return nil, err
+			return r, err
 		}
 		r.MeasureDueAt = fromMS(measure)
 		r.DueAt = r.MeasureDueAt
 		if due.Valid {
 			r.DueAt = fromMS(due.Int64)
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }

@@ -114,18 +114,15 @@ func (db *DB) Warehouse(ctx context.Context, applicantID string) ([]WarehouseIte
 	if err != nil {
 		return nil, fmt.Errorf("store: warehouse: %w", err)
 	}
-	defer rows.Close()
-	var out []WarehouseItem
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (WarehouseItem, error) {
 		var w WarehouseItem
 		var at int64
 		if err := rows.Scan(&w.DocumentCode, &w.Number, &w.ResultTypeCode, &w.AgencyCode, &at, &w.PDFBlobID); err != nil {
-			return nil, err
+			return w, err
 		}
 		w.IssuedAt = fromMS(at)
-		out = append(out, w)
-	}
-	return out, rows.Err()
+		return w, nil
+	})
 }
 
 // WarehouseItem returns one held result of an applicant inside tx.
@@ -249,16 +246,7 @@ func (db *DB) PendingSeals(ctx context.Context, limit int) ([]PendingSeal, error
 	if err != nil {
 		return nil, fmt.Errorf("store: pending seals: %w", err)
 	}
-	defer rows.Close()
-	var out []PendingSeal
-	for rows.Next() {
-		p, err := scanPendingSeal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return scanEach(rows, values(scanPendingSeal))
 }
 
 // CompleteSeal records the sealed file of a dossier's result whose seal

@@ -1,20 +1,37 @@
 package store
 
-import "database/sql"
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+)
 
-// scanAll reads every row of rows into a T, scanning into the
-// destinations dest gives for it, and closes rows.
-func scanAll[T any](rows *sql.Rows, dest func(*T) []any) ([]T, error) {
+// rowScanner is a row to scan: *sql.Row or *sql.Rows.
+type rowScanner = interface{ Scan(...any) error }
+
+// scanEach reads every row of rows with scan, and closes rows; it stops
+// at the first error scan returns. No row gives a nil slice.
+func scanEach[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
-		var v T
-		if err := rows.Scan(dest(&v)...); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// scanAll reads every row of rows into a T, scanning into the
+// destinations dest gives for it, and closes rows.
+func scanAll[T any](rows *sql.Rows, dest func(*T) []any) ([]T, error) {
+	return scanEach(rows, func(rows rowScanner) (T, error) {
+		var v T
+		err := rows.Scan(dest(&v)...)
+		return v, err
+	})
 }
 
 // scanColumn reads the one column of every row of rows, and closes rows.
@@ -35,4 +52,68 @@ func scanSet(rows *sql.Rows) (map[string]bool, error) {
 		out[s] = true
 	}
 	return out, rows.Err()
+}
+
+// orEmpty makes the nil slice of no rows an empty one (a JSON [] rather
+// than null), keeping an error's nil.
+func orEmpty[T any](out []T, err error) ([]T, error) {
+	if out == nil && err == nil {
+		return []T{}, nil
+	}
+	return out, err
+}
+
+// values turns a scan to *T into a scan to T.
+func values[T any](scan func(rowScanner) (*T, error)) func(rowScanner) (T, error) {
+	return func(s rowScanner) (T, error) {
+		p, err := scan(s)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return *p, nil
+	}
+}
+
+// scanPage reads a page asked for with LIMIT limit+1: the first limit
+// rows, and the cursor of the next page (cursor of the last row kept)
+// when the extra row says there is one; it closes rows.
+func scanPage[T any](rows *sql.Rows, limit int, scan func(rowScanner) (T, error), cursor func(T) string) ([]T, string, error) {
+	out, err := scanEach(rows, scan)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(out) <= limit {
+		return out, "", nil
+	}
+	out = out[:limit]
+	return out, cursor(out[limit-1]), nil
+}
+
+// scanKeySet runs query for keys 500 at a time, with the chunk's
+// placeholders ("$1,$2,…") and arguments, and returns the set of the one
+// column of every row it answers.
+func scanKeySet[K comparable](keys []K, query func(placeholders string, args []any) (*sql.Rows, error)) (map[K]bool, error) {
+	out := map[K]bool{}
+	for len(keys) > 0 {
+		n := min(len(keys), 500)
+		ph := make([]string, n)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), k
+		}
+		rows, err := query(strings.Join(ph, ","), args)
+		if err != nil {
+			return nil, err
+		}
+		found, err := scanColumn[K](rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range found {
+			out[k] = true
+		}
+		keys = keys[n:]
+	}
+	return out, nil
 }
