@@ -207,30 +207,25 @@ func (db *DB) ResolvedDossiers(ctx context.Context, from, to time.Time, f AggFil
 	for i, d := range out {
 		ids[i] = d.ID
 	}
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		ph := make([]string, n)
-		a := make([]any, n)
-		for i, id := range ids[:n] {
-			ph[i], a[i] = fmt.Sprintf("$%d", i+1), id
-		}
+	err = eachRowIn(ids, func(ph string, a []any) (*sql.Rows, error) {
 		rows, err := db.reader().QueryContext(ctx, `SELECT dossier_id, at, step_due_at FROM dossier_history
-			WHERE dossier_id IN (`+strings.Join(ph, ",")+`) ORDER BY dossier_id, id`, a...)
+			WHERE dossier_id IN (`+ph+`) ORDER BY dossier_id, id`, a...)
 		if err != nil {
 			return nil, fmt.Errorf("store: steps: %w", err)
 		}
-		for rows.Next() {
-			var id, at int64
-			var due sql.NullInt64
-			if err := rows.Scan(&id, &at, &due); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			d := &out[idx[id]]
-			d.Steps = append(d.Steps, Step{At: fromMS(at), StepDue: fromNull(due)})
+		return rows, nil
+	}, func(rows rowScanner) error {
+		var id, at int64
+		var due sql.NullInt64
+		if err := rows.Scan(&id, &at, &due); err != nil {
+			return err
 		}
-		rows.Close()
-		ids = ids[n:]
+		d := &out[idx[id]]
+		d.Steps = append(d.Steps, Step{At: fromMS(at), StepDue: fromNull(due)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

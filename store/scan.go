@@ -12,16 +12,28 @@ type rowScanner = interface{ Scan(...any) error }
 // scanEach reads every row of rows with scan, and closes rows; it stops
 // at the first error scan returns. No row gives a nil slice.
 func scanEach[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
-	defer rows.Close()
 	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
+	err := eachRow(rows, func(r rowScanner) error {
+		v, err := scan(r)
 		out = append(out, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// eachRow hands every row of rows to each, stopping at its first error,
+// and closes rows.
+func eachRow(rows *sql.Rows, each func(rowScanner) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // scanAll reads every row of rows into a T, scanning into the
@@ -90,11 +102,10 @@ func scanPage[T any](rows *sql.Rows, limit int, scan func(rowScanner) (T, error)
 	return out, cursor(out[limit-1]), nil
 }
 
-// scanKeySet runs query for keys 500 at a time, with the chunk's
-// placeholders ("$1,$2,…") and arguments, and returns the set of the one
-// column of every row it answers.
-func scanKeySet[K comparable](keys []K, query func(placeholders string, args []any) (*sql.Rows, error)) (map[K]bool, error) {
-	out := map[K]bool{}
+// eachRowIn runs query for keys 500 at a time, with the chunk's
+// placeholders ("$1,$2,…") and arguments, and hands every row it answers
+// to each, in order.
+func eachRowIn[K any](keys []K, query func(placeholders string, args []any) (*sql.Rows, error), each func(rowScanner) error) error {
 	for len(keys) > 0 {
 		n := min(len(keys), 500)
 		ph := make([]string, n)
@@ -104,16 +115,30 @@ func scanKeySet[K comparable](keys []K, query func(placeholders string, args []a
 		}
 		rows, err := query(strings.Join(ph, ","), args)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		found, err := scanColumn[K](rows)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range found {
-			out[k] = true
+		if err := eachRow(rows, each); err != nil {
+			return err
 		}
 		keys = keys[n:]
+	}
+	return nil
+}
+
+// scanKeySet is eachRowIn collecting the one column of every row as a
+// set.
+func scanKeySet[K comparable](keys []K, query func(placeholders string, args []any) (*sql.Rows, error)) (map[K]bool, error) {
+	out := map[K]bool{}
+	err := eachRowIn(keys, query, func(rows rowScanner) error {
+		var k K
+		if err := rows.Scan(&k); err != nil {
+			return err
+		}
+		out[k] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
