@@ -305,7 +305,8 @@ func queryStrings(ctx context.Context, db querier, q string, args ...any) ([]str
 }
 
 // readTables reads the schema of the tables namesQuery lists (but those
-// ignoredTable passes over), each with read.
+// ignoredTable passes over), each with read, then reduces the expressions
+// of generated columns to their signature.
 func readTables(ctx context.Context, db querier, namesQuery string, read func(name string, tb *table) error) (schema, error) {
 	names, err := queryStrings(ctx, db, namesQuery)
 	if err != nil {
@@ -320,6 +321,12 @@ func readTables(ctx context.Context, db querier, namesQuery string, read func(na
 		s[name] = tb
 		if err := read(name, tb); err != nil {
 			return nil, err
+		}
+		for col, c := range tb.cols {
+			if c.gen != "" {
+				c.gen = exprSignature(c.gen, tb.cols)
+				tb.cols[col] = c
+			}
 		}
 	}
 	return s, nil
@@ -371,12 +378,6 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
-		}
-		for col, c := range tb.cols {
-			if c.gen != "" {
-				c.gen = exprSignature(c.gen, tb.cols)
-				tb.cols[col] = c
-			}
 		}
 		var pkCols []string
 		for i := 1; i <= len(pk); i++ {
@@ -546,12 +547,6 @@ func readPostgres(ctx context.Context, db querier) (schema, error) {
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
-		}
-		for col, c := range tb.cols {
-			if c.gen != "" {
-				c.gen = exprSignature(c.gen, tb.cols)
-				tb.cols[col] = c
-			}
 		}
 
 		// Indexes: the primary key's, the ones backing UNIQUE constraints
