@@ -217,19 +217,18 @@ func scanPendingSeal(s interface{ Scan(...any) error }) (*PendingSeal, error) {
 // PendingSeal returns the pending seal of a dossier's result, or nil when
 // there is none (not issued, or sealed already).
 func (db *DB) PendingSeal(ctx context.Context, dossierID int64) (*PendingSeal, error) {
-	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+` AND r.dossier_id = $1`, dossierID))
-	if isNoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: pending seal: %w", err)
-	}
-	return p, nil
+	return db.pendingSeal(ctx, ` AND r.dossier_id = $1`, dossierID)
 }
 
 // PendingSealByCode is PendingSeal by dossier code.
 func (db *DB) PendingSealByCode(ctx context.Context, code string) (*PendingSeal, error) {
-	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+` AND d.code = $1`, code))
+	return db.pendingSeal(ctx, ` AND d.code = $1`, code)
+}
+
+// pendingSeal is the pending seal that the condition and (one-parameter)
+// key select, or nil.
+func (db *DB) pendingSeal(ctx context.Context, cond string, key any) (*PendingSeal, error) {
+	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+cond, key))
 	if isNoRows(err) {
 		return nil, nil
 	}
