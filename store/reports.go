@@ -38,30 +38,18 @@ func (db *DB) ReportCatalog(ctx context.Context) ([]CatalogEntry, map[string]str
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: report centers: %w", err)
 	}
-	for rows.Next() {
-		var a, c string
-		if err := rows.Scan(&a, &c); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		centerOf[a] = c
+	if err := scanPairs(rows, centerOf); err != nil {
+		return nil, nil, err
 	}
-	rows.Close()
 	names := map[string]string{}
 	for _, q := range []string{`SELECT code, name FROM agencies`, `SELECT code, name FROM centers`} {
 		rows, err := db.sql.QueryContext(ctx, q)
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: report names: %w", err)
 		}
-		for rows.Next() {
-			var c, n string
-			if err := rows.Scan(&c, &n); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			names[c] = n
+		if err := scanPairs(rows, names); err != nil {
+			return nil, nil, err
 		}
-		rows.Close()
 	}
 	rows, err = db.sql.QueryContext(ctx, `SELECT code, name, agency_code, level, five_on_spot, fos_effective, online_level, fee,
 		result_type_code, COALESCE(processing_days, 0) FROM procedures ORDER BY code`)

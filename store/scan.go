@@ -54,16 +54,23 @@ func scanColumn[T any](rows *sql.Rows) ([]T, error) {
 // scanSet reads the one string column of every row of rows as a set, and
 // closes rows.
 func scanSet(rows *sql.Rows) (map[string]bool, error) {
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out[s] = true
+	if err := eachRow(rows, addTo(out)); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// addTo scans the one column of a row into the set out.
+func addTo[K comparable](out map[K]bool) func(rowScanner) error {
+	return func(r rowScanner) error {
+		var k K
+		if err := r.Scan(&k); err != nil {
+			return err
+		}
+		out[k] = true
+		return nil
+	}
 }
 
 // orEmpty makes the nil slice of no rows an empty one (a JSON [] rather
@@ -129,16 +136,21 @@ func eachRowIn[K any](keys []K, query func(placeholders string, args []any) (*sq
 // set.
 func scanKeySet[K comparable](keys []K, query func(placeholders string, args []any) (*sql.Rows, error)) (map[K]bool, error) {
 	out := map[K]bool{}
-	err := eachRowIn(keys, query, func(rows rowScanner) error {
-		var k K
-		if err := rows.Scan(&k); err != nil {
-			return err
-		}
-		out[k] = true
-		return nil
-	})
-	if err != nil {
+	if err := eachRowIn(keys, query, addTo(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// scanPairs reads rows of two string columns into m, the first column
+// mapped to the second, and closes rows.
+func scanPairs(rows *sql.Rows, m map[string]string) error {
+	return eachRow(rows, func(r rowScanner) error {
+		var k, v string
+		if err := r.Scan(&k, &v); err != nil {
+			return err
+		}
+		m[k] = v
+		return nil
+	})
 }
