@@ -309,21 +309,18 @@ func scanHistory(rows *sql.Rows, err error) ([]dossier.HistoryEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: history: %w", err)
 	}
-	defer rows.Close()
-	out := []dossier.HistoryEntry{}
-	for rows.Next() {
+	return orEmpty(scanEach(rows, func(rows rowScanner) (dossier.HistoryEntry, error) {
 		var h dossier.HistoryEntry
 		var a, f, t, place string
 		var sdue sql.NullInt64
 		var at int64
 		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at, &place); err != nil {
-			return nil, err
+			return h, err
 		}
 		h.Action, h.From, h.To, h.At, h.StepDueAt = dossier.Action(a), dossier.Status(f), dossier.Status(t), fromMS(at), fromNull(sdue)
 		h.Place = dossier.Place(place)
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return h, nil
+	}))
 }
 
 // DossierFilter selects a work list.
@@ -415,37 +412,27 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 	if err != nil {
 		return nil, "", fmt.Errorf("store: dossiers: %w", err)
 	}
-	defer rows.Close()
 	now := f.Now
-	var out []DossierRow
-	for rows.Next() {
+	return scanPage(rows, limit, func(rows rowScanner) (DossierRow, error) {
 		var r DossierRow
 		var st string
 		var rec, due, sdue, apol sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.Code, &r.ProcedureCode, &r.ProcedureName, &r.AgencyCode, &r.CenterCode, &st, &r.Version,
 			&r.Applicant, &r.Channel, &r.Mode, &rec, &due, &sdue, &apol); err != nil {
-			return nil, "", err
+			return r, err
 		}
 		r.Status = dossier.Status(st)
 		r.ReceivedAt, r.DueAt, r.StepDueAt = fromNull(rec), fromNull(due), fromNull(sdue)
 		r.Apologized = apol.Valid
 		r.Overdue = r.DueAt != nil && !r.Status.Terminal() && r.Status != dossier.StatusSupplementRequested && now.After(*r.DueAt)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
+		return r, nil
+	}, func(last DossierRow) string {
 		d := none
 		if last.DueAt != nil {
 			d = ms(*last.DueAt)
 		}
-		next = fmt.Sprintf("%d.%d", d, last.ID)
-	}
-	return out, next, nil
+		return fmt.Sprintf("%d.%d", d, last.ID)
+	})
 }
 
 // openOnly is the predicate of the partial "open dossier" indexes; it is

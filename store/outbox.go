@@ -80,18 +80,15 @@ func (db *DB) OutboxAfter(ctx context.Context, topics []string, after int64, lim
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox after: %w", err)
 	}
-	defer rows.Close()
-	var out []OutboxEvent
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (OutboxEvent, error) {
 		var e OutboxEvent
 		var at int64
 		if err := rows.Scan(&e.ID, &e.Topic, &e.Payload, &at); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // LastOutboxID returns the id of the newest outbox row (0 when empty).

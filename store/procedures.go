@@ -155,26 +155,12 @@ func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Proc
 	if err != nil {
 		return nil, "", fmt.Errorf("store: procedures: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.Procedure
-	for rows.Next() {
-		p, err := scanProcedure(rows)
-		if err != nil {
-			return nil, "", err
+	return scanPage(rows, limit, scanProcedure, func(p dossier.Procedure) string {
+		if f.ByName {
+			return "" // the name order has no cursor
 		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		if !f.ByName {
-			next = out[limit-1].Code
-		}
-	}
-	return out, next, nil
+		return p.Code
+	})
 }
 
 // Procedure returns the procedure with the given code.
