@@ -61,7 +61,26 @@ type User struct {
 	Phone      string   `json:"phone,omitempty"`
 	Email      string   `json:"email,omitempty"`
 	Disabled   bool     `json:"disabled"`
+	// IdentityLevel is the assurance level of the current session's
+	// sign-in (IdentityNone for a password, see IdentityLevel).
+	IdentityLevel IdentityLevel `json:"-"`
 }
+
+// IdentityLevel is how well an identity provider vouched for a signed-in
+// citizen: VNeID accounts are of level 1 or 2 (NĐ 69/2024 Art. 12), both
+// checked against the national population database.
+type IdentityLevel int
+
+// Identity levels.
+const (
+	IdentityNone   IdentityLevel = 0 // a password account: the ID number is declared, not verified
+	IdentityLevel1 IdentityLevel = 1
+	IdentityLevel2 IdentityLevel = 2
+)
+
+// Verified reports whether the identity was verified by a provider
+// (QĐ 766 indicator 4.5 counts the dossiers of such sessions).
+func (l IdentityLevel) Verified() bool { return l > IdentityNone }
 
 // Has reports whether u holds role r.
 func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
@@ -99,6 +118,8 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	ExpiresAt time.Time
+	// IdentityLevel is the level vouched for at sign-in.
+	IdentityLevel IdentityLevel
 }
 
 // Idle and absolute session limits.
