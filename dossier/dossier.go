@@ -235,25 +235,23 @@ const (
 
 // Dossier is one application for one procedure (hồ sơ).
 type Dossier struct {
-	ID            int64     `json:"-"`
-	Code          string    `json:"code"`
-	ProcedureCode string    `json:"procedure_code"`
-	ProcedureName string    `json:"procedure_name"`
-	AgencyCode    string    `json:"agency_code"`
-	CenterCode    string    `json:"center_code"`
-	Channel       Channel   `json:"channel"`
-	Mode          Mode      `json:"mode"`
-	Status        Status    `json:"status"`
-	Version       int64     `json:"version"`
-	Applicant     Applicant `json:"applicant"`
-	ApplicantUser int64     `json:"-"`
-	// ApplicantIdentity is the identity level of the session that
-	// submitted the dossier online (IdentityNone otherwise).
-	ApplicantIdentity IdentityLevel      `json:"-"`
-	Components        []DossierComponent `json:"components"`
-	SubmittedAt       *time.Time         `json:"submitted_at,omitempty"`
-	ReceivedAt        *time.Time         `json:"received_at,omitempty"`
-	DueAt             *time.Time         `json:"due_at,omitempty"`
+	ID            int64              `json:"-"`
+	Code          string             `json:"code"`
+	ProcedureCode string             `json:"procedure_code"`
+	ProcedureName string             `json:"procedure_name"`
+	AgencyCode    string             `json:"agency_code"`
+	CenterCode    string             `json:"center_code"`
+	Channel       Channel            `json:"channel"`
+	Mode          Mode               `json:"mode"`
+	Status        Status             `json:"status"`
+	Version       int64              `json:"version"`
+	Applicant     Applicant          `json:"applicant"`
+	ApplicantUser int64              `json:"-"`
+	IdentityLevel IdentityLevel      `json:"-"` // of the session that submitted it online (QĐ 766 4.5)
+	Components    []DossierComponent `json:"components"`
+	SubmittedAt   *time.Time         `json:"submitted_at,omitempty"`
+	ReceivedAt    *time.Time         `json:"received_at,omitempty"`
+	DueAt         *time.Time         `json:"due_at,omitempty"`
 	// OriginalDueAt is the first appointment; DueAt moves with pauses,
 	// restarts and an apology.
 	OriginalDueAt *time.Time `json:"original_due_at,omitempty"`

@@ -37,7 +37,7 @@ func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error
 		string(a.Kind), vntext.NFC(a.Name), vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, vntext.NFC(a.Address),
 		d.ApplicantUser, msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt),
 		msp(d.StepDueAt), msp(d.FinishedAt), d.Outcome, d.FormSet, d.Imported, lookupHash, ms(tx.now), string(d.RuleSet),
-		msp(d.MeasureDueAt), int(d.ApplicantIdentity)).Scan(&id)
+		msp(d.MeasureDueAt), int(d.IdentityLevel)).Scan(&id)
 	if isUnique(err) {
 		return 0, dossier.Errorf(dossier.ECONFLICT, "Mã hồ sơ %s đã tồn tại", d.Code)
 	}
