@@ -67,8 +67,8 @@ type User struct {
 }
 
 // IdentityLevel is how well an identity provider vouched for a signed-in
-// citizen: VNeID accounts are of level 1 or 2 (NĐ 69/2024 Art. 12), both
-// checked against the national population database.
+// citizen: VNeID accounts are of level 1 or 2 (NĐ 69/2024/NĐ-CP), both
+// checked against the national population database; 0 is a password.
 type IdentityLevel int
 
 // Identity levels.
@@ -77,10 +77,6 @@ const (
 	IdentityLevel1 IdentityLevel = 1
 	IdentityLevel2 IdentityLevel = 2
 )
-
-// Verified reports whether the identity was verified by a provider
-// (QĐ 766 indicator 4.5 counts the dossiers of such sessions).
-func (l IdentityLevel) Verified() bool { return l > IdentityNone }
 
 // Has reports whether u holds role r.
 func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
