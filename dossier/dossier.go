@@ -247,6 +247,7 @@ type Dossier struct {
 	Version       int64              `json:"version"`
 	Applicant     Applicant          `json:"applicant"`
 	ApplicantUser int64              `json:"-"`
+	IdentityLevel IdentityLevel      `json:"-"` // of the session that submitted it online (QĐ 766 4.5)
 	Components    []DossierComponent `json:"components"`
 	SubmittedAt   *time.Time         `json:"submitted_at,omitempty"`
 	ReceivedAt    *time.Time         `json:"received_at,omitempty"`

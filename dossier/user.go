@@ -61,7 +61,22 @@ type User struct {
 	Phone      string   `json:"phone,omitempty"`
 	Email      string   `json:"email,omitempty"`
 	Disabled   bool     `json:"disabled"`
+	// IdentityLevel is the assurance level of the current session's
+	// sign-in (IdentityNone for a password, see IdentityLevel).
+	IdentityLevel IdentityLevel `json:"-"`
 }
+
+// IdentityLevel is how well an identity provider vouched for a signed-in
+// citizen: VNeID accounts are of level 1 or 2 (NĐ 69/2024/NĐ-CP), both
+// checked against the national population database; 0 is a password.
+type IdentityLevel int
+
+// Identity levels.
+const (
+	IdentityNone   IdentityLevel = 0 // a password account: the ID number is declared, not verified
+	IdentityLevel1 IdentityLevel = 1
+	IdentityLevel2 IdentityLevel = 2
+)
 
 // Has reports whether u holds role r.
 func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
@@ -99,6 +114,8 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	ExpiresAt time.Time
+	// IdentityLevel is the level vouched for at sign-in.
+	IdentityLevel IdentityLevel
 }
 
 // Idle and absolute session limits.

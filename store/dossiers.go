@@ -30,14 +30,14 @@ func (tx *Tx) InsertDossier(d *dossier.Dossier, lookupHash string) (int64, error
 	err := tx.queryRow(`INSERT INTO dossiers (code, procedure_code, agency_code, center_code, channel, mode, status, version,
 		applicant_kind, applicant_name, applicant_fold, applicant_id, applicant_phone, applicant_email, applicant_address,
 		applicant_user, submitted_at, received_at, due_at, original_due_at, legal_due_at, step_due_at, finished_at,
-		outcome, form_set, imported, lookup_hash, created_at, updated_at, rule_set, measure_due_at)
+		outcome, form_set, imported, lookup_hash, created_at, updated_at, rule_set, measure_due_at, applicant_identity_level)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $26, $27, $28, $28, $29, $30) RETURNING id`,
+		$23, $24, $25, $26, $27, $28, $28, $29, $30, $31) RETURNING id`,
 		d.Code, d.ProcedureCode, d.AgencyCode, d.CenterCode, string(d.Channel), string(d.Mode), string(d.Status), d.Version,
 		string(a.Kind), vntext.NFC(a.Name), vntext.Fold(a.Name), a.IDNumber, a.Phone, a.Email, vntext.NFC(a.Address),
 		d.ApplicantUser, msp(d.SubmittedAt), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt),
 		msp(d.StepDueAt), msp(d.FinishedAt), d.Outcome, d.FormSet, d.Imported, lookupHash, ms(tx.now), string(d.RuleSet),
-		msp(d.MeasureDueAt)).Scan(&id)
+		msp(d.MeasureDueAt), int(d.IdentityLevel)).Scan(&id)
 	if isUnique(err) {
 		return 0, dossier.Errorf(dossier.ECONFLICT, "Mã hồ sơ %s đã tồn tại", d.Code)
 	}

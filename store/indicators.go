@@ -35,11 +35,9 @@ func (db *DB) CatalogCompleteness(ctx context.Context) (map[string]bool, error) 
 // OnlineProceduresUsed returns the procedures that received at least one
 // online dossier submitted in [from, to) within f (indicator 3.2).
 func (db *DB) OnlineProceduresUsed(ctx context.Context, from, to time.Time, f AggFilter) (map[string]bool, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := append([]string{"d.channel = 'online'", "d.submitted_at >= " + arg(ms(from)), "d.submitted_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
+	where, args := onlineSubmitted(from, to, f)
 	rows, err := db.reader().QueryContext(ctx, `SELECT DISTINCT d.procedure_code FROM dossiers d JOIN procedures p ON p.code = d.procedure_code
-		WHERE `+strings.Join(where, " AND "), args...)
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: online procedures: %w", err)
 	}
@@ -153,4 +151,26 @@ func (db *DB) HistoryOf(ctx context.Context, ids []int64) (map[int64][]ActorEntr
 type ActorEntry struct {
 	dossier.HistoryEntry
 	ActorID int64
+}
+
+// VerifiedOnline counts the dossiers submitted online in [from, to)
+// within f, and those of them submitted by a session whose identity a
+// provider verified (indicator 4.5).
+func (db *DB) VerifiedOnline(ctx context.Context, from, to time.Time, f AggFilter) (verified, online int64, err error) {
+	where, args := onlineSubmitted(from, to, f)
+	err = db.reader().QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN d.applicant_identity_level > 0 THEN 1 ELSE 0 END), 0), COUNT(*)
+		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+where, args...).Scan(&verified, &online)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: verified online: %w", err)
+	}
+	return verified, online, nil
+}
+
+// onlineSubmitted is the condition on dossiers d (joined to procedures p)
+// submitted online in [from, to) within f, and its arguments.
+func onlineSubmitted(from, to time.Time, f AggFilter) (string, []any) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	where := append([]string{"d.channel = 'online'", "d.submitted_at >= " + arg(ms(from)), "d.submitted_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
+	return strings.Join(where, " AND "), args
 }

@@ -15,10 +15,11 @@ func HashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateSession stores a session for a raw token.
-func (tx *Tx) CreateSession(token string, userID int64, expires time.Time) error {
-	_, err := tx.exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)`,
-		HashToken(token), userID, ms(tx.now), ms(expires))
+// CreateSession stores a session for a raw token, signed in at identity
+// level (dossier.IdentityNone for a password).
+func (tx *Tx) CreateSession(token string, userID int64, expires time.Time, level dossier.IdentityLevel) error {
+	_, err := tx.exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, identity_level) VALUES ($1, $2, $3, $3, $4, $5)`,
+		HashToken(token), userID, ms(tx.now), ms(expires), int(level))
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}
@@ -34,16 +35,16 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 // Session returns the session of token, or ENOTFOUND.
 func (db *DB) Session(ctx context.Context, token string) (*dossier.Session, error) {
 	var s dossier.Session
-	var c, l, e int64
-	err := db.queryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at FROM sessions WHERE token_hash = $1`,
-		HashToken(token)).Scan(&s.UserID, &c, &l, &e)
+	var c, l, e, level int64
+	err := db.queryRowContext(ctx, `SELECT user_id, created_at, last_seen, expires_at, identity_level FROM sessions WHERE token_hash = $1`,
+		HashToken(token)).Scan(&s.UserID, &c, &l, &e, &level)
 	if isNoRows(err) {
 		return nil, notFound("phiên làm việc")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: session: %w", err)
 	}
-	s.CreatedAt, s.LastSeen, s.ExpiresAt = fromMS(c), fromMS(l), fromMS(e)
+	s.CreatedAt, s.LastSeen, s.ExpiresAt, s.IdentityLevel = fromMS(c), fromMS(l), fromMS(e), dossier.IdentityLevel(level)
 	return &s, nil
 }
 

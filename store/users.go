@@ -223,3 +223,34 @@ func (db *DB) Users(ctx context.Context, agency string) ([]dossier.User, error) 
 	}
 	return out, nil
 }
+
+// CitizenByIDNumber returns the citizen account holding personal ID number
+// id — one already verified first, then the oldest — with whether it still
+// signs in with a password, or ENOTFOUND.
+func (tx *Tx) CitizenByIDNumber(id string) (userID int64, hasPassword bool, err error) {
+	var hash string
+	err = tx.queryRow(`SELECT u.id, u.password_hash FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'citizen'
+		WHERE u.id_number = $1 ORDER BY u.identity_level DESC, u.id LIMIT 1`, id).Scan(&userID, &hash)
+	if isNoRows(err) {
+		return 0, false, notFound("tài khoản")
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: citizen by id number: %w", err)
+	}
+	return userID, hash != "", nil
+}
+
+// VerifyIdentity records that an identity provider vouched for user id's
+// personal ID number at level. It also ends the account's password
+// sign-in and its other sessions: the password was chosen when the number
+// was only declared, by whoever declared it.
+func (tx *Tx) VerifyIdentity(userID int64, level dossier.IdentityLevel) error {
+	if _, err := tx.exec(`UPDATE users SET identity_level = $1, password_hash = '', failed_logins = 0, locked_until = 0 WHERE id = $2`,
+		int(level), userID); err != nil {
+		return fmt.Errorf("store: verify identity: %w", err)
+	}
+	if _, err := tx.exec(`DELETE FROM sessions WHERE user_id = $1 AND identity_level = 0`, userID); err != nil {
+		return fmt.Errorf("store: end password sessions: %w", err)
+	}
+	return nil
+}

@@ -124,7 +124,7 @@ func newMxEnv(t *testing.T) *mxEnv {
 	ctx := context.Background()
 	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
 	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
-	h, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
+	h, srv := vneidServer(t, svc, startIdP(t, "027090007777", clocktest.Now).Issuer, clocktest.Now) // VNeID sign-in on
 	ev := &mxEnv{t: t, ctx: ctx, svc: svc, db: db, h: h, srv: srv, callers: map[string]*mxCaller{}, ownerID: "001090005678"}
 
 	for _, a := range demo.Accounts {
@@ -762,6 +762,14 @@ func (ev *mxEnv) probes() []probe {
 		{route: "GET /dang-nhap", allow: everyone, build: getReq("/dang-nhap")},
 		{route: "POST /dang-nhap", allow: everyone, build: func(*mxEnv, string) req {
 			return formReq("/dang-nhap", url.Values{"username": {fCitizen}, "password": {matrixPassword}})
+		}},
+		// VNeID: anybody may start, and whoever brings the provider's
+		// redirect back with the flow cookie is signed in as the VNeID
+		// citizen (never as the caller: a bearer token changes nothing).
+		{route: "GET /dang-nhap/vneid", allow: everyone, build: getReq("/dang-nhap/vneid?next=/cong-dan")},
+		{route: "GET /dang-nhap/vneid/callback", allow: everyone, fresh: true, build: func(ev *mxEnv, _ string) req {
+			u, k := vneidCallback(ev.t, ev.srv.URL)
+			return req{method: "GET", path: u.RequestURI(), header: map[string]string{"Cookie": k.Name + "=" + k.Value}}
 		}},
 		{route: "POST /dang-xuat", allow: everyone, fresh: true, build: func(ev *mxEnv, c string) req { return ev.ownSession(c, formReq("/dang-xuat", url.Values{})) }},
 		{route: "GET /nop-truc-tuyen", allow: citizens, build: getReq("/nop-truc-tuyen")},

@@ -427,6 +427,7 @@ func (s *Server) pageRate(w http.ResponseWriter, r *http.Request) {
 type accountForm struct {
 	Username, Name, IDNumber, Phone, Email, Next string
 	Errors                                       map[string]string
+	VNeID                                        bool // offer "Đăng nhập bằng VNeID"
 }
 
 func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) {
@@ -467,7 +468,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageCitizenLogin(w http.ResponseWriter, r *http.Request) {
-	af := accountForm{Next: localNext(r.URL.Query().Get("next"), "/cong-dan"), Errors: map[string]string{}}
+	af := accountForm{Next: localNext(r.URL.Query().Get("next"), "/cong-dan"), Errors: map[string]string{}, VNeID: s.opts.OIDC != nil}
 	s.frontRender(w, r, http.StatusOK, "signin", &fpage{Title: "Đăng nhập", Nav: "dang-nhap", D: af})
 }
 
@@ -475,7 +476,8 @@ func (s *Server) pageCitizenLoginPost(w http.ResponseWriter, r *http.Request) {
 	if !s.checkForm(w, r) {
 		return
 	}
-	af := accountForm{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: localNext(r.PostForm.Get("next"), "/cong-dan"), Errors: map[string]string{}}
+	af := accountForm{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: localNext(r.PostForm.Get("next"), "/cong-dan"), Errors: map[string]string{},
+		VNeID: s.opts.OIDC != nil}
 	tok, u, err := s.svc.Login(r.Context(), af.Username, r.PostForm.Get("password"))
 	if err != nil {
 		status := statusOf(dossier.ErrorCode(err))

@@ -225,6 +225,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /dang-nhap", s.limited(s.pageCitizenLogin))
 	m.HandleFunc("POST /dang-nhap", s.limited(s.pageCitizenLoginPost))
 	m.HandleFunc("POST /dang-xuat", s.pageCitizenLogout)
+	m.HandleFunc("GET /dang-nhap/vneid", s.limited(s.pageVNeIDStart))             // OpenID Connect (public_vneid.go)
+	m.HandleFunc("GET /dang-nhap/vneid/callback", s.limited(s.pageVNeIDCallback)) // the provider's redirect back
 	m.HandleFunc("GET /nop-truc-tuyen", s.citizen(s.pageSubmit))
 	m.HandleFunc("POST /nop-truc-tuyen", s.citizen(s.pageSubmitPost))
 	m.HandleFunc("GET /cong-dan", s.citizen(s.pageMyDossiers))

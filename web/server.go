@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"motcua/pdf"
+	"motcua/sso"
 	"motcua/workflow"
 )
 
@@ -36,6 +37,9 @@ type Options struct {
 	// SignAgent is where the signing page finds the officer's local
 	// signing agent; default AgentOrigin (motcua sign-agent's address).
 	SignAgent string
+	// OIDC, when set, offers citizens "Đăng nhập bằng VNeID" (the
+	// national portal's OpenID Connect sign-in; public_vneid.go).
+	OIDC *sso.Client
 }
 
 // Server is the HTTP surface of motcua.

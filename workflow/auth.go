@@ -138,7 +138,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		if err := tx.RecordLogin(c.UserID, 0, time.Time{}, ""); err != nil {
 			return err
 		}
-		if err := tx.CreateSession(token, c.UserID, now.Add(dossier.SessionLifetime)); err != nil {
+		if err := tx.CreateSession(token, c.UserID, now.Add(dossier.SessionLifetime), dossier.IdentityNone); err != nil {
 			return err
 		}
 		userID = c.UserID
@@ -265,6 +265,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*dossier.User
 		if err := s.db.TouchSession(ctx, token, now); err != nil {
 			return nil, err
 		}
+	}
+	if sess.IdentityLevel != u.IdentityLevel {
+		uu := *u // the cached user is shared: the session's level goes on a copy
+		uu.IdentityLevel = sess.IdentityLevel
+		u = &uu
 	}
 	return u, nil
 }

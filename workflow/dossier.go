@@ -198,7 +198,7 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		}
 		req := dossier.Request{Action: dossier.ActReceive}
 		if online {
-			req.Action, d.ApplicantUser = dossier.ActSubmit, u.ID
+			req.Action, d.ApplicantUser, d.IdentityLevel = dossier.ActSubmit, u.ID, u.IdentityLevel
 		}
 		f := dossier.Facts{Now: now, Procedure: p, Calendar: s.CalendarFor(center), RuleSet: s.ruleSetAt(sched, now)}
 		dec, err := dossier.Decide(d, u, req, f)

@@ -33,10 +33,11 @@ import (
 //	3.5 3/3 = 100 (no points)                       3.6 0/4 = 0 → 0
 //	4.1 0/3 (no result file without a renderer) → 0 4.2 4/4 = 100 → 6
 //	4.3 0/4 → 0            4.4 0/4 → 0
+//	4.5 0/1 (D3 submitted from a password session, not VNeID) → 0
 //	5.1 1/1 = 100 (no points)                       5.2 1/1 = 100 → 6
 //	5.4 100 − (33.33 + 33.33) = 33.34 (T 90) → 33.34 × 6 / 90 = 2.22
 //	groups: 2 | 15 | 4 + 1.33 + 2 + 0 = 7.33 | 6 | 6 + 2.22 = 8.22; total 38.55
-//	computed 15, not measurable 5 (1.1, 1.2, 1.4, 4.5, 5.3)
+//	computed 16, not measurable 4 (1.1, 1.2, 1.4, 5.3)
 //
 // Circular 01/2018 for BN.SKHDT: index 6 = 2 (3 of 3 complete), index 8 = 2
 // (1 answered on time, none late). Officers (each acted on D1, D2, D3; D2's
@@ -120,10 +121,10 @@ func TestIndicatorsHandCase(t *testing.T) {
 		wants := map[string]want{
 			"1.3": {3, 3, 100, 2}, "2.1": {3, 4, 75, 15},
 			"3.1": {3, 3, 100, 4}, "3.2": {1, 3, 33.33, 1.33}, "3.3": {1, 4, 25, 2}, "3.5": {3, 3, 100, -1}, "3.6": {0, 4, 0, 0},
-			"4.1": {0, 3, 0, 0}, "4.2": {4, 4, 100, 6}, "4.3": {0, 4, 0, 0}, "4.4": {0, 4, 0, 0},
+			"4.1": {0, 3, 0, 0}, "4.2": {4, 4, 100, 6}, "4.3": {0, 4, 0, 0}, "4.4": {0, 4, 0, 0}, "4.5": {0, 1, 0, 0},
 			"5.1": {1, 1, 100, -1}, "5.2": {1, 1, 100, 6}, "5.4": {2, 3, 33.34, 2.22},
 		}
-		notMeasurable := map[string]bool{"1.1": true, "1.2": true, "1.4": true, "4.5": true, "5.3": true}
+		notMeasurable := map[string]bool{"1.1": true, "1.2": true, "1.4": true, "5.3": true}
 		if len(ind.Indicators) != 20 {
 			t.Fatalf("%d indicators; want the 20 of the set", len(ind.Indicators))
 		}
@@ -164,8 +165,8 @@ func TestIndicatorsHandCase(t *testing.T) {
 				t.Errorf("group %d (%s) = %.2f; want %.2f", g.Group, g.Name, g.Points, groups[k])
 			}
 		}
-		if ind.Total != 38.55 || ind.MaxPoints != 100 || ind.Computed != 15 || ind.NotMeasurable != 5 {
-			t.Errorf("total %.2f of %.0f, %d computed, %d not measurable; want 38.55 of 100, 15, 5", ind.Total, ind.MaxPoints, ind.Computed, ind.NotMeasurable)
+		if ind.Total != 38.55 || ind.MaxPoints != 100 || ind.Computed != 16 || ind.NotMeasurable != 4 {
+			t.Errorf("total %.2f of %.0f, %d computed, %d not measurable; want 38.55 of 100, 16, 4", ind.Total, ind.MaxPoints, ind.Computed, ind.NotMeasurable)
 		}
 
 		ev2, err := ev.svc.Evaluation(ctx, admin, week)

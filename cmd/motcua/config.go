@@ -56,6 +56,20 @@ type config struct {
 	SMTP    smtpConfig
 	DVCQG   dvcqgConfig
 	SMS     smsConfig
+	OIDC    oidcConfig
+}
+
+// oidcConfig offers citizens "Đăng nhập bằng VNeID" through an OpenID
+// Connect provider (package sso, docs/oidc.md); off without an issuer,
+// except that serve --demo runs a local fake provider in-process.
+type oidcConfig struct {
+	Issuer       string // --oidc-issuer, MOTCUA_OIDC_ISSUER
+	ClientID     string // --oidc-client-id, MOTCUA_OIDC_CLIENT_ID
+	ClientSecret string // MOTCUA_OIDC_CLIENT_SECRET (never logged, no flag: it would show in ps)
+	RedirectURL  string // --oidc-redirect-url, MOTCUA_OIDC_REDIRECT_URL (default BASE/dang-nhap/vneid/callback)
+	Scopes       string // --oidc-scopes, MOTCUA_OIDC_SCOPES: space- or comma-separated (default "openid profile")
+	IDClaim      string // --oidc-id-claim, MOTCUA_OIDC_ID_CLAIM: the personal ID number's claim (default personal_id)
+	LevelClaim   string // --oidc-level-claim, MOTCUA_OIDC_LEVEL_CLAIM: the identity level's claim (default acr)
 }
 
 // smsConfig sends text messages to applicants without an e-mail address
@@ -143,6 +157,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		},
 		DVCQG: dvcqgConfig{URL: getenv("MOTCUA_DVCQG_URL"), Token: getenv("MOTCUA_DVCQG_TOKEN")},
 		SMS:   smsConfig{URL: getenv("MOTCUA_SMS_URL"), Token: getenv("MOTCUA_SMS_TOKEN"), Sender: getenv("MOTCUA_SMS_SENDER")},
+		OIDC: oidcConfig{Issuer: getenv("MOTCUA_OIDC_ISSUER"), ClientID: getenv("MOTCUA_OIDC_CLIENT_ID"),
+			ClientSecret: getenv("MOTCUA_OIDC_CLIENT_SECRET"), RedirectURL: getenv("MOTCUA_OIDC_REDIRECT_URL"),
+			Scopes: getenv("MOTCUA_OIDC_SCOPES"), IDClaim: getenv("MOTCUA_OIDC_ID_CLAIM"), LevelClaim: getenv("MOTCUA_OIDC_LEVEL_CLAIM")},
 		SMTP: smtpConfig{
 			Addr:     getenv("MOTCUA_SMTP_ADDR"),
 			From:     getenv("MOTCUA_SMTP_FROM"),
@@ -210,6 +227,12 @@ func (c *config) serverFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "cookie Secure và __Host- (khi chạy sau HTTPS)")
 	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "mạng được đọc /metrics không cần đăng nhập, ví dụ 127.0.0.1/32,10.0.5.0/24 (mặc định: chỉ quản trị viên)")
 	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", c.SQLiteSync, "FULL (mặc định) hoặc NORMAL")
+	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", c.OIDC.Issuer, "địa chỉ nhà cung cấp OpenID Connect (VNeID qua Cổng DVCQG); trống: tắt")
+	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", c.OIDC.ClientID, "mã ứng dụng (client id) đã đăng ký với nhà cung cấp")
+	fs.StringVar(&c.OIDC.RedirectURL, "oidc-redirect-url", c.OIDC.RedirectURL, "địa chỉ trả về đã đăng ký; mặc định BASE-URL/dang-nhap/vneid/callback")
+	fs.StringVar(&c.OIDC.Scopes, "oidc-scopes", c.OIDC.Scopes, "phạm vi xin cấp, cách nhau bởi dấu cách (mặc định \"openid profile\")")
+	fs.StringVar(&c.OIDC.IDClaim, "oidc-id-claim", c.OIDC.IDClaim, "claim chứa số định danh cá nhân (mặc định personal_id)")
+	fs.StringVar(&c.OIDC.LevelClaim, "oidc-level-claim", c.OIDC.LevelClaim, "claim chứa mức độ định danh (mặc định acr)")
 }
 
 // parseDays parses a Go duration (720h) or a whole number of days (30d).

@@ -75,8 +75,13 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 			fmt.Fprintf(stdout, "  %-11s %-28s %s — %s\n", a.Username, a.Role.Label(), a.Name, a.Agency)
 		}
 	}
+	oidc, err := newSSO(ctx, c, svc.Now, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	h, err := web.NewServer(svc, log, web.Options{AccessLog: c.AccessLog, Demo: c.Demo, SecureCookies: c.SecureCookies,
-		TrustedProxies: c.TrustedProxies, MetricsAllow: allow})
+		TrustedProxies: c.TrustedProxies, MetricsAllow: allow, OIDC: oidc})
 	if err != nil {
 		ln.Close()
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"motcua/dvcqg"
 	"motcua/notify"
 	"motcua/render"
+	"motcua/sso"
 	"motcua/store"
 	"motcua/workflow"
 	"motcua/xlsx"
@@ -148,3 +150,37 @@ func newDocuments(c config, now func() time.Time, log *slog.Logger) (*render.Doc
 // period (workflow.Config.ReportCache): dashboards may lag the writes by
 // that long, and a thousand supervisors cost one read per period.
 const reportCacheTTL = 5 * time.Second
+
+// newSSO returns the OpenID Connect client of "Đăng nhập bằng VNeID", or
+// nil when no issuer is configured. Under --demo without an issuer it
+// starts a local fake provider that signs in sso.DemoCitizen at once.
+func newSSO(ctx context.Context, c config, now func() time.Time, log *slog.Logger) (*sso.Client, error) {
+	o := c.OIDC
+	if o.RedirectURL == "" {
+		o.RedirectURL = strings.TrimSuffix(c.BaseURL, "/") + "/dang-nhap/vneid/callback"
+	}
+	if o.Issuer == "" {
+		if !c.Demo {
+			return nil, nil
+		}
+		fake, err := sso.NewFake("motcua-demo", rand.Text(), now)
+		if err != nil {
+			return nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		fake.Issuer = "http://" + ln.Addr().String()
+		srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		go func() { <-ctx.Done(); srv.Close() }()
+		o.Issuer, o.ClientID, o.ClientSecret = fake.Issuer, fake.ClientID, fake.ClientSecret
+		log.Info("demo: fake VNeID provider (OpenID Connect)", slog.String("issuer", fake.Issuer))
+	}
+	if o.ClientID == "" {
+		return nil, usagef("MOTCUA_OIDC_CLIENT_ID: cần mã ứng dụng khi đặt MOTCUA_OIDC_ISSUER")
+	}
+	return sso.New(sso.Config{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret, RedirectURL: o.RedirectURL,
+		Scopes: strings.Fields(strings.ReplaceAll(o.Scopes, ",", " ")), IDClaim: o.IDClaim, LevelClaim: o.LevelClaim, Now: now})
+}
