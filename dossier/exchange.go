@@ -77,7 +77,9 @@ func (p *ExchangePlan) Validate() []FieldError {
 		fs = append(fs, FieldError{Field: "exchange", Message: "Tối đa 20 cơ quan phối hợp"})
 	}
 	for i, s := range p.Steps {
-		bad := func(m string) { fs = append(fs, FieldError{Field: "exchange", Message: fmt.Sprintf("Bước %d: %s", i+1, m)}) }
+		bad := func(m string) {
+			fs = append(fs, FieldError{Field: "exchange", Message: fmt.Sprintf("Bước %d: %s", i+1, m)})
+		}
 		if !ValidCode(s.Agency) {
 			bad("mã cơ quan không hợp lệ")
 		}

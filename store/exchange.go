@@ -56,7 +56,7 @@ func (tx *Tx) InsertExchangePackage(p *dossier.ExchangePackage) error {
 		due = ms(*p.DueAt)
 	}
 	_, err := tx.exec(`INSERT INTO exchange_packages (id, dossier_id, step, kind, agency, agency_name, task, status, doc_kind, sent_by, sent_at, due_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
 		p.ID, p.DossierID, p.Step, string(p.Kind), p.Agency, p.AgencyName, p.Task, string(p.Status), string(p.DocKind), p.SentBy, ms(p.SentAt), due)
 	if err != nil {
 		return fmt.Errorf("store: exchange package: %w", err)

@@ -171,6 +171,7 @@ type Service struct {
 	signing     sync.Map      // session id → *SigningSession: a cache of the store's (see keepSession)
 	out         outbox        // destinations of the outbox (outbox.go)
 	portal      Portal        // the national portal, when connected (portal.go)
+	exchange    *exchangeConn // document exchange, when connected (exchange.go)
 	reports     reportCache   // report data reused for cfg.ReportCache (report_cache.go)
 }
 
