@@ -392,15 +392,19 @@ func (s *Service) exchangeMessage(ctx context.Context, d *dossier.Dossier, p *do
 
 // ExchangeAnswer is what the other side answers about a package.
 type ExchangeAnswer struct {
-	PackageID string                 `json:"package_id"`
-	Status    dossier.ExchangeStatus `json:"status"`
-	Note      string                 `json:"note,omitempty"`
-	Reference string                 `json:"reference,omitempty"` // its own number (số văn bản, số đăng ký)
-	Document  *struct {
-		Name    string `json:"name"`
-		SHA256  string `json:"sha256"`
-		Content []byte `json:"content"` // base64 in JSON
-	} `json:"document,omitempty"`
+	PackageID string                  `json:"package_id"`
+	Status    dossier.ExchangeStatus  `json:"status"`
+	Note      string                  `json:"note,omitempty"`
+	Reference string                  `json:"reference,omitempty"` // its own number (số văn bản, số đăng ký)
+	Document  *ExchangeAnswerDocument `json:"document,omitempty"`
+}
+
+// ExchangeAnswerDocument is the document an answer carries (its result,
+// its registration receipt).
+type ExchangeAnswerDocument struct {
+	Name    string `json:"name"`
+	SHA256  string `json:"sha256"`
+	Content []byte `json:"content"` // base64 in JSON
 }
 
 // ExchangeSignature is the signature a peer puts on an answer:
