@@ -518,3 +518,24 @@ func (s *Service) ExchangeAnswerPDF(ctx context.Context, u *dossier.User, code, 
 	}
 	return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản trả lời")
 }
+
+// ParseExchangeColumns reads the import columns inter_agency and
+// register_result of a procedure (nil when both are empty).
+func ParseExchangeColumns(steps, register string) (*dossier.ExchangePlan, error) {
+	plan := &dossier.ExchangePlan{}
+	switch register {
+	case "1", "true":
+		plan.RegisterResult = true
+	case "0", "false", "":
+	default:
+		return nil, errors.New("register_result phải là 1 hoặc 0")
+	}
+	var err error
+	if plan.Steps, err = dossier.ParseExchangeSteps(steps); err != nil {
+		return nil, err
+	}
+	if plan.Empty() {
+		return nil, nil
+	}
+	return plan, nil
+}
