@@ -9,8 +9,8 @@ package demo
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	_ "embed"
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"time"

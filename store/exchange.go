@@ -12,7 +12,7 @@ import (
 // Document exchange (issue 18 item 5): the procedures' exchange plans and
 // the packages sent to other bodies (exchange_packages).
 
-// exchangeJSON is the stored form of a plan ('' for none).
+// exchangeJSON is the stored form of a plan (” for none).
 func exchangeJSON(p *dossier.ExchangePlan) string {
 	if p.Empty() {
 		return ""
