@@ -74,6 +74,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/signing/{id}/preview.pdf", s.needUser(s.apiSigningPreview))
 	m.Handle("POST /api/v1/signing/{id}", idem(s.needUser(s.apiCompleteSigning)))
 
+	// Document exchange with other bodies (issue 18 item 5): officers see
+	// and send packages; the integration platform posts signed answers.
+	m.HandleFunc("GET /api/v1/dossiers/{code}/exchange", s.needUser(s.apiDossierExchange))
+	m.Handle("POST /api/v1/dossiers/{code}/exchange", idem(s.needUser(s.apiSendExchange)))
+	m.HandleFunc("POST /api/v1/exchange/answers", s.apiExchangeAnswer)
+
 	// Fees and e-receipts.
 	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))

@@ -71,6 +71,9 @@ type FormInput struct {
 	Heading dossier.Heading
 	// Assignee is the appraiser the dossier is assigned to.
 	Assignee string
+	// Exchange is the dossier's inter-agency steps with their deadlines
+	// (the control slip's "cơ quan phối hợp"); nil when none.
+	Exchange *ExchangeView
 	// Doc is the numbered form to render (number, verification address,
 	// signer, what it states); nil for a receipt or control slip printed
 	// without one.
