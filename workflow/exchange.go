@@ -372,8 +372,19 @@ func (s *Service) exchangeMessage(ctx context.Context, d *dossier.Dossier, p *do
 		blob, err = s.db.ResultPDF(ctx, d.ID)
 		doc.Name, doc.Number = "ket-qua-"+d.Code+".pdf", m.ResultNumber
 	default:
-		blob, err = s.db.ReceiptBlob(ctx, d.ID)
+		// The numbered receipt signed by the reception officer, or the
+		// one printed at reception before numbering existed.
 		doc.Name = "giay-tiep-nhan-" + d.Code + ".pdf"
+		blob, err = s.db.ReceiptBlob(ctx, d.ID)
+		docs, derr := s.db.DossierDocuments(ctx, d.ID)
+		if derr != nil {
+			return m, derr
+		}
+		for _, sd := range docs {
+			if sd.Kind == dossier.DocReceipt && sd.BlobID != "" {
+				blob, err, doc.Number = sd.BlobID, nil, sd.Number
+			}
+		}
 	}
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 		return m, nil // no signed document yet: the metadata alone
