@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -22,7 +23,8 @@ import (
 // set, answers each new package — accepted, then done — on the package's
 // answer URL, signed as Peer with Secret.
 type Fake struct {
-	// Peer and Secret sign the answers; Now dates them (nil: time.Now).
+	// Peer and Secret sign the answers; Now dates them (required to
+	// answer: the caller's clock).
 	Peer   string
 	Secret []byte
 	Now    func() time.Time
@@ -177,11 +179,10 @@ func (f *Fake) Post(ctx context.Context, url string, a workflow.ExchangeAnswer) 
 	if err != nil {
 		return err
 	}
-	now := time.Now
-	if f.Now != nil {
-		now = f.Now
+	if f.Now == nil {
+		return errors.New("exchange: Fake.Now is not set")
 	}
-	stamp := strconv.FormatInt(now().Unix(), 10)
+	stamp := strconv.FormatInt(f.Now().Unix(), 10)
 	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
 	if err != nil {
 		return err

@@ -56,6 +56,9 @@ type config struct {
 	SMTP    smtpConfig
 	DVCQG   dvcqgConfig
 	SMS     smsConfig
+	// Exchange connects document exchange (liên thông, QLVB) through the
+	// province's integration platform (exchange.go of this command).
+	Exchange exchangeConfig
 }
 
 // smsConfig sends text messages to applicants without an e-mail address
@@ -173,6 +176,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usagef("MOTCUA_IDEMPOTENCY_LEASE phải là khoảng thời gian ≥ 1s, ví dụ 30s")
 		}
 		c.IdempotencyLease = d
+	}
+	var err error
+	if c.Exchange, err = loadExchangeConfig(getenv); err != nil {
+		return c, err
 	}
 	for _, v := range strings.Split(getenv("MOTCUA_TRUSTED_PROXIES"), ",") {
 		if v = strings.TrimSpace(v); v == "" {
