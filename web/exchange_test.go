@@ -233,6 +233,17 @@ func TestExchangeWithFakePeer(t *testing.T) {
 		t.Fatalf("answer not recorded: %+v", v.Steps[0].Package)
 	}
 
+	// The dossier page shows the step, its deadline and the answer.
+	if st, _, page := e.call("appraiser", "GET", "/ho-so/"+ds.Code, nil); st != 200 {
+		t.Errorf("dossier page = %d", st)
+	} else {
+		for _, want := range []string{"Liên thông với cơ quan khác", "Cục Thuế tỉnh Bắc Ninh", "Xin ý kiến, 2 ngày làm việc", "Đã có kết quả, số 123/CT-KK"} {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("dossier page lacks %q", want)
+			}
+		}
+	}
+
 	// Forged, stale, unknown or malformed answers.
 	now := clocktest.Now()
 	good, _ := json.Marshal(workflow.ExchangeAnswer{PackageID: pkg.ID, Status: dossier.ExchangeAccepted})
