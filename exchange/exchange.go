@@ -13,11 +13,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"motcua/internal/outhttp"
 	"motcua/workflow"
 )
 
@@ -80,19 +80,9 @@ type Client struct {
 
 var _ workflow.Exchange = (*Client)(nil)
 
-// Error is an answer of the platform other than 2xx.
-type Error struct {
-	Status int
-	Body   string
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("exchange: HTTP %d: %s", e.Status, e.Body) }
-
-// Permanent reports a refusal a retry will not change (4xx but 408, 409
-// and 429).
-func (e *Error) Permanent() bool {
-	return e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 409 && e.Status != 429
-}
+// Error is an answer of the platform other than 2xx; Permanent reports a
+// refusal a retry will not change (4xx but 408, 409 and 429).
+type Error = outhttp.Error
 
 // Send posts one package (POST BASE/packages, header Idempotency-Key).
 func (c *Client) Send(ctx context.Context, key string, m workflow.ExchangeMessage) error {
@@ -119,13 +109,6 @@ func (c *Client) Send(ctx context.Context, key string, m workflow.ExchangeMessag
 		return fmt.Errorf("exchange: %w", err)
 	}
 	defer res.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
-	if res.StatusCode/100 != 2 {
-		s := strings.TrimSpace(string(body))
-		if len(s) > 200 {
-			s = s[:200]
-		}
-		return &Error{Status: res.StatusCode, Body: s}
-	}
-	return nil
+	_, err = outhttp.Read("exchange", res, 4096)
+	return err
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"motcua/internal/outhttp"
 	"motcua/workflow"
 )
 
@@ -86,13 +87,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	down := f.down
 	f.mu.Unlock()
 	if down {
-		if hj, ok := w.(http.Hijacker); ok {
-			if c, _, err := hj.Hijack(); err == nil {
-				c.Close()
-				return
-			}
-		}
-		http.Error(w, "down", http.StatusServiceUnavailable)
+		outhttp.Drop(w)
 		return
 	}
 	if r.Method != "POST" || r.URL.Path != "/packages" {

@@ -95,15 +95,21 @@ func (s *Service) AddExchange(x Exchange, o ExchangeOptions, opts DestinationOpt
 		if topic != "exchange.package" && topic != "dossier.issue" {
 			return "", false
 		}
-		var e struct {
-			Code string `json:"code"`
-		}
-		if json.Unmarshal(payload, &e) != nil || e.Code == "" {
-			return "", false
-		}
-		return e.Code, true
+		return eventCode(payload)
 	}
 	s.AddDestination(ExchangeDestination, DestinationFunc(s.deliverExchange), route, opts)
+}
+
+// eventCode returns the dossier code of an outbox event (its order key
+// for the destinations that keep a dossier's messages in order).
+func eventCode(payload []byte) (string, bool) {
+	var e struct {
+		Code string `json:"code"`
+	}
+	if json.Unmarshal(payload, &e) != nil || e.Code == "" {
+		return "", false
+	}
+	return e.Code, true
 }
 
 // ExchangeStepView is one step of a dossier's plan with its deadline and
