@@ -23,7 +23,11 @@ import (
 	"motcua/exchange"
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
+	"motcua/internal/stacktest"
+	"motcua/render"
 	"motcua/store"
+	"motcua/store/storetest"
+	"motcua/web"
 	"motcua/workflow"
 )
 
@@ -47,9 +51,11 @@ type exchangeEnv struct {
 	answers string
 }
 
-func newExchangeEnv(t *testing.T) *exchangeEnv {
+func newExchangeEnv(t *testing.T, engine store.Engine) *exchangeEnv {
 	t.Helper()
-	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
+	db, svc := stacktest.Demo(t, engine, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	e := &exchangeEnv{t: t, ctx: context.Background(), svc: svc, db: db, srv: srv, tokens: map[string]string{},
 		answers: srv.URL + "/api/v1/exchange/answers"}
 	e.fake = exchange.NewFake()
@@ -141,7 +147,11 @@ func (e *exchangeEnv) exchangeDeliveries() []workflow.Delivery {
 func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
 
 func TestExchangeWithFakePeer(t *testing.T) {
-	e := newExchangeEnv(t)
+	storetest.Each(t, testExchangeWithFakePeer)
+}
+
+func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
+	e := newExchangeEnv(t, engine)
 	users := demotest.Users(t, e.db)
 	ds := demotest.Receive(t, e.svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
 	ds = demotest.Walk(t, e.svc, users, ds, demotest.Step{Who: "appraiser", Action: dossier.ActAssign})
