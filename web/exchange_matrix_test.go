@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"motcua/dossier"
@@ -48,6 +49,9 @@ func (ev *mxEnv) exchangeProbes() []probe {
 		// Sending: the officers of the procedure's agency.
 		{route: "POST /api/v1/dossiers/{code}/exchange", allow: only(appraiser, approver, clerk), fresh: true, build: func(ev *mxEnv, _ string) req {
 			return jsonReq("POST", "/api/v1/dossiers/"+ev.exchangeDossier().Code+"/exchange", map[string]any{"step": 0})
+		}},
+		{route: "POST /ho-so/{code}/lien-thong", allow: only(appraiser, approver, clerk), fresh: true, build: func(ev *mxEnv, _ string) req {
+			return formReq("/ho-so/"+ev.exchangeDossier().Code+"/lien-thong", url.Values{"step": {"0"}})
 		}},
 		// Answers are authenticated by the peer's signature, whoever's
 		// session comes along: a signed answer is taken from anyone, an

@@ -254,6 +254,14 @@ func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
 		}
 	}
 
+	// The page's button sends a step too (here: refused, already sent).
+	form, _ := http.NewRequest("POST", e.srv.URL+"/ho-so/"+ds.Code+"/lien-thong", strings.NewReader("step=0"))
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	form.Header.Set("Authorization", "Bearer "+e.tokens["appraiser"])
+	if st, _, page := e.do(form); st != 409 || !strings.Contains(string(page), "đã được gửi") {
+		t.Errorf("page send of a sent step = %d", st)
+	}
+
 	// Forged, stale, unknown or malformed answers.
 	now := clocktest.Now()
 	good, _ := json.Marshal(workflow.ExchangeAnswer{PackageID: pkg.ID, Status: dossier.ExchangeAccepted})

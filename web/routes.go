@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
 	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
 	m.HandleFunc("POST /ho-so/{code}/thu-phi", s.officer(s.uiCollectFee))
+	m.HandleFunc("POST /ho-so/{code}/lien-thong", s.officer(s.uiSendExchange))
 	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
 	m.HandleFunc("POST /ho-so/{code}/ky/{action}", s.officer(s.uiSignStart))
 	m.HandleFunc("GET /ky-so/{id}/van-ban.pdf", s.officer(s.uiSignPreview))

@@ -132,7 +132,10 @@ type ExchangeStepView struct {
 
 // ExchangeView is a dossier's exchange with other bodies.
 type ExchangeView struct {
-	Enabled        bool                      `json:"enabled"` // the platform is connected
+	Enabled bool `json:"enabled"` // the platform is connected
+	// CanSend: the caller may send a step now (officers of the agency,
+	// dossier being handled, platform connected); set for pages only.
+	CanSend        bool                      `json:"-"`
 	RegisterResult bool                      `json:"register_result"`
 	Steps          []ExchangeStepView        `json:"steps"`
 	Packages       []dossier.ExchangePackage `json:"packages"`
@@ -183,6 +186,27 @@ func (s *Service) exchangeView(ctx context.Context, d *dossier.Dossier, p *dossi
 	return v, nil
 }
 
+// exchangeOfficer reports whether u works the dossier in its agency
+// (appraiser, approver or clerk): who sends its packages.
+func exchangeOfficer(u *dossier.User, d *dossier.Dossier) bool {
+	return CanActAs(u, dossier.RoleAppraiser, d) || CanActAs(u, dossier.RoleApprover, d) || CanActAs(u, dossier.RoleClerk, d)
+}
+
+// canSendExchange reports whether u may send a step of d now.
+func (s *Service) canSendExchange(u *dossier.User, d *dossier.Dossier) bool {
+	if s.exchange == nil {
+		return false
+	}
+	if !exchangeOfficer(u, d) {
+		return false
+	}
+	switch d.Status {
+	case dossier.StatusReceived, dossier.StatusAppraising, dossier.StatusAwaitingApproval:
+		return true
+	}
+	return false
+}
+
 // DossierExchange returns the exchange of a dossier the caller may see.
 func (s *Service) DossierExchange(ctx context.Context, u *dossier.User, code string) (*ExchangeView, error) {
 	d, err := s.Dossier(ctx, u, code)
@@ -225,7 +249,7 @@ func (s *Service) SendExchange(ctx context.Context, u *dossier.User, code string
 	if err != nil {
 		return nil, err
 	}
-	if !CanActAs(u, dossier.RoleAppraiser, d) && !CanActAs(u, dossier.RoleApprover, d) && !CanActAs(u, dossier.RoleClerk, d) {
+	if !exchangeOfficer(u, d) {
 		return nil, forbidden("Chỉ cán bộ của cơ quan giải quyết được gửi liên thông")
 	}
 	if s.exchange == nil {

@@ -196,6 +196,7 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 		if v.Exchange, err = s.exchangeView(ctx, d, v.Procedure); err != nil {
 			return nil, err
 		}
+		v.Exchange.CanSend = s.canSendExchange(u, d)
 	}
 	if v.Fee > 0 {
 		if v.Payments, err = s.db.Payments(ctx, d.ID); err != nil {
