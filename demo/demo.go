@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,12 @@ var agenciesCSV []byte
 
 //go:embed procedures-bacninh.csv
 var proceduresCSV []byte
+
+// exchangeCSV marks the demo's inter-agency procedures (document
+// exchange, issue 18 item 5), in the columns of the procedure import.
+//
+//go:embed exchange-bacninh.csv
+var exchangeCSV []byte
 
 // Password is the password of every demo account (demo mode only).
 const Password = "demo"
@@ -72,6 +79,9 @@ func load(ctx context.Context, svc *workflow.Service, db *store.DB) error {
 	procs, err := svc.ParseProcedures("procedures.csv", bytes.NewReader(proceduresCSV))
 	if err != nil {
 		return fmt.Errorf("demo procedures: %w", err)
+	}
+	if err := markExchange(procs); err != nil {
+		return fmt.Errorf("demo exchange: %w", err)
 	}
 	as, err := svc.ParseAgencies("agencies.csv", bytes.NewReader(agenciesCSV))
 	if err != nil {
@@ -231,4 +241,24 @@ func defaultProcess(p *dossier.Procedure) []dossier.ProcessStep {
 		{Code: "DD", Name: "Lấy số, đóng dấu", Role: dossier.RoleClerk, Hours: total * 0.1},
 		{Code: "TKQ", Name: "Trả kết quả", Role: dossier.RoleReception, Hours: total * 0.1},
 	}
+}
+
+// markExchange sets the exchange plans of exchangeCSV on procs.
+func markExchange(procs []dossier.Procedure) error {
+	rows, err := csv.NewReader(bytes.NewReader(exchangeCSV)).ReadAll()
+	if err != nil {
+		return err
+	}
+	for _, row := range rows[1:] {
+		plan, err := workflow.ParseExchangeColumns(row[1], row[2])
+		if err != nil {
+			return fmt.Errorf("%s: %w", row[0], err)
+		}
+		for i := range procs {
+			if procs[i].Code == row[0] {
+				procs[i].Exchange = plan
+			}
+		}
+	}
+	return nil
 }

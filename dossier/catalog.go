@@ -130,6 +130,10 @@ type Procedure struct {
 	Process []ProcessStep `json:"process,omitempty"`
 	// Seal is how its results are sealed at issue (SealRule).
 	Seal SealRule `json:"seal_rule"`
+	// Exchange names the other bodies the procedure needs and whether
+	// its result is registered in the agency's document-management
+	// system (exchange.go); nil for most procedures.
+	Exchange *ExchangePlan `json:"exchange,omitempty"`
 }
 
 // FiveOnSpotAt reports whether p was under "5 tại chỗ" on day (YYYY-MM-DD).
@@ -229,6 +233,7 @@ func (p *Procedure) Validate() error {
 	if p.Seal.Default != "" && !p.Seal.Default.Valid() {
 		add("seal", "Cách đóng dấu phải là electronic, physical hoặc both")
 	}
+	fs = append(fs, p.Exchange.Validate()...)
 	if p.Cutoff != "" {
 		if _, err := time.Parse("15:04", p.Cutoff); err != nil {
 			add("cutoff", "Giờ chốt phải có dạng HH:MM")

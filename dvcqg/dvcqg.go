@@ -12,13 +12,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/outhttp"
 	"motcua/workflow"
 )
 
@@ -103,19 +103,9 @@ type Client struct {
 
 var _ workflow.Portal = (*Client)(nil)
 
-// Error is an answer of the portal other than 2xx.
-type Error struct {
-	Status int
-	Body   string
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("dvcqg: HTTP %d: %s", e.Status, e.Body) }
-
-// Permanent reports a refusal a retry will not change (4xx but 408, 409
-// and 429).
-func (e *Error) Permanent() bool {
-	return e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 409 && e.Status != 429
-}
+// Error is an answer of the portal other than 2xx; Permanent reports a
+// refusal a retry will not change (4xx but 408, 409 and 429).
+type Error = outhttp.Error
 
 func (c *Client) client() *http.Client {
 	if c.HTTP != nil {
@@ -134,13 +124,9 @@ func (c *Client) do(req *http.Request, out any) error {
 		return fmt.Errorf("dvcqg: %w", err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(res.Body, 8<<20))
-	if res.StatusCode/100 != 2 {
-		body := strings.TrimSpace(string(b))
-		if len(body) > 200 {
-			body = body[:200]
-		}
-		return &Error{Status: res.StatusCode, Body: body}
+	b, err := outhttp.Read("dvcqg", res, 8<<20)
+	if err != nil {
+		return err
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {

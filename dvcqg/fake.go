@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"motcua/internal/outhttp"
 )
 
 // Fake is a local stand-in for the portal (tests and the demo). It keeps
@@ -81,13 +83,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	delay, down := f.delay, f.down
 	f.mu.Unlock()
 	if down {
-		if hj, ok := w.(http.Hijacker); ok {
-			if c, _, err := hj.Hijack(); err == nil {
-				c.Close()
-				return
-			}
-		}
-		http.Error(w, "down", http.StatusServiceUnavailable)
+		outhttp.Drop(w)
 		return
 	}
 	if delay > 0 {

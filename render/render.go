@@ -228,6 +228,7 @@ func (d *Documents) ControlSlip(ctx context.Context, in workflow.FormInput) ([]b
 	f := pdf.ControlSlip{
 		FormMeta:    d.formMeta(ds.FormSet, in, deref(ds.ReceivedAt)),
 		DossierCode: ds.Code, Applicant: ds.Applicant.Name, Agency: in.Agency.Name, ReceivedAt: deref(ds.ReceivedAt), DueAt: deref(ds.DueAt),
+		Coordinating: coordinating(in.Exchange, in.Calendar.Location()),
 	}
 	if ds.ReceivedAt == nil {
 		f.ReceivedAt = deref(ds.SubmittedAt)

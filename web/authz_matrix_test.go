@@ -126,6 +126,7 @@ func newMxEnv(t *testing.T) *mxEnv {
 	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	h, srv := vneidServer(t, svc, startIdP(t, "027090007777", clocktest.Now).Issuer, clocktest.Now) // VNeID sign-in on
 	ev := &mxEnv{t: t, ctx: ctx, svc: svc, db: db, h: h, srv: srv, callers: map[string]*mxCaller{}, ownerID: "001090005678"}
+	ev.connectExchange()
 
 	for _, a := range demo.Accounts {
 		u, _ := db.UserByName(ctx, a.Username)
@@ -886,7 +887,7 @@ func (ev *mxEnv) probes() []probe {
 			}})
 		}
 	}
-	return ps
+	return append(ps, ev.exchangeProbes()...)
 }
 
 // document returns the first document of dossier code that ok accepts.

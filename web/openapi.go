@@ -68,6 +68,9 @@ var apiOps = []apiOp{
 	{route: "GET /api/v1/signing/{id}/preview.pdf", tag: "Signing", summary: "Bản xem trước văn bản sẽ ký", auth: true, resp: "pdf"},
 	{route: "POST /api/v1/signing/{id}", tag: "Signing", summary: "Hoàn tất phiên ký", auth: true, body: "Object", resp: "Object"},
 
+	{route: "GET /api/v1/dossiers/{code}/exchange", tag: "Exchange", summary: "Liên thông: các cơ quan phối hợp, thời hạn từng bước, gói đã gửi và trả lời", auth: true, resp: "ExchangeView"},
+	{route: "POST /api/v1/dossiers/{code}/exchange", tag: "Exchange", summary: "Gửi gói liên thông (một bước, hoặc đăng ký kết quả vào QLVB) qua LGSP", auth: true, body: "ExchangeSendRequest", resp: "ExchangePackage", status: 201, extra: []int{409, 422}},
+	{route: "POST /api/v1/exchange/answers", tag: "Exchange", summary: "Trả lời của cơ quan liên thông (ký HMAC: X-Exchange-Peer, X-Exchange-Timestamp, X-Exchange-Signature)", body: "ExchangeAnswer", resp: "Object", extra: []int{401, 404, 409, 413}},
 	{route: "POST /api/v1/dossiers/{code}/payments", tag: "Fees", summary: "Thu phí, lệ phí", auth: true, body: "Object", resp: "Object", status: 201},
 	{route: "GET /api/v1/dossiers/{code}/payments", tag: "Fees", summary: "Các khoản đã thu của hồ sơ", auth: true, resp: "list:Object"},
 	{route: "GET /api/v1/payments/{id}/receipt.pdf", tag: "Fees", summary: "Biên lai điện tử", auth: true, resp: "pdf"},
@@ -180,7 +183,25 @@ func openAPISchemas() map[string]any {
 		"Procedure": obj([]string{"code", "name", "agency_code", "level", "five_on_spot", "fee", "components"}, map[string]any{
 			"code": str, "name": str, "agency_code": str, "field": str, "level": str,
 			"processing_days": integer, "processing_hours": integer, "five_on_spot": boolean, "online_level": map[string]any{"type": []string{"string", "integer"}},
-			"fee": integer, "result_type_code": str, "components": map[string]any{"type": "array", "items": ref("Component")}}),
+			"fee": integer, "result_type_code": str, "components": map[string]any{"type": "array", "items": ref("Component")},
+			"exchange": obj(nil, map[string]any{"register_result": boolean, "steps": map[string]any{"type": "array", "items": ref("ExchangeStep")}})}),
+		"ExchangeStep": obj([]string{"agency", "kind", "days"}, map[string]any{"agency": str, "name": str, "task": str, "days": integer,
+			"kind": map[string]any{"type": "string", "enum": []string{"consult", "chain"}}}),
+		"ExchangePackage": obj([]string{"id", "dossier_code", "step", "kind", "agency", "status", "sent_at"}, map[string]any{
+			"id": str, "dossier_code": str, "step": integer, "kind": map[string]any{"type": "string", "enum": []string{"consult", "chain", "register"}},
+			"agency": str, "agency_name": str, "task": str, "document_kind": str, "document_sha256": str, "sent_by": str, "sent_at": dt, "due_at": dt,
+			"status":      map[string]any{"type": "string", "enum": []string{"queued", "sent", "accepted", "returned", "done"}},
+			"answered_at": dt, "answer_peer": str, "answer_note": str, "answer_reference": str, "answer_document_sha256": str}),
+		"ExchangeView": obj([]string{"enabled", "register_result", "steps", "packages"}, map[string]any{
+			"enabled": boolean, "register_result": boolean,
+			"steps": map[string]any{"type": "array", "items": obj([]string{"step", "agency", "kind", "days", "due", "planned"}, map[string]any{
+				"step": integer, "agency": str, "name": str, "kind": str, "kind_label": str, "task": str, "days": integer, "start": dt, "due": dt,
+				"planned": boolean, "beyond_dossier_due": boolean, "late": boolean, "package": ref("ExchangePackage")})},
+			"packages": map[string]any{"type": "array", "items": ref("ExchangePackage")}}),
+		"ExchangeSendRequest": obj(nil, map[string]any{"step": integer, "kind": map[string]any{"type": "string", "enum": []string{"register"}}}),
+		"ExchangeAnswer": obj([]string{"package_id", "status"}, map[string]any{"package_id": str, "note": str, "reference": str,
+			"status":   map[string]any{"type": "string", "enum": []string{"accepted", "returned", "done"}},
+			"document": obj([]string{"name", "sha256", "content"}, map[string]any{"name": str, "sha256": str, "content": map[string]any{"type": "string", "contentEncoding": "base64"}})}),
 		"Blob": obj([]string{"id", "sha256", "size", "content_type"}, map[string]any{"id": str, "sha256": str, "size": integer, "content_type": str}),
 		"Applicant": obj([]string{"kind", "name"}, map[string]any{
 			"kind": map[string]any{"type": "string", "enum": []string{"citizen", "organization"}},

@@ -74,6 +74,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/signing/{id}/preview.pdf", s.needUser(s.apiSigningPreview))
 	m.Handle("POST /api/v1/signing/{id}", idem(s.needUser(s.apiCompleteSigning)))
 
+	// Document exchange with other bodies (issue 18 item 5): officers see
+	// and send packages; the integration platform posts signed answers.
+	m.HandleFunc("GET /api/v1/dossiers/{code}/exchange", s.needUser(s.apiDossierExchange))
+	m.Handle("POST /api/v1/dossiers/{code}/exchange", idem(s.needUser(s.apiSendExchange)))
+	m.HandleFunc("POST /api/v1/exchange/answers", s.apiExchangeAnswer)
+
 	// Fees and e-receipts.
 	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))
@@ -161,6 +167,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /ho-so/{code}/tep/{id}", s.officer(s.uiDossierFile))
 	m.HandleFunc("GET /ho-so/{code}/{action}", s.officer(s.uiActionForm))
 	m.HandleFunc("POST /ho-so/{code}/thu-phi", s.officer(s.uiCollectFee))
+	m.HandleFunc("POST /ho-so/{code}/lien-thong", s.officer(s.uiSendExchange))
 	m.HandleFunc("POST /ho-so/{code}/{action}", s.officer(s.uiAct))
 	m.HandleFunc("POST /ho-so/{code}/ky/{action}", s.officer(s.uiSignStart))
 	m.HandleFunc("GET /ky-so/{id}/van-ban.pdf", s.officer(s.uiSignPreview))

@@ -100,6 +100,9 @@ func (s *Service) ControlSlipPDF(ctx context.Context, u *dossier.User, code stri
 			in.Doc = s.formDoc(&docs[i], in.Procedure)
 		}
 	}
+	if in.Exchange, err = s.exchangeView(ctx, d, in.Procedure); err != nil {
+		return nil, err
+	}
 	return s.docs.ControlSlip(ctx, in)
 }
 

@@ -261,6 +261,13 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 			p.FiveOnSpotDecree = &dossier.FiveOnSpotDesignation{Decision: d, DecisionDate: t.get(row, "five_on_spot_decision_date"),
 				EffectiveFrom: t.get(row, "five_on_spot_effective")}
 		}
+		// Optional document exchange (issue 18 item 5): inter_agency =
+		// "AGENCY:DAYS[:consult|chain][=Name];…", register_result = 1.
+		if plan, err := ParseExchangeColumns(t.get(row, "inter_agency"), t.get(row, "register_result")); err != nil {
+			bad("inter_agency", err.Error())
+		} else {
+			p.Exchange = plan
+		}
 		comps, err := ParseComponents(t.get(row, "components"))
 		if err != nil {
 			bad("components", err.Error())

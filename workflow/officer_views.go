@@ -165,6 +165,7 @@ type DossierView struct {
 	Fee            int64          // the procedure's fee (0: none)
 	Payments       []Payment      // fees collected, with their e-receipts
 	CanCollect     bool           // reception at the dossier's center, fee not yet paid
+	Exchange       *ExchangeView  // inter-agency steps and packages; nil when the procedure has none
 	Now            time.Time
 }
 
@@ -190,6 +191,12 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 		v.Procedure, v.Fee = p, p.Fee
 	} else if dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		return nil, err
+	}
+	if v.Procedure != nil && !v.Procedure.Exchange.Empty() {
+		if v.Exchange, err = s.exchangeView(ctx, d, v.Procedure); err != nil {
+			return nil, err
+		}
+		v.Exchange.CanSend = s.canSendExchange(u, d)
 	}
 	if v.Fee > 0 {
 		if v.Payments, err = s.db.Payments(ctx, d.ID); err != nil {

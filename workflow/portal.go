@@ -66,13 +66,7 @@ func (s *Service) AddPortal(p Portal, opts DestinationOptions) {
 		if !strings.HasPrefix(topic, "dossier.") && topic != "payment.collected" && topic != "portal.resync" {
 			return "", false
 		}
-		var e struct {
-			Code string `json:"code"`
-		}
-		if json.Unmarshal(payload, &e) != nil || e.Code == "" {
-			return "", false
-		}
-		return e.Code, true
+		return eventCode(payload)
 	}
 	s.AddDestination(PortalDestination, DestinationFunc(s.pushPortal), route, opts)
 }

@@ -71,6 +71,9 @@ type FormInput struct {
 	Heading dossier.Heading
 	// Assignee is the appraiser the dossier is assigned to.
 	Assignee string
+	// Exchange is the dossier's inter-agency steps with their deadlines
+	// (the control slip's "cơ quan phối hợp"); nil when none.
+	Exchange *ExchangeView
 	// Doc is the numbered form to render (number, verification address,
 	// signer, what it states); nil for a receipt or control slip printed
 	// without one.
@@ -171,6 +174,7 @@ type Service struct {
 	signing     sync.Map      // session id → *SigningSession: a cache of the store's (see keepSession)
 	out         outbox        // destinations of the outbox (outbox.go)
 	portal      Portal        // the national portal, when connected (portal.go)
+	exchange    *exchangeConn // document exchange, when connected (exchange.go)
 	reports     reportCache   // report data reused for cfg.ReportCache (report_cache.go)
 }
 

@@ -57,6 +57,9 @@ type config struct {
 	DVCQG   dvcqgConfig
 	SMS     smsConfig
 	OIDC    oidcConfig
+	// Exchange connects document exchange (liên thông, QLVB) through the
+	// province's integration platform (exchange.go of this command).
+	Exchange exchangeConfig
 }
 
 // oidcConfig offers citizens "Đăng nhập bằng VNeID" through an OpenID
@@ -190,6 +193,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usagef("MOTCUA_IDEMPOTENCY_LEASE phải là khoảng thời gian ≥ 1s, ví dụ 30s")
 		}
 		c.IdempotencyLease = d
+	}
+	var err error
+	if c.Exchange, err = loadExchangeConfig(getenv); err != nil {
+		return c, err
 	}
 	for _, v := range strings.Split(getenv("MOTCUA_TRUSTED_PROXIES"), ",") {
 		if v = strings.TrimSpace(v); v == "" {

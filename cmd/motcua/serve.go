@@ -92,6 +92,12 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 			return err
 		}
 	}
+	if c.Demo && c.Exchange.URL == "" {
+		if err := startDemoExchange(ctx, c, svc, log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	go svc.RelayNotifications(ctx, 2*time.Second)
 	// Results left numbered with their seal pending (a crash or a signer
 	// failure between the two phases of issue) are sealed now and then.

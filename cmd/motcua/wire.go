@@ -107,6 +107,7 @@ func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, er
 	if c.DVCQG.URL != "" {
 		svc.AddPortal(&dvcqg.Client{BaseURL: c.DVCQG.URL, Token: c.DVCQG.Token}, workflow.DestinationOptions{})
 	}
+	addExchange(c, svc)
 	return svc, nil
 }
 
