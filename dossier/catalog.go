@@ -130,6 +130,10 @@ type Procedure struct {
 	Process []ProcessStep `json:"process,omitempty"`
 	// Seal is how its results are sealed at issue (SealRule).
 	Seal SealRule `json:"seal_rule"`
+	// LegalBasis lists the legal documents the procedure rests on (căn cứ
+	// pháp lý), one title each; Forms the forms to download.
+	LegalBasis []string       `json:"legal_basis,omitempty"`
+	Forms      []FormDownload `json:"forms,omitempty"`
 }
 
 // FiveOnSpotAt reports whether p was under "5 tại chỗ" on day (YYYY-MM-DD).
@@ -245,6 +249,7 @@ func (p *Procedure) Validate() error {
 		}
 		seen[c.Code] = true
 	}
+	p.validateDocs(add)
 	if len(fs) > 0 {
 		return Invalid("Thủ tục không hợp lệ", fs...)
 	}

@@ -738,6 +738,7 @@ func (ev *mxEnv) probes() []probe {
 		// Public pages.
 		{route: "GET /thu-tuc", allow: everyone, build: getReq("/thu-tuc")},
 		{route: "GET /thu-tuc/{code}", allow: everyone, build: getReq("/thu-tuc/2.001610")},
+		{route: "GET /thu-tuc/{code}/mau/{component}", allow: everyone, build: getReq("/thu-tuc/2.000528/mau/TK.pdf")},
 		{route: "GET /tra-cuu", allow: everyone, build: func(ev *mxEnv, _ string) req {
 			return req{method: "GET", path: "/tra-cuu?token=" + ev.done.LookupToken}
 		}},

@@ -180,7 +180,10 @@ func openAPISchemas() map[string]any {
 		"Procedure": obj([]string{"code", "name", "agency_code", "level", "five_on_spot", "fee", "components"}, map[string]any{
 			"code": str, "name": str, "agency_code": str, "field": str, "level": str,
 			"processing_days": integer, "processing_hours": integer, "five_on_spot": boolean, "online_level": map[string]any{"type": []string{"string", "integer"}},
-			"fee": integer, "result_type_code": str, "components": map[string]any{"type": "array", "items": ref("Component")}}),
+			"fee": integer, "result_type_code": str, "components": map[string]any{"type": "array", "items": ref("Component")},
+			"legal_basis": map[string]any{"type": "array", "items": str, "description": "Căn cứ pháp lý: một văn bản mỗi mục"},
+			"forms": map[string]any{"type": "array", "description": "Mẫu đơn, tờ khai để tải về (url tuyệt đối hoặc đường dẫn trên trang)",
+				"items": obj([]string{"name", "url"}, map[string]any{"name": str, "url": str})}}),
 		"Blob": obj([]string{"id", "sha256", "size", "content_type"}, map[string]any{"id": str, "sha256": str, "size": integer, "content_type": str}),
 		"Applicant": obj([]string{"kind", "name"}, map[string]any{
 			"kind": map[string]any{"type": "string", "enum": []string{"citizen", "organization"}},

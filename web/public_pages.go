@@ -98,7 +98,8 @@ var frontFuncs = template.FuncMap{
 		}
 		return strings.NewReplacer("-", "–", ",", " và ").Replace(h)
 	},
-	"fq": url.QueryEscape,
+	"fq":     url.QueryEscape,
+	"fforms": procedureForms,
 }
 
 // viSorter orders names the Vietnamese way.

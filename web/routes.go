@@ -209,6 +209,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /xac-thuc", s.limited(s.pageVerifyForm))
 	m.HandleFunc("GET /thu-tuc", s.limited(s.pageCatalog))
 	m.HandleFunc("GET /thu-tuc/{code}", s.limited(s.pageProcedure))
+	m.HandleFunc("GET /thu-tuc/{code}/mau/{component}", s.limited(s.pageBlankForm))
 	m.HandleFunc("GET /tra-cuu", s.limited(s.pageLookup))
 	m.HandleFunc("GET /verify/{token}", s.limited(s.pageVerify))
 	m.HandleFunc("GET /verify/bien-lai/{token}", s.limited(s.pageVerifyReceipt))
