@@ -259,6 +259,7 @@ var uiFuncs = template.FuncMap{
 		}
 		return false
 	},
+	"fmtNum": num,
 	"fmtTime": func(t any) string {
 		tt, ok := uiTimeOf(t)
 		if !ok {

@@ -38,7 +38,7 @@ type WorkFilter struct {
 // WorkRow is one dossier of a work list.
 type WorkRow struct {
 	DossierRow
-	Urgency     string // dossier.UrgencyOverdue, dossier.UrgencyNear or ""
+	Urgency     string // dossier.UrgencyOverdue, UrgencyToday, UrgencyNear or ""
 	Authority   string // for a leader: own authority or the delegation that applies
 	NoAuthority bool   // for a leader: no authority to sign this one
 }
@@ -166,6 +166,8 @@ type DossierView struct {
 	Payments       []Payment      // fees collected, with their e-receipts
 	CanCollect     bool           // reception at the dossier's center, fee not yet paid
 	Now            time.Time
+	// Timeline is the steps with their due and actual times (issue 19).
+	Timeline []dossier.TimelineStep
 }
 
 // DossierView returns dossier code as the officer u's page shows it, with
@@ -224,6 +226,7 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 		}
 	}
 	cal := s.CalendarFor(d.CenterCode)
+	v.Timeline = dossier.Timeline(d, v.Procedure, cal, now)
 	for _, a := range dossier.DossierActions() {
 		if dossier.OfferedAt(u, a, d, cal, now) {
 			v.Can[a] = true
