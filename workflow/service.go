@@ -172,6 +172,7 @@ type Service struct {
 	out         outbox        // destinations of the outbox (outbox.go)
 	portal      Portal        // the national portal, when connected (portal.go)
 	reports     reportCache   // report data reused for cfg.ReportCache (report_cache.go)
+	brand       brandCache    // the branding every page shows (branding.go)
 }
 
 // New returns a Service over db and blobs driving ports. Any port may be
