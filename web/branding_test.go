@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -23,16 +22,7 @@ func (ev *uiEnv) saveBranding(t *testing.T, c *http.Client, fields map[string]st
 		fw, _ := mw.CreateFormFile("emblem", "bieu-trung.png")
 		fw.Write(emblem)
 	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", ev.srv.URL+"/quan-tri/thuong-hieu", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return ev.postMultipart(t, c, "/quan-tri/thuong-hieu", &buf, mw)
 }
 
 // TestBrandingAsData: the admin's name, colours and emblem show on the
