@@ -7,7 +7,7 @@ ALTER TABLE procedures ADD COLUMN forms TEXT NOT NULL DEFAULT '[]';
 -- The installation's branding (issue 19): one row, set by an admin; no row
 -- means the defaults. The emblem is a small image kept here.
 CREATE TABLE branding (
-    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    id            BIGINT PRIMARY KEY CHECK (id = 1),
     name          TEXT NOT NULL,
     primary_color TEXT NOT NULL,
     accent_color  TEXT NOT NULL,
