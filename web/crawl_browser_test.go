@@ -253,10 +253,10 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 				problems = append(problems, crawlProblem{name, p, "console " + c})
 			}
 			mu.Unlock()
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(60))
+			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(60)) // JPEG at quality 60
 			if err == nil {
 				f := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "-").Replace(strings.TrimPrefix(p, "/"))
-				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("crawl-%s-%s.png", name, f)), png, 0o644)
+				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("crawl-%s-%s.jpg", name, f)), shot, 0o644)
 			}
 			if err != nil {
 				t.Errorf("screenshot of %s as %s: %v", p, name, err)
