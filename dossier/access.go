@@ -120,12 +120,13 @@ func OpenStatuses() []Status {
 // Urgency values of a work-list row.
 const (
 	UrgencyOverdue = "overdue"
-	UrgencyNear    = "near" // due within the next working day
+	UrgencyToday   = "today" // due later today
+	UrgencyNear    = "near"  // due on the next working day
 )
 
 // Urgency tells how close an open dossier is to its due date on its
-// center's calendar cal: overdue past due, near when due no later than the
-// next working day, "" otherwise. A dossier waiting for the applicant or
+// center's calendar cal: overdue past due, today when due later the same
+// day, near when due no later than the next working day, "" otherwise. A dossier waiting for the applicant or
 // not yet accepted has no urgency (its clock is not running).
 func Urgency(s Status, due *time.Time, cal *calendar.Calendar, now time.Time) string {
 	if due == nil || s.Terminal() || s == StatusSupplementRequested || s == StatusSubmitted {
@@ -135,6 +136,9 @@ func Urgency(s Status, due *time.Time, cal *calendar.Calendar, now time.Time) st
 		return UrgencyOverdue
 	}
 	loc := cal.Location()
+	if calendar.DateOf(due.In(loc)) == calendar.DateOf(now.In(loc)) {
+		return UrgencyToday
+	}
 	if limit := cal.AddWorkingDays(calendar.DateOf(now.In(loc)), 1); !calendar.DateOf(due.In(loc)).After(limit) {
 		return UrgencyNear
 	}

@@ -134,6 +134,10 @@ type Procedure struct {
 	// its result is registered in the agency's document-management
 	// system (exchange.go); nil for most procedures.
 	Exchange *ExchangePlan `json:"exchange,omitempty"`
+	// LegalBasis lists the legal documents the procedure rests on (căn cứ
+	// pháp lý), one title each; Forms the forms to download.
+	LegalBasis []string       `json:"legal_basis,omitempty"`
+	Forms      []FormDownload `json:"forms,omitempty"`
 }
 
 // FiveOnSpotAt reports whether p was under "5 tại chỗ" on day (YYYY-MM-DD).
@@ -250,6 +254,7 @@ func (p *Procedure) Validate() error {
 		}
 		seen[c.Code] = true
 	}
+	p.validateDocs(add)
 	if len(fs) > 0 {
 		return Invalid("Thủ tục không hợp lệ", fs...)
 	}

@@ -518,6 +518,8 @@ func TestUrgencyAndOverdue(t *testing.T) {
 		want string
 	}{
 		{"past due", StatusAppraising, ptr(at(2026, 11, 27, 9, 0)), national, UrgencyOverdue},
+		{"due later today", StatusAppraising, ptr(at(2026, 11, 27, 16, 0)), national, UrgencyToday},
+		{"due later today on a Saturday-working center", StatusAwaitingApproval, ptr(at(2026, 11, 27, 10, 1)), saturdays, UrgencyToday},
 		{"due Monday, national: the next working day", StatusAppraising, mon, national, UrgencyNear},
 		{"due Monday, the center works Saturday", StatusAppraising, mon, saturdays, ""},
 		{"waiting for the applicant", StatusSupplementRequested, ptr(at(2026, 11, 27, 9, 0)), national, ""},

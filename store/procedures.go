@@ -20,14 +20,22 @@ func (tx *Tx) UpsertProcedure(p *dossier.Procedure) error {
 	}
 	comps, _ := json.Marshal(nonNil(p.Components))
 	proc, _ := json.Marshal(nonNil(p.Process))
+	for i := range p.LegalBasis {
+		p.LegalBasis[i] = vntext.NFC(p.LegalBasis[i])
+	}
+	for i := range p.Forms {
+		p.Forms[i].Name = vntext.NFC(p.Forms[i].Name)
+	}
+	basis, _ := json.Marshal(nonNil(p.LegalBasis))
+	forms, _ := json.Marshal(nonNil(p.Forms))
 	var d dossier.FiveOnSpotDesignation
 	if p.FiveOnSpotDecree != nil {
 		d = *p.FiveOnSpotDecree
 	}
 	_, err := tx.exec(`INSERT INTO procedures (code, name, name_fold, name_key, agency_code, level, field,
 		processing_days, processing_hours, five_on_spot, fos_decision, fos_decision_date, fos_effective,
-		online_level, fee, result_type_code, approver_position, cutoff, components, process, updated_at, seal_default, second_seal, exchange)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+		online_level, fee, result_type_code, approver_position, cutoff, components, process, updated_at, seal_default, second_seal, exchange, legal_basis, forms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold,
 		name_key = excluded.name_key, agency_code = excluded.agency_code, level = excluded.level,
 		field = excluded.field, processing_days = excluded.processing_days,
@@ -37,11 +45,11 @@ func (tx *Tx) UpsertProcedure(p *dossier.Procedure) error {
 		result_type_code = excluded.result_type_code, approver_position = excluded.approver_position,
 		cutoff = excluded.cutoff, components = excluded.components, process = excluded.process,
 		updated_at = excluded.updated_at, seal_default = excluded.seal_default, second_seal = excluded.second_seal,
-		exchange = excluded.exchange`,
+		exchange = excluded.exchange, legal_basis = excluded.legal_basis, forms = excluded.forms`,
 		p.Code, p.Name, vntext.Fold(p.Name), tx.db.sorter.Key(p.Name), p.AgencyCode, string(p.Level), p.Field,
 		intp(p.ProcessingDays), intp(p.ProcessingHours), p.FiveOnSpot, d.Decision, d.DecisionDate, d.EffectiveFrom,
 		string(p.OnlineLevel), p.Fee, p.ResultTypeCode, p.ApproverPosition, p.Cutoff, string(comps), string(proc), ms(tx.now),
-		string(p.Seal.Default), p.Seal.SecondSeal, exchangeJSON(p.Exchange))
+		string(p.Seal.Default), p.Seal.SecondSeal, exchangeJSON(p.Exchange), string(basis), string(forms))
 	if err != nil {
 		return fmt.Errorf("store: upsert procedure %s: %w", p.Code, err)
 	}
@@ -77,16 +85,16 @@ type ProcedureFilter struct {
 
 const procedureCols = `code, name, agency_code, level, field, processing_days, processing_hours, five_on_spot,
 	fos_decision, fos_decision_date, fos_effective, online_level, fee, result_type_code, approver_position,
-	cutoff, components, process, seal_default, second_seal, exchange`
+	cutoff, components, process, seal_default, second_seal, exchange, legal_basis, forms`
 
 func scanProcedure(s interface{ Scan(...any) error }) (dossier.Procedure, error) {
 	var p dossier.Procedure
-	var level, online, comps, proc, seal, exch string
+	var level, online, comps, proc, seal, exch, basis, forms string
 	var days, hours sql.NullInt64
 	var d dossier.FiveOnSpotDesignation
 	err := s.Scan(&p.Code, &p.Name, &p.AgencyCode, &level, &p.Field, &days, &hours, &p.FiveOnSpot,
 		&d.Decision, &d.DecisionDate, &d.EffectiveFrom, &online, &p.Fee, &p.ResultTypeCode, &p.ApproverPosition,
-		&p.Cutoff, &comps, &proc, &seal, &p.Seal.SecondSeal, &exch)
+		&p.Cutoff, &comps, &proc, &seal, &p.Seal.SecondSeal, &exch, &basis, &forms)
 	if err != nil {
 		return p, err
 	}
@@ -110,6 +118,12 @@ func scanProcedure(s interface{ Scan(...any) error }) (dossier.Procedure, error)
 	}
 	if p.Exchange, err = parseExchangePlan(exch); err != nil {
 		return p, fmt.Errorf("store: procedure %s exchange: %w", p.Code, err)
+	}
+	if err := json.Unmarshal([]byte(basis), &p.LegalBasis); err != nil {
+		return p, fmt.Errorf("store: procedure %s legal basis: %w", p.Code, err)
+	}
+	if err := json.Unmarshal([]byte(forms), &p.Forms); err != nil {
+		return p, fmt.Errorf("store: procedure %s forms: %w", p.Code, err)
 	}
 	return p, nil
 }

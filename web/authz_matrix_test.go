@@ -729,6 +729,12 @@ func (ev *mxEnv) probes() []probe {
 		}},
 		{route: "GET /quan-tri/con-dau", allow: only(admin), build: getReq("/quan-tri/con-dau")},
 		{route: "GET /quan-tri/hop-thu-di", allow: only(admin), build: getReq("/quan-tri/hop-thu-di")},
+		{route: "GET /quan-tri/thuong-hieu", allow: only(admin), build: getReq("/quan-tri/thuong-hieu")},
+		{route: "POST /quan-tri/thuong-hieu", allow: only(admin), build: func(*mxEnv, string) req {
+			return multipartReq("/quan-tri/thuong-hieu", map[string]string{"name": "Trung tâm thử", "primary_color": "#8b0000", "accent_color": "#0b5394"}, nil)
+		}},
+		{route: "GET /thuong-hieu.css", allow: everyone, build: getReq("/thuong-hieu.css")},
+		{route: "GET /thuong-hieu/bieu-trung", allow: everyone, build: getReq("/thuong-hieu/bieu-trung")},
 		{route: "POST /quan-tri/hop-thu-di/{id}/gui-lai", allow: only(admin), fresh: true, build: func(ev *mxEnv, _ string) req {
 			return formReq(fmt.Sprintf("/quan-tri/hop-thu-di/%d/gui-lai", ev.delivery()), url.Values{})
 		}},
@@ -739,6 +745,7 @@ func (ev *mxEnv) probes() []probe {
 		// Public pages.
 		{route: "GET /thu-tuc", allow: everyone, build: getReq("/thu-tuc")},
 		{route: "GET /thu-tuc/{code}", allow: everyone, build: getReq("/thu-tuc/2.001610")},
+		{route: "GET /thu-tuc/{code}/mau/{component}", allow: everyone, build: getReq("/thu-tuc/2.000528/mau/TK.pdf")},
 		{route: "GET /tra-cuu", allow: everyone, build: func(ev *mxEnv, _ string) req {
 			return req{method: "GET", path: "/tra-cuu?token=" + ev.done.LookupToken}
 		}},

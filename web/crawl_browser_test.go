@@ -51,7 +51,9 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 		t.Skip("crawl skipped in -short")
 	}
 	ctx := newBrowser(t)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 8*time.Minute)
+	// A guard, not a timing: on a shared, loaded machine the crawl of every
+	// role (axe and a screenshot per page) takes well over 8 minutes.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Minute)
 	defer cancel()
 	_ = cancel
 	// The stack with its documents (receipts, slips, results render).
@@ -120,6 +122,10 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 	}
 
 	var problems []crawlProblem
+	var ttfbs []float64 // ms
+	var largest float64 // bytes of the largest HTML page
+	var largestPage string
+	shots := 0
 	report := map[string]int{}
 	axeTotal := 0
 	roles := []string{"", "reception", "appraiser", "approver", "clerk", "supervisor", "admin", "citizen"}
@@ -178,6 +184,14 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 			// A file opened in the browser (a PDF, an image) is not a page.
 			if ct, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.contentType`)); ct != "text/html" {
 				continue
+			}
+			// Weight of the HTML and time to its first byte, from the
+			// browser's navigation timing.
+			if nt, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`(n => [n.decodedBodySize, n.responseStart - n.requestStart])(performance.getEntriesByType("navigation")[0])`)); err == nil {
+				ttfbs = append(ttfbs, nt[1])
+				if nt[0] > largest {
+					largest, largestPage = nt[0], name+" "+p
+				}
 			}
 			type pageFacts struct {
 				Title, Lang, Text, Path string
@@ -239,9 +253,15 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 				problems = append(problems, crawlProblem{name, p, "console " + c})
 			}
 			mu.Unlock()
-			if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(60)); err == nil {
+			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(60)) // JPEG at quality 60
+			if err == nil {
 				f := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "-").Replace(strings.TrimPrefix(p, "/"))
-				os.WriteFile(filepath.Join(dir, fmt.Sprintf("crawl-%s-%s.png", name, f)), png, 0o644)
+				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("crawl-%s-%s.jpg", name, f)), shot, 0o644)
+			}
+			if err != nil {
+				t.Errorf("screenshot of %s as %s: %v", p, name, err)
+			} else {
+				shots++
 			}
 		}
 		report[name] = visited
@@ -255,6 +275,12 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 		t.Logf("crawl: %s visited %d pages", n, report[n])
 	}
 	t.Logf("crawl: %d problems, %d axe violations", len(problems), axeTotal)
+	sort.Float64s(ttfbs)
+	if len(ttfbs) > 0 {
+		t.Logf("crawl: largest HTML page %.1f KB (%s); time to first byte p95 %.1f ms, max %.1f ms over %d pages",
+			largest/1024, largestPage, ttfbs[(len(ttfbs)*95+99)/100-1], ttfbs[len(ttfbs)-1], len(ttfbs))
+	}
+	t.Logf("crawl: %d screenshots in %s", shots, dir)
 	for _, p := range problems {
 		t.Errorf("%s %s: %s", p.role, p.page, p.what)
 	}

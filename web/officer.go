@@ -81,11 +81,12 @@ func newUI() (*ui, error) {
 type uiPage struct {
 	Title  string
 	User   *dossier.User
-	Active string // the navigation entry to highlight
-	Flash  string // a confirmation shown above the content
-	Error  string // a page-level error message
-	D      any    // the page's own data
-	Base   string // the public address of the installation (printed links)
+	Active string            // the navigation entry to highlight
+	Flash  string            // a confirmation shown above the content
+	Error  string            // a page-level error message
+	D      any               // the page's own data
+	Base   string            // the public address of the installation (printed links)
+	Brand  *dossier.Branding // the center's branding; nil: the defaults
 }
 
 // uiFieldErrors maps a field name to its message, in Vietnamese.
@@ -126,6 +127,7 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 			p.User = userOf(r)
 		}
 		p.Base = strings.TrimRight(s.svc.Config().BaseURL, "/")
+		p.Brand = s.brandingOf(r)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, tmpl, data); err != nil {
@@ -259,6 +261,7 @@ var uiFuncs = template.FuncMap{
 		}
 		return false
 	},
+	"fmtNum": num,
 	"fmtTime": func(t any) string {
 		tt, ok := uiTimeOf(t)
 		if !ok {

@@ -160,8 +160,14 @@ func (ev *uiEnv) receiveWith(t testing.TB, c *http.Client, extra map[string]stri
 		fw, _ := mw.CreateFormFile("file."+code, code+".pdf")
 		fw.Write(testfile.PDF("officer"))
 	}
+	return ev.postMultipart(t, c, "/tiep-nhan", &buf, mw)
+}
+
+// postMultipart closes mw and posts what it wrote to buf.
+func (ev *uiEnv) postMultipart(t testing.TB, c *http.Client, path string, buf *bytes.Buffer, mw *multipart.Writer) (int, string) {
+	t.Helper()
 	mw.Close()
-	req, _ := http.NewRequest("POST", ev.srv.URL+"/tiep-nhan", &buf)
+	req, _ := http.NewRequest("POST", ev.srv.URL+path, buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	res, err := c.Do(req)
 	if err != nil {

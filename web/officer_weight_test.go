@@ -57,7 +57,7 @@ func TestUIWorkListPageWeight(t *testing.T) {
 	}
 	rows := strings.Count(body, "<tr class=")
 	total := len(body)
-	for _, a := range []string{"/static/style.css", "/static/htmx.min.js", "/static/ui.js"} {
+	for _, a := range []string{"/static/style.css", "/static/htmx.min.js", "/static/ui.js", "/static/keys.js"} {
 		_, b := ev.get(t, c, a)
 		total += len(b)
 	}

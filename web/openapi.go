@@ -184,7 +184,10 @@ func openAPISchemas() map[string]any {
 			"code": str, "name": str, "agency_code": str, "field": str, "level": str,
 			"processing_days": integer, "processing_hours": integer, "five_on_spot": boolean, "online_level": map[string]any{"type": []string{"string", "integer"}},
 			"fee": integer, "result_type_code": str, "components": map[string]any{"type": "array", "items": ref("Component")},
-			"exchange": obj(nil, map[string]any{"register_result": boolean, "steps": map[string]any{"type": "array", "items": ref("ExchangeStep")}})}),
+			"exchange":    obj(nil, map[string]any{"register_result": boolean, "steps": map[string]any{"type": "array", "items": ref("ExchangeStep")}}),
+			"legal_basis": map[string]any{"type": "array", "items": str, "description": "Căn cứ pháp lý: một văn bản mỗi mục"},
+			"forms": map[string]any{"type": "array", "description": "Mẫu đơn, tờ khai để tải về (url tuyệt đối hoặc đường dẫn trên trang)",
+				"items": obj([]string{"name", "url"}, map[string]any{"name": str, "url": str})}}),
 		"ExchangeStep": obj([]string{"agency", "kind", "days"}, map[string]any{"agency": str, "name": str, "task": str, "days": integer,
 			"kind": map[string]any{"type": "string", "enum": []string{"consult", "chain"}}}),
 		"ExchangePackage": obj([]string{"id", "dossier_code", "step", "kind", "agency", "status", "sent_at"}, map[string]any{

@@ -29,6 +29,7 @@ type fpage struct {
 	Flash string
 	Error string
 	D     any
+	Brand *dossier.Branding // the center's branding; nil: the defaults
 }
 
 var frontFuncs = template.FuncMap{
@@ -98,7 +99,8 @@ var frontFuncs = template.FuncMap{
 		}
 		return strings.NewReplacer("-", "–", ",", " và ").Replace(h)
 	},
-	"fq": url.QueryEscape,
+	"fq":     url.QueryEscape,
+	"fforms": procedureForms,
 }
 
 // viSorter orders names the Vietnamese way.
@@ -116,6 +118,7 @@ func (s *Server) frontRender(w http.ResponseWriter, r *http.Request, status int,
 	if p.User == nil {
 		p.User = userOf(r)
 	}
+	p.Brand = s.brandingOf(r)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("front: render", slog.String("page", name), slog.Any("err", err))

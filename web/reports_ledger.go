@@ -73,12 +73,12 @@ func (s *Server) apiLedger(asPDF bool) func(http.ResponseWriter, *http.Request, 
 		var buf bytes.Buffer
 		name := "so-theo-doi-ho-so-" + info.Center.Code + "-" + info.Query.From + "-" + info.Query.To
 		if asPDF {
-			s.ledger.once.Do(func() { s.ledger.r, s.ledger.err = pdf.NewRenderer() })
-			if s.ledger.err != nil {
-				s.fail(w, r, s.ledger.err)
+			rd, err := s.pdfRenderer()
+			if err != nil {
+				s.fail(w, r, err)
 				return
 			}
-			if err := s.ledger.r.RenderLedger(&buf, l); err != nil {
+			if err := rd.RenderLedger(&buf, l); err != nil {
 				s.fail(w, r, err)
 				return
 			}

@@ -208,6 +208,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /quan-tri/khoa", s.admin(s.uiAdminInstallKey))
 	m.HandleFunc("GET /quan-tri/con-dau", s.admin(s.uiAdminSeals))
 	m.HandleFunc("POST /quan-tri/con-dau", s.admin(s.uiAdminSaveSeal))
+	m.HandleFunc("GET /quan-tri/thuong-hieu", s.admin(s.uiAdminBranding))
+	m.HandleFunc("POST /quan-tri/thuong-hieu", s.admin(s.uiAdminSaveBranding))
 	m.HandleFunc("GET /quan-tri/hop-thu-di", s.admin(s.uiOutbox))
 	m.HandleFunc("POST /quan-tri/hop-thu-di/{id}/gui-lai", s.admin(s.uiRetryDelivery))
 
@@ -216,6 +218,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /xac-thuc", s.limited(s.pageVerifyForm))
 	m.HandleFunc("GET /thu-tuc", s.limited(s.pageCatalog))
 	m.HandleFunc("GET /thu-tuc/{code}", s.limited(s.pageProcedure))
+	m.HandleFunc("GET /thuong-hieu.css", s.brandingCSS)
+	m.HandleFunc("GET /thuong-hieu/bieu-trung", s.brandingEmblem)
+	m.HandleFunc("GET /thu-tuc/{code}/mau/{component}", s.limited(s.pageBlankForm))
 	m.HandleFunc("GET /tra-cuu", s.limited(s.pageLookup))
 	m.HandleFunc("GET /verify/{token}", s.limited(s.pageVerify))
 	m.HandleFunc("GET /verify/bien-lai/{token}", s.limited(s.pageVerifyReceipt))

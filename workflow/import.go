@@ -273,6 +273,15 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 			bad("components", err.Error())
 		}
 		p.Components = comps
+		// Optional catalog documents (issue 19): legal_basis lists the
+		// legal texts separated by ";", forms the forms to download as
+		// "Name=address" pairs separated by ";".
+		p.LegalBasis = splitList(t.get(row, "legal_basis"))
+		forms, err := ParseForms(t.get(row, "forms"))
+		if err != nil {
+			bad("forms", err.Error())
+		}
+		p.Forms = forms
 		if err := p.Validate(); err != nil {
 			for _, f := range dossier.ErrorFields(err) {
 				f.Line = line
@@ -307,6 +316,35 @@ func ParseComponents(s string) ([]dossier.Component, error) {
 		name = strings.TrimSpace(name)
 		req := strings.HasSuffix(name, "*")
 		out = append(out, dossier.Component{Code: strings.TrimSpace(code), Name: strings.TrimSpace(strings.TrimSuffix(name, "*")), Required: req})
+	}
+	return out, nil
+}
+
+// splitList splits a ";"-separated list, dropping blank items.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ";") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// ParseForms reads "Name=address;Name2=address2": the forms of a
+// procedure to download. The name is cut at the last "=" before the
+// address, so a name may hold "=" but an address may not start the item.
+func ParseForms(s string) ([]dossier.FormDownload, error) {
+	var out []dossier.FormDownload
+	for _, part := range splitList(s) {
+		i := strings.LastIndex(part, "=")
+		for i > 0 && !dossier.ValidFormURL(strings.TrimSpace(part[i+1:])) {
+			i = strings.LastIndex(part[:i], "=")
+		}
+		if i <= 0 {
+			return nil, fmt.Errorf("mẫu đơn %q phải có dạng Tên=địa chỉ", part)
+		}
+		out = append(out, dossier.FormDownload{Name: strings.TrimSpace(part[:i]), URL: strings.TrimSpace(part[i+1:])})
 	}
 	return out, nil
 }

@@ -38,7 +38,7 @@ type WorkFilter struct {
 // WorkRow is one dossier of a work list.
 type WorkRow struct {
 	DossierRow
-	Urgency     string // dossier.UrgencyOverdue, dossier.UrgencyNear or ""
+	Urgency     string // dossier.UrgencyOverdue, UrgencyToday, UrgencyNear or ""
 	Authority   string // for a leader: own authority or the delegation that applies
 	NoAuthority bool   // for a leader: no authority to sign this one
 }
@@ -167,6 +167,8 @@ type DossierView struct {
 	CanCollect     bool           // reception at the dossier's center, fee not yet paid
 	Exchange       *ExchangeView  // inter-agency steps and packages; nil when the procedure has none
 	Now            time.Time
+	// Timeline is the steps with their due and actual times (issue 19).
+	Timeline []dossier.TimelineStep
 }
 
 // DossierView returns dossier code as the officer u's page shows it, with
@@ -231,6 +233,7 @@ func (s *Service) DossierView(ctx context.Context, u *dossier.User, code string)
 		}
 	}
 	cal := s.CalendarFor(d.CenterCode)
+	v.Timeline = dossier.Timeline(d, v.Procedure, cal, now)
 	for _, a := range dossier.DossierActions() {
 		if dossier.OfferedAt(u, a, d, cal, now) {
 			v.Can[a] = true

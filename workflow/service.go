@@ -176,6 +176,7 @@ type Service struct {
 	portal      Portal        // the national portal, when connected (portal.go)
 	exchange    *exchangeConn // document exchange, when connected (exchange.go)
 	reports     reportCache   // report data reused for cfg.ReportCache (report_cache.go)
+	brand       brandCache    // the branding every page shows (branding.go)
 }
 
 // New returns a Service over db and blobs driving ports. Any port may be
