@@ -84,6 +84,25 @@ func (b *browserRun) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// receiveSteps fills in the reception form of procedure 2.001610: the
+// file pdf for each of components, the applicant's name and ID number;
+// submits it and waits for the element wait.
+func (b *browserRun) receiveSteps(pdf, name, idNumber, wait string, components ...string) []chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(b.base + "/tiep-nhan?procedure=2.001610"),
+		chromedp.WaitVisible(chromedp.CSS("#receive-form")),
+	}
+	for _, c := range components {
+		steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS("#file-"+c), []string{pdf}))
+	}
+	return append(steps,
+		chromedp.SendKeys(chromedp.CSS("#applicant_name"), name),
+		chromedp.SendKeys(chromedp.CSS("#applicant_id_number"), idNumber),
+		chromedp.Click(chromedp.CSS("#receive-submit")),
+		chromedp.WaitVisible(chromedp.CSS(wait)),
+	)
+}
+
 func (b *browserRun) text(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -305,15 +324,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 	b.shot("returned")
 
 	// An incomplete dossier ends in the one-time guidance slip (Mẫu 02).
-	b.do("incomplete dossier",
-		chromedp.Navigate(b.base+"/tiep-nhan?procedure=2.001610"),
-		chromedp.WaitVisible(chromedp.CSS("#receive-form")),
-		chromedp.SetUploadFiles(chromedp.CSS("#file-GDN"), []string{pdf}),
-		chromedp.SendKeys(chromedp.CSS("#applicant_name"), "Trần Văn Bình"),
-		chromedp.SendKeys(chromedp.CSS("#applicant_id_number"), "001203005678"),
-		chromedp.Click(chromedp.CSS("#receive-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#guidance-offer")),
-	)
+	b.do("incomplete dossier", b.receiveSteps(pdf, "Trần Văn Bình", "001203005678", "#guidance-offer", "GDN")...)
 	b.checkPage("incomplete dossier")
 	b.shot("incomplete")
 	b.do("guidance slip",
@@ -327,16 +338,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 
 	// A wrong-role attempt: reception opens the approval form of a dossier
 	// and posts an approval; both are refused with 403.
-	b.do("second dossier",
-		chromedp.Navigate(b.base+"/tiep-nhan?procedure=2.001610"),
-		chromedp.WaitVisible(chromedp.CSS("#receive-form")),
-		chromedp.SetUploadFiles(chromedp.CSS("#file-GDN"), []string{pdf}),
-		chromedp.SetUploadFiles(chromedp.CSS("#file-GTPL"), []string{pdf}),
-		chromedp.SendKeys(chromedp.CSS("#applicant_name"), "Lê Văn Cường"),
-		chromedp.SendKeys(chromedp.CSS("#applicant_id_number"), "001203009999"),
-		chromedp.Click(chromedp.CSS("#receive-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#receipt-code")),
-	)
+	b.do("second dossier", b.receiveSteps(pdf, "Lê Văn Cường", "001203009999", "#receipt-code", "GDN", "GTPL")...)
 	code2 := strings.TrimSpace(b.text("#receipt-code"))
 	b.do("open approve form",
 		chromedp.Navigate(b.base+"/ho-so/"+code2+"/approve"),

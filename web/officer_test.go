@@ -102,28 +102,16 @@ func (ev *uiEnv) client(t testing.TB) *http.Client {
 
 func (ev *uiEnv) get(t testing.TB, c *http.Client, path string) (*http.Response, string) {
 	t.Helper()
-	res, err := c.Get(ev.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return get(t, c, ev.srv.URL+path)
 }
 
 func (ev *uiEnv) post(t testing.TB, c *http.Client, path string, form url.Values, hdr ...string) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", ev.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
+		h[hdr[i]] = hdr[i+1]
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := roundTrip(t, c, request(t, "POST", ev.srv.URL+path, strings.NewReader(form.Encode()), "", h))
 	return res, string(b)
 }
 

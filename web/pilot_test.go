@@ -74,7 +74,7 @@ func testSameBytes(t *testing.T, engine store.Engine) {
 		t.Fatalf("second citizen, same bytes = %d %s; want 201", res.StatusCode, body)
 	}
 	// Reception's counter file with the same bytes as a component.
-	if res, body := submitOnline(t, ev, second, "001090054321", func(code string) []byte { return pdfOf(code) }); res.StatusCode != 201 {
+	if res, body := submitOnline(t, ev, second, "001090054321", pdfOf); res.StatusCode != 201 {
 		t.Fatalf("same bytes as reception's upload = %d %s; want 201", res.StatusCode, body)
 	}
 }
@@ -147,14 +147,7 @@ func TestPilotApprovedResultLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	fetch := func(path string) (*http.Response, string) {
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		res, b := roundTrip(t, nil, request(t, "GET", srv.URL+path, nil, tok, nil))
 		return res, string(b)
 	}
 	link := "/api/v1/dossiers/" + ds.Code + "/result.pdf"

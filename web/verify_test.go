@@ -136,14 +136,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("GET", srv.URL+"/ho-so/"+ds.Code, nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ = io.ReadAll(res.Body)
-	res.Body.Close()
+	res, page = roundTrip(t, nil, request(t, "GET", srv.URL+"/ho-so/"+ds.Code, nil, tok, nil))
 	if res.StatusCode != 200 || !strings.Contains(string(page), "bản lưu trữ dài hạn (PAdES B-LTA) lập") {
 		t.Errorf("dossier page = %d, archive copy not shown", res.StatusCode)
 	}
