@@ -69,7 +69,14 @@ func (ev *apiEnv) do(t testing.TB, token, method, path, body string, hdr map[str
 }
 
 func (ev *apiEnv) upload(t *testing.T, user string) string {
-	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", string(testfile.PDF("x")), map[string]string{"Content-Type": "application/pdf"})
+	return ev.uploadNote(t, user, "x")
+}
+
+// uploadNote uploads as user a well-formed PDF showing note
+// (testfile.PDF) and returns its blob id.
+func (ev *apiEnv) uploadNote(t testing.TB, user, note string) string {
+	t.Helper()
+	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", string(testfile.PDF(note)), map[string]string{"Content-Type": "application/pdf"})
 	if res.StatusCode != 201 {
 		t.Fatalf("upload: %d %s", res.StatusCode, body)
 	}

@@ -33,9 +33,17 @@ func browserArtifacts(t *testing.T) string {
 	return t.TempDir()
 }
 
-// newBrowser starts headless Debian chromium at 1366×768. It skips only when
-// chromium is absent and MOTCUA_TEST_REQUIRE_TOOLS is not "1".
+// newBrowser starts headless Debian chromium at 1366×768 for 90 seconds
+// (browserAt).
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return browserAt(t, 1366, 768, 90*time.Second)
+}
+
+// browserAt starts headless Debian chromium with a w×h window and returns
+// its context, which ends after timeout. It skips only when chromium is
+// absent and MOTCUA_TEST_REQUIRE_TOOLS is not "1".
+func browserAt(t *testing.T, w, h int, timeout time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
@@ -47,7 +55,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.ExecPath(chromiumPath),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.WindowSize(1366, 768),
+		chromedp.WindowSize(w, h),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -61,7 +69,7 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	tctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelT)
 	return tctx
 }

@@ -85,8 +85,7 @@ func testSameBytes(t *testing.T, engine store.Engine) {
 func TestPilotConflictShowsBanner(t *testing.T) {
 	ev := newUIEnv(t)
 	rc := ev.login(t, "reception")
-	_, body := ev.receive(t, rc, map[string]string{"GDN": "", "GTPL": ""})
-	code := receiptCodeRE.FindStringSubmatch(body)[1]
+	code := ev.receiveComplete(t, rc)
 	ac := ev.login(t, "appraiser")
 	_, page := ev.get(t, ac, "/ho-so/"+code)
 	stale := uiVersionRE.FindStringSubmatch(page)[1]

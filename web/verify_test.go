@@ -77,12 +77,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	}
 	token := string(m[1])
 
-	res, err := http.Get(srv.URL + "/verify/" + token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	res, page := roundTrip(t, nil, request(t, "GET", srv.URL+"/verify/"+token, nil, "", nil))
 	if res.StatusCode != 200 {
 		t.Fatalf("verify page = %d", res.StatusCode)
 	}
@@ -166,12 +161,7 @@ func TestVerifyPageOfEReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := workflow.EReceiptToken(p.ReceiptSeries, p.ReceiptYear, p.ReceiptNumber, p.LookupCode)
-	res, err := http.Get(srv.URL + "/verify/bien-lai/" + token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	res, page := roundTrip(t, nil, request(t, "GET", srv.URL+"/verify/bien-lai/"+token, nil, "", nil))
 	if res.StatusCode != 200 {
 		t.Fatalf("receipt page = %d", res.StatusCode)
 	}
