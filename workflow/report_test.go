@@ -347,25 +347,19 @@ func scanFor(t testing.TB, ev *rEnv, q workflow.ReportQuery) (store.Counts, int6
 func assertRecountEqual(t testing.TB, ev *rEnv) {
 	t.Helper()
 	ctx := context.Background()
-	before, err := ev.db.DailyRows(ctx, false)
-	if err != nil {
-		t.Fatal(err)
+	rows := func(monthly bool) map[store.AggKey]store.Counts {
+		t.Helper()
+		m, err := ev.db.DailyRows(ctx, monthly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	beforeM, err := ev.db.DailyRows(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before, beforeM := rows(false), rows(true)
 	if _, err := ev.svc.RecountAggregates(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	after, err := ev.db.DailyRows(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	afterM, err := ev.db.DailyRows(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	after, afterM := rows(false), rows(true)
 	diff := func(name string, a, b map[store.AggKey]store.Counts) {
 		for k, v := range a {
 			if b[k] != v {
