@@ -6,9 +6,9 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -23,12 +23,7 @@ type validator struct{ doc map[string]any }
 
 func (v validator) operation(method, path string) (map[string]any, error) {
 	paths := v.doc["paths"].(map[string]any)
-	var tmpls []string
-	for p := range paths {
-		tmpls = append(tmpls, p)
-	}
-	sort.Strings(tmpls)
-	for _, p := range tmpls {
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
 		re := "^" + regexp.MustCompile(`\\\{[a-z_]+\\\}`).ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`) + "$"
 		if regexp.MustCompile(re).MatchString(path) {
 			if op, ok := paths[p].(map[string]any)[strings.ToLower(method)].(map[string]any); ok {

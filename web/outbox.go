@@ -22,21 +22,13 @@ func outboxFilter(q url.Values) workflow.DeliveryFilter {
 // all not sent) &destination= &limit= (admins).
 func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	v, err := s.svc.Outbox(r.Context(), u, outboxFilter(r.URL.Query()))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, http.StatusOK, v, err)
 }
 
 // apiRetryDelivery makes a dead or waiting delivery due now (admins).
 func (s *Server) apiRetryDelivery(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	id, err := s.retryDelivery(r, u)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": "pending"})
+	s.reply(w, r, http.StatusOK, map[string]any{"id": id, "status": "pending"}, err)
 }
 
 // retryDelivery makes the delivery whose id the path names due now, as u.
