@@ -8,12 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/dvcqg"
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
+	"motcua/internal/stacktest"
 	"motcua/store/storetest"
 	"motcua/workflow"
 )
@@ -48,18 +47,7 @@ func BenchmarkPortalUnderWorkflowLoad(b *testing.B) {
 		b.Run(string(e), func(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			db := storetest.Open(b, e)
-			blobs, err := blob.Open(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: clocktest.Now})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := demo.Load(ctx, svc, db); err != nil {
-				b.Fatal(err)
-			}
+			db, svc := stacktest.Demo(b, e, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 			users := demotest.Users(b, db)
 			bl := demotest.Upload(b, svc, users["reception"], "scan")
 			srv := httptest.NewServer(dvcqg.NewFake())

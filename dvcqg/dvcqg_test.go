@@ -5,31 +5,25 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"motcua/blob"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/dvcqg"
+	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
+	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
 )
-
-type clock struct{ t atomic.Int64 }
-
-func (c *clock) Now() time.Time      { return time.UnixMilli(c.t.Load()).UTC() }
-func (c *clock) Add(d time.Duration) { c.t.Add(d.Milliseconds()) }
 
 var ict = time.FixedZone("ICT", 7*3600)
 
 type env struct {
 	svc   *workflow.Service
 	db    *store.DB
-	clock *clock
+	clock *clocktest.Clock
 	users map[string]*dossier.User
 	blob  string
 	fake  *dvcqg.Fake
@@ -40,20 +34,9 @@ type env struct {
 // fake portal listening on 127.0.0.1.
 func newEnv(t *testing.T, e store.Engine, connect bool) *env {
 	t.Helper()
-	c := &clock{}
-	c.t.Store(time.Date(2026, 11, 26, 9, 0, 0, 0, ict).UnixMilli())
-	db := storetest.Open(t, e)
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: c.Now, BaseURL: "https://hcc.example.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(context.Background(), svc, db); err != nil {
-		t.Fatal(err)
-	}
+	c := &clocktest.Clock{}
+	c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
+	db, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{Now: c.Now, BaseURL: "https://hcc.example.vn"})
 	ev := &env{svc: svc, db: db, clock: c, users: demotest.Users(t, db), fake: dvcqg.NewFake()}
 	ev.blob = demotest.Upload(t, svc, ev.users["reception"], "scan")
 	ev.srv = httptest.NewServer(ev.fake)

@@ -92,20 +92,12 @@ func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
 	}
 	items, next, err := s.svc.Agencies(r.Context(), workflow.AgencyFilter{Level: q.Get("level"), Parent: q.Get("parent"),
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(items, next))
+	s.reply(w, r, http.StatusOK, list(items, next), err)
 }
 
 func (s *Server) apiCenters(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.svc.Centers(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(cs, ""))
+	s.reply(w, r, http.StatusOK, list(cs, ""), err)
 }
 
 func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
@@ -126,20 +118,12 @@ func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 		f.FiveOnSpot = &b
 	}
 	items, next, err := s.svc.Procedures(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(items, next))
+	s.reply(w, r, http.StatusOK, list(items, next), err)
 }
 
 func (s *Server) apiProcedure(w http.ResponseWriter, r *http.Request) {
 	p, err := s.svc.Procedure(r.Context(), r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	s.reply(w, r, http.StatusOK, p, err)
 }
 
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -154,11 +138,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, u *dossier.Us
 	// The file is read as it arrives, never whole (issue 16, item 6).
 	body := limitedBody(w, r, workflow.MaxImportBytes)
 	res, err := s.svc.Import(r.Context(), u, kind, name, body, workflow.ImportOptions{SkipExisting: r.URL.Query().Get("skip_existing") == "true"})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	s.reply(w, r, http.StatusOK, res, err)
 }
 
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -203,11 +183,7 @@ func (s *Server) apiCreateGuidance(w http.ResponseWriter, r *http.Request, u *do
 		return
 	}
 	g, err := s.svc.CreateGuidanceSlip(r.Context(), u, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, g)
+	s.reply(w, r, http.StatusCreated, g, err)
 }
 
 func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.GuidanceSlip, error) {
@@ -220,11 +196,7 @@ func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.Guidance
 
 func (s *Server) apiGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	g, err := s.guidanceOf(r, u)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, g)
+	s.reply(w, r, http.StatusOK, g, err)
 }
 
 func (s *Server) apiGuidancePDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -293,11 +265,7 @@ func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.
 		f.DueBefore = &t
 	}
 	items, next, err := s.svc.Dossiers(r.Context(), u, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(items, next))
+	s.reply(w, r, http.StatusOK, list(items, next), err)
 }
 
 func parseTimeOrDate(v string) (time.Time, error) {
@@ -313,11 +281,7 @@ func parseTimeOrDate(v string) (time.Time, error) {
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	d, err := s.svc.ReadDossier(r.Context(), u, r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.reply(w, r, http.StatusOK, d, err)
 }
 
 func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -327,11 +291,7 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User)
 		return
 	}
 	d, err := s.svc.Act(r.Context(), u, r.PathValue("code"), dossier.Action(r.PathValue("action")), in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.reply(w, r, http.StatusOK, d, err)
 }
 
 func (s *Server) apiReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -362,11 +322,7 @@ func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier
 		code = r.URL.Query().Get("dossier")
 	}
 	items, err := s.svc.Warehouse(r.Context(), u, r.PathValue("id_number"), code)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(items, ""))
+	s.reply(w, r, http.StatusOK, list(items, ""), err)
 }
 
 func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -393,20 +349,12 @@ func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request, u *dossier
 
 func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
 	st, err := s.svc.Lookup(r.Context(), r.URL.Query().Get("token"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	s.reply(w, r, http.StatusOK, st, err)
 }
 
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	v, err := s.svc.VerifyResult(r.Context(), r.PathValue("token"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, http.StatusOK, v, err)
 }
 
 type registerRequest struct {
@@ -426,11 +374,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: req.Username, Password: req.Password,
 		Name: req.Name, IDNumber: req.IDNumber, Phone: req.Phone, Email: req.Email})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, u)
+	s.reply(w, r, http.StatusCreated, u, err)
 }
 
 func (s *Server) apiComponentSignature(w http.ResponseWriter, r *http.Request, u *dossier.User) {

@@ -43,11 +43,7 @@ func pathID(r *http.Request) (int64, error) {
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	us, err := s.svc.Users(r.Context(), u, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(us, ""))
+	s.reply(w, r, http.StatusOK, list(us, ""), err)
 }
 
 type createUserRequest struct {
@@ -71,11 +67,7 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, u *dossie
 	}
 	nu, err := s.svc.CreateUser(r.Context(), u, workflow.NewUserInput{Username: req.Username, Password: req.Password, Name: req.Name,
 		Agency: req.Agency, Position: req.Position, Roles: req.Roles, Centers: req.Centers, Counter: req.Counter, Phone: req.Phone, Email: req.Email})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, nu)
+	s.reply(w, r, http.StatusCreated, nu, err)
 }
 
 func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -92,11 +84,7 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossi
 
 func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ds, err := s.svc.Delegations(r.Context(), u, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(ds, ""))
+	s.reply(w, r, http.StatusOK, list(ds, ""), err)
 }
 
 func (s *Server) apiCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -107,11 +95,7 @@ func (s *Server) apiCreateDelegation(w http.ResponseWriter, r *http.Request, u *
 	}
 	d.ID, d.Revoked = 0, false
 	out, err := s.svc.CreateDelegation(r.Context(), u, d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
+	s.reply(w, r, http.StatusCreated, out, err)
 }
 
 func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -128,11 +112,7 @@ func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *
 
 func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ss, err := s.svc.ShiftsAhead(r.Context(), u, r.URL.Query().Get("center"), 14)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(ss, ""))
+	s.reply(w, r, http.StatusOK, list(ss, ""), err)
 }
 
 func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -143,29 +123,17 @@ func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossi
 	}
 	sh.ID = 0
 	out, err := s.svc.CreateShift(r.Context(), u, sh)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
+	s.reply(w, r, http.StatusCreated, out, err)
 }
 
 func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	rs, err := s.svc.Registers(r.Context(), u, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(rs, ""))
+	s.reply(w, r, http.StatusOK, list(rs, ""), err)
 }
 
 func (s *Server) apiSeals(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ss, err := s.svc.Seals(r.Context(), u, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(ss, ""))
+	s.reply(w, r, http.StatusOK, list(ss, ""), err)
 }
 
 func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -175,11 +143,7 @@ func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossie
 		return
 	}
 	out, err := s.svc.SaveSeal(r.Context(), u, seal)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
+	s.reply(w, r, http.StatusCreated, out, err)
 }
 
 func (s *Server) apiSaveCenter(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -189,11 +153,7 @@ func (s *Server) apiSaveCenter(w http.ResponseWriter, r *http.Request, u *dossie
 		return
 	}
 	out, err := s.svc.SaveCenter(r.Context(), u, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
@@ -207,11 +167,7 @@ func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
 		year = y
 	}
 	os, err := s.svc.Overrides(r.Context(), year)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(os, ""))
+	s.reply(w, r, http.StatusOK, list(os, ""), err)
 }
 
 func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -260,22 +216,14 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, u *dossier.Use
 		return
 	}
 	es, err := s.svc.AuditEntries(r.Context(), u, limit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(es, ""))
+	s.reply(w, r, http.StatusOK, list(es, ""), err)
 }
 
 // apiRuleSets lists the rule sets and the province's schedule of them
 // (regulation.md Part B §0).
 func (s *Server) apiRuleSets(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	v, err := s.svc.RuleSets(r.Context(), u)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, http.StatusOK, v, err)
 }
 
 // apiSetRuleSetSchedule replaces the schedule: {"periods": [{from,
@@ -289,9 +237,5 @@ func (s *Server) apiSetRuleSetSchedule(w http.ResponseWriter, r *http.Request, u
 		return
 	}
 	v, err := s.svc.SetRuleSetSchedule(r.Context(), u, in.Periods)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, http.StatusOK, v, err)
 }

@@ -11,16 +11,20 @@ import (
 // The numbered forms of a dossier (contract §9: GET /dossiers/{code} lists
 // them with their url and verify_url).
 
-// documentID reads "{id}.pdf" or "{id}".
-func documentID(v string) (int64, bool) {
+// documentID reads "{id}.pdf" or "{id}"; anything else names no
+// document (ENOTFOUND).
+func documentID(v string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimSuffix(v, ".pdf"), 10, 64)
-	return id, err == nil && id > 0
+	if err != nil || id <= 0 {
+		return 0, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", v)
+	}
+	return id, nil
 }
 
 func (s *Server) apiDocumentPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, ok := documentID(r.PathValue("file"))
-	if !ok {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", r.PathValue("file")))
+	id, err := documentID(r.PathValue("file"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	pdf, err := s.svc.DocumentPDF(r.Context(), u, r.PathValue("code"), id)
@@ -30,32 +34,24 @@ func (s *Server) apiDocumentPDF(w http.ResponseWriter, r *http.Request, u *dossi
 // apiSignDocument: a leader signs a form waiting for the competent
 // leader's signature (an apology filed by reception or an appraiser).
 func (s *Server) apiSignDocument(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, ok := documentID(r.PathValue("id"))
-	if !ok {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", r.PathValue("id")))
-		return
-	}
-	d, err := s.svc.SignDocument(r.Context(), u, r.PathValue("code"), id)
+	id, err := documentID(r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	d, err := s.svc.SignDocument(r.Context(), u, r.PathValue("code"), id)
+	s.reply(w, r, http.StatusOK, d, err)
 }
 
 // apiBeginDocumentSigning opens a signing session over a form (its signer,
 // or a leader for a form waiting for one); POST /api/v1/signing/{id}
 // completes it as for a result.
 func (s *Server) apiBeginDocumentSigning(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, ok := documentID(r.PathValue("id"))
-	if !ok {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không có văn bản %q", r.PathValue("id")))
-		return
-	}
-	sess, err := s.svc.BeginDocumentSigning(r.Context(), u, r.PathValue("code"), id)
+	id, err := documentID(r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, sess)
+	sess, err := s.svc.BeginDocumentSigning(r.Context(), u, r.PathValue("code"), id)
+	s.reply(w, r, http.StatusCreated, sess, err)
 }

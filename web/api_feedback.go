@@ -31,9 +31,5 @@ func (s *Server) apiAnswerFeedback(w http.ResponseWriter, r *http.Request, u *do
 
 func (s *Server) apiFeedback(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	out, err := s.svc.FeedbackReport(r.Context(), u, reportQuery(r))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	s.reply(w, r, http.StatusOK, map[string]any{"items": out}, err)
 }

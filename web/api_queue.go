@@ -42,11 +42,7 @@ func (s *Server) viewTicket(t *workflow.QueueTicket) ticketView {
 
 func (s *Server) apiQueueServices(w http.ResponseWriter, r *http.Request) {
 	ss, err := s.svc.QueueServices(r.Context(), r.URL.Query().Get("center"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ss)
+	s.reply(w, r, http.StatusOK, ss, err)
 }
 
 type queueServicesRequest struct {
@@ -61,11 +57,7 @@ func (s *Server) apiSetQueueServices(w http.ResponseWriter, r *http.Request, u *
 		return
 	}
 	ss, err := s.svc.SetQueueServices(r.Context(), u, req.CenterCode, req.Services)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ss)
+	s.reply(w, r, http.StatusOK, ss, err)
 }
 
 type ticketRequest struct {
@@ -255,11 +247,7 @@ func (s *Server) board(r *http.Request, center string) (*boardView, error) {
 
 func (s *Server) apiQueueBoard(w http.ResponseWriter, r *http.Request) {
 	b, err := s.board(r, r.URL.Query().Get("center"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
+	s.reply(w, r, http.StatusOK, b, err)
 }
 
 // periodOf reads from/to (dates, both included, or RFC 3339 instants); a
@@ -294,9 +282,5 @@ func (s *Server) apiQueueStats(w http.ResponseWriter, r *http.Request, u *dossie
 		return
 	}
 	st, err := s.svc.QueueStats(r.Context(), u, r.URL.Query().Get("center"), from, to)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list(st, ""))
+	s.reply(w, r, http.StatusOK, list(st, ""), err)
 }

@@ -3,8 +3,8 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -35,6 +35,12 @@ func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	return &apiEnv{srv: srv, tokens: map[string]string{}}
 }
 
+// eachAPIEnv runs f as a subtest once per engine (storetest.Each), each
+// time with a fresh apiEnv (newAPIEnv).
+func eachAPIEnv(t *testing.T, f func(t *testing.T, ev *apiEnv)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newAPIEnv(t, e)) })
+}
+
 func (ev *apiEnv) token(t testing.TB, user string) string {
 	t.Helper()
 	ev.mu.Lock()
@@ -54,27 +60,23 @@ func (ev *apiEnv) token(t testing.TB, user string) string {
 
 func (ev *apiEnv) do(t testing.TB, token, method, path, body string, hdr map[string]string) (*http.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(method, ev.srv.URL+path, strings.NewReader(body))
-	if body != "" && hdr["Content-Type"] == "" {
-		req.Header.Set("Content-Type", "application/json")
+	h := map[string]string{}
+	if body != "" {
+		h["Content-Type"] = "application/json"
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, b
+	maps.Copy(h, hdr)
+	return roundTrip(t, nil, request(t, method, ev.srv.URL+path, strings.NewReader(body), token, h))
 }
 
 func (ev *apiEnv) upload(t *testing.T, user string) string {
-	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", string(testfile.PDF("x")), map[string]string{"Content-Type": "application/pdf"})
+	return ev.uploadNote(t, user, "x")
+}
+
+// uploadNote uploads as user a well-formed PDF showing note
+// (testfile.PDF) and returns its blob id.
+func (ev *apiEnv) uploadNote(t testing.TB, user, note string) string {
+	t.Helper()
+	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", string(testfile.PDF(note)), map[string]string{"Content-Type": "application/pdf"})
 	if res.StatusCode != 201 {
 		t.Fatalf("upload: %d %s", res.StatusCode, body)
 	}
@@ -98,8 +100,7 @@ func TestAPIDemoAccountsSignIn(t *testing.T) {
 }
 
 func TestAPIProblemDetails(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newAPIEnv(t, e)
+	eachAPIEnv(t, func(t *testing.T, ev *apiEnv) {
 		rec := ev.token(t, "reception")
 		big := strings.Repeat("x", 2<<20)
 		tests := []struct {
@@ -150,8 +151,7 @@ func TestAPIProblemDetails(t *testing.T) {
 }
 
 func TestAPILifecycleAndIdempotency(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newAPIEnv(t, e)
+	eachAPIEnv(t, func(t *testing.T, ev *apiEnv) {
 		rec := ev.token(t, "reception")
 		blobID := ev.upload(t, "reception")
 		// Missing a required component → 422 naming it.

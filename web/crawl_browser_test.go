@@ -63,8 +63,7 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 
 	// Objects to see: a dossier received at the counter, a citizen.
 	rc := ev.login(t, "reception")
-	_, body := ev.receive(t, rc, map[string]string{"GDN": "", "GTPL": ""})
-	code := receiptCodeRE.FindStringSubmatch(body)[1]
+	code := ev.receiveComplete(t, rc)
 	citizenPW := "Hoa-sen-nở-2026"
 	if res, body := ev.post(t, ev.client(t), "/dang-ky", url.Values{"username": {"binh"}, "password": {citizenPW}, "password2": {citizenPW},
 		"name": {"Trần Văn Bình"}, "id_number": {"001090012345"}, "phone": {"0987654321"}, "email": {"binh@example.vn"}}); res.StatusCode != 200 {

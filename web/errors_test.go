@@ -53,13 +53,7 @@ func TestOneErrorPath(t *testing.T) {
 	}
 
 	// An htmx request gets the message alone, retargeted to the alert region.
-	req, _ := http.NewRequest("GET", ev.srv.URL+"/bao-cao", nil)
-	req.Header.Set("HX-Request", "true")
-	res, err := reception.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := roundTrip(t, reception, request(t, "GET", ev.srv.URL+"/bao-cao", nil, "", map[string]string{"HX-Request": "true"}))
 	if res.StatusCode != 200 || res.Header.Get("HX-Retarget") != "#alert" {
 		t.Errorf("htmx error = %d, HX-Retarget %q; want 200 and #alert", res.StatusCode, res.Header.Get("HX-Retarget"))
 	}

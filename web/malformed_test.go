@@ -520,11 +520,5 @@ func (g *garbage) request(rng *rand.Rand, base string) *campaignRequest {
 
 // uploadPDF uploads a well-formed PDF as user and returns its blob id.
 func (ev *apiEnv) uploadPDF(t testing.TB, user string) string {
-	res, body := ev.do(t, ev.token(t, user), "POST", "/api/v1/blobs", string(testfile.PDF("campaign")), map[string]string{"Content-Type": "application/pdf"})
-	if res.StatusCode != 201 {
-		t.Fatalf("upload: %d %s", res.StatusCode, body)
-	}
-	var b struct{ ID string }
-	json.Unmarshal(body, &b)
-	return b.ID
+	return ev.uploadNote(t, user, "campaign")
 }

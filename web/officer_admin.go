@@ -143,11 +143,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, u *dossier.Us
 		s.fail(w, r, lerr)
 		return
 	}
-	flash := ""
-	if q.Get("ok") != "" {
-		flash = "Đã lưu."
-	}
-	s.renderPage(w, r, status, "admin", &uiPage{Title: uiAdminTitles[section], Active: "quan-tri", Flash: flash, D: v})
+	s.renderPage(w, r, status, "admin", &uiPage{Title: uiAdminTitles[section], Active: "quan-tri", Flash: okFlash(q, "Đã lưu."), D: v})
 }
 
 // uiAdminForm parses a (small) administration form.

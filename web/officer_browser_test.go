@@ -33,9 +33,17 @@ func browserArtifacts(t *testing.T) string {
 	return t.TempDir()
 }
 
-// newBrowser starts headless Debian chromium at 1366×768. It skips only when
-// chromium is absent and MOTCUA_TEST_REQUIRE_TOOLS is not "1".
+// newBrowser starts headless Debian chromium at 1366×768 for 90 seconds
+// (browserAt).
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return browserAt(t, 1366, 768, 90*time.Second)
+}
+
+// browserAt starts headless Debian chromium with a w×h window and returns
+// its context, which ends after timeout. It skips only when chromium is
+// absent and MOTCUA_TEST_REQUIRE_TOOLS is not "1".
+func browserAt(t *testing.T, w, h int, timeout time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
@@ -47,7 +55,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.ExecPath(chromiumPath),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.WindowSize(1366, 768),
+		chromedp.WindowSize(w, h),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -61,7 +69,7 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	tctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelT)
 	return tctx
 }
@@ -82,6 +90,25 @@ func (b *browserRun) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 		b.shot("failure")
 		b.t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
 	}
+}
+
+// receiveSteps fills in the reception form of procedure 2.001610: the
+// file pdf for each of components, the applicant's name and ID number;
+// submits it and waits for the element wait.
+func (b *browserRun) receiveSteps(pdf, name, idNumber, wait string, components ...string) []chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(b.base + "/tiep-nhan?procedure=2.001610"),
+		chromedp.WaitVisible(chromedp.CSS("#receive-form")),
+	}
+	for _, c := range components {
+		steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS("#file-"+c), []string{pdf}))
+	}
+	return append(steps,
+		chromedp.SendKeys(chromedp.CSS("#applicant_name"), name),
+		chromedp.SendKeys(chromedp.CSS("#applicant_id_number"), idNumber),
+		chromedp.Click(chromedp.CSS("#receive-submit")),
+		chromedp.WaitVisible(chromedp.CSS(wait)),
+	)
 }
 
 func (b *browserRun) text(sel string) string {
@@ -305,15 +332,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 	b.shot("returned")
 
 	// An incomplete dossier ends in the one-time guidance slip (Mẫu 02).
-	b.do("incomplete dossier",
-		chromedp.Navigate(b.base+"/tiep-nhan?procedure=2.001610"),
-		chromedp.WaitVisible(chromedp.CSS("#receive-form")),
-		chromedp.SetUploadFiles(chromedp.CSS("#file-GDN"), []string{pdf}),
-		chromedp.SendKeys(chromedp.CSS("#applicant_name"), "Trần Văn Bình"),
-		chromedp.SendKeys(chromedp.CSS("#applicant_id_number"), "001203005678"),
-		chromedp.Click(chromedp.CSS("#receive-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#guidance-offer")),
-	)
+	b.do("incomplete dossier", b.receiveSteps(pdf, "Trần Văn Bình", "001203005678", "#guidance-offer", "GDN")...)
 	b.checkPage("incomplete dossier")
 	b.shot("incomplete")
 	b.do("guidance slip",
@@ -327,16 +346,7 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 
 	// A wrong-role attempt: reception opens the approval form of a dossier
 	// and posts an approval; both are refused with 403.
-	b.do("second dossier",
-		chromedp.Navigate(b.base+"/tiep-nhan?procedure=2.001610"),
-		chromedp.WaitVisible(chromedp.CSS("#receive-form")),
-		chromedp.SetUploadFiles(chromedp.CSS("#file-GDN"), []string{pdf}),
-		chromedp.SetUploadFiles(chromedp.CSS("#file-GTPL"), []string{pdf}),
-		chromedp.SendKeys(chromedp.CSS("#applicant_name"), "Lê Văn Cường"),
-		chromedp.SendKeys(chromedp.CSS("#applicant_id_number"), "001203009999"),
-		chromedp.Click(chromedp.CSS("#receive-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#receipt-code")),
-	)
+	b.do("second dossier", b.receiveSteps(pdf, "Lê Văn Cường", "001203009999", "#receipt-code", "GDN", "GTPL")...)
 	code2 := strings.TrimSpace(b.text("#receipt-code"))
 	b.do("open approve form",
 		chromedp.Navigate(b.base+"/ho-so/"+code2+"/approve"),

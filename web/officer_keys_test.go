@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -36,15 +35,7 @@ func TestUIAdminInstallsAndListsKeys(t *testing.T) {
 		fw, _ := mw.CreateFormFile("file", "sxd.p12")
 		fw.Write(p12)
 		mw.Close()
-		req, _ := http.NewRequest("POST", srv.URL+"/quan-tri/khoa", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+admin)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		res, b := roundTrip(t, nil, request(t, "POST", srv.URL+"/quan-tri/khoa", &body, admin, map[string]string{"Content-Type": mw.FormDataContentType()}))
 		return res, string(b)
 	}
 	if res, body := post("wrong"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Không mở được tệp PKCS#12") {

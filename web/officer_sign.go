@@ -145,11 +145,7 @@ func (s *Server) apiBeginSigning(w http.ResponseWriter, r *http.Request, u *doss
 		return
 	}
 	sess, err := s.svc.BeginSigning(r.Context(), u, r.PathValue("code"), in.Action, in.Version)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, sess)
+	s.reply(w, r, http.StatusCreated, sess, err)
 }
 
 // apiSigningPreview is GET /api/v1/signing/{id}/preview.pdf.
@@ -169,9 +165,5 @@ func (s *Server) apiCompleteSigning(w http.ResponseWriter, r *http.Request, u *d
 		return
 	}
 	d, err := s.svc.CompleteSigning(r.Context(), u, r.PathValue("id"), in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.reply(w, r, http.StatusOK, d, err)
 }

@@ -102,28 +102,16 @@ func (ev *uiEnv) client(t testing.TB) *http.Client {
 
 func (ev *uiEnv) get(t testing.TB, c *http.Client, path string) (*http.Response, string) {
 	t.Helper()
-	res, err := c.Get(ev.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return get(t, c, ev.srv.URL+path)
 }
 
 func (ev *uiEnv) post(t testing.TB, c *http.Client, path string, form url.Values, hdr ...string) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", ev.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
+		h[hdr[i]] = hdr[i+1]
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := roundTrip(t, c, request(t, "POST", ev.srv.URL+path, strings.NewReader(form.Encode()), "", h))
 	return res, string(b)
 }
 
@@ -167,18 +155,23 @@ func (ev *uiEnv) receiveWith(t testing.TB, c *http.Client, extra map[string]stri
 func (ev *uiEnv) postMultipart(t testing.TB, c *http.Client, path string, buf *bytes.Buffer, mw *multipart.Writer) (int, string) {
 	t.Helper()
 	mw.Close()
-	req, _ := http.NewRequest("POST", ev.srv.URL+path, buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := roundTrip(t, c, request(t, "POST", ev.srv.URL+path, buf, "", map[string]string{"Content-Type": mw.FormDataContentType()}))
 	return res.StatusCode, string(b)
 }
 
 var receiptCodeRE = regexp.MustCompile(`id="receipt-code">([^<]+)<`)
+
+// receiveComplete receives, as c, a dossier of 2.001610 with both its
+// components and returns the code its receipt page shows.
+func (ev *uiEnv) receiveComplete(t testing.TB, c *http.Client) string {
+	t.Helper()
+	_, body := ev.receive(t, c, map[string]string{"GDN": "", "GTPL": ""})
+	m := receiptCodeRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no receipt code on the page:\n%s", body)
+	}
+	return m[1]
+}
 
 func TestUIOfficerPagesRedirectToLogin(t *testing.T) {
 	ev := newUIEnv(t)
@@ -195,13 +188,7 @@ func TestUIOfficerPagesRedirectToLogin(t *testing.T) {
 		}
 	}
 	// htmx requests are redirected with HX-Redirect instead of a 303.
-	req, _ := http.NewRequest("GET", ev.srv.URL+"/tiep-nhan/thu-tuc?q=giay", nil)
-	req.Header.Set("HX-Request", "true")
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := roundTrip(t, c, request(t, "GET", ev.srv.URL+"/tiep-nhan/thu-tuc?q=giay", nil, "", map[string]string{"HX-Request": "true"}))
 	if got := res.Header.Get("HX-Redirect"); !strings.HasPrefix(got, "/login") {
 		t.Errorf("htmx without session: HX-Redirect = %q; want /login…", got)
 	}
@@ -353,8 +340,7 @@ func TestUIReceiveAndGuidanceSlip(t *testing.T) {
 func TestUIWrongRoleIsRefused(t *testing.T) {
 	ev := newUIEnv(t)
 	rc := ev.login(t, "reception")
-	_, body := ev.receive(t, rc, map[string]string{"GDN": "", "GTPL": ""})
-	code := receiptCodeRE.FindStringSubmatch(body)[1]
+	code := ev.receiveComplete(t, rc)
 	res, body := ev.get(t, rc, "/ho-so/"+code+"/approve")
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "không có quyền") || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("reception opens the approve form: %d\n%s", res.StatusCode, body)
@@ -427,14 +413,7 @@ func TestUIAdminFormsShowFieldErrors(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "co-quan.csv")
 	fw.Write([]byte("code,name,level,parent_code\nBN.TEST,Sở Thử nghiệm,province,BN\nBN.BAD,Sở Lỗi,galaxy,BN\n"))
 	mw.Close()
-	req, _ := http.NewRequest("POST", ev.srv.URL+"/quan-tri/nhap/agencies", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	ires, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ib, _ := io.ReadAll(ires.Body)
-	ires.Body.Close()
+	ires, ib := roundTrip(t, c, request(t, "POST", ev.srv.URL+"/quan-tri/nhap/agencies", &buf, "", map[string]string{"Content-Type": mw.FormDataContentType()}))
 	if ires.StatusCode < 400 || ires.StatusCode >= 500 || !strings.Contains(string(ib), "Dòng 3") {
 		t.Errorf("bad import: %d\n%s", ires.StatusCode, ib)
 	}
@@ -478,8 +457,7 @@ func (ev *uiEnv) act(t testing.TB, c *http.Client, code, action string, form url
 func TestUISupplementAndOverdueApology(t *testing.T) {
 	ev := newUIEnv(t)
 	rc := ev.login(t, "reception")
-	_, body := ev.receive(t, rc, map[string]string{"GDN": "", "GTPL": ""})
-	code := receiptCodeRE.FindStringSubmatch(body)[1]
+	code := ev.receiveComplete(t, rc)
 	ac := ev.login(t, "appraiser")
 	mustSee := func(res *http.Response, body, what string) {
 		t.Helper()

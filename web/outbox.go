@@ -22,24 +22,22 @@ func outboxFilter(q url.Values) workflow.DeliveryFilter {
 // all not sent) &destination= &limit= (admins).
 func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	v, err := s.svc.Outbox(r.Context(), u, outboxFilter(r.URL.Query()))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, http.StatusOK, v, err)
 }
 
 // apiRetryDelivery makes a dead or waiting delivery due now (admins).
 func (s *Server) apiRetryDelivery(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+	id, err := s.retryDelivery(r, u)
+	s.reply(w, r, http.StatusOK, map[string]any{"id": id, "status": "pending"}, err)
+}
+
+// retryDelivery makes the delivery whose id the path names due now, as u.
+func (s *Server) retryDelivery(r *http.Request, u *dossier.User) (int64, error) {
 	id, err := pathID(r)
-	if err == nil {
-		err = s.svc.RetryDelivery(r.Context(), u, id)
-	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return 0, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": "pending"})
+	return id, s.svc.RetryDelivery(r.Context(), u, id)
 }
 
 // outboxPage is the data of the outbox page.
@@ -60,26 +58,28 @@ func (s *Server) uiOutbox(w http.ResponseWriter, r *http.Request, u *dossier.Use
 		s.fail(w, r, err)
 		return
 	}
-	flash := ""
-	if q.Get("ok") != "" {
-		flash = "Đã đưa tin nhắn trở lại hàng chờ gửi."
-	}
-	s.renderPage(w, r, http.StatusOK, "outbox", &uiPage{Title: "Hộp thư đi (tin nhắn gửi ra ngoài)", Active: "quan-tri", Flash: flash,
-		D: &outboxPage{OutboxView: v, Status: q.Get("status"), Destination: q.Get("destination"), Statuses: outboxStatuses}})
+	s.renderPage(w, r, http.StatusOK, "outbox", &uiPage{Title: "Hộp thư đi (tin nhắn gửi ra ngoài)", Active: "quan-tri",
+		Flash: okFlash(q, "Đã đưa tin nhắn trở lại hàng chờ gửi."),
+		D:     &outboxPage{OutboxView: v, Status: q.Get("status"), Destination: q.Get("destination"), Statuses: outboxStatuses}})
 }
 
 func (s *Server) uiRetryDelivery(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
+	err := uiAdminForm(w, r)
 	if err == nil {
-		err = s.svc.RetryDelivery(r.Context(), u, id)
+		_, err = s.retryDelivery(r, u)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/quan-tri/hop-thu-di?ok=1", http.StatusSeeOther)
+}
+
+// okFlash is the banner msg on a page reached by the redirect that follows
+// a successful form (?ok=…), and nothing otherwise.
+func okFlash(q url.Values, msg string) string {
+	if q.Get("ok") == "" {
+		return ""
+	}
+	return msg
 }

@@ -74,7 +74,7 @@ func testSameBytes(t *testing.T, engine store.Engine) {
 		t.Fatalf("second citizen, same bytes = %d %s; want 201", res.StatusCode, body)
 	}
 	// Reception's counter file with the same bytes as a component.
-	if res, body := submitOnline(t, ev, second, "001090054321", func(code string) []byte { return pdfOf(code) }); res.StatusCode != 201 {
+	if res, body := submitOnline(t, ev, second, "001090054321", pdfOf); res.StatusCode != 201 {
 		t.Fatalf("same bytes as reception's upload = %d %s; want 201", res.StatusCode, body)
 	}
 }
@@ -85,8 +85,7 @@ func testSameBytes(t *testing.T, engine store.Engine) {
 func TestPilotConflictShowsBanner(t *testing.T) {
 	ev := newUIEnv(t)
 	rc := ev.login(t, "reception")
-	_, body := ev.receive(t, rc, map[string]string{"GDN": "", "GTPL": ""})
-	code := receiptCodeRE.FindStringSubmatch(body)[1]
+	code := ev.receiveComplete(t, rc)
 	ac := ev.login(t, "appraiser")
 	_, page := ev.get(t, ac, "/ho-so/"+code)
 	stale := uiVersionRE.FindStringSubmatch(page)[1]
@@ -147,14 +146,7 @@ func TestPilotApprovedResultLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	fetch := func(path string) (*http.Response, string) {
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		res, b := roundTrip(t, nil, request(t, "GET", srv.URL+path, nil, tok, nil))
 		return res, string(b)
 	}
 	link := "/api/v1/dossiers/" + ds.Code + "/result.pdf"

@@ -96,12 +96,18 @@ func benchClient() *http.Client {
 
 func getOK(c *http.Client, url string) error {
 	res, err := c.Get(url)
+	return drained(res, err, http.StatusOK)
+}
+
+// drained reads and closes the body of the answer res (when err is nil)
+// and returns err, or an error when res's status is not want.
+func drained(res *http.Response, err error, want int) error {
 	if err != nil {
 		return err
 	}
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 {
+	if res.StatusCode != want {
 		return fmt.Errorf("status %d", res.StatusCode)
 	}
 	return nil
@@ -143,15 +149,7 @@ func BenchmarkFrontKioskTicket(b *testing.B) {
 				start := clocktest.Now()
 				lat, errs := openLoop(rate, benchSeconds(), func() error {
 					res, err := c.Post(ev.srv.URL+"/api/v1/queue/tickets", "application/json", strings.NewReader(req))
-					if err != nil {
-						return err
-					}
-					io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-					if res.StatusCode != 201 {
-						return fmt.Errorf("status %d", res.StatusCode)
-					}
-					return nil
+					return drained(res, err, http.StatusCreated)
 				})
 				reportLatency(b, lat, errs, time.Since(start))
 			}

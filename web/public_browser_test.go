@@ -18,24 +18,7 @@ import (
 // MOTCUA_TEST_REQUIRE_TOOLS=1).
 func frontBrowser(t *testing.T, w, h int) context.Context {
 	t.Helper()
-	const path = "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("chromium is required but %s is missing", path)
-		}
-		t.Skip("chromium not installed")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.WindowSize(w, h), chromedp.Flag("lang", "vi-VN"))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelC(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancel)
-	return tctx
+	return browserAt(t, w, h, 60*time.Second)
 }
 
 // TestFrontBrowserKioskAndDisplay: a ticket taken at the kiosk page is

@@ -7,16 +7,12 @@ import (
 	"testing"
 
 	"motcua/dossier"
-	"motcua/store"
-	"motcua/store/storetest"
-	"motcua/web"
 )
 
 // TestPublicLeaderSchedule: the leaders' on-site schedule is public, as a
 // page and as JSON, and shows name, position, center and times only.
 func TestPublicLeaderSchedule(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newFrontEnv(t, e, web.Options{})
+	eachFrontEnv(t, func(t *testing.T, ev *frontEnv) {
 		res, body := ev.call(t, "", "GET", "/api/v1/public/leader-schedule?center=BN.TTHCC", "")
 		wantStatus(t, "schedule JSON", res, body, http.StatusOK)
 		var out struct {

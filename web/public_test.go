@@ -21,6 +21,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/pdf"
@@ -60,6 +61,12 @@ func newFrontEnv(t testing.TB, e store.Engine, opts web.Options) *frontEnv {
 	return &frontEnv{db: db, svc: svc, server: h, srv: srv, tokens: map[string]string{}}
 }
 
+// eachFrontEnv runs f as a subtest once per engine (storetest.Each), each
+// time with a fresh frontEnv with default options (newFrontEnv).
+func eachFrontEnv(t *testing.T, f func(t *testing.T, ev *frontEnv)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newFrontEnv(t, e, web.Options{})) })
+}
+
 func (ev *frontEnv) token(t testing.TB, user string) string {
 	t.Helper()
 	if tok, ok := ev.tokens[user]; ok {
@@ -77,26 +84,15 @@ func (ev *frontEnv) token(t testing.TB, user string) string {
 func (ev *frontEnv) call(t testing.TB, user, method, path, body string) (*http.Response, []byte) {
 	t.Helper()
 	var rd io.Reader
+	var hdr map[string]string
 	if body != "" {
-		rd = strings.NewReader(body)
+		rd, hdr = strings.NewReader(body), map[string]string{"Content-Type": "application/json"}
 	}
-	req, err := http.NewRequest(method, ev.srv.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	token := ""
 	if user != "" {
-		req.Header.Set("Authorization", "Bearer "+ev.token(t, user))
+		token = ev.token(t, user)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, b
+	return roundTrip(t, nil, request(t, method, ev.srv.URL+path, rd, token, hdr))
 }
 
 func wantStatus(t testing.TB, what string, res *http.Response, body []byte, want int) {
@@ -118,21 +114,8 @@ func (ev *frontEnv) receive(t testing.TB) *dossier.Dossier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ev.db.Procedure(ctx, "2.001610")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var comps []workflow.ComponentInput
-	for _, c := range p.Components {
-		if c.Required {
-			info, err := ev.svc.Upload(ctx, u, bytes.NewReader(pdfOf(c.Code)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: info.ID})
-		}
-	}
-	d, err := ev.svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: p.Code, Channel: dossier.ChannelCounter,
+	comps := demotest.Required(t, ev.db, "2.001610", func(c string) string { return demotest.Upload(t, ev.svc, u, c) })
+	d, err := ev.svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
 		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "001203001234", Phone: "0912345678"},
 		Components: comps})
 	if err != nil {
@@ -171,8 +154,7 @@ func decodeJSON[T any](t testing.TB, b []byte) T {
 
 // TestFrontQueueContract checks contract §8 for the queue on every engine.
 func TestFrontQueueContract(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newFrontEnv(t, e, web.Options{})
+	eachFrontEnv(t, func(t *testing.T, ev *frontEnv) {
 		res, body := ev.call(t, "", "GET", "/api/v1/queue/services?center=BN.TTHCC", "")
 		wantStatus(t, "services", res, body, 200)
 		ss := decodeJSON[[]store.QueueService](t, body)
@@ -383,8 +365,7 @@ func TestFrontQueueEventsSSE(t *testing.T) {
 }
 
 func TestFrontRatings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newFrontEnv(t, e, web.Options{})
+	eachFrontEnv(t, func(t *testing.T, ev *frontEnv) {
 		d := ev.receive(t)
 		rate := func(body string) (*http.Response, []byte) {
 			return ev.call(t, "", "POST", "/api/v1/public/ratings", body)
@@ -557,28 +538,6 @@ func browserClient(t testing.TB) *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func postForm(t testing.TB, c *http.Client, u string, v url.Values) (*http.Response, string) {
-	t.Helper()
-	res, err := c.PostForm(u, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
-func get(t testing.TB, c *http.Client, u string) (*http.Response, string) {
-	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
 func register(t testing.TB, ev *frontEnv, user, id string) *http.Client {
 	t.Helper()
 	c := browserClient(t)
@@ -604,26 +563,7 @@ func TestFrontCitizenOnline(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(body, `name="file_GDN"`) || !strings.Contains(body, "001090012345") {
 		t.Fatalf("submit form = %d", res.StatusCode)
 	}
-	p, _ := ev.db.Procedure(context.Background(), "2.001610")
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range map[string]string{"procedure_code": p.Code, "kind": "citizen", "name": "Trần Văn Bình", "id_number": "001090012345", "email": "binh@example.vn"} {
-		mw.WriteField(k, v)
-	}
-	for _, comp := range p.Components {
-		if comp.Required {
-			fw, _ := mw.CreateFormFile("file_"+comp.Code, comp.Code+".pdf")
-			fw.Write(pdfOf(comp.Code))
-		}
-	}
-	mw.Close()
-	res, err := c.Post(ev.srv.URL+"/nop-truc-tuyen", mw.FormDataContentType(), &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 201 || !strings.Contains(string(b), "Đã nộp hồ sơ trực tuyến") {
+	if res, b := submitOnline(t, ev, c, "001090012345", pdfOf); res.StatusCode != 201 || !strings.Contains(b, "Đã nộp hồ sơ trực tuyến") {
 		t.Fatalf("online submission = %d %s", res.StatusCode, b)
 	}
 	rows, _, err := ev.db.Dossiers(context.Background(), store.DossierFilter{Scope: store.Scope{All: true}, Status: []dossier.Status{dossier.StatusSubmitted}})
@@ -689,11 +629,11 @@ func TestFrontCitizenOnline(t *testing.T) {
 		t.Errorf("dossier page lacks the supplement form and request")
 	}
 	cur, _ = ev.svc.Dossier(ctx, rec, code)
-	buf.Reset()
-	mw = multipart.NewWriter(&buf)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
 	mw.WriteField("version", strconv.FormatInt(cur.Version, 10))
 	mw.WriteField("note", "Đã bổ sung")
-	fw, _ := mw.CreateFormFile("file_"+p.Components[0].Code, "bs.pdf")
+	fw, _ := mw.CreateFormFile("file_GDN", "bs.pdf")
 	fw.Write(pdfOf("supplement"))
 	mw.Close()
 	res, err = c.Post(ev.srv.URL+"/cong-dan/ho-so/"+code+"/bo-sung", mw.FormDataContentType(), &buf)

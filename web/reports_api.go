@@ -267,9 +267,5 @@ func (s *Server) apiOverdue(xlsx bool) func(http.ResponseWriter, *http.Request, 
 
 func (s *Server) apiRecount(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	n, err := s.svc.RecountAggregates(r.Context(), u)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"dossiers": n})
+	s.reply(w, r, http.StatusOK, map[string]any{"dossiers": n}, err)
 }

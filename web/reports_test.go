@@ -11,16 +11,13 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"motcua/internal/clocktest"
-	"motcua/store"
-	"motcua/store/storetest"
 )
 
 // TestReportsAPI exercises the report routes end to end: access rules,
 // the contract §7 fields, XLSX and PDF exports, the history import through
 // the admin API feeding the reports, and the dashboards page.
 func TestReportsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newAPIEnv(t, e)
+	eachAPIEnv(t, func(t *testing.T, ev *apiEnv) {
 		admin, sup, rec := ev.token(t, "admin"), ev.token(t, "supervisor"), ev.token(t, "reception")
 		today := clocktest.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
 		q := "?from=2021-01-01&to=" + today

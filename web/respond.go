@@ -10,6 +10,16 @@ import (
 	"motcua/dossier"
 )
 
+// reply ends a JSON handler that called one use case: the problem err
+// is when it is not nil, else v as JSON with status.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
 // writeJSON writes v with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

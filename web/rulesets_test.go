@@ -11,7 +11,6 @@ import (
 
 	"motcua/internal/clocktest"
 	"motcua/store"
-	"motcua/store/storetest"
 )
 
 // TestRuleSetsAPI: the province's schedule of rule sets is data its admins
@@ -19,8 +18,7 @@ import (
 // the one in force today; admins replace it; bad input is a problem+json
 // 400 naming the field, never half written.
 func TestRuleSetsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newAPIEnv(t, e)
+	eachAPIEnv(t, func(t *testing.T, ev *apiEnv) {
 		admin, sup, rec := ev.token(t, "admin"), ev.token(t, "supervisor"), ev.token(t, "reception")
 		if res, _ := ev.do(t, "", "GET", "/api/v1/rule-sets", "", nil); res.StatusCode != 401 {
 			t.Errorf("anonymous = %d", res.StatusCode)

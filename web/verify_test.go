@@ -77,12 +77,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	}
 	token := string(m[1])
 
-	res, err := http.Get(srv.URL + "/verify/" + token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	res, page := roundTrip(t, nil, request(t, "GET", srv.URL+"/verify/"+token, nil, "", nil))
 	if res.StatusCode != 200 {
 		t.Fatalf("verify page = %d", res.StatusCode)
 	}
@@ -136,14 +131,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("GET", srv.URL+"/ho-so/"+ds.Code, nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ = io.ReadAll(res.Body)
-	res.Body.Close()
+	res, page = roundTrip(t, nil, request(t, "GET", srv.URL+"/ho-so/"+ds.Code, nil, tok, nil))
 	if res.StatusCode != 200 || !strings.Contains(string(page), "bản lưu trữ dài hạn (PAdES B-LTA) lập") {
 		t.Errorf("dossier page = %d, archive copy not shown", res.StatusCode)
 	}
@@ -173,12 +161,7 @@ func TestVerifyPageOfEReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := workflow.EReceiptToken(p.ReceiptSeries, p.ReceiptYear, p.ReceiptNumber, p.LookupCode)
-	res, err := http.Get(srv.URL + "/verify/bien-lai/" + token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	res, page := roundTrip(t, nil, request(t, "GET", srv.URL+"/verify/bien-lai/"+token, nil, "", nil))
 	if res.StatusCode != 200 {
 		t.Fatalf("receipt page = %d", res.StatusCode)
 	}

@@ -10,7 +10,6 @@ import (
 	"motcua/dossier"
 	"motcua/internal/testfile"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -107,8 +106,7 @@ func (ev *env) accesses(t *testing.T, what, code string) []store.Access {
 // submitting with its document code and the victim's ID number, and the
 // request is no oracle: an unknown code answers the same.
 func TestReuseOnlyByTheHolder(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		const victimID = "027190001234"
 		victim := ev.issue(t, ev.receive(t)) // at the counter, for victimID
@@ -214,8 +212,7 @@ func TestReuseOnlyByTheHolder(t *testing.T) {
 // Item 2: officers see warehouse items only of applicants of dossiers in
 // their own unit's work, and every read of personal data is recorded.
 func TestWarehouseScopeAndAccessLog(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		const applicant = "027190001234"
 		d := ev.issue(t, ev.receive(t))
@@ -334,8 +331,7 @@ func TestWarehouseScopeAndAccessLog(t *testing.T) {
 
 // Item 9: each center numbers guidance slips only in its own series.
 func TestGuidanceSlipsOwnSeries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		foreign := ev.user(t, "tiepnhan.tpbn", dossier.RoleReception, "BN.TPBACNINH.TTHCC", "BN.TPBACNINH.TTHCC")
 		slip := func(u *dossier.User, procedure string) (*dossier.GuidanceSlip, error) {
@@ -377,8 +373,7 @@ func TestGuidanceSlipsOwnSeries(t *testing.T) {
 // Item 10: seal key references for admins only; leader schedules for
 // officers, of their own centers.
 func TestSealsAndSchedulesForOfficers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		citizen := ev.citizen(t, "congdan", "001090005678")
 		if _, err := ev.svc.Seals(ctx, citizen, ""); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
@@ -421,8 +416,7 @@ func TestSealsAndSchedulesForOfficers(t *testing.T) {
 
 // Item 11: registration does not tell which usernames exist.
 func TestRegistrationNamesNoAccount(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		in := workflow.NewUserInput{Username: "congdan", Password: "Sông-Cầu-2026", Name: "Lê Văn Công", IDNumber: "001090005678"}
 		first, err := ev.svc.RegisterCitizen(ctx, in)

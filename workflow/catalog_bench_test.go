@@ -41,6 +41,15 @@ func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
 	return svc
 }
 
+// importCatalog imports the CSV file data of kind (agencies or
+// procedures) into svc, failing tb on error.
+func importCatalog(tb testing.TB, svc *workflow.Service, kind string, data []byte) {
+	tb.Helper()
+	if _, err := svc.Import(context.Background(), nil, kind, kind+".csv", bytes.NewReader(data), workflow.ImportOptions{}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // newCatalogServiceDB is newCatalogService with the store it runs on.
 func newCatalogServiceDB(tb testing.TB, e store.Engine) (*workflow.Service, *store.DB) {
 	db, svc := stacktest.Service(tb, e, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
@@ -52,9 +61,7 @@ func TestImportAllOrNothingAndUpdates(t *testing.T) {
 		ctx := context.Background()
 		svc := newCatalogService(t, e)
 		ag, pr := catalogCSV(10)
-		if _, err := svc.Import(ctx, nil, "agencies", "a.csv", bytes.NewReader(ag), workflow.ImportOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		importCatalog(t, svc, "agencies", ag)
 		res, err := svc.Import(ctx, nil, "procedures", "p.csv", bytes.NewReader(pr), workflow.ImportOptions{})
 		if err != nil || res.Created != 10 {
 			t.Fatalf("import = %+v, %v", res, err)
@@ -100,16 +107,11 @@ func TestImportAllOrNothingAndUpdates(t *testing.T) {
 func BenchmarkImportProcedures2000(b *testing.B) {
 	for _, e := range storetest.Engines(b) {
 		b.Run(string(e), func(b *testing.B) {
-			ctx := context.Background()
 			svc := newCatalogService(b, e)
 			ag, pr := catalogCSV(2000)
-			if _, err := svc.Import(ctx, nil, "agencies", "a.csv", bytes.NewReader(ag), workflow.ImportOptions{}); err != nil {
-				b.Fatal(err)
-			}
+			importCatalog(b, svc, "agencies", ag)
 			for b.Loop() {
-				if _, err := svc.Import(ctx, nil, "procedures", "p.csv", bytes.NewReader(pr), workflow.ImportOptions{}); err != nil {
-					b.Fatal(err)
-				}
+				importCatalog(b, svc, "procedures", pr)
 			}
 		})
 	}
@@ -123,8 +125,8 @@ func BenchmarkProcedureList(b *testing.B) {
 			ctx := context.Background()
 			svc := newCatalogService(b, e)
 			ag, pr := catalogCSV(2000)
-			svc.Import(ctx, nil, "agencies", "a.csv", bytes.NewReader(ag), workflow.ImportOptions{})
-			svc.Import(ctx, nil, "procedures", "p.csv", bytes.NewReader(pr), workflow.ImportOptions{})
+			importCatalog(b, svc, "agencies", ag)
+			importCatalog(b, svc, "procedures", pr)
 			yes := true
 			var lat []time.Duration
 			for i := 0; b.Loop(); i++ {

@@ -9,8 +9,6 @@ import (
 
 	"motcua/dossier"
 	"motcua/internal/demotest"
-	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -20,8 +18,7 @@ import (
 // series restart at 01 on 1 January, and the dossier lists its forms with
 // where to read and verify them (contract §9).
 func TestFormRegisters(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		// A reception officer of the city of Bắc Ninh's center.
 		city := ev.user(t, "tn.tpbn", dossier.RoleReception, "BN.TPBACNINH.TTHCC", "BN.TPBACNINH.TTHCC")
@@ -83,8 +80,7 @@ func TestFormRegisters(t *testing.T) {
 // notice of TT 03/2025 when the applicant withdraws (NĐ 118/2025 Điều
 // 21.2).
 func TestFormsOfDecisions(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 
 		// Supplement asked during appraisal.

@@ -9,7 +9,6 @@ import (
 
 	"motcua/dossier"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -42,8 +41,7 @@ func (p *flakyProvider) Issue(ctx context.Context, r workflow.EReceipt) (*workfl
 // asking for the receipt retries the provider with the same number, once
 // it answers the receipt is issued and never asked for again.
 func TestEReceiptProviderDown(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		p := &flakyProvider{}
 		p.fail.Store(true)

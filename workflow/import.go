@@ -160,54 +160,107 @@ func (t *table) get(row []string, col string) string {
 // ParseAgencies reads agencies (contract §6: code,name,level,parent_code).
 // Every bad row is reported with its line and field.
 func (s *Service) ParseAgencies(name string, r io.Reader) ([]dossier.Agency, error) {
-	rows, err := s.rowsOf(name, r)
-	if err != nil {
-		return nil, err
-	}
-	t, err := newTable(rows, []string{"code", "name", "level", "parent_code"})
-	if err != nil {
-		return nil, err
-	}
-	var out []dossier.Agency
-	var fs errList
-	seen := map[string]int{}
-	for i, row := range t.rows {
-		line := i + 2
-		if isBlank(row) {
-			continue
-		}
-		a := dossier.Agency{Code: t.get(row, "code"), Name: t.get(row, "name"), Level: dossier.Level(t.get(row, "level")),
-			ParentCode: t.get(row, "parent_code"), Identifier: t.get(row, "identifier")}
-		if err := a.Validate(); err != nil {
-			for _, f := range dossier.ErrorFields(err) {
-				f.Line = line
-				fs.add(f)
-			}
-		}
-		if prev, ok := seen[a.Code]; ok {
-			fs.add(dossier.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("trùng mã với dòng %d", prev)})
-		}
-		seen[a.Code] = line
-		out = append(out, a)
-	}
-	if fs.n > 0 {
-		return nil, fs.invalid("Tệp cơ quan")
-	}
-	return out, nil
+	return parseRows(s, name, r, []string{"code", "name", "level", "parent_code"}, "Tệp cơ quan",
+		func(t *table, row []string, _ func(field, message string)) dossier.Agency {
+			return dossier.Agency{Code: t.get(row, "code"), Name: t.get(row, "name"), Level: dossier.Level(t.get(row, "level")),
+				ParentCode: t.get(row, "parent_code"), Identifier: t.get(row, "identifier")}
+		},
+		func(a dossier.Agency) (string, error) { return a.Code, a.Validate() })
 }
 
 // ParseProcedures reads procedures (contract §6).
 func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure, error) {
+	return parseRows(s, name, r, []string{"code", "name", "agency_code", "level", "field", "processing_days", "processing_hours",
+		"five_on_spot", "online_level", "fee", "result_type_code", "components"}, "Tệp thủ tục",
+		func(t *table, row []string, bad func(field, message string)) dossier.Procedure {
+			p := dossier.Procedure{Code: t.get(row, "code"), Name: t.get(row, "name"), AgencyCode: t.get(row, "agency_code"),
+				Level: dossier.Level(t.get(row, "level")), Field: t.get(row, "field"), OnlineLevel: dossier.OnlineLevel(t.get(row, "online_level")),
+				ResultTypeCode: t.get(row, "result_type_code"), ApproverPosition: t.get(row, "approver_position"), Cutoff: t.get(row, "cutoff")}
+			for _, c := range []struct {
+				col string
+				dst **int
+			}{{"processing_days", &p.ProcessingDays}, {"processing_hours", &p.ProcessingHours}} {
+				if v := t.get(row, c.col); v != "" {
+					n, err := strconv.Atoi(v)
+					if err != nil {
+						bad(c.col, "phải là số nguyên")
+						continue
+					}
+					*c.dst = &n
+				}
+			}
+			// Optional sealing rule (issue 15 item 6): seal = electronic,
+			// physical or both; second_seal = 1 stamps printed results with
+			// the agency's second seal kept at the center.
+			p.Seal.Default = dossier.SealChoice(t.get(row, "seal"))
+			switch t.get(row, "second_seal") {
+			case "1", "true":
+				p.Seal.SecondSeal = true
+			case "0", "false", "":
+			default:
+				bad("second_seal", "phải là 1 hoặc 0")
+			}
+			switch t.get(row, "five_on_spot") {
+			case "1", "true":
+				p.FiveOnSpot = true
+			case "0", "false", "":
+			default:
+				bad("five_on_spot", "phải là 1 hoặc 0")
+			}
+			if v := t.get(row, "fee"); v != "" {
+				n, err := strconv.ParseInt(strings.ReplaceAll(v, ".", ""), 10, 64)
+				if err != nil {
+					bad("fee", "phải là số tiền (đồng)")
+				}
+				p.Fee = n
+			}
+			if d := t.get(row, "five_on_spot_decision"); d != "" {
+				p.FiveOnSpotDecree = &dossier.FiveOnSpotDesignation{Decision: d, DecisionDate: t.get(row, "five_on_spot_decision_date"),
+					EffectiveFrom: t.get(row, "five_on_spot_effective")}
+			}
+			// Optional document exchange (issue 18 item 5): inter_agency =
+			// "AGENCY:DAYS[:consult|chain][=Name];…", register_result = 1.
+			if plan, err := ParseExchangeColumns(t.get(row, "inter_agency"), t.get(row, "register_result")); err != nil {
+				bad("inter_agency", err.Error())
+			} else {
+				p.Exchange = plan
+			}
+			comps, err := ParseComponents(t.get(row, "components"))
+			if err != nil {
+				bad("components", err.Error())
+			}
+			p.Components = comps
+			// Optional catalog documents (issue 19): legal_basis lists the
+			// legal texts separated by ";", forms the forms to download as
+			// "Name=address" pairs separated by ";".
+			p.LegalBasis = splitList(t.get(row, "legal_basis"))
+			forms, err := ParseForms(t.get(row, "forms"))
+			if err != nil {
+				bad("forms", err.Error())
+			}
+			p.Forms = forms
+			return p
+		},
+		func(p dossier.Procedure) (string, error) { return p.Code, p.Validate() })
+}
+
+// parseRows reads the file name from r (rowsOf) as a table with the
+// columns cols, and makes an item of every row that is not blank with
+// parse, which reports the row's bad fields with bad. check gives each
+// item's code and validates it; a code seen on an earlier row is bad
+// too. Every bad field of the file, with its line, is in the one error
+// titled what.
+func parseRows[T any](s *Service, name string, r io.Reader, cols []string, what string,
+	parse func(t *table, row []string, bad func(field, message string)) T, check func(T) (string, error)) ([]T, error) {
 	rows, err := s.rowsOf(name, r)
 	if err != nil {
 		return nil, err
 	}
-	t, err := newTable(rows, []string{"code", "name", "agency_code", "level", "field", "processing_days", "processing_hours",
-		"five_on_spot", "online_level", "fee", "result_type_code", "components"})
+	t, err := newTable(rows, cols)
 	if err != nil {
 		return nil, err
 	}
-	var out []dossier.Procedure
+	var out []T
 	var fs errList
 	seen := map[string]int{}
 	for i, row := range t.rows {
@@ -216,86 +269,22 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 			continue
 		}
 		bad := func(f, m string) { fs.add(dossier.FieldError{Line: line, Field: f, Message: m}) }
-		p := dossier.Procedure{Code: t.get(row, "code"), Name: t.get(row, "name"), AgencyCode: t.get(row, "agency_code"),
-			Level: dossier.Level(t.get(row, "level")), Field: t.get(row, "field"), OnlineLevel: dossier.OnlineLevel(t.get(row, "online_level")),
-			ResultTypeCode: t.get(row, "result_type_code"), ApproverPosition: t.get(row, "approver_position"), Cutoff: t.get(row, "cutoff")}
-		for _, c := range []struct {
-			col string
-			dst **int
-		}{{"processing_days", &p.ProcessingDays}, {"processing_hours", &p.ProcessingHours}} {
-			if v := t.get(row, c.col); v != "" {
-				n, err := strconv.Atoi(v)
-				if err != nil {
-					bad(c.col, "phải là số nguyên")
-					continue
-				}
-				*c.dst = &n
-			}
-		}
-		// Optional sealing rule (issue 15 item 6): seal = electronic,
-		// physical or both; second_seal = 1 stamps printed results with
-		// the agency's second seal kept at the center.
-		p.Seal.Default = dossier.SealChoice(t.get(row, "seal"))
-		switch t.get(row, "second_seal") {
-		case "1", "true":
-			p.Seal.SecondSeal = true
-		case "0", "false", "":
-		default:
-			bad("second_seal", "phải là 1 hoặc 0")
-		}
-		switch t.get(row, "five_on_spot") {
-		case "1", "true":
-			p.FiveOnSpot = true
-		case "0", "false", "":
-		default:
-			bad("five_on_spot", "phải là 1 hoặc 0")
-		}
-		if v := t.get(row, "fee"); v != "" {
-			n, err := strconv.ParseInt(strings.ReplaceAll(v, ".", ""), 10, 64)
-			if err != nil {
-				bad("fee", "phải là số tiền (đồng)")
-			}
-			p.Fee = n
-		}
-		if d := t.get(row, "five_on_spot_decision"); d != "" {
-			p.FiveOnSpotDecree = &dossier.FiveOnSpotDesignation{Decision: d, DecisionDate: t.get(row, "five_on_spot_decision_date"),
-				EffectiveFrom: t.get(row, "five_on_spot_effective")}
-		}
-		// Optional document exchange (issue 18 item 5): inter_agency =
-		// "AGENCY:DAYS[:consult|chain][=Name];…", register_result = 1.
-		if plan, err := ParseExchangeColumns(t.get(row, "inter_agency"), t.get(row, "register_result")); err != nil {
-			bad("inter_agency", err.Error())
-		} else {
-			p.Exchange = plan
-		}
-		comps, err := ParseComponents(t.get(row, "components"))
+		item := parse(t, row, bad)
+		code, err := check(item)
 		if err != nil {
-			bad("components", err.Error())
-		}
-		p.Components = comps
-		// Optional catalog documents (issue 19): legal_basis lists the
-		// legal texts separated by ";", forms the forms to download as
-		// "Name=address" pairs separated by ";".
-		p.LegalBasis = splitList(t.get(row, "legal_basis"))
-		forms, err := ParseForms(t.get(row, "forms"))
-		if err != nil {
-			bad("forms", err.Error())
-		}
-		p.Forms = forms
-		if err := p.Validate(); err != nil {
 			for _, f := range dossier.ErrorFields(err) {
 				f.Line = line
 				fs.add(f)
 			}
 		}
-		if prev, ok := seen[p.Code]; ok {
+		if prev, ok := seen[code]; ok {
 			bad("code", fmt.Sprintf("trùng mã với dòng %d", prev))
 		}
-		seen[p.Code] = line
-		out = append(out, p)
+		seen[code] = line
+		out = append(out, item)
 	}
 	if fs.n > 0 {
-		return nil, fs.invalid("Tệp thủ tục")
+		return nil, fs.invalid(what)
 	}
 	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 
 	"motcua/dossier"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -48,8 +47,7 @@ import (
 // day = 2, 2, 2 → 2.0; approver and clerk: the same day as their step's
 // due = 1, 1, 1 → 1.0.
 func TestIndicatorsHandCase(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		const p1, p2 = "2.001610", "2.001583"
 		ret := func(d *dossier.Dossier, day, h int) *dossier.Dossier {

@@ -1,7 +1,6 @@
 package workflow_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -11,22 +10,28 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
-	"motcua/internal/testfile"
 
 	"motcua/dossier"
 	"motcua/store"
 	"motcua/workflow"
 )
 
+// recorder keeps "contact|subject" of every message it is given to send,
+// the contact being the applicant's e-mail, or its phone when byPhone.
 type recorder struct {
-	mu   sync.Mutex
-	msgs []string
+	mu      sync.Mutex
+	byPhone bool
+	msgs    []string
 }
 
 func (r *recorder) Notify(ctx context.Context, to dossier.Applicant, subject, body string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, to.Email+"|"+subject)
+	contact := to.Email
+	if r.byPhone {
+		contact = to.Phone
+	}
+	r.msgs = append(r.msgs, contact+"|"+subject)
 	return nil
 }
 
@@ -44,18 +49,8 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := reg.User
-	p, _ := db.Procedure(ctx, "2.001610")
-	var comps []workflow.ComponentInput
-	for _, c := range p.Components {
-		if c.Required {
-			info, err := svc.Upload(ctx, u, bytes.NewReader(testfile.PDF(c.Code)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: info.ID})
-		}
-	}
-	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: p.Code, Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
+	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
+	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
 		Name: "Lê Văn Cường", IDNumber: "001090012345"}, Components: comps})
 	if err != nil {
 		t.Fatal(err)
@@ -88,33 +83,15 @@ func TestNotifyApologyGivesTheNewDate(t *testing.T) {
 	}
 }
 
-type phoneRecorder struct {
-	mu     sync.Mutex
-	phones []string
-}
-
-func (r *phoneRecorder) Notify(ctx context.Context, to dossier.Applicant, subject, body string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.phones = append(r.phones, to.Phone+"|"+subject)
-	return nil
-}
-
 // TestNotifyReachesApplicantsWithOnlyAPhone: an applicant who left only a
 // phone number at the counter is notified (by SMS, notify.ByContact).
 func TestNotifyReachesApplicantsWithOnlyAPhone(t *testing.T) {
 	ctx := context.Background()
-	rec := &phoneRecorder{}
+	rec := &recorder{byPhone: true}
 	db, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: rec}, workflow.Config{Now: clocktest.Now})
-	users := demotest.Users(t, db)
-	b := demotest.Upload(t, svc, users["reception"], "scan")
-	d, err := svc.Receive(ctx, users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "001090001234", Phone: "0912345678"},
-		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: b}, {Code: "GTPL", BlobID: b}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, err := svc.NotifyPending(ctx); err != nil || n != 1 || len(rec.phones) != 1 || rec.phones[0] != "0912345678|Hồ sơ "+d.Code+" đã được tiếp nhận" {
-		t.Fatalf("NotifyPending = %d, %v, %q; want one message to the phone", n, err, rec.phones)
+	d := demotest.Receive(t, svc, demotest.Users(t, db)["reception"],
+		dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "001090001234", Phone: "0912345678"})
+	if n, err := svc.NotifyPending(ctx); err != nil || n != 1 || len(rec.msgs) != 1 || rec.msgs[0] != "0912345678|Hồ sơ "+d.Code+" đã được tiếp nhận" {
+		t.Fatalf("NotifyPending = %d, %v, %q; want one message to the phone", n, err, rec.msgs)
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
 )
+
+// october1 is 1 October 2026, 09:00 in Bắc Ninh.
+var october1 = time.Date(2026, 10, 1, 9, 0, 0, 0, ict)
 
 // Sent deliveries older than the retention go, with their event once no
 // delivery of it is left; recent sent, pending, failing and dead ones stay,
@@ -18,17 +20,7 @@ import (
 func TestOutboxRetentionPurgesOldSentDeliveries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		c := &clock{}
-		c.Set(time.Date(2026, 10, 1, 9, 0, 0, 0, ict))
-		db := storetest.Open(t, e)
-		blobs, err := blob.Open(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: c.Now, OutboxRetention: 30 * 24 * time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, c, svc := outboxAt(t, e, october1, workflow.Config{OutboxRetention: 30 * 24 * time.Hour})
 		fail := map[string]error{}
 		portal := &sink{fail: func(m workflow.Delivery) error { return fail["portal:"+m.OrderKey] }}
 		mail := &sink{fail: func(m workflow.Delivery) error { return fail["mail:"+m.OrderKey] }}
@@ -151,10 +143,7 @@ func TestOutboxRetentionPurgesOldSentDeliveries(t *testing.T) {
 // Purges run in batches: more old deliveries than one batch all go.
 func TestOutboxRetentionBatches(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{}
-	c.Set(time.Date(2026, 10, 1, 9, 0, 0, 0, ict))
-	db := storetest.Open(t, store.SQLite)
-	svc := outboxEnv(t, db, c) // default retention: 30 days
+	db, c, svc := outboxAt(t, store.SQLite, october1, workflow.Config{}) // default retention: 30 days
 	svc.AddDestination("portal", &sink{}, routeTest, workflow.DestinationOptions{})
 	for i := range 1203 {
 		emit(t, db, c.Now(), "K", i)

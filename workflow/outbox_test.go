@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/dossier"
+	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -57,18 +57,22 @@ func routeTest(topic string, payload []byte) (string, bool) {
 	return p.Code, true
 }
 
-// outboxEnv is a bare service (no demo data) on one engine with a clock.
-func outboxEnv(t *testing.T, db *store.DB, c *clock) *workflow.Service {
+// outboxAt is a bare service (no demo data) with cfg on a fresh store of
+// engine e, and its clock, set to start (cfg.Now is that clock).
+func outboxAt(t *testing.T, e store.Engine, start time.Time, cfg workflow.Config) (*store.DB, *clock, *workflow.Service) {
 	t.Helper()
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{Now: c.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	c := &clock{}
+	c.Set(start)
+	cfg.Now = c.Now
+	db, svc := stacktest.Service(t, e, workflow.Ports{}, cfg)
+	return db, c, svc
+}
+
+// newOutbox is outboxAt on Thursday 26 November 2026, 09:00 in Bắc Ninh,
+// with the default configuration.
+func newOutbox(t *testing.T, e store.Engine) (*store.DB, *clock, *workflow.Service) {
+	t.Helper()
+	return outboxAt(t, e, time.Date(2026, 11, 26, 9, 0, 0, 0, ict), workflow.Config{})
 }
 
 // emit writes one event in its own transaction.
@@ -91,10 +95,7 @@ func seqOf(m workflow.Delivery) int {
 func TestOutboxDeliveryWrittenWithTheChange(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		c := &clock{}
-		c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
-		db := storetest.Open(t, e)
-		svc := outboxEnv(t, db, c)
+		db, c, svc := newOutbox(t, e)
 		dst := &sink{}
 		svc.AddDestination("portal", dst, routeTest, workflow.DestinationOptions{})
 		// A transaction that fails after writing its event leaves no delivery.
@@ -133,10 +134,7 @@ func TestOutboxDeliveryWrittenWithTheChange(t *testing.T) {
 func TestOutboxBackoffDeadLetterAndRetry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		c := &clock{}
-		c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
-		db := storetest.Open(t, e)
-		svc := outboxEnv(t, db, c)
+		db, c, svc := newOutbox(t, e)
 		down := true
 		var keys []string
 		dst := &sink{fail: func(m workflow.Delivery) error {
@@ -203,10 +201,7 @@ func TestOutboxBackoffDeadLetterAndRetry(t *testing.T) {
 
 func TestOutboxPermanentErrorIsDeadAtOnce(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{}
-	c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
-	db := storetest.Open(t, store.SQLite)
-	svc := outboxEnv(t, db, c)
+	db, c, svc := newOutbox(t, store.SQLite)
 	svc.AddDestination("portal", &sink{fail: func(workflow.Delivery) error {
 		return workflow.Permanent(errors.New("400 bad request"))
 	}}, routeTest, workflow.DestinationOptions{})
@@ -221,10 +216,7 @@ func TestOutboxPermanentErrorIsDeadAtOnce(t *testing.T) {
 func TestOutboxKeepsOrderPerKey(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		c := &clock{}
-		c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
-		db := storetest.Open(t, e)
-		svc := outboxEnv(t, db, c)
+		db, c, svc := newOutbox(t, e)
 		failFirstA := true
 		dst := &sink{fail: func(m workflow.Delivery) error {
 			if m.OrderKey == "A" && seqOf(m) == 1 && failFirstA {
@@ -321,7 +313,7 @@ func TestOutboxSeveralInstancesDeliverOnce(t *testing.T) {
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		svc := outboxEnv(t, db, c)
+		svc := stacktest.Over(t, db, workflow.Ports{}, workflow.Config{Now: c.Now})
 		svc.AddDestination("portal", recv, routeTest, workflow.DestinationOptions{})
 		dbs, svcs = append(dbs, db), append(svcs, svc)
 	}

@@ -548,13 +548,7 @@ func (s *Service) ByOfficer(ctx context.Context, u *dossier.User, q ReportQuery)
 // officerRows tallies resolved dossiers by the officer assigned to them,
 // sorted by name.
 func (s *Service) officerRows(ds []store.FinishedDossier, complaints map[int64]bool) []OfficerRow {
-	type acc struct {
-		row  OfficerRow
-		secs int64
-		ev   evalAcc
-	}
-	m := map[int64]*acc{}
-	var order []int64
+	m := map[int64]*officerAcc{}
 	for _, d := range ds {
 		a := m[d.AssigneeID]
 		if a == nil {
@@ -562,17 +556,29 @@ func (s *Service) officerRows(ds []store.FinishedDossier, complaints map[int64]b
 			if d.AssigneeID == 0 {
 				name = "(Chưa phân công)"
 			}
-			a = &acc{row: OfficerRow{OfficerID: d.AssigneeID, Name: name}}
+			a = &officerAcc{row: OfficerRow{OfficerID: d.AssigneeID, Name: name}}
 			m[d.AssigneeID] = a
-			order = append(order, d.AssigneeID)
 		}
 		a.row.resolved(d.Outcome)
 		a.secs += max(int64(s.CalendarFor(d.Center).WorkingDuration(d.ReceivedAt, d.FinishedAt)/time.Second)-d.Paused, 0)
 		a.ev.add(s.scoreDossier(d, complaints[d.ID]))
 	}
+	return officerRowsOf(m)
+}
+
+// officerAcc tallies one officer's resolved dossiers for an OfficerRow.
+type officerAcc struct {
+	row  OfficerRow
+	secs int64 // working seconds the dossiers took, pauses excluded
+	ev   evalAcc
+}
+
+// officerRowsOf completes the row of every officer in m (on-time rate,
+// average processing hours, evaluation) and returns the rows sorted by
+// name, then officer id.
+func officerRowsOf(m map[int64]*officerAcc) []OfficerRow {
 	rows := []OfficerRow{}
-	for _, id := range order {
-		a := m[id]
+	for _, a := range m {
 		a.row.OnTimeRate = Rate(a.row.ResolvedEarly+a.row.ResolvedOnTime, a.row.Resolved)
 		a.row.AvgProcessingHours = Rate(a.secs, a.row.Resolved*360000)
 		a.row.Evaluation = a.ev.officer()

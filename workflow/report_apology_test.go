@@ -7,7 +7,6 @@ import (
 
 	"motcua/dossier"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -30,8 +29,7 @@ import (
 // 5.4 = 100 − (25 late + 0 unsatisfied) = 75.00; the appraiser's index 1 =
 // (2 + 1 + 2 + 0) / 4 = 1.25 → 1.3 (one decimal, half up).
 func TestOnTimeRateAfterApology(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		const p = "2.001610"
 		recv := vnAt(11, 2, 9, 0, 0, 0)
@@ -130,8 +128,7 @@ func TestOnTimeRateAfterApology(t *testing.T) {
 // appraising: past its measure date on Fri 6/11 17:30, not overdue for the
 // applicant. The week's on-time rate is 0.00 (it was 100.00), open_overdue 1.
 func TestImportedApologyMeasuredOnOriginal(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		admin := ev.users["admin"]
 		const app = `"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Trần Thị Bình","id_number":"027190005678"},"received_at":"2026-11-02T09:00:00+07:00"`

@@ -129,17 +129,34 @@ type Officer012018 struct {
 func (a *evalAcc) officer() *Officer012018 {
 	o := &Officer012018{Dossiers: a.n, Index1: a.avg(0), Index2: a.avg(1), Index3: a.avg(2), Index4: a.avg(3), Index7: a.avg(4)}
 	o.Total = math.Round((o.Index1+o.Index2+o.Index3+o.Index4+o.Index7)*10) / 10
-	switch {
-	case a.n == 0:
-		o.Band = "Chưa có hồ sơ"
-	case o.Total >= 5:
-		o.Band = "Hoàn thành 100% nhiệm vụ"
-	case o.Total >= 3.5:
-		o.Band = "Hoàn thành từ 70% đến dưới 100% nhiệm vụ"
-	default:
-		o.Band = "Hoàn thành dưới 70% nhiệm vụ"
+	o.Band = "Chưa có hồ sơ"
+	if a.n > 0 {
+		o.Band = bandOf(o.Total, officerBands, "Hoàn thành dưới 70% nhiệm vụ")
 	}
 	return o
+}
+
+// band is a grade of an evaluation's total: from floor up.
+type band struct {
+	floor float64
+	name  string
+}
+
+// The grades of an officer's total and of an agency's (Circular 01/2018).
+var (
+	officerBands = []band{{5, "Hoàn thành 100% nhiệm vụ"}, {3.5, "Hoàn thành từ 70% đến dưới 100% nhiệm vụ"}}
+	agencyBands  = []band{{15, "Xuất sắc"}, {12, "Tốt"}, {9, "Khá"}, {6, "Trung bình"}}
+)
+
+// bandOf names the first of bands (highest floor first) that total
+// reaches, or below when it reaches none.
+func bandOf(total float64, bands []band, below string) string {
+	for _, b := range bands {
+		if total >= b.floor {
+			return b.name
+		}
+	}
+	return below
 }
 
 // Agency012018 is an agency's (or desk's) nine-index evaluation. Nil
@@ -274,18 +291,7 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 			fmt.Sprintf("Chỉ số 6: %d/%d thủ tục công khai đủ bộ phận tạo thành trên trang thủ tục (trực tuyến và tại quầy)", x.complete, x.procs),
 			fmt.Sprintf("Chỉ số 8: %d phản ánh trả lời đúng hạn, %d quá hạn (15 ngày làm việc)", x.fbOnTime, x.fbLate),
 		}
-		switch {
-		case ag.Total >= 15:
-			ag.Band = "Xuất sắc"
-		case ag.Total >= 12:
-			ag.Band = "Tốt"
-		case ag.Total >= 9:
-			ag.Band = "Khá"
-		case ag.Total >= 6:
-			ag.Band = "Trung bình"
-		default:
-			ag.Band = "Yếu"
-		}
+		ag.Band = bandOf(ag.Total, agencyBands, "Yếu")
 		out.Agencies = append(out.Agencies, ag)
 	}
 	slices.SortFunc(out.Agencies, func(a, b Agency012018) int { return cmp.Compare(a.Code, b.Code) })
@@ -313,11 +319,6 @@ func (s *Service) officerEvaluations(ctx context.Context, ds []store.FinishedDos
 	if err != nil {
 		return nil, err
 	}
-	type acc struct {
-		row  OfficerRow
-		secs int64
-		ev   evalAcc
-	}
 	officer := map[int64]bool{}
 	isOfficer := func(id int64) bool {
 		v, ok := officer[id]
@@ -328,7 +329,7 @@ func (s *Service) officerEvaluations(ctx context.Context, ds []store.FinishedDos
 		}
 		return v
 	}
-	m := map[int64]*acc{}
+	m := map[int64]*officerAcc{}
 	for _, d := range ds {
 		h := hist[d.ID]
 		entries := make([]dossier.HistoryEntry, len(h))
@@ -351,7 +352,7 @@ func (s *Service) officerEvaluations(ctx context.Context, ds []store.FinishedDos
 		for _, id := range order {
 			a := m[id]
 			if a == nil {
-				a = &acc{row: OfficerRow{OfficerID: id, Name: names[id]}}
+				a = &officerAcc{row: OfficerRow{OfficerID: id, Name: names[id]}}
 				m[id] = a
 			}
 			a.row.resolved(d.Outcome)
@@ -364,15 +365,5 @@ func (s *Service) officerEvaluations(ctx context.Context, ds []store.FinishedDos
 			a.ev.add(own)
 		}
 	}
-	out := []OfficerRow{}
-	for _, a := range m {
-		a.row.OnTimeRate = Rate(a.row.ResolvedEarly+a.row.ResolvedOnTime, a.row.Resolved)
-		a.row.AvgProcessingHours = Rate(a.secs, a.row.Resolved*360000)
-		a.row.Evaluation = a.ev.officer()
-		out = append(out, a.row)
-	}
-	slices.SortFunc(out, func(a, b OfficerRow) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.OfficerID, b.OfficerID))
-	})
-	return out, nil
+	return officerRowsOf(m), nil
 }

@@ -103,20 +103,16 @@ func randomAction(rng *rand.Rand, d *dossier.Dossier) (string, dossier.Action, w
 		return "reception", dossier.ActWithdraw, workflow.ActionInput{Reason: "Rút hồ sơ"}
 	}
 	switch d.Status {
-	case dossier.StatusReceived:
+	case dossier.StatusReceived, dossier.StatusAppraising:
+		// One time in six each: a supplement request, a refusal.
 		switch rng.IntN(6) {
 		case 0:
 			return "appraiser", dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu giấy tờ"}
 		case 1:
 			return "approver", dossier.ActRefuse, workflow.ActionInput{Reason: "Không đủ điều kiện"}
 		}
-		return "appraiser", dossier.ActAssign, in
-	case dossier.StatusAppraising:
-		switch rng.IntN(6) {
-		case 0:
-			return "appraiser", dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu giấy tờ"}
-		case 1:
-			return "approver", dossier.ActRefuse, workflow.ActionInput{Reason: "Không đủ điều kiện"}
+		if d.Status == dossier.StatusReceived {
+			return "appraiser", dossier.ActAssign, in
 		}
 		return "appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Hợp lệ", DraftResult: "Cấp giấy"}
 	case dossier.StatusAwaitingApproval:

@@ -10,7 +10,6 @@ import (
 	"motcua/dossier"
 	"motcua/internal/testfile"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -52,8 +51,7 @@ import (
 // O5 L1); QĐ 766 2.1 = (R2 + O3 + O4) / (2 + 8) = 3/10 = 30.00 (it was
 // 4/10); 5.4 = 100 − 100 × 1/2 (R1 late for QĐ 766) = 50.00 (it was 100).
 func TestOpenLatenessHandCase(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		const p = "2.001610"
 		none := workflow.ActionInput{}
@@ -253,8 +251,7 @@ func wipeRuleColumns(t testing.TB, ev *rEnv) {
 //	  → 2 returned, 2 achieved (100.00), 1 same day (50.00)
 //	total: 6 returned, 4 achieved (66.67), 4 same day (66.67).
 func TestFiveOnSpotSupervisionHandCase(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		const centerB, ptp = "BN.TPBACNINH.TTHCC", "BN.TPBACNINH.PTP"
 		mk := func(name, full, agency, position string, role dossier.Role, centers ...string) *dossier.User {
@@ -408,8 +405,7 @@ func TestFiveOnSpotSupervisionHandCase(t *testing.T) {
 // the set of its receipt (an online one: of its acceptance) when the
 // schedule moves on, and is printed and judged by it.
 func TestRuleSetSchedule(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		admin := ev.users["admin"]
 		// The migration's defaults: three periods, none confirmed.

@@ -33,6 +33,12 @@ func newREnv(t testing.TB, e store.Engine) *rEnv {
 	return &rEnv{env: ev, clk: ev.clock}
 }
 
+// eachREnv runs f as a subtest once per engine (storetest.Each), each time
+// with a fresh rEnv (newREnv).
+func eachREnv(t *testing.T, f func(t *testing.T, ev *rEnv)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newREnv(t, e)) })
+}
+
 // receive files a complete dossier of procedure code at time at.
 func (ev *rEnv) receive(t testing.TB, code string, at time.Time) *dossier.Dossier {
 	t.Helper()
@@ -164,8 +170,7 @@ func buildKnownSet(t testing.TB, ev *rEnv) map[string]*dossier.Dossier {
 // pauses, refusals, a withdrawal, apologies, period edges at midnight in
 // Asia/Ho_Chi_Minh, and imported plus native dossiers.
 func TestSummaryKnownSet(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		ds := buildKnownSet(t, ev)
 		for k, want := range map[string]string{"N1": "early", "N2": "on_time", "N3": "late", "N4": "on_time", "N5": "early", "N11": "late", "N12": "late"} {
@@ -342,25 +347,19 @@ func scanFor(t testing.TB, ev *rEnv, q workflow.ReportQuery) (store.Counts, int6
 func assertRecountEqual(t testing.TB, ev *rEnv) {
 	t.Helper()
 	ctx := context.Background()
-	before, err := ev.db.DailyRows(ctx, false)
-	if err != nil {
-		t.Fatal(err)
+	rows := func(monthly bool) map[store.AggKey]store.Counts {
+		t.Helper()
+		m, err := ev.db.DailyRows(ctx, monthly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	beforeM, err := ev.db.DailyRows(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before, beforeM := rows(false), rows(true)
 	if _, err := ev.svc.RecountAggregates(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	after, err := ev.db.DailyRows(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	afterM, err := ev.db.DailyRows(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	after, afterM := rows(false), rows(true)
 	diff := func(name string, a, b map[store.AggKey]store.Counts) {
 		for k, v := range a {
 			if b[k] != v {
@@ -381,8 +380,7 @@ func assertRecountEqual(t testing.TB, ev *rEnv) {
 // number and field, nothing is written, an existing code is an error
 // unless skip-existing.
 func TestImportDossiersValidation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newREnv(t, e)
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
 		ctx := context.Background()
 		admin := ev.users["admin"]
 		bad := `{"code":"B-1","procedure_code":"NOPE","channel":"fax","applicant":{"kind":"citizen","name":"A","id_number":"1"},"received_at":"2026-11-03","due_at":"2026-11-02T08:00:00+07:00","status":"returned","finished_at":null}

@@ -1,15 +1,13 @@
 package workflow_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"motcua/dossier"
-	"motcua/internal/testfile"
+	"motcua/internal/demotest"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -17,8 +15,7 @@ import (
 // refusal after appraisal is the competent or delegated leader's decision,
 // checked like an approval, and carries the capacity line.
 func TestRefuseNeedsAuthority(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		d1 := ev.act(t, "appraiser", ev.receive(t).Code, dossier.ActAssign, workflow.ActionInput{Version: 1})
 		d2 := ev.act(t, "appraiser", ev.receive(t).Code, dossier.ActAssign, workflow.ActionInput{Version: 1})
@@ -52,31 +49,15 @@ func TestRefuseNeedsAuthority(t *testing.T) {
 // online dossier supplemented before acceptance goes back to reception's
 // check (submitted) with no clock; the clock starts at acceptance.
 func TestOnlineSupplementPassesReception(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan1", Password: "Mai-vàng-2026", Name: "Phạm Thị Mai", IDNumber: "001203004321"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		cit := reg.User
-		up := func() string {
-			info, err := ev.svc.Upload(ctx, cit, bytes.NewReader(testfile.PDF("online component")))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return info.ID
-		}
-		p, err := ev.db.Procedure(ctx, "2.001610")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var comps []workflow.ComponentInput
-		for _, c := range p.Components {
-			if c.Required {
-				comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: up()})
-			}
-		}
+		up := func(string) string { return demotest.Upload(t, ev.svc, cit, "online component") }
+		comps := demotest.Required(t, ev.db, "2.001610", up)
 		d, err := ev.svc.Receive(ctx, cit, workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelOnline, Components: comps,
 			Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Phạm Thị Mai", IDNumber: "001203004321"}})
 		if err != nil {
@@ -87,7 +68,7 @@ func TestOnlineSupplementPassesReception(t *testing.T) {
 			t.Errorf("a request before acceptance counted as a pause: %d, %v", d.Supplements, d.PausedAt)
 		}
 		d, err = ev.svc.Act(ctx, cit, d.Code, dossier.ActSupplement, workflow.ActionInput{Version: d.Version,
-			Components: []workflow.ComponentInput{{Code: comps[0].Code, BlobID: up()}}})
+			Components: []workflow.ComponentInput{{Code: comps[0].Code, BlobID: up(comps[0].Code)}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"motcua/dossier"
 	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -29,8 +28,7 @@ func (ev *env) approved(t *testing.T) *dossier.Dossier {
 // procedure's; every stamped copy is logged with who, when, the copy and
 // the register page; a paper-only choice adds no electronic seal.
 func TestIssueSealChoice(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		const second = "Dấu thứ hai Sở Kế hoạch và Đầu tư (đặt tại Trung tâm HCC)"
 

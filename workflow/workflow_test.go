@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
@@ -19,11 +20,7 @@ import (
 )
 
 // clock is a settable clock for tests.
-type clock struct{ t atomic.Int64 }
-
-func (c *clock) Now() time.Time      { return time.UnixMilli(c.t.Load()).UTC() }
-func (c *clock) Set(t time.Time)     { c.t.Store(t.UnixMilli()) }
-func (c *clock) Add(d time.Duration) { c.t.Add(d.Milliseconds()) }
+type clock = clocktest.Clock
 
 var ict = time.FixedZone("ICT", 7*3600)
 
@@ -40,6 +37,12 @@ func newEnv(t *testing.T, e store.Engine) *env {
 	t.Helper()
 	// Thursday 26 November 2026, 09:00 in Bắc Ninh.
 	return newEnvAt(t, e, time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
+}
+
+// eachEnv runs f as a subtest once per engine (storetest.Each), each time
+// with a fresh env (newEnv).
+func eachEnv(t *testing.T, f func(t *testing.T, ev *env)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newEnv(t, e)) })
 }
 
 // newEnvAt loads the demo province on engine e with the clock set to start
@@ -65,16 +68,7 @@ func (ev *env) receive(t *testing.T) *dossier.Dossier {
 // procedure code from applicant a with every required component.
 func (ev *env) receiveOf(t testing.TB, code string, a dossier.Applicant) *dossier.Dossier {
 	t.Helper()
-	p, err := ev.db.Procedure(context.Background(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var comps []workflow.ComponentInput
-	for _, c := range p.Components {
-		if c.Required {
-			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: ev.blob})
-		}
-	}
+	comps := demotest.Required(t, ev.db, code, func(string) string { return ev.blob })
 	d, err := ev.svc.Receive(context.Background(), ev.users["reception"], workflow.ReceiveInput{
 		ProcedureCode: code, Channel: dossier.ChannelCounter, Components: comps, Applicant: a})
 	if err != nil {
@@ -89,8 +83,7 @@ func (ev *env) act(t *testing.T, who, code string, a dossier.Action, in workflow
 }
 
 func TestFiveStepLifecycle(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		d := ev.receive(t)
 		token := d.LookupToken
 		if d.Status != dossier.StatusReceived || d.Mode != dossier.ModeFiveOnSpot || d.LookupToken == "" {
@@ -155,8 +148,7 @@ func TestFiveStepLifecycle(t *testing.T) {
 }
 
 func TestRulesAndAuthority(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		d := ev.receive(t)
 		tests := []struct {
@@ -219,8 +211,7 @@ func TestRulesAndAuthority(t *testing.T) {
 }
 
 func TestSupplementPausesTheClock(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		d := ev.receive(t)
 		due := *d.DueAt
 		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
@@ -248,8 +239,7 @@ func TestSupplementPausesTheClock(t *testing.T) {
 }
 
 func TestApologyOnceAndReturnNeedsIt(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		d := ev.receive(t)
 		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
@@ -288,8 +278,7 @@ func TestApologyOnceAndReturnNeedsIt(t *testing.T) {
 // TestConcurrentActorsOneWinner: 50 goroutines act on one dossier version;
 // exactly one wins, the others get 409, history gains one row.
 func TestConcurrentActorsOneWinner(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		d := ev.receive(t)
 		var wins, conflicts atomic.Int32
 		var wg sync.WaitGroup
@@ -326,8 +315,7 @@ func TestConcurrentIssueGapFree(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		type ready struct {
 			code    string
@@ -376,8 +364,7 @@ func TestConcurrentIssueGapFree(t *testing.T) {
 }
 
 func TestRegisterRestartsOnFirstJanuary(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		issue := func(at time.Time) string {
 			ev.clock.Set(at)
 			d := ev.receive(t)
@@ -398,8 +385,7 @@ func TestRegisterRestartsOnFirstJanuary(t *testing.T) {
 }
 
 func TestDossierCodeSequencePerAgencyPerDay(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		var codes []string
 		for i := 0; i < 3; i++ {
 			codes = append(codes, ev.receive(t).Code)
@@ -457,8 +443,7 @@ func TestCenterWorkingWeek(t *testing.T) {
 // TestIndicatorOnlinePayment: QĐ 766 indicator 3.6 counts fee-bearing
 // dossiers paid online over fee-bearing dossiers received.
 func TestIndicatorOnlinePayment(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		ev.receive(t) // at the counter, fee not paid
 		reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
@@ -499,8 +484,7 @@ func TestIndicatorOnlinePayment(t *testing.T) {
 // TestCheckFindsRegisterGaps: `motcua check` reports a register whose
 // numbers are not 1..last exactly once.
 func TestCheckFindsRegisterGaps(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		for i := 0; i < 3; i++ {
 			d := ev.receive(t)

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -79,3 +80,18 @@ func RealClockOnly(tb testing.TB, why string) {
 		tb.Skipf("runs on the real clock only (%s); %s=%s", why, EnvShift, shift())
 	}
 }
+
+// Clock is a fixture's own clock, safe for concurrent use: it reads the
+// instant it was last set to, moved by every Add since, and never the
+// wall clock. Its zero value reads the Unix epoch; tests Set it first and
+// hand its Now to the code under test.
+type Clock struct{ t atomic.Int64 }
+
+// Now returns the clock's instant in UTC, to the millisecond.
+func (c *Clock) Now() time.Time { return time.UnixMilli(c.t.Load()).UTC() }
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) { c.t.Store(t.UnixMilli()) }
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) { c.t.Add(d.Milliseconds()) }

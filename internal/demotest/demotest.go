@@ -41,6 +41,24 @@ func Upload(tb testing.TB, svc *workflow.Service, u *dossier.User, label string)
 	return info.ID
 }
 
+// Required returns an input for every required component of procedure
+// code as db holds it, in the catalog's order, each with the blob id that
+// blob returns for that component's code.
+func Required(tb testing.TB, db *store.DB, code string, blob func(component string) string) []workflow.ComponentInput {
+	tb.Helper()
+	p, err := db.Procedure(context.Background(), code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var comps []workflow.ComponentInput
+	for _, c := range p.Components {
+		if c.Required {
+			comps = append(comps, workflow.ComponentInput{Code: c.Code, BlobID: blob(c.Code)})
+		}
+	}
+	return comps
+}
+
 // Act takes action a on dossier code as u, failing the test on error.
 func Act(tb testing.TB, svc *workflow.Service, u *dossier.User, code string, a dossier.Action, in workflow.ActionInput) *dossier.Dossier {
 	tb.Helper()
