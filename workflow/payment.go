@@ -96,6 +96,15 @@ func (s *Service) PaymentGatewayName() string {
 	return s.payGW.Name()
 }
 
+// Order statuses (PaymentOrder.Status).
+const (
+	OrderPending = store.OrderPending
+	OrderPaid    = store.OrderPaid
+	OrderFailed  = store.OrderFailed
+	OrderExpired = store.OrderExpired
+	OrderRefund  = store.OrderRefund
+)
+
 // PaymentReturnPath and PaymentNotifyPath are where the gateway sends the
 // citizen back and calls back (routes of package web).
 const (
