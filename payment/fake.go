@@ -29,7 +29,9 @@ type Fake struct {
 	SkipNotify atomic.Bool
 	// Client calls the notify address (default: 10 s timeout).
 	Client *http.Client
-	Now    func() time.Time
+	// Now is the gateway's clock: orders past their expiry are refused
+	// and answers are dated (nil: no expiry check, no date).
+	Now func() time.Time
 
 	mu     sync.Mutex
 	orders map[string]*fakeOrder
@@ -52,7 +54,7 @@ func NewFake(merchant, secret string) *Fake {
 
 func (f *Fake) now() time.Time {
 	if f.Now == nil {
-		return time.Now()
+		return time.Time{}
 	}
 	return f.Now()
 }
@@ -87,7 +89,7 @@ func (f *Fake) payPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	exp, err := time.ParseInLocation(TimeLayout, q.Get("expires"), zone)
-	if err != nil || f.now().After(exp) {
+	if err != nil || (f.Now != nil && f.Now().After(exp)) {
 		http.Error(w, "giao dịch đã hết hạn", http.StatusGone)
 		return
 	}
