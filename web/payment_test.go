@@ -171,7 +171,7 @@ func TestOnlinePaymentRoundTrip(t *testing.T) {
 	ev := newPayEnv(t, store.SQLite)
 	d := ev.dossier(t)
 	res, body := get(t, ev.citizen, ev.srv.URL+"/cong-dan/ho-so/"+d.Code)
-	if res.StatusCode != 200 || !strings.Contains(body, "Nộp 50.000 đồng trực tuyến") || !strings.Contains(body, "qua fake") {
+	if res.StatusCode != 200 || !strings.Contains(body, "Nộp 50.000 đồng trực tuyến") || !strings.Contains(body, "qua cổng thanh toán trực tuyến") {
 		t.Fatalf("dossier page = %d; want the pay button naming the gateway", res.StatusCode)
 	}
 	ref := ev.toGateway(t, d.Code)
@@ -331,11 +331,11 @@ func TestOnlinePaymentReconcile(t *testing.T) {
 	refAbandoned := ev.toGateway(t, abandoned.Code) // never paid at the gateway
 
 	// Orders are asked about a minute after creation.
-	if rep, err := fees.ReconcilePayments(ctx); err != nil || rep.Checked != 0 {
+	if rep, err := fees.ReconcilePayments(ctx, workflow.ReconcileAfter); err != nil || rep.Checked != 0 {
 		t.Fatalf("reconcile at once = %+v %v; want nothing checked", rep, err)
 	}
 	ev.clock.Advance(2 * time.Minute)
-	rep, err := fees.ReconcilePayments(ctx)
+	rep, err := fees.ReconcilePayments(ctx, workflow.ReconcileAfter)
 	if err != nil || rep.Checked != 3 || rep.Paid != 1 || rep.Failed != 1 || rep.Pending != 1 || rep.Errors != 0 {
 		t.Fatalf("reconcile = %+v %v; want 3 checked: 1 paid, 1 failed, 1 pending", rep, err)
 	}
@@ -355,11 +355,11 @@ func TestOnlinePaymentReconcile(t *testing.T) {
 	}
 	// The abandoned order expires once past its expiry and the grace.
 	ev.clock.Advance(workflow.PaymentOrderTTL)
-	if rep, _ := fees.ReconcilePayments(ctx); rep.Pending != 1 || rep.Expired != 0 {
+	if rep, _ := fees.ReconcilePayments(ctx, workflow.ReconcileAfter); rep.Pending != 1 || rep.Expired != 0 {
 		t.Errorf("reconcile within the grace = %+v; want still pending", rep)
 	}
 	ev.clock.Advance(10 * time.Minute)
-	if rep, _ := fees.ReconcilePayments(ctx); rep.Checked != 1 || rep.Expired != 1 {
+	if rep, _ := fees.ReconcilePayments(ctx, workflow.ReconcileAfter); rep.Checked != 1 || rep.Expired != 1 {
 		t.Errorf("reconcile after the grace = %+v; want 1 expired", rep)
 	}
 	if o := ev.order(t, refAbandoned); o.Status != workflow.OrderExpired {
@@ -370,7 +370,7 @@ func TestOnlinePaymentReconcile(t *testing.T) {
 	ref := ev.toGateway(t, d.Code)
 	ev.gateway.BaseURL = "http://127.0.0.1:1"
 	ev.clock.Advance(2 * time.Minute)
-	if rep, _ := fees.ReconcilePayments(ctx); rep.Errors != 1 {
+	if rep, _ := fees.ReconcilePayments(ctx, workflow.ReconcileAfter); rep.Errors != 1 {
 		t.Errorf("reconcile with the gateway down = %+v; want 1 error", rep)
 	}
 	if o := ev.order(t, ref); o.Status != workflow.OrderPending {

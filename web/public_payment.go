@@ -15,13 +15,15 @@ import (
 // (apiPaymentCallback) and sends the citizen back (pagePaymentReturn).
 
 // gatewayLabel names the payment gateway on the citizen's pages ("" when
-// none is connected).
+// none is connected); the demo's fake gateway (named "demo") says so.
 func (s *Server) gatewayLabel() string {
-	name := s.svc.PaymentGatewayName()
-	if name != "" && s.opts.Demo {
+	switch s.svc.PaymentGatewayName() {
+	case "":
+		return ""
+	case "demo":
 		return "cổng thanh toán thử nghiệm (DEMO, không trừ tiền thật)"
 	}
-	return name
+	return "cổng thanh toán trực tuyến"
 }
 
 // pagePayOnline starts an order and sends the citizen to the gateway.

@@ -374,18 +374,23 @@ type ReconcileReport struct {
 	Errors  int `json:"errors"`  // the gateway did not answer, or its answer was refused
 }
 
-// ReconcilePayments asks the gateway about every order still pending a
-// minute after it was created (up to 500 a run): paid ones are recorded
+// ReconcileAfter is how old a pending order must be before the
+// reconciliation asks about it: the callback usually comes within it.
+const ReconcileAfter = time.Minute
+
+// ReconcilePayments asks the gateway about every order still pending
+// olderThan after it was created (up to 500 a run; ReconcileAfter in
+// serve's loop): paid ones are recorded
 // as a callback would have been; failed ones and, past their expiry,
 // those the gateway knows no payment of are closed. It runs from "motcua
 // payments reconcile" and every few minutes in serve.
-func (f *Fees) ReconcilePayments(ctx context.Context) (*ReconcileReport, error) {
+func (f *Fees) ReconcilePayments(ctx context.Context, olderThan time.Duration) (*ReconcileReport, error) {
 	s := f.svc
 	if s.payGW == nil {
 		return nil, errNoGateway()
 	}
 	now := s.now()
-	orders, err := s.db.PendingPaymentOrders(ctx, now.Add(-time.Minute), 500)
+	orders, err := s.db.PendingPaymentOrders(ctx, now.Add(-olderThan), 500)
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +452,7 @@ func (f *Fees) RunPaymentReconciler(ctx context.Context, every time.Duration) {
 		if err != nil || !ok {
 			continue
 		}
-		if _, err := f.ReconcilePayments(ctx); err != nil {
+		if _, err := f.ReconcilePayments(ctx, ReconcileAfter); err != nil {
 			f.svc.log.Warn("payment reconciliation failed", "err", err)
 		}
 		release()
