@@ -19,7 +19,9 @@ import (
 )
 
 func TestPaymentSettings(t *testing.T) {
-	load := func(env map[string]string) (config, error) { return loadConfig(func(k string) string { return env[k] }) }
+	load := func(env map[string]string) (config, error) {
+		return loadConfig(func(k string) string { return env[k] })
+	}
 	if c, err := load(nil); err != nil || c.Payment.URL != "" || c.Payment.ReconcileEvery <= 0 {
 		t.Errorf("default: %+v %v; want off", c.Payment, err)
 	}
