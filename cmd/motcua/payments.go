@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"motcua/workflow"
 )
@@ -29,15 +28,11 @@ func cmdPayments(ctx context.Context, args []string, c config, stdout io.Writer)
 	if c.Payment.URL == "" {
 		return usagef("chưa cấu hình MOTCUA_PAYMENT_URL (cổng thanh toán trực tuyến)")
 	}
-	db, err := openStore(ctx, c)
+	db, svc, err := openService(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
 	rep, err := workflow.NewFees(svc, nil, "").ReconcilePayments(ctx, *olderThan)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,8 +14,24 @@ import (
 	"motcua/dossier"
 	"motcua/internal/demotest"
 	"motcua/payment"
+	"motcua/store"
 	"motcua/workflow"
 )
+
+// openDemo opens the store of c and the service over it with the demo
+// province loaded (c.Demo set); the caller closes the store.
+func openDemo(t *testing.T, c *config) (*store.DB, *workflow.Service) {
+	t.Helper()
+	c.Demo = true
+	db, svc, err := openService(context.Background(), *c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(context.Background(), svc, db); err != nil {
+		t.Fatal(err)
+	}
+	return db, svc
+}
 
 func TestPaymentSettings(t *testing.T) {
 	load := func(env map[string]string) (config, error) {
@@ -53,18 +68,8 @@ func TestCmdPaymentsReconcile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Data, c.Demo = t.TempDir(), true
-	db, err := openStore(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	c.Data = t.TempDir()
+	db, svc := openDemo(t, &c)
 	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai-2026", Name: "Lê Văn Công", IDNumber: "001090005678"})
 	if err != nil {
 		t.Fatal(err)
