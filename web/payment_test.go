@@ -426,3 +426,27 @@ func TestOnlinePaymentConcurrentCallbacks(t *testing.T) {
 		}
 	})
 }
+
+// TestOnlinePaymentCancelled: a payment cancelled at the gateway records
+// nothing and says so; the citizen can start again and pay.
+func TestOnlinePaymentCancelled(t *testing.T) {
+	ev := newPayEnv(t, store.SQLite)
+	d := ev.dossier(t)
+	ref := ev.toGateway(t, d.Code)
+	back := ev.atGateway(t, ref, "cancel")
+	res, body := get(t, ev.citizen, back)
+	if res.StatusCode != 200 || !strings.Contains(body, "không thành công hoặc đã bị hủy") {
+		t.Fatalf("return after cancel = %d %s", res.StatusCode, body)
+	}
+	if o := ev.order(t, ref); o.Status != workflow.OrderFailed || len(ev.payments(t, d.Code)) != 0 {
+		t.Fatalf("cancelled order = %s", o.Status)
+	}
+	again := ev.toGateway(t, d.Code)
+	if again == ref {
+		t.Fatalf("a cancelled order was offered again")
+	}
+	ev.atGateway(t, again, "pay")
+	if ps := ev.payments(t, d.Code); len(ps) != 1 || ev.order(t, again).Status != workflow.OrderPaid {
+		t.Errorf("payments after paying again = %+v", ps)
+	}
+}
