@@ -450,3 +450,29 @@ func TestOnlinePaymentCancelled(t *testing.T) {
 		t.Errorf("payments after paying again = %+v", ps)
 	}
 }
+
+// TestOnlinePaymentAfterCounter: money arriving through the gateway for a
+// fee collected at the counter meanwhile gives no second receipt; the
+// order is left "refund" for the center to pay back.
+func TestOnlinePaymentAfterCounter(t *testing.T) {
+	ev := newPayEnv(t, store.SQLite)
+	ev.fake.SkipNotify.Store(true)
+	d := ev.dossier(t)
+	ref := ev.toGateway(t, d.Code)
+	rec, _ := ev.db.UserByName(context.Background(), "reception")
+	if _, err := workflow.NewFees(ev.svc, nil, "").Collect(context.Background(), rec, d.Code, workflow.PaymentInput{Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(ev.atGateway(t, ref, "pay"))
+	res, m := ev.callback(t, u.RawQuery)
+	if res.StatusCode != 200 || m["status"] != workflow.OrderRefund || m["receipt_number"] != nil {
+		t.Errorf("callback after the counter = %d %v; want refund, no receipt", res.StatusCode, m)
+	}
+	if ps := ev.payments(t, d.Code); len(ps) != 1 || ps[0].Channel != "counter" {
+		t.Errorf("payments = %+v; want the counter's only", ps)
+	}
+	res, body := get(t, ev.citizen, u.String())
+	if res.StatusCode != 200 || !strings.Contains(body, "hoàn trả") {
+		t.Errorf("return page = %d", res.StatusCode)
+	}
+}

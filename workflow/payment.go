@@ -291,7 +291,11 @@ func (f *Fees) settlePaid(ctx context.Context, o *store.PaymentOrder, r *Gateway
 		} else if other != nil {
 			return dossier.Errorf(dossier.ECONFLICT, "Mã giao dịch %s đã thanh toán giao dịch %s", r.TxnID, other.Ref)
 		}
-		if _, due, err := feeDue(tx, d); err != nil || due != o.Amount {
+		_, due, err := feeDue(tx, d)
+		switch c := dossier.ErrorCode(err); {
+		case err != nil && c != dossier.ECONFLICT && c != dossier.EUNPROCESSABLE:
+			return err
+		case err != nil || due != o.Amount:
 			// Paid at the gateway, but nothing (or another amount) is due
 			// any more: no receipt; the center refunds it.
 			status = store.OrderRefund
