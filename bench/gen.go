@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -104,12 +105,7 @@ func GenerateDossiers(ctx context.Context, db *store.DB, opt GenerateOptions) er
 				fmt.Sprintf("gen-%d-%d", opt.Seed, k))
 		}
 		st.Close()
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			tx.Rollback()
-		}
-		if err != nil {
+		if err := commitOrRollback(tx, err); err != nil {
 			return fmt.Errorf("bench: generate: %w", err)
 		}
 		done += n
@@ -287,12 +283,7 @@ func GenerateReportData(ctx context.Context, db *store.DB, o GenOptions) error {
 		if err == nil {
 			err = dos.flush()
 		}
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			tx.Rollback()
-		}
-		if err != nil {
+		if err := commitOrRollback(tx, err); err != nil {
 			return fmt.Errorf("bench: generate: %w", err)
 		}
 		if err := db.InTx(ctx, o.To, func(tx *store.Tx) error {
@@ -316,4 +307,14 @@ func GenerateReportData(ctx context.Context, db *store.DB, o GenOptions) error {
 		}
 	}
 	return db.InTx(ctx, o.To, func(tx *store.Tx) error { return tx.ApplyDeltas(all) })
+}
+
+// commitOrRollback ends tx: committed when err (the batch's outcome) is
+// nil, rolled back otherwise. It returns err or the commit's error.
+func commitOrRollback(tx *sql.Tx, err error) error {
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }

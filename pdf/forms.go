@@ -360,6 +360,22 @@ func (c *canvas) formLabel(f FormSpec) {
 	c.y += lineHeight(8) + 4
 }
 
+// receptionFields writes the lines that open forms 01 and 03: the
+// receiving unit (unit, or the header's unit when empty), then the
+// applicant (name after nameLabel), identifier, address, phone and
+// e-mail. It returns the unit written.
+func (c *canvas) receptionFields(meta FormMeta, unit, nameLabel string, a Person) string {
+	if strings.TrimSpace(unit) == "" {
+		unit = meta.Header.Unit
+	}
+	c.field("Đơn vị tiếp nhận:", unit, regular)
+	c.field(nameLabel, a.Name, bold)
+	c.field("Số định danh cá nhân/tổ chức:", a.IDNumber, regular)
+	c.field("Địa chỉ:", a.Address, regular)
+	c.fieldPair("Số điện thoại:", a.Phone, "Email:", a.Email)
+	return unit
+}
+
 // field draws "label value" as one paragraph: on one line when it fits, the
 // value in face; otherwise wrapped in the body face with a hanging indent.
 func (c *canvas) field(label, value string, face fontStyle) {

@@ -130,12 +130,19 @@ func encodePNG(img image.Image) []byte {
 // draws it the other way round (a hole inside a same-pass shape).
 func circle(z *vector.Rasterizer, cx, cy, r float32, reverse bool) {
 	const n = 180
-	for i := 0; i <= n; i++ {
+	path(z, n+1, func(i int) (float32, float32) {
 		t := 2 * math.Pi * float64(i) / n
 		if reverse {
 			t = -t
 		}
-		x, y := cx+r*float32(math.Cos(t)), cy+r*float32(math.Sin(t))
+		return cx + r*float32(math.Cos(t)), cy + r*float32(math.Sin(t))
+	})
+}
+
+// path adds the closed path through the n points point(0) … point(n-1).
+func path(z *vector.Rasterizer, n int, point func(i int) (x, y float32)) {
+	for i := range n {
+		x, y := point(i)
 		if i == 0 {
 			z.MoveTo(x, y)
 		} else {
@@ -148,20 +155,14 @@ func circle(z *vector.Rasterizer, cx, cy, r float32, reverse bool) {
 // star adds a five-pointed star of outer radius r, point up.
 func star(z *vector.Rasterizer, cx, cy, r float32) {
 	inner := r * 0.382
-	for i := 0; i < 10; i++ {
+	path(z, 10, func(i int) (float32, float32) {
 		rr := r
 		if i%2 == 1 {
 			rr = inner
 		}
 		t := -math.Pi/2 + float64(i)*math.Pi/5
-		x, y := cx+rr*float32(math.Cos(t)), cy+rr*float32(math.Sin(t))
-		if i == 0 {
-			z.MoveTo(x, y)
-		} else {
-			z.LineTo(x, y)
-		}
-	}
-	z.ClosePath()
+		return cx + rr*float32(math.Cos(t)), cy + rr*float32(math.Sin(t))
+	})
 }
 
 // arcText adds s clockwise around (cx, cy), centred on the top, with the

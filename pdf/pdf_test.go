@@ -13,12 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/internal/cputime"
 )
 
 // go test ./pdf/ -update rewrites testdata/*.golden and the page images in
@@ -759,25 +760,15 @@ func BenchmarkRenderResult(b *testing.B) {
 	d := testResult()
 	var buf bytes.Buffer
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Now()
 	for b.Loop() {
 		buf.Reset()
 		if _, err := r.RenderResult(&buf, d); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Now()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
-}
-
-// cpuTime is the process's user+system CPU time: unlike ns/op it is not
-// inflated when the machine is busy with other work.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkRenderReceipt renders form 01 with its QR code.

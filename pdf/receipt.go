@@ -53,15 +53,7 @@ func (r *Renderer) RenderReceipt(w io.Writer, f Receipt) error {
 	c.runs(c.left(), c.width(), formBody, alignCenter, run{regular, "Mã hồ sơ: "}, run{bold, orDots(f.DossierCode)})
 	c.y += 4
 
-	unit := f.ReceivingUnit
-	if strings.TrimSpace(unit) == "" {
-		unit = f.Header.Unit
-	}
-	c.field("Đơn vị tiếp nhận:", unit, regular)
-	c.field("Tiếp nhận hồ sơ của (Ông/Bà/Tổ chức):", f.Applicant.Name, bold)
-	c.field("Số định danh cá nhân/tổ chức:", f.Applicant.IDNumber, regular)
-	c.field("Địa chỉ:", f.Applicant.Address, regular)
-	c.fieldPair("Số điện thoại:", f.Applicant.Phone, "Email:", f.Applicant.Email)
+	c.receptionFields(f.FormMeta, f.ReceivingUnit, "Tiếp nhận hồ sơ của (Ông/Bà/Tổ chức):", f.Applicant)
 	if p := f.Principal; p != nil {
 		c.para(c.left(), c.width(), bodyStyle(), "Nộp hồ sơ theo ủy quyền của: "+orDots(p.Name)+
 			"; số định danh: "+orDots(p.IDNumber)+"; địa chỉ: "+orDots(p.Address)+

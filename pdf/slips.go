@@ -71,15 +71,7 @@ func (r *Renderer) RenderRefusalSlip(w io.Writer, f RefusalSlip) error {
 	if err != nil {
 		return err
 	}
-	unit := f.ReceivingUnit
-	if strings.TrimSpace(unit) == "" {
-		unit = f.Header.Unit
-	}
-	c.field("Đơn vị tiếp nhận:", unit, regular)
-	c.field("Tiếp nhận hồ sơ của:", f.Applicant.Name, bold)
-	c.field("Số định danh cá nhân/tổ chức:", f.Applicant.IDNumber, regular)
-	c.field("Địa chỉ:", f.Applicant.Address, regular)
-	c.fieldPair("Số điện thoại:", f.Applicant.Phone, "Email:", f.Applicant.Email)
+	unit := c.receptionFields(f.FormMeta, f.ReceivingUnit, "Tiếp nhận hồ sơ của:", f.Applicant)
 	if strings.TrimSpace(f.DossierCode) != "" {
 		c.field("Mã hồ sơ:", f.DossierCode, regular)
 	}

@@ -251,10 +251,7 @@ func TestPaperSealAddsNoElectronicSeal(t *testing.T) {
 func TestDocumentSigningSession(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
-	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
-	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
-	ap := demotest.DocOf(t, d, dossier.DocApology)
+	d, ap := f.apologyWaiting(t)
 	if ap.Signed || ap.Signer.Name != "" {
 		t.Fatalf("apology filed by reception = %+v; want it waiting for the leader", ap)
 	}
@@ -310,10 +307,7 @@ func TestDocumentSigningSession(t *testing.T) {
 func TestFormSigningNeedsAuthorityWhenSigned(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
-	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
-	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
-	ap := demotest.DocOf(t, d, dossier.DocApology)
+	d, ap := f.apologyWaiting(t)
 	approver := f.users["approver"]
 	sess, err := f.svc.BeginDocumentSigning(ctx, approver, d.Code, ap.ID)
 	if err != nil {

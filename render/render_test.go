@@ -19,6 +19,7 @@ import (
 
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/cputime"
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
@@ -74,6 +75,17 @@ func (f *fixture) act(t testing.TB, who, code string, a dossier.Action, in workf
 
 // receive takes a complete counter dossier of procedure 2.001610 from
 // applicant at the reception desk.
+// apologyWaiting receives a dossier and has reception file an apology
+// with a new date: the apology slip (Mẫu 04) waits for the competent
+// leader's signature. It returns the dossier and the slip.
+func (f *fixture) apologyWaiting(t testing.TB) (*dossier.Dossier, dossier.Document) {
+	t.Helper()
+	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+	nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
+	d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
+	return d, demotest.DocOf(t, d, dossier.DocApology)
+}
+
 func (f *fixture) receive(t testing.TB, applicant dossier.Applicant) *dossier.Dossier {
 	t.Helper()
 	d, err := f.svc.Receive(context.Background(), f.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
@@ -249,11 +261,14 @@ func BenchmarkLifecycleSigned(b *testing.B) {
 	}{{"demoTSA", render.Options{Demo: true}}, {"noTSA", render.Options{Demo: true, NoTimestamps: true}}} {
 		b.Run(c.name, func(b *testing.B) {
 			f := newFixtureWith(b, store.SQLite, c.opts)
+			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cputime.Now()
 			for b.Loop() {
 				f.lifecycle(b)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
+			cputime.Report(b, cpu)
 		})
 	}
 }

@@ -215,13 +215,12 @@ func CertificateInfo(cert *x509.Certificate) workflow.CertificateInfo {
 // Complete gets the signature value from complete, and whose State lets
 // Resume rebuild it on another instance.
 func prepared(method workflow.SigningMethod, p *sign.PreparedPDF, layout string, complete func(ctx context.Context, in workflow.SignatureInput) ([]byte, error)) (*workflow.PreparedSignature, error) {
-	state, err := p.MarshalBinary()
-	if err != nil {
-		return nil, err
+	if p == nil {
+		return nil, fmt.Errorf("render: no prepared signature")
 	}
 	var mu sync.Mutex // Finish is not for concurrent calls on one PreparedPDF
 	return &workflow.PreparedSignature{Method: method, Digest: bytes.Clone(p.Digest[:]), DocumentSHA256: hex.EncodeToString(p.DocumentDigest[:]),
-		Preview: p.File(), Layout: layout, Expires: p.Expires, Certificate: CertificateInfo(p.Certificate), State: state,
+		Preview: p.File(), Layout: layout, Expires: p.Expires, Certificate: CertificateInfo(p.Certificate), State: p.MarshalBinary,
 		Complete: func(ctx context.Context, in workflow.SignatureInput) ([]byte, error) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -186,10 +186,7 @@ func TestDocumentSigningSessionAfterRestart(t *testing.T) {
 		f := newFixture(t, e)
 		ctx := context.Background()
 		leader := f.users["approver"]
-		d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-		nd := time.Date(2026, 12, 4, 17, 0, 0, 0, ict)
-		d = f.act(t, "reception", d.Code, dossier.ActApologize, workflow.ActionInput{Version: d.Version, Reason: "Chờ ý kiến phối hợp", NewDueAt: &nd})
-		ap := demotest.DocOf(t, d, dossier.DocApology)
+		d, ap := f.apologyWaiting(t)
 		sess, err := f.svc.BeginDocumentSigning(ctx, leader, d.Code, ap.ID)
 		if err != nil {
 			t.Fatal(err)

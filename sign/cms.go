@@ -12,6 +12,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
 	"sort"
 	"time"
 
@@ -130,26 +131,34 @@ func assembleCMS(ctx context.Context, attrs [][]byte, sig []byte, certs []*x509.
 					}
 				})
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
-						b.AddASN1Int64(1)
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
-							b.AddBytes(signer.RawIssuer)
-							b.AddASN1BigInt(signer.SerialNumber)
-						})
-						addAlgorithm(b, oidSHA256(), false)
-						// Same content as the signed SET, with the [0] IMPLICIT tag.
-						b.AddBytes(setOf(cbasn1.Tag(0).Constructed().ContextSpecific(), attrs))
-						addAlgorithm(b, sigAlg.oid, sigAlg.nullParams)
-						b.AddASN1OctetString(sig)
-						if unsigned != nil {
-							b.AddBytes(unsigned)
-						}
-					})
+					addSignerInfo(b, signer.RawIssuer, signer.SerialNumber, attrs, sigAlg, sig, unsigned)
 				})
 			})
 		})
 	})
 	return b.Bytes()
+}
+
+// addSignerInfo adds a SignerInfo (version 1, SHA-256) of the signer
+// named by issuer (DER Name) and serial: the signed attributes attrs,
+// the signature sig over them by algorithm alg, and unsigned attributes
+// when not nil.
+func addSignerInfo(b *cryptobyte.Builder, issuer []byte, serial *big.Int, attrs [][]byte, alg sigAlgorithm, sig, unsigned []byte) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Int64(1)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
+			b.AddBytes(issuer)
+			b.AddASN1BigInt(serial)
+		})
+		addAlgorithm(b, oidSHA256(), false)
+		// Same content as the signed SET, with the [0] IMPLICIT tag.
+		b.AddBytes(setOf(cbasn1.Tag(0).Constructed().ContextSpecific(), attrs))
+		addAlgorithm(b, alg.oid, alg.nullParams)
+		b.AddASN1OctetString(sig)
+		if unsigned != nil {
+			b.AddBytes(unsigned)
+		}
+	})
 }
 
 // certificatesOf returns the signer certificate followed by its chain,

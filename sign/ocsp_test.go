@@ -206,12 +206,7 @@ func newOCSPServer(t *testing.T, ca *ocspCA, now time.Time) *ocspServer {
 			return
 		}
 		der, err := ocsp.CreateResponse(ca.root, signer, tmpl, key)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/ocsp-response")
-		w.Write(der)
+		writeDER(w, "application/ocsp-response", der, err)
 	}))
 	t.Cleanup(s.Close)
 	return s

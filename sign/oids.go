@@ -39,3 +39,8 @@ func oidEKUDocSigning() asn1.ObjectIdentifier {
 func oidEKUTimeStamping() asn1.ObjectIdentifier {
 	return asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
 }
+
+// oidTSTInfo is id-ct-TSTInfo, the content type of an RFC 3161 token.
+func oidTSTInfo() asn1.ObjectIdentifier {
+	return asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
+}

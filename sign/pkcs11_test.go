@@ -3,74 +3,29 @@
 package sign_test
 
 import (
-	"crypto/elliptic"
+	"crypto"
+	"crypto/x509"
 	"encoding/pem"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/ThalesGroup/crypto11"
-
+	"motcua/internal/softhsmtest"
 	"motcua/sign"
 )
 
-const softHSMModule = "/usr/lib/softhsm/libsofthsm2.so"
-
-// softHSMToken creates a SoftHSM2 token "motcua" (user PIN 1234) in a
-// temporary directory.
-func softHSMToken(t *testing.T) {
-	t.Helper()
-	util := needTool(t, "softhsm2-util")
-	if _, err := os.Stat(softHSMModule); err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s not installed", softHSMModule)
-		}
-		t.Skipf("%s not installed", softHSMModule)
-	}
-	dir := t.TempDir()
-	tokens := filepath.Join(dir, "tokens")
-	if err := os.Mkdir(tokens, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+tokens+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := runTool(util, "--init-token", "--free", "--label", "motcua", "--pin", "1234", "--so-pin", "5678"); err != nil {
-		t.Fatalf("softhsm2-util --init-token: %v\n%s", err, out)
-	}
-}
-
 func TestOpenPKCS11SoftHSM(t *testing.T) {
-	softHSMToken(t)
+	softhsmtest.Token(t, "motcua", "1234")
 	now := testNow()
 	p := newTestPKI(t, now)
 	const org = "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh"
 
 	// Generate the seal key inside the token and store its certificate
 	// there, as an HSM administrator would.
-	ctx, err := crypto11.Configure(&crypto11.Config{Path: softHSMModule, TokenLabel: "motcua", Pin: "1234"})
-	if err != nil {
-		t.Fatalf("crypto11.Configure = %v", err)
-	}
-	key, err := ctx.GenerateECDSAKeyPairWithLabel([]byte{1}, []byte("con-dau"), elliptic.P256())
-	if err != nil {
-		t.Fatalf("GenerateECDSAKeyPairWithLabel = %v", err)
-	}
-	cert, err := p.pki.IssueForKey(key.Public(), "", "", org)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ctx.ImportCertificateWithLabel([]byte{1}, []byte("con-dau"), cert); err != nil {
-		t.Fatalf("ImportCertificateWithLabel = %v", err)
-	}
-	if err := ctx.Close(); err != nil {
-		t.Fatal(err)
-	}
+	cert := softhsmtest.Key(t, "motcua", "1234", 1, "con-dau", func(pub crypto.PublicKey) (*x509.Certificate, error) {
+		return p.pki.IssueForKey(pub, "", "", org)
+	})
 
-	cfg := sign.PKCS11Config{Module: softHSMModule, TokenLabel: "motcua", PIN: "1234", KeyLabel: "con-dau", ChainPEM: p.pki.RootPEM()}
+	cfg := sign.PKCS11Config{Module: softhsmtest.Module, TokenLabel: "motcua", PIN: "1234", KeyLabel: "con-dau", ChainPEM: p.pki.RootPEM()}
 	id, closer, err := sign.OpenPKCS11(cfg)
 	if err != nil {
 		t.Fatalf("OpenPKCS11 = %v", err)

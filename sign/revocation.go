@@ -96,18 +96,24 @@ type cachedCRL struct {
 	nextUpdate time.Time
 }
 
+// httpURLs keeps the http and https addresses of urls, in order.
+func httpURLs(urls []string) []string {
+	var out []string
+	for _, u := range urls {
+		if p, err := url.Parse(u); err == nil && (strings.EqualFold(p.Scheme, "http") || strings.EqualFold(p.Scheme, "https")) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // maxCachedCRLs bounds the cache; it is emptied when full.
 const maxCachedCRLs = 256
 
 // CRL implements RevocationSource. It tries the http and https
 // distribution points of cert in order and returns the first valid CRL.
 func (h *HTTPRevocation) CRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
-	var urls []string
-	for _, u := range cert.CRLDistributionPoints {
-		if p, err := url.Parse(u); err == nil && (strings.EqualFold(p.Scheme, "http") || strings.EqualFold(p.Scheme, "https")) {
-			urls = append(urls, u)
-		}
-	}
+	urls := httpURLs(cert.CRLDistributionPoints)
 	if len(urls) == 0 {
 		return nil, newError(ERevocation, "chứng thư số "+cert.Subject.CommonName+" không có địa chỉ HTTP của danh sách thu hồi (CRL)",
 			"the certificate "+cert.Subject.CommonName+" has no HTTP CRL distribution point", nil)
@@ -215,12 +221,7 @@ const maxCachedOCSPs = 4096
 // responders of cert in order and returns the first response that passes
 // checkOCSP, whether it says good or revoked.
 func (h *HTTPRevocation) OCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
-	var urls []string
-	for _, u := range cert.OCSPServer {
-		if p, err := url.Parse(u); err == nil && (strings.EqualFold(p.Scheme, "http") || strings.EqualFold(p.Scheme, "https")) {
-			urls = append(urls, u)
-		}
-	}
+	urls := httpURLs(cert.OCSPServer)
 	if len(urls) == 0 {
 		return nil, newError(ERevocation, "chứng thư số "+cert.Subject.CommonName+" không có địa chỉ HTTP của dịch vụ OCSP",
 			"the certificate "+cert.Subject.CommonName+" has no HTTP OCSP responder", nil)

@@ -41,20 +41,29 @@ func (p *PreparedPDF) MarshalBinary() ([]byte, error) {
 	bytesField := func(b *cryptobyte.Builder, v []byte) {
 		b.AddUint32LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
 	}
-	var b cryptobyte.Builder
+	// Sized once for the file and what follows it (certificates, a few
+	// hundred bytes of fields), instead of growing by doubling.
+	size := len(p.ph.File()) + len(p.Certificate.Raw) + 512
+	for _, a := range p.attrs {
+		size += len(a) + 4
+	}
+	for _, c := range p.Chain {
+		size += len(c.Raw) + 4
+	}
+	b := cryptobyte.NewBuilder(make([]byte, 0, size))
 	b.AddBytes([]byte(stateMagic))
 	b.AddUint8(stateVersion)
-	bytesField(&b, p.ph.File())
+	bytesField(b, p.ph.File())
 	b.AddUint32(uint32(p.ph.ContentsAt()))
 	b.AddUint32(uint32(p.ph.ContentsLen()))
 	b.AddUint16(uint16(len(p.attrs)))
 	for _, a := range p.attrs {
-		bytesField(&b, a)
+		bytesField(b, a)
 	}
-	bytesField(&b, p.Certificate.Raw)
+	bytesField(b, p.Certificate.Raw)
 	b.AddUint16(uint16(len(p.Chain)))
 	for _, c := range p.Chain {
-		bytesField(&b, c.Raw)
+		bytesField(b, c.Raw)
 	}
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(tm) })
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(ex) })

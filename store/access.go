@@ -94,27 +94,18 @@ func (db *DB) AccessLog(ctx context.Context, f AccessFilter) ([]Access, string, 
 	if err != nil {
 		return nil, "", fmt.Errorf("store: access log: %w", err)
 	}
-	defer rows.Close()
-	out := []Access{}
-	for rows.Next() {
+	out, next, err := scanPage(rows, limit, func(rows rowScanner) (Access, error) {
 		var a Access
 		var at int64
-		if err := rows.Scan(&a.ID, &at, &a.UserID, &a.Username, &a.What, &a.ObjectID, &a.Subject, &a.DossierCode, &a.Purpose,
-			&a.CenterCode, &a.AgencyCode); err != nil {
-			return nil, "", err
-		}
+		err := rows.Scan(&a.ID, &at, &a.UserID, &a.Username, &a.What, &a.ObjectID, &a.Subject, &a.DossierCode, &a.Purpose,
+			&a.CenterCode, &a.AgencyCode)
 		a.At = fromMS(at)
-		out = append(out, a)
+		return a, err
+	}, func(a Access) string { return strconv.FormatInt(a.ID, 10) })
+	if out == nil && err == nil {
+		out = []Access{}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = strconv.FormatInt(out[limit-1].ID, 10)
-	}
-	return out, next, nil
+	return out, next, err
 }
 
 // DossierRef names a dossier and where it is handled.

@@ -64,24 +64,7 @@ func (db *DB) Agencies(ctx context.Context, f AgencyFilter) ([]dossier.Agency, s
 	if err != nil {
 		return nil, "", fmt.Errorf("store: agencies: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.Agency
-	for rows.Next() {
-		a, err := scanAgency(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
-	return out, next, nil
+	return scanPage(rows, limit, scanAgency, func(a dossier.Agency) string { return a.Code })
 }
 
 // Agency returns the agency with the given code.

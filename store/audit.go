@@ -123,16 +123,13 @@ func (db *DB) AuditEntries(ctx context.Context, limit int) ([]dossier.AuditEntry
 	if err != nil {
 		return nil, fmt.Errorf("store: audit entries: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.AuditEntry
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (dossier.AuditEntry, error) {
 		var e dossier.AuditEntry
 		var at int64
 		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.Covers, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }

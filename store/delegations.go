@@ -35,23 +35,20 @@ const delegationCols = `d.id, d.agency_code, d.from_user_id, d.from_position, d.
 	d.basis_document, d.capacity, d.revoked`
 
 func scanDelegations(rows *sql.Rows) ([]dossier.Delegation, error) {
-	defer rows.Close()
-	var out []dossier.Delegation
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (dossier.Delegation, error) {
 		var d dossier.Delegation
 		var procs, capacity string
 		var from, to int64
 		if err := rows.Scan(&d.ID, &d.AgencyCode, &d.FromUserID, &d.FromPosition, &d.ToUserID, &d.ToName, &procs, &from, &to,
 			&d.BasisDocument, &capacity, &d.Revoked); err != nil {
-			return nil, err
+			return d, err
 		}
 		d.ValidFrom, d.ValidTo, d.Capacity = fromMS(from), fromMS(to), dossier.Capacity(capacity)
 		if err := json.Unmarshal([]byte(procs), &d.Procedures); err != nil {
-			return nil, err
+			return d, err
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	})
 }
 
 // DelegationsTo returns the delegations given to user id, inside tx.
@@ -97,20 +94,17 @@ func (db *DB) DelegationsDuring(ctx context.Context, from, to time.Time) ([]Acti
 	if err != nil {
 		return nil, fmt.Errorf("store: delegations during: %w", err)
 	}
-	defer rows.Close()
-	var out []ActiveDelegation
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (ActiveDelegation, error) {
 		var d ActiveDelegation
 		var procs string
 		var vf, vt int64
 		if err := rows.Scan(&d.Agency, &procs, &vf, &vt); err != nil {
-			return nil, err
+			return d, err
 		}
 		d.From, d.To = fromMS(vf), fromMS(vt)
 		if err := json.Unmarshal([]byte(procs), &d.Procedures); err != nil {
-			return nil, fmt.Errorf("store: delegation procedures: %w", err)
+			return d, fmt.Errorf("store: delegation procedures: %w", err)
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	})
 }

@@ -22,7 +22,7 @@ import (
 
 // dialect is one engine's way of doing what the two engines do differently.
 type dialect interface {
-	// engine names the engine (and its migrations folder).
+	// engine names the engine (and so its migrations, migrations.go).
 	engine() Engine
 	// open connects to the database described by opts and sizes the pool.
 	open(opts Options) (*sql.DB, error)

@@ -104,16 +104,7 @@ func queryDocuments(ctx context.Context, q queryer, where string, args ...any) (
 	if err != nil {
 		return nil, fmt.Errorf("store: documents: %w", err)
 	}
-	defer rows.Close()
-	var out []StoredDocument
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, rows.Err()
+	return scanEach(rows, values(scanDocument))
 }
 
 // DossierDocuments lists the documents of a dossier in the order they were

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -14,30 +15,13 @@ func (tx *Tx) BulkMode() func() { return tx.db.dialect.bulkMode(tx.tx) }
 
 // ExistingCodes returns which of codes are already dossier codes.
 func (tx *Tx) ExistingCodes(codes []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	for len(codes) > 0 {
-		n := min(len(codes), 500)
-		ph := make([]string, n)
-		args := make([]any, n)
-		for i, c := range codes[:n] {
-			ph[i], args[i] = fmt.Sprintf("$%d", i+1), c
-		}
-		rows, err := tx.tx.Query(`SELECT code FROM dossiers WHERE code IN (`+strings.Join(ph, ",")+`)`, args...)
+	return scanKeySet(codes, func(ph string, args []any) (*sql.Rows, error) {
+		rows, err := tx.tx.Query(`SELECT code FROM dossiers WHERE code IN (`+ph+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: existing codes: %w", err)
 		}
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[c] = true
-		}
-		rows.Close()
-		codes = codes[n:]
-	}
-	return out, nil
+		return rows, nil
+	})
 }
 
 // ImportedDossier is a dossier of a previous system with its lookup hash

@@ -192,13 +192,27 @@ func (s Scope) sql(arg func(any) string) string {
 	return "(" + strings.Join(or, " OR ") + ")"
 }
 
+// preparable tells whether the text of s.sql is one of a few shapes, so a
+// query built with it may be kept prepared: the whole table, or short
+// lists of centres and agencies (an officer's scope). The text depends
+// only on the lengths of the lists, never on their values.
+func (s Scope) preparable() bool {
+	return s.All || len(s.Centers)+len(s.Agencies) <= 4
+}
+
 // Dossier returns the dossier with its components, history and result if
 // it is within scope; otherwise ENOTFOUND.
 func (db *DB) Dossier(ctx context.Context, code string, scope Scope) (*dossier.Dossier, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = ` + arg(code) + ` AND ` + scope.sql(arg)
-	d, err := scanDossier(db.sql.QueryRowContext(ctx, q, args...))
+	var row *sql.Row
+	if scope.preparable() {
+		row = db.queryRowContext(ctx, q, args...)
+	} else {
+		row = db.sql.QueryRowContext(ctx, q, args...)
+	}
+	d, err := scanDossier(row)
 	if isNoRows(err) {
 		return nil, notFound("hồ sơ " + code)
 	}
@@ -253,6 +267,24 @@ func (db *DB) loadDetails(ctx context.Context, d *dossier.Dossier) error {
 	if d.History, err = scanHistory(db.queryContext(ctx, historyQuery, d.ID)); err != nil {
 		return err
 	}
+	return db.loadResult(ctx, d)
+}
+
+// DossierHead returns the dossier by code, unscoped, with its result but
+// without its components and history (nil): what the outbox's
+// destinations read for each event (portal record, applicant message).
+func (db *DB) DossierHead(ctx context.Context, code string) (*dossier.Dossier, error) {
+	d, err := scanDossier(db.queryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = $1`, code))
+	if isNoRows(err) {
+		return nil, notFound("hồ sơ " + code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier: %w", err)
+	}
+	return d, db.loadResult(ctx, d)
+}
+
+func (db *DB) loadResult(ctx context.Context, d *dossier.Dossier) error {
 	switch d.Status {
 	case dossier.StatusIssued, dossier.StatusReturned, dossier.StatusWithdrawn:
 		r, err := db.resultOf(ctx, d.ID)
@@ -270,28 +302,25 @@ const historyQuery = `SELECT action, from_status, to_status, actor, on_behalf_of
 // History returns the history of dossier id inside tx (what a decision
 // that reads every step needs: the "5 tại chỗ" verdict at return).
 func (tx *Tx) History(id int64) ([]dossier.HistoryEntry, error) {
-	return scanHistory(tx.tx.Query(historyQuery, id))
+	return scanHistory(tx.query(historyQuery, id))
 }
 
 func scanHistory(rows *sql.Rows, err error) ([]dossier.HistoryEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: history: %w", err)
 	}
-	defer rows.Close()
-	out := []dossier.HistoryEntry{}
-	for rows.Next() {
+	return orEmpty(scanEach(rows, func(rows rowScanner) (dossier.HistoryEntry, error) {
 		var h dossier.HistoryEntry
 		var a, f, t, place string
 		var sdue sql.NullInt64
 		var at int64
 		if err := rows.Scan(&a, &f, &t, &h.Actor, &h.OnBehalfOf, &h.Note, &sdue, &at, &place); err != nil {
-			return nil, err
+			return h, err
 		}
 		h.Action, h.From, h.To, h.At, h.StepDueAt = dossier.Action(a), dossier.Status(f), dossier.Status(t), fromMS(at), fromNull(sdue)
 		h.Place = dossier.Place(place)
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return h, nil
+	}))
 }
 
 // DossierFilter selects a work list.
@@ -383,37 +412,27 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 	if err != nil {
 		return nil, "", fmt.Errorf("store: dossiers: %w", err)
 	}
-	defer rows.Close()
 	now := f.Now
-	var out []DossierRow
-	for rows.Next() {
+	return scanPage(rows, limit, func(rows rowScanner) (DossierRow, error) {
 		var r DossierRow
 		var st string
 		var rec, due, sdue, apol sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.Code, &r.ProcedureCode, &r.ProcedureName, &r.AgencyCode, &r.CenterCode, &st, &r.Version,
 			&r.Applicant, &r.Channel, &r.Mode, &rec, &due, &sdue, &apol); err != nil {
-			return nil, "", err
+			return r, err
 		}
 		r.Status = dossier.Status(st)
 		r.ReceivedAt, r.DueAt, r.StepDueAt = fromNull(rec), fromNull(due), fromNull(sdue)
 		r.Apologized = apol.Valid
 		r.Overdue = r.DueAt != nil && !r.Status.Terminal() && r.Status != dossier.StatusSupplementRequested && now.After(*r.DueAt)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
+		return r, nil
+	}, func(last DossierRow) string {
 		d := none
 		if last.DueAt != nil {
 			d = ms(*last.DueAt)
 		}
-		next = fmt.Sprintf("%d.%d", d, last.ID)
-	}
-	return out, next, nil
+		return fmt.Sprintf("%d.%d", d, last.ID)
+	})
 }
 
 // openOnly is the predicate of the partial "open dossier" indexes; it is

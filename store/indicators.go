@@ -90,19 +90,16 @@ func (db *DB) FeedbackIn(ctx context.Context, from, to time.Time, f AggFilter) (
 	if err != nil {
 		return nil, fmt.Errorf("store: feedback: %w", err)
 	}
-	defer rows.Close()
-	var out []Feedback
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (Feedback, error) {
 		var fb Feedback
 		var at int64
 		var ans sql.NullInt64
 		if err := rows.Scan(&fb.RatingID, &fb.DossierCode, &fb.Agency, &fb.Center, &fb.Comment, &at, &fb.Answer, &fb.Category, &ans); err != nil {
-			return nil, err
+			return fb, err
 		}
 		fb.At, fb.AnsweredAt = fromMS(at), fromNull(ans)
-		out = append(out, fb)
-	}
-	return out, rows.Err()
+		return fb, nil
+	})
 }
 
 // RatingForAnswer returns the center, agency and level of rating id, and
@@ -127,35 +124,27 @@ func (tx *Tx) AnswerRating(id int64, answer, category string, by int64) error {
 // user id (0 for imported events), for the officers' evaluation.
 func (db *DB) HistoryOf(ctx context.Context, ids []int64) (map[int64][]ActorEntry, error) {
 	out := map[int64][]ActorEntry{}
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		ph := make([]string, n)
-		a := make([]any, n)
-		for i, id := range ids[:n] {
-			ph[i], a[i] = fmt.Sprintf("$%d", i+1), id
-		}
+	err := eachRowIn(ids, func(ph string, a []any) (*sql.Rows, error) {
 		rows, err := db.reader().QueryContext(ctx, `SELECT dossier_id, action, from_status, to_status, actor_id, actor, note, step_due_at, at
-			FROM dossier_history WHERE dossier_id IN (`+strings.Join(ph, ",")+`) ORDER BY dossier_id, id`, a...)
+			FROM dossier_history WHERE dossier_id IN (`+ph+`) ORDER BY dossier_id, id`, a...)
 		if err != nil {
 			return nil, fmt.Errorf("store: history: %w", err)
 		}
-		for rows.Next() {
-			var e ActorEntry
-			var id, at int64
-			var action, from, to string
-			var due sql.NullInt64
-			if err := rows.Scan(&id, &action, &from, &to, &e.ActorID, &e.Actor, &e.Note, &due, &at); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			e.Action, e.From, e.To, e.At, e.StepDueAt = dossier.Action(action), dossier.Status(from), dossier.Status(to), fromMS(at), fromNull(due)
-			out[id] = append(out[id], e)
+		return rows, nil
+	}, func(rows rowScanner) error {
+		var e ActorEntry
+		var id, at int64
+		var action, from, to string
+		var due sql.NullInt64
+		if err := rows.Scan(&id, &action, &from, &to, &e.ActorID, &e.Actor, &e.Note, &due, &at); err != nil {
+			return err
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		ids = ids[n:]
+		e.Action, e.From, e.To, e.At, e.StepDueAt = dossier.Action(action), dossier.Status(from), dossier.Status(to), fromMS(at), fromNull(due)
+		out[id] = append(out[id], e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

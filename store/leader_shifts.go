@@ -33,16 +33,13 @@ func (db *DB) Shifts(ctx context.Context, center string, from, to time.Time) ([]
 	if err != nil {
 		return nil, fmt.Errorf("store: shifts: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.LeaderShift
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (dossier.LeaderShift, error) {
 		var s dossier.LeaderShift
 		var a, b int64
 		if err := rows.Scan(&s.ID, &s.UserID, &s.UserName, &s.CenterCode, &a, &b); err != nil {
-			return nil, err
+			return s, err
 		}
 		s.StartsAt, s.EndsAt = fromMS(a), fromMS(b)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }

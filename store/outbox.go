@@ -38,7 +38,7 @@ func (tx *Tx) Outbox(topic string, payload any) error {
 // outboxRouted writes an event and its deliveries.
 func (tx *Tx) outboxRouted(topic string, payload []byte, routes []OutboxRoute) (int64, error) {
 	var id int64
-	if err := tx.tx.QueryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	if err := tx.queryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		topic, string(payload), ms(tx.now)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -52,7 +52,7 @@ func (tx *Tx) OutboxWithID(topic string, payload []byte) (int64, error) {
 		return tx.outboxRouted(topic, payload, routes)
 	}
 	var id int64
-	err := tx.tx.QueryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	err := tx.queryRow(`INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		topic, string(payload), ms(tx.now)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: outbox: %w", err)
@@ -80,18 +80,15 @@ func (db *DB) OutboxAfter(ctx context.Context, topics []string, after int64, lim
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox after: %w", err)
 	}
-	defer rows.Close()
-	var out []OutboxEvent
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (OutboxEvent, error) {
 		var e OutboxEvent
 		var at int64
 		if err := rows.Scan(&e.ID, &e.Topic, &e.Payload, &at); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // LastOutboxID returns the id of the newest outbox row (0 when empty).

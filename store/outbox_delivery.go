@@ -167,16 +167,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 	if err != nil {
 		return nil, fmt.Errorf("store: claim deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return scanEach(rows, scanDelivery)
 }
 
 // MarkDeliveredAll records that the destination accepted every delivery
@@ -265,16 +256,7 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, err
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return scanEach(rows, scanDelivery)
 }
 
 // DeliveryCount is how many deliveries of a destination are in a state.
@@ -297,16 +279,13 @@ func (db *DB) DeliveryCounts(ctx context.Context) ([]DeliveryCount, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: delivery counts: %w", err)
 	}
-	defer rows.Close()
-	var out []DeliveryCount
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (DeliveryCount, error) {
 		var c DeliveryCount
 		if err := rows.Scan(&c.Destination, &c.Pending, &c.Failing, &c.Dead, &c.Sent); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // CodeStatus is a dossier's code and current status.
@@ -323,16 +302,13 @@ func (db *DB) DossiersReceivedBetween(ctx context.Context, from, to time.Time) (
 	if err != nil {
 		return nil, fmt.Errorf("store: dossiers received: %w", err)
 	}
-	defer rows.Close()
-	var out []CodeStatus
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (CodeStatus, error) {
 		var c CodeStatus
 		if err := rows.Scan(&c.Code, &c.Status); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // PurgeSentDeliveries deletes up to limit deliveries sent before before

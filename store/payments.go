@@ -125,16 +125,7 @@ func payments(ctx context.Context, q queryer, dossierID int64) ([]Payment, error
 	if err != nil {
 		return nil, fmt.Errorf("store: payments: %w", err)
 	}
-	defer rows.Close()
-	out := []Payment{}
-	for rows.Next() {
-		p, err := scanPayment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return orEmpty(scanEach(rows, values(scanPayment)))
 }
 
 // Payment returns one payment by id.

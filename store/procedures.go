@@ -101,14 +101,19 @@ func scanProcedure(s interface{ Scan(...any) error }) (dossier.Procedure, error)
 	if d != (dossier.FiveOnSpotDesignation{}) {
 		p.FiveOnSpotDecree = &d
 	}
-	if err := json.Unmarshal([]byte(comps), &p.Components); err != nil {
+	if p.Components, err = componentsJSON.decode(comps); err != nil {
 		return p, fmt.Errorf("store: procedure %s components: %w", p.Code, err)
 	}
-	if err := json.Unmarshal([]byte(proc), &p.Process); err != nil {
+	if p.Process, err = processJSON.decode(proc); err != nil {
 		return p, fmt.Errorf("store: procedure %s process: %w", p.Code, err)
 	}
 	return p, nil
 }
+
+var (
+	componentsJSON jsonMemo[dossier.Component]
+	processJSON    jsonMemo[dossier.ProcessStep]
+)
 
 // Procedures lists procedures, one page at a time.
 func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Procedure, string, error) {
@@ -150,26 +155,12 @@ func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Proc
 	if err != nil {
 		return nil, "", fmt.Errorf("store: procedures: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.Procedure
-	for rows.Next() {
-		p, err := scanProcedure(rows)
-		if err != nil {
-			return nil, "", err
+	return scanPage(rows, limit, scanProcedure, func(p dossier.Procedure) string {
+		if f.ByName {
+			return "" // the name order has no cursor
 		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		if !f.ByName {
-			next = out[limit-1].Code
-		}
-	}
-	return out, next, nil
+		return p.Code
+	})
 }
 
 // Procedure returns the procedure with the given code.

@@ -89,16 +89,13 @@ func queueServices(ctx context.Context, q queryer, center string) ([]QueueServic
 	if err != nil {
 		return nil, fmt.Errorf("store: queue services: %w", err)
 	}
-	defer rows.Close()
-	out := []QueueService{}
-	for rows.Next() {
+	return orEmpty(scanEach(rows, func(rows rowScanner) (QueueService, error) {
 		var s QueueService
 		if err := rows.Scan(&s.CenterCode, &s.ServiceCode, &s.Name); err != nil {
-			return nil, err
+			return s, err
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	}))
 }
 
 // HasQueueServices reports whether center has any service configured.
@@ -261,16 +258,7 @@ func (db *DB) Tickets(ctx context.Context, center, day string) ([]QueueTicket, e
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets: %w", err)
 	}
-	defer rows.Close()
-	out := []QueueTicket{}
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return orEmpty(scanEach(rows, values(scanTicket)))
 }
 
 // QueueStat is the average waiting and serving time of one service at one
@@ -304,18 +292,15 @@ func (db *DB) QueueStats(ctx context.Context, center string, from, to time.Time)
 	if err != nil {
 		return nil, fmt.Errorf("store: queue stats: %w", err)
 	}
-	defer rows.Close()
-	out := []QueueStat{}
-	for rows.Next() {
+	return orEmpty(scanEach(rows, func(rows rowScanner) (QueueStat, error) {
 		var s QueueStat
 		var wait, serve float64
 		if err := rows.Scan(&s.ServiceCode, &s.CounterCode, &s.Called, &s.Served, &s.Skipped, &wait, &serve); err != nil {
-			return nil, err
+			return s, err
 		}
 		s.AvgWaitSeconds, s.AvgServeSec = round1(wait/1000), round1(serve/1000)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	}))
 }
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"motcua/dossier"
-	"strings"
 	"time"
 )
 
@@ -211,31 +211,14 @@ func (db *DB) RatingsBreakdown(ctx context.Context, from, to time.Time) (out []R
 // UnsatisfiedDossiers returns the ids of dossiers rated "unsatisfied" (a
 // complaint for the Circular 01/2018 index 7), or nil without ratings.
 func (db *DB) UnsatisfiedDossiers(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
 	if len(ids) == 0 || !db.tableExists(ctx, "ratings") {
-		return out, nil
+		return map[int64]bool{}, nil
 	}
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		ph := make([]string, n)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
-		}
-		rows, err := db.sql.QueryContext(ctx, `SELECT dossier_id FROM ratings WHERE level = 'unsatisfied' AND dossier_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	return scanKeySet(ids, func(ph string, args []any) (*sql.Rows, error) {
+		rows, err := db.sql.QueryContext(ctx, `SELECT dossier_id FROM ratings WHERE level = 'unsatisfied' AND dossier_id IN (`+ph+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: unsatisfied: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
-		ids = ids[n:]
-	}
-	return out, nil
+		return rows, nil
+	})
 }

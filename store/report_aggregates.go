@@ -363,17 +363,14 @@ func (tx *Tx) FactSources(after int64, limit int) ([]FactSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: fact sources: %w", err)
 	}
-	defer rows.Close()
-	var out []FactSource
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (FactSource, error) {
 		var s FactSource
 		if err := rows.Scan(&s.ID, &s.Center, &s.Agency, &s.Procedure, &s.Channel, &s.Status, &s.ReceivedAt, &s.FinishedAt,
 			&s.DueAt, &s.Outcome, &s.PausedSeconds, &s.Supplements, &s.Mode, &s.MeasureDueAt, &s.PausedAt, &s.FOSAchieved, &s.ReturnedSame); err != nil {
-			return nil, err
+			return s, err
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }
 
 // AggFilter selects aggregate rows.

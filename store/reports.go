@@ -38,30 +38,18 @@ func (db *DB) ReportCatalog(ctx context.Context) ([]CatalogEntry, map[string]str
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: report centers: %w", err)
 	}
-	for rows.Next() {
-		var a, c string
-		if err := rows.Scan(&a, &c); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		centerOf[a] = c
+	if err := scanPairs(rows, centerOf); err != nil {
+		return nil, nil, err
 	}
-	rows.Close()
 	names := map[string]string{}
 	for _, q := range []string{`SELECT code, name FROM agencies`, `SELECT code, name FROM centers`} {
 		rows, err := db.sql.QueryContext(ctx, q)
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: report names: %w", err)
 		}
-		for rows.Next() {
-			var c, n string
-			if err := rows.Scan(&c, &n); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			names[c] = n
+		if err := scanPairs(rows, names); err != nil {
+			return nil, nil, err
 		}
-		rows.Close()
 	}
 	rows, err = db.sql.QueryContext(ctx, `SELECT code, name, agency_code, level, five_on_spot, fos_effective, online_level, fee,
 		result_type_code, COALESCE(processing_days, 0) FROM procedures ORDER BY code`)
@@ -207,30 +195,25 @@ func (db *DB) ResolvedDossiers(ctx context.Context, from, to time.Time, f AggFil
 	for i, d := range out {
 		ids[i] = d.ID
 	}
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		ph := make([]string, n)
-		a := make([]any, n)
-		for i, id := range ids[:n] {
-			ph[i], a[i] = fmt.Sprintf("$%d", i+1), id
-		}
+	err = eachRowIn(ids, func(ph string, a []any) (*sql.Rows, error) {
 		rows, err := db.reader().QueryContext(ctx, `SELECT dossier_id, at, step_due_at FROM dossier_history
-			WHERE dossier_id IN (`+strings.Join(ph, ",")+`) ORDER BY dossier_id, id`, a...)
+			WHERE dossier_id IN (`+ph+`) ORDER BY dossier_id, id`, a...)
 		if err != nil {
 			return nil, fmt.Errorf("store: steps: %w", err)
 		}
-		for rows.Next() {
-			var id, at int64
-			var due sql.NullInt64
-			if err := rows.Scan(&id, &at, &due); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			d := &out[idx[id]]
-			d.Steps = append(d.Steps, Step{At: fromMS(at), StepDue: fromNull(due)})
+		return rows, nil
+	}, func(rows rowScanner) error {
+		var id, at int64
+		var due sql.NullInt64
+		if err := rows.Scan(&id, &at, &due); err != nil {
+			return err
 		}
-		rows.Close()
-		ids = ids[n:]
+		d := &out[idx[id]]
+		d.Steps = append(d.Steps, Step{At: fromMS(at), StepDue: fromNull(due)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -349,21 +332,18 @@ func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, l
 	if err != nil {
 		return nil, fmt.Errorf("store: overdue: %w", err)
 	}
-	defer rows.Close()
-	var out []OverdueRow
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (OverdueRow, error) {
 		var r OverdueRow
 		var due sql.NullInt64
 		var measure int64
 		if err := rows.Scan(&r.Code, &r.Procedure, &r.Agency, &r.Center, &r.Status, &due, &measure); err != nil {
-			return nil, err
+			return r, err
 		}
 		r.MeasureDueAt = fromMS(measure)
 		r.DueAt = r.MeasureDueAt
 		if due.Valid {
 			r.DueAt = fromMS(due.Int64)
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }

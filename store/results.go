@@ -114,18 +114,15 @@ func (db *DB) Warehouse(ctx context.Context, applicantID string) ([]WarehouseIte
 	if err != nil {
 		return nil, fmt.Errorf("store: warehouse: %w", err)
 	}
-	defer rows.Close()
-	var out []WarehouseItem
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (WarehouseItem, error) {
 		var w WarehouseItem
 		var at int64
 		if err := rows.Scan(&w.DocumentCode, &w.Number, &w.ResultTypeCode, &w.AgencyCode, &at, &w.PDFBlobID); err != nil {
-			return nil, err
+			return w, err
 		}
 		w.IssuedAt = fromMS(at)
-		out = append(out, w)
-	}
-	return out, rows.Err()
+		return w, nil
+	})
 }
 
 // WarehouseItem returns one held result of an applicant inside tx.
@@ -220,19 +217,18 @@ func scanPendingSeal(s interface{ Scan(...any) error }) (*PendingSeal, error) {
 // PendingSeal returns the pending seal of a dossier's result, or nil when
 // there is none (not issued, or sealed already).
 func (db *DB) PendingSeal(ctx context.Context, dossierID int64) (*PendingSeal, error) {
-	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+` AND r.dossier_id = $1`, dossierID))
-	if isNoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: pending seal: %w", err)
-	}
-	return p, nil
+	return db.pendingSeal(ctx, ` AND r.dossier_id = $1`, dossierID)
 }
 
 // PendingSealByCode is PendingSeal by dossier code.
 func (db *DB) PendingSealByCode(ctx context.Context, code string) (*PendingSeal, error) {
-	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+` AND d.code = $1`, code))
+	return db.pendingSeal(ctx, ` AND d.code = $1`, code)
+}
+
+// pendingSeal is the pending seal that the condition and (one-parameter)
+// key select, or nil.
+func (db *DB) pendingSeal(ctx context.Context, cond string, key any) (*PendingSeal, error) {
+	p, err := scanPendingSeal(db.queryRowContext(ctx, pendingSealQuery+cond, key))
 	if isNoRows(err) {
 		return nil, nil
 	}
@@ -249,16 +245,7 @@ func (db *DB) PendingSeals(ctx context.Context, limit int) ([]PendingSeal, error
 	if err != nil {
 		return nil, fmt.Errorf("store: pending seals: %w", err)
 	}
-	defer rows.Close()
-	var out []PendingSeal
-	for rows.Next() {
-		p, err := scanPendingSeal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return scanEach(rows, values(scanPendingSeal))
 }
 
 // CompleteSeal records the sealed file of a dossier's result whose seal

@@ -17,7 +17,7 @@ func (db *DB) RuleSetSchedule(ctx context.Context) (dossier.Schedule, error) {
 // RuleSetSchedule reads the schedule inside tx (the one in force for a
 // receipt in it).
 func (tx *Tx) RuleSetSchedule() (dossier.Schedule, error) {
-	return scanSchedule(tx.tx.Query(scheduleQuery))
+	return scanSchedule(tx.query(scheduleQuery))
 }
 
 const scheduleQuery = `SELECT effective_from, rule_set, basis, confirmed FROM rule_set_schedule ORDER BY effective_from`

@@ -14,10 +14,11 @@ import (
 	"motcua/store/storetest"
 )
 
-// The two engines' migrations (migrations/sqlite, migrations/postgres) are
-// kept by hand. The tests below read the schema each engine ends up with
+// The migrations are written for SQLite and translated for PostgreSQL
+// (migrations.go), with a file in migrations/postgres where the engines
+// must differ more. The tests below read the schema each engine ends up with
 // from its own catalog, reduce both to one model (types mapped between the
-// engines) and list every difference, so the folders cannot drift apart.
+// engines) and list every difference, so the engines cannot drift apart.
 
 // schema is the engine-neutral model of a migrated database.
 type schema map[string]*table
@@ -303,8 +304,11 @@ func queryStrings(ctx context.Context, db querier, q string, args ...any) ([]str
 	return out, rows.Err()
 }
 
-func readSQLite(ctx context.Context, db querier) (schema, error) {
-	names, err := queryStrings(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+// readTables reads the schema of the tables namesQuery lists (but those
+// ignoredTable passes over), each with read, then reduces the expressions
+// of generated columns to their signature.
+func readTables(ctx context.Context, db querier, namesQuery string, read func(name string, tb *table) error) (schema, error) {
+	names, err := queryStrings(ctx, db, namesQuery)
 	if err != nil {
 		return nil, err
 	}
@@ -315,15 +319,30 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 		}
 		tb := &table{cols: map[string]column{}}
 		s[name] = tb
+		if err := read(name, tb); err != nil {
+			return nil, err
+		}
+		for col, c := range tb.cols {
+			if c.gen != "" {
+				c.gen = exprSignature(c.gen, tb.cols)
+				tb.cols[col] = c
+			}
+		}
+	}
+	return s, nil
+}
+
+func readSQLite(ctx context.Context, db querier) (schema, error) {
+	return readTables(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`, func(name string, tb *table) error {
 		var createSQL string
 		if err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&createSQL); err != nil {
-			return nil, err
+			return err
 		}
 		// table_xinfo, unlike table_info, lists generated columns (hidden 2
 		// or 3).
 		rows, err := db.QueryContext(ctx, `SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)`, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		pk := map[int]string{}
 		declared := map[string]string{}
@@ -334,7 +353,7 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 			var pkPos, hidden int
 			if err := rows.Scan(&col, &typ, &notNull, &def, &pkPos, &hidden); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			if hidden == 1 {
 				continue // a virtual table's hidden column
@@ -354,17 +373,11 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 				// but motcua never stores a NULL key.
 				c.notNull = true
 			}
-			s[name].cols[col] = c
+			tb.cols[col] = c
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for col, c := range tb.cols {
-			if c.gen != "" {
-				c.gen = exprSignature(c.gen, tb.cols)
-				tb.cols[col] = c
-			}
+			return err
 		}
 		var pkCols []string
 		for i := 1; i <= len(pk); i++ {
@@ -381,7 +394,7 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 
 		fkRows, err := db.QueryContext(ctx, `SELECT id, "table", "from", COALESCE("to", ''), on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		type fk struct {
 			ref, onUpd, onDel string
@@ -394,7 +407,7 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 			var ref, from, to, upd, del string
 			if err := fkRows.Scan(&id, &ref, &from, &to, &upd, &del); err != nil {
 				fkRows.Close()
-				return nil, err
+				return err
 			}
 			f := fks[id]
 			if f == nil {
@@ -407,14 +420,14 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 		}
 		fkRows.Close()
 		if err := fkRows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		for _, id := range fkOrder {
 			f := fks[id]
 			if len(f.to) == 1 && f.to[0] == "" {
 				// REFERENCES t without columns: t's primary key.
 				if f.to, err = queryStrings(ctx, db, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, f.ref); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			tb.fks = append(tb.fks, fkString(f.from, f.ref, f.to, f.onDel, f.onUpd))
@@ -422,7 +435,7 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 
 		idxRows, err := db.QueryContext(ctx, `SELECT name, "unique", origin FROM pragma_index_list(?)`, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		type idx struct {
 			name, origin string
@@ -433,13 +446,13 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 			var x idx
 			if err := idxRows.Scan(&x.name, &x.unique, &x.origin); err != nil {
 				idxRows.Close()
-				return nil, err
+				return err
 			}
 			idxs = append(idxs, x)
 		}
 		idxRows.Close()
 		if err := idxRows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		for _, x := range idxs {
 			if x.origin == "pk" {
@@ -447,13 +460,13 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 			}
 			cols, err := queryStrings(ctx, db, `SELECT COALESCE(name, '<expr>') FROM pragma_index_info(?) ORDER BY seqno`, x.name)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			pred := ""
 			if x.origin == "c" {
 				var isql sql.NullString
 				if err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, x.name).Scan(&isql); err != nil {
-					return nil, err
+					return err
 				}
 				if i := indexWhere.FindStringIndex(isql.String); i != nil {
 					pred = isql.String[i[1]:]
@@ -464,8 +477,8 @@ func readSQLite(ctx context.Context, db querier) (schema, error) {
 		for _, expr := range sqliteChecks(createSQL) {
 			tb.checks = append(tb.checks, exprSignature(expr, tb.cols))
 		}
-	}
-	return s, nil
+		return nil
+	})
 }
 
 var indexWhere = regexp.MustCompile(`(?is)\)\s*WHERE\s`)
@@ -513,63 +526,47 @@ func sqliteChecks(createSQL string) []string {
 }
 
 func readPostgres(ctx context.Context, db querier) (schema, error) {
-	names, err := queryStrings(ctx, db, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
-	if err != nil {
-		return nil, err
-	}
-	s := schema{}
-	for _, name := range names {
-		if ignoredTable(name) {
-			continue
-		}
-		tb := &table{cols: map[string]column{}}
-		s[name] = tb
+	return readTables(ctx, db, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`, func(name string, tb *table) error {
 		rows, err := db.QueryContext(ctx, `SELECT column_name, data_type, is_nullable = 'NO', COALESCE(column_default, ''), is_identity = 'YES',
-				COALESCE(generation_expression, '')
-			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, name)
+					COALESCE(generation_expression, '')
+				FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
 			var col, typ, def string
 			var c column
 			if err := rows.Scan(&col, &typ, &c.notNull, &def, &c.autoID, &c.gen); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			c.typ, c.def = postgresType(typ), normDefault(def)
 			tb.cols[col] = c
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for col, c := range tb.cols {
-			if c.gen != "" {
-				c.gen = exprSignature(c.gen, tb.cols)
-				tb.cols[col] = c
-			}
+			return err
 		}
 
 		// Indexes: the primary key's, the ones backing UNIQUE constraints
 		// and the ones made by CREATE INDEX.
 		idxRows, err := db.QueryContext(ctx, `SELECT i.relname, x.indisprimary, x.indisunique,
-				EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype = 'u'),
-				COALESCE(pg_get_expr(x.indpred, x.indrelid), ''),
-				ARRAY(SELECT COALESCE(a.attname, '<expr>') FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(n, o)
-					LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o)::text
-			FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-			WHERE x.indrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass`, name)
+					EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype = 'u'),
+					COALESCE(pg_get_expr(x.indpred, x.indrelid), ''),
+					ARRAY(SELECT COALESCE(a.attname, '<expr>') FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(n, o)
+						LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o)::text
+				FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+				WHERE x.indrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass`, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for idxRows.Next() {
 			var iname, pred, colArr string
 			var primary, unique, constraint bool
 			if err := idxRows.Scan(&iname, &primary, &unique, &constraint, &pred, &colArr); err != nil {
 				idxRows.Close()
-				return nil, err
+				return err
 			}
 			cols := pgArray(colArr)
 			if primary {
@@ -580,30 +577,30 @@ func readPostgres(ctx context.Context, db querier) (schema, error) {
 		}
 		idxRows.Close()
 		if err := idxRows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		if tb.pk == "" {
 			tb.pk = "()"
 		}
 
 		conRows, err := db.QueryContext(ctx, `SELECT c.contype, pg_get_constraintdef(c.oid), COALESCE(r.relname, ''),
-				c.confdeltype, c.confupdtype,
-				ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
-					JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)::text,
-				ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
-					JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o)::text
-			FROM pg_constraint c LEFT JOIN pg_class r ON r.oid = c.confrelid
-			WHERE c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass AND c.contype IN ('f', 'c')
-			ORDER BY c.conname`, name)
+					c.confdeltype, c.confupdtype,
+					ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+						JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)::text,
+					ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
+						JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o)::text
+				FROM pg_constraint c LEFT JOIN pg_class r ON r.oid = c.confrelid
+				WHERE c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass AND c.contype IN ('f', 'c')
+				ORDER BY c.conname`, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		actions := map[string]string{"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 		for conRows.Next() {
 			var kind, def, ref, del, upd, from, to string
 			if err := conRows.Scan(&kind, &def, &ref, &del, &upd, &from, &to); err != nil {
 				conRows.Close()
-				return nil, err
+				return err
 			}
 			if kind == "f" {
 				tb.fks = append(tb.fks, fkString(pgArray(from), ref, pgArray(to), actions[del], actions[upd]))
@@ -613,10 +610,10 @@ func readPostgres(ctx context.Context, db querier) (schema, error) {
 		}
 		conRows.Close()
 		if err := conRows.Err(); err != nil {
-			return nil, err
+			return err
 		}
-	}
-	return s, nil
+		return nil
+	})
 }
 
 // pgArray splits a text[] literal such as {a,b} or {"a b"}.

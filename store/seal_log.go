@@ -30,18 +30,15 @@ func (db *DB) SealLogOf(ctx context.Context, dossierID int64) ([]dossier.SealLog
 	if err != nil {
 		return nil, fmt.Errorf("store: seal log: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.SealLog
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (dossier.SealLog, error) {
 		var l dossier.SealLog
 		var at int64
 		if err := rows.Scan(&l.ID, &l.DossierCode, &l.Number, &l.SealID, &l.SealName, &l.Copy, &l.RegisterPage, &l.By, &at); err != nil {
-			return nil, err
+			return l, err
 		}
 		l.At = fromMS(at)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return l, nil
+	})
 }
 
 // SealsOf lists an agency's seals inside tx.

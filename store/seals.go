@@ -68,16 +68,13 @@ func querySeals(ctx context.Context, q queryer, agency string) ([]dossier.Seal, 
 	if err != nil {
 		return nil, fmt.Errorf("store: seals: %w", err)
 	}
-	defer rows.Close()
-	var out []dossier.Seal
-	for rows.Next() {
+	return scanEach(rows, func(rows rowScanner) (dossier.Seal, error) {
 		var s dossier.Seal
 		var k string
 		if err := rows.Scan(&s.ID, &s.AgencyCode, &k, &s.Name, &s.CenterCode, &s.KeyRef, &s.Active); err != nil {
-			return nil, err
+			return s, err
 		}
 		s.Kind = dossier.SealKind(k)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }

@@ -1,6 +1,6 @@
 // Package store keeps motcua's data in SQLite (embedded, the default) or
-// PostgreSQL, with raw SQL and embedded goose migrations, one folder per
-// engine with the same version numbers.
+// PostgreSQL, with raw SQL and embedded goose migrations written once for
+// SQLite and translated for PostgreSQL (migrations.go).
 //
 // Every write use case runs in one transaction (DB.InTx) that sees one
 // instant, handed in by the use case (Tx.Now): the store never reads a
@@ -15,7 +15,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"time"
 
@@ -130,7 +129,7 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 func (db *DB) provider() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect.engine()))
+	sub, err := migrationsFor(db.dialect.engine())
 	if err != nil {
 		return nil, err
 	}

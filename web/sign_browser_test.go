@@ -4,7 +4,8 @@ package web_test
 
 import (
 	"context"
-	"crypto/elliptic"
+	"crypto"
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"log/slog"
@@ -19,12 +20,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ThalesGroup/crypto11"
 	"github.com/chromedp/chromedp"
 
 	"motcua/dossier"
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
+	"motcua/internal/softhsmtest"
 	"motcua/internal/stacktest"
 	"motcua/render"
 	"motcua/sign"
@@ -33,8 +34,6 @@ import (
 	"motcua/web"
 	"motcua/workflow"
 )
-
-const softHSMModule = "/usr/lib/softhsm/libsofthsm2.so"
 
 // tokenOfficer plays the leader at the agent's window: reads the pairing
 // code, types the PIN.
@@ -56,13 +55,7 @@ func (o *tokenOfficer) PIN(_ context.Context, d agent.Document, _ []byte) (strin
 // on the approve page, the local signing agent, SoftHSM2 as the leader's
 // USB token, and pdfsig checking the issued result afterwards.
 func TestBrowserSignsWithUSBToken(t *testing.T) {
-	util, err := exec.LookPath("softhsm2-util")
-	if _, serr := os.Stat(softHSMModule); err != nil || serr != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatal("SoftHSM2 is required")
-		}
-		t.Skip("SoftHSM2 not installed")
-	}
+	softhsmtest.Token(t, "lanhdao", "1234")
 	pdfsig, err := exec.LookPath("pdfsig")
 	if err != nil {
 		t.Skip("pdfsig not installed")
@@ -79,29 +72,9 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(docs), workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
 
 	// The leader's USB token: a key made inside it, certified by the CA.
-	os.Mkdir(filepath.Join(dir, "tokens"), 0o700)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600)
-	t.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := exec.Command(util, "--init-token", "--free", "--label", "lanhdao", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
-		t.Fatalf("init token: %v\n%s", err, out)
-	}
-	c11, err := crypto11.Configure(&crypto11.Config{Path: softHSMModule, TokenLabel: "lanhdao", Pin: "1234"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := c11.GenerateECDSAKeyPairWithLabel([]byte{3}, []byte("chu-ky"), elliptic.P256())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := keys.DemoPKI().IssueForKey(key.Public(), "Lê Thị Thu Hà", "Phó Giám đốc", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c11.ImportCertificateWithLabel([]byte{3}, []byte("chu-ky"), cert); err != nil {
-		t.Fatal(err)
-	}
-	c11.Close()
+	cert := softhsmtest.Key(t, "lanhdao", "1234", 3, "chu-ky", func(pub crypto.PublicKey) (*x509.Certificate, error) {
+		return keys.DemoPKI().IssueForKey(pub, "Lê Thị Thu Hà", "Phó Giám đốc", "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh")
+	})
 	// The administrator registers the token's certificate for the leader.
 	if err := keys.SetOfficerSigning("approver", render.OfficerSigning{Method: workflow.SignWithAgent,
 		Certificates: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))}); err != nil {
@@ -111,7 +84,7 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	// The agent on the leader's computer, for this motcua only.
 	officer := &tokenOfficer{}
 	ag, err := agent.New(agent.Config{Origin: srv.URL, Prompter: officer, Now: clocktest.Now,
-		Token: agent.PKCS11Token(sign.PKCS11Config{Module: softHSMModule, TokenLabel: "lanhdao", KeyLabel: "chu-ky"})})
+		Token: agent.PKCS11Token(sign.PKCS11Config{Module: softhsmtest.Module, TokenLabel: "lanhdao", KeyLabel: "chu-ky"})})
 	if err != nil {
 		t.Fatal(err)
 	}

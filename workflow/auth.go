@@ -165,7 +165,9 @@ func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, err
 		return false, err
 	}
 	defer s.releaseHashSlot(s.now())
-	return CheckPassword(hash, pw), nil
+	var ok bool
+	atLowPriority(func() { ok = CheckPassword(hash, pw) })
+	return ok, nil
 }
 
 // hashPassword is HashPassword under the same bound.
@@ -174,7 +176,26 @@ func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
 		return "", err
 	}
 	defer s.releaseHashSlot(s.now())
-	return HashPassword(pw), nil
+	var h string
+	atLowPriority(func() { h = HashPassword(pw) })
+	return h, nil
+}
+
+// atLowPriority runs fn on an OS thread of its own at the lowest
+// scheduling priority, so that a hash only takes CPU time the requests
+// being served do not want. The thread ends with fn: a goroutine that
+// exits still locked to its thread takes the thread (and its priority)
+// with it, and threads the runtime starts meanwhile come from its
+// template thread, not from this one.
+func atLowPriority(fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread() // never unlocked, see above
+		lowerThreadPriority()
+		fn()
+	}()
+	<-done
 }
 
 // releaseHashSlot gives the slot taken at start back. When others wait

@@ -180,14 +180,18 @@ func formData(dec *dossier.Decision, req dossier.Request, p *dossier.Procedure, 
 // server, the forms of dossier id that have no file yet or an unsigned
 // one with a known signer. Failures are logged: the action that produced
 // the forms stands, and the forms are produced again when read.
-func (s *Service) produceDocuments(ctx context.Context, dossierID int64) {
+//
+// It returns the dossier's documents as they stand after it (produce
+// updates each one it stores), so that the answer to the action lists
+// them without reading them again; nil when they were not read.
+func (s *Service) produceDocuments(ctx context.Context, dossierID int64) []store.StoredDocument {
 	if s.docs == nil {
-		return
+		return nil
 	}
 	docs, err := s.db.DossierDocuments(ctx, dossierID)
 	if err != nil {
 		s.log.Error("documents not produced", "dossier", dossierID, "err", err)
-		return
+		return nil
 	}
 	for i := range docs {
 		if !needsWork(&docs[i]) {
@@ -197,6 +201,7 @@ func (s *Service) produceDocuments(ctx context.Context, dossierID int64) {
 			s.log.Error("document not produced", "document", docs[i].Number, "err", err)
 		}
 	}
+	return docs
 }
 
 // needsWork reports whether document sd has yet to be rendered or signed.
@@ -346,9 +351,17 @@ func documentURL(code string, sd *store.StoredDocument) string {
 // attachDocuments lists d's documents on it (contract §9): every numbered
 // form with where to read and to verify it, then the result once issued.
 func (s *Service) attachDocuments(ctx context.Context, d *dossier.Dossier) error {
-	docs, err := s.db.DossierDocuments(ctx, d.ID)
-	if err != nil {
-		return err
+	return s.attachDocumentsFrom(ctx, d, nil)
+}
+
+// attachDocumentsFrom is attachDocuments with d's stored documents when
+// the caller has them (produceDocuments); nil reads them.
+func (s *Service) attachDocumentsFrom(ctx context.Context, d *dossier.Dossier, docs []store.StoredDocument) error {
+	if docs == nil {
+		var err error
+		if docs, err = s.db.DossierDocuments(ctx, d.ID); err != nil {
+			return err
+		}
 	}
 	out := []dossier.Document{}
 	resultToken := ""

@@ -247,14 +247,14 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 		return nil, err
 	}
 	tok := d.LookupToken
-	s.produceDocuments(ctx, d.ID)
+	docs := s.produceDocuments(ctx, d.ID)
 	out, err := s.db.DossierByID(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
 	out.LookupToken = tok
 	s.decorate(out)
-	return out, s.attachDocuments(ctx, out)
+	return out, s.attachDocumentsFrom(ctx, out, docs)
 }
 
 func event(d *dossier.Dossier, h dossier.HistoryEntry) map[string]any {
@@ -463,8 +463,9 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 	if err != nil {
 		return nil, err
 	}
-	s.produceDocuments(ctx, id)
+	docs := s.produceDocuments(ctx, id)
 	if a == dossier.ActIssue {
+		docs = nil // the seal below stores the result's file: read them again
 		// Phase 2 of issue: the seal, outside the transaction. A failure
 		// leaves the result numbered with its seal pending, which the
 		// answer shows; it is resumed later.
@@ -489,7 +490,7 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 		return nil, err
 	}
 	s.decorate(out)
-	return out, s.attachDocuments(ctx, out)
+	return out, s.attachDocumentsFrom(ctx, out, docs)
 }
 
 // factsFor loads what the domain needs to decide action r by u on d at

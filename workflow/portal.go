@@ -90,7 +90,7 @@ func (s *Service) pushPortal(ctx context.Context, m Delivery) error {
 	if err := json.Unmarshal([]byte(m.Payload), &e); err != nil || e.Code == "" {
 		return Permanent(errors.New("portal: unreadable event"))
 	}
-	d, err := s.db.Dossier(ctx, e.Code, store.Scope{All: true})
+	d, err := s.db.DossierHead(ctx, e.Code)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 		return nil // removed since: nothing to tell
 	}

@@ -7,13 +7,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"motcua/bench"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/cputime"
 	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -182,12 +182,12 @@ func benchImport(b *testing.B, n int, row func(i int) (time.Time, string, string
 		}
 		svc := stacktest.Over(b, db, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 		b.StartTimer()
-		start, cpu0 := clocktest.Now(), cpuTime()
+		start, cpu0 := clocktest.Now(), cputime.Now()
 		res, err := svc.ImportDossiers(ctx, nil, strings.NewReader(data), workflow.ImportOptions{})
 		if err != nil {
 			b.Fatalf("%v %+v", err, dossier.ErrorFields(err))
 		}
-		el, cpu := time.Since(start), cpuTime()-cpu0
+		el, cpu := time.Since(start), cputime.Now()-cpu0
 		if res.Created != n {
 			b.Fatalf("created %d", res.Created)
 		}
@@ -201,12 +201,4 @@ func benchImportN() int {
 		return v
 	}
 	return 100_000
-}
-
-// cpuTime is the process's user + system CPU time: the import figure
-// under load on a shared machine.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -69,10 +69,12 @@ type PreparedSignature struct {
 	Layout      string // for SealResult
 	Expires     time.Time
 	Certificate CertificateInfo
-	// State is the prepared signature serialized: with ResumeInput it
-	// lets TwoPhaseSigner.Resume rebuild this signature, Complete
-	// included, on any instance (the session is stored, issue 21).
-	State []byte
+	// State serializes the prepared signature: with ResumeInput it lets
+	// TwoPhaseSigner.Resume rebuild this signature, Complete included, on
+	// any instance (the session is stored, issue 21). It is called only
+	// when a session is kept: a signature completed at once (the server's
+	// keys) never copies the file into a state.
+	State func() ([]byte, error)
 	// Complete checks the input against the prepared digest and the
 	// officer's registered certificate and returns the signed file.
 	Complete func(ctx context.Context, in SignatureInput) ([]byte, error)
@@ -349,8 +351,14 @@ func (s *Service) keepSession(ctx context.Context, sess *SigningSession) error {
 	if err != nil {
 		return err
 	}
+	var state []byte
+	if sess.pre.State != nil {
+		if state, err = sess.pre.State(); err != nil {
+			return err
+		}
+	}
 	if err := s.db.SaveSigningSession(ctx, now, store.SigningSessionRecord{ID: sess.ID, UserID: sess.userID, DossierCode: sess.DossierCode,
-		Action: string(sess.Action), CreatedAt: now, ExpiresAt: sess.ExpiresAt, Session: body, State: sess.pre.State}); err != nil {
+		Action: string(sess.Action), CreatedAt: now, ExpiresAt: sess.ExpiresAt, Session: body, State: state}); err != nil {
 		return err
 	}
 	n := 0

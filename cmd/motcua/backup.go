@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -107,7 +108,7 @@ func cmdBackup(ctx context.Context, args []string, c config, stdout io.Writer) e
 		return err
 	}
 	b, _ := json.MarshalIndent(info, "", "  ")
-	if err := writeSynced(filepath.Join(*to, "backup.json"), b); err != nil {
+	if err := writeSynced(filepath.Join(*to, "backup.json"), bytes.NewReader(b)); err != nil {
 		return err
 	}
 	n, err := writeManifest(*to)
@@ -245,12 +246,13 @@ func emptyDir(dir string) error {
 	return nil
 }
 
-func writeSynced(path string, b []byte) error {
+// writeSynced writes what r holds to a new file path, durably.
+func writeSynced(path string, r io.Reader) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
+	if _, err := io.Copy(f, r); err != nil {
 		f.Close()
 		return err
 	}
@@ -271,19 +273,7 @@ func copyFile(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return err
 	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return writeSynced(dst, in)
 }
 
 func copyFileIfExists(src, dst string) error {
@@ -390,7 +380,7 @@ func writeManifest(dir string) (int, error) {
 		}
 		fmt.Fprintf(&b, "%s  %s\n", sum, f)
 	}
-	return len(files), writeSynced(filepath.Join(dir, manifestName), []byte(b.String()))
+	return len(files), writeSynced(filepath.Join(dir, manifestName), strings.NewReader(b.String()))
 }
 
 // checkManifest reports a backup whose files are missing, altered or not

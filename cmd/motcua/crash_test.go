@@ -11,11 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -69,34 +67,16 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	data := t.TempDir()
-	addr := freeAddr(t)
-	base := "http://" + addr
-	cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", data)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	srv, _ := startServer(t, bin, data, "--demo")
+	post := func(tok, path string, body []byte) (int, map[string]any) {
+		return srv.do("POST", path, tok, "", "application/json", body)
 	}
-	defer cmd.Process.Kill()
-	waitHealthy(t, base, 30*time.Second)
-	post := func(tok, path, body string) (int, map[string]any) {
-		return call("POST", base+path, tok, "", "application/json", []byte(body))
+	rec, appr := srv.login("reception", "demo"), srv.login("appraiser", "demo")
+	st, blob := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testfile.PDF("k"))
+	if st != 201 {
+		t.Fatalf("upload: %d %v", st, blob)
 	}
-	login := func(u string) string {
-		_, m := post("", "/api/v1/session", `{"username":"`+u+`","password":"demo"}`)
-		return m["token"].(string)
-	}
-	rec, appr := login("reception"), login("appraiser")
-	req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(testfile.PDF("k")))
-	req.Header.Set("Authorization", "Bearer "+rec)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var blob map[string]any
-	json.NewDecoder(res.Body).Decode(&blob)
-	res.Body.Close()
-	body := fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
-		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob["id"], blob["id"])
+	body := receiveBody(blob["id"])
 	var done atomic.Int64
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -111,7 +91,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 				}
 				code, v := d["code"].(string), int(d["version"].(float64))
 				for _, a := range []string{"assign", "request-supplement"} {
-					st, _ := post(appr, "/api/v1/dossiers/"+code+"/actions/"+a, fmt.Sprintf(`{"version":%d,"reason":"thiếu"}`, v))
+					st, _ := post(appr, "/api/v1/dossiers/"+code+"/actions/"+a, []byte(fmt.Sprintf(`{"version":%d,"reason":"thiếu"}`, v)))
 					if st != 200 {
 						break
 					}
@@ -122,10 +102,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 		}()
 	}
 	time.Sleep(1500 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	srv.kill()
 	cancel()
 	wg.Wait()
 	if done.Load() == 0 {
@@ -260,61 +237,20 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	rounds := 8
-	if v, err := strconv.Atoi(os.Getenv("MOTCUA_CRASH_ROUNDS")); err == nil && v > 0 {
-		rounds = v
-	}
+	rounds := crashRounds(8)
 	bin := buildBinary(t)
 	data := t.TempDir()
 	env := append(os.Environ(), "MOTCUA_IDEMPOTENCY_LEASE=2s", "MOTCUA_AUDIT_ANCHOR_EVERY=1s")
-	start := func() (*exec.Cmd, string) {
-		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", data)
-		cmd.Env = env
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waitHealthy(t, "http://"+addr, 60*time.Second)
-		return cmd, "http://" + addr
+	srv, _ := startServerEnv(t, bin, data, env, "--demo")
+	send := func(tok, path, key string, body []byte) (int, map[string]any) {
+		return srv.do("POST", path, tok, key, "application/json", body)
 	}
-	send := func(base, tok, path, key string, body []byte) (int, map[string]any) {
-		return call("POST", base+path, tok, key, "application/json", body)
-	}
-	login := func(base, u string) string {
-		res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"`+u+`","password":"demo"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		tok, _ := m["token"].(string)
-		if tok == "" {
-			t.Fatalf("login %s: %d", u, res.StatusCode)
-		}
-		return tok
-	}
-
-	cmd, base := start()
-	rec, appr := login(base, "reception"), login(base, "appraiser")
-	st, b := func() (int, map[string]any) {
-		req, _ := http.NewRequest("POST", base+"/api/v1/blobs", bytes.NewReader(testfile.PDF("crash")))
-		req.Header.Set("Authorization", "Bearer "+rec)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		return res.StatusCode, m
-	}()
+	rec, appr := srv.login("reception", "demo"), srv.login("appraiser", "demo")
+	st, b := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testfile.PDF("crash"))
 	if st != 201 {
 		t.Fatalf("upload: %d %v", st, b)
 	}
-	receive := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
-		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, b["id"], b["id"]))
+	receive := receiveBody(b["id"])
 
 	var (
 		mu      sync.Mutex
@@ -342,7 +278,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 				defer wg.Done()
 				for ctx.Err() == nil {
 					p := pending{path: "/api/v1/dossiers", key: fmt.Sprintf("k%d", nextKey.Add(1)), body: receive}
-					st, m := send(base, rec, p.path, p.key, p.body)
+					st, m := send(rec, p.path, p.key, p.body)
 					record(st, m, p)
 					if st != 201 {
 						continue
@@ -351,7 +287,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 					for _, a := range []string{"assign", "request-supplement"} {
 						p := pending{path: "/api/v1/dossiers/" + code + "/actions/" + a, key: fmt.Sprintf("k%d", nextKey.Add(1)),
 							body: []byte(fmt.Sprintf(`{"version":%d,"reason":"thiếu giấy tờ"}`, v))}
-						st, m := send(base, appr, p.path, p.key, p.body)
+						st, m := send(appr, p.path, p.key, p.body)
 						record(st, m, p)
 						if st != 200 {
 							break
@@ -362,8 +298,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 			}()
 		}
 		time.Sleep(time.Duration(400+round*97%900) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		srv.kill()
 		cancel()
 		wg.Wait()
 		for _, args := range [][]string{{"check", "--data", data}, {"audit", "verify", "--demo", "--data", data}} {
@@ -373,11 +308,10 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 				t.Fatalf("round %d: motcua %v after SIGKILL: %v\n%s", round+1, args, err, out)
 			}
 		}
-		t0 := clocktest.Now()
-		cmd, base = start()
-		restarts = append(restarts, time.Since(t0))
+		var took time.Duration
+		srv, took = startServerEnv(t, bin, data, env, "--demo")
+		restarts = append(restarts, took)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 
 	// Every acknowledged write is there.
 	latest := map[string]ack{}
@@ -388,7 +322,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 	}
 	lost := 0
 	for _, a := range acks {
-		req, _ := http.NewRequest("GET", base+"/api/v1/dossiers/"+a.code, nil)
+		req, _ := http.NewRequest("GET", srv.base+"/api/v1/dossiers/"+a.code, nil)
 		req.Header.Set("Authorization", "Bearer "+rec)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -415,7 +349,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 		if strings.Contains(p.path, "/actions/") {
 			tok = appr
 		}
-		st, m := send(base, tok, p.path, p.key, p.body)
+		st, m := send(tok, p.path, p.key, p.body)
 		if st == 0 || st >= 500 || (st == 409 && strings.Contains(fmt.Sprint(m["detail"]), "đang được xử lý")) {
 			stuck++
 			t.Errorf("retry of %s (key %s): %d %v", p.path, p.key, st, m)

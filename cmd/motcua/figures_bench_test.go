@@ -35,8 +35,7 @@ func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 	if st != 201 {
 		b.Fatalf("upload: %d %v", st, blob)
 	}
-	body := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
-		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob["id"], blob["id"]))
+	body := receiveBody(blob["id"])
 	const n = 64
 	var starts, serves []time.Duration
 	bad := 0
@@ -45,21 +44,8 @@ func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 		srv.stop()
 		var took time.Duration
 		srv, took = startServer(b, bin, data, "--demo")
-		statuses := make([]int, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				statuses[i], _ = srv.do("POST", "/api/v1/dossiers", tok, fmt.Sprintf("restart-%d-%d", it, i), "application/json", body)
-			}()
-		}
-		t0 := clocktest.Now()
-		close(start)
-		wg.Wait()
-		serves = append(serves, time.Since(t0))
+		statuses, served := srv.postAtOnce("/api/v1/dossiers", tok, body, n, func(i int) string { return fmt.Sprintf("restart-%d-%d", it, i) })
+		serves = append(serves, served)
 		starts = append(starts, took)
 		for _, st := range statuses {
 			if st != 201 {
@@ -176,9 +162,7 @@ func BenchmarkWriteDuringLoginFloodHTTP(b *testing.B) {
 	if st != 201 {
 		b.Fatalf("upload: %d %v", st, blob)
 	}
-	st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter",
-		"applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
-		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob["id"], blob["id"])))
+	st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", receiveBody(blob["id"]))
 	if st != 201 {
 		b.Fatalf("receive: %d %v", st, d)
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -39,19 +38,8 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 	if err := os.WriteFile(sealKey, []byte("not a PKCS#12 file"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	start := func() (*exec.Cmd, string) {
-		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", data)
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		waitHealthy(t, "http://"+addr, 60*time.Second)
-		return cmd, "http://" + addr
-	}
-	cmd, base := start()
-	c := &apiClient{t: t, base: base}
+	srv, _ := startServer(t, bin, data, "--demo")
+	c := &apiClient{t: t, base: srv.base}
 	rec, appr, lead, clerk := c.login("reception"), c.login("appraiser"), c.login("approver"), c.login("clerk")
 	blob := c.upload(rec, string(testfile.PDF("crash test scan")))
 	const n = 3
@@ -99,18 +87,15 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 	if st, d := c.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 503 {
 		t.Errorf("return with the seal pending: %d %v; want 503", st, d)
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	srv.kill()
 
 	// The key is repaired (the demo CA issues a new one) and the server
 	// restarted: the resumer seals what was pending.
 	if err := os.Remove(sealKey); err != nil {
 		t.Fatal(err)
 	}
-	_, base = start()
-	c.base = base
+	srv, _ = startServer(t, bin, data, "--demo")
+	c.base = srv.base
 	clerk, rec = c.login("clerk"), c.login("reception")
 	deadline := clocktest.Now().Add(60 * time.Second)
 	for i, code := range codes {

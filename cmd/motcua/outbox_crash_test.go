@@ -1,20 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -33,10 +26,7 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	rounds := 10
-	if v, err := strconv.Atoi(os.Getenv("MOTCUA_CRASH_ROUNDS")); err == nil && v > 0 {
-		rounds = v
-	}
+	rounds := crashRounds(10)
 	fake := dvcqg.NewFake()
 	fake.SetSlow(15 * time.Millisecond)
 	portal := httptest.NewServer(fake)
@@ -44,53 +34,17 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 	bin := buildBinary(t)
 	data := t.TempDir()
 	env := append(os.Environ(), "MOTCUA_DVCQG_URL="+portal.URL, "MOTCUA_AUDIT_ANCHOR_EVERY=0")
-	start := func() (*exec.Cmd, string) {
-		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", data)
-		cmd.Env = env
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waitHealthy(t, "http://"+addr, 60*time.Second)
-		return cmd, "http://" + addr
-	}
-	post := func(base, tok, path string, body []byte, ctype string) (int, map[string]any) {
-		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
-		req.Header.Set("Content-Type", ctype)
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, nil
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		return res.StatusCode, m
-	}
-	login := func(base, u string) string {
-		_, m := post(base, "", "/api/v1/session", []byte(`{"username":"`+u+`","password":"demo"}`), "application/json")
-		tok, _ := m["token"].(string)
-		if tok == "" {
-			t.Fatalf("login %s", u)
-		}
-		return tok
-	}
-	cmd, base := start()
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	srv, _ := startServerEnv(t, bin, data, env, "--demo")
 	var acked atomic.Int64
 	var codesMu sync.Mutex
 	var codes []string
 	for round := range rounds {
-		rec := login(base, "reception")
-		st, b := post(base, rec, "/api/v1/blobs", testfile.PDF("outbox"), "application/pdf")
+		rec := srv.login("reception", "demo")
+		st, b := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testfile.PDF("outbox"))
 		if st != 201 {
 			t.Fatalf("upload: %d", st)
 		}
-		body := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
-		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, b["id"], b["id"]))
+		body := receiveBody(b["id"])
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
 		for range 4 {
@@ -98,7 +52,7 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for ctx.Err() == nil {
-					if st, m := post(base, rec, "/api/v1/dossiers", body, "application/json"); st == 201 {
+					if st, m := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", body); st == 201 {
 						acked.Add(1)
 						codesMu.Lock()
 						codes = append(codes, m["code"].(string))
@@ -108,11 +62,10 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 			}()
 		}
 		time.Sleep(time.Duration(300+round*71%400) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		srv.kill()
 		cancel()
 		wg.Wait()
-		cmd, base = start()
+		srv, _ = startServerEnv(t, bin, data, env, "--demo")
 	}
 	// Let the last instance deliver everything (claims of the killed
 	// processes come back when their lease ends: 60 s).
@@ -125,8 +78,7 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 		}
 		time.Sleep(2 * time.Second)
 	}
-	cmd.Process.Signal(os.Interrupt)
-	cmd.Wait()
+	srv.stop()
 	keys := portalKeys(t, data)
 	got := map[string]bool{}
 	for _, k := range fake.Keys() {

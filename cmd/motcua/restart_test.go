@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,9 +31,17 @@ type server struct {
 // answers; it returns how long that took.
 func startServer(t testing.TB, bin, data string, extra ...string) (*server, time.Duration) {
 	t.Helper()
+	return startServerEnv(t, bin, data, nil, extra...)
+}
+
+// startServerEnv is startServer with the process's environment (nil: the
+// test's own).
+func startServerEnv(t testing.TB, bin, data string, env []string, extra ...string) (*server, time.Duration) {
+	t.Helper()
 	addr := freeAddr(t)
 	args := append([]string{"serve", "--addr", addr, "--data", data}, extra...)
 	cmd := exec.Command(bin, args...)
+	cmd.Env = env
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &syncWriter{w: &log}
 	if err := cmd.Start(); err != nil {
@@ -46,6 +56,51 @@ func startServer(t testing.TB, bin, data string, extra ...string) (*server, time
 func (s *server) stop() {
 	s.cmd.Process.Signal(os.Interrupt)
 	s.cmd.Wait()
+}
+
+// kill ends the server with SIGKILL and waits for it.
+func (s *server) kill() {
+	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		s.t.Fatal(err)
+	}
+	s.cmd.Wait()
+}
+
+// crashRounds is MOTCUA_CRASH_ROUNDS when set to a positive number, else
+// def: how many times a crash test kills the server.
+func crashRounds(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("MOTCUA_CRASH_ROUNDS")); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// receiveBody is the JSON of a dossier received at the counter for the
+// demo procedure 2.001610, with blob as both of its components.
+func receiveBody(blob any) []byte {
+	return []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
+		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob, blob))
+}
+
+// postAtOnce sends n POSTs of body to path at the same instant, the i-th
+// with the Idempotency-Key key(i), and returns their statuses and the time
+// from the first sent to the last answered.
+func (s *server) postAtOnce(path, token string, body []byte, n int, key func(i int) string) ([]int, time.Duration) {
+	statuses := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i], _ = s.do("POST", path, token, key(i), "application/json", body)
+		}()
+	}
+	t0 := clocktest.Now()
+	close(start)
+	wg.Wait()
+	return statuses, time.Since(t0)
 }
 
 // syncWriter serialises writes to a buffer shared with the test.
@@ -119,24 +174,9 @@ func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
 	first.stop()
 
 	srv, took := startServer(t, bin, data, "--demo")
-	body := []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
-		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, b["id"], b["id"]))
+	body := receiveBody(b["id"])
 	const n = 64
-	statuses := make([]int, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			statuses[i], _ = srv.do("POST", "/api/v1/dossiers", tok, fmt.Sprintf("restart-%d", i), "application/json", body)
-		}()
-	}
-	t0 := clocktest.Now()
-	close(start)
-	wg.Wait()
-	served := time.Since(t0)
+	statuses, served := srv.postAtOnce("/api/v1/dossiers", tok, body, n, func(i int) string { return fmt.Sprintf("restart-%d", i) })
 	for i, st := range statuses {
 		if st != 201 {
 			t.Errorf("POST %d: status %d; want 201", i, st)

@@ -5,13 +5,12 @@ package agent_test
 import (
 	"bytes"
 	"context"
-	"crypto/elliptic"
+	"crypto"
 	"crypto/x509"
 	"motcua/internal/clocktest"
+	"motcua/internal/softhsmtest"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,14 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ThalesGroup/crypto11"
-
 	"motcua/pdf"
 	"motcua/sign"
 	"motcua/sign/agent"
 )
-
-const softHSMModule = "/usr/lib/softhsm/libsofthsm2.so"
 
 const origin = "https://motcua.bacninh.gov.vn"
 
@@ -68,43 +63,15 @@ type fixture struct {
 	state   string
 }
 
-// SoftHSM creates a token "lanhdao" (PIN 1234) with an ECDSA key
+// softHSM creates a token "lanhdao" (PIN 1234) with an ECDSA key
 // "chu-ky" and its certificate, as the CA does when it hands out a USB
 // token.
 func softHSM(t testing.TB, pki *sign.DemoPKI) *x509.Certificate {
 	t.Helper()
-	util, err := exec.LookPath("softhsm2-util")
-	if _, serr := os.Stat(softHSMModule); err != nil || serr != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatal("SoftHSM2 not installed")
-		}
-		t.Skip("SoftHSM2 not installed")
-	}
-	dir := t.TempDir()
-	os.Mkdir(filepath.Join(dir, "tokens"), 0o700)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600)
-	t.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := exec.Command(util, "--init-token", "--free", "--label", "lanhdao", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
-		t.Fatalf("init token: %v\n%s", err, out)
-	}
-	c11, err := crypto11.Configure(&crypto11.Config{Path: softHSMModule, TokenLabel: "lanhdao", Pin: "1234"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c11.Close()
-	key, err := c11.GenerateECDSAKeyPairWithLabel([]byte{9}, []byte("chu-ky"), elliptic.P256())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := pki.IssueForKey(key.Public(), "Lê Thị Mai", "Phó Chủ tịch", "UBND tỉnh Bắc Ninh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c11.ImportCertificateWithLabel([]byte{9}, []byte("chu-ky"), cert); err != nil {
-		t.Fatal(err)
-	}
-	return cert
+	softhsmtest.Token(t, "lanhdao", "1234")
+	return softhsmtest.Key(t, "lanhdao", "1234", 9, "chu-ky", func(pub crypto.PublicKey) (*x509.Certificate, error) {
+		return pki.IssueForKey(pub, "Lê Thị Mai", "Phó Chủ tịch", "UBND tỉnh Bắc Ninh")
+	})
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -124,7 +91,7 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) start(t testing.TB) {
 	t.Helper()
 	a, err := agent.New(agent.Config{Origin: origin, StateFile: f.state, Prompter: f.officer, Now: func() time.Time { return f.now.Add(time.Duration(f.skew.Load())) },
-		Token: agent.PKCS11Token(sign.PKCS11Config{Module: softHSMModule, TokenLabel: "lanhdao", KeyLabel: "chu-ky", ChainPEM: f.pki.RootPEM()})})
+		Token: agent.PKCS11Token(sign.PKCS11Config{Module: softhsmtest.Module, TokenLabel: "lanhdao", KeyLabel: "chu-ky", ChainPEM: f.pki.RootPEM()})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ func Annotate(input []byte, annots []Annot, deflate func([]byte) []byte) (out []
 		pa.ids = append(pa.ids, id)
 	}
 	for _, pa := range pages {
-		if err := w.appendPageAnnots(pa.page, pa.ids); err != nil {
+		if err := w.updatePage(pa.page, pa.ids...); err != nil {
 			return nil, err
 		}
 	}
@@ -102,28 +102,4 @@ func Annotate(input []byte, annots []Annot, deflate func([]byte) []byte) (out []
 		return nil, err
 	}
 	return append(input[:len(input):len(input)], w.buf.Bytes()...), nil
-}
-
-// appendPageAnnots rewrites page with ids appended to its annotations.
-func (w *writer) appendPageAnnots(page pdf.Value, ids []uint32) error {
-	var b bytes.Buffer
-	b.WriteString("<<")
-	pageID, pageGen := ref(page)
-	if err := writeEntries(&b, "\n", page, "Annots"); err != nil {
-		return err
-	}
-	b.WriteString("\n/Annots [")
-	annots := page.Key("Annots")
-	for i := 0; i < annots.Len(); i++ {
-		if err := writeElement(&b, annots, i, 0); err != nil {
-			return err
-		}
-		b.WriteByte(' ')
-	}
-	for _, id := range ids {
-		fmt.Fprintf(&b, "%d 0 R ", id)
-	}
-	b.WriteString("]\n>>")
-	w.writeObject(pageID, pageGen, b.Bytes())
-	return nil
 }

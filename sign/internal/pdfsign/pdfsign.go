@@ -122,23 +122,32 @@ type Request struct {
 // errEncrypted is returned for encrypted input.
 var errEncrypted = errors.New("pdfsign: encrypted PDF files are not supported")
 
+// complete checks the fields Sign and Prepare both need and sets the
+// defaults of Kind (Approval) and Page (1).
+func (req *Request) complete() error {
+	if req.Kind == 0 {
+		req.Kind = Approval
+	}
+	if req.Kind == Approval && req.SubFilter == "" {
+		return errors.New("pdfsign: SubFilter is required")
+	}
+	if req.Visible && req.Appearance == nil {
+		return errors.New("pdfsign: visible signature without appearance")
+	}
+	if req.Page <= 0 {
+		req.Page = 1
+	}
+	return nil
+}
+
 // Sign returns input with the signature described by req appended as an
 // incremental update.
 func Sign(input []byte, req Request) (out []byte, err error) {
 	if req.Contents == nil {
 		return nil, errors.New("pdfsign: Contents function is required")
 	}
-	if req.Kind == 0 {
-		req.Kind = Approval
-	}
-	if req.Kind == Approval && req.SubFilter == "" {
-		return nil, errors.New("pdfsign: SubFilter is required")
-	}
-	if req.Visible && req.Appearance == nil {
-		return nil, errors.New("pdfsign: visible signature without appearance")
-	}
-	if req.Page <= 0 {
-		req.Page = 1
+	if err := req.complete(); err != nil {
+		return nil, err
 	}
 	if req.ContentsSize <= 0 {
 		req.ContentsSize = 8192
@@ -460,7 +469,8 @@ func (w *writer) fieldName(root pdf.Value) string {
 	}
 }
 
-func (w *writer) updatePage(page pdf.Value, widgetID uint32) error {
+// updatePage rewrites page with ids appended to its annotations.
+func (w *writer) updatePage(page pdf.Value, ids ...uint32) error {
 	var b bytes.Buffer
 	b.WriteString("<<")
 	pageID, pageGen := ref(page)
@@ -468,7 +478,7 @@ func (w *writer) updatePage(page pdf.Value, widgetID uint32) error {
 		return err
 	}
 	b.WriteString("\n/Annots [")
-	if err := writeArrayWithRef(&b, page.Key("Annots"), widgetID); err != nil {
+	if err := writeArrayWithRef(&b, page.Key("Annots"), ids...); err != nil {
 		return err
 	}
 	b.WriteString("\n>>")
@@ -532,16 +542,22 @@ func writeEntries(b *bytes.Buffer, sep string, d pdf.Value, skip ...string) erro
 	return nil
 }
 
-// writeArrayWithRef writes the elements of the array a followed by a
-// reference to object id and the closing bracket.
-func writeArrayWithRef(b *bytes.Buffer, a pdf.Value, id uint32) error {
+// writeArrayWithRef writes the elements of the array a followed by
+// references to the objects ids and the closing bracket.
+func writeArrayWithRef(b *bytes.Buffer, a pdf.Value, ids ...uint32) error {
 	for i := 0; i < a.Len(); i++ {
 		if err := writeElement(b, a, i, 0); err != nil {
 			return err
 		}
 		b.WriteByte(' ')
 	}
-	fmt.Fprintf(b, "%d 0 R]", id)
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(b, "%d 0 R", id)
+	}
+	b.WriteByte(']')
 	return nil
 }
 
@@ -694,17 +710,8 @@ type Placeholder struct {
 // with req.ContentsSize bytes reserved for the signature container, and
 // returns it for Fill.
 func Prepare(input []byte, req Request) (ph *Placeholder, err error) {
-	if req.Kind == 0 {
-		req.Kind = Approval
-	}
-	if req.Kind == Approval && req.SubFilter == "" {
-		return nil, errors.New("pdfsign: SubFilter is required")
-	}
-	if req.Visible && req.Appearance == nil {
-		return nil, errors.New("pdfsign: visible signature without appearance")
-	}
-	if req.Page <= 0 {
-		req.Page = 1
+	if err := req.complete(); err != nil {
+		return nil, err
 	}
 	if req.ContentsSize <= 0 {
 		return nil, errors.New("pdfsign: ContentsSize is required")
