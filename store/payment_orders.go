@@ -124,16 +124,17 @@ func listOrders(ctx context.Context, q queryer, where string, args ...any) ([]Pa
 	if err != nil {
 		return nil, fmt.Errorf("store: payment orders: %w", err)
 	}
-	defer rows.Close()
-	out := []PaymentOrder{}
-	for rows.Next() {
-		o, err := scanOrder(rows)
+	out, err := scanEach(rows, func(r rowScanner) (PaymentOrder, error) {
+		o, err := scanOrder(r)
 		if err != nil {
-			return nil, err
+			return PaymentOrder{}, err
 		}
-		out = append(out, *o)
+		return *o, nil
+	})
+	if out == nil && err == nil {
+		out = []PaymentOrder{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // SettlePaymentOrder moves a pending order to status (paid, failed,
@@ -179,14 +180,5 @@ func (db *DB) OnlinePaidProcedures(ctx context.Context, to time.Time) (map[strin
 	if err != nil {
 		return nil, fmt.Errorf("store: online paid procedures: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out[c] = true
-	}
-	return out, rows.Err()
+	return scanSet(rows)
 }
