@@ -227,7 +227,7 @@ type DigitalCounts struct {
 	Returned   int64 // returned in the period with a result issued
 	EResult    int64 // of those, with a signed result file
 	FeeBearing int64 // received for procedures with a fee
-	PaidOnline int64 // of those, with a fee paid online (indicator 3.6)
+	PaidOnline int64 // of those, with a fee paid online through the gateway (a verified order; indicator 3.6)
 }
 
 // DigitalCountsOf counts the dossiers behind indicators 3.6 and 4.1–4.3.
@@ -240,7 +240,7 @@ func (db *DB) DigitalCountsOf(ctx context.Context, from, to time.Time, f AggFilt
 		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.blob_id <> '') THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.reused_from <> '') THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.fee > 0 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.fee > 0 AND EXISTS (SELECT 1 FROM payments y WHERE y.dossier_id = d.id AND y.channel = 'online') THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN p.fee > 0 AND EXISTS (SELECT 1 FROM payment_orders y WHERE y.dossier_id = d.id AND y.status = 'paid') THEN 1 ELSE 0 END), 0)
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+strings.Join(where, " AND "), args...).Scan(
 		&c.Received, &c.Digitised, &c.Reused, &c.FeeBearing, &c.PaidOnline)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
+	"motcua/payment"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
@@ -112,6 +113,7 @@ type mxEnv struct {
 	apology *dossier.Dossier // the owner's, with an apology slip
 	paid    *dossier.Dossier // the owner's, fee paid online
 	payment int64
+	gateway *payment.Client // the local fake payment gateway
 	// receiptToken verifies paid's e-receipt (public, by token).
 	receiptToken string
 	slip         int64 // a guidance slip of BN.TTHCC
@@ -173,11 +175,17 @@ func newMxEnv(t *testing.T) *mxEnv {
 	ev.apology = ev.accepted()
 	ev.apology = ev.act(reception, ev.apology, dossier.ActApologize, workflow.ActionInput{Reason: "Chờ ý kiến cơ quan phối hợp",
 		NewDueAt: ptr(ev.later(*ev.apology.DueAt))})
+	fake := payment.NewFake("MOTCUA", "matrix-secret")
+	gw := httptest.NewServer(fake)
+	t.Cleanup(gw.Close)
+	ev.gateway = &payment.Client{BaseURL: gw.URL, Merchant: "MOTCUA", Secret: "matrix-secret", Label: "fake"}
+	svc.SetPaymentGateway(ev.gateway, srv.URL)
 	ev.paid = ev.accepted()
-	p, err := workflow.NewFees(svc, nil, "").Collect(ctx, ev.callers[owner].u, ev.paid.Code, workflow.PaymentInput{})
-	if err != nil {
-		t.Fatal(err)
+	out, err := workflow.NewFees(svc, nil, "").Confirm(ctx, ev.paidAnswer(ev.paid), "")
+	if err != nil || out.Payment == nil {
+		t.Fatal(out, err)
 	}
+	p := out.Payment
 	ev.payment = p.ID
 	ev.receiptToken = workflow.EReceiptToken(p.ReceiptSeries, p.ReceiptYear, p.ReceiptNumber, p.LookupCode)
 	g, err := svc.CreateGuidanceSlip(ctx, ev.callers[reception].u, workflow.GuidanceInput{ProcedureCode: "2.001610",
@@ -194,6 +202,18 @@ func newMxEnv(t *testing.T) *mxEnv {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// paidAnswer starts the owner's online payment of d and returns the
+// gateway's signed answer that it was paid.
+func (ev *mxEnv) paidAnswer(d *dossier.Dossier) url.Values {
+	ev.t.Helper()
+	o, err := workflow.NewFees(ev.svc, nil, "").PayOnline(ev.ctx, ev.user(owner), d.Code)
+	if err != nil {
+		ev.t.Fatal(err)
+	}
+	return payment.Answer(ev.gateway.Merchant, ev.gateway.Secret, workflow.GatewayResult{OrderRef: o.Ref, DossierCode: d.Code,
+		Amount: o.Amount, TxnID: fmt.Sprintf("MX%d", ev.next()), Code: payment.CodePaid}, time.Time{})
+}
 
 // later is a new due date two working days after due (for an apology).
 func (ev *mxEnv) later(due time.Time) time.Time {
@@ -470,12 +490,23 @@ func (ev *mxEnv) probes() []probe {
 			leak: func(ev *mxEnv) string { return ev.done.Code }},
 
 		// Fees.
-		{route: "POST /api/v1/dossiers/{code}/payments", allow: only(reception, owner), fresh: true, build: func(ev *mxEnv, c string) req {
-			body := map[string]any{}
-			if c == reception {
-				body["method"] = "cash"
-			}
-			return jsonReq("POST", "/api/v1/dossiers/"+ev.accepted().Code+"/payments", body)
+		// The applicant pays online through the gateway, not here.
+		{route: "POST /api/v1/dossiers/{code}/payments", allow: only(reception), fresh: true, build: func(ev *mxEnv, c string) req {
+			return jsonReq("POST", "/api/v1/dossiers/"+ev.accepted().Code+"/payments", map[string]any{"method": "cash"})
+		}},
+		{route: "POST /api/v1/dossiers/{code}/payment-orders", allow: only(owner), fresh: true, build: func(ev *mxEnv, c string) req {
+			return req{method: "POST", path: "/api/v1/dossiers/" + ev.accepted().Code + "/payment-orders"}
+		}},
+		{route: "GET /api/v1/dossiers/{code}/payment-orders", allow: homeAll, build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/api/v1/dossiers/" + ev.paid.Code + "/payment-orders"}
+		}},
+		// The gateway's answers: anyone may bring one; its signature is
+		// what is checked (forgeries: payment_test.go).
+		{route: "POST /api/v1/public/payments/callback", allow: everyone, fresh: true, build: func(ev *mxEnv, _ string) req {
+			return formReq("/api/v1/public/payments/callback", ev.paidAnswer(ev.accepted()))
+		}},
+		{route: "GET /thanh-toan/ket-qua", allow: everyone, fresh: true, build: func(ev *mxEnv, _ string) req {
+			return req{method: "GET", path: "/thanh-toan/ket-qua?" + ev.paidAnswer(ev.accepted()).Encode()}
 		}},
 		{route: "GET /api/v1/dossiers/{code}/payments", allow: homeAll, build: func(ev *mxEnv, _ string) req {
 			return req{method: "GET", path: "/api/v1/dossiers/" + ev.paid.Code + "/payments"}

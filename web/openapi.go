@@ -74,6 +74,9 @@ var apiOps = []apiOp{
 	{route: "POST /api/v1/dossiers/{code}/payments", tag: "Fees", summary: "Thu phí, lệ phí", auth: true, body: "Object", resp: "Object", status: 201},
 	{route: "GET /api/v1/dossiers/{code}/payments", tag: "Fees", summary: "Các khoản đã thu của hồ sơ", auth: true, resp: "list:Object"},
 	{route: "GET /api/v1/payments/{id}/receipt.pdf", tag: "Fees", summary: "Biên lai điện tử", auth: true, resp: "pdf"},
+	{route: "POST /api/v1/dossiers/{code}/payment-orders", tag: "Fees", summary: "Nộp phí trực tuyến: tạo giao dịch, pay_url là địa chỉ cổng thanh toán (docs/payment.md)", auth: true, resp: "Object", status: 201, extra: []int{503}},
+	{route: "GET /api/v1/dossiers/{code}/payment-orders", tag: "Fees", summary: "Các giao dịch thanh toán trực tuyến của hồ sơ", auth: true, resp: "list:Object"},
+	{route: "POST /api/v1/public/payments/callback", tag: "Fees", summary: "Thông báo của cổng thanh toán (server tới server), ký HMAC-SHA256 (docs/payment.md)", body: "form", resp: "Object", extra: []int{403, 413}},
 
 	{route: "GET /api/v1/users", tag: "Administration", summary: "Tài khoản", auth: true, resp: "list:User"},
 	{route: "POST /api/v1/users", tag: "Administration", summary: "Tạo tài khoản", auth: true, body: "Object", resp: "User", status: 201},
@@ -301,6 +304,9 @@ func OpenAPIDocument() map[string]any {
 		}
 		switch op.body {
 		case "":
+		case "form":
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-www-form-urlencoded": map[string]any{
+				"schema": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}}}}
 		case "multipart":
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
 				"schema": map[string]any{"type": "object", "properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}}}

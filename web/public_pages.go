@@ -661,8 +661,6 @@ func flashOf(r *http.Request) string {
 	switch r.URL.Query().Get("ok") {
 	case "bo-sung":
 		return "Đã nộp bổ sung hồ sơ."
-	case "nop-phi":
-		return "Đã nộp phí, lệ phí; biên lai điện tử đã được phát hành."
 	}
 	return ""
 }
@@ -672,6 +670,9 @@ func flashOf(r *http.Request) string {
 type myDossierPage struct {
 	*workflow.MyDossier
 	Errors map[string]string
+	// Gateway names the payment gateway the fee is paid online through
+	// ("" when none is connected: no online payment).
+	Gateway string
 }
 
 func (s *Server) myDossier(r *http.Request, u *dossier.User, code string) (*myDossierPage, error) {
@@ -679,7 +680,7 @@ func (s *Server) myDossier(r *http.Request, u *dossier.User, code string) (*myDo
 	if err != nil {
 		return nil, err
 	}
-	return &myDossierPage{MyDossier: m, Errors: map[string]string{}}, nil
+	return &myDossierPage{MyDossier: m, Errors: map[string]string{}, Gateway: s.gatewayLabel()}, nil
 }
 
 func (s *Server) pageMyDossier(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -735,15 +736,6 @@ func (s *Server) pageSupplement(w http.ResponseWriter, r *http.Request, u *dossi
 		return
 	}
 	http.Redirect(w, r, "/cong-dan/ho-so/"+url.PathEscape(code)+"?ok=bo-sung", http.StatusSeeOther)
-}
-
-func (s *Server) pagePayOnline(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	code := r.PathValue("code")
-	if _, err := s.feesOf().Collect(r.Context(), u, code, workflow.PaymentInput{Method: "online"}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/cong-dan/ho-so/"+url.PathEscape(code)+"?ok=nop-phi", http.StatusSeeOther)
 }
 
 func (s *Server) pageResultPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {

@@ -84,6 +84,11 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
 	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))
 	m.HandleFunc("GET /api/v1/payments/{id}/receipt.pdf", s.needUser(s.apiPaymentReceipt))
+	// Online payment through the payment gateway (docs/payment.md): the
+	// applicant starts an order; the gateway calls back, signed.
+	m.Handle("POST /api/v1/dossiers/{code}/payment-orders", idem(s.needUser(s.apiPayOnline)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/payment-orders", s.needUser(s.apiPaymentOrders))
+	m.HandleFunc("POST /api/v1/public/payments/callback", s.apiPaymentCallback) // workflow.PaymentNotifyPath
 
 	// Authority and administration.
 	m.HandleFunc("GET /api/v1/users", s.needUser(s.apiUsers))
@@ -230,6 +235,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /man-hinh", s.limited(s.pageDisplay))
 	m.HandleFunc("GET /danh-gia", s.limited(s.pageRating))
 	m.HandleFunc("POST /danh-gia", s.limited(s.pageRate))
+	m.HandleFunc("GET /thanh-toan/ket-qua", s.limited(s.pagePaymentReturn)) // workflow.PaymentReturnPath
 
 	// Citizens online (contract §5).
 	m.HandleFunc("GET /dang-ky", s.limited(s.pageRegister))

@@ -179,9 +179,10 @@ func (numberOnly) Issue(ctx context.Context, r EReceipt) (*IssuedEReceipt, error
 // Provider returns the e-receipt provider in use.
 func (f *Fees) Provider() EReceiptProvider { return f.provider }
 
-// Collect records the payment of a dossier's fee and issues its e-receipt:
-// by reception at the dossier's center (cash, transfer, card) or by the
-// citizen who submitted it online (online). A procedure without fee is
+// Collect records the payment of a dossier's fee collected at the counter
+// and issues its e-receipt: by reception at the dossier's center (cash,
+// transfer, card). The applicant pays online through the payment gateway
+// instead (PayOnline, Confirm: payment.go). A procedure without fee is
 // EUNPROCESSABLE; a fee already paid, or a refused or withdrawn dossier,
 // is ECONFLICT.
 //
@@ -210,13 +211,9 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 			return nil, dossier.Invalid("Hình thức thu không hợp lệ", dossier.FieldError{Field: "method", Message: "cash, transfer hoặc card"})
 		}
 	case d.ApplicantUser != 0 && d.ApplicantUser == u.ID:
-		channel = "online"
-		if in.Method == "" {
-			in.Method = "online"
-		}
-		if in.Method != "online" {
-			return nil, dossier.Invalid("Hình thức thanh toán không hợp lệ", dossier.FieldError{Field: "method", Message: "online"})
-		}
+		// The applicant pays through the payment gateway (payment.go):
+		// only a verified answer of the gateway records the payment.
+		return nil, forbidden("Người nộp hồ sơ nộp phí trực tuyến qua cổng thanh toán (nút \"Nộp phí trực tuyến\" trên trang hồ sơ)")
 	default:
 		return nil, forbidden("Chỉ cán bộ tiếp nhận của trung tâm hoặc người nộp hồ sơ được nộp phí")
 	}
@@ -233,62 +230,9 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 	var p *store.Payment
 	var receipt EReceipt
 	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		proc, err := tx.Procedure(d.ProcedureCode)
-		if err != nil {
-			return err
-		}
-		if proc.Fee <= 0 {
-			return dossier.Errorf(dossier.EUNPROCESSABLE, "Thủ tục %s không thu phí, lệ phí", proc.Code)
-		}
-		prev, err := tx.Payments(d.ID)
-		if err != nil {
-			return err
-		}
-		var paid int64
-		for _, x := range prev {
-			paid += x.Amount
-		}
-		due := proc.Fee - paid
-		if due <= 0 {
-			return dossier.Errorf(dossier.ECONFLICT, "Phí, lệ phí của hồ sơ %s đã được nộp đủ", d.Code)
-		}
-		if in.Amount == 0 {
-			in.Amount = due
-		}
-		if in.Amount != due {
-			return dossier.Errorf(dossier.EUNPROCESSABLE, "Số tiền phải nộp là %s", Money(due))
-		}
-		agency, err := tx.Agency(d.AgencyCode)
-		if err != nil {
-			return err
-		}
-		center, err := tx.Center(d.CenterCode)
-		if err != nil {
-			return err
-		}
-		now := tx.Now()
-		year := now.In(s.Location()).Year()
-		symbol := fmt.Sprintf("%s%02dE", f.series, year%100)
-		seq, err := tx.NextReceiptSeq(symbol, year)
-		if err != nil {
-			return err
-		}
-		p = &store.Payment{DossierID: d.ID, DossierCode: d.Code, CenterCode: d.CenterCode, AgencyCode: d.AgencyCode, Amount: in.Amount,
-			Method: in.Method, Channel: channel, PayerName: payer, Description: "Phí, lệ phí " + proc.Name, Status: "paid",
-			ReceiptSeries: symbol, ReceiptYear: year, ReceiptSeq: seq, ReceiptNumber: fmt.Sprintf("%07d", seq),
-			Provider: f.provider.Name(), CollectedBy: u.ID, CollectorName: u.Name, ReceiptStatus: "pending"}
-		receipt = EReceipt{Symbol: symbol, Number: p.ReceiptNumber, Year: year, IssuedAt: now,
-			Collector: *agency, CenterName: center.Name, Payer: payer, DossierCode: d.Code, Procedure: proc.Name, Amount: in.Amount,
-			AmountWords: AmountInWords(in.Amount), Method: in.Method, Officer: u.Name}
-		if err := tx.InsertPayment(p); err != nil {
-			return err
-		}
-		if err := tx.Audit(u.Username, "collect-fee", "dossier", d.Code,
-			fmt.Sprintf(`{"amount":%d,"receipt":%q}`, p.Amount, symbol+"/"+p.ReceiptNumber)); err != nil {
-			return err
-		}
-		return tx.Outbox("payment.collected", map[string]any{"code": d.Code, "payment_id": p.ID, "amount": p.Amount,
-			"receipt": symbol + "/" + p.ReceiptNumber, "at": now})
+		p, receipt, err = f.record(tx, collection{d: d, amount: in.Amount, method: in.Method, channel: channel, payer: payer,
+			by: u.ID, byName: u.Name, actor: u.Username})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -297,6 +241,89 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 		s.log.Warn("e-receipt not issued; it stays pending", "payment", p.ID, "provider", f.provider.Name(), "err", err)
 	}
 	return p, nil
+}
+
+// collection is one fee payment to record (Fees.record).
+type collection struct {
+	d               *dossier.Dossier
+	amount          int64 // 0: the amount due
+	method, channel string
+	payer           string
+	by              int64  // the user recorded as collector
+	byName, actor   string // the collector's name; who the audit names
+}
+
+// feeDue returns the procedure of d and the fee still due.
+func feeDue(tx *store.Tx, d *dossier.Dossier) (*dossier.Procedure, int64, error) {
+	proc, err := tx.Procedure(d.ProcedureCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	if proc.Fee <= 0 {
+		return nil, 0, dossier.Errorf(dossier.EUNPROCESSABLE, "Thủ tục %s không thu phí, lệ phí", proc.Code)
+	}
+	prev, err := tx.Payments(d.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	due := proc.Fee
+	for _, x := range prev {
+		due -= x.Amount
+	}
+	if due <= 0 {
+		return nil, 0, dossier.Errorf(dossier.ECONFLICT, "Phí, lệ phí của hồ sơ %s đã được nộp đủ", d.Code)
+	}
+	return proc, due, nil
+}
+
+// record checks the amount of c against the fee due, takes the receipt
+// number and records the payment, its audit entry and its outbox event
+// inside tx. It returns the payment and what the e-receipt provider is
+// to be told once the transaction has committed.
+func (f *Fees) record(tx *store.Tx, c collection) (*store.Payment, EReceipt, error) {
+	d := c.d
+	proc, due, err := feeDue(tx, d)
+	if err != nil {
+		return nil, EReceipt{}, err
+	}
+	if c.amount == 0 {
+		c.amount = due
+	}
+	if c.amount != due {
+		return nil, EReceipt{}, dossier.Errorf(dossier.EUNPROCESSABLE, "Số tiền phải nộp là %s", Money(due))
+	}
+	agency, err := tx.Agency(d.AgencyCode)
+	if err != nil {
+		return nil, EReceipt{}, err
+	}
+	center, err := tx.Center(d.CenterCode)
+	if err != nil {
+		return nil, EReceipt{}, err
+	}
+	now := tx.Now()
+	year := now.In(f.svc.Location()).Year()
+	symbol := fmt.Sprintf("%s%02dE", f.series, year%100)
+	seq, err := tx.NextReceiptSeq(symbol, year)
+	if err != nil {
+		return nil, EReceipt{}, err
+	}
+	p := &store.Payment{DossierID: d.ID, DossierCode: d.Code, CenterCode: d.CenterCode, AgencyCode: d.AgencyCode, Amount: c.amount,
+		Method: c.method, Channel: c.channel, PayerName: c.payer, Description: "Phí, lệ phí " + proc.Name, Status: "paid",
+		ReceiptSeries: symbol, ReceiptYear: year, ReceiptSeq: seq, ReceiptNumber: fmt.Sprintf("%07d", seq),
+		Provider: f.provider.Name(), CollectedBy: c.by, CollectorName: c.byName, ReceiptStatus: "pending"}
+	receipt := EReceipt{Symbol: symbol, Number: p.ReceiptNumber, Year: year, IssuedAt: now,
+		Collector: *agency, CenterName: center.Name, Payer: c.payer, DossierCode: d.Code, Procedure: proc.Name, Amount: c.amount,
+		AmountWords: AmountInWords(c.amount), Method: c.method, Officer: c.byName}
+	if err := tx.InsertPayment(p); err != nil {
+		return nil, EReceipt{}, err
+	}
+	if err := tx.Audit(c.actor, "collect-fee", "dossier", d.Code,
+		fmt.Sprintf(`{"amount":%d,"receipt":%q}`, p.Amount, symbol+"/"+p.ReceiptNumber)); err != nil {
+		return nil, EReceipt{}, err
+	}
+	err = tx.Outbox("payment.collected", map[string]any{"code": d.Code, "payment_id": p.ID, "amount": p.Amount,
+		"receipt": symbol + "/" + p.ReceiptNumber, "at": now})
+	return p, receipt, err
 }
 
 // issueReceipt asks the provider for the e-receipt of pending payment p

@@ -77,8 +77,9 @@ type measure struct {
 }
 
 // Indicators computes the QĐ 766 indicator set for the period: 2.1, 2.2,
-// 3.3 and 5.4 from the aggregates; 1.3, 3.1, 3.2 and 3.5 from the catalog
-// (and the online dossiers of the period); 3.6 and 4.1–4.5 from the
+// 3.3 and 5.4 from the aggregates; 1.3, 3.1 and 3.2 from the catalog
+// (and the online dossiers of the period); 3.5 from the catalog and the
+// verified online payments (payment_orders); 3.6 and 4.1–4.5 from the
 // dossiers of the period; 5.1 and 5.2 from the feedback (ratings
 // "chưa hài lòng" and their answers). 1.1, 1.2, 1.4 and 5.3 are not
 // measurable from motcua's data (dossier.QD766 says why).
@@ -122,6 +123,10 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 	if err != nil {
 		return nil, err
 	}
+	paidOnline, err := s.db.OnlinePaidProcedures(ctx, rs.end)
+	if err != nil {
+		return nil, err
+	}
 	// The catalog in scope.
 	var procs, procsComplete, online, onlineUsed, feeProcs, feeOnline int64
 	for _, c := range rd.catalog {
@@ -141,9 +146,10 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 		}
 		if c.Fee > 0 {
 			feeProcs++
-			// motcua takes the fee online for the procedures it serves
-			// online (the citizen pays from the dossier's page).
-			if isOnline {
+			// The procedure's online payment is integrated once a fee of
+			// it has been paid through the payment gateway (a verified
+			// order, payment.go) by the end of the period.
+			if paidOnline[c.Code] {
 				feeOnline++
 			}
 		}
@@ -184,9 +190,9 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 		"3.1": {num: online, den: procs, note: "Thủ tục có dịch vụ công trực tuyến toàn trình hoặc một phần / thủ tục trong danh mục"},
 		"3.2": {num: onlineUsed, den: online, note: "Dịch vụ công trực tuyến có ít nhất một hồ sơ nộp trực tuyến trong kỳ"},
 		"3.3": {num: fl.ReceivedOnline, den: fl.Received, note: "Chưa nhân hệ số đồng bộ với Cổng Dịch vụ công quốc gia (chỉ số 1.4 không đo được)"},
-		"3.5": {num: feeOnline, den: feeProcs, note: "Thủ tục có phí, lệ phí được nộp trực tuyến trên hệ thống (thủ tục có dịch vụ trực tuyến) / thủ tục có phí, lệ phí"},
+		"3.5": {num: feeOnline, den: feeProcs, note: "Thủ tục có phí, lệ phí đã có hồ sơ thanh toán trực tuyến thành công qua cổng thanh toán (đến cuối kỳ) / thủ tục có phí, lệ phí"},
 		"3.6": {num: dc.PaidOnline, den: dc.FeeBearing,
-			note: "Hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí đã nộp phí trực tuyến / hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí (thủ tục miễn phí không tính)"},
+			note: "Hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí đã thanh toán trực tuyến qua cổng thanh toán (giao dịch đã xác thực) / hồ sơ tiếp nhận trong kỳ của thủ tục có phí, lệ phí (thủ tục miễn phí không tính)"},
 		"4.1": {num: dc.EResult, den: dc.Returned, note: "Hồ sơ đã trả kết quả trong kỳ có tệp kết quả ký số / hồ sơ đã trả kết quả có cấp kết quả"},
 		"4.2": {num: dc.Digitised, den: dc.Received, note: "Hồ sơ tiếp nhận trong kỳ có thành phần hồ sơ điện tử; hồ sơ nhập từ hệ thống cũ không có tệp"},
 		"4.3": {num: dc.Reused, den: dc.Received},

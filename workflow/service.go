@@ -166,17 +166,19 @@ type Service struct {
 	// overrides (see CalendarFor).
 	centerCals  atomic.Pointer[map[string]*calendar.Calendar]
 	calCfg      calendar.Config
-	logins      chan struct{} // caps concurrent password hashing
-	hashWaiting atomic.Int32  // callers waiting for a hash slot (auth.go)
-	imports     chan struct{} // one import at a time (import.go)
-	users       sync.Map      // user id → cachedUser (see userTTL)
-	sealing     sync.Map      // dossier id → true while its seal is applied (see sealResult)
-	signing     sync.Map      // session id → *SigningSession: a cache of the store's (see keepSession)
-	out         outbox        // destinations of the outbox (outbox.go)
-	portal      Portal        // the national portal, when connected (portal.go)
-	exchange    *exchangeConn // document exchange, when connected (exchange.go)
-	reports     reportCache   // report data reused for cfg.ReportCache (report_cache.go)
-	brand       brandCache    // the branding every page shows (branding.go)
+	logins      chan struct{}  // caps concurrent password hashing
+	hashWaiting atomic.Int32   // callers waiting for a hash slot (auth.go)
+	imports     chan struct{}  // one import at a time (import.go)
+	users       sync.Map       // user id → cachedUser (see userTTL)
+	sealing     sync.Map       // dossier id → true while its seal is applied (see sealResult)
+	signing     sync.Map       // session id → *SigningSession: a cache of the store's (see keepSession)
+	out         outbox         // destinations of the outbox (outbox.go)
+	portal      Portal         // the national portal, when connected (portal.go)
+	exchange    *exchangeConn  // document exchange, when connected (exchange.go)
+	payGW       PaymentGateway // the payment gateway, when connected (payment.go)
+	payBase     string         // the public base URL the gateway calls back
+	reports     reportCache    // report data reused for cfg.ReportCache (report_cache.go)
+	brand       brandCache     // the branding every page shows (branding.go)
 }
 
 // New returns a Service over db and blobs driving ports. Any port may be

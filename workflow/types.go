@@ -19,6 +19,8 @@ type (
 	Override = store.Override
 	// Payment is a fee collected, with its e-receipt.
 	Payment = store.Payment
+	// PaymentOrder is an online payment through the gateway (payment.go).
+	PaymentOrder = store.PaymentOrder
 	// QueueService is a service a center's kiosk issues tickets for.
 	QueueService = store.QueueService
 	// QueueTicket is a queue number.

@@ -14,6 +14,7 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
+	"motcua/payment"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/workflow"
@@ -441,11 +442,19 @@ func TestCenterWorkingWeek(t *testing.T) {
 }
 
 // TestIndicatorOnlinePayment: QĐ 766 indicator 3.6 counts fee-bearing
-// dossiers paid online over fee-bearing dossiers received.
+// dossiers paid online through the gateway (a verified order) over
+// fee-bearing dossiers received; a fee collected at the counter is not
+// online. 3.5 counts the procedures with such a payment.
 func TestIndicatorOnlinePayment(t *testing.T) {
 	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
-		ev.receive(t) // at the counter, fee not paid
+		gw := &payment.Client{BaseURL: "https://cong-thanh-toan.example", Merchant: "MOTCUA", Secret: "khoa-chung", Label: "fake"}
+		ev.svc.SetPaymentGateway(gw, "https://motcua.example")
+		fees := workflow.NewFees(ev.svc, nil, "")
+		counter := ev.receive(t)
+		if _, err := fees.Collect(ctx, ev.users["reception"], counter.Code, workflow.PaymentInput{Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
 		reg, err := ev.svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "congdan", Password: "matkhau-dai", Name: "Lê Văn Công", IDNumber: "001090005678"})
 		if err != nil {
 			t.Fatal(err)
@@ -462,22 +471,47 @@ func TestIndicatorOnlinePayment(t *testing.T) {
 			t.Fatal(err)
 		}
 		d = ev.act(t, "reception", d.Code, dossier.ActAccept, workflow.ActionInput{Version: d.Version})
-		if _, err := workflow.NewFees(ev.svc, nil, "").Collect(ctx, citizen, d.Code, workflow.PaymentInput{Method: "online"}); err != nil {
-			t.Fatalf("online payment: %v", err)
+		if _, err := fees.Collect(ctx, citizen, d.Code, workflow.PaymentInput{Method: "online"}); dossier.ErrorCode(err) != dossier.EFORBIDDEN {
+			t.Fatalf("the applicant marking the fee paid: %v; want forbidden", err)
 		}
-		rep, err := ev.svc.Indicators(ctx, ev.users["admin"], workflow.ReportQuery{From: "2026-11-26", To: "2026-11-26"})
+		indicator := func(code string) workflow.Indicator {
+			rep, err := ev.svc.Indicators(ctx, ev.users["admin"], workflow.ReportQuery{From: "2026-11-26", To: "2026-11-26"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range rep.Indicators {
+				if in.Code == code {
+					return in
+				}
+			}
+			t.Fatalf("no indicator %s", code)
+			return workflow.Indicator{}
+		}
+		if in := indicator("3.6"); in.Numerator != 0 || in.Denominator != 2 {
+			t.Errorf("3.6 before the online payment = %+v; want 0/2", in)
+		}
+		o, err := fees.PayOnline(ctx, citizen, d.Code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, in := range rep.Indicators {
-			if in.Code == "3.6" {
-				if !in.Computable || in.Numerator != 1 || in.Denominator != 2 || in.Value != 50 {
-					t.Errorf("3.6 = %+v; want 1/2 = 50%%", in)
-				}
-				return
-			}
+		// A refused answer (another amount) counts for nothing.
+		wrong := payment.Answer(gw.Merchant, gw.Secret, workflow.GatewayResult{OrderRef: o.Ref, Amount: o.Amount + 1, TxnID: "FT1", Code: payment.CodePaid}, time.Time{})
+		if _, err := fees.Confirm(ctx, wrong, ""); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
+			t.Fatalf("wrong amount: %v", err)
 		}
-		t.Errorf("no indicator 3.6")
+		if in := indicator("3.6"); in.Numerator != 0 {
+			t.Errorf("3.6 after a refused answer = %+v; want 0", in)
+		}
+		ok := payment.Answer(gw.Merchant, gw.Secret, workflow.GatewayResult{OrderRef: o.Ref, Amount: o.Amount, TxnID: "FT1", Code: payment.CodePaid}, time.Time{})
+		if out, err := fees.Confirm(ctx, ok, d.Code); err != nil || out.Payment == nil {
+			t.Fatalf("online payment: %v %v", out, err)
+		}
+		if in := indicator("3.6"); !in.Computable || in.Numerator != 1 || in.Denominator != 2 || in.Value != 50 {
+			t.Errorf("3.6 = %+v; want 1/2 = 50%%", in)
+		}
+		if in := indicator("3.5"); in.Numerator != 1 {
+			t.Errorf("3.5 = %+v; want 1 procedure paid online", in)
+		}
 	})
 }
 

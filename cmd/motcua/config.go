@@ -60,6 +60,7 @@ type config struct {
 	// Exchange connects document exchange (liên thông, QLVB) through the
 	// province's integration platform (exchange.go of this command).
 	Exchange exchangeConfig
+	Payment  paymentConfig
 }
 
 // oidcConfig offers citizens "Đăng nhập bằng VNeID" through an OpenID
@@ -73,6 +74,19 @@ type oidcConfig struct {
 	Scopes       string // --oidc-scopes, MOTCUA_OIDC_SCOPES: space- or comma-separated (default "openid profile")
 	IDClaim      string // --oidc-id-claim, MOTCUA_OIDC_ID_CLAIM: the personal ID number's claim (default personal_id)
 	LevelClaim   string // --oidc-level-claim, MOTCUA_OIDC_LEVEL_CLAIM: the identity level's claim (default acr)
+}
+
+// paymentConfig connects the payment gateway citizens pay their fees
+// online through (package payment, docs/payment.md); off without a URL,
+// except that serve --demo runs a local fake gateway in-process.
+type paymentConfig struct {
+	URL      string // MOTCUA_PAYMENT_URL: the gateway's address (URL/pay, URL/query)
+	Merchant string // MOTCUA_PAYMENT_MERCHANT: our merchant id at the gateway
+	Secret   string // MOTCUA_PAYMENT_SECRET: the shared HMAC-SHA256 key (never logged)
+	Name     string // MOTCUA_PAYMENT_NAME: the gateway's name in our records (default "gateway")
+	// ReconcileEvery is how often serve asks the gateway about orders
+	// still pending (MOTCUA_PAYMENT_RECONCILE_EVERY, default 5m).
+	ReconcileEvery time.Duration
 }
 
 // smsConfig sends text messages to applicants without an e-mail address
@@ -169,6 +183,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 			User:     getenv("MOTCUA_SMTP_USER"),
 			Password: getenv("MOTCUA_SMTP_PASSWORD"),
 		},
+	}
+	c.Payment = paymentConfig{URL: getenv("MOTCUA_PAYMENT_URL"), Merchant: getenv("MOTCUA_PAYMENT_MERCHANT"),
+		Secret: getenv("MOTCUA_PAYMENT_SECRET"), Name: or("MOTCUA_PAYMENT_NAME", "gateway"), ReconcileEvery: 5 * time.Minute}
+	if c.Payment.URL != "" && (c.Payment.Merchant == "" || c.Payment.Secret == "") {
+		return c, usagef("MOTCUA_PAYMENT_URL cần cả MOTCUA_PAYMENT_MERCHANT và MOTCUA_PAYMENT_SECRET")
+	}
+	if v := getenv("MOTCUA_PAYMENT_RECONCILE_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 10*time.Second {
+			return c, usagef("MOTCUA_PAYMENT_RECONCILE_EVERY phải là khoảng thời gian ≥ 10s, ví dụ 5m")
+		}
+		c.Payment.ReconcileEvery = d
 	}
 	c.AuditSeal = getenv("MOTCUA_AUDIT_SEAL")
 	c.AnchorEvery = 10 * time.Minute

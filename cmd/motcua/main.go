@@ -40,6 +40,7 @@ Cách dùng / Usage:
   motcua restore --from DIR [--demo] [--data DIR] [--db DSN]
   motcua archive [--every 8760h] [--limit N] [--demo] [--data DIR] [--db DSN]   (MOTCUA_TSA_URL)
   motcua sync check --from RFC3339 --to RFC3339 [--resend=false] [--json] [--data DIR] [--db DSN]   (MOTCUA_DVCQG_URL, MOTCUA_DVCQG_TOKEN)
+  motcua payments reconcile [--older-than 1m] [--json] [--data DIR] [--db DSN]   (MOTCUA_PAYMENT_URL, _MERCHANT, _SECRET)
   motcua bench [--base URL | --db DSN] [-c 32] [-d 30s | -n N] [--mode lifecycle|cheap] [--json]
 
 Biến môi trường: MOTCUA_ADDR, MOTCUA_DATA, MOTCUA_DB mirror the flags (README.md, Configuration).
@@ -166,6 +167,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return cmdSignAgent(ctx, args[1:], cfg, stdin, stdout)
 	case "signing":
 		return cmdSigning(args[1:], cfg, stdout)
+	case "payments":
+		return cmdPayments(ctx, args[1:], cfg, stdout)
 	case "sync":
 		return cmdSync(ctx, args[1:], cfg, stdout)
 	}

@@ -98,6 +98,17 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 			return err
 		}
 	}
+	if c.Demo && c.Payment.URL == "" {
+		if err := startDemoGateway(ctx, svc, log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	if svc.PaymentGatewayName() != "" {
+		// Online payments whose callback never came are settled by asking
+		// the gateway (one instance at a time).
+		go workflow.NewFees(svc, nil, "").RunPaymentReconciler(ctx, c.Payment.ReconcileEvery)
+	}
 	go svc.RelayNotifications(ctx, 2*time.Second)
 	// Results left numbered with their seal pending (a crash or a signer
 	// failure between the two phases of issue) are sealed now and then.

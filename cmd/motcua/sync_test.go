@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/dvcqg"
 	"motcua/internal/demotest"
@@ -34,18 +33,8 @@ func TestCmdSyncCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Data, c.Demo = dir, true
-	db, err := openStore(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	c.Data = dir
+	db, svc := openDemo(t, &c)
 	users := demotest.Users(t, db)
 	blob := demotest.Upload(t, svc, users["reception"], "scan")
 	d, err := svc.Receive(ctx, users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +14,7 @@ import (
 
 	"motcua/dvcqg"
 	"motcua/notify"
+	"motcua/payment"
 	"motcua/render"
 	"motcua/sso"
 	"motcua/store"
@@ -108,7 +110,34 @@ func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, er
 		svc.AddPortal(&dvcqg.Client{BaseURL: c.DVCQG.URL, Token: c.DVCQG.Token}, workflow.DestinationOptions{})
 	}
 	addExchange(c, svc)
+	if c.Payment.URL != "" {
+		svc.SetPaymentGateway(&payment.Client{BaseURL: c.Payment.URL, Merchant: c.Payment.Merchant, Secret: c.Payment.Secret,
+			Label: c.Payment.Name, Now: now}, "")
+	}
 	return svc, nil
+}
+
+// startDemoGateway runs a fake payment gateway on 127.0.0.1 (serve --demo
+// without MOTCUA_PAYMENT_URL), with a fresh secret, so that a newcomer
+// sees the online payment flow; nothing is really charged.
+func startDemoGateway(ctx context.Context, svc *workflow.Service, log *slog.Logger) error {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fake := payment.NewFake("MOTCUA-DEMO", hex.EncodeToString(key))
+	fake.Now = time.Now
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close() }()
+	svc.SetPaymentGateway(&payment.Client{BaseURL: "http://" + ln.Addr().String(), Merchant: fake.Merchant, Secret: fake.Secret,
+		Label: "demo", Now: time.Now}, "")
+	log.Info("demo: fake payment gateway", slog.String("addr", ln.Addr().String()))
+	return nil
 }
 
 // startDemoPortal runs a fake national portal on 127.0.0.1 (serve --demo
