@@ -61,7 +61,7 @@ func (t *LocalTSA) grantedResponse(digest []byte, nonce *big.Int, policy asn1.Ob
 		return nil, err
 	}
 	sum := sha256.Sum256(tstInfo)
-	signingTime, err := asn1.Marshal(time.Now().UTC()) // as pkcs7 does
+	signingTime, err := asn1.Marshal(at.UTC()) // the stamp's own time, on the TSA's clock
 	if err != nil {
 		return nil, err
 	}
