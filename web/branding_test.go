@@ -63,6 +63,11 @@ func TestBrandingAsData(t *testing.T) {
 			}
 		}
 	}
+	// The one error page wears it too (a 404 here).
+	if res, body := ev.get(t, anon, "/thu-tuc/khong-co-thu-tuc-nay"); res.StatusCode != http.StatusNotFound ||
+		!strings.Contains(body, `class="emblem"><a href="/">`+name+`</a>`) || !strings.Contains(body, `href="/thuong-hieu.css?v=`) {
+		t.Errorf("error page %d lacks the branding: %s", res.StatusCode, body)
+	}
 	if _, body = ev.get(t, anon, "/"); !strings.Contains(body, `<h1 id="h-home">`+name+`</h1>`) {
 		t.Error("the public home's heading is not the center's name")
 	}

@@ -57,7 +57,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "Lỗi hệ thống, vui lòng thử lại sau."
 	}
 	u := userOf(r)
-	p := errorPage{Title: titles[status], Status: status, Message: msg, User: u, Officer: u != nil && u.IsOfficer()}
+	p := errorPage{Title: titles[status], Status: status, Message: msg, User: u, Officer: u != nil && u.IsOfficer(), Brand: s.brandingOf(r)}
 	if r.Header.Get("HX-Request") == "true" {
 		// htmx swaps only 2xx answers by default; the message goes into
 		// the page's alert region instead.
@@ -97,7 +97,8 @@ type errorPage struct {
 	Status  int
 	Message string
 	User    *dossier.User
-	Officer bool // links back to the officers' desk rather than the public pages
+	Officer bool              // links back to the officers' desk rather than the public pages
+	Brand   *dossier.Branding // the center's branding, as on the layouts; nil: the defaults
 }
 
 // errorTemplates parses templates/error.html: "error" is the page, "alert"
