@@ -30,11 +30,8 @@ func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 	data := b.TempDir()
 	srv, _ := startServer(b, bin, data, "--demo")
 	tok := srv.login("reception", "demo")
-	st, blob := srv.do("POST", "/api/v1/blobs", tok, "", "application/pdf", testPDF)
-	if st != 201 {
-		b.Fatalf("upload: %d %v", st, blob)
-	}
-	body := receiveBody(blob["id"])
+	blob := srv.upload(tok, testPDF)
+	body := receiveBody(blob)
 	const n = 64
 	var starts, serves []time.Duration
 	bad := 0
@@ -155,11 +152,8 @@ func BenchmarkWriteDuringLoginFloodHTTP(b *testing.B) {
 	srv, _ := startServer(b, bin, b.TempDir(), "--demo")
 	defer srv.stop()
 	rec, appr, lead := srv.login("reception", "demo"), srv.login("appraiser", "demo"), srv.login("approver", "demo")
-	st, blob := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testPDF)
-	if st != 201 {
-		b.Fatalf("upload: %d %v", st, blob)
-	}
-	st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", receiveBody(blob["id"]))
+	blob := srv.upload(rec, testPDF)
+	st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", receiveBody(blob))
 	if st != 201 {
 		b.Fatalf("receive: %d %v", st, d)
 	}
