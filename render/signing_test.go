@@ -174,15 +174,9 @@ func TestSigningSessionAgent(t *testing.T) {
 	ctx := context.Background()
 	leader := f.users["approver"]
 	// The token's key and certificate (issued by the trusted CA).
-	token, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
-	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
-		t.Fatal(err)
-	}
+	token := f.leaderKey(t, leader)
+	other := f.leaderKey(t, leader)
+	f.agentSigning(t, leader, token)
 	d := f.toApproval(t)
 	// The old one-click approval is refused: the server has no key.
 	if _, err := f.svc.Act(ctx, leader, d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
@@ -248,12 +242,9 @@ func TestSigningRevokedCertificate(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
 	leader := f.users["approver"]
-	token, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	token := f.leaderKey(t, leader)
 	f.keys.DemoPKI().Revoke(token.Certificate.SerialNumber, f.clock().Add(-time.Minute))
-	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
-	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
-		t.Fatal(err)
-	}
+	f.agentSigning(t, leader, token)
 	d := f.toApproval(t)
 	_, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
 	if dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || !strings.Contains(err.Error(), "Chứng thư số đã bị thu hồi") {
@@ -305,16 +296,34 @@ func TestSigningSessionRemote(t *testing.T) {
 	}
 }
 
+// leaderKey is a new key of leader's, certified by the demo CA: a USB
+// token's or a remote signing service's.
+func (f *fixture) leaderKey(t testing.TB, leader *dossier.User) *sign.Identity {
+	t.Helper()
+	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// agentSigning has leader sign with the USB token through the signing
+// agent: the server knows only the token's registered certificate.
+func (f *fixture) agentSigning(t testing.TB, leader *dossier.User, token *sign.Identity) {
+	t.Helper()
+	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
+	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // remoteSigning has leader sign with a remote signing service (a fake CSC
 // server, OTP 135790, closed at the end of the test) holding a key the
 // demo CA certifies (returned with it); requests to it time out after
 // timeout seconds.
 func (f *fixture) remoteSigning(t testing.TB, leader *dossier.User, timeout int) (*csctest.Server, *sign.Identity) {
 	t.Helper()
-	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := f.leaderKey(t, leader)
 	srv := csctest.New(key, "135790")
 	t.Cleanup(srv.Close)
 	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignRemotely,
