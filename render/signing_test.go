@@ -24,10 +24,19 @@ import (
 // toApproval takes a counter dossier to awaiting_approval.
 func (f *fixture) toApproval(t testing.TB) *dossier.Dossier {
 	t.Helper()
-	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"})
+	return f.toApprovalOf(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"},
+		"Hồ sơ đầy đủ, hợp lệ", "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân cho Nguyễn Thị Ánh Tuyết.")
+}
+
+// toApprovalOf receives a counter dossier for applicant and takes it to
+// awaiting_approval: the appraiser recommends approval with report and
+// the draft result draft.
+func (f *fixture) toApprovalOf(t testing.TB, applicant dossier.Applicant, report, draft string) *dossier.Dossier {
+	t.Helper()
+	d := f.receive(t, applicant)
 	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 	return f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
-		Report: "Hồ sơ đầy đủ, hợp lệ", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân cho Nguyễn Thị Ánh Tuyết."})
+		Report: report, DraftResult: draft})
 }
 
 func (f *fixture) status(t testing.TB, code string) dossier.Status {
