@@ -3,13 +3,13 @@ package dvcqg_test
 import (
 	"context"
 	"net/http/httptest"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"motcua/dossier"
 	"motcua/dvcqg"
+	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
@@ -91,10 +91,8 @@ func BenchmarkPortalUnderWorkflowLoad(b *testing.B) {
 			b.StopTimer()
 			cancel()
 			relay.Wait()
-			slices.Sort(p.lags)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-			b.ReportMetric(float64(p.lags[len(p.lags)/2].Microseconds())/1000, "lag-p50-ms")
-			b.ReportMetric(float64(p.lags[len(p.lags)*99/100].Microseconds())/1000, "lag-p99-ms")
+			benchtest.ReportPercentiles(b, p.lags, "lag-p50-ms", "lag-p99-ms")
 			b.ReportMetric(0, "ns/op")
 		})
 	}

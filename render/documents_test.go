@@ -159,10 +159,7 @@ func TestFormsSignedAndVerifiable(t *testing.T) {
 func TestResultNumberedAtIssue(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
-	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
-	d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
-		Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp."})
+	d := f.toApprovalOf(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"}, "Đủ điều kiện", "Cấp Giấy chứng nhận đăng ký doanh nghiệp.")
 	d = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
 	// Issued the next day: the date is the day of issue, not of signature.
 	f.now.Add((24 * time.Hour).Milliseconds())
@@ -203,10 +200,7 @@ func TestPaperSealAddsNoElectronicSeal(t *testing.T) {
 		signatures int
 		number     string
 	}{{"physical", 1, "01/GCN-DKDN-SKHDT"}, {"both", 2, "02/GCN-DKDN-SKHDT"}} {
-		d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-		d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
-		d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
-			Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp."})
+		d := f.toApprovalOf(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"}, "Đủ điều kiện", "Cấp Giấy chứng nhận đăng ký doanh nghiệp.")
 		d = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
 		d = f.act(t, "clerk", d.Code, dossier.ActIssue, workflow.ActionInput{Version: d.Version, Seal: c.seal, RegisterPage: 7})
 		file, err := f.svc.ResultPDF(ctx, f.users["clerk"], d.Code)

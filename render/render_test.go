@@ -428,10 +428,7 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 		const n = 24
 		ds := make([]*dossier.Dossier, n)
 		for i := range ds {
-			d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"})
-			d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
-			d = f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
-				Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."})
+			d := f.toApprovalOf(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Văn An", IDNumber: "027190001234"}, "Đủ điều kiện", "Cấp Giấy chứng nhận.")
 			ds[i] = f.act(t, "approver", d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version})
 		}
 		errs := make(chan error, n)

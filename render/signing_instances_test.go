@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/pem"
 	"sync"
 	"testing"
 	"time"
@@ -144,21 +143,15 @@ func TestSigningSessionAgentOnAnotherInstance(t *testing.T) {
 		b := f.instance(t)
 		ctx := context.Background()
 		leader := f.users["approver"]
-		token, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-		if err != nil {
-			t.Fatal(err)
-		}
-		chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
-		if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
-			t.Fatal(err)
-		}
+		token := f.leaderKey(t, leader)
+		f.agentSigning(t, leader, token)
 		d := f.toApproval(t)
 		sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
 		if err != nil || sess.Method != workflow.SignWithAgent {
 			t.Fatalf("begin: %+v, %v", sess, err)
 		}
 		digest, _ := base64.StdEncoding.DecodeString(sess.Digest)
-		wrong, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+		wrong := f.leaderKey(t, leader)
 		bad, _ := wrong.SignDigest(ctx, digest)
 		if _, err := b.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true, Signature: bad, Certificate: token.Certificate.Raw}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
 			t.Fatalf("another key's signature on the other instance: %v; want 422", err)

@@ -24,10 +24,19 @@ import (
 // toApproval takes a counter dossier to awaiting_approval.
 func (f *fixture) toApproval(t testing.TB) *dossier.Dossier {
 	t.Helper()
-	d := f.receive(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"})
+	return f.toApprovalOf(t, dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234", Address: "Phường Suối Hoa, TP Bắc Ninh"},
+		"Hồ sơ đầy đủ, hợp lệ", "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân cho Nguyễn Thị Ánh Tuyết.")
+}
+
+// toApprovalOf receives a counter dossier for applicant and takes it to
+// awaiting_approval: the appraiser recommends approval with report and
+// the draft result draft.
+func (f *fixture) toApprovalOf(t testing.TB, applicant dossier.Applicant, report, draft string) *dossier.Dossier {
+	t.Helper()
+	d := f.receive(t, applicant)
 	d = f.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
 	return f.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "approve",
-		Report: "Hồ sơ đầy đủ, hợp lệ", DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp tư nhân cho Nguyễn Thị Ánh Tuyết."})
+		Report: report, DraftResult: draft})
 }
 
 func (f *fixture) status(t testing.TB, code string) dossier.Status {
@@ -174,15 +183,9 @@ func TestSigningSessionAgent(t *testing.T) {
 	ctx := context.Background()
 	leader := f.users["approver"]
 	// The token's key and certificate (issued by the trusted CA).
-	token, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
-	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
-		t.Fatal(err)
-	}
+	token := f.leaderKey(t, leader)
+	other := f.leaderKey(t, leader)
+	f.agentSigning(t, leader, token)
 	d := f.toApproval(t)
 	// The old one-click approval is refused: the server has no key.
 	if _, err := f.svc.Act(ctx, leader, d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
@@ -248,12 +251,9 @@ func TestSigningRevokedCertificate(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
 	leader := f.users["approver"]
-	token, _, _ := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	token := f.leaderKey(t, leader)
 	f.keys.DemoPKI().Revoke(token.Certificate.SerialNumber, f.clock().Add(-time.Minute))
-	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
-	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
-		t.Fatal(err)
-	}
+	f.agentSigning(t, leader, token)
 	d := f.toApproval(t)
 	_, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
 	if dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || !strings.Contains(err.Error(), "Chứng thư số đã bị thu hồi") {
@@ -305,16 +305,34 @@ func TestSigningSessionRemote(t *testing.T) {
 	}
 }
 
+// leaderKey is a new key of leader's, certified by the demo CA: a USB
+// token's or a remote signing service's.
+func (f *fixture) leaderKey(t testing.TB, leader *dossier.User) *sign.Identity {
+	t.Helper()
+	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// agentSigning has leader sign with the USB token through the signing
+// agent: the server knows only the token's registered certificate.
+func (f *fixture) agentSigning(t testing.TB, leader *dossier.User, token *sign.Identity) {
+	t.Helper()
+	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
+	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // remoteSigning has leader sign with a remote signing service (a fake CSC
 // server, OTP 135790, closed at the end of the test) holding a key the
 // demo CA certifies (returned with it); requests to it time out after
 // timeout seconds.
 func (f *fixture) remoteSigning(t testing.TB, leader *dossier.User, timeout int) (*csctest.Server, *sign.Identity) {
 	t.Helper()
-	key, _, err := f.keys.DemoPKI().IssuePerson(leader.Name, leader.Position, "Sở Kế hoạch và Đầu tư")
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := f.leaderKey(t, leader)
 	srv := csctest.New(key, "135790")
 	t.Cleanup(srv.Close)
 	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignRemotely,

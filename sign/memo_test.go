@@ -15,14 +15,8 @@ import (
 // the same roots.
 func TestVerifiedChainRemembered(t *testing.T) {
 	now := clocktest.Now().Truncate(time.Second)
-	pki, err := NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _, err := pki.IssueOrganization("Ủy ban nhân dân tỉnh Bắc Ninh")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pki := demoPKI(t, now)
+	org := demoOrg(t, pki, "Ủy ban nhân dân tỉnh Bắc Ninh")
 	roots := pki.RootPool()
 	chain, err := VerifiedChain(org.Certificate, nil, roots, now)
 	if err != nil || len(chain) != 2 || !chain[1].Equal(pki.Root) {
@@ -38,10 +32,7 @@ func TestVerifiedChainRemembered(t *testing.T) {
 	if _, err := VerifiedChain(org.Certificate, nil, roots, org.Certificate.NotBefore.Add(-time.Second)); err == nil {
 		t.Fatal("a remembered chain was given before its leaf was valid")
 	}
-	other, err := NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := demoPKI(t, now)
 	if _, err := VerifiedChain(org.Certificate, nil, other.RootPool(), now); err == nil {
 		t.Fatal("a chain remembered for one root pool was given for another")
 	}
@@ -57,18 +48,9 @@ func TestVerifiedChainRemembered(t *testing.T) {
 // not verify.
 func TestSignedByAndCRLRemembered(t *testing.T) {
 	now := clocktest.Now().Truncate(time.Second)
-	pki, err := NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _, err := pki.IssueOrganization("Sở Tư pháp")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pki := demoPKI(t, now)
+	other := demoPKI(t, now)
+	org := demoOrg(t, pki, "Sở Tư pháp")
 	for i := 0; i < 2; i++ {
 		if !signedBy(org.Certificate, pki.Root) {
 			t.Fatalf("round %d: the issuing CA does not verify", i)
@@ -108,15 +90,8 @@ func TestSignedByAndCRLRemembered(t *testing.T) {
 // the same time as the full parser.
 func TestLocalTimestampToken(t *testing.T) {
 	now := clocktest.Now().Truncate(time.Second)
-	pki, err := NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := pki.IssueTSA("TSA demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &TSAClient{Local: &LocalTSA{Identity: id, Now: func() time.Time { return now }}}
+	pki := demoPKI(t, now)
+	c, _ := localTSA(t, pki, now)
 	message := []byte("biên nhận hồ sơ")
 	token, err := c.Timestamp(context.Background(), message)
 	if err != nil {
@@ -152,19 +127,9 @@ func TestLocalTimestampToken(t *testing.T) {
 // plain DER of that shape.
 func TestCMSDERAgreesWithPKCS7(t *testing.T) {
 	now := clocktest.Now().Truncate(time.Second)
-	pki, err := NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _, err := pki.IssueOrganization("Sở Nội vụ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsaID, err := pki.IssueTSA("TSA demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa := &TSAClient{Local: &LocalTSA{Identity: tsaID, Now: func() time.Time { return now }}}
+	pki := demoPKI(t, now)
+	org := demoOrg(t, pki, "Sở Nội vụ")
+	tsa, tsaID := localTSA(t, pki, now)
 	der, err := buildCMS(context.Background(), [32]byte{1, 2, 3}, org, cmsParams{timestamp: tsa.Timestamp})
 	if err != nil {
 		t.Fatal(err)
@@ -235,4 +200,35 @@ func TestCMSDERAgreesWithPKCS7(t *testing.T) {
 			t.Errorf("%s: cmsDER accepted it", name)
 		}
 	}
+}
+
+// demoPKI is a demo CA opened at now.
+func demoPKI(t *testing.T, now time.Time) *DemoPKI {
+	t.Helper()
+	pki, err := NewDemoPKI(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pki
+}
+
+// demoOrg is the identity pki issues to the organisation name.
+func demoOrg(t *testing.T, pki *DemoPKI, name string) *Identity {
+	t.Helper()
+	org, _, err := pki.IssueOrganization(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org
+}
+
+// localTSA is a client of an in-process timestamp authority certified by
+// pki whose clock stands at now, and the authority's identity.
+func localTSA(t *testing.T, pki *DemoPKI, now time.Time) (*TSAClient, *Identity) {
+	t.Helper()
+	id, err := pki.IssueTSA("TSA demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &TSAClient{Local: &LocalTSA{Identity: id, Now: func() time.Time { return now }}}, id
 }

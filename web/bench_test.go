@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +17,7 @@ import (
 	"motcua/bench"
 	"motcua/demo"
 	"motcua/dossier"
+	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
@@ -135,8 +135,7 @@ func BenchmarkAPITransitions(b *testing.B) {
 	rate := float64(b.N) / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "transitions/s")
 	if len(lat) > 0 {
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+		benchtest.ReportPercentiles(b, lat, "", "p99_ms")
 	}
 	raw := rawCommitRate(b, db.SQL())
 	b.ReportMetric(raw, "raw_commits/s")
@@ -198,8 +197,7 @@ func BenchmarkWorkList(b *testing.B) {
 		lat = append(lat, time.Since(t0))
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+	benchtest.ReportPercentiles(b, lat, "", "p99_ms")
 	b.ReportMetric(float64(n), "dossiers")
 }
 

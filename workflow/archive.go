@@ -71,16 +71,7 @@ func (s *Service) ArchiveResults(ctx context.Context, every time.Duration, limit
 // run it: a round runs on the one instance that takes the cluster-wide
 // archive lock, the others skip it.
 func (s *Service) RunArchive(ctx context.Context, interval, every time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		s.archiveRound(ctx, every)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	tick(ctx, interval, true, func() { s.archiveRound(ctx, every) })
 }
 
 // archiveRound archives every due result, in batches, when no other

@@ -3,13 +3,12 @@ package workflow_test
 import (
 	"context"
 	"fmt"
-	"motcua/internal/clocktest"
-	"slices"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/benchtest"
 	"motcua/store"
 	"motcua/workflow"
 )
@@ -36,56 +35,30 @@ func BenchmarkWriteDuringLoginFlood(b *testing.B) {
 				Roles: []dossier.Role{dossier.RoleReception}}); err != nil {
 				b.Fatal(err)
 			}
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			var logins sync.Map
+			stop := func() {}
+			var logins atomic.Int64
 			if flood {
-				for w := range 16 {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						n := 0
-						for {
-							select {
-							case <-stop:
-								logins.Store(w, n)
-								return
-							default:
-							}
-							if _, _, err := svc.Login(ctx, "canbo", "mật-khẩu-đủ-dài"); err != nil {
-								b.Error(err)
-								logins.Store(w, n)
-								return
-							}
-							n++
-						}
-					}()
-				}
+				stop = benchtest.Flood(16, func(int) bool {
+					if _, _, err := svc.Login(ctx, "canbo", "mật-khẩu-đủ-dài"); err != nil {
+						b.Error(err)
+						return false
+					}
+					logins.Add(1)
+					return true
+				})
 				time.Sleep(300 * time.Millisecond) // let the flood build up
 			}
-			lat := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			start := clocktest.Now()
-			for i := range b.N {
-				t0 := clocktest.Now()
+			lat, took := benchtest.Time(b, func(i int) {
 				if err := db.InTx(ctx, svc.Now(), func(tx *store.Tx) error {
 					return tx.Audit("bench", "write", "bench", fmt.Sprint(i), "{}")
 				}); err != nil {
 					b.Fatal(err)
 				}
-				lat = append(lat, time.Since(t0))
-			}
-			took := time.Since(start)
-			b.StopTimer()
-			close(stop)
-			wg.Wait()
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			})
+			stop()
+			benchtest.ReportPercentiles(b, lat, "p50-ms", "p99-ms")
 			if flood {
-				total := 0
-				logins.Range(func(_, v any) bool { total += v.(int); return true })
-				b.ReportMetric(float64(total)/took.Seconds(), "logins/s")
+				b.ReportMetric(float64(logins.Load())/took.Seconds(), "logins/s")
 			}
 		})
 	}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/store"
@@ -141,8 +141,7 @@ func BenchmarkProcedureList(b *testing.B) {
 				}
 				lat = append(lat, time.Since(t0))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+			benchtest.ReportPercentiles(b, lat, "", "p99_ms")
 		})
 	}
 }

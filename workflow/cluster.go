@@ -52,14 +52,23 @@ func (s *Service) WatchQueueCalls(ctx context.Context, poll time.Duration, fn fu
 	if poll <= 0 {
 		poll = 500 * time.Millisecond
 	}
-	t := time.NewTicker(poll)
+	tick(ctx, poll, false, catchUp)
+}
+
+// tick calls round at start (when atStart is set) and then each time every
+// has passed, until ctx ends; a round in progress is never interrupted.
+func tick(ctx context.Context, every time.Duration, atStart bool, round func()) {
+	t := time.NewTicker(every)
 	defer t.Stop()
+	if atStart {
+		round()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		catchUp()
+		round()
 	}
 }

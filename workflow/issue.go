@@ -338,9 +338,7 @@ func (s *Service) ResumeSeals(ctx context.Context) (int, error) {
 // RunSealResumer runs ResumeSeals now and then every period until ctx
 // ends, logging what it seals and what fails.
 func (s *Service) RunSealResumer(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	tick(ctx, every, true, func() {
 		n, err := s.ResumeSeals(ctx)
 		if n > 0 {
 			s.log.Info("pending seals applied", slog.Int("results", n))
@@ -348,12 +346,7 @@ func (s *Service) RunSealResumer(ctx context.Context, every time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("pending seals", slog.Any("err", err))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // PublicStatus is what anyone holding a lookup token may see.

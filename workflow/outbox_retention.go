@@ -58,9 +58,7 @@ func (s *Service) PurgeOutbox(ctx context.Context) (int, bool, error) {
 // runOutboxPurge purges the outbox at start and then each interval until
 // ctx ends (started by RelayOutbox).
 func (s *Service) runOutboxPurge(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	tick(ctx, every, true, func() {
 		n, _, err := s.PurgeOutbox(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("outbox purge", slog.Any("err", err))
@@ -68,10 +66,5 @@ func (s *Service) runOutboxPurge(ctx context.Context, every time.Duration) {
 		if n > 0 {
 			s.log.Info("outbox purged", slog.Int("deliveries", n))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

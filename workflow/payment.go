@@ -444,23 +444,16 @@ func (f *Fees) ReconcilePayments(ctx context.Context, olderThan time.Duration) (
 // RunPaymentReconciler reconciles pending payments every interval until
 // ctx ends, on one instance at a time.
 func (f *Fees) RunPaymentReconciler(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	tick(ctx, every, false, func() {
 		release, ok, err := f.svc.db.TryLock(ctx, "payments-reconcile")
 		if err != nil || !ok {
-			continue
+			return
 		}
 		if _, err := f.ReconcilePayments(ctx, ReconcileAfter); err != nil {
 			f.svc.log.Warn("payment reconciliation failed", "err", err)
 		}
 		release()
-	}
+	})
 }
 
 // PaymentOrders lists the online payment orders of a dossier the caller

@@ -63,22 +63,12 @@ func TestOnTimeRateAfterApology(t *testing.T) {
 		}
 		admin := ev.users["admin"]
 		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
-		sum, err := ev.svc.Summary(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sum := ev.summary(t, week)
 		if sum.Resolved != 4 || sum.ResolvedEarly != 2 || sum.ResolvedOnTime != 1 || sum.ResolvedLate != 1 || sum.OnTimeRate != 75.00 {
 			t.Errorf("summary: resolved %d early %d on time %d late %d rate %.2f; want 4 2 1 1 75.00",
 				sum.Resolved, sum.ResolvedEarly, sum.ResolvedOnTime, sum.ResolvedLate, sum.OnTimeRate)
 		}
-		ind, err := ev.svc.Indicators(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]workflow.Indicator{}
-		for _, i := range ind.Indicators {
-			got[i.Code] = i
-		}
+		got := ev.indicators(t, week)
 		if i := got["2.1"]; i.Numerator != 3 || i.Denominator != 4 || i.Value != 75.00 {
 			t.Errorf("2.1 = %d/%d = %.2f; want 3/4 = 75.00", i.Numerator, i.Denominator, i.Value)
 		}
@@ -165,10 +155,7 @@ func TestImportedApologyMeasuredOnOriginal(t *testing.T) {
 		}
 		ev.clk.Set(vnAt(11, 6, 17, 30, 0, 0))
 		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
-		sum, err := ev.svc.Summary(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sum := ev.summary(t, week)
 		if sum.Resolved != 1 || sum.ResolvedLate != 1 || sum.OnTimeRate != 0 || sum.Open != 1 || sum.OpenOverdue != 1 {
 			t.Errorf("summary: resolved %d late %d rate %.2f open %d overdue %d; want 1 1 0.00 1 1",
 				sum.Resolved, sum.ResolvedLate, sum.OnTimeRate, sum.Open, sum.OpenOverdue)

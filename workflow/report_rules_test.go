@@ -116,10 +116,7 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		}
 		admin := ev.users["admin"]
 		week := workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06"}
-		sum, err := ev.svc.Summary(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sum := ev.summary(t, week)
 		if sum.Received != 10 || sum.Resolved != 2 || sum.ResolvedEarly != 2 || sum.OnTimeRate != 100 || sum.Open != 8 || sum.OpenOverdue != 5 {
 			t.Errorf("summary: received %d resolved %d early %d rate %.2f open %d overdue %d; want 10 2 2 100.00 8 5",
 				sum.Received, sum.Resolved, sum.ResolvedEarly, sum.OnTimeRate, sum.Open, sum.OpenOverdue)
@@ -128,14 +125,7 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		if _, open, overdue := scanFor(t, ev, week); open != 8 || overdue != 5 {
 			t.Errorf("scan: open %d overdue %d; want 8 5", open, overdue)
 		}
-		ind, err := ev.svc.Indicators(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]workflow.Indicator{}
-		for _, i := range ind.Indicators {
-			got[i.Code] = i
-		}
+		got := ev.indicators(t, week)
 		if i := got["2.1"]; i.Numerator != 3 || i.Denominator != 10 || i.Value != 30.00 {
 			t.Errorf("2.1 = %d/%d = %.2f; want 3/10 = 30.00", i.Numerator, i.Denominator, i.Value)
 		}
@@ -144,10 +134,7 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		}
 		// One week later O3 (due Mon 9/11) and O6 (measure Mon 9/11
 		// 17:00) are overdue too; O4 still waits: 7 of 8.
-		later, err := ev.svc.Summary(ctx, admin, workflow.ReportQuery{From: "2026-11-02", To: "2026-11-13"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		later := ev.summary(t, workflow.ReportQuery{From: "2026-11-02", To: "2026-11-13"})
 		if later.Open != 8 || later.OpenOverdue != 7 {
 			t.Errorf("two weeks: open %d overdue %d; want 8 7", later.Open, later.OpenOverdue)
 		}
@@ -193,10 +180,7 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		if done, err := ev.svc.EnsureAggregates(ctx); err != nil || !done {
 			t.Fatalf("EnsureAggregates = %v, %v", done, err)
 		}
-		again, err := ev.svc.Summary(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
+		again := ev.summary(t, week)
 		if again.Summary != sum.Summary {
 			t.Errorf("after the backfill: %+v; want %+v", again.Summary, sum.Summary)
 		}

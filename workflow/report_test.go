@@ -57,6 +57,30 @@ func (ev *rEnv) act(t testing.TB, who string, d *dossier.Dossier, at time.Time, 
 	return out
 }
 
+// summary is the admin's summary report for q.
+func (ev *rEnv) summary(t testing.TB, q workflow.ReportQuery) *workflow.SummaryReport {
+	t.Helper()
+	sum, err := ev.svc.Summary(context.Background(), ev.users["admin"], q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// indicators is the admin's QĐ 766 indicators for q, by code.
+func (ev *rEnv) indicators(t testing.TB, q workflow.ReportQuery) map[string]workflow.Indicator {
+	t.Helper()
+	ind, err := ev.svc.Indicators(context.Background(), ev.users["admin"], q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]workflow.Indicator{}
+	for _, i := range ind.Indicators {
+		got[i.Code] = i
+	}
+	return got
+}
+
 // toIssued takes d from appraising (or received) to issued at at.
 func (ev *rEnv) toIssued(t testing.TB, d *dossier.Dossier, at time.Time) *dossier.Dossier {
 	t.Helper()
@@ -230,10 +254,7 @@ func TestSummaryKnownSet(t *testing.T) {
 			}
 		}
 		// Catalog figures, computed independently from the catalog.
-		got, err := ev.svc.Summary(ctx, admin, workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "province"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := ev.summary(t, workflow.ReportQuery{From: "2026-11-02", To: "2026-11-06", Level: "province"})
 		var procs, fos, delegated int64
 		ps, _, err := ev.db.Procedures(ctx, store.ProcedureFilter{Level: "province", Limit: 1000})
 		if err != nil {
@@ -296,16 +317,7 @@ func TestSummaryKnownSet(t *testing.T) {
 		// QĐ 766 2.1 for A: on time (≤ 1 supplement) N1 N2 IMP-1 IMP-4
 		// (N5 has two requests; N11 is late against its original
 		// appointment) + open not overdue N4 N6 = 6 of 8 + 5.
-		ind, err := ev.svc.Indicators(ctx, admin, week)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var i21 workflow.Indicator
-		for _, i := range ind.Indicators {
-			if i.Code == "2.1" {
-				i21 = i
-			}
-		}
+		i21 := ev.indicators(t, week)["2.1"]
 		if i21.Code != "2.1" || i21.Numerator != 6 || i21.Denominator != 13 || i21.Value != 46.15 {
 			t.Errorf("2.1 = %+v", i21)
 		}

@@ -72,11 +72,8 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 		return srv.do("POST", path, tok, "", "application/json", body)
 	}
 	rec, appr := srv.login("reception", "demo"), srv.login("appraiser", "demo")
-	st, blob := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testfile.PDF("k"))
-	if st != 201 {
-		t.Fatalf("upload: %d %v", st, blob)
-	}
-	body := receiveBody(blob["id"])
+	blob := srv.upload(rec, testfile.PDF("k"))
+	body := receiveBody(blob)
 	var done atomic.Int64
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -246,11 +243,8 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 		return srv.do("POST", path, tok, key, "application/json", body)
 	}
 	rec, appr := srv.login("reception", "demo"), srv.login("appraiser", "demo")
-	st, b := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testfile.PDF("crash"))
-	if st != 201 {
-		t.Fatalf("upload: %d %v", st, b)
-	}
-	receive := receiveBody(b["id"])
+	b := srv.upload(rec, testfile.PDF("crash"))
+	receive := receiveBody(b)
 
 	var (
 		mu      sync.Mutex

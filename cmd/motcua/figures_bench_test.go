@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"motcua/internal/benchtest"
 	"net/http"
 	"slices"
 	"sync"
 	"testing"
 	"time"
-
-	"motcua/internal/clocktest"
 )
 
 // The figures of issue 16 measured on the real binary, as benchmarks (the
@@ -31,11 +30,8 @@ func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 	data := b.TempDir()
 	srv, _ := startServer(b, bin, data, "--demo")
 	tok := srv.login("reception", "demo")
-	st, blob := srv.do("POST", "/api/v1/blobs", tok, "", "application/pdf", testPDF)
-	if st != 201 {
-		b.Fatalf("upload: %d %v", st, blob)
-	}
-	body := receiveBody(blob["id"])
+	blob := srv.upload(tok, testPDF)
+	body := receiveBody(blob)
 	const n = 64
 	var starts, serves []time.Duration
 	bad := 0
@@ -57,9 +53,9 @@ func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 	srv.stop()
 	slices.Sort(starts)
 	slices.Sort(serves)
-	b.ReportMetric(ms(starts[len(starts)/2]), "start-ms")
-	b.ReportMetric(ms(serves[len(serves)/2]), "serve64-ms")
-	b.ReportMetric(ms(serves[len(serves)-1]), "max-serve64-ms")
+	b.ReportMetric(benchtest.Ms(starts[len(starts)/2]), "start-ms")
+	b.ReportMetric(benchtest.Ms(serves[len(serves)/2]), "serve64-ms")
+	b.ReportMetric(benchtest.Ms(serves[len(serves)-1]), "max-serve64-ms")
 	b.ReportMetric(float64(bad), "non-201")
 	if bad > 0 {
 		b.Errorf("%d of %d POSTs after a restart were not 201", bad, n*b.N)
@@ -140,8 +136,6 @@ func rawPOST(url, token, idemKey, ctype string, body []byte) (int, int64) {
 	return res.StatusCode, n
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 // BenchmarkWriteDuringLoginFloodHTTP is the figure of issue 16, item 5 on
 // the real binary, over HTTP: the latency of a small audited write — the
 // approver's request-clarification and the appraiser's submit-appraisal,
@@ -158,11 +152,8 @@ func BenchmarkWriteDuringLoginFloodHTTP(b *testing.B) {
 	srv, _ := startServer(b, bin, b.TempDir(), "--demo")
 	defer srv.stop()
 	rec, appr, lead := srv.login("reception", "demo"), srv.login("appraiser", "demo"), srv.login("approver", "demo")
-	st, blob := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testPDF)
-	if st != 201 {
-		b.Fatalf("upload: %d %v", st, blob)
-	}
-	st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", receiveBody(blob["id"]))
+	blob := srv.upload(rec, testPDF)
+	st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", receiveBody(blob))
 	if st != 201 {
 		b.Fatalf("receive: %d %v", st, d)
 	}
@@ -192,48 +183,25 @@ func BenchmarkWriteDuringLoginFloodHTTP(b *testing.B) {
 			name = "flood"
 		}
 		b.Run(name, func(b *testing.B) {
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
+			stop := func() {}
 			var mu sync.Mutex
 			answered := map[int]int{}
 			if flood {
-				for range 16 {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for {
-							select {
-							case <-stop:
-								return
-							default:
-							}
-							st, _ := rawPOST(srv.base+"/api/v1/session", "", "", "application/json", []byte(`{"username":"supervisor","password":"demo"}`))
-							mu.Lock()
-							answered[st]++
-							mu.Unlock()
-						}
-					}()
-				}
+				stop = benchtest.Flood(16, func(int) bool {
+					st, _ := rawPOST(srv.base+"/api/v1/session", "", "", "application/json", []byte(`{"username":"supervisor","password":"demo"}`))
+					mu.Lock()
+					answered[st]++
+					mu.Unlock()
+					return true
+				})
 				time.Sleep(time.Second) // let the flood build up
 				mu.Lock()
 				clear(answered)
 				mu.Unlock()
 			}
-			lat := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			start := clocktest.Now()
-			for range b.N {
-				t0 := clocktest.Now()
-				write()
-				lat = append(lat, time.Since(t0))
-			}
-			took := time.Since(start)
-			b.StopTimer()
-			close(stop)
-			wg.Wait()
-			slices.Sort(lat)
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			lat, took := benchtest.Time(b, func(int) { write() })
+			stop()
+			benchtest.ReportPercentiles(b, lat, "p50-ms", "p99-ms")
 			if flood {
 				b.ReportMetric(float64(answered[200])/took.Seconds(), "logins/s")
 				b.ReportMetric(float64(answered[429])/took.Seconds(), "limited/s")

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,14 +36,13 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := startServer(t, bin, data, "--demo")
-	c := &apiClient{t: t, base: srv.base}
-	rec, appr, lead, clerk := c.login("reception"), c.login("appraiser"), c.login("approver"), c.login("clerk")
-	blob := c.upload(rec, string(testfile.PDF("crash test scan")))
+	rec, appr, lead, clerk := srv.login("reception", "demo"), srv.login("appraiser", "demo"), srv.login("approver", "demo"), srv.login("clerk", "demo")
+	blob := srv.upload(rec, testfile.PDF("crash test scan"))
 	const n = 3
 	codes := make([]string, n)
 	versions := make([]int64, n)
 	for i := range codes {
-		st, d := c.post(rec, "/api/v1/dossiers", fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter",
+		st, d := srv.post(rec, "/api/v1/dossiers", fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter",
 			"applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"00109000123%d"},
 			"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, i, blob, blob))
 		if st != 201 {
@@ -58,7 +54,7 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 			{appr, "submit-appraisal", `{"version":%d,"recommendation":"approve","report":"Đủ điều kiện","draft_result":"Cấp giấy chứng nhận."}`},
 			{lead, "approve", `{"version":%d}`},
 		} {
-			st, d := c.post(step.tok, "/api/v1/dossiers/"+code+"/actions/"+step.action, fmt.Sprintf(step.body, v))
+			st, d := srv.post(step.tok, "/api/v1/dossiers/"+code+"/actions/"+step.action, fmt.Sprintf(step.body, v))
 			if st != 200 {
 				t.Fatalf("%s: %d %v", step.action, st, d)
 			}
@@ -69,7 +65,7 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 	// Phase 1 succeeds, phase 2 fails: numbered in order, seal pending.
 	numbers := make([]string, n)
 	for i, code := range codes {
-		st, d := c.post(clerk, "/api/v1/dossiers/"+code+"/actions/issue", fmt.Sprintf(`{"version":%d}`, versions[i]))
+		st, d := srv.post(clerk, "/api/v1/dossiers/"+code+"/actions/issue", fmt.Sprintf(`{"version":%d}`, versions[i]))
 		if st != 200 {
 			t.Fatalf("issue %s: %d %v", code, st, d)
 		}
@@ -84,7 +80,7 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 		versions[i] = int64(d["version"].(float64))
 	}
 	// A result whose seal is pending is not returned.
-	if st, d := c.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 503 {
+	if st, d := srv.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 503 {
 		t.Errorf("return with the seal pending: %d %v; want 503", st, d)
 	}
 	srv.kill()
@@ -95,13 +91,12 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ = startServer(t, bin, data, "--demo")
-	c.base = srv.base
-	clerk, rec = c.login("clerk"), c.login("reception")
+	clerk, rec = srv.login("clerk", "demo"), srv.login("reception", "demo")
 	deadline := clocktest.Now().Add(60 * time.Second)
 	for i, code := range codes {
 		var r map[string]any
 		for {
-			st, d := c.get(clerk, "/api/v1/dossiers/"+code)
+			st, d := srv.do("GET", "/api/v1/dossiers/"+code, clerk, "", "", nil)
 			if st != 200 {
 				t.Fatalf("get %s: %d", code, st)
 			}
@@ -118,7 +113,10 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 			t.Errorf("%s after restart: result %v; want number %s, sealed", code, r, numbers[i])
 		}
 		// The sealed file carries the recorded number.
-		pdf := c.getBytes(clerk, "/api/v1/dossiers/"+code+"/result.pdf")
+		st, pdf := srv.raw("GET", "/api/v1/dossiers/"+code+"/result.pdf", clerk, "", "", nil)
+		if st != 200 {
+			t.Fatalf("GET result.pdf of %s: %d %s", code, st, pdf)
+		}
 		file := filepath.Join(t.TempDir(), "result.pdf")
 		os.WriteFile(file, pdf, 0o600)
 		out, err := exec.Command(bin, "verify", "-json", file).Output()
@@ -139,7 +137,7 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 		}
 	}
 	// The register gave exactly n numbers.
-	st, regs := c.get(clerk, "/api/v1/registers")
+	st, regs := srv.do("GET", "/api/v1/registers", clerk, "", "", nil)
 	if st != 200 {
 		t.Fatalf("registers: %d", st)
 	}
@@ -148,7 +146,7 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 		t.Errorf("registers after restart: %v; want one register at %d", items, n)
 	}
 	// Now the result can be returned.
-	if st, d := c.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 200 {
+	if st, d := srv.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 200 {
 		t.Errorf("return after the seal: %d %v", st, d)
 	}
 	for _, args := range [][]string{{"check", "--data", data}, {"audit", "verify", "--data", data}} {
@@ -156,75 +154,4 @@ func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
 			t.Errorf("motcua %v: %v\n%s", args, err, out)
 		}
 	}
-}
-
-// apiClient is a small JSON client for tests against a server process.
-type apiClient struct {
-	t    *testing.T
-	base string
-}
-
-func (c *apiClient) do(method, tok, path, ctype string, body []byte) (int, []byte) {
-	c.t.Helper()
-	req, _ := http.NewRequest(method, c.base+path, bytes.NewReader(body))
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, out
-}
-
-func (c *apiClient) post(tok, path, body string) (int, map[string]any) {
-	c.t.Helper()
-	st, out := c.do("POST", tok, path, "application/json", []byte(body))
-	var m map[string]any
-	json.Unmarshal(out, &m)
-	return st, m
-}
-
-func (c *apiClient) get(tok, path string) (int, map[string]any) {
-	c.t.Helper()
-	st, out := c.do("GET", tok, path, "", nil)
-	var m map[string]any
-	json.Unmarshal(out, &m)
-	return st, m
-}
-
-func (c *apiClient) getBytes(tok, path string) []byte {
-	c.t.Helper()
-	st, out := c.do("GET", tok, path, "", nil)
-	if st != 200 {
-		c.t.Fatalf("GET %s: %d %s", path, st, out)
-	}
-	return out
-}
-
-func (c *apiClient) login(user string) string {
-	c.t.Helper()
-	st, m := c.post("", "/api/v1/session", `{"username":"`+user+`","password":"demo"}`)
-	tok, _ := m["token"].(string)
-	if st != 200 || tok == "" {
-		c.t.Fatalf("login %s: %d %v", user, st, m)
-	}
-	return tok
-}
-
-func (c *apiClient) upload(tok, content string) string {
-	c.t.Helper()
-	st, out := c.do("POST", tok, "/api/v1/blobs", "application/pdf", []byte(content))
-	var m map[string]any
-	json.Unmarshal(out, &m)
-	id, _ := m["id"].(string)
-	if st != 201 || id == "" {
-		c.t.Fatalf("upload: %d %s", st, out)
-	}
-	return id
 }

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -188,6 +189,31 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return usagef("đối số thừa: %v", fs.Args())
 	}
 	return nil
+}
+
+// reportFlags starts a one-shot report command "cmd sub": args must begin
+// with sub (else the usage error); it returns the storage flags of
+// "cmd sub" with --json, for the caller to add its own and parse args[1:].
+func (c *config) reportFlags(args []string, cmd, sub, usage string) (*flag.FlagSet, *bool, error) {
+	if len(args) == 0 || args[0] != sub {
+		return nil, nil, usagef("%s", usage)
+	}
+	fs := c.storageFlags(cmd + " " + sub)
+	return fs, fs.Bool("json", false, "in kết quả dạng JSON"), nil
+}
+
+// printReport writes rep to stdout as JSON when asJSON (indented when
+// indent), else as text.
+func printReport(stdout io.Writer, asJSON, indent bool, rep any, text func()) error {
+	if !asJSON {
+		text()
+		return nil
+	}
+	enc := json.NewEncoder(stdout)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(rep)
 }
 
 func cmdUserAdd(ctx context.Context, args []string, c config, stdin io.Reader, stdout io.Writer) error {

@@ -40,11 +40,8 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 	var codes []string
 	for round := range rounds {
 		rec := srv.login("reception", "demo")
-		st, b := srv.do("POST", "/api/v1/blobs", rec, "", "application/pdf", testfile.PDF("outbox"))
-		if st != 201 {
-			t.Fatalf("upload: %d", st)
-		}
-		body := receiveBody(b["id"])
+		b := srv.upload(rec, testfile.PDF("outbox"))
+		body := receiveBody(b)
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
 		for range 4 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -16,12 +15,11 @@ import (
 // the expired ones. serve does the same every MOTCUA_PAYMENT_RECONCILE_EVERY.
 // Exit status 1 when the gateway could not be asked about some order.
 func cmdPayments(ctx context.Context, args []string, c config, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "reconcile" {
-		return usagef("cách dùng: motcua payments reconcile [--older-than 1m] [--json]")
+	fs, asJSON, err := c.reportFlags(args, "payments", "reconcile", "cách dùng: motcua payments reconcile [--older-than 1m] [--json]")
+	if err != nil {
+		return err
 	}
-	fs := c.storageFlags("payments reconcile")
 	olderThan := fs.Duration("older-than", workflow.ReconcileAfter, "chỉ hỏi các giao dịch chờ tạo trước ít nhất chừng này")
-	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
 	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
@@ -37,13 +35,11 @@ func cmdPayments(ctx context.Context, args []string, c config, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
-			return err
-		}
-	} else {
+	if err := printReport(stdout, *asJSON, false, rep, func() {
 		fmt.Fprintf(stdout, "Đã đối soát %d giao dịch chờ: %d đã thanh toán, %d không thành công, %d hết hạn, %d còn chờ, %d lỗi.\n",
 			rep.Checked, rep.Paid, rep.Failed, rep.Expired, rep.Pending, rep.Errors)
+	}); err != nil {
+		return err
 	}
 	if rep.Errors > 0 {
 		return exitCode(1)

@@ -77,7 +77,7 @@ func crashRounds(def int) int {
 
 // receiveBody is the JSON of a dossier received at the counter for the
 // demo procedure 2.001610, with blob as both of its components.
-func receiveBody(blob any) []byte {
+func receiveBody(blob string) []byte {
 	return []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
 		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob, blob))
 }
@@ -120,10 +120,23 @@ func (s *server) do(method, path, token, idemKey, ctype string, body []byte) (in
 	return call(method, s.base+path, token, idemKey, ctype, body)
 }
 
+// raw is do without the decoding: it returns the answer's body as sent.
+func (s *server) raw(method, path, token, idemKey, ctype string, body []byte) (int, []byte) {
+	return callRaw(method, s.base+path, token, idemKey, ctype, body)
+}
+
 // call sends one request to url, with the content type, bearer token and
 // idempotency key that are not empty, and decodes the JSON answer; it
 // returns 0 when the request failed outright.
 func call(method, url, token, idemKey, ctype string, body []byte) (int, map[string]any) {
+	st, out := callRaw(method, url, token, idemKey, ctype, body)
+	var m map[string]any
+	json.Unmarshal(out, &m)
+	return st, m
+}
+
+// callRaw is call without the decoding.
+func callRaw(method, url, token, idemKey, ctype string, body []byte) (int, []byte) {
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil
@@ -142,9 +155,8 @@ func call(method, url, token, idemKey, ctype string, body []byte) (int, map[stri
 		return 0, nil
 	}
 	defer res.Body.Close()
-	var m map[string]any
-	json.NewDecoder(res.Body).Decode(&m)
-	return res.StatusCode, m
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
 }
 
 func (s *server) login(user, pw string) string {
@@ -154,6 +166,21 @@ func (s *server) login(user, pw string) string {
 		s.t.Fatalf("login %s: %d %v", user, st, m)
 	}
 	return tok
+}
+
+// post sends the JSON body with the bearer token tok.
+func (s *server) post(tok, path, body string) (int, map[string]any) {
+	return s.do("POST", path, tok, "", "application/json", []byte(body))
+}
+
+// upload stores content as a PDF blob and returns its id.
+func (s *server) upload(tok string, content []byte) string {
+	st, m := s.do("POST", "/api/v1/blobs", tok, "", "application/pdf", content)
+	id, _ := m["id"].(string)
+	if st != 201 || id == "" {
+		s.t.Fatalf("upload: %d %v", st, m)
+	}
+	return id
 }
 
 // TestRestartConcurrentIdempotentPOSTs: a freshly started process (empty
@@ -167,14 +194,11 @@ func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
 	data := t.TempDir()
 	first, _ := startServer(t, bin, data, "--demo")
 	tok := first.login("reception", "demo")
-	st, b := first.do("POST", "/api/v1/blobs", tok, "", "application/pdf", testPDF)
-	if st != 201 {
-		t.Fatalf("upload: %d %v", st, b)
-	}
+	b := first.upload(tok, testPDF)
 	first.stop()
 
 	srv, took := startServer(t, bin, data, "--demo")
-	body := receiveBody(b["id"])
+	body := receiveBody(b)
 	const n = 64
 	statuses, served := srv.postAtOnce("/api/v1/dossiers", tok, body, n, func(i int) string { return fmt.Sprintf("restart-%d", i) })
 	for i, st := range statuses {

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"time"
 )
@@ -16,14 +14,13 @@ import (
 // --resend=false); the running servers' outbox relay sends them. Exit
 // status 1 when something was missing or stale.
 func cmdSync(ctx context.Context, args []string, c config, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "check" {
-		return usagef("cách dùng: motcua sync check --from RFC3339 --to RFC3339 [--resend=false] [--json]")
+	fs, asJSON, err := c.reportFlags(args, "sync", "check", "cách dùng: motcua sync check --from RFC3339 --to RFC3339 [--resend=false] [--json]")
+	if err != nil {
+		return err
 	}
-	fs := c.storageFlags("sync check")
 	from := fs.String("from", "", "từ thời điểm (RFC 3339, ví dụ 2026-11-01T00:00:00+07:00)")
 	to := fs.String("to", "", "đến thời điểm (không kể), RFC 3339")
 	resend := fs.Bool("resend", true, "gửi lại hồ sơ thiếu hoặc lệch trạng thái")
-	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
 	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
@@ -35,26 +32,16 @@ func cmdSync(ctx context.Context, args []string, c config, stdout io.Writer) err
 	if c.DVCQG.URL == "" {
 		return usagef("chưa cấu hình MOTCUA_DVCQG_URL (địa chỉ đồng bộ của Cổng Dịch vụ công quốc gia)")
 	}
-	db, err := openStore(ctx, c)
+	db, svc, err := openService(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := newService(c, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
 	rep, err := svc.SyncCheck(ctx, f, t, *resend)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
-	} else {
+	if err := printReport(stdout, *asJSON, true, rep, func() {
 		fmt.Fprintf(stdout, "Hồ sơ tiếp nhận từ %s đến %s: %d tại hệ thống, %d trên Cổng DVCQG.\n",
 			f.Format(time.RFC3339), t.Format(time.RFC3339), rep.Local, rep.Remote)
 		if len(rep.Missing) > 0 {
@@ -75,6 +62,8 @@ func cmdSync(ctx context.Context, args []string, c config, stdout io.Writer) err
 		if rep.Verified {
 			fmt.Fprintln(stdout, "Khớp: mọi hồ sơ đã có trên Cổng với trạng thái đúng.")
 		}
+	}); err != nil {
+		return err
 	}
 	if !rep.Verified {
 		return exitCode(1)

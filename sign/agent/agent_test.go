@@ -3,7 +3,6 @@
 package agent_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/x509"
@@ -18,14 +17,12 @@ import (
 	"testing"
 	"time"
 
-	"motcua/pdf"
 	"motcua/sign"
 	"motcua/sign/agent"
+	"motcua/sign/signtest"
 )
 
 const origin = "https://motcua.bacninh.gov.vn"
-
-var vn = time.FixedZone("ICT", 7*3600)
 
 // officer plays the officer at the agent's window: it reads the pairing
 // code and types the PIN (or declines).
@@ -76,11 +73,8 @@ func softHSM(t testing.TB, pki *sign.DemoPKI) *x509.Certificate {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, vn)
-	pki, err := sign.NewDemoPKI(now.Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	now := signtest.Now
+	pki := signtest.PKI(t, now)
 	f := &fixture{now: now, pki: pki, officer: &officer{pin: "1234"}, state: filepath.Join(t.TempDir(), "agent.json")}
 	f.cert = softHSM(t, pki)
 	f.start(t)
@@ -117,17 +111,7 @@ func (f *fixture) start(t testing.TB) {
 // certificate the server has registered for them.
 func (f *fixture) prepare(t testing.TB) *sign.PreparedPDF {
 	t.Helper()
-	r, err := pdf.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if _, err := r.RenderResult(&b, pdf.ResultDoc{ParentAgency: "UBND TỈNH BẮC NINH", Agency: "SỞ TƯ PHÁP", Number: "01/GP",
-		Place: "Bắc Ninh", Date: f.now, Title: "GIẤY PHÉP", Body: []string{"Cấp cho: Bà Lê Thị Mai."},
-		Signer: pdf.Signer{Position: "PHÓ CHỦ TỊCH", Name: "Lê Thị Mai"}}); err != nil {
-		t.Fatal(err)
-	}
-	p, err := sign.PreparePDF(b.Bytes(), []*x509.Certificate{f.cert, f.pki.Root}, sign.PDFOptions{Kind: sign.Approval, Time: f.now})
+	p, err := sign.PreparePDF(signtest.Licence(t, f.now), []*x509.Certificate{f.cert, f.pki.Root}, sign.PDFOptions{Kind: sign.Approval, Time: f.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,19 +1,16 @@
 package csc_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"motcua/pdf"
 	"motcua/sign"
 	"motcua/sign/csc"
 	"motcua/sign/csc/csctest"
+	"motcua/sign/signtest"
 )
-
-var vn = time.FixedZone("ICT", 7*3600)
 
 // fixture: a demo CA, the leader's key "in the provider's HSM", a fake
 // CSC service and a one-page result to sign. The clock is fixed.
@@ -26,28 +23,15 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, vn)
-	pki, err := sign.NewDemoPKI(now.Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	now := signtest.Now
+	pki := signtest.PKI(t, now)
 	id, _, err := pki.IssuePerson("Lê Thị Mai", "Phó Chủ tịch", "UBND tỉnh Bắc Ninh")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := csctest.New(id, "246810")
 	t.Cleanup(srv.Close)
-	r, err := pdf.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if _, err := r.RenderResult(&b, pdf.ResultDoc{ParentAgency: "UBND TỈNH BẮC NINH", Agency: "SỞ TƯ PHÁP", Number: "01/GP",
-		Place: "Bắc Ninh", Date: now, Title: "GIẤY PHÉP", Body: []string{"Cấp cho: Bà Lê Thị Mai."},
-		Signer: pdf.Signer{Position: "PHÓ CHỦ TỊCH", Name: "Lê Thị Mai"}}); err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{now: now, pki: pki, srv: srv, file: b.Bytes()}
+	return &fixture{now: now, pki: pki, srv: srv, file: signtest.Licence(t, now)}
 }
 
 func (f *fixture) client(t testing.TB, timeout time.Duration) *csc.Client {
