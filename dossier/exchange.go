@@ -67,6 +67,12 @@ type ExchangePlan struct {
 // Empty reports a plan that exchanges nothing (nil included).
 func (p *ExchangePlan) Empty() bool { return p == nil || (len(p.Steps) == 0 && !p.RegisterResult) }
 
+// RegistersResult reports whether an issued result of a procedure with
+// this plan goes to the agency's document-management system (nil: no).
+// Only those issued dossiers have a package to send when issued; the
+// steps of a plan are sent by the officers, one by one.
+func (p *ExchangePlan) RegistersResult() bool { return p != nil && p.RegisterResult }
+
 // Validate checks the plan's steps (field "exchange").
 func (p *ExchangePlan) Validate() []FieldError {
 	if p == nil {

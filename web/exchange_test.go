@@ -323,6 +323,17 @@ func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
 		demotest.Step{Who: "appraiser", Action: dossier.ActSubmitAppraisal, In: workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
 		demotest.Step{Who: "approver", Action: dossier.ActApprove},
 		demotest.Step{Who: "clerk", Action: dossier.ActIssue})
+	// The admins' outbox (JSON and page) lists the registration waiting.
+	st, _, b = e.call("admin", "GET", "/api/v1/outbox?destination=exchange", nil)
+	var ob workflow.OutboxView
+	if err := json.Unmarshal(b, &ob); st != 200 || err != nil || len(ob.Items) != 1 || ob.Items[0].Topic != workflow.TopicExchangeRegister ||
+		ob.Items[0].OrderKey != ds.Code || ob.Items[0].Status != "pending" {
+		t.Errorf("outbox = %d %s, want the registration of %s pending", st, b, ds.Code)
+	}
+	if st, _, page := e.call("admin", "GET", "/quan-tri/hop-thu-di?destination=exchange", nil); st != 200 ||
+		!strings.Contains(string(page), "<td>"+workflow.TopicExchangeRegister+"</td><td>"+ds.Code+"</td>") {
+		t.Errorf("outbox page = %d, lacks the registration of %s", st, ds.Code)
+	}
 	if n, err := e.svc.DeliverDue(e.ctx, 10, workflow.ExchangeDestination); n != 1 {
 		t.Fatalf("registration delivered %d: %v", n, err)
 	}

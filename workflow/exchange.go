@@ -30,6 +30,19 @@ import (
 // ExchangeDestination is the outbox destination of document exchange.
 const ExchangeDestination = "exchange"
 
+// Outbox topics of document exchange: a package an officer sent, and the
+// registration of an issued result (queued only for the dossiers whose
+// procedure registers its results: queueRegistration).
+const (
+	TopicExchangePackage  = "exchange.package"
+	TopicExchangeRegister = "exchange.register"
+)
+
+// topicIssueLegacy is the topic registrations were delivered under
+// before they had their own (every issued dossier, registered or not):
+// deliveries of it still waiting are delivered like TopicExchangeRegister.
+const topicIssueLegacy = "dossier.issue"
+
 // ExchangeDocument is the signed PDF a package carries.
 type ExchangeDocument struct {
 	Kind    dossier.DocKind
@@ -92,7 +105,7 @@ func (s *Service) AddExchange(x Exchange, o ExchangeOptions, opts DestinationOpt
 	}
 	s.exchange = &exchangeConn{x: x, opts: o}
 	route := func(topic string, payload []byte) (string, bool) {
-		if topic != "exchange.package" && topic != "dossier.issue" {
+		if topic != TopicExchangePackage && topic != TopicExchangeRegister {
 			return "", false
 		}
 		return eventCode(payload)
@@ -312,7 +325,7 @@ func (s *Service) SendExchange(ctx context.Context, u *dossier.User, code string
 		if err := tx.InsertExchangePackage(pkg); err != nil {
 			return err
 		}
-		if err := tx.Outbox("exchange.package", map[string]any{"code": d.Code, "package": pkg.ID}); err != nil {
+		if err := tx.Outbox(TopicExchangePackage, map[string]any{"code": d.Code, "package": pkg.ID}); err != nil {
 			return err
 		}
 		sum, _ := json.Marshal(map[string]any{"dossier": d.Code, "step": pkg.Step, "kind": pkg.Kind, "agency": pkg.Agency})
@@ -322,6 +335,17 @@ func (s *Service) SendExchange(ctx context.Context, u *dossier.User, code string
 		return nil, err
 	}
 	return pkg, nil
+}
+
+// queueRegistration queues, in the transaction that issues d, the
+// registration of its result in the agency's document-management system
+// when the platform is connected and d's procedure registers its results:
+// the other issued dossiers have nothing to exchange and get no delivery.
+func (s *Service) queueRegistration(tx *store.Tx, d *dossier.Dossier, p *dossier.Procedure) error {
+	if s.exchange == nil || !p.Exchange.RegistersResult() {
+		return nil
+	}
+	return tx.Outbox(TopicExchangeRegister, map[string]any{"code": d.Code})
 }
 
 // deliverExchange hands one outbox message to the platform: a queued
@@ -347,9 +371,9 @@ func (s *Service) deliverExchange(ctx context.Context, m Delivery) error {
 	}
 	var pkg *dossier.ExchangePackage
 	switch m.Topic {
-	case "dossier.issue":
-		if p.Exchange == nil || !p.Exchange.RegisterResult {
-			return nil // nothing to register for this procedure
+	case TopicExchangeRegister, topicIssueLegacy:
+		if !p.Exchange.RegistersResult() {
+			return nil // the plan changed since: nothing to register
 		}
 		// The package of a registration is written by its first
 		// attempt, under an id every later attempt finds again.

@@ -3,10 +3,12 @@ package workflow_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"motcua/dossier"
 	"motcua/store"
+	"motcua/workflow"
 )
 
 // TestImportExchangePlan: which procedures need other bodies is catalog
@@ -40,4 +42,80 @@ func TestImportExchangePlan(t *testing.T) {
 			t.Errorf("%q: %v %+v; want an error on line 2", bad, err, fs)
 		}
 	}
+}
+
+// exchangeRecorder is an integration platform that takes every package.
+type exchangeRecorder struct {
+	mu   sync.Mutex
+	sent []workflow.ExchangeMessage
+}
+
+func (r *exchangeRecorder) Send(_ context.Context, _ string, m workflow.ExchangeMessage) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, m)
+	return nil
+}
+
+// TestExchangeDeliveryOnlyWhenThereIsSomethingToSend: with the platform
+// connected, issuing a dossier queues an exchange delivery only when its
+// procedure registers its results; a procedure without a plan, or with
+// steps only, has nothing to send when issued and gets none (the admins'
+// outbox lists only real packages).
+func TestExchangeDeliveryOnlyWhenThereIsSomethingToSend(t *testing.T) {
+	eachEnv(t, func(t *testing.T, ev *env) {
+		ctx := context.Background()
+		rec := &exchangeRecorder{}
+		ev.svc.AddExchange(rec, workflow.ExchangeOptions{}, workflow.DestinationOptions{})
+		deliveries := func(code string) []workflow.Delivery {
+			t.Helper()
+			v, err := ev.svc.Outbox(ctx, ev.users["admin"], workflow.DeliveryFilter{Destination: workflow.ExchangeDestination})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []workflow.Delivery
+			for _, d := range v.Items {
+				if d.OrderKey == code {
+					out = append(out, d)
+				}
+			}
+			return out
+		}
+		setPlan := func(plan *dossier.ExchangePlan) {
+			t.Helper()
+			p, err := ev.db.Procedure(ctx, "2.001610")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Exchange = plan
+			if err := ev.db.InTx(ctx, ev.clock.Now(), func(tx *store.Tx) error { return tx.UpsertProcedure(p) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		none := ev.issue(t, ev.receive(t))
+		if got := deliveries(none.Code); len(got) != 0 {
+			t.Errorf("issued dossier of a procedure without exchange: %d exchange deliveries (%+v), want 0", len(got), got)
+		}
+		setPlan(&dossier.ExchangePlan{Steps: []dossier.ExchangeStep{{Agency: "BN.CT", Kind: dossier.ExchangeConsult, Days: 2}}})
+		steps := ev.issue(t, ev.receive(t))
+		if got := deliveries(steps.Code); len(got) != 0 {
+			t.Errorf("issued dossier of a procedure with steps only: %d exchange deliveries, want 0", len(got))
+		}
+		setPlan(&dossier.ExchangePlan{RegisterResult: true})
+		reg := ev.issue(t, ev.receive(t))
+		got := deliveries(reg.Code)
+		if len(got) != 1 || got[0].Topic != workflow.TopicExchangeRegister || got[0].Status != "pending" {
+			t.Fatalf("issued dossier of a procedure that registers its results: %+v, want one pending %s delivery", got, workflow.TopicExchangeRegister)
+		}
+		if n, err := ev.svc.DeliverDue(ctx, 10, workflow.ExchangeDestination); n != 1 || err != nil {
+			t.Fatalf("DeliverDue = %d, %v; want the registration only", n, err)
+		}
+		if len(rec.sent) != 1 || rec.sent[0].Kind != dossier.ExchangeRegister || rec.sent[0].DossierCode != reg.Code || rec.sent[0].ResultNumber != reg.Result.Number {
+			t.Errorf("sent %+v; want the registration of %s", rec.sent, reg.Code)
+		}
+		if left := deliveries(reg.Code); len(left) != 0 {
+			t.Errorf("still waiting after delivery: %+v", left)
+		}
+	})
 }

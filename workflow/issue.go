@@ -224,7 +224,10 @@ func (s *Service) issue(tx *store.Tx, u *dossier.User, d *dossier.Dossier, p *do
 		}
 	}
 	d.Result = &r.Result
-	return tx.InsertResult(r)
+	if err := tx.InsertResult(r); err != nil {
+		return err
+	}
+	return s.queueRegistration(tx, d, p)
 }
 
 // sealResult applies the seal to the result of dossier id if its seal is
