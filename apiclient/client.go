@@ -118,7 +118,24 @@ type HistoryEntry struct {
 	Note   string    `json:"note"`
 }
 
-// Dossier is schema Dossier.
+// TimelineStep is schema TimelineStep: a step of a dossier with its due
+// and actual times.
+type TimelineStep struct {
+	Step        string     `json:"step"`
+	Status      string     `json:"status"`
+	Role        string     `json:"role"`
+	State       string     `json:"state"` // done, current or planned
+	StartedAt   *time.Time `json:"started_at"`
+	DueAt       *time.Time `json:"due_at"`
+	DoneAt      *time.Time `json:"done_at"`
+	Actor       string     `json:"actor"`
+	Action      string     `json:"action"`
+	BudgetHours float64    `json:"budget_hours"`
+	Late        bool       `json:"late"`
+}
+
+// Dossier is schema Dossier (and DossierRead, which adds Timeline: only
+// Client.Dossier fills it).
 type Dossier struct {
 	Code          string         `json:"code"`
 	ProcedureCode string         `json:"procedure_code"`
@@ -129,6 +146,7 @@ type Dossier struct {
 	DueAt         *time.Time     `json:"due_at"`
 	LookupToken   string         `json:"lookup_token"`
 	History       []HistoryEntry `json:"history"`
+	Timeline      []TimelineStep `json:"timeline"`
 }
 
 // Delivery is schema Delivery.

@@ -19,18 +19,19 @@ const (
 // TimelineStep is one step of a dossier's timeline: a stretch of work in
 // one status, with its deadline (the step due set when it began) and when
 // it actually ended.
+// The JSON names are those of the dossier's "timeline" in the API.
 type TimelineStep struct {
-	Name   string
-	Status Status
-	Role   Role // who holds the dossier during the step
-	State  StepState
-	Start  *time.Time
-	Due    *time.Time
-	Done   *time.Time
-	Actor  string  // who ended the step
-	Action Action  // the action that ended it
-	Hours  float64 // the process budget of a planned step, in working hours (0: none)
-	Late   bool    // ended after its due, or still open past it at now
+	Name   string     `json:"step"`
+	Status Status     `json:"status"`
+	Role   Role       `json:"role,omitempty"` // who holds the dossier during the step
+	State  StepState  `json:"state"`
+	Start  *time.Time `json:"started_at,omitempty"`
+	Due    *time.Time `json:"due_at,omitempty"`
+	Done   *time.Time `json:"done_at,omitempty"`
+	Actor  string     `json:"actor,omitempty"`        // who ended the step
+	Action Action     `json:"action,omitempty"`       // the action that ended it
+	Hours  float64    `json:"budget_hours,omitempty"` // the process budget of a planned step, in working hours (0: none)
+	Late   bool       `json:"late"`                   // ended after its due, or still open past it at now
 }
 
 // mainFlow is the order of the working statuses of a dossier that goes

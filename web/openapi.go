@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -50,7 +52,7 @@ var apiOps = []apiOp{
 	{route: "GET /api/v1/guidance-slips/{id}/pdf", tag: "Dossiers", summary: "Phiếu hướng dẫn (PDF)", auth: true, resp: "pdf"},
 	{route: "POST /api/v1/dossiers", tag: "Dossiers", summary: "Tiếp nhận hồ sơ đầy đủ", auth: true, body: "ReceiveRequest", resp: "Dossier", status: 201},
 	{route: "GET /api/v1/dossiers", tag: "Dossiers", summary: "Danh sách hồ sơ theo phạm vi của người gọi", auth: true, resp: "list:Object", query: []string{"status", "agency", "procedure", "due_before", "limit", "cursor"}},
-	{route: "GET /api/v1/dossiers/{code}", tag: "Dossiers", summary: "Một hồ sơ với lịch sử và văn bản", auth: true, resp: "Dossier"},
+	{route: "GET /api/v1/dossiers/{code}", tag: "Dossiers", summary: "Một hồ sơ với lịch sử, văn bản và tiến trình xử lý (thời hạn, thời điểm thực tế từng bước)", auth: true, resp: "DossierRead"},
 	{route: "POST /api/v1/dossiers/{code}/actions/{action}", tag: "Dossiers", summary: "Chuyển bước xử lý (kèm version)", auth: true, body: "ActionRequest", resp: "Dossier"},
 	{route: "GET /api/v1/dossiers/{code}/receipt.pdf", tag: "Dossiers", summary: "Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01)", auth: true, resp: "pdf"},
 	{route: "GET /api/v1/dossiers/{code}/control-slip.pdf", tag: "Dossiers", summary: "Phiếu kiểm soát quá trình giải quyết", auth: true, resp: "pdf"},
@@ -169,6 +171,13 @@ func openAPISchemas() map[string]any {
 		}
 		return o
 	}
+	dossierRequired := []string{"code", "procedure_code", "status", "version", "applicant", "history"}
+	dossierProps := map[string]any{
+		"code": str, "procedure_code": str, "procedure_name": str, "agency_code": str, "channel": str, "status": str,
+		"version": integer, "applicant": ref("Applicant"), "received_at": dt, "due_at": dt, "step_due_at": dt, "finished_at": dt,
+		"lookup_token": str, "history": map[string]any{"type": "array", "items": ref("HistoryEntry")},
+		"documents": map[string]any{"type": "array", "items": obj([]string{"kind"}, map[string]any{"kind": str, "number": str, "url": str, "verify_url": str})},
+		"result":    map[string]any{"type": []string{"object", "null"}}}
 	return map[string]any{
 		"Object": map[string]any{"type": "object"},
 		"Problem": obj([]string{"title", "status"}, map[string]any{
@@ -218,12 +227,14 @@ func openAPISchemas() map[string]any {
 			"components": map[string]any{"type": "array", "items": obj([]string{"code", "blob_id"}, map[string]any{"code": str, "blob_id": str})}}),
 		"ActionRequest": obj([]string{"version"}, map[string]any{"version": integer, "note": str}),
 		"HistoryEntry":  obj([]string{"action", "at"}, map[string]any{"action": str, "from": str, "to": str, "actor": str, "on_behalf_of": str, "at": dt, "note": str}),
-		"Dossier": obj([]string{"code", "procedure_code", "status", "version", "applicant", "history"}, map[string]any{
-			"code": str, "procedure_code": str, "procedure_name": str, "agency_code": str, "channel": str, "status": str,
-			"version": integer, "applicant": ref("Applicant"), "received_at": dt, "due_at": dt, "step_due_at": dt, "finished_at": dt,
-			"lookup_token": str, "history": map[string]any{"type": "array", "items": ref("HistoryEntry")},
-			"documents": map[string]any{"type": "array", "items": obj([]string{"kind"}, map[string]any{"kind": str, "number": str, "url": str, "verify_url": str})},
-			"result":    map[string]any{"type": []string{"object", "null"}}}),
+		"Dossier":       obj(dossierRequired, dossierProps),
+		"DossierRead": obj(append(slices.Clone(dossierRequired), "timeline"), withProps(dossierProps, map[string]any{
+			"timeline": map[string]any{"type": "array", "items": ref("TimelineStep"),
+				"description": "Các bước xử lý với thời hạn và thời điểm hoàn thành thực tế; các bước chưa đến theo quy trình của thủ tục"}})),
+		"TimelineStep": obj([]string{"step", "status", "state", "late"}, map[string]any{
+			"step": str, "status": str, "role": str, "state": map[string]any{"type": "string", "enum": []string{"done", "current", "planned"}},
+			"started_at": dt, "due_at": dt, "done_at": dt, "actor": str, "action": str, "late": boolean,
+			"budget_hours": map[string]any{"type": "number", "description": "Thời gian tối đa theo quy trình (giờ làm việc) của một bước chưa đến"}}),
 		"Delivery": obj([]string{"id", "destination", "idempotency_key", "topic", "status", "attempts"}, map[string]any{
 			"id": integer, "event_id": integer, "destination": str, "order_key": str, "idempotency_key": str, "topic": str,
 			"status":   map[string]any{"type": "string", "enum": []string{"pending", "sent", "dead"}},
@@ -234,6 +245,13 @@ func openAPISchemas() map[string]any {
 			"items":        map[string]any{"type": "array", "items": ref("Delivery")},
 			"destinations": strs}),
 	}
+}
+
+// withProps returns a copy of props with more added.
+func withProps(props, more map[string]any) map[string]any {
+	out := maps.Clone(props)
+	maps.Copy(out, more)
+	return out
 }
 
 // listOf is the schema of a list answer (contract §2).

@@ -160,7 +160,7 @@ func TestOpenAPIValidatesResponses(t *testing.T) {
 		t.Fatalf("Receive = %+v, %v", d, err)
 	}
 	d, err = c.Dossier(ctx, d.Code)
-	if err != nil || len(d.History) == 0 {
+	if err != nil || len(d.History) == 0 || len(d.Timeline) == 0 || d.Timeline[0].State != "current" || d.Timeline[0].DueAt == nil {
 		t.Fatalf("Dossier = %+v, %v", d, err)
 	}
 	var prob *apiclient.Problem

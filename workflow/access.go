@@ -63,11 +63,35 @@ func (s *Service) readDossier(ctx context.Context, u *dossier.User, code, what, 
 	return d, nil
 }
 
-// ReadDossier returns a dossier the caller may see, to show it: an
-// officer's read is recorded. (Dossier is the same check without the
-// record, for use cases that only need to know the dossier.)
-func (s *Service) ReadDossier(ctx context.Context, u *dossier.User, code string) (*dossier.Dossier, error) {
-	return s.readDossier(ctx, u, code, ReadDossier, "")
+// DossierRead is a dossier as it is shown (GET /api/v1/dossiers/{code}):
+// the dossier and its timeline, the steps with their due and actual times
+// (dossier.Timeline), as the officer's dossier page shows them.
+type DossierRead struct {
+	*dossier.Dossier
+	Timeline []dossier.TimelineStep `json:"timeline"`
+}
+
+// ReadDossier returns a dossier the caller may see, with its timeline, to
+// show it: an officer's read is recorded. Whoever may see the dossier
+// sees its timeline. (Dossier is the same check without the record, for
+// use cases that only need to know the dossier.)
+func (s *Service) ReadDossier(ctx context.Context, u *dossier.User, code string) (*DossierRead, error) {
+	d, err := s.readDossier(ctx, u, code, ReadDossier, "")
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.db.Procedure(ctx, d.ProcedureCode)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		p, err = nil, nil // gone from the catalog: the steps taken only
+	}
+	if err != nil {
+		return nil, err
+	}
+	tl := dossier.Timeline(d, p, s.CalendarFor(d.CenterCode), s.now())
+	if tl == nil {
+		tl = []dossier.TimelineStep{}
+	}
+	return &DossierRead{Dossier: d, Timeline: tl}, nil
 }
 
 // OpenFile opens a file — an uploaded component or a generated document —
