@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/apiclient"
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
@@ -18,17 +19,6 @@ import (
 	"motcua/web"
 	"motcua/workflow"
 )
-
-// apiTimelineStep is a step of "timeline" in GET /api/v1/dossiers/{code}.
-type apiTimelineStep struct {
-	Step    string     `json:"step"`
-	Status  string     `json:"status"`
-	State   string     `json:"state"`
-	Started *time.Time `json:"started_at"`
-	Due     *time.Time `json:"due_at"`
-	Done    *time.Time `json:"done_at"`
-	Late    bool       `json:"late"`
-}
 
 // TestDossierJSONTimeline: the JSON dossier carries the timeline the
 // officer's dossier page shows (each step with its due and actual times
@@ -107,8 +97,8 @@ func TestDossierJSONTimeline(t *testing.T) {
 		// The appraiser's answer: the page's timeline, step by step.
 		st, body := get("appraiser")
 		var got struct {
-			Code     string            `json:"code"`
-			Timeline []apiTimelineStep `json:"timeline"`
+			Code     string                   `json:"code"`
+			Timeline []apiclient.TimelineStep `json:"timeline"`
 		}
 		if err := json.Unmarshal(body, &got); st != 200 || err != nil || got.Code != d.Code {
 			t.Fatalf("GET as appraiser = %d %v %s", st, err, body)
@@ -125,10 +115,10 @@ func TestDossierJSONTimeline(t *testing.T) {
 		for i, g := range got.Timeline {
 			w := page.Timeline[i]
 			if g.Step != w.Name || g.Status != string(w.Status) || g.State != string(w.State) || g.Late != w.Late ||
-				!eqTime(g.Started, w.Start) || !eqTime(g.Due, w.Due) || !eqTime(g.Done, w.Done) {
+				!eqTime(g.StartedAt, w.Start) || !eqTime(g.DueAt, w.Due) || !eqTime(g.DoneAt, w.Done) {
 				t.Errorf("step %d = %+v, the page shows %+v", i, g, w)
 			}
-			if g.State == "done" && g.Done != nil && g.Due != nil {
+			if g.State == "done" && g.DoneAt != nil && g.DueAt != nil {
 				if g.Late {
 					late++
 				} else {
@@ -139,7 +129,7 @@ func TestDossierJSONTimeline(t *testing.T) {
 		if late != 1 || onTime != 1 {
 			t.Errorf("done steps: %d late, %d on time; want the appraisal late and the acceptance on time: %s", late, onTime, body)
 		}
-		if last := got.Timeline[len(got.Timeline)-1]; last.State != "planned" || last.Due != nil || last.Done != nil {
+		if last := got.Timeline[len(got.Timeline)-1]; last.State != "planned" || last.DueAt != nil || last.DoneAt != nil {
 			t.Errorf("last step %+v, want a planned one", last)
 		}
 
@@ -149,7 +139,7 @@ func TestDossierJSONTimeline(t *testing.T) {
 		for _, who := range []string{"reception", "approver", "clerk", "supervisor", "admin", "owner"} {
 			st, body := get(who)
 			var g struct {
-				Timeline []apiTimelineStep `json:"timeline"`
+				Timeline []apiclient.TimelineStep `json:"timeline"`
 			}
 			json.Unmarshal(body, &g)
 			if b, _ := json.Marshal(g.Timeline); st != 200 || !bytes.Equal(b, want) {
