@@ -117,5 +117,19 @@ func TestExchangeDeliveryOnlyWhenThereIsSomethingToSend(t *testing.T) {
 		if left := deliveries(reg.Code); len(left) != 0 {
 			t.Errorf("still waiting after delivery: %+v", left)
 		}
+		// A dossier.issue delivery an earlier version queued, still
+		// waiting, is delivered as the registration it stood for.
+		err := ev.db.InTx(ctx, ev.clock.Now(), func(tx *store.Tx) error {
+			_, err := tx.Enqueue("dossier.issue", []byte(`{"code":"`+reg.Code+`","action":"issue"}`),
+				[]store.OutboxRoute{{Destination: workflow.ExchangeDestination, Key: reg.Code}})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := ev.svc.DeliverDue(ctx, 10, workflow.ExchangeDestination); n != 1 || err != nil || len(rec.sent) != 2 ||
+			rec.sent[1].Kind != dossier.ExchangeRegister || rec.sent[1].DossierCode != reg.Code {
+			t.Errorf("legacy delivery: DeliverDue = %d, %v; sent %+v", n, err, rec.sent)
+		}
 	})
 }
