@@ -36,6 +36,19 @@ func (l Level) Label() string {
 	return string(l)
 }
 
+// SplitList splits a list column of the catalog import (components, legal
+// basis, forms, inter-agency steps): items are separated by ";", trimmed,
+// and blank items are dropped.
+func SplitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ";") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
 // Agency is a body with authority over procedures (sở, phòng, UBND).
 type Agency struct {
 	Code       string `json:"code"`

@@ -58,21 +58,23 @@ func (s *Service) formInput(ctx context.Context, d *dossier.Dossier, issuer stri
 // the reception officer, once the dossier is received; the receipt
 // printed at an online submission before that.
 func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
-	return s.storedOr(ctx, u, code, ReadReceipt, dossier.DocReceipt, func(d *dossier.Dossier) ([]byte, error) {
-		id, err := s.db.ReceiptBlob(ctx, d.ID)
-		if dossier.ErrorCode(err) == dossier.ENOTFOUND && s.docs != nil && d.ReceivedAt != nil {
-			// Reprint (the lookup token is not stored, so without its QR).
-			in, err := s.formInput(ctx, d, "")
-			if err != nil {
-				return nil, err
-			}
-			return s.docs.Receipt(ctx, in)
-		}
+	file, d, err := s.latestOfKind(ctx, u, code, ReadReceipt, dossier.DocReceipt)
+	if d == nil {
+		return file, err
+	}
+	id, err := s.db.ReceiptBlob(ctx, d.ID)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND && s.docs != nil && d.ReceivedAt != nil {
+		// Reprint (the lookup token is not stored, so without its QR).
+		in, err := s.formInput(ctx, d, "")
 		if err != nil {
 			return nil, err
 		}
-		return s.ReadBlob(ctx, id)
-	})
+		return s.docs.Receipt(ctx, in)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.ReadBlob(ctx, id)
 }
 
 // ControlSlipPDF renders the control slip from the dossier's history,
@@ -109,36 +111,35 @@ func (s *Service) ApologyPDF(ctx context.Context, u *dossier.User, code string) 
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
-	// An apology recorded before its slip was numbered is rendered from
-	// the apology itself.
-	return s.storedOr(ctx, u, code, ReadApology, dossier.DocApology, func(d *dossier.Dossier) ([]byte, error) {
-		a, err := s.db.ApologyOf(ctx, d.ID)
-		if err != nil {
-			return nil, err
-		}
-		in, err := s.formInput(ctx, d, d.AgencyCode)
-		if err != nil {
-			return nil, err
-		}
-		old, nd := a.OldDue, a.NewDue
-		in.Doc = &FormDoc{Kind: dossier.DocApology, At: a.At, Data: dossier.DocData{Reason: a.Reason, OldDue: &old, NewDue: &nd},
-			SignerPosition: in.Procedure.ApproverPosition}
-		return s.docs.Form(ctx, in)
-	})
-}
-
-// storedOr returns the latest stored document of kind k of dossier code
-// (u reading it as what), or, when the dossier has none (made before its
-// forms were numbered and stored), what older makes of the dossier.
-func (s *Service) storedOr(ctx context.Context, u *dossier.User, code, what string, k dossier.DocKind, older func(*dossier.Dossier) ([]byte, error)) ([]byte, error) {
-	d, file, err := s.dossierDocument(ctx, u, code, what, func(sd *store.StoredDocument) bool { return sd.Kind == k })
-	if err == nil {
-		return file, nil
-	}
+	file, d, err := s.latestOfKind(ctx, u, code, ReadApology, dossier.DocApology)
 	if d == nil {
+		return file, err
+	}
+	// An apology recorded before its slip was numbered.
+	a, err := s.db.ApologyOf(ctx, d.ID)
+	if err != nil {
 		return nil, err
 	}
-	return older(d)
+	in, err := s.formInput(ctx, d, d.AgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	old, nd := a.OldDue, a.NewDue
+	in.Doc = &FormDoc{Kind: dossier.DocApology, At: a.At, Data: dossier.DocData{Reason: a.Reason, OldDue: &old, NewDue: &nd},
+		SignerPosition: in.Procedure.ApproverPosition}
+	return s.docs.Form(ctx, in)
+}
+
+// latestOfKind returns the latest stored document of kind k of dossier
+// code (u reading it as what); when the dossier has none (it was made
+// before its forms were numbered and stored) it returns the dossier
+// instead, for the caller to render the form from its records.
+func (s *Service) latestOfKind(ctx context.Context, u *dossier.User, code, what string, k dossier.DocKind) ([]byte, *dossier.Dossier, error) {
+	d, file, err := s.dossierDocument(ctx, u, code, what, func(sd *store.StoredDocument) bool { return sd.Kind == k })
+	if err != nil && d != nil {
+		return nil, d, nil
+	}
+	return file, nil, err
 }
 
 // GuidanceSlipPDF returns Mẫu 02 given at the counter, numbered in the

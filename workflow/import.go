@@ -233,7 +233,7 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 			// Optional catalog documents (issue 19): legal_basis lists the
 			// legal texts separated by ";", forms the forms to download as
 			// "Name=address" pairs separated by ";".
-			p.LegalBasis = splitList(t.get(row, "legal_basis"))
+			p.LegalBasis = dossier.SplitList(t.get(row, "legal_basis"))
 			forms, err := ParseForms(t.get(row, "forms"))
 			if err != nil {
 				bad("forms", err.Error())
@@ -293,11 +293,7 @@ func parseRows[T any](s *Service, name string, r io.Reader, cols []string, what 
 // required component).
 func ParseComponents(s string) ([]dossier.Component, error) {
 	var out []dossier.Component
-	for _, part := range strings.Split(s, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
+	for _, part := range dossier.SplitList(s) {
 		code, name, ok := strings.Cut(part, "=")
 		if !ok {
 			return nil, fmt.Errorf("thành phần %q thiếu dấu '='", part)
@@ -309,23 +305,12 @@ func ParseComponents(s string) ([]dossier.Component, error) {
 	return out, nil
 }
 
-// splitList splits a ";"-separated list, dropping blank items.
-func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ";") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
-}
-
 // ParseForms reads "Name=address;Name2=address2": the forms of a
 // procedure to download. The name is cut at the last "=" before the
 // address, so a name may hold "=" but an address may not start the item.
 func ParseForms(s string) ([]dossier.FormDownload, error) {
 	var out []dossier.FormDownload
-	for _, part := range splitList(s) {
+	for _, part := range dossier.SplitList(s) {
 		i := strings.LastIndex(part, "=")
 		for i > 0 && !dossier.ValidFormURL(strings.TrimSpace(part[i+1:])) {
 			i = strings.LastIndex(part[:i], "=")
