@@ -365,9 +365,7 @@ func (s *Service) Import(ctx context.Context, u *dossier.User, kind, name string
 }
 
 func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []dossier.Agency, opts ImportOptions) (*ImportResult, error) {
-	res := &ImportResult{Kind: "agencies", Rows: len(as)}
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		*res = ImportResult{Kind: "agencies", Rows: len(as)}
+	return s.importTx(ctx, "agencies", len(as), func(tx *store.Tx, res *ImportResult) error {
 		known, err := tx.AgencyCodes()
 		if err != nil {
 			return err
@@ -392,13 +390,10 @@ func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []doss
 		}
 		return auditImport(tx, u, res)
 	})
-	return res, err
 }
 
 func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []dossier.Procedure, opts ImportOptions) (*ImportResult, error) {
-	res := &ImportResult{Kind: "procedures", Rows: len(ps)}
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		*res = ImportResult{Kind: "procedures", Rows: len(ps)}
+	return s.importTx(ctx, "procedures", len(ps), func(tx *store.Tx, res *ImportResult) error {
 		known, err := tx.AgencyCodes()
 		if err != nil {
 			return err
@@ -423,7 +418,22 @@ func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []do
 		}
 		return auditImport(tx, u, res)
 	})
-	return res, err
+}
+
+// importTx writes an import of n rows of kind in one transaction: write
+// checks the rows against what tx holds (a refused row refuses the whole
+// file), writes them, counts them in res and audits the import; a retried
+// transaction counts again from zero.
+func (s *Service) importTx(ctx context.Context, kind string, n int, write func(tx *store.Tx, res *ImportResult) error) (*ImportResult, error) {
+	var res ImportResult
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		res = ImportResult{Kind: kind, Rows: n}
+		return write(tx, &res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
 }
 
 // upsertRows writes the n rows of an import in order with upsert, counts
