@@ -97,6 +97,13 @@ func (o OnlineLevel) Valid() bool {
 	return o == OnlineFull || o == OnlinePartial || o == OnlineNone
 }
 
+// Online reports whether a procedure at level o accepts dossiers online:
+// an online public service is either toàn trình or một phần (NĐ 42/2022
+// Art. 11.1; regulation.md §9).
+func (o OnlineLevel) Online() bool {
+	return o == OnlineFull || o == OnlinePartial
+}
+
 // Component is a document of a procedure's dossier (thành phần hồ sơ).
 type Component struct {
 	Code     string `json:"code"`
