@@ -102,12 +102,7 @@ func TestDecideRecordsTheCapacity(t *testing.T) {
 	f.Delegations = []Delegation{{ID: 9, AgencyCode: agency, FromPosition: "Giám đốc", ToUserID: 8, ValidFrom: at(2026, 1, 1, 0, 0),
 		ValidTo: at(2027, 1, 1, 0, 0), BasisDocument: "QĐ 15/QĐ-SKHĐT", Capacity: CapacityKT}}
 	d := dossierIn(StatusAwaitingApproval)
-	req := full(ActApprove, d.Version)
-	dec, err := Decide(d, deputy, req, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Apply(d, dec, req, f)
+	actUnder(t, d, deputy, full(ActApprove, d.Version), f)
 	h := d.History[0]
 	if h.OnBehalfOf != "KT. Giám đốc" || h.Note != "Ghi chú Theo ủy quyền: QĐ 15/QĐ-SKHĐT" {
 		t.Errorf("history = %+v", h)

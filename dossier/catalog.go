@@ -36,6 +36,19 @@ func (l Level) Label() string {
 	return string(l)
 }
 
+// SplitList splits a list column of the catalog import (components, legal
+// basis, forms, inter-agency steps): items are separated by ";", trimmed,
+// and blank items are dropped.
+func SplitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ";") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
 // Agency is a body with authority over procedures (sở, phòng, UBND).
 type Agency struct {
 	Code       string `json:"code"`
@@ -82,6 +95,13 @@ const (
 // Valid reports whether o is a known online level.
 func (o OnlineLevel) Valid() bool {
 	return o == OnlineFull || o == OnlinePartial || o == OnlineNone
+}
+
+// Online reports whether a procedure at level o accepts dossiers online:
+// an online public service is either toàn trình or một phần (NĐ 42/2022
+// Art. 11.1; regulation.md §9).
+func (o OnlineLevel) Online() bool {
+	return o == OnlineFull || o == OnlinePartial
 }
 
 // Component is a document of a procedure's dossier (thành phần hồ sơ).

@@ -72,7 +72,8 @@ func TestStepDue(t *testing.T) {
 	}
 }
 
-// act decides and applies an action, failing the test on refusal.
+// act decides and applies action a (a full request, changed by mod) at
+// now on calendar cal, failing the test on refusal.
 func act(t *testing.T, d *Dossier, who *User, a Action, now time.Time, cal *calendar.Calendar, mod func(*Request)) *Decision {
 	t.Helper()
 	req := full(a, d.Version)
@@ -81,9 +82,16 @@ func act(t *testing.T, d *Dossier, who *User, a Action, now time.Time, cal *cale
 	}
 	f := facts(now)
 	f.Calendar = cal
+	return actUnder(t, d, who, req, f)
+}
+
+// actUnder decides and applies req under facts f, failing the test on
+// refusal, and moves the version on as a store write does.
+func actUnder(t *testing.T, d *Dossier, who *User, req Request, f Facts) *Decision {
+	t.Helper()
 	dec, err := Decide(d, who, req, f)
 	if err != nil {
-		t.Fatalf("%s at %v: %v", a, now, err)
+		t.Fatalf("%s by %s at %v: %v", req.Action, who.Name, f.Now, err)
 	}
 	Apply(d, dec, req, f)
 	d.Version++

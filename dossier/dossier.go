@@ -3,6 +3,7 @@ package dossier
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -61,14 +62,7 @@ func (s Status) Terminal() bool {
 }
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	for _, x := range Statuses {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
 // Channel is how a dossier arrived.
 type Channel string

@@ -71,8 +71,7 @@ func ErrorCode(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Code
 	}
 	return EINTERNAL
@@ -81,8 +80,7 @@ func ErrorCode(err error) string {
 // ErrorMessage returns the user-facing message of err, or a generic one for
 // internal errors.
 func ErrorMessage(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Message
 	}
 	return "Lỗi hệ thống, vui lòng thử lại sau."
@@ -90,8 +88,7 @@ func ErrorMessage(err error) string {
 
 // ErrorFields returns the field errors of err, if any.
 func ErrorFields(err error) []FieldError {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Fields
 	}
 	return nil

@@ -107,11 +107,7 @@ func (p *ExchangePlan) Validate() []FieldError {
 // "BN.STNMT:5:chain=Sở Tài nguyên và Môi trường;BN.CT:3:chain=Cục Thuế".
 func ParseExchangeSteps(s string) ([]ExchangeStep, error) {
 	var out []ExchangeStep
-	for _, part := range strings.Split(s, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
+	for _, part := range SplitList(s) {
 		spec, name, _ := strings.Cut(part, "=")
 		f := strings.Split(spec, ":")
 		if len(f) < 2 || len(f) > 3 {

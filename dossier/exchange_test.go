@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -66,6 +67,22 @@ func TestExchangeDeadlines(t *testing.T) {
 	}
 	if ExchangeDeadlines(nil, nil, mon10, time.Time{}, national) != nil {
 		t.Error("a procedure without a plan has no inter-agency deadline")
+	}
+}
+
+// TestSplitList: the list columns of the catalog import are ";"-separated,
+// with blanks around items and empty items ignored.
+func TestSplitList(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":                        nil,
+		" ; ;":                    nil,
+		"A=Đơn*":                  {"A=Đơn*"},
+		" A=Đơn* ;; B=Bản sao ; ": {"A=Đơn*", "B=Bản sao"},
+		"NĐ 61/2018;NĐ 118/2025":  {"NĐ 61/2018", "NĐ 118/2025"},
+	} {
+		if got := SplitList(in); !slices.Equal(got, want) {
+			t.Errorf("SplitList(%q) = %q; want %q", in, got, want)
+		}
 	}
 }
 

@@ -255,13 +255,7 @@ func TestOnlineSupplementReturnsToReception(t *testing.T) {
 	d.Channel = ChannelOnline
 	step := func(who Role, a Action, now time.Time, want Status) {
 		t.Helper()
-		req := full(a, d.Version)
-		dec, err := Decide(d, cast[who], req, facts(now))
-		if err != nil {
-			t.Fatalf("%s by %s: %v", a, who, err)
-		}
-		Apply(d, dec, req, facts(now))
-		d.Version++
+		actUnder(t, d, cast[who], full(a, d.Version), facts(now))
 		if d.Status != want {
 			t.Fatalf("%s → %s; want %s", a, d.Status, want)
 		}

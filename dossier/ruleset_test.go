@@ -144,26 +144,17 @@ func TestReceivedUnderTheRuleSetInForce(t *testing.T) {
 	d := dossierIn(StatusNone)
 	f := facts(received)
 	f.RuleSet = old
-	dec, err := Decide(d, cast[RoleReception], full(ActReceive, 0), f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Apply(d, dec, full(ActReceive, 0), f)
+	actUnder(t, d, cast[RoleReception], full(ActReceive, d.Version), f)
 	if d.RuleSet != RuleSetND61 || d.FormSet != "TT01/2018" {
 		t.Fatalf("received under %q with forms %q; want %s, TT01/2018", d.RuleSet, d.FormSet, RuleSetND61)
 	}
 	// The schedule has moved on: a later action still follows the 2018 set.
 	f = facts(received.Add(time.Hour))
 	f.RuleSet = newer
-	d.Version = 1
-	dec, err = Decide(d, cast[RoleReception], full(ActWithdraw, 1), f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := actUnder(t, d, cast[RoleReception], full(ActWithdraw, d.Version), f)
 	if dec.RuleSet.ID != RuleSetND61 || dec.StopNotice {
 		t.Errorf("withdraw followed %s (stop notice %v); want %s, none (TT 01/2018 has no stop notice)", dec.RuleSet.ID, dec.StopNotice, RuleSetND61)
 	}
-	Apply(d, dec, full(ActWithdraw, 1), f)
 	if d.RuleSet != RuleSetND61 || d.FormSet != "TT01/2018" {
 		t.Errorf("after withdrawal: %q %q", d.RuleSet, d.FormSet)
 	}
@@ -172,22 +163,13 @@ func TestReceivedUnderTheRuleSetInForce(t *testing.T) {
 	o := dossierIn(StatusNone)
 	f = facts(received)
 	f.RuleSet = old
-	dec, err = Decide(o, cast[RoleCitizen], full(ActSubmit, 0), f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Apply(o, dec, full(ActSubmit, 0), f)
+	actUnder(t, o, cast[RoleCitizen], full(ActSubmit, o.Version), f)
 	if o.RuleSet != RuleSetND61 || o.FormSet != "TT01/2018" {
 		t.Errorf("submitted under %q with forms %q; want %s, TT01/2018", o.RuleSet, o.FormSet, RuleSetND61)
 	}
-	o.Version = 1
 	f = facts(received.Add(24 * time.Hour))
 	f.RuleSet = newer
-	dec, err = Decide(o, cast[RoleReception], full(ActAccept, 1), f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Apply(o, dec, full(ActAccept, 1), f)
+	actUnder(t, o, cast[RoleReception], full(ActAccept, o.Version), f)
 	if o.RuleSet != RuleSetND118 || o.FormSet != "TT03/2025" {
 		t.Errorf("accepted under %q with forms %q; want %s, TT03/2025", o.RuleSet, o.FormSet, RuleSetND118)
 	}

@@ -99,6 +99,12 @@ func TestLabels(t *testing.T) {
 	if Level("x").Valid() || Level("x").Label() != "x" || OnlineLevel("x").Valid() || !OnlineFull.Valid() {
 		t.Errorf("unknown level")
 	}
+	// NĐ 42/2022 Art. 11.1: an online service is toàn trình or một phần.
+	for o, online := range map[OnlineLevel]bool{OnlineFull: true, OnlinePartial: true, OnlineNone: false, "x": false} {
+		if o.Online() != online {
+			t.Errorf("OnlineLevel(%q).Online() = %v", o, !online)
+		}
+	}
 	if !ChannelPostal.Valid() || Channel("fax").Valid() {
 		t.Errorf("channels")
 	}

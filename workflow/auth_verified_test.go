@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"motcua/dossier"
-	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -16,8 +14,7 @@ import (
 // carries the level; a password account linked loses its password; a
 // disabled account and an invalid number are refused.
 func TestSignInVerified(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newEnvAt(t, e, vnAt(11, 3, 9, 0, 0, 0))
+	eachEnvAt(t, vnAt(11, 3, 9, 0, 0, 0), func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		in := workflow.VerifiedIdentity{IDNumber: "027090004321", Name: "Phạm Thị Xác Thực", Level: dossier.IdentityLevel2}
 		tok, u, err := ev.svc.SignInVerified(ctx, in)

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"motcua/dossier"
-	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -15,9 +13,8 @@ import (
 // engines; the emblem is kept, replaced or removed as asked; a non-admin
 // may not save; a colour too light for white text is refused.
 func TestBrandingStored(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
+	eachCatalogService(t, func(t *testing.T, svc *workflow.Service) {
 		ctx := context.Background()
-		svc := newCatalogService(t, e)
 		admin := &dossier.User{ID: 1, Username: "qt", Roles: []dossier.Role{dossier.RoleAdmin}}
 		if b, err := svc.Branding(ctx); b != nil || err != nil {
 			t.Fatalf("before any save: %+v, %v; want none", b, err)

@@ -41,6 +41,12 @@ func newCatalogService(tb testing.TB, e store.Engine) *workflow.Service {
 	return svc
 }
 
+// eachCatalogService runs f as a subtest once per engine (storetest.Each),
+// each time with a fresh service over an empty catalog (newCatalogService).
+func eachCatalogService(t *testing.T, f func(t *testing.T, svc *workflow.Service)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newCatalogService(t, e)) })
+}
+
 // importCatalog imports the CSV file data of kind (agencies or
 // procedures) into svc, failing tb on error.
 func importCatalog(tb testing.TB, svc *workflow.Service, kind string, data []byte) {
@@ -57,9 +63,8 @@ func newCatalogServiceDB(tb testing.TB, e store.Engine) (*workflow.Service, *sto
 }
 
 func TestImportAllOrNothingAndUpdates(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
+	eachCatalogService(t, func(t *testing.T, svc *workflow.Service) {
 		ctx := context.Background()
-		svc := newCatalogService(t, e)
 		ag, pr := catalogCSV(10)
 		importCatalog(t, svc, "agencies", ag)
 		res, err := svc.Import(ctx, nil, "procedures", "p.csv", bytes.NewReader(pr), workflow.ImportOptions{})

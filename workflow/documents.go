@@ -319,11 +319,10 @@ func (s *Service) renderDocument(ctx context.Context, sd *store.StoredDocument) 
 	if err != nil {
 		return nil, err
 	}
-	in, err := s.formInput(ctx, d)
+	in, err := s.formInput(ctx, d, sd.AgencyCode)
 	if err != nil {
 		return nil, err
 	}
-	in.Heading = s.Heading(ctx, sd.AgencyCode)
 	in.Doc = s.formDoc(sd, in.Procedure)
 	if sd.Kind == dossier.DocReceipt {
 		in.Officer = sd.Signer.Name

@@ -19,9 +19,10 @@ func (s *Service) needDocs() error {
 }
 
 // formInput loads what a dossier's forms need: its procedure, agency,
-// center (whose heading the one-stop desk's forms carry), the center's
-// calendar and the appraiser it is assigned to.
-func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput, error) {
+// center, the center's calendar, the appraiser it is assigned to, and the
+// heading of issuer, the body that numbers the form in its register ("":
+// the one-stop desk, whose forms carry the center's heading).
+func (s *Service) formInput(ctx context.Context, d *dossier.Dossier, issuer string) (FormInput, error) {
 	in := FormInput{Dossier: d, Calendar: s.CalendarFor(d.CenterCode)}
 	p, err := s.db.Procedure(ctx, d.ProcedureCode)
 	if err != nil {
@@ -35,7 +36,9 @@ func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput,
 	if in.Center, err = s.centerByCode(ctx, d.CenterCode); err != nil {
 		return in, err
 	}
-	issuer := in.Center.AgencyCode
+	if issuer == "" {
+		issuer = in.Center.AgencyCode
+	}
 	if issuer == "" {
 		issuer = in.Center.Code
 	}
@@ -55,17 +58,14 @@ func (s *Service) formInput(ctx context.Context, d *dossier.Dossier) (FormInput,
 // the reception officer, once the dossier is received; the receipt
 // printed at an online submission before that.
 func (s *Service) ReceiptPDF(ctx context.Context, u *dossier.User, code string) ([]byte, error) {
-	d, file, err := s.dossierDocument(ctx, u, code, ReadReceipt, func(sd *store.StoredDocument) bool { return sd.Kind == dossier.DocReceipt })
-	if err == nil {
-		return file, nil
-	}
+	file, d, err := s.latestOfKind(ctx, u, code, ReadReceipt, dossier.DocReceipt)
 	if d == nil {
-		return nil, err
+		return file, err
 	}
 	id, err := s.db.ReceiptBlob(ctx, d.ID)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND && s.docs != nil && d.ReceivedAt != nil {
 		// Reprint (the lookup token is not stored, so without its QR).
-		in, err := s.formInput(ctx, d)
+		in, err := s.formInput(ctx, d, "")
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +87,7 @@ func (s *Service) ControlSlipPDF(ctx context.Context, u *dossier.User, code stri
 	if err != nil {
 		return nil, err
 	}
-	in, err := s.formInput(ctx, d)
+	in, err := s.formInput(ctx, d, "")
 	if err != nil {
 		return nil, err
 	}
@@ -111,27 +111,35 @@ func (s *Service) ApologyPDF(ctx context.Context, u *dossier.User, code string) 
 	if err := s.needDocs(); err != nil {
 		return nil, err
 	}
-	d, file, err := s.dossierDocument(ctx, u, code, ReadApology, func(sd *store.StoredDocument) bool { return sd.Kind == dossier.DocApology })
-	if err == nil {
-		return file, nil
-	}
+	file, d, err := s.latestOfKind(ctx, u, code, ReadApology, dossier.DocApology)
 	if d == nil {
-		return nil, err
+		return file, err
 	}
 	// An apology recorded before its slip was numbered.
 	a, err := s.db.ApologyOf(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
-	in, err := s.formInput(ctx, d)
+	in, err := s.formInput(ctx, d, d.AgencyCode)
 	if err != nil {
 		return nil, err
 	}
-	in.Heading = s.Heading(ctx, d.AgencyCode)
 	old, nd := a.OldDue, a.NewDue
 	in.Doc = &FormDoc{Kind: dossier.DocApology, At: a.At, Data: dossier.DocData{Reason: a.Reason, OldDue: &old, NewDue: &nd},
 		SignerPosition: in.Procedure.ApproverPosition}
 	return s.docs.Form(ctx, in)
+}
+
+// latestOfKind returns the latest stored document of kind k of dossier
+// code (u reading it as what); when the dossier has none (it was made
+// before its forms were numbered and stored) it returns the dossier
+// instead, for the caller to render the form from its records.
+func (s *Service) latestOfKind(ctx context.Context, u *dossier.User, code, what string, k dossier.DocKind) ([]byte, *dossier.Dossier, error) {
+	d, file, err := s.dossierDocument(ctx, u, code, what, func(sd *store.StoredDocument) bool { return sd.Kind == k })
+	if err != nil && d != nil {
+		return nil, d, nil
+	}
+	return file, nil, err
 }
 
 // GuidanceSlipPDF returns Mẫu 02 given at the counter, numbered in the

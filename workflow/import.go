@@ -233,7 +233,7 @@ func (s *Service) ParseProcedures(name string, r io.Reader) ([]dossier.Procedure
 			// Optional catalog documents (issue 19): legal_basis lists the
 			// legal texts separated by ";", forms the forms to download as
 			// "Name=address" pairs separated by ";".
-			p.LegalBasis = splitList(t.get(row, "legal_basis"))
+			p.LegalBasis = dossier.SplitList(t.get(row, "legal_basis"))
 			forms, err := ParseForms(t.get(row, "forms"))
 			if err != nil {
 				bad("forms", err.Error())
@@ -293,11 +293,7 @@ func parseRows[T any](s *Service, name string, r io.Reader, cols []string, what 
 // required component).
 func ParseComponents(s string) ([]dossier.Component, error) {
 	var out []dossier.Component
-	for _, part := range strings.Split(s, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
+	for _, part := range dossier.SplitList(s) {
 		code, name, ok := strings.Cut(part, "=")
 		if !ok {
 			return nil, fmt.Errorf("thành phần %q thiếu dấu '='", part)
@@ -309,23 +305,12 @@ func ParseComponents(s string) ([]dossier.Component, error) {
 	return out, nil
 }
 
-// splitList splits a ";"-separated list, dropping blank items.
-func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ";") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
-}
-
 // ParseForms reads "Name=address;Name2=address2": the forms of a
 // procedure to download. The name is cut at the last "=" before the
 // address, so a name may hold "=" but an address may not start the item.
 func ParseForms(s string) ([]dossier.FormDownload, error) {
 	var out []dossier.FormDownload
-	for _, part := range splitList(s) {
+	for _, part := range dossier.SplitList(s) {
 		i := strings.LastIndex(part, "=")
 		for i > 0 && !dossier.ValidFormURL(strings.TrimSpace(part[i+1:])) {
 			i = strings.LastIndex(part[:i], "=")
@@ -380,9 +365,7 @@ func (s *Service) Import(ctx context.Context, u *dossier.User, kind, name string
 }
 
 func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []dossier.Agency, opts ImportOptions) (*ImportResult, error) {
-	res := &ImportResult{Kind: "agencies", Rows: len(as)}
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		*res = ImportResult{Kind: "agencies", Rows: len(as)}
+	return s.importTx(ctx, "agencies", len(as), func(tx *store.Tx, res *ImportResult) error {
 		known, err := tx.AgencyCodes()
 		if err != nil {
 			return err
@@ -407,13 +390,10 @@ func (s *Service) importAgencies(ctx context.Context, u *dossier.User, as []doss
 		}
 		return auditImport(tx, u, res)
 	})
-	return res, err
 }
 
 func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []dossier.Procedure, opts ImportOptions) (*ImportResult, error) {
-	res := &ImportResult{Kind: "procedures", Rows: len(ps)}
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		*res = ImportResult{Kind: "procedures", Rows: len(ps)}
+	return s.importTx(ctx, "procedures", len(ps), func(tx *store.Tx, res *ImportResult) error {
 		known, err := tx.AgencyCodes()
 		if err != nil {
 			return err
@@ -438,7 +418,22 @@ func (s *Service) importProcedures(ctx context.Context, u *dossier.User, ps []do
 		}
 		return auditImport(tx, u, res)
 	})
-	return res, err
+}
+
+// importTx writes an import of n rows of kind in one transaction: write
+// checks the rows against what tx holds (a refused row refuses the whole
+// file), writes them, counts them in res and audits the import; a retried
+// transaction counts again from zero.
+func (s *Service) importTx(ctx context.Context, kind string, n int, write func(tx *store.Tx, res *ImportResult) error) (*ImportResult, error) {
+	var res ImportResult
+	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+		res = ImportResult{Kind: kind, Rows: n}
+		return write(tx, &res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
 }
 
 // upsertRows writes the n rows of an import in order with upsert, counts

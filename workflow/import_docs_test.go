@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"motcua/dossier"
-	"motcua/store"
-	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -42,8 +40,7 @@ func TestParseForms(t *testing.T) {
 // address is refused with its line and field.
 func TestImportLegalBasisAndForms(t *testing.T) {
 	ctx := context.Background()
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		svc := newCatalogService(t, e)
+	eachCatalogService(t, func(t *testing.T, svc *workflow.Service) {
 		if _, err := svc.Import(ctx, nil, "agencies", "a.csv", strings.NewReader("code,name,level,parent_code\nBN.SKHDT,Sở A,province,\n"), workflow.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -121,9 +121,7 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 	if len(ds) == 0 && line == 0 {
 		return nil, dossier.Invalid("Tệp rỗng", dossier.FieldError{Line: 1, Field: "line", Message: "không có hồ sơ nào"})
 	}
-	res := &ImportResult{Kind: "dossiers", Rows: len(ds)}
-	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
-		*res = ImportResult{Kind: "dossiers", Rows: len(ds)}
+	return s.importTx(ctx, "dossiers", len(ds), func(tx *store.Tx, res *ImportResult) error {
 		defer tx.BulkMode()()
 		codes := make([]string, len(ds))
 		for i, x := range ds {
@@ -184,10 +182,6 @@ func (s *Service) ImportDossiers(ctx context.Context, u *dossier.User, r io.Read
 		}
 		return tx.Audit(actorName(u), "import", "dossiers", "", fmt.Sprintf(`{"rows":%d,"created":%d,"skipped":%d}`, res.Rows, res.Created, res.Skipped))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // parseImportLine decodes and validates one line. It returns the dossier

@@ -248,19 +248,9 @@ func (s *Service) sealResult(ctx context.Context, dossierID int64, u *dossier.Us
 		return dossier.Errorf(dossier.ECONFLICT, "Kết quả số %s đang được đóng dấu; vui lòng thử lại", ps.Number)
 	}
 	defer s.sealing.Delete(dossierID)
-	ag, err := s.db.Agency(ctx, ps.AgencyCode)
+	ag, seal, err := s.agencySeal(ctx, ps.AgencyCode, ps.SealID)
 	if err != nil {
 		return err
-	}
-	seals, err := s.db.Seals(ctx, ps.AgencyCode)
-	if err != nil {
-		return err
-	}
-	var seal *dossier.Seal
-	for i := range seals {
-		if seals[i].ID == ps.SealID {
-			seal = &seals[i]
-		}
 	}
 	if seal == nil {
 		return fmt.Errorf("workflow: seal %d of result %s not found", ps.SealID, ps.Number)
@@ -394,4 +384,25 @@ func (s *Service) Lookup(ctx context.Context, token string) (*PublicStatus, erro
 		ps.ResultNumber = d.Result.Number
 	}
 	return ps, nil
+}
+
+// agencySeal loads agency code and its seal id, the seal a result is
+// stamped with (the resumer of a pending seal and a resumed signing
+// session find it again by id); the seal is nil when the agency no longer
+// has it.
+func (s *Service) agencySeal(ctx context.Context, code string, id int64) (*dossier.Agency, *dossier.Seal, error) {
+	ag, err := s.db.Agency(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	seals, err := s.db.Seals(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range seals {
+		if seals[i].ID == id {
+			return ag, &seals[i], nil
+		}
+	}
+	return ag, nil, nil
 }

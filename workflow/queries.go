@@ -62,7 +62,7 @@ func (s *Service) OnlineProcedures(ctx context.Context) ([]dossier.Procedure, er
 	}
 	out := ps[:0]
 	for _, p := range ps {
-		if p.OnlineLevel == dossier.OnlineFull || p.OnlineLevel == dossier.OnlinePartial {
+		if p.OnlineLevel.Online() {
 			out = append(out, p)
 		}
 	}

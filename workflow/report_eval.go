@@ -223,7 +223,7 @@ func (s *Service) Evaluation(ctx context.Context, u *dossier.User, q ReportQuery
 		if c.FiveOnSpotAt(asOf) {
 			x.fos++
 		}
-		if c.OnlineLevel == string(dossier.OnlineFull) || c.OnlineLevel == string(dossier.OnlinePartial) {
+		if dossier.OnlineLevel(c.OnlineLevel).Online() {
 			x.online++
 		}
 	}

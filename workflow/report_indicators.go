@@ -137,7 +137,7 @@ func (s *Service) Indicators(ctx context.Context, u *dossier.User, q ReportQuery
 		if complete[c.Code] {
 			procsComplete++
 		}
-		isOnline := c.OnlineLevel == string(dossier.OnlineFull) || c.OnlineLevel == string(dossier.OnlinePartial)
+		isOnline := dossier.OnlineLevel(c.OnlineLevel).Online()
 		if isOnline {
 			online++
 			if used[c.Code] {

@@ -433,17 +433,8 @@ func (s *Service) preparedOf(ctx context.Context, u *dossier.User, sess *Signing
 	}
 	in := ResumeInput{Method: sess.Method, State: state, Layout: sess.layout, Signer: u}
 	if sess.Action == dossier.ActIssue {
-		if in.Agency, err = s.db.Agency(ctx, sess.agency); err != nil {
+		if in.Agency, in.Seal, err = s.agencySeal(ctx, sess.agency, sess.sealID); err != nil {
 			return nil, err
-		}
-		seals, err := s.db.Seals(ctx, sess.agency)
-		if err != nil {
-			return nil, err
-		}
-		for i := range seals {
-			if seals[i].ID == sess.sealID {
-				in.Seal = &seals[i]
-			}
 		}
 		if in.Seal == nil {
 			return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Con dấu của phiên ký không còn; vui lòng bắt đầu lại")

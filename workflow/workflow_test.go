@@ -46,6 +46,11 @@ func eachEnv(t *testing.T, f func(t *testing.T, ev *env)) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newEnv(t, e)) })
 }
 
+// eachEnvAt is eachEnv with the clock set to start (newEnvAt).
+func eachEnvAt(t *testing.T, start time.Time, f func(t *testing.T, ev *env)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) { f(t, newEnvAt(t, e, start)) })
+}
+
 // newEnvAt loads the demo province on engine e with the clock set to start
 // and uploads one scanned component.
 func newEnvAt(t testing.TB, e store.Engine, start time.Time) *env {
