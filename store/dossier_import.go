@@ -170,17 +170,11 @@ func (tx *Tx) insertImportedHistory(batch []ImportedDossier) error {
 			id     int64
 			digest string
 		}
-		var got []row
-		for rows.Next() {
-			id, digest, err := scanHistoryCover(rows)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("store: import history: %w", err)
-			}
-			got = append(got, row{id, digest})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		got, err := scanEach(rows, func(r rowScanner) (row, error) {
+			id, digest, err := scanHistoryCover(r)
+			return row{id, digest}, err
+		})
+		if err != nil {
 			return fmt.Errorf("store: import history: %w", err)
 		}
 		for _, r := range got { // the connection is free again (PostgreSQL)

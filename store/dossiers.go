@@ -377,15 +377,7 @@ func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, stri
 			where = append(where, openOnly)
 		}
 	}
-	if f.Agency != "" {
-		where = append(where, "d.agency_code = "+arg(f.Agency))
-	}
-	if f.Center != "" {
-		where = append(where, "d.center_code = "+arg(f.Center))
-	}
-	if f.Procedure != "" {
-		where = append(where, "d.procedure_code = "+arg(f.Procedure))
-	}
+	where = whereCodes(where, arg, "d", f.Center, f.Agency, f.Procedure)
 	if f.DueBefore != nil {
 		where = append(where, "d.due_at < "+arg(ms(*f.DueBefore)))
 	}

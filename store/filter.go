@@ -32,3 +32,17 @@ func list(arg func(any) string, vs []string) string {
 	}
 	return strings.Join(ph, ", ")
 }
+
+// whereCodes appends to where the conditions alias.center_code = center,
+// alias.agency_code = agency and alias.procedure_code = procedure, each
+// only when its code is set: the narrowing every listing and report offers.
+func whereCodes(where []string, arg func(any) string, alias, center, agency, procedure string) []string {
+	for _, c := range [...]struct{ col, code string }{
+		{"center_code", center}, {"agency_code", agency}, {"procedure_code", procedure},
+	} {
+		if c.code != "" {
+			where = append(where, alias+"."+c.col+" = "+arg(c.code))
+		}
+	}
+	return where
+}

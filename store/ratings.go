@@ -58,20 +58,11 @@ func (tx *Tx) InsertRating(r *Rating, criteriaJSON string, applicantUser int64) 
 		id   int64
 		name string
 	}
-	var os []officer
-	for rows.Next() {
-		var o officer
-		if err := rows.Scan(&o.id, &o.name); err != nil {
-			rows.Close()
-			return err
-		}
-		os = append(os, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	os, err := scanAll(rows, func(o *officer) []any { return []any{&o.id, &o.name} })
+	if err != nil {
 		return err
 	}
-	for _, o := range os {
+	for _, o := range os { // the connection is free again (PostgreSQL)
 		if _, err := tx.tx.Exec(`INSERT INTO rating_officers (rating_id, user_id, name) VALUES ($1, $2, $3)`, r.ID, o.id, o.name); err != nil {
 			return fmt.Errorf("store: rating officer: %w", err)
 		}
@@ -118,12 +109,7 @@ func (db *DB) RatingTotals(ctx context.Context, f RatingFilter) (RatingTotals, e
 	if !f.To.IsZero() {
 		where = append(where, "r.created_at < "+arg(ms(f.To)))
 	}
-	if f.Center != "" {
-		where = append(where, "r.center_code = "+arg(f.Center))
-	}
-	if f.Agency != "" {
-		where = append(where, "r.agency_code = "+arg(f.Agency))
-	}
+	where = whereCodes(where, arg, "r", f.Center, f.Agency, "")
 	if len(f.Agencies) > 0 {
 		where = append(where, "r.agency_code IN ("+list(arg, f.Agencies)+")")
 	}

@@ -427,27 +427,15 @@ func (db *DB) AggregateRows(ctx context.Context, from, to string, f AggFilter, b
 			segs = append(segs, seg{"report_monthly", "month", lo, hi})
 		}
 	}
+	if !f.All && len(f.Centers) == 0 {
+		return nil, nil
+	}
 	acc := map[AggRow]*Counts{}
 	var order []AggRow
 	for _, s := range segs {
 		var args []any
 		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-		where := []string{"a." + s.col + " >= " + arg(s.lo), "a." + s.col + " <= " + arg(s.hi)}
-		if !f.All {
-			if len(f.Centers) == 0 {
-				return nil, nil
-			}
-			where = append(where, "a.center_code IN ("+list(arg, f.Centers)+")")
-		}
-		if f.Center != "" {
-			where = append(where, "a.center_code = "+arg(f.Center))
-		}
-		if f.Agency != "" {
-			where = append(where, "a.agency_code = "+arg(f.Agency))
-		}
-		if f.Procedure != "" {
-			where = append(where, "a.procedure_code = "+arg(f.Procedure))
-		}
+		where := append([]string{"a." + s.col + " >= " + arg(s.lo), "a." + s.col + " <= " + arg(s.hi)}, f.where(arg, "a")...)
 		if f.Level != "" {
 			where = append(where, "a.procedure_code IN (SELECT code FROM procedures WHERE level = "+arg(f.Level)+")")
 		}

@@ -70,24 +70,23 @@ func (db *DB) ReportCatalog(ctx context.Context) ([]CatalogEntry, map[string]str
 	return out, names, rows.Err()
 }
 
-func (f AggFilter) dossierWhere(arg func(any) string) []string {
+// where is the filter's scope on the table aliased alias: the centers the
+// caller may see (none: nothing) and the center, agency and procedure asked
+// for. The procedure level is left to the caller, whose tables differ.
+func (f AggFilter) where(arg func(any) string, alias string) []string {
 	var where []string
 	if !f.All {
 		if len(f.Centers) == 0 {
 			where = append(where, "1=0")
 		} else {
-			where = append(where, "d.center_code IN ("+list(arg, f.Centers)+")")
+			where = append(where, alias+".center_code IN ("+list(arg, f.Centers)+")")
 		}
 	}
-	if f.Center != "" {
-		where = append(where, "d.center_code = "+arg(f.Center))
-	}
-	if f.Agency != "" {
-		where = append(where, "d.agency_code = "+arg(f.Agency))
-	}
-	if f.Procedure != "" {
-		where = append(where, "d.procedure_code = "+arg(f.Procedure))
-	}
+	return whereCodes(where, arg, alias, f.Center, f.Agency, f.Procedure)
+}
+
+func (f AggFilter) dossierWhere(arg func(any) string) []string {
+	where := f.where(arg, "d")
 	if f.Level != "" {
 		where = append(where, "p.level = "+arg(f.Level))
 	}
