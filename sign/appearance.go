@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -527,16 +526,5 @@ func splitAlpha(img image.Image) (rgb, alpha []byte, opaque bool) {
 	return rgb, alpha, opaque
 }
 
-// num formats a coordinate for a content stream.
-func num(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "0"
-	}
-	s := strconv.FormatFloat(f, 'f', 3, 64)
-	s = strings.TrimRight(s, "0")
-	s = strings.TrimSuffix(s, ".")
-	if s == "-0" || s == "" {
-		return "0"
-	}
-	return s
-}
+// num formats a coordinate for a content stream, to three decimals.
+func num(f float64) string { return pdfsign.Num(f, 3) }

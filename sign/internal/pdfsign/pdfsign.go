@@ -914,12 +914,17 @@ func writeValue(b *bytes.Buffer, v pdf.Value, depth int) error {
 	return nil
 }
 
-// num formats a real number the way PDF expects (no exponent).
-func num(f float64) string {
+// num formats a real number the way PDF expects (no exponent), to four
+// decimals.
+func num(f float64) string { return Num(f, 4) }
+
+// Num formats a real number the way PDF expects: no exponent, at most
+// prec decimals, no trailing zeros; "0" for NaN, infinities and -0.
+func Num(f float64, prec int) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "0"
 	}
-	s := strconv.FormatFloat(f, 'f', 4, 64)
+	s := strconv.FormatFloat(f, 'f', prec, 64)
 	s = strings.TrimRight(s, "0")
 	s = strings.TrimSuffix(s, ".")
 	if s == "-0" || s == "" {
