@@ -9,9 +9,7 @@
 package exchange
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -86,20 +84,12 @@ type Error = outhttp.Error
 
 // Send posts one package (POST BASE/packages, header Idempotency-Key).
 func (c *Client) Send(ctx context.Context, key string, m workflow.ExchangeMessage) error {
-	b, err := json.Marshal(FromMessage(m))
+	req, err := outhttp.JSONRequest(ctx, "POST", strings.TrimRight(c.BaseURL, "/")+"/packages", FromMessage(m), c.Token)
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", strings.TrimRight(c.BaseURL, "/")+"/packages", bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Idempotency-Key", key)
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}

@@ -1,9 +1,7 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +9,7 @@ import (
 	"unicode"
 
 	"motcua/dossier"
+	"motcua/internal/outhttp"
 )
 
 // SMS sends notifications as text messages through an SMS gateway's HTTP
@@ -59,17 +58,9 @@ func (n SMS) Notify(ctx context.Context, to dossier.Applicant, subject, body str
 	if len(phone) < 9 || len(phone) > 11 {
 		return fmt.Errorf("notify: sms: bad phone number")
 	}
-	b, err := json.Marshal(map[string]string{"to": phone, "text": SMSText(subject, n.Link), "sender": n.Sender})
+	req, err := outhttp.JSONRequest(ctx, "POST", n.URL, map[string]string{"to": phone, "text": SMSText(subject, n.Link), "sender": n.Sender}, n.Token)
 	if err != nil {
 		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, "POST", n.URL, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if n.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+n.Token)
 	}
 	hc := n.HTTP
 	if hc == nil {

@@ -1,15 +1,41 @@
 // Package outhttp holds what the adapters of outside services (the
-// national portal, the integration platform) share over HTTP: the error
-// of an answer other than 2xx, which tells the outbox whether a retry may
-// help, and the local fakes' way of being down.
+// national portal, the integration platform, the SMS gateway, the
+// officer's signing agent) share over HTTP: the JSON request with its
+// bearer token, the error of an answer other than 2xx, which tells the
+// outbox whether a retry may help, and the local fakes' way of being down.
 package outhttp
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 )
+
+// JSONRequest makes a request to url whose body is in as JSON (no body
+// when in is nil), with "Authorization: Bearer token" when token is set.
+func JSONRequest(ctx context.Context, method, url string, in any, token string) (*http.Request, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req, nil
+}
 
 // Error is an answer of an outside service other than 2xx.
 type Error struct {

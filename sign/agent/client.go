@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
@@ -10,6 +9,7 @@ import (
 	"io"
 	"net/http"
 
+	"motcua/internal/outhttp"
 	"motcua/sign"
 )
 
@@ -25,23 +25,11 @@ type Client struct {
 }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, body)
+	req, err := outhttp.JSONRequest(ctx, method, c.URL+path, in, c.Secret)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Origin", c.Origin)
-	req.Header.Set("Content-Type", "application/json")
-	if c.Secret != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Secret)
-	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
