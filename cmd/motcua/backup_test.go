@@ -29,10 +29,7 @@ func copyDir(t *testing.T, src string) string {
 // issue 16). On SQLite, and on PostgreSQL (pg_dump/pg_restore) when the
 // test server is configured.
 func TestBackupRestore(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
+	bin := binaryUnlessShort(t)
 	for _, e := range storetest.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
 			if e == store.Postgres {

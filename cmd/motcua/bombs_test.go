@@ -66,10 +66,7 @@ func importBombs() []importBomb {
 // or accepted, the error answers stay small, and the server's peak
 // resident memory stays under 300 MB. The figure is logged.
 func TestImportBombsStayBounded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
+	bin := binaryUnlessShort(t)
 	srv, _ := startServer(t, bin, t.TempDir(), "--demo")
 	tok := srv.login("admin", "demo")
 	base := peakRSS(t, srv.cmd.Process.Pid)

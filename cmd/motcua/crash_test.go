@@ -17,9 +17,20 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
 )
+
+// binaryUnlessShort skips t under -short, for it builds and runs the
+// binary; otherwise it returns the binary buildBinary compiled.
+func binaryUnlessShort(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	return buildBinary(t)
+}
 
 // buildBinary compiles motcua once per test run.
 func buildBinary(t testing.TB) string {
@@ -62,10 +73,7 @@ func waitHealthy(t testing.TB, base string, d time.Duration) time.Duration {
 // dossier whose status disagrees with its history and `motcua audit
 // verify` finds the chain intact.
 func TestSIGKILLLeavesConsistentData(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
+	bin := binaryUnlessShort(t)
 	data := t.TempDir()
 	srv, _ := startServer(t, bin, data, "--demo")
 	post := func(tok, path string, body []byte) (int, map[string]any) {
@@ -118,10 +126,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 // directory and signs in with every demo account; the time to a healthy
 // /healthz is logged (the figure is measured by the benchmark below).
 func TestServeDemoColdStart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
+	bin := binaryUnlessShort(t)
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", t.TempDir())
 	var out bytes.Buffer
@@ -231,11 +236,8 @@ type pending struct {
 // out — none stays "in progress" (issue 16, items 3, 4 and 10).
 // MOTCUA_CRASH_ROUNDS sets the rounds (default 8).
 func TestKill9RepeatedlyUnderLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	bin := binaryUnlessShort(t)
 	rounds := crashRounds(8)
-	bin := buildBinary(t)
 	data := t.TempDir()
 	env := append(os.Environ(), "MOTCUA_IDEMPOTENCY_LEASE=2s", "MOTCUA_AUDIT_ANCHOR_EVERY=1s")
 	srv, _ := startServerEnv(t, bin, data, env, "--demo")
@@ -264,37 +266,29 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 	}
 	var restarts []time.Duration
 	for round := range rounds {
-		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for ctx.Err() == nil {
-					p := pending{path: "/api/v1/dossiers", key: fmt.Sprintf("k%d", nextKey.Add(1)), body: receive}
-					st, m := send(rec, p.path, p.key, p.body)
-					record(st, m, p)
-					if st != 201 {
-						continue
-					}
-					code, v := m["code"].(string), int(m["version"].(float64))
-					for _, a := range []string{"assign", "request-supplement"} {
-						p := pending{path: "/api/v1/dossiers/" + code + "/actions/" + a, key: fmt.Sprintf("k%d", nextKey.Add(1)),
-							body: []byte(fmt.Sprintf(`{"version":%d,"reason":"thiếu giấy tờ"}`, v))}
-						st, m := send(appr, p.path, p.key, p.body)
-						record(st, m, p)
-						if st != 200 {
-							break
-						}
-						v++
-					}
+		stop := benchtest.Flood(8, func(int) bool {
+			p := pending{path: "/api/v1/dossiers", key: fmt.Sprintf("k%d", nextKey.Add(1)), body: receive}
+			st, m := send(rec, p.path, p.key, p.body)
+			record(st, m, p)
+			if st != 201 {
+				return true
+			}
+			code, v := m["code"].(string), int(m["version"].(float64))
+			for _, a := range []string{"assign", "request-supplement"} {
+				p := pending{path: "/api/v1/dossiers/" + code + "/actions/" + a, key: fmt.Sprintf("k%d", nextKey.Add(1)),
+					body: []byte(fmt.Sprintf(`{"version":%d,"reason":"thiếu giấy tờ"}`, v))}
+				st, m := send(appr, p.path, p.key, p.body)
+				record(st, m, p)
+				if st != 200 {
+					break
 				}
-			}()
-		}
+				v++
+			}
+			return true
+		})
 		time.Sleep(time.Duration(400+round*97%900) * time.Millisecond)
 		srv.kill()
-		cancel()
-		wg.Wait()
+		stop()
 		for _, args := range [][]string{{"check", "--data", data}, {"audit", "verify", "--demo", "--data", data}} {
 			c := exec.Command(bin, args...)
 			c.Env = env

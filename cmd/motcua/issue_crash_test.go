@@ -22,10 +22,7 @@ import (
 // register has no gap and no second number, the sealed PDF carries the
 // recorded number, and `motcua check` and `motcua audit verify` pass.
 func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
+	bin := binaryUnlessShort(t)
 	data := t.TempDir()
 	// A seal key file that does not parse: sealing fails, numbering not.
 	sealKey := filepath.Join(data, "keys", "seals", "BN.SKHDT.p12")

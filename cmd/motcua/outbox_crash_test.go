@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"motcua/dvcqg"
+	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
 )
@@ -23,15 +24,12 @@ import (
 // (lost = 0); repeats carry the same idempotency key and are counted by
 // the receiver.
 func TestOutboxNoLossAcrossKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	bin := binaryUnlessShort(t)
 	rounds := crashRounds(10)
 	fake := dvcqg.NewFake()
 	fake.SetSlow(15 * time.Millisecond)
 	portal := httptest.NewServer(fake)
 	defer portal.Close()
-	bin := buildBinary(t)
 	data := t.TempDir()
 	env := append(os.Environ(), "MOTCUA_DVCQG_URL="+portal.URL, "MOTCUA_AUDIT_ANCHOR_EVERY=0")
 	srv, _ := startServerEnv(t, bin, data, env, "--demo")
@@ -42,26 +40,18 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 		rec := srv.login("reception", "demo")
 		b := srv.upload(rec, testfile.PDF("outbox"))
 		body := receiveBody(b)
-		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for ctx.Err() == nil {
-					if st, m := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", body); st == 201 {
-						acked.Add(1)
-						codesMu.Lock()
-						codes = append(codes, m["code"].(string))
-						codesMu.Unlock()
-					}
-				}
-			}()
-		}
+		stop := benchtest.Flood(4, func(int) bool {
+			if st, m := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", body); st == 201 {
+				acked.Add(1)
+				codesMu.Lock()
+				codes = append(codes, m["code"].(string))
+				codesMu.Unlock()
+			}
+			return true
+		})
 		time.Sleep(time.Duration(300+round*71%400) * time.Millisecond)
 		srv.kill()
-		cancel()
-		wg.Wait()
+		stop()
 		srv, _ = startServerEnv(t, bin, data, env, "--demo")
 	}
 	// Let the last instance deliver everything (claims of the killed

@@ -187,10 +187,7 @@ func (s *server) upload(tok string, content []byte) string {
 // statement cache, cold pool) receives 64 concurrent Idempotency-Key POSTs
 // at once; every one succeeds and none answers 500 (issue 16, item 3).
 func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
+	bin := binaryUnlessShort(t)
 	data := t.TempDir()
 	first, _ := startServer(t, bin, data, "--demo")
 	tok := first.login("reception", "demo")

@@ -1,6 +1,7 @@
 // Package benchtest holds what the latency benchmarks share: a background
-// flood of concurrent clients, the timed loop that records each
-// operation's latency, and the p50/p99 figures reported from it.
+// flood of concurrent clients (also the load of the crash tests), the
+// timed loop that records each operation's latency, and the p50/p99
+// figures reported from it.
 package benchtest
 
 import (
