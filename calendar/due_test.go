@@ -22,16 +22,35 @@ func vn(tb testing.TB, s string) time.Time {
 }
 
 // Reference week: Mon 2026-11-23 … Sun 2026-11-29, no holidays.
+// dueCase is a due date expected from a receipt time, a number of days
+// or hours and a cut-off; times are wall-clock times at UTC+7 (see vn).
+type dueCase struct {
+	name   string
+	from   string
+	n      int
+	cutoff Clock
+	want   string
+}
+
+// checkDues checks the due date that due (the method named what) gives
+// for each case, and that it is in the calendar's zone.
+func checkDues(t *testing.T, cal *Calendar, what string, due func(time.Time, int, Clock) time.Time, tests []dueCase) {
+	t.Helper()
+	for _, tt := range tests {
+		got := due(vn(t, tt.from), tt.n, tt.cutoff)
+		if want := vn(t, tt.want); !got.Equal(want) {
+			t.Errorf("%s: %s(%s, %d, %v) = %v; want %v", tt.name, what, tt.from, tt.n, tt.cutoff, got, want)
+		}
+		if got.Location() != cal.Location() {
+			t.Errorf("%s: %s location = %v; want %v", tt.name, what, got.Location(), cal.Location())
+		}
+	}
+}
+
 func TestDueDays(t *testing.T) {
 	cal := New(Config{}, nil)
 	const cut = DefaultCutoff
-	tests := []struct {
-		name   string
-		from   string
-		n      int
-		cutoff Clock
-		want   string
-	}{
+	checkDues(t, cal, "DueDays", cal.DueDays, []dueCase{
 		{"brief: Mon 10:00, 1 day", "2026-11-23 10:00", 1, cut, "2026-11-24 17:00"},
 		{"brief: Mon 16:00 after cutoff", "2026-11-23 16:00", 1, cut, "2026-11-25 17:00"},
 		{"Saturday starts Monday", "2026-11-28 09:00", 1, cut, "2026-12-01 17:00"},
@@ -61,16 +80,7 @@ func TestDueDays(t *testing.T) {
 		{"over Tết 2026", "2026-02-13 10:00", 3, cut, "2026-02-25 17:00"},
 		{"received during Tết", "2026-02-18 10:00", 1, cut, "2026-02-24 17:00"},
 		{"over Quốc khánh 2026", "2026-09-01 10:00", 1, cut, "2026-09-04 17:00"},
-	}
-	for _, tt := range tests {
-		got := cal.DueDays(vn(t, tt.from), tt.n, tt.cutoff)
-		if want := vn(t, tt.want); !got.Equal(want) {
-			t.Errorf("%s: DueDays(%s, %d, %v) = %v; want %v", tt.name, tt.from, tt.n, tt.cutoff, got, want)
-		}
-		if got.Location() != cal.Location() {
-			t.Errorf("%s: DueDays location = %v; want %v", tt.name, got.Location(), cal.Location())
-		}
-	}
+	})
 }
 
 func TestDueDaysOtherZones(t *testing.T) {
@@ -97,26 +107,16 @@ func TestDueDaysSaturdayHours(t *testing.T) {
 	src := "QĐ làm bù"
 	cal := New(Config{SaturdayHours: morning}, nil)
 	swap := New(Config{}, []Override{{Date: Date{2026, time.November, 28}, Kind: KindSwapWorkday, Source: src}})
-	tests := []struct {
-		name   string
-		cal    *Calendar
-		from   string
-		n      int
-		cutoff Clock
-		want   string
-	}{
-		{"Friday + 1 is Saturday morning", cal, "2026-11-27 10:00", 1, DefaultCutoff, "2026-11-28 11:30"},
-		{"Saturday, same day", cal, "2026-11-28 10:00", 0, DefaultCutoff, "2026-11-28 11:30"},
-		{"Saturday after its close", cal, "2026-11-28 12:00", 1, DefaultCutoff, "2026-12-01 17:00"},
-		{"Saturday + 1 is Monday", cal, "2026-11-28 10:00", 1, DefaultCutoff, "2026-11-30 17:00"},
-		{"swap Saturday is a full day", swap, "2026-11-27 10:00", 1, DefaultCutoff, "2026-11-28 17:00"},
-		{"received on the swap Saturday", swap, "2026-11-28 14:00", 1, DefaultCutoff, "2026-11-30 17:00"},
-	}
-	for _, tt := range tests {
-		if got, want := tt.cal.DueDays(vn(t, tt.from), tt.n, tt.cutoff), vn(t, tt.want); !got.Equal(want) {
-			t.Errorf("%s: DueDays(%s, %d) = %v; want %v", tt.name, tt.from, tt.n, got, want)
-		}
-	}
+	checkDues(t, cal, "DueDays", cal.DueDays, []dueCase{
+		{"Friday + 1 is Saturday morning", "2026-11-27 10:00", 1, DefaultCutoff, "2026-11-28 11:30"},
+		{"Saturday, same day", "2026-11-28 10:00", 0, DefaultCutoff, "2026-11-28 11:30"},
+		{"Saturday after its close", "2026-11-28 12:00", 1, DefaultCutoff, "2026-12-01 17:00"},
+		{"Saturday + 1 is Monday", "2026-11-28 10:00", 1, DefaultCutoff, "2026-11-30 17:00"},
+	})
+	checkDues(t, swap, "DueDays", swap.DueDays, []dueCase{
+		{"swap Saturday is a full day", "2026-11-27 10:00", 1, DefaultCutoff, "2026-11-28 17:00"},
+		{"received on the swap Saturday", "2026-11-28 14:00", 1, DefaultCutoff, "2026-11-30 17:00"},
+	})
 }
 
 func TestStart(t *testing.T) {
@@ -147,13 +147,7 @@ func TestStart(t *testing.T) {
 func TestDueHours(t *testing.T) {
 	cal := New(Config{}, nil)
 	const cut = DefaultCutoff
-	tests := []struct {
-		name   string
-		from   string
-		hours  int
-		cutoff Clock
-		want   string
-	}{
+	checkDues(t, cal, "DueHours", cal.DueHours, []dueCase{
 		{"8h is more than the 7.5h day", "2026-11-23 09:00", 8, cut, "2026-11-24 09:30"},
 		{"8h from opening", "2026-11-23 07:30", 8, cut, "2026-11-24 08:00"},
 		{"ends exactly at the lunch break", "2026-11-23 07:30", 4, cut, "2026-11-23 11:30"},
@@ -168,12 +162,7 @@ func TestDueHours(t *testing.T) {
 		{"seconds are kept", "2026-11-23 10:00:30", 1, cut, "2026-11-23 11:00:30"},
 		{"over Giỗ Tổ and its Monday", "2026-04-24 16:00", 2, 0, "2026-04-28 08:30"},
 		{"35h: four 7.5h days, then 5h on Friday", "2026-11-23 07:30", 35, cut, "2026-11-27 14:30"},
-	}
-	for _, tt := range tests {
-		if got, want := cal.DueHours(vn(t, tt.from), tt.hours, tt.cutoff), vn(t, tt.want); !got.Equal(want) {
-			t.Errorf("%s: DueHours(%s, %d, %v) = %v; want %v", tt.name, tt.from, tt.hours, tt.cutoff, got, want)
-		}
-	}
+	})
 }
 
 func TestAddWorking(t *testing.T) {

@@ -79,6 +79,21 @@ func bruteWorkingDuration(cal *Calendar, a, b time.Time) time.Duration {
 	return total
 }
 
+// checkDueMonotone checks that due, the method named what of the calendar
+// named name, moves forward with the count (one more day or hour is due
+// strictly later than got = due(from, n)) and with the receipt (a receipt
+// up to 72 hours later is never due earlier).
+func checkDueMonotone(t *testing.T, rng *rand.Rand, name, what string, due func(time.Time, int) time.Time, from time.Time, n int, got time.Time) {
+	t.Helper()
+	if more := due(from, n+1); !more.After(got) {
+		t.Fatalf("%s: %s(%v, %d) = %v is not after %s(…, %d) = %v", name, what, from, n+1, more, what, n, got)
+	}
+	later := from.Add(time.Duration(rng.Int63n(int64(72 * time.Hour))))
+	if again := due(later, n); again.Before(got) {
+		t.Fatalf("%s: %s(%v, %d) = %v is before %s(%v, %d) = %v", name, what, later, n, again, what, from, n, got)
+	}
+}
+
 func TestPropertyDueDays(t *testing.T) {
 	for name, cal := range propertyCalendars(t) {
 		rng := rand.New(rand.NewSource(2026))
@@ -95,13 +110,7 @@ func TestPropertyDueDays(t *testing.T) {
 			if !due.After(from) {
 				t.Fatalf("%s: DueDays(%v, %d, %v) = %v; want after the receipt", name, from, n, cutoff, due)
 			}
-			if more := cal.DueDays(from, n+1, cutoff); !more.After(due) {
-				t.Fatalf("%s: DueDays(%v, %d) = %v is not after DueDays(…, %d) = %v", name, from, n+1, more, n, due)
-			}
-			later := from.Add(time.Duration(rng.Int63n(int64(72 * time.Hour))))
-			if due2 := cal.DueDays(later, n, cutoff); due2.Before(due) {
-				t.Fatalf("%s: DueDays(%v, %d) = %v is before DueDays(%v, %d) = %v", name, later, n, due2, from, n, due)
-			}
+			checkDueMonotone(t, rng, name, "DueDays", func(from time.Time, n int) time.Time { return cal.DueDays(from, n, cutoff) }, from, n, due)
 			// Counting the days from Start gives the same due (a zero
 			// step budget is due at once, unlike DueDays with n = 0).
 			if steps := cal.StepDues(cal.Start(from, cutoff), []StepBudget{{Days: n}}); n > 0 && !steps[0].Equal(due) {
@@ -134,13 +143,7 @@ func TestPropertyDueHours(t *testing.T) {
 			if got := cal.WorkingDuration(start, due); got != time.Duration(h)*time.Hour {
 				t.Fatalf("%s: WorkingDuration(%v, DueHours(…, %d)) = %v; want %dh", name, start, h, got, h)
 			}
-			if more := cal.DueHours(from, h+1, cutoff); !more.After(due) {
-				t.Fatalf("%s: DueHours(%v, %d) = %v is not after DueHours(…, %d) = %v", name, from, h+1, more, h, due)
-			}
-			later := from.Add(time.Duration(rng.Int63n(int64(72 * time.Hour))))
-			if due2 := cal.DueHours(later, h, cutoff); due2.Before(due) {
-				t.Fatalf("%s: DueHours(%v, %d) = %v is before DueHours(%v, %d) = %v", name, later, h, due2, from, h, due)
-			}
+			checkDueMonotone(t, rng, name, "DueHours", func(from time.Time, h int) time.Time { return cal.DueHours(from, h, cutoff) }, from, h, due)
 		}
 	}
 }
