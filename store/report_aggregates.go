@@ -123,61 +123,48 @@ func (d Deltas) Add(f *Facts, sign int64) {
 	}
 	d.bump(f.ReceivedDay, f, sign, func(c *Counts) {
 		c.Received = 1
-		if f.Online {
-			c.ReceivedOnline = 1
-		}
-		if f.Multi {
-			c.Multi = 1
-		}
+		c.ReceivedOnline = once(f.Online)
+		c.Multi = once(f.Multi)
 	})
 	if f.FinishedDay != "" {
 		d.bump(f.FinishedDay, f, sign, func(c *Counts) {
 			c.Closed = 1
-			if f.Multi {
-				c.MultiClosed = 1
-			}
+			c.MultiClosed = once(f.Multi)
 			if f.Resolved {
 				c.Resolved = 1
 				c.ProcSeconds = f.ProcSeconds
-				switch f.Outcome {
-				case "early":
-					c.Early = 1
-				case "on_time":
-					c.OnTime = 1
-				case "late":
-					c.Late = 1
-				}
-				if (f.Outcome == "early" || f.Outcome == "on_time") && !f.Multi {
-					c.OnTime766 = 1
-				}
+				c.Early = once(f.Outcome == "early")
+				c.OnTime = once(f.Outcome == "on_time")
+				c.Late = once(f.Outcome == "late")
+				c.OnTime766 = once((f.Outcome == "early" || f.Outcome == "on_time") && !f.Multi)
 			}
 			if f.FOS {
 				c.FOSReturned = 1
-				if f.FOSAchieved {
-					c.FOSAchieved = 1
-				}
-				if f.FOSSameDay {
-					c.FOSSameDay = 1
-				}
+				c.FOSAchieved = once(f.FOSAchieved)
+				c.FOSSameDay = once(f.FOSSameDay)
 			}
 		})
 	}
 	if f.DueDay != "" {
 		d.bump(f.DueDay, f, sign, func(c *Counts) {
 			c.Due = 1
-			if f.Multi {
-				c.MultiDue = 1
-			}
+			c.MultiDue = once(f.Multi)
 		})
 		if f.FinishedDay != "" {
 			d.bump(max(f.DueDay, f.FinishedDay), f, sign, func(c *Counts) {
 				c.DueClosed = 1
-				if f.Multi {
-					c.MultiDueClosed = 1
-				}
+				c.MultiDueClosed = once(f.Multi)
 			})
 		}
 	}
+}
+
+// once is what a dossier adds to a counter: 1 when it counts, 0 otherwise.
+func once(counts bool) int64 {
+	if counts {
+		return 1
+	}
+	return 0
 }
 
 // Merge adds every delta of o to d.
