@@ -103,22 +103,21 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	return bw.Flush()
 }
 
+// levelTexts describe the PAdES baseline levels, in Vietnamese then in
+// English.
+var levelTexts = map[string][2]string{
+	LevelBB:  {"PAdES B-B (chữ ký cơ bản, không có dấu thời gian)", "PAdES B-B (basic signature, no timestamp)"},
+	LevelBT:  {"PAdES B-T (có dấu thời gian)", "PAdES B-T (timestamped)"},
+	LevelBLT: {"PAdES B-LT (có dấu thời gian và dữ liệu xác thực dài hạn)", "PAdES B-LT (timestamp and long-term validation data)"},
+	LevelBLTA: {"PAdES B-LTA (lưu trữ dài hạn: có dấu thời gian tài liệu bảo vệ dữ liệu xác thực)",
+		"PAdES B-LTA (long-term archive: a document timestamp protects the validation data)"},
+}
+
 // LevelText describes a PAdES baseline level (SignatureInfo.Level) in
-// Vietnamese, or in English when lang is "en".
+// Vietnamese, or in English when lang is "en"; "" for an unknown level.
 func LevelText(level, lang string) string {
-	en := lang == "en"
-	switch level {
-	case LevelBB:
-		return pick(en, "PAdES B-B (chữ ký cơ bản, không có dấu thời gian)", "PAdES B-B (basic signature, no timestamp)")
-	case LevelBT:
-		return pick(en, "PAdES B-T (có dấu thời gian)", "PAdES B-T (timestamped)")
-	case LevelBLT:
-		return pick(en, "PAdES B-LT (có dấu thời gian và dữ liệu xác thực dài hạn)", "PAdES B-LT (timestamp and long-term validation data)")
-	case LevelBLTA:
-		return pick(en, "PAdES B-LTA (lưu trữ dài hạn: có dấu thời gian tài liệu bảo vệ dữ liệu xác thực)",
-			"PAdES B-LTA (long-term archive: a document timestamp protects the validation data)")
-	}
-	return ""
+	t := levelTexts[level]
+	return pick(lang == "en", t[0], t[1])
 }
 
 // Sentence says in one plain sentence what the signature is worth, for

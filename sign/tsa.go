@@ -234,25 +234,26 @@ const (
 	TrustRevoked       TrustStatus = "revoked"        // A certificate of the path was revoked before the signing time.
 )
 
+// trustTexts describe the trust statuses, in Vietnamese then in English;
+// any status not listed is an invalid chain.
+var trustTexts = map[TrustStatus][2]string{
+	TrustTrusted:       {"Chứng thư số được tin cậy", "The certificate is trusted"},
+	TrustNotChecked:    {"Chưa kiểm tra chuỗi tin cậy (không có kho chứng thư tin cậy)", "Trust not checked (no trust store)"},
+	TrustUnknownIssuer: {"Không xác định được chuỗi tin cậy", "The certificate chain is not trusted"},
+	TrustExpired:       {"Chứng thư số không có hiệu lực tại thời điểm ký", "A certificate was not valid at the signing time"},
+	TrustKeyUsage:      {"Chứng thư số không được phép dùng cho mục đích này", "The certificate is not allowed for this purpose"},
+	TrustRevoked:       {"Chứng thư số đã bị thu hồi trước thời điểm ký", "The certificate was revoked before the signing time"},
+	TrustInvalid:       {"Chuỗi chứng thư số không hợp lệ", "The certificate chain is invalid"},
+}
+
 // Text returns the status in English when lang is "en", in Vietnamese
 // otherwise.
 func (s TrustStatus) Text(lang string) string {
-	en := lang == "en"
-	switch s {
-	case TrustTrusted:
-		return pick(en, "Chứng thư số được tin cậy", "The certificate is trusted")
-	case TrustNotChecked:
-		return pick(en, "Chưa kiểm tra chuỗi tin cậy (không có kho chứng thư tin cậy)", "Trust not checked (no trust store)")
-	case TrustUnknownIssuer:
-		return pick(en, "Không xác định được chuỗi tin cậy", "The certificate chain is not trusted")
-	case TrustExpired:
-		return pick(en, "Chứng thư số không có hiệu lực tại thời điểm ký", "A certificate was not valid at the signing time")
-	case TrustKeyUsage:
-		return pick(en, "Chứng thư số không được phép dùng cho mục đích này", "The certificate is not allowed for this purpose")
-	case TrustRevoked:
-		return pick(en, "Chứng thư số đã bị thu hồi trước thời điểm ký", "The certificate was revoked before the signing time")
+	t, ok := trustTexts[s]
+	if !ok {
+		t = trustTexts[TrustInvalid]
 	}
-	return pick(en, "Chuỗi chứng thư số không hợp lệ", "The certificate chain is invalid")
+	return pick(lang == "en", t[0], t[1])
 }
 
 func pick(en bool, vi, english string) string {

@@ -291,7 +291,10 @@ Loop:
 	return string(tmp)
 }
 
-func (b *buffer) readName() token {
+// readRegular reads the regular characters up to the next delimiter or
+// white space into b.tmp and returns them; in a name (isName), #xx stands
+// for the byte of hex code xx.
+func (b *buffer) readRegular(isName bool) []byte {
 	tmp := b.tmp[:0]
 	for {
 		c := b.readByte()
@@ -299,7 +302,7 @@ func (b *buffer) readName() token {
 			b.unreadByte()
 			break
 		}
-		if c == '#' {
+		if isName && c == '#' {
 			x := unhex(b.readByte())<<4 | unhex(b.readByte())
 			if x < 0 {
 				b.errorf("malformed name")
@@ -310,20 +313,15 @@ func (b *buffer) readName() token {
 		tmp = append(tmp, c)
 	}
 	b.tmp = tmp
-	return name(string(tmp))
+	return tmp
+}
+
+func (b *buffer) readName() token {
+	return name(string(b.readRegular(true)))
 }
 
 func (b *buffer) readKeyword() token {
-	tmp := b.tmp[:0]
-	for {
-		c := b.readByte()
-		if isDelim(c) || isSpace(c) {
-			b.unreadByte()
-			break
-		}
-		tmp = append(tmp, c)
-	}
-	b.tmp = tmp
+	tmp := b.readRegular(false)
 	// motcua: tmp is converted only where the compiler needs no copy
 	// (comparisons, non-escaping short arguments); a token per xref
 	// entry made the copy a visible cost.
