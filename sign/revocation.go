@@ -107,16 +107,35 @@ func httpURLs(urls []string) []string {
 	return out
 }
 
+// sourceURLs returns the http and https addresses among urls, the
+// revocation sources of cert, or an error saying cert has no address of
+// the service named vi (in Vietnamese) and en (in English).
+func sourceURLs(cert *x509.Certificate, urls []string, vi, en string) ([]string, error) {
+	if urls := httpURLs(urls); len(urls) > 0 {
+		return urls, nil
+	}
+	return nil, newError(ERevocation, "chứng thư số "+cert.Subject.CommonName+" không có địa chỉ HTTP của "+vi,
+		"the certificate "+cert.Subject.CommonName+" has no HTTP "+en, nil)
+}
+
+// cacheBounded sets (*m)[k] = v, first emptying *m when it is nil or
+// holds limit entries already.
+func cacheBounded[K comparable, V any](m *map[K]V, limit int, k K, v V) {
+	if *m == nil || len(*m) >= limit {
+		*m = map[K]V{}
+	}
+	(*m)[k] = v
+}
+
 // maxCachedCRLs bounds the cache; it is emptied when full.
 const maxCachedCRLs = 256
 
 // CRL implements RevocationSource. It tries the http and https
 // distribution points of cert in order and returns the first valid CRL.
 func (h *HTTPRevocation) CRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
-	urls := httpURLs(cert.CRLDistributionPoints)
-	if len(urls) == 0 {
-		return nil, newError(ERevocation, "chứng thư số "+cert.Subject.CommonName+" không có địa chỉ HTTP của danh sách thu hồi (CRL)",
-			"the certificate "+cert.Subject.CommonName+" has no HTTP CRL distribution point", nil)
+	urls, err := sourceURLs(cert, cert.CRLDistributionPoints, "danh sách thu hồi (CRL)", "CRL distribution point")
+	if err != nil {
+		return nil, err
 	}
 	issuerKey := sha256.Sum256(issuer.Raw)
 	var errs []error
@@ -134,10 +153,7 @@ func (h *HTTPRevocation) CRL(ctx context.Context, cert, issuer *x509.Certificate
 		}
 		if !next.IsZero() {
 			h.mu.Lock()
-			if h.cache == nil || len(h.cache) >= maxCachedCRLs {
-				h.cache = map[string]cachedCRL{}
-			}
-			h.cache[u] = cachedCRL{der: der, issuerKey: issuerKey, nextUpdate: next}
+			cacheBounded(&h.cache, maxCachedCRLs, u, cachedCRL{der: der, issuerKey: issuerKey, nextUpdate: next})
 			h.mu.Unlock()
 		}
 		return der, nil
@@ -221,10 +237,9 @@ const maxCachedOCSPs = 4096
 // responders of cert in order and returns the first response that passes
 // checkOCSP, whether it says good or revoked.
 func (h *HTTPRevocation) OCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) ([]byte, error) {
-	urls := httpURLs(cert.OCSPServer)
-	if len(urls) == 0 {
-		return nil, newError(ERevocation, "chứng thư số "+cert.Subject.CommonName+" không có địa chỉ HTTP của dịch vụ OCSP",
-			"the certificate "+cert.Subject.CommonName+" has no HTTP OCSP responder", nil)
+	urls, err := sourceURLs(cert, cert.OCSPServer, "dịch vụ OCSP", "OCSP responder")
+	if err != nil {
+		return nil, err
 	}
 	var key [64]byte
 	certSum, issuerSum := sha256.Sum256(cert.Raw), sha256.Sum256(issuer.Raw)
@@ -257,10 +272,7 @@ func (h *HTTPRevocation) OCSP(ctx context.Context, cert, issuer *x509.Certificat
 		}
 		if !resp.NextUpdate.IsZero() {
 			h.mu.Lock()
-			if h.ocspCache == nil || len(h.ocspCache) >= maxCachedOCSPs {
-				h.ocspCache = map[[64]byte]cachedOCSP{}
-			}
-			h.ocspCache[key] = cachedOCSP{der: der, nextUpdate: resp.NextUpdate}
+			cacheBounded(&h.ocspCache, maxCachedOCSPs, key, cachedOCSP{der: der, nextUpdate: resp.NextUpdate})
 			h.mu.Unlock()
 		}
 		return der, nil
