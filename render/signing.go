@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"image"
@@ -112,22 +111,9 @@ func (c *OfficerSigning) validate() error {
 
 // certificates parses the registered certificate and chain.
 func (c *OfficerSigning) certificates() ([]*x509.Certificate, error) {
-	var out []*x509.Certificate
-	rest := []byte(c.Certificates)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		cert, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, dossier.Invalid("Chứng thư số đăng ký không hợp lệ", dossier.FieldError{Field: "certificates", Message: err.Error()})
-		}
-		out = append(out, cert)
+	out, err := sign.ParsePEMCertificates([]byte(c.Certificates))
+	if err != nil {
+		return nil, dossier.Invalid("Chứng thư số đăng ký không hợp lệ", dossier.FieldError{Field: "certificates", Message: err.Error()})
 	}
 	if len(out) == 0 {
 		return nil, dossier.Invalid("Chưa đăng ký chứng thư số của thiết bị ký", dossier.FieldError{Field: "certificates", Message: "cần chứng thư PEM"})

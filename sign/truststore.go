@@ -63,12 +63,22 @@ func parseCertificates(data []byte) ([]*x509.Certificate, error) {
 		}
 		return []*x509.Certificate{c}, nil
 	}
+	certs, err := ParsePEMCertificates(data)
+	if err == nil && len(certs) == 0 {
+		err = fmt.Errorf("no CERTIFICATE block")
+	}
+	return certs, err
+}
+
+// ParsePEMCertificates parses the PEM CERTIFICATE blocks of data, in
+// order, skipping blocks of other types; none gives an empty list.
+func ParsePEMCertificates(data []byte) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
 	for {
 		var b *pem.Block
 		b, data = pem.Decode(data)
 		if b == nil {
-			break
+			return certs, nil
 		}
 		if b.Type != "CERTIFICATE" {
 			continue
@@ -79,8 +89,4 @@ func parseCertificates(data []byte) ([]*x509.Certificate, error) {
 		}
 		certs = append(certs, c)
 	}
-	if len(certs) == 0 {
-		return nil, fmt.Errorf("no CERTIFICATE block")
-	}
-	return certs, nil
 }
