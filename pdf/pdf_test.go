@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua/internal/cputime"
+	"motcua/internal/tooltest"
 )
 
 // go test ./pdf/ -update rewrites testdata/*.golden and the page images in
@@ -40,12 +41,7 @@ func newRenderer(tb testing.TB) *Renderer {
 func needTool(tb testing.TB, names ...string) {
 	tb.Helper()
 	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-				tb.Fatalf("%s not installed", n)
-			}
-			tb.Skipf("%s not installed", n)
-		}
+		tooltest.Path(tb, n)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
+	"motcua/internal/tooltest"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/tsatest"
@@ -111,14 +112,8 @@ func (f *fixture) lifecycle(t testing.TB) (*dossier.Dossier, string) {
 }
 
 func tool(t *testing.T, name string) string {
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s not installed", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
+	t.Helper()
+	return tooltest.Path(t, name)
 }
 
 func TestSignedResultLifecycle(t *testing.T) {

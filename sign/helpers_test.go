@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"motcua/internal/clocktest"
+	"motcua/internal/tooltest"
 	"motcua/pdf"
 	"motcua/sign"
 	"motcua/sign/tsatest"
@@ -201,14 +202,7 @@ func signBoth(tb testing.TB, p *testPKI, pdf []byte, now time.Time, tsaURL strin
 // them).
 func needTool(tb testing.TB, name string) string {
 	tb.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			tb.Fatalf("%s not installed (scripts/test.sh installs it)", name)
-		}
-		tb.Skipf("%s not installed", name)
-	}
-	return path
+	return tooltest.Path(tb, name)
 }
 
 // pdfsig runs poppler's pdfsig on pdf and returns its output. nssDir may

@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"motcua/internal/tooltest"
 )
 
 // EnvShift names the variable that moves the tests' wall clock.
@@ -59,10 +61,7 @@ func Command(tb testing.TB, at time.Time, name string, args ...string) *exec.Cmd
 	}
 	ft, err := exec.LookPath("faketime")
 	if err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			tb.Fatalf("faketime not installed: needed to run %s at %s", name, at.Format(time.RFC3339))
-		}
-		tb.Skipf("faketime not installed: needed to run %s at %s", name, at.Format(time.RFC3339))
+		tooltest.Missing(tb, "faketime not installed: needed to run "+name+" at "+at.Format(time.RFC3339))
 	}
 	cmd := exec.Command(ft, append([]string{"-f", "@" + at.UTC().Format("2006-01-02 15:04:05"), name}, args...)...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"motcua/internal/tooltest"
+
 	"github.com/ThalesGroup/crypto11"
 )
 
@@ -28,10 +30,7 @@ func Token(t testing.TB, label, pin string) {
 	t.Helper()
 	util, err := exec.LookPath("softhsm2-util")
 	if _, serr := os.Stat(Module); err != nil || serr != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("SoftHSM2 (softhsm2-util, %s) not installed", Module)
-		}
-		t.Skip("SoftHSM2 not installed")
+		tooltest.Missing(t, "SoftHSM2 (softhsm2-util, "+Module+") not installed")
 	}
 	dir := t.TempDir()
 	tokens := filepath.Join(dir, "tokens")

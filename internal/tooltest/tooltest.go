@@ -1,0 +1,31 @@
+// Package tooltest finds the outside programs some tests run (poppler,
+// zbar, qpdf, faketime, SoftHSM2): without one the test is skipped, or
+// fails when MOTCUA_TEST_REQUIRE_TOOLS=1, as in CI, which installs them
+// all (scripts/test.sh).
+package tooltest
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Missing ends tb for lack of what: skipped, or failed when
+// MOTCUA_TEST_REQUIRE_TOOLS=1.
+func Missing(tb testing.TB, what string) {
+	tb.Helper()
+	if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
+		tb.Fatalf("%s (scripts/test.sh installs it)", what)
+	}
+	tb.Skip(what)
+}
+
+// Path returns the path of the program name, or ends tb through Missing.
+func Path(tb testing.TB, name string) string {
+	tb.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		Missing(tb, name+" not installed")
+	}
+	return path
+}

@@ -1,0 +1,51 @@
+package tooltest
+
+import (
+	"os/exec"
+	"runtime"
+	"testing"
+)
+
+func TestPath(t *testing.T) {
+	want, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go on PATH")
+	}
+	if got := Path(t, "go"); got != want {
+		t.Errorf("Path(go) = %q; want %q", got, want)
+	}
+}
+
+// TestPathMissing: a missing program skips the test, or fails it when
+// MOTCUA_TEST_REQUIRE_TOOLS=1.
+func TestPathMissing(t *testing.T) {
+	for _, require := range []string{"", "1"} {
+		t.Setenv("MOTCUA_TEST_REQUIRE_TOOLS", require)
+		r := &recorder{TB: t}
+		done := make(chan struct{})
+		go func() { // Skip and Fatal end the goroutine
+			defer close(done)
+			Path(r, "motcua-no-such-program")
+		}()
+		<-done
+		if r.skipped != (require == "") || r.failed != (require == "1") {
+			t.Errorf("MOTCUA_TEST_REQUIRE_TOOLS=%q: skipped %v, failed %v", require, r.skipped, r.failed)
+		}
+	}
+}
+
+// recorder notes a Skip or Fatal instead of ending the test.
+type recorder struct {
+	testing.TB
+	skipped, failed bool
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Skip(args ...any) {
+	r.skipped = true
+	runtime.Goexit()
+}
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.failed = true
+	runtime.Goexit()
+}
