@@ -20,18 +20,15 @@ type Fake struct {
 	mu         sync.Mutex
 	records    map[string]Record // by MaHoSo: the last
 	events     map[string][]Record
-	keys       map[string]bool
-	duplicates int
+	gate       outhttp.FakeGate
 	outOfOrder int
 	delay      time.Duration
 	down       bool
-	failStatus int
-	failures   int // how many of the next pushes fail with failStatus (-1: all)
 }
 
 // NewFake returns an empty receiver that accepts everything.
 func NewFake() *Fake {
-	return &Fake{records: map[string]Record{}, events: map[string][]Record{}, keys: map[string]bool{}}
+	return &Fake{records: map[string]Record{}, events: map[string][]Record{}}
 }
 
 // SetSlow makes every answer wait d.
@@ -44,7 +41,7 @@ func (f *Fake) SetDown(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
 // answer status.
 func (f *Fake) FailNext(n, status int) {
 	f.mu.Lock()
-	f.failures, f.failStatus = n, status
+	f.gate.FailNext(n, status)
 	f.mu.Unlock()
 }
 
@@ -68,7 +65,7 @@ func (f *Fake) Events(code string) []Record {
 func (f *Fake) Stats() (accepted, duplicates, outOfOrder int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.keys), f.duplicates, f.outOfOrder
+	return len(f.gate.Keys()), f.gate.Duplicates, f.outOfOrder
 }
 
 // Forget drops a dossier (as if the portal had lost it).
@@ -110,22 +107,11 @@ func (f *Fake) push(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"MaHoSo"}`, http.StatusBadRequest)
 		return
 	}
-	key := r.Header.Get("Idempotency-Key")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.failures != 0 {
-		if f.failures > 0 {
-			f.failures--
-		}
-		http.Error(w, `{"error":"injected"}`, f.failStatus)
+	if !f.gate.Admit(w, r.Header.Get("Idempotency-Key")) {
 		return
 	}
-	if key != "" && f.keys[key] {
-		f.duplicates++
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	f.keys[key] = true
 	if last, ok := f.records[rec.MaHoSo]; ok && rec.SuKien != "payment" && rec.ThoiGianSuKien < last.ThoiGianSuKien {
 		f.outOfOrder++
 	}
@@ -167,10 +153,5 @@ func (f *Fake) list(w http.ResponseWriter, r *http.Request) {
 func (f *Fake) Keys() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]string, 0, len(f.keys))
-	for k := range f.keys {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return f.gate.Keys()
 }

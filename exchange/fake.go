@@ -34,20 +34,17 @@ type Fake struct {
 	// HTTP posts the answers (nil: a client with a 10 s timeout).
 	HTTP *http.Client
 
-	mu         sync.Mutex
-	packages   []Package
-	keys       map[string]bool
-	duplicates int
-	badHash    int
-	down       bool
-	failures   int
-	failStatus int
-	answered   []error
-	wg         sync.WaitGroup
+	mu       sync.Mutex
+	packages []Package
+	gate     outhttp.FakeGate
+	badHash  int
+	down     bool
+	answered []error
+	wg       sync.WaitGroup
 }
 
 // NewFake returns a platform that accepts everything and does not answer.
-func NewFake() *Fake { return &Fake{keys: map[string]bool{}} }
+func NewFake() *Fake { return &Fake{} }
 
 // SetDown makes the platform drop every connection (true) or work again.
 func (f *Fake) SetDown(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
@@ -55,7 +52,7 @@ func (f *Fake) SetDown(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
 // FailNext makes the next n packages (n < 0: all) answer status.
 func (f *Fake) FailNext(n, status int) {
 	f.mu.Lock()
-	f.failures, f.failStatus = n, status
+	f.gate.FailNext(n, status)
 	f.mu.Unlock()
 }
 
@@ -71,7 +68,7 @@ func (f *Fake) Packages() []Package {
 func (f *Fake) Stats() (accepted, duplicates, badHash int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.packages), f.duplicates, f.badHash
+	return len(f.packages), f.gate.Duplicates, f.badHash
 }
 
 // Wait waits for the answers under way and returns their errors.
@@ -100,24 +97,11 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"package_id"}`, http.StatusBadRequest)
 		return
 	}
-	key := r.Header.Get("Idempotency-Key")
 	f.mu.Lock()
-	if f.failures != 0 {
-		if f.failures > 0 {
-			f.failures--
-		}
-		st := f.failStatus
+	if !f.gate.Admit(w, r.Header.Get("Idempotency-Key")) {
 		f.mu.Unlock()
-		http.Error(w, `{"error":"injected"}`, st)
 		return
 	}
-	if key != "" && f.keys[key] {
-		f.duplicates++
-		f.mu.Unlock()
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	f.keys[key] = true
 	if d := p.Document; d != nil {
 		sum := sha256.Sum256(d.Content)
 		if hex.EncodeToString(sum[:]) != d.SHA256 {

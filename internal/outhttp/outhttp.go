@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 )
 
@@ -76,4 +77,51 @@ func Drop(w http.ResponseWriter) {
 		}
 	}
 	http.Error(w, "down", http.StatusServiceUnavailable)
+}
+
+// FakeGate is what the local fakes of outside services decide before they
+// take a request: the next requests failing on demand, and a repeat of an
+// Idempotency-Key already taken answered 200 and counted, not taken
+// again. The fake's own mutex guards it.
+type FakeGate struct {
+	Duplicates int // repeats answered without being taken
+	keys       map[string]bool
+	failures   int // how many of the next requests fail with failStatus (-1: all)
+	failStatus int
+}
+
+// FailNext makes the next n requests (n < 0: all, until FailNext(0, 0))
+// answer status.
+func (g *FakeGate) FailNext(n, status int) { g.failures, g.failStatus = n, status }
+
+// Admit answers w itself and returns false for an injected failure or a
+// repeat of key; otherwise it records key as taken and returns true.
+func (g *FakeGate) Admit(w http.ResponseWriter, key string) bool {
+	if g.failures != 0 {
+		if g.failures > 0 {
+			g.failures--
+		}
+		http.Error(w, `{"error":"injected"}`, g.failStatus)
+		return false
+	}
+	if key != "" && g.keys[key] {
+		g.Duplicates++
+		w.WriteHeader(http.StatusOK)
+		return false
+	}
+	if g.keys == nil {
+		g.keys = map[string]bool{}
+	}
+	g.keys[key] = true
+	return true
+}
+
+// Keys returns the Idempotency-Keys taken, sorted.
+func (g *FakeGate) Keys() []string {
+	out := make([]string, 0, len(g.keys))
+	for k := range g.keys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
