@@ -69,6 +69,18 @@ func (f *fixture) consents(t testing.TB, code string) []map[string]any {
 }
 
 // resultOf returns the approver-signed result of dossier code.
+// signedAsPreviewed returns the dossier's signed result after checking
+// that it is the previewed file with its signature filled in: same length,
+// same bytes outside the signature container.
+func (f *fixture) signedAsPreviewed(t testing.TB, code string, preview []byte) []byte {
+	t.Helper()
+	file := f.resultOf(t, code)
+	if len(file) != len(preview) || !bytes.Equal(file[:len(file)/4], preview[:len(preview)/4]) {
+		t.Error("the signed result is not the previewed document")
+	}
+	return file
+}
+
 func (f *fixture) resultOf(t testing.TB, code string) []byte {
 	t.Helper()
 	ctx := context.Background()
@@ -130,12 +142,7 @@ func TestSigningSessionOnServer(t *testing.T) {
 	if got.Status != dossier.StatusApproved {
 		t.Fatalf("status %s", got.Status)
 	}
-	file := f.resultOf(t, d.Code)
-	// The signed result is the previewed file with its signature filled
-	// in: same length, same bytes outside the signature container.
-	if len(file) != len(preview) || !bytes.Equal(file[:len(file)/4], preview[:len(preview)/4]) {
-		t.Error("the signed result is not the previewed document")
-	}
+	file := f.signedAsPreviewed(t, d.Code, preview)
 	c := f.consents(t, d.Code)
 	if len(c) != 1 || c[0]["confirmed"] != true || c[0]["signed_digest"] != sess.Digest || c[0]["certificate_sha256"] != sess.Certificate.SHA256 ||
 		c[0]["document_sha256"] != sess.DocumentSHA256 {
