@@ -83,8 +83,22 @@ func badImage(kind, why string) error {
 	return dossier.Errorf(dossier.EUNSUPPORTED, "Tệp ảnh %s bị hỏng hoặc không đúng định dạng: %s", kind, why)
 }
 
+// imageFormat is how checkImage reads one image format.
+type imageFormat struct {
+	name         string
+	decodeConfig func(io.Reader) (image.Config, error)
+	decode       func(io.Reader) (image.Image, error)
+	end          func(*io.SectionReader) (int64, error) // where the image's last byte ends
+}
+
+var imageFormats = map[string]imageFormat{
+	"image/jpeg": {"JPEG", jpeg.DecodeConfig, jpeg.Decode, jpegEnd},
+	"image/png":  {"PNG", png.DecodeConfig, png.Decode, pngEnd},
+}
+
 func checkImage(r io.ReaderAt, size int64, ctype string) error {
-	kind := map[string]string{"image/jpeg": "JPEG", "image/png": "PNG"}[ctype]
+	f := imageFormats[ctype]
+	kind := f.name
 	// A PDF reader finds "%PDF-" anywhere in the first kilobyte.
 	head := make([]byte, min(size, 1024))
 	r.ReadAt(head, 0)
@@ -92,13 +106,7 @@ func checkImage(r io.ReaderAt, size int64, ctype string) error {
 		return badImage(kind, "tệp vừa là ảnh vừa là PDF")
 	}
 	sr := io.NewSectionReader(r, 0, size)
-	var cfg image.Config
-	var err error
-	if kind == "JPEG" {
-		cfg, err = jpeg.DecodeConfig(bufio.NewReader(sr))
-	} else {
-		cfg, err = png.DecodeConfig(bufio.NewReader(sr))
-	}
+	cfg, err := f.decodeConfig(bufio.NewReader(sr))
 	if err != nil {
 		return badImage(kind, "không đọc được kích thước ảnh")
 	}
@@ -110,20 +118,10 @@ func checkImage(r io.ReaderAt, size int64, ctype string) error {
 			cfg.Width, cfg.Height, MaxPixels/1_000_000)
 	}
 	sr.Seek(0, io.SeekStart)
-	if kind == "JPEG" {
-		_, err = jpeg.Decode(bufio.NewReader(sr))
-	} else {
-		_, err = png.Decode(bufio.NewReader(sr))
-	}
-	if err != nil {
+	if _, err := f.decode(bufio.NewReader(sr)); err != nil {
 		return badImage(kind, "không giải mã được toàn bộ ảnh")
 	}
-	var end int64
-	if kind == "JPEG" {
-		end, err = jpegEnd(io.NewSectionReader(r, 0, size))
-	} else {
-		end, err = pngEnd(io.NewSectionReader(r, 0, size))
-	}
+	end, err := f.end(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return badImage(kind, err.Error())
 	}
