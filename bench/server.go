@@ -103,18 +103,19 @@ func startServer(ctx context.Context, cfg *Config, log io.Writer) (*server, erro
 	go func() { s.exited <- s.cmd.Wait() }()
 	fmt.Fprintf(log, "bench: starting %s %s\n", bin, strings.Join(args, " "))
 	timeout := time.After(3 * time.Minute)
+	fail := func(err error) (*server, error) { // the server is not to be used
+		s.stop()
+		return nil, err
+	}
 	select {
 	case s.base = <-found:
 	case err := <-s.exited:
 		s.exited <- err
-		s.stop()
-		return nil, fmt.Errorf("bench: the server exited before serving (%v); see %s", err, s.logPath)
+		return fail(fmt.Errorf("bench: the server exited before serving (%v); see %s", err, s.logPath))
 	case <-timeout:
-		s.stop()
-		return nil, fmt.Errorf("bench: the server did not start in 3 minutes; see %s", s.logPath)
+		return fail(fmt.Errorf("bench: the server did not start in 3 minutes; see %s", s.logPath))
 	case <-ctx.Done():
-		s.stop()
-		return nil, ctx.Err()
+		return fail(ctx.Err())
 	}
 	for {
 		res, err := http.Get(s.base + "/healthz")
@@ -127,11 +128,9 @@ func startServer(ctx context.Context, cfg *Config, log io.Writer) (*server, erro
 		select {
 		case <-time.After(20 * time.Millisecond):
 		case <-timeout:
-			s.stop()
-			return nil, fmt.Errorf("bench: %s/healthz never answered 200", s.base)
+			return fail(fmt.Errorf("bench: %s/healthz never answered 200", s.base))
 		case <-ctx.Done():
-			s.stop()
-			return nil, ctx.Err()
+			return fail(ctx.Err())
 		}
 	}
 }
