@@ -647,24 +647,15 @@ func (s *crlServer) set(now time.Time, body func() []byte) {
 
 func TestHTTPRevocation(t *testing.T) {
 	now := testNow()
-	pki, err := sign.NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newCRLServer(t, pki, now)
-	pki.CRLURL = srv.URL + "/crl"
-	officer, _, err := pki.IssuePerson("Nguyễn Văn Ánh", "Phó Chủ tịch", "Ủy ban nhân dân tỉnh Bắc Ninh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _, err := pki.IssueOrganization("Ủy ban nhân dân tỉnh Bắc Ninh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := org.Certificate.CRLDistributionPoints; len(got) != 1 || !strings.HasPrefix(got[0], "http://127.0.0.1:") {
+	var srv *crlServer
+	p := newTestPKIWith(t, now, func(pki *sign.DemoPKI) {
+		srv = newCRLServer(t, pki, now)
+		pki.CRLURL = srv.URL + "/crl"
+	})
+	pki := p.pki
+	if got := p.org.Certificate.CRLDistributionPoints; len(got) != 1 || !strings.HasPrefix(got[0], "http://127.0.0.1:") {
 		t.Fatalf("CRLDistributionPoints = %q", got)
 	}
-	p := &testPKI{pki: pki, officer: officer, org: org}
 	ctx := context.Background()
 	h := &sign.HTTPRevocation{}
 

@@ -42,18 +42,18 @@ type testPKI struct {
 
 func newTestPKI(tb testing.TB, now time.Time) *testPKI {
 	tb.Helper()
-	return newTestPKIWith(tb, now, "")
+	return newTestPKIWith(tb, now, func(*sign.DemoPKI) {})
 }
 
-// newTestPKIWith is newTestPKI whose certificates name ocspURL as their
-// OCSP responder when it is not empty.
-func newTestPKIWith(tb testing.TB, now time.Time, ocspURL string) *testPKI {
+// newTestPKIWith is newTestPKI whose CA configure sets up (its OCSP or CRL
+// address) before the two identities are issued.
+func newTestPKIWith(tb testing.TB, now time.Time, configure func(*sign.DemoPKI)) *testPKI {
 	tb.Helper()
 	pki, err := sign.NewDemoPKI(now)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pki.OCSPURL = ocspURL
+	configure(pki)
 	officer, _, err := pki.IssuePerson("Nguyễn Văn Ánh", "Phó Chủ tịch", "Ủy ban nhân dân tỉnh Bắc Ninh")
 	if err != nil {
 		tb.Fatal(err)

@@ -30,7 +30,7 @@ import (
 // responder, so that AddDSS asks the DemoPKI for OCSP responses.
 func newOCSPTestPKI(tb testing.TB, now time.Time) *testPKI {
 	tb.Helper()
-	return newTestPKIWith(tb, now, "http://ocsp.demo.invalid/")
+	return newTestPKIWith(tb, now, func(pki *sign.DemoPKI) { pki.OCSPURL = "http://ocsp.demo.invalid/" })
 }
 
 // dssOCSPs returns the OCSP responses of the DSS of data.
