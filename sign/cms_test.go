@@ -156,6 +156,11 @@ func TestDemoPKIPersistence(t *testing.T) {
 	if _, err := sign.LoadDemoPKI(pki.RootPEM(), []byte("garbage"), later); sign.ErrorCode(err) != sign.EKeyStore {
 		t.Errorf("LoadDemoPKI(bad key) = %v", err)
 	}
+	for _, bad := range [][]byte{[]byte("garbage"), keyPEM} { // no PEM, or a key where the certificate goes
+		if _, err := sign.LoadDemoPKI(bad, keyPEM, later); sign.ErrorCode(err) != sign.EKeyStore {
+			t.Errorf("LoadDemoPKI(bad certificate %.20q) = %v", bad, err)
+		}
+	}
 	other, _ := sign.NewDemoPKI(now)
 	otherKey, _ := other.RootKeyPEM()
 	if _, err := sign.LoadDemoPKI(pki.RootPEM(), otherKey, later); sign.ErrorCode(err) != sign.EKeyStore {

@@ -13,6 +13,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -113,22 +114,25 @@ func NewDemoPKI(now time.Time) (*DemoPKI, error) {
 	return &DemoPKI{Root: root, rootKey: key, Now: now, Password: DefaultDemoPassword}, nil
 }
 
+// parsePEM parses the first PEM block of data, which must be of type typ,
+// with parse.
+func parsePEM[T any](data []byte, typ string, parse func([]byte) (T, error)) (T, error) {
+	b, _ := pem.Decode(data)
+	if b == nil || b.Type != typ {
+		var zero T
+		return zero, errors.New("no PEM " + typ + " block first")
+	}
+	return parse(b.Bytes)
+}
+
 // LoadDemoPKI restores a DemoPKI saved with RootPEM and RootKeyPEM.
 // now becomes the issuance time of new certificates.
 func LoadDemoPKI(rootCertPEM, rootKeyPEM []byte, now time.Time) (*DemoPKI, error) {
-	cb, _ := pem.Decode(rootCertPEM)
-	if cb == nil || cb.Type != "CERTIFICATE" {
-		return nil, newError(EKeyStore, "không đọc được chứng thư CA demo", "cannot read the demo CA certificate", nil)
-	}
-	root, err := x509.ParseCertificate(cb.Bytes)
+	root, err := parsePEM(rootCertPEM, "CERTIFICATE", x509.ParseCertificate)
 	if err != nil {
 		return nil, newError(EKeyStore, "không đọc được chứng thư CA demo", "cannot read the demo CA certificate", err)
 	}
-	kb, _ := pem.Decode(rootKeyPEM)
-	if kb == nil || kb.Type != "PRIVATE KEY" {
-		return nil, newError(EKeyStore, "không đọc được khóa CA demo", "cannot read the demo CA key", nil)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+	k, err := parsePEM(rootKeyPEM, "PRIVATE KEY", x509.ParsePKCS8PrivateKey)
 	if err != nil {
 		return nil, newError(EKeyStore, "không đọc được khóa CA demo", "cannot read the demo CA key", err)
 	}
