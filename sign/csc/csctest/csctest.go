@@ -139,11 +139,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusUnauthorized, "invalid_request", "bad credentials")
 		return
 	}
-	tok := random()
-	s.mu.Lock()
-	s.tokens[tok] = true
-	s.mu.Unlock()
+	tok := handOut(s, s.tokens, true)
 	reply(w, map[string]any{"access_token": tok, "expires_in": 3600})
+}
+
+// handOut keeps v in m, one of s's maps, under a new random handle (an
+// access token, a SAD) and returns the handle.
+func handOut[V any](s *Server, m map[string]V, v V) string {
+	h := random()
+	s.mu.Lock()
+	m[h] = v
+	s.mu.Unlock()
+	return h
 }
 
 func (s *Server) info(w http.ResponseWriter, body map[string]any) {
@@ -174,10 +181,7 @@ func (s *Server) authorize(w http.ResponseWriter, body map[string]any) {
 		return
 	}
 	h, _ := hashes[0].(string)
-	sad := random()
-	s.mu.Lock()
-	s.sads[sad] = h
-	s.mu.Unlock()
+	sad := handOut(s, s.sads, h)
 	reply(w, map[string]any{"SAD": sad, "expiresIn": 300})
 }
 
