@@ -91,8 +91,7 @@ func (r *Renderer) RenderControlSlip(w io.Writer, f ControlSlip) error {
 	}
 	t.end()
 	pageNumbers(c, formSmall)
-	c.verifyFooter(f.VerifyURL)
-	return c.finish(w)
+	return c.finishForm(w, f.VerifyURL)
 }
 
 // pageNumbers prints "Trang i/n" at the bottom right of every page of a

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -147,6 +148,13 @@ type FormMeta struct {
 	// VerifyURL, when set, is printed at the foot of the form: the form is
 	// digitally signed and can be verified there.
 	VerifyURL string
+}
+
+// finishForm ends a form: the verification footer when the form has a
+// verification address, then the document is written to w.
+func (c *canvas) finishForm(w io.Writer, verifyURL string) error {
+	c.verifyFooter(verifyURL)
+	return c.finish(w)
 }
 
 // verifyFooter prints where a signed form can be verified, under what is

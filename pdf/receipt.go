@@ -128,8 +128,7 @@ func (r *Renderer) RenderReceipt(w io.Writer, f Receipt) error {
 		end = max(end, y)
 	}
 	c.y = end
-	c.verifyFooter(f.VerifyURL)
-	return c.finish(w)
+	return c.finishForm(w, f.VerifyURL)
 }
 
 // count prints a component count: blank for zero, "01" style otherwise.

@@ -46,8 +46,7 @@ func (r *Renderer) RenderGuidanceSlip(w io.Writer, f GuidanceSlip) error {
 	c.signatures(c.left()+c.width()/2, c.width()/2, []sigCol{
 		{Title: "NGƯỜI HƯỚNG DẪN", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
 	}, 10, 48)
-	c.verifyFooter(f.VerifyURL)
-	return c.finish(w)
+	return c.finishForm(w, f.VerifyURL)
 }
 
 // RefusalSlip is form 03, "Phiếu từ chối tiếp nhận giải quyết hồ sơ".
@@ -90,8 +89,7 @@ func (r *Renderer) RenderRefusalSlip(w io.Writer, f RefusalSlip) error {
 			{Title: "NGƯỜI TIẾP NHẬN HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Officer},
 		}, 10, 48)
 	}
-	c.verifyFooter(f.VerifyURL)
-	return c.finish(w)
+	return c.finishForm(w, f.VerifyURL)
 }
 
 // ApologySlip is form 04: under TT01/2018 "Phiếu xin lỗi và hẹn lại ngày trả
@@ -132,8 +130,7 @@ func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
 	c.para(c.left(), c.width(), just, "Xin trân trọng cảm ơn./.")
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
-	c.verifyFooter(f.VerifyURL)
-	return c.finish(w)
+	return c.finishForm(w, f.VerifyURL)
 }
 
 // headSig is the signature column of the head of the agency.
@@ -190,8 +187,7 @@ func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
 	c.para(c.left(), c.width(), just, "Trân trọng thông báo để "+who+" được biết./.")
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
-	c.verifyFooter(f.VerifyURL)
-	return c.finish(w)
+	return c.finishForm(w, f.VerifyURL)
 }
 
 // kinhGui writes the centred "Kính gửi:" line of a slip to applicant p,
