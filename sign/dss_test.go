@@ -241,7 +241,6 @@ func TestAddDSSReport(t *testing.T) {
 // second DSS for the timestamp authority, which keeps the entries of the
 // first one.
 func TestAddDSSLTA(t *testing.T) {
-	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaID, tsa := newTestTSA(t, p, now.Add(3*time.Minute))
@@ -341,7 +340,6 @@ func TestDSSRevokedAfterSigning(t *testing.T) {
 }
 
 func TestDSSRevokedAfterTimestampedSigning(t *testing.T) {
-	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaID, tsa := newTestTSA(t, p, now.Add(time.Minute))

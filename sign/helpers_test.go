@@ -284,8 +284,11 @@ func buildObjStmPDF(body string, selfRef bool) []byte {
 
 // newTestTSA issues a TSA certificate from the demo PKI of p and starts a
 // test TSA that stamps with the fixed time at; it stops when the test ends.
+// The test runs on the real clock only: the TSA library dates its CMS
+// signing-time from it.
 func newTestTSA(tb testing.TB, p *testPKI, at time.Time) (*sign.Identity, *tsatest.Server) {
 	tb.Helper()
+	clocktest.RealClockOnly(tb, "the test TSA's CMS signing-time is the real time")
 	id, err := p.pki.IssueTSA("DEMO TSA motcua")
 	if err != nil {
 		tb.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"motcua/internal/clocktest"
 	"motcua/sign"
 )
 
@@ -213,7 +212,6 @@ func TestSignPDFRefusesUnusableCertificate(t *testing.T) {
 }
 
 func TestSignPDFWithTSA(t *testing.T) {
-	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaTime := now.Add(90 * time.Second)
@@ -307,7 +305,6 @@ func TestAppearanceText(t *testing.T) {
 }
 
 func TestTimestampPDF(t *testing.T) {
-	clocktest.RealClockOnly(t, "the test TSA's CMS signing-time is the real time")
 	now := testNow()
 	p := newTestPKI(t, now)
 	tsaTime := now.Add(5 * time.Minute)
