@@ -116,27 +116,40 @@ func assembleCMS(ctx context.Context, attrs [][]byte, sig []byte, certs []*x509.
 	}
 
 	var b cryptobyte.Builder
+	addSignedData(&b, 1, oidData(), nil, certs, func(b *cryptobyte.Builder) {
+		addSignerInfo(b, signer.RawIssuer, signer.SerialNumber, attrs, sigAlg, sig, unsigned)
+	})
+	return b.Bytes()
+}
+
+// addSignedData adds a ContentInfo holding a SignedData of the given
+// version with SHA-256 as its digest algorithm: the encapsulated content
+// of type contentType (detached when content is nil), the certificates
+// certs, and the one SignerInfo that signerInfo adds.
+func addSignedData(b *cryptobyte.Builder, version int64, contentType asn1.ObjectIdentifier, content []byte, certs []*x509.Certificate, signerInfo func(*cryptobyte.Builder)) {
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
 		b.AddASN1ObjectIdentifier(oidSignedData())
 		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
-				b.AddASN1Int64(1)
+				b.AddASN1Int64(version)
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, oidSHA256(), false) })
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo, detached
-					b.AddASN1ObjectIdentifier(oidData())
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo
+					b.AddASN1ObjectIdentifier(contentType)
+					if content != nil {
+						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+							b.AddASN1OctetString(content)
+						})
+					}
 				})
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 					for _, c := range certs {
 						b.AddBytes(c.Raw)
 					}
 				})
-				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					addSignerInfo(b, signer.RawIssuer, signer.SerialNumber, attrs, sigAlg, sig, unsigned)
-				})
+				b.AddASN1(cbasn1.SET, signerInfo)
 			})
 		})
 	})
-	return b.Bytes()
 }
 
 // addSignerInfo adds a SignerInfo (version 1, SHA-256) of the signer

@@ -85,28 +85,8 @@ func (t *LocalTSA) grantedResponse(digest []byte, nonce *big.Int, policy asn1.Ob
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // TimeStampResp
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1Int64(0) }) // granted
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {                      // ContentInfo
-			b.AddASN1ObjectIdentifier(oidSignedData())
-			b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
-					b.AddASN1Int64(3)
-					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, oidSHA256(), false) })
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo
-						b.AddASN1ObjectIdentifier(oidTSTInfo())
-						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-							b.AddASN1OctetString(tstInfo)
-						})
-					})
-					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-						for _, c := range certs {
-							b.AddBytes(c.Raw)
-						}
-					})
-					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-						addSignerInfo(b, issuer, id.Certificate.SerialNumber, attrs, sigAlgorithm{oid: oidECDSAWithSHA256()}, sig, nil)
-					})
-				})
-			})
+		addSignedData(b, 3, oidTSTInfo(), tstInfo, certs, func(b *cryptobyte.Builder) {
+			addSignerInfo(b, issuer, id.Certificate.SerialNumber, attrs, sigAlgorithm{oid: oidECDSAWithSHA256()}, sig, nil)
 		})
 	})
 	return b.Bytes()
