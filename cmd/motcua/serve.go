@@ -45,6 +45,7 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", c.Addr, err)
 	}
+	defer ln.Close() // on every early return; Serve closes it too, a second Close is harmless
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
@@ -56,18 +57,15 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		return err
 	})
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	// A database that held dossiers before the report aggregates existed
 	// is recounted once.
 	if _, err := svc.EnsureAggregates(ctx); err != nil {
-		ln.Close()
 		return fmt.Errorf("reports: %w", err)
 	}
 	if c.Demo {
 		if err := demo.Load(ctx, svc, db); err != nil {
-			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
 		fmt.Fprintln(stdout, "Tỉnh mẫu Bắc Ninh đã sẵn sàng. Tài khoản demo (mật khẩu \""+demo.Password+"\", chỉ dùng thử):")
@@ -77,30 +75,25 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 	}
 	oidc, err := newSSO(ctx, c, svc.Now, log)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	h, err := web.NewServer(svc, log, web.Options{AccessLog: c.AccessLog, Demo: c.Demo, SecureCookies: c.SecureCookies,
 		TrustedProxies: c.TrustedProxies, MetricsAllow: allow, OIDC: oidc})
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	if c.Demo && c.DVCQG.URL == "" {
 		if err := startDemoPortal(ctx, svc, log); err != nil {
-			ln.Close()
 			return err
 		}
 	}
 	if c.Demo && c.Exchange.URL == "" {
 		if err := startDemoExchange(ctx, c, svc, log); err != nil {
-			ln.Close()
 			return err
 		}
 	}
 	if c.Demo && c.Payment.URL == "" {
 		if err := startDemoGateway(ctx, svc, log); err != nil {
-			ln.Close()
 			return err
 		}
 	}
@@ -120,7 +113,6 @@ func cmdServe(ctx context.Context, args []string, c config, stdout, stderr io.Wr
 		// too (DATA/audit-anchors.jsonl); one more when the server stops.
 		a, err := newAnchorer(c, db, log, time.Now())
 		if err != nil {
-			ln.Close()
 			return err
 		}
 		if _, err := a.identity(); err != nil {
