@@ -19,8 +19,7 @@ func BenchmarkSignPDFTwice(b *testing.B) { benchmarkSignPDFTwice(b, nil) }
 func BenchmarkSignPDFTwiceCached(b *testing.B) { benchmarkSignPDFTwice(b, new(sign.AppearanceCache)) }
 
 func benchmarkSignPDFTwice(b *testing.B, cache *sign.AppearanceCache) {
-	now := testNow()
-	p := newTestPKI(b, now)
+	now, p := newTestPKINow(b)
 	pdf := testPDF(b)
 	sigImg, sealImg := signaturePNG(b), sealPNG(b)
 	font, _ := os.ReadFile(liberationSerif) // nil: SignPDF searches the system fonts
@@ -43,8 +42,7 @@ func benchmarkSignPDFTwice(b *testing.B, cache *sign.AppearanceCache) {
 
 // BenchmarkVerifyPDF verifies the two signatures of BenchmarkSignPDFTwice.
 func BenchmarkVerifyPDF(b *testing.B) {
-	now := testNow()
-	p := newTestPKI(b, now)
+	now, p := newTestPKINow(b)
 	signed := signBoth(b, p, testPDF(b), now, "")
 	opts := sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now}
 	b.ReportAllocs()
@@ -84,8 +82,7 @@ func benchAddDSS(b *testing.B, p *testPKI, now time.Time) {
 // the revocation check from the DSS and the check that only validation
 // data follows the last signature.
 func BenchmarkVerifyPDFLTV(b *testing.B) {
-	now := testNow()
-	p := newTestPKI(b, now)
+	now, p := newTestPKINow(b)
 	lt := addDSS(b, p, signBoth(b, p, testPDF(b), now, ""), now.Add(2*time.Minute))
 	opts := sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now}
 	b.ReportAllocs()

@@ -56,8 +56,7 @@ func TestAppearanceCacheSameOutput(t *testing.T) {
 // TestAppearanceCacheConcurrent signs with one cache from several
 // goroutines (run with -race).
 func TestAppearanceCacheConcurrent(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	in := testPDF(t)
 	var cache sign.AppearanceCache
 	var wg sync.WaitGroup

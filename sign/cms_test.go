@@ -17,8 +17,7 @@ import (
 )
 
 func TestSignDetached(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	rsaPKI := newTestPKI(t, now)
 	rsaPKI.pki.RSA = true
 	rsaID, _, err := rsaPKI.pki.IssuePerson("Trần Thị Bình", "Chuyên viên", "Sở Tư pháp tỉnh Bắc Ninh")
@@ -67,8 +66,7 @@ func TestSignDetached(t *testing.T) {
 // here wrote.
 func TestSignDetachedOpenSSL(t *testing.T) {
 	bin := needTool(t, "openssl")
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	data := []byte("tệp đính kèm đã số hóa")
 	sig, err := sign.SignDetached(data, p.officer, now)
 	if err != nil {
@@ -169,8 +167,7 @@ func TestDemoPKIPersistence(t *testing.T) {
 }
 
 func TestCheckUsable(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	cert := p.officer.Certificate
 	tests := []struct {
 		name string

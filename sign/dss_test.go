@@ -129,8 +129,7 @@ func qpdfCheck(t *testing.T, data []byte) {
 }
 
 func TestAddDSS(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	signed := signBoth(t, p, testPDF(t), now, "")
 	lt := addDSS(t, p, signed, now.Add(2*time.Minute))
 
@@ -195,8 +194,7 @@ func TestAddDSS(t *testing.T) {
 }
 
 func TestAddDSSReport(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	lt := addDSS(t, p, signBoth(t, p, testPDF(t), now, ""), now.Add(2*time.Minute))
 	rep, err := sign.VerifyPDF(lt, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now})
 	if err != nil {
@@ -241,8 +239,7 @@ func TestAddDSSReport(t *testing.T) {
 // second DSS for the timestamp authority, which keeps the entries of the
 // first one.
 func TestAddDSSLTA(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	tsaID, tsa := newTestTSA(t, p, now.Add(3*time.Minute))
 
 	lt := addDSS(t, p, signBoth(t, p, minimalPDF(true), now, tsa.URL), now.Add(2*time.Minute))
@@ -278,8 +275,7 @@ func TestAddDSSLTA(t *testing.T) {
 }
 
 func TestAddDSSXrefTableAndStream(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	for _, xrefStream := range []bool{false, true} {
 		lt := addDSS(t, p, signBoth(t, p, minimalPDF(xrefStream), now, ""), now.Add(2*time.Minute))
 		// A second AddDSS adds nothing new but a VRI time.
@@ -340,8 +336,7 @@ func TestDSSRevokedAfterSigning(t *testing.T) {
 }
 
 func TestDSSRevokedAfterTimestampedSigning(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	tsaID, tsa := newTestTSA(t, p, now.Add(time.Minute))
 	signed := signBoth(t, p, testPDF(t), now, tsa.URL)
 	p.pki.Revoke(p.org.Certificate.SerialNumber, now.Add(2*time.Minute))
@@ -433,8 +428,7 @@ func appendUpdate(t *testing.T, data []byte, objs map[int]string) []byte {
 }
 
 func TestDSSTampered(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	lt := addDSS(t, p, signBoth(t, p, minimalPDF(false), now, ""), now.Add(2*time.Minute))
 	opts := sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now}
 
@@ -495,8 +489,7 @@ func TestDSSTampered(t *testing.T) {
 }
 
 func TestAddDSSErrors(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	ctx := context.Background()
 	opts := sign.DSSOptions{Roots: p.pki.RootPool(), Revocation: p.pki, Now: now}
 
@@ -554,8 +547,7 @@ func (c crlFrom) CRL(ctx context.Context, _, _ *x509.Certificate, at time.Time) 
 }
 
 func TestDemoPKICRL(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	ctx := context.Background()
 	root := p.pki.Root
 	a, err := p.pki.CRL(ctx, p.org.Certificate, root, now)

@@ -40,6 +40,13 @@ type testPKI struct {
 	org     *sign.Identity
 }
 
+// newTestPKINow is newTestPKI at testNow, which it returns too.
+func newTestPKINow(tb testing.TB) (time.Time, *testPKI) {
+	tb.Helper()
+	now := testNow()
+	return now, newTestPKI(tb, now)
+}
+
 func newTestPKI(tb testing.TB, now time.Time) *testPKI {
 	tb.Helper()
 	return newTestPKIWith(tb, now, func(*sign.DemoPKI) {})

@@ -19,8 +19,7 @@ import (
 // with SignPDF.
 func TestVerifyPDFSignedByDigitorus(t *testing.T) {
 	clocktest.RealClockOnly(t, "digitorus/pdfsign stamps the real time")
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	in := minimalPDF(false)
 	rdr, err := pdf.NewReader(bytes.NewReader(in), int64(len(in)))
 	if err != nil {

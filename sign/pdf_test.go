@@ -14,8 +14,7 @@ import (
 )
 
 func TestSignPDFApprovalThenSeal(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	signed := signBoth(t, p, testPDF(t), now, "")
 
 	rep, err := sign.VerifyPDF(signed, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now.Add(time.Hour)})
@@ -72,8 +71,7 @@ func TestSignPDFApprovalThenSeal(t *testing.T) {
 }
 
 func TestSignPDFPdfsig(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	signed := signBoth(t, p, testPDF(t), now, "")
 
 	out := pdfsig(t, signed, "")
@@ -94,8 +92,7 @@ func TestSignPDFPdfsig(t *testing.T) {
 }
 
 func TestSignPDFXrefStream(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	for _, xrefStream := range []bool{false, true} {
 		signed := signBoth(t, p, minimalPDF(xrefStream), now, "")
 		rep, err := sign.VerifyPDF(signed, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now})
@@ -122,8 +119,7 @@ func flipInFirstRange(t *testing.T, pdf []byte) []byte {
 }
 
 func TestTamperedPDF(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	signed := signBoth(t, p, testPDF(t), now, "")
 	tampered := flipInFirstRange(t, signed)
 
@@ -157,8 +153,7 @@ func TestTamperedPDF(t *testing.T) {
 }
 
 func TestUnsignedUpdateAfterLastSignature(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	signed := signBoth(t, p, minimalPDF(false), now, "")
 	// An unsigned incremental update: a new version of the page content.
 	appended := append(append([]byte(nil), signed...), []byte("\n4 0 obj\n<< /Length 9 >>\nstream\nBT ET q Q\nendstream\nendobj\n")...)
@@ -212,8 +207,7 @@ func TestSignPDFRefusesUnusableCertificate(t *testing.T) {
 }
 
 func TestSignPDFWithTSA(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	tsaTime := now.Add(90 * time.Second)
 	_, tsa := newTestTSA(t, p, tsaTime)
 
@@ -250,8 +244,7 @@ func TestSignPDFWithTSA(t *testing.T) {
 }
 
 func TestSignPDFInvisibleAndImageOnly(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	out, err := sign.SignPDF(testPDF(t), p.officer, sign.PDFOptions{Kind: sign.Approval, Time: now})
 	if err != nil {
 		t.Fatal(err)
@@ -267,8 +260,7 @@ func TestSignPDFInvisibleAndImageOnly(t *testing.T) {
 }
 
 func TestSignPDFRejectsGarbage(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	for _, in := range [][]byte{nil, []byte("not a pdf"), []byte("%PDF-1.7\n%%EOF\n")} {
 		if _, err := sign.SignPDF(in, p.officer, sign.PDFOptions{Kind: sign.Approval, Time: now}); sign.ErrorCode(err) != sign.EInvalidPDF {
 			t.Errorf("SignPDF(%q) = %v, want EInvalidPDF", in, err)
@@ -305,8 +297,7 @@ func TestAppearanceText(t *testing.T) {
 }
 
 func TestTimestampPDF(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	tsaTime := now.Add(5 * time.Minute)
 	_, tsa := newTestTSA(t, p, tsaTime)
 

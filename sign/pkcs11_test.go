@@ -15,8 +15,7 @@ import (
 
 func TestOpenPKCS11SoftHSM(t *testing.T) {
 	softhsmtest.Token(t, "motcua", "1234")
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	const org = "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh"
 
 	// Generate the seal key inside the token and store its certificate

@@ -17,8 +17,7 @@ import (
 // "elsewhere" (the key is only used through DigestSigner), finishes it,
 // and checks every refusal of Finish.
 func TestTwoPhaseSignature(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	ctx := context.Background()
 	certs, err := p.officer.Certificates(ctx)
 	if err != nil {
@@ -119,8 +118,7 @@ func TestTwoPhaseSignature(t *testing.T) {
 // TestLevels follows one result from B-B to B-LTA with the in-process
 // demo TSA, and checks the plain sentence the verify page shows.
 func TestLevels(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	ctx := context.Background()
 	tsa, err := sign.NewDemoTSA(p.pki, func() time.Time { return now })
 	if err != nil {
@@ -216,8 +214,7 @@ func (downRevocation) CRL(context.Context, *x509.Certificate, *x509.Certificate,
 // TestCheckCertificate is the check before signing of TT 15/2025/TT-BKHCN:
 // validity, key usage, then revocation by OCSP and else CRL.
 func TestCheckCertificate(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	ctx := context.Background()
 	certs, _ := p.officer.Certificates(ctx)
 	revokedID, _, err := p.pki.IssuePerson("Trần Văn Bình", "Phó Giám đốc", "Sở Tư pháp")

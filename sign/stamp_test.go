@@ -15,8 +15,7 @@ import (
 // leader already signed (NĐ 30/2020 Điều 15.3) keep the leader's signature
 // valid, read back as text, and are covered by the seal added afterwards.
 func TestStampPDF(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	for _, xrefStream := range []bool{false, true} {
 		file := testPDF(t)
 		if xrefStream {

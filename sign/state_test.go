@@ -15,8 +15,7 @@ import (
 // result is the file the original would have given, valid for pdfsig,
 // and the restored signature refuses what the original refuses.
 func TestResumePDF(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	ctx := context.Background()
 	certs, err := p.officer.Certificates(ctx)
 	if err != nil {

@@ -13,8 +13,7 @@ import (
 )
 
 func TestRunVerifyCLI(t *testing.T) {
-	now := testNow()
-	p := newTestPKI(t, now)
+	now, p := newTestPKINow(t)
 	signed := signBoth(t, p, testPDF(t), now, "")
 	dir := t.TempDir()
 	trust := filepath.Join(dir, "trust")
