@@ -56,16 +56,38 @@ func IdempotencyKey(eventID int64, destination string) string {
 	return "motcua-" + strconv.FormatInt(eventID, 10) + "-" + destination
 }
 
-// addDeliveries writes one delivery per route of the event id.
+// addDeliveries writes one delivery per route of the event id, in one
+// statement (an event has up to three routes; a row each cost a statement
+// each on every transition).
 func (tx *Tx) addDeliveries(eventID int64, routes []OutboxRoute) error {
+	if len(routes) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2+3*len(routes))
+	args = append(args, eventID, ms(tx.now))
 	for _, r := range routes {
-		if _, err := tx.exec(`INSERT INTO outbox_deliveries (event_id, destination, order_key, idem_key, next_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (destination, event_id) DO NOTHING`,
-			eventID, r.Destination, r.Key, IdempotencyKey(eventID, r.Destination), ms(tx.now)); err != nil {
-			return fmt.Errorf("store: outbox delivery: %w", err)
-		}
+		args = append(args, r.Destination, r.Key, IdempotencyKey(eventID, r.Destination))
+	}
+	if _, err := tx.exec(deliveriesInsert(len(routes)), args...); err != nil {
+		return fmt.Errorf("store: outbox delivery: %w", err)
 	}
 	return nil
+}
+
+// deliveriesInsert is the INSERT of n deliveries of one event: $1 the
+// event, $2 the instant, then destination, order key and idempotency key
+// of each. The text depends on n only, so it is prepared once per n.
+func deliveriesInsert(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO outbox_deliveries (event_id, destination, order_key, idem_key, next_at, created_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($1, $%d, $%d, $%d, $2, $2)", 3+3*i, 4+3*i, 5+3*i)
+	}
+	b.WriteString(` ON CONFLICT (destination, event_id) DO NOTHING`)
+	return b.String()
 }
 
 // Enqueue writes an event and its deliveries to the given routes (not the
