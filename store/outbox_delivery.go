@@ -199,15 +199,30 @@ func (db *DB) MarkDeliveredAll(ctx context.Context, ids []int64, now time.Time) 
 		return nil
 	}
 	return db.InTx(ctx, now, func(tx *Tx) error {
-		for _, id := range ids {
-			if _, err := tx.exec(`UPDATE outbox_deliveries SET status = 'sent', sent_at = $2, attempts = attempts + 1,
-			lease_until = 0, last_error = '' WHERE id = $1 AND status = 'pending'`, id, ms(tx.now)); err != nil {
+		// Eight at a time, the last chunk padded with its last id (a
+		// repeated id changes nothing), so that one prepared statement
+		// marks a round's deliveries instead of one statement each.
+		args := make([]any, 1+markChunk)
+		args[0] = ms(tx.now)
+		for len(ids) > 0 {
+			n := min(len(ids), markChunk)
+			for i := range markChunk {
+				args[1+i] = ids[min(i, n-1)]
+			}
+			if _, err := tx.exec(markSent, args...); err != nil {
 				return err
 			}
+			ids = ids[n:]
 		}
 		return nil
 	})
 }
+
+// markChunk is how many deliveries markSent marks.
+const markChunk = 8
+
+const markSent = `UPDATE outbox_deliveries SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = 0, last_error = ''
+	WHERE id IN ($2, $3, $4, $5, $6, $7, $8, $9) AND status = 'pending'`
 
 // MarkFailed records a failed attempt of delivery id: it is tried again at
 // next, or set dead when dead is true. errText is kept for the admins
