@@ -72,7 +72,9 @@ func (db *DB) Delegations(ctx context.Context, agency string, toUser int64) ([]d
 		args = append(args, toUser)
 		q += fmt.Sprintf(` AND d.to_user_id = $%d`, len(args))
 	}
-	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY d.id DESC`, args...)
+	// Four texts at most (with or without each filter): kept prepared,
+	// as every approval reads the leader's delegations.
+	rows, err := db.queryContext(ctx, q+` ORDER BY d.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegations: %w", err)
 	}
