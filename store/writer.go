@@ -129,19 +129,33 @@ func (db *DB) runBatch(batch []*job) {
 		return
 	}
 	ok := 0
+	// A batch of one needs no savepoint: its failure rolls back the
+	// whole transaction, which holds nothing else. The savepoint
+	// statements of larger batches are kept prepared (one parse each per
+	// batch was 1 % of the server's CPU).
+	alone := len(batch) == 1
+	wtx := &Tx{tx: stx, db: db}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		if _, err := stx.Exec(`SAVEPOINT uc`); err != nil {
+		if alone {
+			if err := runJob(j.fn, &Tx{tx: stx, db: db, now: j.now}); err != nil {
+				errs[i] = err
+			} else {
+				ok++
+			}
+			continue
+		}
+		if _, err := wtx.exec(`SAVEPOINT uc`); err != nil {
 			errs[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
 		tx := &Tx{tx: stx, db: db, now: j.now}
 		if err := runJob(j.fn, tx); err != nil {
 			errs[i] = err
-			if _, rerr := stx.Exec(`ROLLBACK TO uc`); rerr != nil {
+			if _, rerr := wtx.exec(`ROLLBACK TO uc`); rerr != nil {
 				// The transaction is unusable: fail the whole batch.
 				stx.Rollback()
 				for k, j := range batch {
@@ -155,7 +169,7 @@ func (db *DB) runBatch(batch []*job) {
 		} else {
 			ok++
 		}
-		if _, err := stx.Exec(`RELEASE uc`); err != nil && errs[i] == nil {
+		if _, err := wtx.exec(`RELEASE uc`); err != nil && errs[i] == nil {
 			errs[i] = fmt.Errorf("store: release: %w", err)
 		}
 	}
