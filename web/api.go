@@ -33,6 +33,34 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(dossier.SessionLifetime / time.Second)})
 }
 
+// clearSessionCookie tells the browser to forget its session cookie.
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// endSession revokes the request's session token, if any, and clears the
+// cookie. It reports false when it has answered with an error.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) bool {
+	if tok, _ := s.tokenOf(r); tok != "" {
+		if err := s.svc.Logout(r.Context(), tok); err != nil {
+			s.fail(w, r, err)
+			return false
+		}
+	}
+	s.clearSessionCookie(w)
+	return true
+}
+
+// sameOrigin applies the cross-origin check to an unsafe request. It
+// reports false when it has answered with the refusal.
+func (s *Server) sameOrigin(w http.ResponseWriter, r *http.Request) bool {
+	if err := s.cop.Check(r); err != nil {
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+		return false
+	}
+	return true
+}
+
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := decode(w, r, &req); err != nil {
@@ -53,14 +81,9 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
-	if tok, _ := s.tokenOf(r); tok != "" {
-		if err := s.svc.Logout(r.Context(), tok); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if s.endSession(w, r) {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -294,24 +317,14 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User)
 	s.reply(w, r, http.StatusOK, d, err)
 }
 
-func (s *Server) apiReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ReceiptPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "giay-tiep-nhan-"+r.PathValue("code")+".pdf")
-}
-
-func (s *Server) apiControlSlipPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ControlSlipPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "phieu-kiem-soat-"+r.PathValue("code")+".pdf")
-}
-
-func (s *Server) apiApologyPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ApologyPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "phieu-xin-loi-"+r.PathValue("code")+".pdf")
-}
-
-func (s *Server) apiResultPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ResultPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "ket-qua-"+r.PathValue("code")+".pdf")
+// apiDossierPDF serves a form the use case render makes for the dossier
+// {code} (receipt, control slip, apology, result), as prefix+code+".pdf".
+func (s *Server) apiDossierPDF(prefix string, render func(context.Context, *dossier.User, string) ([]byte, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		code := r.PathValue("code")
+		pdf, err := render(r.Context(), u, code)
+		s.writePDF(w, r, pdf, err, prefix+code+".pdf")
+	}
 }
 
 func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier.User) {

@@ -33,24 +33,9 @@ type fpage struct {
 }
 
 var frontFuncs = template.FuncMap{
-	"ftime": func(t any) string {
-		if tt, ok := uiTimeOf(t); ok {
-			return tt.In(uiZone).Format("15:04 02/01/2006")
-		}
-		return "—"
-	},
-	"fclock": func(t any) string {
-		if tt, ok := uiTimeOf(t); ok {
-			return tt.In(uiZone).Format("15:04")
-		}
-		return "—"
-	},
-	"fdate": func(t any) string {
-		if tt, ok := uiTimeOf(t); ok {
-			return tt.In(uiZone).Format("02/01/2006")
-		}
-		return "—"
-	},
+	"ftime":   uiTimeFormat(uiLayoutTime),
+	"fclock":  uiTimeFormat(uiLayoutClock),
+	"fdate":   uiTimeFormat(uiLayoutDate),
 	"fmoney":  workflow.Money,
 	"fstatus": func(s dossier.Status) string { return s.Label() },
 	"flevel":  workflow.RatingLevelLabel,
@@ -130,8 +115,7 @@ func (s *Server) frontRender(w http.ResponseWriter, r *http.Request, status int,
 
 // checkForm applies the cross-origin check to a form post and parses it.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := s.cop.Check(r); err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+	if !s.sameOrigin(w, r) {
 		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -500,15 +484,9 @@ func (s *Server) pageCitizenLoginPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageCitizenLogout(w http.ResponseWriter, r *http.Request) {
-	if err := s.cop.Check(r); err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
-		return
+	if s.sameOrigin(w, r) && s.endSession(w, r) {
+		http.Redirect(w, r, "/thu-tuc", http.StatusSeeOther)
 	}
-	if tok, _ := s.tokenOf(r); tok != "" {
-		s.svc.Logout(r.Context(), tok)
-	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/thu-tuc", http.StatusSeeOther)
 }
 
 type submitPage struct {
