@@ -61,10 +61,31 @@ func (s *Server) sameOrigin(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// apiSave answers with status what the use case call makes of the JSON
+// body (a guidance slip, a seal, a center).
+func apiSave[In, Out any](s *Server, status int, call func(context.Context, *dossier.User, In) (Out, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		var in In
+		if !s.decoded(w, r, &in) {
+			return
+		}
+		out, err := call(r.Context(), u, in)
+		s.reply(w, r, status, out, err)
+	}
+}
+
+// apiByAgency answers the list the use case call gives for ?agency= (the
+// users, delegations, registers or seals of an agency).
+func apiByAgency[T any](s *Server, call func(context.Context, *dossier.User, string) ([]T, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		items, err := call(r.Context(), u, r.URL.Query().Get("agency"))
+		s.reply(w, r, http.StatusOK, list(items, ""), err)
+	}
+}
+
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	if fs := missing("username", req.Username, "password", req.Password); len(fs) > 0 {
@@ -199,16 +220,6 @@ func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
 
-func (s *Server) apiCreateGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	var in workflow.GuidanceInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := s.svc.CreateGuidanceSlip(r.Context(), u, in)
-	s.reply(w, r, http.StatusCreated, g, err)
-}
-
 func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.GuidanceSlip, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -245,8 +256,7 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, er
 
 func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ReceiveInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	d, err := s.svc.Receive(r.Context(), u, in)
@@ -309,17 +319,18 @@ func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.U
 
 func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ActionInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	d, err := s.svc.Act(r.Context(), u, r.PathValue("code"), dossier.Action(r.PathValue("action")), in)
 	s.reply(w, r, http.StatusOK, d, err)
 }
 
-// apiDossierPDF serves a form the use case render makes for the dossier
-// {code} (receipt, control slip, apology, result), as prefix+code+".pdf".
-func (s *Server) apiDossierPDF(prefix string, render func(context.Context, *dossier.User, string) ([]byte, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+// dossierPDF serves a form the use case render makes for the dossier
+// {code} (receipt, control slip, apology, result), as prefix+code+".pdf",
+// to the API and to the citizen's pages (fail answers each in its own
+// format).
+func (s *Server) dossierPDF(prefix string, render func(context.Context, *dossier.User, string) ([]byte, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
 	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 		code := r.PathValue("code")
 		pdf, err := render(r.Context(), u, code)
@@ -381,8 +392,7 @@ type registerRequest struct {
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	var req registerRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	u, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: req.Username, Password: req.Password,

@@ -715,27 +715,3 @@ func (s *Server) pageSupplement(w http.ResponseWriter, r *http.Request, u *dossi
 	}
 	http.Redirect(w, r, "/cong-dan/ho-so/"+url.PathEscape(code)+"?ok=bo-sung", http.StatusSeeOther)
 }
-
-func (s *Server) pageResultPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	code := r.PathValue("code")
-	pdf, err := s.svc.ResultPDF(r.Context(), u, code)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writePDF(w, r, pdf, nil, "ket-qua-"+code+".pdf")
-}
-
-func (s *Server) pageReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))
-		return
-	}
-	p, pdf, err := s.feesOf().ReceiptPDF(r.Context(), u, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writePDF(w, r, pdf, nil, "bien-lai-"+p.ReceiptSeries+"-"+p.ReceiptNumber+".pdf")
-}

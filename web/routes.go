@@ -51,7 +51,7 @@ func (s *Server) routes() {
 	// Catalog (contract §3).
 	m.HandleFunc("GET /api/v1/agencies", s.apiAgencies)
 	m.HandleFunc("GET /api/v1/centers", s.apiCenters)
-	user("POST /api/v1/centers", s.apiSaveCenter)
+	user("POST /api/v1/centers", apiSave(s, http.StatusOK, s.svc.SaveCenter))
 	m.HandleFunc("GET /api/v1/procedures", s.apiProcedures)
 	m.HandleFunc("GET /api/v1/procedures/{code}", s.apiProcedure)
 	user("POST /api/v1/imports/{kind}", s.apiImport)
@@ -61,17 +61,17 @@ func (s *Server) routes() {
 	user("GET /api/v1/blobs/{id}", s.apiBlob)
 
 	// Dossiers (contract §3–4).
-	user("POST /api/v1/guidance-slips", s.apiCreateGuidance)
+	user("POST /api/v1/guidance-slips", apiSave(s, http.StatusCreated, s.svc.CreateGuidanceSlip))
 	user("GET /api/v1/guidance-slips/{id}", s.apiGuidance)
 	user("GET /api/v1/guidance-slips/{id}/pdf", s.apiGuidancePDF)
 	user("POST /api/v1/dossiers", s.apiReceive)
 	user("GET /api/v1/dossiers", s.apiDossiers)
 	user("GET /api/v1/dossiers/{code}", s.apiDossier)
 	user("POST /api/v1/dossiers/{code}/actions/{action}", s.apiAct)
-	user("GET /api/v1/dossiers/{code}/receipt.pdf", s.apiDossierPDF("giay-tiep-nhan-", s.svc.ReceiptPDF))
-	user("GET /api/v1/dossiers/{code}/control-slip.pdf", s.apiDossierPDF("phieu-kiem-soat-", s.svc.ControlSlipPDF))
-	user("GET /api/v1/dossiers/{code}/apology.pdf", s.apiDossierPDF("phieu-xin-loi-", s.svc.ApologyPDF))
-	user("GET /api/v1/dossiers/{code}/result.pdf", s.apiDossierPDF("ket-qua-", s.svc.ResultPDF))
+	user("GET /api/v1/dossiers/{code}/receipt.pdf", s.dossierPDF("giay-tiep-nhan-", s.svc.ReceiptPDF))
+	user("GET /api/v1/dossiers/{code}/control-slip.pdf", s.dossierPDF("phieu-kiem-soat-", s.svc.ControlSlipPDF))
+	user("GET /api/v1/dossiers/{code}/apology.pdf", s.dossierPDF("phieu-xin-loi-", s.svc.ApologyPDF))
+	user("GET /api/v1/dossiers/{code}/result.pdf", s.dossierPDF("ket-qua-", s.svc.ResultPDF))
 	user("GET /api/v1/dossiers/{code}/documents/{file}", s.apiDocumentPDF)
 	user("POST /api/v1/dossiers/{code}/documents/{id}/sign", apiOnDocument(s, http.StatusOK, s.svc.SignDocument))
 	user("POST /api/v1/dossiers/{code}/documents/{id}/signing", apiOnDocument(s, http.StatusCreated, s.svc.BeginDocumentSigning))
@@ -94,7 +94,7 @@ func (s *Server) routes() {
 	// Fees and e-receipts.
 	user("POST /api/v1/dossiers/{code}/payments", s.apiCollectFee)
 	user("GET /api/v1/dossiers/{code}/payments", s.apiPayments)
-	user("GET /api/v1/payments/{id}/receipt.pdf", s.apiPaymentReceipt)
+	user("GET /api/v1/payments/{id}/receipt.pdf", s.receiptPDF)
 	// Online payment through the payment gateway (docs/payment.md): the
 	// applicant starts an order; the gateway calls back, signed.
 	user("POST /api/v1/dossiers/{code}/payment-orders", s.apiPayOnline)
@@ -102,17 +102,17 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/public/payments/callback", s.apiPaymentCallback) // workflow.PaymentNotifyPath
 
 	// Authority and administration.
-	user("GET /api/v1/users", s.apiUsers)
+	user("GET /api/v1/users", apiByAgency(s, s.svc.Users))
 	user("POST /api/v1/users", s.apiCreateUser)
 	user("POST /api/v1/users/{id}/disable", s.apiDisableUser)
-	user("GET /api/v1/delegations", s.apiDelegations)
+	user("GET /api/v1/delegations", apiByAgency(s, s.svc.Delegations))
 	user("POST /api/v1/delegations", s.apiCreateDelegation)
 	user("POST /api/v1/delegations/{id}/revoke", s.apiRevokeDelegation)
 	user("GET /api/v1/leader-schedule", s.apiShifts)
 	user("POST /api/v1/leader-schedule", s.apiCreateShift)
-	user("GET /api/v1/registers", s.apiRegisters)
-	user("GET /api/v1/seals", s.apiSeals)
-	user("POST /api/v1/seals", s.apiCreateSeal)
+	user("GET /api/v1/registers", apiByAgency(s, s.svc.Registers))
+	user("GET /api/v1/seals", apiByAgency(s, s.svc.Seals))
+	user("POST /api/v1/seals", apiSave(s, http.StatusCreated, s.svc.SaveSeal))
 	m.HandleFunc("GET /api/v1/calendar/overrides", s.apiOverrides)
 	user("POST /api/v1/calendar/overrides", s.apiPutOverride)
 	user("DELETE /api/v1/calendar/overrides/{date}", s.apiDeleteOverride)
@@ -262,6 +262,6 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /cong-dan/ho-so/{code}", s.citizen(s.pageMyDossier))
 	m.HandleFunc("POST /cong-dan/ho-so/{code}/bo-sung", s.citizen(s.pageSupplement))
 	m.HandleFunc("POST /cong-dan/ho-so/{code}/nop-phi", s.citizen(s.pagePayOnline))
-	m.HandleFunc("GET /cong-dan/ho-so/{code}/ket-qua.pdf", s.citizen(s.pageResultPDF))
-	m.HandleFunc("GET /cong-dan/bien-lai/{id}", s.citizen(s.pageReceiptPDF))
+	m.HandleFunc("GET /cong-dan/ho-so/{code}/ket-qua.pdf", s.citizen(s.dossierPDF("ket-qua-", s.svc.ResultPDF)))
+	m.HandleFunc("GET /cong-dan/bien-lai/{id}", s.citizen(s.receiptPDF))
 }
