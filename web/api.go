@@ -213,10 +213,17 @@ func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User
 		s.fail(w, r, err)
 		return
 	}
+	serveInline(w, r, meta.ContentType, f)
+}
+
+// serveInline serves an uploaded file for display, privately cached for an
+// hour (ranges and conditional requests honoured), and closes it.
+func serveInline(w http.ResponseWriter, r *http.Request, contentType string, f io.ReadSeekCloser) {
 	defer f.Close()
-	w.Header().Set("Content-Type", meta.ContentType)
-	w.Header().Set("Content-Disposition", "inline")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", "inline")
+	h.Set("Cache-Control", "private, max-age=3600")
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
 

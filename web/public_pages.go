@@ -196,6 +196,17 @@ func publicCache(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// replyPublic answers v as JSON that anonymous callers may cache for a
+// minute (publicCache), or fails with err.
+func (s *Server) replyPublic(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	publicCache(w, r)
+	writeJSON(w, http.StatusOK, v)
+}
+
 // lookup and verification ---------------------------------------------------
 
 type lookupPage struct {
