@@ -2,11 +2,9 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"motcua/dossier"
 	"motcua/workflow"
 )
 
@@ -15,22 +13,13 @@ import (
 // pages and citizens' pages (public_*.go) and the reports (reports_*.go).
 // Reading this function shows the whole surface.
 //
-// Wrappers say who may call: user (API, a signed-in user; the use case
-// decides the rest; its POST and PUT routes honour Idempotency-Key),
-// officer/admin/citizen/supervisor (pages, see gated), limited (public,
-// rate limited per address). Errors of every route leave through fail
-// (errors.go).
+// Wrappers say who may call: needUser (API, a signed-in user; the use case
+// decides the rest), officer/admin/citizen/supervisor (pages, see gated),
+// limited (public, rate limited per address), idem (honours
+// Idempotency-Key). Errors of every route leave through fail (errors.go).
 func (s *Server) routes() {
 	m := muxRecorder{s} // s.mux, remembering each pattern (Routes)
-	// user registers an API route for a signed-in user; a route that
-	// creates or changes (POST, PUT) honours Idempotency-Key.
-	user := func(pattern string, h func(http.ResponseWriter, *http.Request, *dossier.User)) {
-		if strings.HasPrefix(pattern, "POST ") || strings.HasPrefix(pattern, "PUT ") {
-			m.Handle(pattern, s.idempotent(s.needUser(h)))
-			return
-		}
-		m.HandleFunc(pattern, s.needUser(h))
-	}
+	idem := func(h http.HandlerFunc) http.Handler { return s.idempotent(h) }
 
 	// ---- Operations -------------------------------------------------------
 	m.HandleFunc("GET /healthz", s.healthz)
@@ -46,82 +35,82 @@ func (s *Server) routes() {
 	// Session (contract §2).
 	m.HandleFunc("POST /api/v1/session", s.limited(s.apiLogin))
 	m.HandleFunc("DELETE /api/v1/session", s.apiLogout)
-	user("GET /api/v1/me", s.apiMe)
+	m.HandleFunc("GET /api/v1/me", s.needUser(s.apiMe))
 
 	// Catalog (contract §3).
 	m.HandleFunc("GET /api/v1/agencies", s.apiAgencies)
 	m.HandleFunc("GET /api/v1/centers", s.apiCenters)
-	user("POST /api/v1/centers", apiSave(s, http.StatusOK, s.svc.SaveCenter))
+	m.Handle("POST /api/v1/centers", idem(s.needUser(apiSave(s, http.StatusOK, s.svc.SaveCenter))))
 	m.HandleFunc("GET /api/v1/procedures", s.apiProcedures)
 	m.HandleFunc("GET /api/v1/procedures/{code}", s.apiProcedure)
-	user("POST /api/v1/imports/{kind}", s.apiImport)
+	m.Handle("POST /api/v1/imports/{kind}", idem(s.needUser(s.apiImport)))
 
 	// Blobs.
-	user("POST /api/v1/blobs", s.apiUpload)
-	user("GET /api/v1/blobs/{id}", s.apiBlob)
+	m.Handle("POST /api/v1/blobs", idem(s.needUser(s.apiUpload)))
+	m.HandleFunc("GET /api/v1/blobs/{id}", s.needUser(s.apiBlob))
 
 	// Dossiers (contract §3–4).
-	user("POST /api/v1/guidance-slips", apiSave(s, http.StatusCreated, s.svc.CreateGuidanceSlip))
-	user("GET /api/v1/guidance-slips/{id}", s.apiGuidance)
-	user("GET /api/v1/guidance-slips/{id}/pdf", s.apiGuidancePDF)
-	user("POST /api/v1/dossiers", s.apiReceive)
-	user("GET /api/v1/dossiers", s.apiDossiers)
-	user("GET /api/v1/dossiers/{code}", s.apiDossier)
-	user("POST /api/v1/dossiers/{code}/actions/{action}", s.apiAct)
-	user("GET /api/v1/dossiers/{code}/receipt.pdf", s.dossierPDF("giay-tiep-nhan-", s.svc.ReceiptPDF))
-	user("GET /api/v1/dossiers/{code}/control-slip.pdf", s.dossierPDF("phieu-kiem-soat-", s.svc.ControlSlipPDF))
-	user("GET /api/v1/dossiers/{code}/apology.pdf", s.dossierPDF("phieu-xin-loi-", s.svc.ApologyPDF))
-	user("GET /api/v1/dossiers/{code}/result.pdf", s.dossierPDF("ket-qua-", s.svc.ResultPDF))
-	user("GET /api/v1/dossiers/{code}/documents/{file}", s.apiDocumentPDF)
-	user("POST /api/v1/dossiers/{code}/documents/{id}/sign", apiOnDocument(s, http.StatusOK, s.svc.SignDocument))
-	user("POST /api/v1/dossiers/{code}/documents/{id}/signing", apiOnDocument(s, http.StatusCreated, s.svc.BeginDocumentSigning))
-	user("GET /api/v1/dossiers/{code}/components/{component}/signature.p7s", s.apiComponentSignature)
-	user("GET /api/v1/warehouse/{id_number}", s.apiWarehouse)
-	user("GET /api/v1/dossiers/{code}/warehouse", s.apiWarehouse)
-	user("GET /api/v1/access-log", s.apiAccessLog)
+	m.Handle("POST /api/v1/guidance-slips", idem(s.needUser(apiSave(s, http.StatusCreated, s.svc.CreateGuidanceSlip))))
+	m.HandleFunc("GET /api/v1/guidance-slips/{id}", s.needUser(s.apiGuidance))
+	m.HandleFunc("GET /api/v1/guidance-slips/{id}/pdf", s.needUser(s.apiGuidancePDF))
+	m.Handle("POST /api/v1/dossiers", idem(s.needUser(s.apiReceive)))
+	m.HandleFunc("GET /api/v1/dossiers", s.needUser(s.apiDossiers))
+	m.HandleFunc("GET /api/v1/dossiers/{code}", s.needUser(s.apiDossier))
+	m.Handle("POST /api/v1/dossiers/{code}/actions/{action}", idem(s.needUser(s.apiAct)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/receipt.pdf", s.needUser(s.dossierPDF("giay-tiep-nhan-", s.svc.ReceiptPDF)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/control-slip.pdf", s.needUser(s.dossierPDF("phieu-kiem-soat-", s.svc.ControlSlipPDF)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/apology.pdf", s.needUser(s.dossierPDF("phieu-xin-loi-", s.svc.ApologyPDF)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/result.pdf", s.needUser(s.dossierPDF("ket-qua-", s.svc.ResultPDF)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/documents/{file}", s.needUser(s.apiDocumentPDF))
+	m.Handle("POST /api/v1/dossiers/{code}/documents/{id}/sign", idem(s.needUser(apiOnDocument(s, http.StatusOK, s.svc.SignDocument))))
+	m.Handle("POST /api/v1/dossiers/{code}/documents/{id}/signing", idem(s.needUser(apiOnDocument(s, http.StatusCreated, s.svc.BeginDocumentSigning))))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/components/{component}/signature.p7s", s.needUser(s.apiComponentSignature))
+	m.HandleFunc("GET /api/v1/warehouse/{id_number}", s.needUser(s.apiWarehouse))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/warehouse", s.needUser(s.apiWarehouse))
+	m.HandleFunc("GET /api/v1/access-log", s.needUser(s.apiAccessLog))
 
 	// Signing with preview and consent (approve, issue; issue 17).
-	user("POST /api/v1/dossiers/{code}/signing", s.apiBeginSigning)
-	user("GET /api/v1/signing/{id}/preview.pdf", s.apiSigningPreview)
-	user("POST /api/v1/signing/{id}", s.apiCompleteSigning)
+	m.Handle("POST /api/v1/dossiers/{code}/signing", idem(s.needUser(s.apiBeginSigning)))
+	m.HandleFunc("GET /api/v1/signing/{id}/preview.pdf", s.needUser(s.apiSigningPreview))
+	m.Handle("POST /api/v1/signing/{id}", idem(s.needUser(s.apiCompleteSigning)))
 
 	// Document exchange with other bodies (issue 18 item 5): officers see
 	// and send packages; the integration platform posts signed answers.
-	user("GET /api/v1/dossiers/{code}/exchange", s.apiDossierExchange)
-	user("POST /api/v1/dossiers/{code}/exchange", s.apiSendExchange)
+	m.HandleFunc("GET /api/v1/dossiers/{code}/exchange", s.needUser(s.apiDossierExchange))
+	m.Handle("POST /api/v1/dossiers/{code}/exchange", idem(s.needUser(s.apiSendExchange)))
 	m.HandleFunc("POST /api/v1/exchange/answers", s.apiExchangeAnswer)
 
 	// Fees and e-receipts.
-	user("POST /api/v1/dossiers/{code}/payments", s.apiCollectFee)
-	user("GET /api/v1/dossiers/{code}/payments", s.apiPayments)
-	user("GET /api/v1/payments/{id}/receipt.pdf", s.receiptPDF)
+	m.Handle("POST /api/v1/dossiers/{code}/payments", idem(s.needUser(s.apiCollectFee)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/payments", s.needUser(s.apiPayments))
+	m.HandleFunc("GET /api/v1/payments/{id}/receipt.pdf", s.needUser(s.receiptPDF))
 	// Online payment through the payment gateway (docs/payment.md): the
 	// applicant starts an order; the gateway calls back, signed.
-	user("POST /api/v1/dossiers/{code}/payment-orders", s.apiPayOnline)
-	user("GET /api/v1/dossiers/{code}/payment-orders", s.apiPaymentOrders)
+	m.Handle("POST /api/v1/dossiers/{code}/payment-orders", idem(s.needUser(s.apiPayOnline)))
+	m.HandleFunc("GET /api/v1/dossiers/{code}/payment-orders", s.needUser(s.apiPaymentOrders))
 	m.HandleFunc("POST /api/v1/public/payments/callback", s.apiPaymentCallback) // workflow.PaymentNotifyPath
 
 	// Authority and administration.
-	user("GET /api/v1/users", apiByAgency(s, s.svc.Users))
-	user("POST /api/v1/users", s.apiCreateUser)
-	user("POST /api/v1/users/{id}/disable", s.apiDisableUser)
-	user("GET /api/v1/delegations", apiByAgency(s, s.svc.Delegations))
-	user("POST /api/v1/delegations", s.apiCreateDelegation)
-	user("POST /api/v1/delegations/{id}/revoke", s.apiRevokeDelegation)
-	user("GET /api/v1/leader-schedule", s.apiShifts)
-	user("POST /api/v1/leader-schedule", s.apiCreateShift)
-	user("GET /api/v1/registers", apiByAgency(s, s.svc.Registers))
-	user("GET /api/v1/seals", apiByAgency(s, s.svc.Seals))
-	user("POST /api/v1/seals", apiSave(s, http.StatusCreated, s.svc.SaveSeal))
+	m.HandleFunc("GET /api/v1/users", s.needUser(apiByAgency(s, s.svc.Users)))
+	m.Handle("POST /api/v1/users", idem(s.needUser(s.apiCreateUser)))
+	m.Handle("POST /api/v1/users/{id}/disable", idem(s.needUser(s.apiDisableUser)))
+	m.HandleFunc("GET /api/v1/delegations", s.needUser(apiByAgency(s, s.svc.Delegations)))
+	m.Handle("POST /api/v1/delegations", idem(s.needUser(s.apiCreateDelegation)))
+	m.Handle("POST /api/v1/delegations/{id}/revoke", idem(s.needUser(s.apiRevokeDelegation)))
+	m.HandleFunc("GET /api/v1/leader-schedule", s.needUser(s.apiShifts))
+	m.Handle("POST /api/v1/leader-schedule", idem(s.needUser(s.apiCreateShift)))
+	m.HandleFunc("GET /api/v1/registers", s.needUser(apiByAgency(s, s.svc.Registers)))
+	m.HandleFunc("GET /api/v1/seals", s.needUser(apiByAgency(s, s.svc.Seals)))
+	m.Handle("POST /api/v1/seals", idem(s.needUser(apiSave(s, http.StatusCreated, s.svc.SaveSeal))))
 	m.HandleFunc("GET /api/v1/calendar/overrides", s.apiOverrides)
-	user("POST /api/v1/calendar/overrides", s.apiPutOverride)
-	user("DELETE /api/v1/calendar/overrides/{date}", s.apiDeleteOverride)
+	m.Handle("POST /api/v1/calendar/overrides", idem(s.needUser(s.apiPutOverride)))
+	m.HandleFunc("DELETE /api/v1/calendar/overrides/{date}", s.needUser(s.apiDeleteOverride))
 	m.HandleFunc("GET /api/v1/calendar/holidays/{year}", s.apiHolidays)
-	user("GET /api/v1/audit", s.apiAudit)
-	user("GET /api/v1/rule-sets", s.apiRuleSets)
-	user("PUT /api/v1/rule-sets/schedule", s.apiSetRuleSetSchedule)
-	user("GET /api/v1/outbox", s.apiOutbox)
-	user("POST /api/v1/outbox/{id}/retry", s.apiRetryDelivery)
+	m.HandleFunc("GET /api/v1/audit", s.needUser(s.apiAudit))
+	m.HandleFunc("GET /api/v1/rule-sets", s.needUser(s.apiRuleSets))
+	m.Handle("PUT /api/v1/rule-sets/schedule", idem(s.needUser(s.apiSetRuleSetSchedule)))
+	m.HandleFunc("GET /api/v1/outbox", s.needUser(s.apiOutbox))
+	m.Handle("POST /api/v1/outbox/{id}/retry", idem(s.needUser(s.apiRetryDelivery)))
 
 	// Public API (no account; rate limited).
 	m.HandleFunc("GET /api/v1/public/lookup", s.limited(s.apiLookup))
@@ -131,21 +120,21 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/public/statistics", s.limited(s.apiPublicStatistics))
 	m.HandleFunc("POST /api/v1/public/register", s.limited(s.apiRegister))
 	m.HandleFunc("POST /api/v1/public/ratings", s.limited(s.apiRate))
-	user("GET /api/v1/ratings/summary", s.apiRatingSummary)
-	user("POST /api/v1/ratings/{id}/answer", s.apiAnswerFeedback)
-	user("GET /api/v1/reports/feedback", s.apiFeedback)
+	m.HandleFunc("GET /api/v1/ratings/summary", s.needUser(s.apiRatingSummary))
+	m.Handle("POST /api/v1/ratings/{id}/answer", idem(s.needUser(s.apiAnswerFeedback)))
+	m.HandleFunc("GET /api/v1/reports/feedback", s.needUser(s.apiFeedback))
 
 	// Queue (contract §8).
 	m.HandleFunc("GET /api/v1/queue/services", s.limited(s.apiQueueServices))
-	user("PUT /api/v1/queue/services", s.apiSetQueueServices)
+	m.Handle("PUT /api/v1/queue/services", idem(s.needUser(s.apiSetQueueServices)))
 	m.HandleFunc("POST /api/v1/queue/tickets", s.limited(s.apiIssueTicket))
-	user("POST /api/v1/queue/call-next", s.apiCallNext)
-	user("POST /api/v1/queue/recall", s.apiRecall)
-	user("POST /api/v1/queue/skip", s.apiSkip)
-	user("POST /api/v1/queue/finish", s.apiFinishTicket)
+	m.Handle("POST /api/v1/queue/call-next", idem(s.needUser(s.apiCallNext)))
+	m.Handle("POST /api/v1/queue/recall", idem(s.needUser(s.apiRecall)))
+	m.Handle("POST /api/v1/queue/skip", idem(s.needUser(s.apiSkip)))
+	m.Handle("POST /api/v1/queue/finish", idem(s.needUser(s.apiFinishTicket)))
 	m.HandleFunc("GET /api/v1/queue/events", s.limited(s.apiQueueEvents))
 	m.HandleFunc("GET /api/v1/queue/board", s.limited(s.apiQueueBoard))
-	user("GET /api/v1/queue/stats", s.apiQueueStats)
+	m.HandleFunc("GET /api/v1/queue/stats", s.needUser(s.apiQueueStats))
 
 	// Reports (contract §7): each one as JSON at NAME and NAME.json and as a
 	// spreadsheet at NAME.xlsx.
@@ -163,11 +152,11 @@ func (s *Server) routes() {
 	report("by-officer", reportOf(s, s.svc.ByOfficer, officerSheet))
 	report("indicators", reportOf(s, s.svc.Indicators, indicatorsSheet))
 	report("evaluation", reportOf(s, s.svc.Evaluation, evaluationSheet))
-	user("GET /api/v1/reports/overdue", s.apiOverdue(false))
-	user("GET /api/v1/reports/overdue.xlsx", s.apiOverdue(true))
-	user("GET /api/v1/reports/ledger.xlsx", s.apiLedger(false))
-	user("GET /api/v1/reports/ledger.pdf", s.apiLedger(true))
-	user("POST /api/v1/reports/recount", s.apiRecount)
+	m.HandleFunc("GET /api/v1/reports/overdue", s.needUser(s.apiOverdue(false)))
+	m.HandleFunc("GET /api/v1/reports/overdue.xlsx", s.needUser(s.apiOverdue(true)))
+	m.HandleFunc("GET /api/v1/reports/ledger.xlsx", s.needUser(s.apiLedger(false)))
+	m.HandleFunc("GET /api/v1/reports/ledger.pdf", s.needUser(s.apiLedger(true)))
+	m.Handle("POST /api/v1/reports/recount", idem(s.needUser(s.apiRecount)))
 
 	// ---- Officers' pages (contract §2) -------------------------------------
 
