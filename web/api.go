@@ -33,10 +33,59 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(dossier.SessionLifetime / time.Second)})
 }
 
+// clearSessionCookie tells the browser to forget its session cookie.
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// endSession revokes the request's session token, if any, and clears the
+// cookie. It reports false when it has answered with an error.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) bool {
+	if tok, _ := s.tokenOf(r); tok != "" {
+		if err := s.svc.Logout(r.Context(), tok); err != nil {
+			s.fail(w, r, err)
+			return false
+		}
+	}
+	s.clearSessionCookie(w)
+	return true
+}
+
+// sameOrigin applies the cross-origin check to an unsafe request. It
+// reports false when it has answered with the refusal.
+func (s *Server) sameOrigin(w http.ResponseWriter, r *http.Request) bool {
+	if err := s.cop.Check(r); err != nil {
+		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+		return false
+	}
+	return true
+}
+
+// apiSave answers with status what the use case call makes of the JSON
+// body (a guidance slip, a seal, a center).
+func apiSave[In, Out any](s *Server, status int, call func(context.Context, *dossier.User, In) (Out, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		var in In
+		if !s.decoded(w, r, &in) {
+			return
+		}
+		out, err := call(r.Context(), u, in)
+		s.reply(w, r, status, out, err)
+	}
+}
+
+// apiByAgency answers the list the use case call gives for ?agency= (the
+// users, delegations, registers or seals of an agency).
+func apiByAgency[T any](s *Server, call func(context.Context, *dossier.User, string) ([]T, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		items, err := call(r.Context(), u, r.URL.Query().Get("agency"))
+		s.reply(w, r, http.StatusOK, list(items, ""), err)
+	}
+}
+
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	if fs := missing("username", req.Username, "password", req.Password); len(fs) > 0 {
@@ -53,14 +102,9 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
-	if tok, _ := s.tokenOf(r); tok != "" {
-		if err := s.svc.Logout(r.Context(), tok); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if s.endSession(w, r) {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -169,21 +213,18 @@ func (s *Server) apiBlob(w http.ResponseWriter, r *http.Request, u *dossier.User
 		s.fail(w, r, err)
 		return
 	}
-	defer f.Close()
-	w.Header().Set("Content-Type", meta.ContentType)
-	w.Header().Set("Content-Disposition", "inline")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	http.ServeContent(w, r, "", time.Time{}, f)
+	serveInline(w, r, meta.ContentType, f)
 }
 
-func (s *Server) apiCreateGuidance(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	var in workflow.GuidanceInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := s.svc.CreateGuidanceSlip(r.Context(), u, in)
-	s.reply(w, r, http.StatusCreated, g, err)
+// serveInline serves an uploaded file for display, privately cached for an
+// hour (ranges and conditional requests honoured), and closes it.
+func serveInline(w http.ResponseWriter, r *http.Request, contentType string, f io.ReadSeekCloser) {
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", "inline")
+	h.Set("Cache-Control", "private, max-age=3600")
+	http.ServeContent(w, r, "", time.Time{}, f)
 }
 
 func (s *Server) guidanceOf(r *http.Request, u *dossier.User) (*dossier.GuidanceSlip, error) {
@@ -222,8 +263,7 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, er
 
 func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ReceiveInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	d, err := s.svc.Receive(r.Context(), u, in)
@@ -286,32 +326,23 @@ func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, u *dossier.U
 
 func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ActionInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	d, err := s.svc.Act(r.Context(), u, r.PathValue("code"), dossier.Action(r.PathValue("action")), in)
 	s.reply(w, r, http.StatusOK, d, err)
 }
 
-func (s *Server) apiReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ReceiptPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "giay-tiep-nhan-"+r.PathValue("code")+".pdf")
-}
-
-func (s *Server) apiControlSlipPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ControlSlipPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "phieu-kiem-soat-"+r.PathValue("code")+".pdf")
-}
-
-func (s *Server) apiApologyPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ApologyPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "phieu-xin-loi-"+r.PathValue("code")+".pdf")
-}
-
-func (s *Server) apiResultPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	pdf, err := s.svc.ResultPDF(r.Context(), u, r.PathValue("code"))
-	s.writePDF(w, r, pdf, err, "ket-qua-"+r.PathValue("code")+".pdf")
+// dossierPDF serves a form the use case render makes for the dossier
+// {code} (receipt, control slip, apology, result), as prefix+code+".pdf",
+// to the API and to the citizen's pages (fail answers each in its own
+// format).
+func (s *Server) dossierPDF(prefix string, render func(context.Context, *dossier.User, string) ([]byte, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		code := r.PathValue("code")
+		pdf, err := render(r.Context(), u, code)
+		s.writePDF(w, r, pdf, err, prefix+code+".pdf")
+	}
 }
 
 func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier.User) {
@@ -368,8 +399,7 @@ type registerRequest struct {
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	var req registerRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	u, err := s.svc.RegisterCitizen(r.Context(), workflow.NewUserInput{Username: req.Username, Password: req.Password,

@@ -41,11 +41,6 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	us, err := s.svc.Users(r.Context(), u, r.URL.Query().Get("agency"))
-	s.reply(w, r, http.StatusOK, list(us, ""), err)
-}
-
 type createUserRequest struct {
 	Username string         `json:"username"`
 	Password string         `json:"password"`
@@ -61,8 +56,7 @@ type createUserRequest struct {
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var req createUserRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	nu, err := s.svc.CreateUser(r.Context(), u, workflow.NewUserInput{Username: req.Username, Password: req.Password, Name: req.Name,
@@ -82,15 +76,9 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossi
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) apiDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	ds, err := s.svc.Delegations(r.Context(), u, r.URL.Query().Get("agency"))
-	s.reply(w, r, http.StatusOK, list(ds, ""), err)
-}
-
 func (s *Server) apiCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var d dossier.Delegation
-	if err := decode(w, r, &d); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &d) {
 		return
 	}
 	d.ID, d.Revoked = 0, false
@@ -117,43 +105,12 @@ func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.Us
 
 func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var sh dossier.LeaderShift
-	if err := decode(w, r, &sh); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &sh) {
 		return
 	}
 	sh.ID = 0
 	out, err := s.svc.CreateShift(r.Context(), u, sh)
 	s.reply(w, r, http.StatusCreated, out, err)
-}
-
-func (s *Server) apiRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	rs, err := s.svc.Registers(r.Context(), u, r.URL.Query().Get("agency"))
-	s.reply(w, r, http.StatusOK, list(rs, ""), err)
-}
-
-func (s *Server) apiSeals(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	ss, err := s.svc.Seals(r.Context(), u, r.URL.Query().Get("agency"))
-	s.reply(w, r, http.StatusOK, list(ss, ""), err)
-}
-
-func (s *Server) apiCreateSeal(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	var seal dossier.Seal
-	if err := decode(w, r, &seal); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out, err := s.svc.SaveSeal(r.Context(), u, seal)
-	s.reply(w, r, http.StatusCreated, out, err)
-}
-
-func (s *Server) apiSaveCenter(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	var c dossier.Center
-	if err := decode(w, r, &c); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out, err := s.svc.SaveCenter(r.Context(), u, c)
-	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {
@@ -181,8 +138,7 @@ func (s *Server) apiPutOverride(w http.ResponseWriter, r *http.Request, u *dossi
 		return
 	}
 	var o workflow.Override
-	if err := decode(w, r, &o); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &o) {
 		return
 	}
 	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
@@ -232,8 +188,7 @@ func (s *Server) apiSetRuleSetSchedule(w http.ResponseWriter, r *http.Request, u
 	var in struct {
 		Periods dossier.Schedule `json:"periods"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	v, err := s.svc.SetRuleSetSchedule(r.Context(), u, in.Periods)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,27 +32,21 @@ func (s *Server) apiDocumentPDF(w http.ResponseWriter, r *http.Request, u *dossi
 	s.writePDF(w, r, pdf, err, "van-ban-"+strconv.FormatInt(id, 10)+"-"+r.PathValue("code")+".pdf")
 }
 
-// apiSignDocument: a leader signs a form waiting for the competent
-// leader's signature (an apology filed by reception or an appraiser).
-func (s *Server) apiSignDocument(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, err := documentID(r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// apiOnDocument answers with status what the use case call does to the
+// form {id} of the dossier {code}:
+//   - SignDocument: a leader signs a form waiting for the competent
+//     leader's signature (an apology filed by reception or an appraiser);
+//   - BeginDocumentSigning opens a signing session over a form (its signer,
+//     or a leader for a form waiting for one); POST /api/v1/signing/{id}
+//     completes it as for a result.
+func apiOnDocument[T any](s *Server, status int, call func(context.Context, *dossier.User, string, int64) (T, error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		id, err := documentID(r.PathValue("id"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out, err := call(r.Context(), u, r.PathValue("code"), id)
+		s.reply(w, r, status, out, err)
 	}
-	d, err := s.svc.SignDocument(r.Context(), u, r.PathValue("code"), id)
-	s.reply(w, r, http.StatusOK, d, err)
-}
-
-// apiBeginDocumentSigning opens a signing session over a form (its signer,
-// or a leader for a form waiting for one); POST /api/v1/signing/{id}
-// completes it as for a result.
-func (s *Server) apiBeginDocumentSigning(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, err := documentID(r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sess, err := s.svc.BeginDocumentSigning(r.Context(), u, r.PathValue("code"), id)
-	s.reply(w, r, http.StatusCreated, sess, err)
 }

@@ -34,8 +34,7 @@ func (s *Server) apiDossierExchange(w http.ResponseWriter, r *http.Request, u *d
 
 func (s *Server) apiSendExchange(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.ExchangeSendInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	p, err := s.svc.SendExchange(r.Context(), u, r.PathValue("code"), in)

@@ -18,8 +18,7 @@ func (s *Server) apiAnswerFeedback(w http.ResponseWriter, r *http.Request, u *do
 		return
 	}
 	var in workflow.FeedbackAnswer
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	if err := s.svc.AnswerFeedback(r.Context(), u, id, in); err != nil {

@@ -52,8 +52,7 @@ type queueServicesRequest struct {
 
 func (s *Server) apiSetQueueServices(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var req queueServicesRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	ss, err := s.svc.SetQueueServices(r.Context(), u, req.CenterCode, req.Services)
@@ -67,8 +66,7 @@ type ticketRequest struct {
 
 func (s *Server) apiIssueTicket(w http.ResponseWriter, r *http.Request) {
 	var req ticketRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &req) {
 		return
 	}
 	t, err := s.svc.IssueTicket(r.Context(), req.CenterCode, req.ServiceCode)
@@ -108,8 +106,7 @@ func (s *Server) callEvent(c *workflow.QueueCall) *workflow.QueueCall {
 func (s *Server) queueCall(w http.ResponseWriter, r *http.Request, u *dossier.User, op string) {
 	var in workflow.QueueCallInput
 	if r.ContentLength != 0 {
-		if err := decode(w, r, &in); err != nil {
-			s.fail(w, r, err)
+		if !s.decoded(w, r, &in) {
 			return
 		}
 	}

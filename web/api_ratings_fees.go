@@ -10,8 +10,7 @@ import (
 
 func (s *Server) apiRate(w http.ResponseWriter, r *http.Request) {
 	var in workflow.RatingInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	rt, err := s.svc.Rate(r.Context(), in)
@@ -46,8 +45,7 @@ func (s *Server) viewPayment(p *workflow.Payment) *workflow.Payment {
 func (s *Server) apiCollectFee(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.PaymentInput
 	if r.ContentLength != 0 {
-		if err := decode(w, r, &in); err != nil {
-			s.fail(w, r, err)
+		if !s.decoded(w, r, &in) {
 			return
 		}
 	}
@@ -62,17 +60,12 @@ func (s *Server) apiCollectFee(w http.ResponseWriter, r *http.Request, u *dossie
 
 func (s *Server) apiPayments(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ps, err := s.feesOf().Payments(r.Context(), u, r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for i := range ps {
-		s.viewPayment(&ps[i])
-	}
-	writeJSON(w, http.StatusOK, list(ps, ""))
+	s.reply(w, r, http.StatusOK, list(viewEach(ps, s.viewPayment), ""), err)
 }
 
-func (s *Server) apiPaymentReceipt(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+// receiptPDF serves the e-receipt of payment {id}, to the API and to the
+// citizen's pages (fail answers each in its own format).
+func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))

@@ -11,14 +11,12 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"motcua/internal/clocktest"
@@ -101,24 +99,7 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 		}
 	}
 
-	var mu sync.Mutex
-	var console []string
-	if err := chromedp.Listen(ctx, func(e any) {
-		switch e := e.(type) {
-		case *runtime.EventExceptionThrown:
-			mu.Lock()
-			console = append(console, "exception: "+e.ExceptionDetails.Text)
-			mu.Unlock()
-		case *cdplog.EventEntryAdded:
-			if e.Entry.Level == cdplog.EntryLevelError || strings.Contains(e.Entry.Text, "Content Security Policy") {
-				mu.Lock()
-				console = append(console, string(e.Entry.Source)+": "+e.Entry.Text+" "+e.Entry.URL)
-				mu.Unlock()
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	console := listenConsole(t, ctx, func(e *cdplog.Entry) bool { return e.Level == cdplog.EntryLevelError })
 
 	var problems []crawlProblem
 	var ttfbs []float64 // ms
@@ -162,9 +143,7 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 				continue
 			}
 			seen[p] = true
-			mu.Lock()
-			console = console[:0]
-			mu.Unlock()
+			console.take() // what earlier pages left
 			var status int
 			if err := chromedp.Do(ctx, chromedp.Navigate(ev.srv.URL+p)); err != nil {
 				problems = append(problems, crawlProblem{name, p, "navigate: " + err.Error()})
@@ -247,11 +226,9 @@ func TestCrawlEveryPageAsEveryRole(t *testing.T) {
 				problems = append(problems, crawlProblem{name, p, "axe " + v})
 			}
 			time.Sleep(50 * time.Millisecond) // late console messages
-			mu.Lock()
-			for _, c := range console {
+			for _, c := range console.take() {
 				problems = append(problems, crawlProblem{name, p, "console " + c})
 			}
-			mu.Unlock()
 			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(60)) // JPEG at quality 60
 			if err == nil {
 				f := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "-").Replace(strings.TrimPrefix(p, "/"))

@@ -155,7 +155,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			if fromCookie {
-				http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+				s.clearSessionCookie(w)
 			}
 			// An expired or unknown token is anonymous; handlers that need a
 			// user answer 401 (API) or redirect to /login (pages).

@@ -150,8 +150,7 @@ type pageGate struct {
 func (s *Server) gated(g pageGate, h func(w http.ResponseWriter, r *http.Request, u *dossier.User)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if err := s.cop.Check(r); err != nil {
-				s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+			if !s.sameOrigin(w, r) {
 				return
 			}
 		}
@@ -261,28 +260,10 @@ var uiFuncs = template.FuncMap{
 		}
 		return false
 	},
-	"fmtNum": num,
-	"fmtTime": func(t any) string {
-		tt, ok := uiTimeOf(t)
-		if !ok {
-			return "—"
-		}
-		return tt.In(uiZone).Format("15:04 02/01/2006")
-	},
-	"fmtClock": func(t any) string {
-		tt, ok := uiTimeOf(t)
-		if !ok {
-			return "—"
-		}
-		return tt.In(uiZone).Format("15:04")
-	},
-	"fmtDate": func(t any) string {
-		tt, ok := uiTimeOf(t)
-		if !ok {
-			return "—"
-		}
-		return tt.In(uiZone).Format("02/01/2006")
-	},
+	"fmtNum":   num,
+	"fmtTime":  uiTimeFormat(uiLayoutTime),
+	"fmtClock": uiTimeFormat(uiLayoutClock),
+	"fmtDate":  uiTimeFormat(uiLayoutDate),
 	"isoTime": func(t any) string {
 		tt, ok := uiTimeOf(t)
 		if !ok {
@@ -335,6 +316,24 @@ var uiFuncs = template.FuncMap{
 	"kindLabel": func(k string) string { return calendar.OverrideKind(k).Label() },
 	"fv":        func(v url.Values, k string) string { return v.Get(k) },
 	"fvs":       func(v url.Values, k, want string) bool { return slices.Contains(v[k], want) },
+}
+
+// The layouts of times shown on pages.
+const (
+	uiLayoutTime  = "15:04 02/01/2006"
+	uiLayoutClock = "15:04"
+	uiLayoutDate  = "02/01/2006"
+)
+
+// uiTimeFormat returns a template function that prints a time.Time or
+// *time.Time in uiZone with layout, or "—" when there is none.
+func uiTimeFormat(layout string) func(any) string {
+	return func(t any) string {
+		if tt, ok := uiTimeOf(t); ok {
+			return tt.In(uiZone).Format(layout)
+		}
+		return "—"
+	}
 }
 
 func uiTimeOf(t any) (time.Time, bool) {

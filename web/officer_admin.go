@@ -155,20 +155,40 @@ func uiAdminForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) adminDone(w http.ResponseWriter, r *http.Request, section string) {
-	http.Redirect(w, r, "/quan-tri/"+section+"?ok=1", http.StatusSeeOther)
+// adminDone returns to section after a save, with "Đã lưu." (?ok=1) and
+// the query back (nil: none).
+func (s *Server) adminDone(w http.ResponseWriter, r *http.Request, section string, back url.Values) {
+	q := url.Values{"ok": {"1"}}
+	for k, vs := range back {
+		q[k] = vs
+	}
+	http.Redirect(w, r, "/quan-tri/"+section+"?"+q.Encode(), http.StatusSeeOther)
 }
 
-func (s *Server) uiAdminHome(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "home", nil, nil)
+// adminSection serves the page of an administration section.
+func (s *Server) adminSection(section string) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		s.showAdmin(w, r, u, section, nil, nil)
+	}
 }
 
-func (s *Server) uiAdminAgencies(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "co-quan", nil, nil)
-}
-
-func (s *Server) uiAdminProcedures(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "thu-tuc", nil, nil)
+// adminPost serves a (small) form of an administration section: save
+// reads r.PostForm and calls the use case. On success the section is shown
+// again with "Đã lưu." and the query save gives back; on an error, with
+// the error next to the form.
+func (s *Server) adminPost(section string, save func(r *http.Request, u *dossier.User) (back url.Values, err error)) func(http.ResponseWriter, *http.Request, *dossier.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *dossier.User) {
+		err := uiAdminForm(w, r)
+		var back url.Values
+		if err == nil {
+			back, err = save(r, u)
+		}
+		if err != nil {
+			s.showAdmin(w, r, u, section, nil, err)
+			return
+		}
+		s.adminDone(w, r, section, back)
+	}
 }
 
 // uiAdminImport imports agencies or procedures from CSV/XLSX (contract §6),
@@ -216,10 +236,6 @@ func (s *Server) uiAdminImport(w http.ResponseWriter, r *http.Request, u *dossie
 	s.showAdmin(w, r, u, section, v, nil)
 }
 
-func (s *Server) uiAdminUsers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "tai-khoan", nil, nil)
-}
-
 func uiSplitList(s string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
@@ -230,11 +246,7 @@ func uiSplitList(s string) []string {
 	return out
 }
 
-func (s *Server) uiAdminCreateUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "tai-khoan", nil, err)
-		return
-	}
+func (s *Server) uiAdminCreateUser(r *http.Request, u *dossier.User) (url.Values, error) {
 	f := r.PostForm
 	in := workflow.NewUserInput{Username: strings.TrimSpace(f.Get("username")), Password: f.Get("password"), Name: strings.TrimSpace(f.Get("name")),
 		Agency: strings.TrimSpace(f.Get("agency")), Position: strings.TrimSpace(f.Get("position")), Centers: uiSplitList(f.Get("centers")),
@@ -242,31 +254,16 @@ func (s *Server) uiAdminCreateUser(w http.ResponseWriter, r *http.Request, u *do
 	for _, role := range f["roles"] {
 		in.Roles = append(in.Roles, dossier.Role(role))
 	}
-	if _, err := s.svc.CreateUser(r.Context(), u, in); err != nil {
-		s.showAdmin(w, r, u, "tai-khoan", nil, err)
-		return
-	}
-	s.adminDone(w, r, "tai-khoan")
+	_, err := s.svc.CreateUser(r.Context(), u, in)
+	return nil, err
 }
 
-func (s *Server) uiAdminDisableUser(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "tai-khoan", nil, err)
-		return
-	}
+func (s *Server) uiAdminDisableUser(r *http.Request, u *dossier.User) (url.Values, error) {
 	id, err := pathID(r)
-	if err == nil {
-		err = s.svc.SetUserDisabled(r.Context(), u, id, r.PostForm.Get("enable") != "1")
-	}
 	if err != nil {
-		s.showAdmin(w, r, u, "tai-khoan", nil, err)
-		return
+		return nil, err
 	}
-	s.adminDone(w, r, "tai-khoan")
-}
-
-func (s *Server) uiAdminDelegations(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "uy-quyen", nil, nil)
+	return nil, s.svc.SetUserDisabled(r.Context(), u, id, r.PostForm.Get("enable") != "1")
 }
 
 // parseDay reads a YYYY-MM-DD form date as midnight in Vietnam.
@@ -275,11 +272,7 @@ func (s *Server) parseDay(v string) (time.Time, bool) {
 	return t, err == nil
 }
 
-func (s *Server) uiAdminCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "uy-quyen", nil, err)
-		return
-	}
+func (s *Server) uiAdminCreateDelegation(r *http.Request, u *dossier.User) (url.Values, error) {
 	f := r.PostForm
 	d := dossier.Delegation{AgencyCode: strings.TrimSpace(f.Get("agency_code")), FromPosition: strings.TrimSpace(f.Get("from_position")),
 		Procedures: uiSplitList(f.Get("procedures")), BasisDocument: strings.TrimSpace(f.Get("basis_document")),
@@ -299,41 +292,21 @@ func (s *Server) uiAdminCreateDelegation(w http.ResponseWriter, r *http.Request,
 		fs = append(fs, dossier.FieldError{Field: "valid_to", Message: "Cần ngày kết thúc hợp lệ"})
 	}
 	if len(fs) > 0 {
-		s.showAdmin(w, r, u, "uy-quyen", nil, dossier.Invalid("Ủy quyền không hợp lệ", fs...))
-		return
+		return nil, dossier.Invalid("Ủy quyền không hợp lệ", fs...)
 	}
-	if _, err := s.svc.CreateDelegation(r.Context(), u, d); err != nil {
-		s.showAdmin(w, r, u, "uy-quyen", nil, err)
-		return
-	}
-	s.adminDone(w, r, "uy-quyen")
+	_, err := s.svc.CreateDelegation(r.Context(), u, d)
+	return nil, err
 }
 
-func (s *Server) uiAdminRevokeDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "uy-quyen", nil, err)
-		return
-	}
+func (s *Server) uiAdminRevokeDelegation(r *http.Request, u *dossier.User) (url.Values, error) {
 	id, err := pathID(r)
-	if err == nil {
-		err = s.svc.RevokeDelegation(r.Context(), u, id)
-	}
 	if err != nil {
-		s.showAdmin(w, r, u, "uy-quyen", nil, err)
-		return
+		return nil, err
 	}
-	s.adminDone(w, r, "uy-quyen")
+	return nil, s.svc.RevokeDelegation(r.Context(), u, id)
 }
 
-func (s *Server) uiAdminShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "lich-truc", nil, nil)
-}
-
-func (s *Server) uiAdminCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "lich-truc", nil, err)
-		return
-	}
+func (s *Server) uiAdminCreateShift(r *http.Request, u *dossier.User) (url.Values, error) {
 	f := r.PostForm
 	sh := dossier.LeaderShift{CenterCode: f.Get("center_code")}
 	var fs []dossier.FieldError
@@ -356,62 +329,32 @@ func (s *Server) uiAdminCreateShift(w http.ResponseWriter, r *http.Request, u *d
 	}
 	start, end := clock("starts"), clock("ends")
 	if len(fs) > 0 {
-		s.showAdmin(w, r, u, "lich-truc", nil, dossier.Invalid("Lịch trực không hợp lệ", fs...))
-		return
+		return nil, dossier.Invalid("Lịch trực không hợp lệ", fs...)
 	}
 	sh.StartsAt, sh.EndsAt = day.Add(start), day.Add(end)
-	if _, err := s.svc.CreateShift(r.Context(), u, sh); err != nil {
-		s.showAdmin(w, r, u, "lich-truc", nil, err)
-		return
-	}
-	s.adminDone(w, r, "lich-truc")
+	_, err := s.svc.CreateShift(r.Context(), u, sh)
+	return nil, err
 }
 
-func (s *Server) uiAdminHolidays(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "ngay-nghi", nil, nil)
+// yearOf is the query that returns to the calendar year of day
+// (YYYY-MM-DD).
+func yearOf(day string) url.Values {
+	return url.Values{"year": {strings.SplitN(day, "-", 2)[0]}}
 }
 
-func (s *Server) uiAdminPutOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
-		return
-	}
+func (s *Server) uiAdminPutOverride(r *http.Request, u *dossier.User) (url.Values, error) {
 	f := r.PostForm
 	o := workflow.Override{Day: strings.TrimSpace(f.Get("date")), Kind: f.Get("kind"), Name: strings.TrimSpace(f.Get("name")),
 		Source: strings.TrimSpace(f.Get("source"))}
-	if err := s.svc.PutOverride(r.Context(), u, o); err != nil {
-		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
-		return
-	}
-	http.Redirect(w, r, "/quan-tri/ngay-nghi?ok=1&year="+url.QueryEscape(strings.SplitN(o.Day, "-", 2)[0]), http.StatusSeeOther)
+	return yearOf(o.Day), s.svc.PutOverride(r.Context(), u, o)
 }
 
-func (s *Server) uiAdminDeleteOverride(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
-		return
-	}
+func (s *Server) uiAdminDeleteOverride(r *http.Request, u *dossier.User) (url.Values, error) {
 	day := r.PathValue("date")
-	if err := s.svc.DeleteOverride(r.Context(), u, day, r.PostForm.Get("center")); err != nil {
-		s.showAdmin(w, r, u, "ngay-nghi", nil, err)
-		return
-	}
-	http.Redirect(w, r, "/quan-tri/ngay-nghi?ok=1&year="+url.QueryEscape(strings.SplitN(day, "-", 2)[0]), http.StatusSeeOther)
+	return yearOf(day), s.svc.DeleteOverride(r.Context(), u, day, r.PostForm.Get("center"))
 }
 
-func (s *Server) uiAdminRegisters(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "so-dang-ky", nil, nil)
-}
-
-func (s *Server) uiAdminSeals(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "con-dau", nil, nil)
-}
-
-func (s *Server) uiAdminSaveSeal(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	if err := uiAdminForm(w, r); err != nil {
-		s.showAdmin(w, r, u, "con-dau", nil, err)
-		return
-	}
+func (s *Server) uiAdminSaveSeal(r *http.Request, u *dossier.User) (url.Values, error) {
 	f := r.PostForm
 	seal := dossier.Seal{AgencyCode: strings.TrimSpace(f.Get("agency_code")), Kind: dossier.SealKind(f.Get("kind")),
 		Name: strings.TrimSpace(f.Get("name")), CenterCode: strings.TrimSpace(f.Get("center_code")), KeyRef: strings.TrimSpace(f.Get("key_ref")),
@@ -419,15 +362,8 @@ func (s *Server) uiAdminSaveSeal(w http.ResponseWriter, r *http.Request, u *doss
 	if id, err := strconv.ParseInt(f.Get("id"), 10, 64); err == nil {
 		seal.ID = id
 	}
-	if _, err := s.svc.SaveSeal(r.Context(), u, seal); err != nil {
-		s.showAdmin(w, r, u, "con-dau", nil, err)
-		return
-	}
-	s.adminDone(w, r, "con-dau")
-}
-
-func (s *Server) uiAdminKeys(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	s.showAdmin(w, r, u, "khoa", nil, nil)
+	_, err := s.svc.SaveSeal(r.Context(), u, seal)
+	return nil, err
 }
 
 // uiAdminInstallKey installs a PKCS#12 file for an officer or a seal.
@@ -452,5 +388,5 @@ func (s *Server) uiAdminInstallKey(w http.ResponseWriter, r *http.Request, u *do
 		s.showAdmin(w, r, u, "khoa", nil, err)
 		return
 	}
-	s.adminDone(w, r, "khoa")
+	s.adminDone(w, r, "khoa", nil)
 }

@@ -38,13 +38,7 @@ func (s *Server) uiLoginPage(w http.ResponseWriter, r *http.Request) {
 
 // uiLogin signs in from the form and returns to the page asked for.
 func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
-	if err := s.cop.Check(r); err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, dossier.Invalid("Biểu mẫu không hợp lệ"))
+	if !s.checkForm(w, r) {
 		return
 	}
 	f := uiLoginForm{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: uiSafeNext(r.PostForm.Get("next")),
@@ -81,17 +75,7 @@ func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 
 // uiLogout ends the session and returns to the sign-in page.
 func (s *Server) uiLogout(w http.ResponseWriter, r *http.Request) {
-	if err := s.cop.Check(r); err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
-		return
+	if s.sameOrigin(w, r) && s.endSession(w, r) {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	}
-	if tok, _ := s.tokenOf(r); tok != "" {
-		if err := s.svc.Logout(r.Context(), tok); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

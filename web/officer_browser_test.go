@@ -74,6 +74,48 @@ func browserAt(t *testing.T, w, h int, timeout time.Duration) context.Context {
 	return tctx
 }
 
+// browserConsole collects what a browser reports: every uncaught script
+// exception, every Content-Security-Policy violation and the console
+// entries a filter keeps.
+type browserConsole struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+// listenConsole starts collecting the reports of the browser ctx; keep
+// chooses the other console entries to collect.
+func listenConsole(t *testing.T, ctx context.Context, keep func(*cdplog.Entry) bool) *browserConsole {
+	t.Helper()
+	c := &browserConsole{}
+	add := func(msg string) {
+		c.mu.Lock()
+		c.msgs = append(c.msgs, msg)
+		c.mu.Unlock()
+	}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			add("exception: " + e.ExceptionDetails.Text)
+		case *cdplog.EventEntryAdded:
+			if keep(e.Entry) || strings.Contains(e.Entry.Text, "Content Security Policy") {
+				add(strings.TrimSpace(string(e.Entry.Source) + ": " + e.Entry.Text + " " + e.Entry.URL))
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// take returns what was collected since the last take.
+func (c *browserConsole) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	msgs := c.msgs
+	c.msgs = nil
+	return msgs
+}
+
 type browserRun struct {
 	t     *testing.T
 	ctx   context.Context
@@ -190,29 +232,11 @@ func TestUIBrowserFiveSteps(t *testing.T) {
 	start := clocktest.Now()
 	b := &browserRun{t: t, ctx: ctx, base: ev.srv.URL, dir: browserArtifacts(t)}
 	// Script errors and Content-Security-Policy violations fail the test.
-	var mu sync.Mutex
-	var problems []string
-	if err := chromedp.Listen(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			mu.Lock()
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
-			mu.Unlock()
-		case *cdplog.EventEntryAdded:
-			if e.Entry.Source == cdplog.EntrySourceSecurity || e.Entry.Source == cdplog.EntrySourceJavascript ||
-				strings.Contains(e.Entry.Text, "Content Security Policy") {
-				mu.Lock()
-				problems = append(problems, string(e.Entry.Source)+": "+e.Entry.Text)
-				mu.Unlock()
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	console := listenConsole(t, ctx, func(e *cdplog.Entry) bool {
+		return e.Source == cdplog.EntrySourceSecurity || e.Source == cdplog.EntrySourceJavascript
+	})
 	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, p := range problems {
+		for _, p := range console.take() {
 			t.Errorf("browser console: %s", p)
 		}
 	}()

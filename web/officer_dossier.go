@@ -275,12 +275,8 @@ func (s *Server) uiDossierFile(w http.ResponseWriter, r *http.Request, u *dossie
 		s.fail(w, r, err)
 		return
 	}
-	defer f.Close()
 	h := w.Header()
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")
-	h.Set("Content-Type", meta.ContentType)
-	h.Set("Content-Disposition", "inline")
-	h.Set("Cache-Control", "private, max-age=3600")
-	http.ServeContent(w, r, "", time.Time{}, f)
+	serveInline(w, r, meta.ContentType, f)
 }

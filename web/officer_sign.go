@@ -140,8 +140,7 @@ func (s *Server) apiBeginSigning(w http.ResponseWriter, r *http.Request, u *doss
 		Action  dossier.Action `json:"action"`
 		Version int64          `json:"version"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	sess, err := s.svc.BeginSigning(r.Context(), u, r.PathValue("code"), in.Action, in.Version)
@@ -160,8 +159,7 @@ func (s *Server) apiSigningPreview(w http.ResponseWriter, r *http.Request, u *do
 // prepared digest or the registered certificate.
 func (s *Server) apiCompleteSigning(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	var in workflow.CompleteInput
-	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
+	if !s.decoded(w, r, &in) {
 		return
 	}
 	d, err := s.svc.CompleteSigning(r.Context(), u, r.PathValue("id"), in)

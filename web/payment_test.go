@@ -123,6 +123,17 @@ func (ev *payEnv) toGateway(t *testing.T, code string) string {
 	return u.Query().Get("order_ref")
 }
 
+// newPendingOrder is a payEnv whose gateway never calls back by itself,
+// with a new dossier whose fee order the citizen has opened at the gateway
+// (its reference is returned).
+func newPendingOrder(t *testing.T, e store.Engine) (*payEnv, *dossier.Dossier, string) {
+	t.Helper()
+	ev := newPayEnv(t, e)
+	ev.fake.SkipNotify.Store(true)
+	d := ev.dossier(t)
+	return ev, d, ev.toGateway(t, d.Code)
+}
+
 // atGateway chooses pay or cancel on the gateway's page and returns where
 // the gateway sends the browser back (with the signed answer).
 func (ev *payEnv) atGateway(t *testing.T, ref, action string) string {
@@ -250,10 +261,7 @@ func TestOnlinePaymentRoundTrip(t *testing.T) {
 }
 
 func TestOnlinePaymentRefusesForgeries(t *testing.T) {
-	ev := newPayEnv(t, store.SQLite)
-	ev.fake.SkipNotify.Store(true)
-	d := ev.dossier(t)
-	ref := ev.toGateway(t, d.Code)
+	ev, d, ref := newPendingOrder(t, store.SQLite)
 	good := workflow.GatewayResult{OrderRef: ref, DossierCode: d.Code, Amount: 50000, TxnID: "FT-REAL", Code: payment.CodePaid}
 	answer := func(secret string, edit func(*workflow.GatewayResult)) url.Values {
 		r := good
@@ -380,10 +388,8 @@ func TestOnlinePaymentReconcile(t *testing.T) {
 
 func TestOnlinePaymentConcurrentCallbacks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		ev := newPayEnv(t, e)
-		ev.fake.SkipNotify.Store(true)
-		d := ev.dossier(t)
-		back := ev.atGateway(t, ev.toGateway(t, d.Code), "pay")
+		ev, d, ref := newPendingOrder(t, e)
+		back := ev.atGateway(t, ref, "pay")
 		u, _ := url.Parse(back)
 		const n = 8
 		type answer struct {
@@ -455,10 +461,7 @@ func TestOnlinePaymentCancelled(t *testing.T) {
 // fee collected at the counter meanwhile gives no second receipt; the
 // order is left "refund" for the center to pay back.
 func TestOnlinePaymentAfterCounter(t *testing.T) {
-	ev := newPayEnv(t, store.SQLite)
-	ev.fake.SkipNotify.Store(true)
-	d := ev.dossier(t)
-	ref := ev.toGateway(t, d.Code)
+	ev, d, ref := newPendingOrder(t, store.SQLite)
 	rec, _ := ev.db.UserByName(context.Background(), "reception")
 	if _, err := workflow.NewFees(ev.svc, nil, "").Collect(context.Background(), rec, d.Code, workflow.PaymentInput{Method: "cash"}); err != nil {
 		t.Fatal(err)

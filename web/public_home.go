@@ -135,12 +135,7 @@ func statsCharts(st *workflow.PublicStatistics) (onTime, online, satis, months t
 
 func (s *Server) apiPublicStatistics(w http.ResponseWriter, r *http.Request) {
 	st, err := s.svc.PublicStatistics(r.Context(), r.URL.Query().Get("year"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	publicCache(w, r)
-	writeJSON(w, http.StatusOK, st)
+	s.replyPublic(w, r, st, err)
 }
 
 // pageVerifyForm asks for the verification code printed under a result's

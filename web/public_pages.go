@@ -33,24 +33,9 @@ type fpage struct {
 }
 
 var frontFuncs = template.FuncMap{
-	"ftime": func(t any) string {
-		if tt, ok := uiTimeOf(t); ok {
-			return tt.In(uiZone).Format("15:04 02/01/2006")
-		}
-		return "—"
-	},
-	"fclock": func(t any) string {
-		if tt, ok := uiTimeOf(t); ok {
-			return tt.In(uiZone).Format("15:04")
-		}
-		return "—"
-	},
-	"fdate": func(t any) string {
-		if tt, ok := uiTimeOf(t); ok {
-			return tt.In(uiZone).Format("02/01/2006")
-		}
-		return "—"
-	},
+	"ftime":   uiTimeFormat(uiLayoutTime),
+	"fclock":  uiTimeFormat(uiLayoutClock),
+	"fdate":   uiTimeFormat(uiLayoutDate),
 	"fmoney":  workflow.Money,
 	"fstatus": func(s dossier.Status) string { return s.Label() },
 	"flevel":  workflow.RatingLevelLabel,
@@ -130,8 +115,7 @@ func (s *Server) frontRender(w http.ResponseWriter, r *http.Request, status int,
 
 // checkForm applies the cross-origin check to a form post and parses it.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := s.cop.Check(r); err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
+	if !s.sameOrigin(w, r) {
 		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -210,6 +194,17 @@ func publicCache(w http.ResponseWriter, r *http.Request) {
 	if userOf(r) == nil {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	}
+}
+
+// replyPublic answers v as JSON that anonymous callers may cache for a
+// minute (publicCache), or fails with err.
+func (s *Server) replyPublic(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	publicCache(w, r)
+	writeJSON(w, http.StatusOK, v)
 }
 
 // lookup and verification ---------------------------------------------------
@@ -500,15 +495,9 @@ func (s *Server) pageCitizenLoginPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageCitizenLogout(w http.ResponseWriter, r *http.Request) {
-	if err := s.cop.Check(r); err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.EFORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối"))
-		return
+	if s.sameOrigin(w, r) && s.endSession(w, r) {
+		http.Redirect(w, r, "/thu-tuc", http.StatusSeeOther)
 	}
-	if tok, _ := s.tokenOf(r); tok != "" {
-		s.svc.Logout(r.Context(), tok)
-	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/thu-tuc", http.StatusSeeOther)
 }
 
 type submitPage struct {
@@ -736,28 +725,4 @@ func (s *Server) pageSupplement(w http.ResponseWriter, r *http.Request, u *dossi
 		return
 	}
 	http.Redirect(w, r, "/cong-dan/ho-so/"+url.PathEscape(code)+"?ok=bo-sung", http.StatusSeeOther)
-}
-
-func (s *Server) pageResultPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	code := r.PathValue("code")
-	pdf, err := s.svc.ResultPDF(r.Context(), u, code)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writePDF(w, r, pdf, nil, "ket-qua-"+code+".pdf")
-}
-
-func (s *Server) pageReceiptPDF(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, dossier.Errorf(dossier.ENOTFOUND, "Không tìm thấy biên lai"))
-		return
-	}
-	p, pdf, err := s.feesOf().ReceiptPDF(r.Context(), u, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writePDF(w, r, pdf, nil, "bien-lai-"+p.ReceiptSeries+"-"+p.ReceiptNumber+".pdf")
 }

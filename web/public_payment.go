@@ -126,12 +126,5 @@ func (s *Server) apiPayOnline(w http.ResponseWriter, r *http.Request, u *dossier
 // apiPaymentOrders lists a dossier's online payment orders.
 func (s *Server) apiPaymentOrders(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	os, err := s.feesOf().PaymentOrders(r.Context(), u, r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for i := range os {
-		s.viewOrder(&os[i])
-	}
-	writeJSON(w, http.StatusOK, list(os, ""))
+	s.reply(w, r, http.StatusOK, list(viewEach(os, s.viewOrder), ""), err)
 }

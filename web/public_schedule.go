@@ -11,12 +11,7 @@ import (
 
 func (s *Server) apiPublicSchedule(w http.ResponseWriter, r *http.Request) {
 	ss, err := s.svc.PublicSchedule(r.Context(), r.URL.Query().Get("center"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	publicCache(w, r)
-	writeJSON(w, http.StatusOK, map[string]any{"items": ss})
+	s.replyPublic(w, r, map[string]any{"items": ss}, err)
 }
 
 // schedulePage is the public schedule page's data.

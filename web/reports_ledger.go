@@ -48,7 +48,7 @@ func ledgerEntry(r workflow.LedgerRow, loc *time.Location) pdf.LedgerEntry {
 	case r.MeasureDueAt != nil:
 		e.DueAt = *r.MeasureDueAt
 		if r.DueAt != nil && !r.DueAt.Equal(*r.MeasureDueAt) {
-			notes = append(notes, "Hẹn lại "+r.DueAt.In(loc).Format("15:04 02/01/2006")+" (phiếu xin lỗi)")
+			notes = append(notes, "Hẹn lại "+r.DueAt.In(loc).Format(uiLayoutTime)+" (phiếu xin lỗi)")
 		}
 	case r.DueAt != nil:
 		e.DueAt = *r.DueAt

@@ -195,7 +195,7 @@ func (s *Server) fillDashboard(r *http.Request, u *dossier.User, d *dashboard) e
 		slices.SortFunc(bars, func(a, b barItem) int { return cmp.Compare(b.Value, a.Value) })
 		loc := s.svc.Location()
 		for _, o := range overdue {
-			c.Rows = append(c.Rows, []string{o.Code, o.Procedure, o.Agency, dossier.Status(o.Status).Label(), o.MeasureDueAt.In(loc).Format("15:04 02/01/2006")})
+			c.Rows = append(c.Rows, []string{o.Code, o.Procedure, o.Agency, dossier.Status(o.Status).Label(), o.MeasureDueAt.In(loc).Format(uiLayoutTime)})
 		}
 		if len(bars) > 0 {
 			c.SVG = hbarChart(c.Title, bars, 0, "", nil)

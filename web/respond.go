@@ -33,6 +33,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // maxJSON is the largest JSON body accepted.
 const maxJSON = 1 << 20
 
+// decoded decodes the JSON body into v; on a bad body it answers with the
+// problem and reports false.
+func (s *Server) decoded(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := decode(w, r, v); err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
 // decode reads a JSON body into v strictly: unknown fields, trailing data,
 // wrong types and oversized bodies are EINVALID/ETOOLARGE naming the field.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
@@ -93,6 +103,15 @@ func list[T any](items []T, next string) listResponse[T] {
 		items = []T{}
 	}
 	return listResponse[T]{Items: items, NextCursor: next}
+}
+
+// viewEach applies view (which edits in place, e.g. times into the
+// center's zone) to every item and returns the items.
+func viewEach[T any](items []T, view func(*T) *T) []T {
+	for i := range items {
+		view(&items[i])
+	}
+	return items
 }
 
 // writeHTML writes a rendered page; pages are not cached unless the
