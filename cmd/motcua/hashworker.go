@@ -35,9 +35,11 @@ const hashWorkerArg = "hash-worker"
 var selfBinary string
 
 type hashRequest struct {
-	ID       uint64 `json:"id"`
-	Hash     string `json:"hash,omitempty"` // empty: compute a new hash
-	Password string `json:"password"`
+	ID   uint64 `json:"id"`
+	Hash string `json:"hash,omitempty"` // empty: compute a new hash
+	// Password is bytes (base64 in JSON): as a JSON string, invalid
+	// UTF-8 would be replaced and two passwords could hash alike.
+	Password []byte `json:"password"`
 }
 
 type hashAnswer struct {
@@ -62,9 +64,9 @@ func runHashWorker(in io.Reader, out io.Writer) error {
 		wg.Go(func() {
 			a := hashAnswer{ID: r.ID}
 			if r.Hash == "" {
-				a.Hash = workflow.HashPassword(r.Password)
+				a.Hash = workflow.HashPassword(string(r.Password))
 			} else {
-				a.OK = workflow.CheckPassword(r.Hash, r.Password)
+				a.OK = workflow.CheckPassword(r.Hash, string(r.Password))
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -100,7 +102,7 @@ func newHasher(log *slog.Logger) workflow.Hasher {
 }
 
 func (h *childHasher) HashPassword(ctx context.Context, pw string) (string, error) {
-	a, err := h.call(ctx, hashRequest{Password: pw})
+	a, err := h.call(ctx, hashRequest{Password: []byte(pw)})
 	if errors.Is(err, errNoWorker) {
 		return workflow.HashPassword(pw), nil
 	}
@@ -111,7 +113,7 @@ func (h *childHasher) CheckPassword(ctx context.Context, hash, pw string) (bool,
 	if hash == "" { // no stored hash matches any password
 		return false, nil
 	}
-	a, err := h.call(ctx, hashRequest{Hash: hash, Password: pw})
+	a, err := h.call(ctx, hashRequest{Hash: hash, Password: []byte(pw)})
 	if errors.Is(err, errNoWorker) {
 		return workflow.CheckPassword(hash, pw), nil
 	}

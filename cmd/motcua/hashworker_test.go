@@ -37,11 +37,13 @@ func TestHashWorker(t *testing.T) {
 		t.Error("the worker's hash does not verify in process")
 	}
 	inProcess := workflow.HashPassword("một mật khẩu khác")
+	invalid := workflow.HashPassword("\xff\xfe") // not UTF-8: passed as bytes
 	for _, c := range []struct {
 		hash, pw string
 		want     bool
 	}{{hash, "mật khẩu đủ dài 123", true}, {hash, "mật khẩu đủ dài 124", false},
-		{inProcess, "một mật khẩu khác", true}, {inProcess, "", false}} {
+		{inProcess, "một mật khẩu khác", true}, {inProcess, "", false},
+		{invalid, "\xff\xfe", true}, {invalid, "\xfe\xff", false}} {
 		if ok, err := h.CheckPassword(ctx, c.hash, c.pw); ok != c.want || err != nil {
 			t.Errorf("check %q: %v, %v; want %v", c.pw, ok, err, c.want)
 		}
