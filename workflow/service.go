@@ -149,6 +149,9 @@ type Config struct {
 	// OutboxRetention is how long sent outbox deliveries are kept before
 	// the relay deletes them (outbox_retention.go); 0: 30 days.
 	OutboxRetention time.Duration
+	// Hasher, when set, computes password hashes (auth.go); nil: in this
+	// process.
+	Hasher Hasher
 }
 
 // Service implements the use cases. Create it with New.

@@ -56,6 +56,14 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, a ...any) error { return usageError{err: fmt.Errorf(format, a...)} }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == hashWorkerArg {
+		if err := runHashWorker(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "hash worker:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	selfBinary, _ = os.Executable()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))

@@ -102,7 +102,7 @@ func newService(c config, db *store.DB, log *slog.Logger) (*workflow.Service, er
 	}
 	svc, err := workflow.New(db, blobs, ports, log, workflow.Config{
 		MaxUpload: c.MaxUploadMB << 20, BaseURL: c.BaseURL, Demo: c.Demo, Now: now,
-		ReportCache: reportCacheTTL, OutboxRetention: c.OutboxRetention})
+		ReportCache: reportCacheTTL, OutboxRetention: c.OutboxRetention, Hasher: newHasher(log)})
 	if err != nil {
 		return nil, err
 	}
