@@ -168,30 +168,38 @@ type Hasher interface {
 	CheckPassword(ctx context.Context, hash, pw string) (bool, error)
 }
 
-// checkPassword is CheckPassword with at most hashSlots hashes at a time,
-// so a sign-in flood queues here instead of taking every CPU from the
-// requests being served; through cfg.Hasher when set.
-func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, error) {
-	if err := s.hashSlot(ctx); err != nil {
-		return false, err
-	}
-	defer s.releaseHashSlot(s.now())
-	if s.cfg.Hasher != nil {
-		return s.cfg.Hasher.CheckPassword(ctx, hash, pw)
-	}
+// inProcess is the Hasher used when the configuration names none: the
+// hash is computed on the calling goroutine.
+type inProcess struct{}
+
+func (inProcess) HashPassword(_ context.Context, pw string) (string, error) {
+	return HashPassword(pw), nil
+}
+
+func (inProcess) CheckPassword(_ context.Context, hash, pw string) (bool, error) {
 	return CheckPassword(hash, pw), nil
+}
+
+// checkPassword is CheckPassword through cfg.Hasher with at most
+// hashSlots hashes at a time, so a sign-in flood queues here instead of
+// taking every CPU from the requests being served.
+func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, error) {
+	return underHashSlot(s, ctx, func() (bool, error) { return s.cfg.Hasher.CheckPassword(ctx, hash, pw) })
 }
 
 // hashPassword is HashPassword under the same bound.
 func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
+	return underHashSlot(s, ctx, func() (string, error) { return s.cfg.Hasher.HashPassword(ctx, pw) })
+}
+
+// underHashSlot runs hash holding one of the hashSlots.
+func underHashSlot[T any](s *Service, ctx context.Context, hash func() (T, error)) (T, error) {
 	if err := s.hashSlot(ctx); err != nil {
-		return "", err
+		var zero T
+		return zero, err
 	}
 	defer s.releaseHashSlot(s.now())
-	if s.cfg.Hasher != nil {
-		return s.cfg.Hasher.HashPassword(ctx, pw)
-	}
-	return HashPassword(pw), nil
+	return hash()
 }
 
 // releaseHashSlot gives the slot taken at start back. When others wait

@@ -197,6 +197,9 @@ func New(db *store.DB, blobs blob.Backend, ports Ports, log *slog.Logger, cfg Co
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = slog.New(RedactLogs(log.Handler())) // no personal data in logs
+	if cfg.Hasher == nil {
+		cfg.Hasher = inProcess{}
+	}
 	s := &Service{db: db, blobs: blobs, docs: ports.Documents, note: ports.Notifier, ports: ports, log: log, cfg: cfg, now: cfg.Now, logins: make(chan struct{}, hashSlots()), imports: make(chan struct{}, 1)}
 	if err := s.ReloadCalendar(context.Background()); err != nil {
 		return nil, err
