@@ -76,16 +76,20 @@ func (tx *Tx) SetPaymentOrderURL(id int64, payURL string) error {
 
 // PaymentOrder returns the order with reference ref.
 func (db *DB) PaymentOrder(ctx context.Context, ref string) (*PaymentOrder, error) {
-	return paymentOrder(ctx, dbq{db}, ref)
+	return paymentOrder(ctx, dbq{db}, ref, "")
 }
 
-// PaymentOrder is DB.PaymentOrder inside tx.
+// PaymentOrder is DB.PaymentOrder inside tx, locking the row.
+//
+// On PostgreSQL the row stays locked until the transaction ends, so two
+// callbacks settling one order run one after the other: the second sees
+// the first one's outcome instead of deciding on a stale "pending".
 func (tx *Tx) PaymentOrder(ref string) (*PaymentOrder, error) {
-	return paymentOrder(context.Background(), txq{tx.tx}, ref)
+	return paymentOrder(context.Background(), txq{tx.tx}, ref, tx.db.dialect.forUpdate(""))
 }
 
-func paymentOrder(ctx context.Context, q queryer, ref string) (*PaymentOrder, error) {
-	o, err := scanOrder(q.QueryRowContext(ctx, `SELECT `+orderCols+` FROM payment_orders WHERE order_ref = $1`, ref))
+func paymentOrder(ctx context.Context, q queryer, ref, lock string) (*PaymentOrder, error) {
+	o, err := scanOrder(q.QueryRowContext(ctx, `SELECT `+orderCols+` FROM payment_orders WHERE order_ref = $1`+lock, ref))
 	if isNoRows(err) {
 		return nil, notFound("giao dịch thanh toán")
 	}

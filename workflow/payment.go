@@ -288,7 +288,7 @@ func (f *Fees) settlePaid(ctx context.Context, o *store.PaymentOrder, r *Gateway
 		}
 		if other, err := tx.PaymentOrderByTxn(gw, r.TxnID); err != nil {
 			return err
-		} else if other != nil {
+		} else if other != nil && other.ID != cur.ID {
 			return dossier.Errorf(dossier.ECONFLICT, "Mã giao dịch %s đã thanh toán giao dịch %s", r.TxnID, other.Ref)
 		}
 		_, due, err := feeDue(tx, d)
