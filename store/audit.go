@@ -12,26 +12,47 @@ import (
 	"motcua/dossier"
 )
 
-// Audit appends an entry to the hash-chained audit log inside tx:
-// h_i = SHA-256(h_{i-1} ‖ canonical(entry_i)). The single audit_head row is
-// locked and advanced in the same transaction, so concurrent writers chain
-// in commit order and a rolled-back use case leaves no entry.
+// Audit records an entry of the hash-chained audit log for tx:
+// h_i = SHA-256(h_{i-1} ‖ canonical(entry_i)). The entry is kept with tx
+// and chained when the use case ends (flushAudit), so concurrent writers
+// chain in commit order and a rolled-back use case leaves no entry.
 func (tx *Tx) Audit(actor, action, objectType, objectID, summary string) error {
+	tx.audits = append(tx.audits, dossier.AuditEntry{At: tx.now, Actor: actor, Action: action,
+		ObjectType: objectType, ObjectID: objectID, Summary: summary, Covers: tx.takeCovers()})
+	return nil
+}
+
+// flushAudit chains and writes the entries tx recorded. The single
+// audit_head row is locked here, as the last row a use case locks, and
+// held only until its commit: on PostgreSQL, where each use case is a
+// transaction of its own, locking it at the first entry made every
+// transaction that wrote one wait for the whole of another, and a
+// transaction holding it while waiting for an aggregate row that the
+// other one held deadlocked (found by motcua bench on PostgreSQL).
+func (tx *Tx) flushAudit() error {
+	if len(tx.audits) == 0 {
+		return nil
+	}
 	var seq int64
 	var prev string
 	q := `SELECT seq, hash FROM audit_head WHERE id = 1` + tx.db.dialect.forUpdate("")
 	if err := tx.queryRow(q).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
-	e := dossier.AuditEntry{Seq: seq + 1, At: tx.now, Actor: actor, Action: action,
-		ObjectType: objectType, ObjectID: objectID, Summary: summary, Covers: tx.takeCovers(), PrevHash: prev}
-	e.Hash = ChainHash(prev, &e)
-	if _, err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, covers, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.Seq, ms(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary, e.Covers, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("store: audit insert: %w", err)
+	for i := range tx.audits {
+		e := &tx.audits[i]
+		seq++
+		e.Seq, e.PrevHash = seq, prev
+		e.Hash = ChainHash(prev, e)
+		prev = e.Hash
+		if _, err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, summary, covers, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			e.Seq, ms(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Summary, e.Covers, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("store: audit insert: %w", err)
+		}
 	}
-	if _, err := tx.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	tx.audits = tx.audits[:0]
+	if _, err := tx.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil

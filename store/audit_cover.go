@@ -97,13 +97,23 @@ func (tx *Tx) flushCovers() error {
 	return tx.Audit("system", "record", "rows", "", "{}")
 }
 
-// withCovers makes fn end by writing the covers it left pending.
-func withCovers(fn func(*Tx) error) func(*Tx) error {
+// finishing makes fn end with what a use case writes last, in a fixed
+// order: the covers it left pending, its aggregate deltas (rows in key
+// order), then its audit entries (the head row). Each of these rows is
+// shared by many use cases; taking them last, in one order, keeps their
+// locks short and free of deadlocks on PostgreSQL.
+func finishing(fn func(*Tx) error) func(*Tx) error {
 	return func(tx *Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.flushCovers()
+		if err := tx.flushCovers(); err != nil {
+			return err
+		}
+		if err := tx.flushDeltas(); err != nil {
+			return err
+		}
+		return tx.flushAudit()
 	}
 }
 

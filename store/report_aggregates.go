@@ -247,21 +247,29 @@ func (tx *Tx) placeholders(b *strings.Builder, start, n int) {
 }
 
 // UpdateAggregates replaces what a dossier contributes (old, possibly nil)
-// by now, in the daily and monthly aggregates and in report_facts.
+// by now, in report_facts at once and in the daily and monthly aggregates
+// when the use case ends.
 func (tx *Tx) UpdateAggregates(old, now *Facts) error {
 	if old != nil && *old == *now {
 		return nil // most transitions change nothing a report counts
 	}
-	d := Deltas{}
-	d.Add(old, -1)
-	d.Add(now, +1)
-	if err := tx.ApplyDeltas(d); err != nil {
-		return err
+	if tx.deltas == nil {
+		tx.deltas = Deltas{}
 	}
-	if old != nil && *old == *now {
+	tx.deltas.Add(old, -1)
+	tx.deltas.Add(now, +1)
+	return tx.PutFacts(now)
+}
+
+// flushDeltas applies the aggregate changes UpdateAggregates gathered in
+// tx, once, when the use case ends (see finishing).
+func (tx *Tx) flushDeltas() error {
+	if len(tx.deltas) == 0 {
 		return nil
 	}
-	return tx.PutFacts(now)
+	d := tx.deltas
+	tx.deltas = nil
+	return tx.ApplyDeltas(d)
 }
 
 // ApplyDeltas adds d to report_daily and, rolled up, to report_monthly.

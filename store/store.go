@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
@@ -53,6 +54,10 @@ type DB struct {
 	// router fans outbox events out to their destinations
 	// (outbox_delivery.go).
 	router outboxRouter
+	// retries counts transactions run again after a deadlock or a
+	// serialization failure (PostgreSQL): each is latency, and a
+	// deadlock about a second of it (deadlock_timeout).
+	retries atomic.Int64
 
 	// The group-commit writer (writer.go) of a single-writer engine
 	// (SQLite) and the connection it owns; nil otherwise.
@@ -157,7 +162,9 @@ type Tx struct {
 	tx     *sql.Tx
 	db     *DB
 	now    time.Time
-	covers []string // rows the next audit entry covers (audit_cover.go)
+	covers []string             // rows the next audit entry covers (audit_cover.go)
+	audits []dossier.AuditEntry // entries to chain when the use case ends (audit.go)
+	deltas Deltas               // aggregate changes to apply when it ends (report_aggregates.go)
 }
 
 // Now is the instant handed to InTx; every row the transaction writes uses it.
@@ -175,7 +182,8 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // When ctx carries an idempotency claim (ClaimIdempotencyKey), the first
 // transaction that commits also marks the claim committed.
 func (db *DB) InTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
-	fn, c := wrapClaim(ctx, withCovers(fn))
+	fn, c := wrapClaim(ctx, fn)
+	fn = finishing(fn)
 	err := db.runTx(ctx, now, fn)
 	if err == nil && c != nil {
 		c.setCommitted()
@@ -191,6 +199,7 @@ func (db *DB) runTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) e
 	for attempt := 0; ; attempt++ {
 		err := db.inTx(ctx, now, fn)
 		if err != nil && attempt < 5 && db.dialect.retryable(err) {
+			db.retries.Add(1)
 			continue
 		}
 		return err
@@ -212,6 +221,10 @@ func (db *DB) inTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) er
 	}
 	return nil
 }
+
+// Retries is how many transactions ran again after a deadlock or a
+// serialization failure since Open.
+func (db *DB) Retries() int64 { return db.retries.Load() }
 
 // ms converts t to stored milliseconds.
 func ms(t time.Time) int64 { return t.UnixMilli() }
