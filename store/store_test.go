@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -102,6 +104,71 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 					t.Errorf("VerifyAudit after %s = %+v, %v; want first bad %d", tc.name, prob, err, tc.want)
 				}
 			})
+		}
+	})
+}
+
+// TestAuditChainAcrossABatch: the chain's head is kept per transaction
+// (per writer batch on SQLite) and written once; use cases that write
+// several entries, side by side with others that write entries and then
+// fail (rolled back to their savepoint), still leave a chain that
+// verifies, with exactly the committed entries.
+func TestAuditChainAcrossABatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		started := make(chan struct{})
+		release := make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- db.InTx(ctx, at, func(tx *store.Tx) error {
+				close(started)
+				<-release // the others queue meanwhile: one batch on SQLite
+				return tx.Audit("a", "first", "c", "d", "e")
+			})
+		}()
+		<-started
+		const n = 16
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				errs <- db.InTx(ctx, at, func(tx *store.Tx) error {
+					for k := 0; k < 3; k++ {
+						if err := tx.Audit("a", "b", "c", fmt.Sprint(i), fmt.Sprint(k)); err != nil {
+							return err
+						}
+					}
+					if i%2 == 1 {
+						return errors.New("refused after auditing")
+					}
+					return nil
+				})
+			}()
+		}
+		time.Sleep(50 * time.Millisecond) // not an assertion: lets the use cases queue
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				failed++
+			}
+		}
+		if failed != n/2 {
+			t.Fatalf("%d use cases failed; want %d", failed, n/2)
+		}
+		got, prob, err := db.VerifyAudit(ctx)
+		if err != nil || prob != nil || got != 1+3*n/2 {
+			t.Fatalf("VerifyAudit = %d, %+v, %v; want %d intact", got, prob, err, 1+3*n/2)
+		}
+		// The chain goes on from the head written by the batch.
+		if err := db.InTx(ctx, at, func(tx *store.Tx) error { return tx.Audit("a", "after", "c", "d", "e") }); err != nil {
+			t.Fatal(err)
+		}
+		if got, prob, err := db.VerifyAudit(ctx); err != nil || prob != nil || got != 2+3*n/2 {
+			t.Fatalf("VerifyAudit after = %d, %+v, %v", got, prob, err)
 		}
 	})
 }
