@@ -64,6 +64,59 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	}
 }
 
+// portalRecorder keeps the records pushed to the portal.
+type portalRecorder struct {
+	mu   sync.Mutex
+	recs []workflow.PortalRecord
+}
+
+func (p *portalRecorder) Push(ctx context.Context, key string, r workflow.PortalRecord) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.recs = append(p.recs, r)
+	return nil
+}
+
+func (p *portalRecorder) Received(ctx context.Context, from, to time.Time) ([]workflow.PortalStatus, error) {
+	return nil, nil
+}
+
+// TestPortalAndNotifierInOneRound: the portal push and the applicant's
+// message of one event, delivered in the same relay round, share one read
+// of the dossier (a memo per round) and each still gets the dossier right.
+func TestPortalAndNotifierInOneRound(t *testing.T) {
+	ctx := context.Background()
+	rec, portal := &recorder{}, &portalRecorder{}
+	db, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: rec}, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
+	svc.AddPortal(portal, workflow.DestinationOptions{})
+	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "citizen2", Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
+		IDNumber: "001090012346", Email: "cuong2@example.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := reg.User
+	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
+	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
+		Name: "Lê Văn Cường", IDNumber: "001090012346"}, Components: comps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := svc.DeliverDue(ctx, 100)
+	if err != nil || n != 2 {
+		t.Fatalf("DeliverDue = %d, %v; want the portal push and the message", n, err)
+	}
+	if len(rec.msgs) != 1 || rec.msgs[0] != "cuong2@example.vn|Đã nhận hồ sơ trực tuyến "+d.Code {
+		t.Errorf("messages %q", rec.msgs)
+	}
+	if len(portal.recs) != 1 {
+		t.Fatalf("portal records %+v; want one", portal.recs)
+	}
+	if r := portal.recs[0]; r.DossierCode != d.Code || r.Status != dossier.StatusSubmitted || r.ProcedureCode != "2.001610" ||
+		r.AgencyCode != d.AgencyCode || r.Channel != dossier.ChannelOnline {
+		t.Errorf("portal record %+v", r)
+	}
+}
+
 // TestNotifyApologyGivesTheNewDate: after an apology the applicant is told
 // the new appointment (NĐ 61/2018 Điều 19.9: the desk updates the return
 // date and notifies the applicant), as the receipt's message gives the
