@@ -199,3 +199,63 @@ func TestCloseFailsPendingWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestAgencyChain: an agency and its superiors, nearest first, in one
+// statement; a cycle in the catalog ends at the depth bound; an unknown
+// code is not found.
+func TestAgencyChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		if err := db.InTx(ctx, at, func(tx *store.Tx) error {
+			for _, a := range []dossier.Agency{
+				{Code: "BN", Name: "Ủy ban nhân dân tỉnh Bắc Ninh", Level: dossier.LevelProvince},
+				{Code: "BN.SXD", Name: "Sở Xây dựng", Level: dossier.LevelProvince, ParentCode: "BN"},
+				{Code: "BN.SXD.P1", Name: "Phòng Quản lý xây dựng", Level: dossier.LevelProvince, ParentCode: "BN.SXD", Identifier: "000.01.01.H01"},
+				{Code: "X", Name: "X", Level: dossier.LevelProvince, ParentCode: "Y"},
+				{Code: "Y", Name: "Y", Level: dossier.LevelProvince, ParentCode: "X"},
+				{Code: "Z", Name: "Z", Level: dossier.LevelProvince, ParentCode: "NONE"},
+			} {
+				if err := tx.UpsertAgency(&a); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		codes := func(as []dossier.Agency) []string {
+			var out []string
+			for _, a := range as {
+				out = append(out, a.Code)
+			}
+			return out
+		}
+		chain, err := db.AgencyChain(ctx, "BN.SXD.P1")
+		if got := codes(chain); err != nil || fmt.Sprint(got) != "[BN.SXD.P1 BN.SXD BN]" {
+			t.Errorf("chain = %v, %v", got, err)
+		}
+		if err == nil && (chain[0].Identifier != "000.01.01.H01" || chain[1].Name != "Sở Xây dựng" || chain[0].Level != dossier.LevelProvince) {
+			t.Errorf("chain fields = %+v", chain)
+		}
+		if chain, err := db.AgencyChain(ctx, "X"); err != nil || len(chain) != 9 || chain[1].Code != "Y" {
+			t.Errorf("cycle = %v, %v; want 9 rows, bounded", codes(chain), err)
+		}
+		if chain, err := db.AgencyChain(ctx, "Z"); err != nil || len(chain) != 1 {
+			t.Errorf("missing parent = %v, %v", codes(chain), err)
+		}
+		if _, err := db.AgencyChain(ctx, "NONE"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Errorf("unknown = %v; want ENOTFOUND", err)
+		}
+		err = db.InTx(ctx, at, func(tx *store.Tx) error {
+			chain, err := tx.AgencyChain("BN.SXD")
+			if got := codes(chain); err != nil || fmt.Sprint(got) != "[BN.SXD BN]" {
+				t.Errorf("in tx = %v, %v", got, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -713,7 +713,8 @@ func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.Use
 	if issuer == "" {
 		issuer = c.Code
 	}
-	in.Heading = headingOf(issuer, tx.Agency)
+	chain, err := tx.AgencyChain(issuer)
+	in.Heading = headingOf(issuer, chain, err)
 	pdf, err := s.docs.Receipt(ctx, in)
 	if err == nil {
 		var id string
