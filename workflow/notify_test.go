@@ -43,18 +43,7 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	if n, err := svc.NotifyPending(ctx); err != nil || n != 0 {
 		t.Fatalf("first NotifyPending = %d, %v; want 0", n, err)
 	}
-	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "citizen1", Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
-		IDNumber: "001090012345", Email: "cuong@example.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := reg.User
-	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
-	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
-		Name: "Lê Văn Cường", IDNumber: "001090012345"}, Components: comps})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := submitOnline(t, db, svc, "citizen1", "001090012345", "cuong@example.vn")
 	n, err := svc.NotifyPending(ctx)
 	if err != nil || n != 1 || len(rec.msgs) != 1 || rec.msgs[0] != "cuong@example.vn|Đã nhận hồ sơ trực tuyến "+d.Code {
 		t.Fatalf("NotifyPending = %d, %v, %q; want one message to the account's e-mail", n, err, rec.msgs)
@@ -64,17 +53,33 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	}
 }
 
+// submitOnline registers citizen username (personal id, e-mail) and
+// submits a dossier of procedure 2.001610 online as them.
+func submitOnline(t *testing.T, db *store.DB, svc *workflow.Service, username, id, email string) *dossier.Dossier {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: username, Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
+		IDNumber: id, Email: email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := reg.User
+	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
+	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
+		Name: "Lê Văn Cường", IDNumber: id}, Components: comps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // portalRecorder keeps the records pushed to the portal.
 type portalRecorder struct {
-	mu   sync.Mutex
-	recs []workflow.PortalRecord
+	recorded[workflow.PortalRecord]
 }
 
 func (p *portalRecorder) Push(ctx context.Context, key string, r workflow.PortalRecord) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.recs = append(p.recs, r)
-	return nil
+	return p.add(r)
 }
 
 func (p *portalRecorder) Received(ctx context.Context, from, to time.Time) ([]workflow.PortalStatus, error) {
@@ -89,18 +94,7 @@ func TestPortalAndNotifierInOneRound(t *testing.T) {
 	rec, portal := &recorder{}, &portalRecorder{}
 	db, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: rec}, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
 	svc.AddPortal(portal, workflow.DestinationOptions{})
-	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "citizen2", Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
-		IDNumber: "001090012346", Email: "cuong2@example.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := reg.User
-	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
-	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
-		Name: "Lê Văn Cường", IDNumber: "001090012346"}, Components: comps})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := submitOnline(t, db, svc, "citizen2", "001090012346", "cuong2@example.vn")
 	n, err := svc.DeliverDue(ctx, 100)
 	if err != nil || n != 2 {
 		t.Fatalf("DeliverDue = %d, %v; want the portal push and the message", n, err)
@@ -108,10 +102,10 @@ func TestPortalAndNotifierInOneRound(t *testing.T) {
 	if len(rec.msgs) != 1 || rec.msgs[0] != "cuong2@example.vn|Đã nhận hồ sơ trực tuyến "+d.Code {
 		t.Errorf("messages %q", rec.msgs)
 	}
-	if len(portal.recs) != 1 {
-		t.Fatalf("portal records %+v; want one", portal.recs)
+	if len(portal.sent) != 1 {
+		t.Fatalf("portal records %+v; want one", portal.sent)
 	}
-	if r := portal.recs[0]; r.DossierCode != d.Code || r.Status != dossier.StatusSubmitted || r.ProcedureCode != "2.001610" ||
+	if r := portal.sent[0]; r.DossierCode != d.Code || r.Status != dossier.StatusSubmitted || r.ProcedureCode != "2.001610" ||
 		r.AgencyCode != d.AgencyCode || r.Channel != dossier.ChannelOnline {
 		t.Errorf("portal record %+v", r)
 	}
