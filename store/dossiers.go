@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"motcua/dossier"
 	"motcua/vntext"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -104,6 +105,72 @@ func scanDossier(s interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 		d.Approval = &ap
 	}
 	return &d, nil
+}
+
+// AsStored returns the dossier a read of d's row gives once d is written
+// (InsertDossier, UpdateDossier): the stored columns only, through the
+// same scan, so times come back to the millisecond in Zone and an
+// approval without an approver is none. A use case answers with it
+// instead of reading the row it has just written (LoadDetails adds the
+// rest).
+func AsStored(d *dossier.Dossier) *dossier.Dossier {
+	var ap dossier.Approval
+	var apAt *time.Time
+	if d.Approval != nil {
+		ap = *d.Approval
+		apAt = &ap.At
+	}
+	a := d.Applicant
+	out, err := scanDossier(storedRow{d.ID, d.Code, d.ProcedureCode, d.ProcedureName, d.AgencyCode, d.CenterCode,
+		string(d.Channel), string(d.Mode), string(d.Status), d.Version,
+		string(a.Kind), vntext.NFC(a.Name), a.IDNumber, a.Phone, a.Email, vntext.NFC(a.Address),
+		d.ApplicantUser, nullMS(d.SubmittedAt), nullMS(d.ReceivedAt), nullMS(d.DueAt), nullMS(d.OriginalDueAt), nullMS(d.LegalDueAt), nullMS(d.StepDueAt),
+		nullMS(d.FinishedAt), nullMS(d.PausedAt), d.PausedSeconds, d.Supplements, nullMS(d.ApologyAt), d.Outcome, d.AssigneeID,
+		d.Recommendation, d.Report, d.DraftResult, d.Reason, d.FormSet, d.Imported,
+		ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity, ap.OnBehalfOf, ap.DelegationID, nullMS(apAt),
+		string(d.RuleSet), nullMS(d.MeasureDueAt), d.LateSupplement, toNullBool(d.FiveOnSpotAchieved), toNullBool(d.ReturnedSameDay)})
+	if err != nil {
+		panic("store: AsStored: " + err.Error()) // the columns above and scanDossier disagree
+	}
+	return out
+}
+
+// storedRow hands scanDossier values as a row would hold them.
+type storedRow []any
+
+func (r storedRow) Scan(dest ...any) error {
+	if len(dest) != len(r) {
+		return fmt.Errorf("%d values for %d columns", len(r), len(dest))
+	}
+	for i, v := range r {
+		dv := reflect.ValueOf(dest[i]).Elem()
+		sv := reflect.ValueOf(v)
+		if !sv.Type().ConvertibleTo(dv.Type()) {
+			return fmt.Errorf("column %d: %s into %s", i, sv.Type(), dv.Type())
+		}
+		dv.Set(sv.Convert(dv.Type()))
+	}
+	return nil
+}
+
+func nullMS(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+func toNullBool(b *bool) sql.NullBool {
+	if b == nil {
+		return sql.NullBool{}
+	}
+	return sql.NullBool{Bool: *b, Valid: true}
+}
+
+// LoadDetails reads what the row of d does not hold: its components,
+// history and result (for a dossier from AsStored).
+func (db *DB) LoadDetails(ctx context.Context, d *dossier.Dossier) error {
+	return db.loadDetails(ctx, d)
 }
 
 // DossierForUpdate loads a dossier inside tx and locks its row until

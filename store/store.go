@@ -165,6 +165,9 @@ type Tx struct {
 	covers []string             // rows the next audit entry covers (audit_cover.go)
 	audits []dossier.AuditEntry // entries to chain when the use case ends (audit.go)
 	deltas Deltas               // aggregate changes to apply when it ends (report_aggregates.go)
+	// head is the audit chain's head (audit.go), shared by the use cases
+	// of a writer batch.
+	head *auditHead
 }
 
 // Now is the instant handed to InTx; every row the transaction writes uses it.
@@ -211,8 +214,12 @@ func (db *DB) inTx(ctx context.Context, now time.Time, fn func(tx *Tx) error) er
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{tx: stx, db: db, now: now}
+	tx := &Tx{tx: stx, db: db, now: now, head: &auditHead{}}
 	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := tx.head.flush(tx); err != nil {
 		stx.Rollback()
 		return err
 	}

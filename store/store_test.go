@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -106,6 +108,71 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	})
 }
 
+// TestAuditChainAcrossABatch: the chain's head is kept per transaction
+// (per writer batch on SQLite) and written once; use cases that write
+// several entries, side by side with others that write entries and then
+// fail (rolled back to their savepoint), still leave a chain that
+// verifies, with exactly the committed entries.
+func TestAuditChainAcrossABatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		started := make(chan struct{})
+		release := make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- db.InTx(ctx, at, func(tx *store.Tx) error {
+				close(started)
+				<-release // the others queue meanwhile: one batch on SQLite
+				return tx.Audit("a", "first", "c", "d", "e")
+			})
+		}()
+		<-started
+		const n = 16
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				errs <- db.InTx(ctx, at, func(tx *store.Tx) error {
+					for k := 0; k < 3; k++ {
+						if err := tx.Audit("a", "b", "c", fmt.Sprint(i), fmt.Sprint(k)); err != nil {
+							return err
+						}
+					}
+					if i%2 == 1 {
+						return errors.New("refused after auditing")
+					}
+					return nil
+				})
+			}()
+		}
+		time.Sleep(50 * time.Millisecond) // not an assertion: lets the use cases queue
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				failed++
+			}
+		}
+		if failed != n/2 {
+			t.Fatalf("%d use cases failed; want %d", failed, n/2)
+		}
+		got, prob, err := db.VerifyAudit(ctx)
+		if err != nil || prob != nil || got != 1+3*n/2 {
+			t.Fatalf("VerifyAudit = %d, %+v, %v; want %d intact", got, prob, err, 1+3*n/2)
+		}
+		// The chain goes on from the head written by the batch.
+		if err := db.InTx(ctx, at, func(tx *store.Tx) error { return tx.Audit("a", "after", "c", "d", "e") }); err != nil {
+			t.Fatal(err)
+		}
+		if got, prob, err := db.VerifyAudit(ctx); err != nil || prob != nil || got != 2+3*n/2 {
+			t.Fatalf("VerifyAudit after = %d, %+v, %v", got, prob, err)
+		}
+	})
+}
+
 // TestCloseFailsPendingWrites: use cases queued when the database closes
 // get an error instead of waiting forever.
 func TestCloseFailsPendingWrites(t *testing.T) {
@@ -131,4 +198,64 @@ func TestCloseFailsPendingWrites(t *testing.T) {
 			t.Fatal("a queued write still waits after Close")
 		}
 	}
+}
+
+// TestAgencyChain: an agency and its superiors, nearest first, in one
+// statement; a cycle in the catalog ends at the depth bound; an unknown
+// code is not found.
+func TestAgencyChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		if err := db.InTx(ctx, at, func(tx *store.Tx) error {
+			for _, a := range []dossier.Agency{
+				{Code: "BN", Name: "Ủy ban nhân dân tỉnh Bắc Ninh", Level: dossier.LevelProvince},
+				{Code: "BN.SXD", Name: "Sở Xây dựng", Level: dossier.LevelProvince, ParentCode: "BN"},
+				{Code: "BN.SXD.P1", Name: "Phòng Quản lý xây dựng", Level: dossier.LevelProvince, ParentCode: "BN.SXD", Identifier: "000.01.01.H01"},
+				{Code: "X", Name: "X", Level: dossier.LevelProvince, ParentCode: "Y"},
+				{Code: "Y", Name: "Y", Level: dossier.LevelProvince, ParentCode: "X"},
+				{Code: "Z", Name: "Z", Level: dossier.LevelProvince, ParentCode: "NONE"},
+			} {
+				if err := tx.UpsertAgency(&a); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		codes := func(as []dossier.Agency) []string {
+			var out []string
+			for _, a := range as {
+				out = append(out, a.Code)
+			}
+			return out
+		}
+		chain, err := db.AgencyChain(ctx, "BN.SXD.P1")
+		if got := codes(chain); err != nil || fmt.Sprint(got) != "[BN.SXD.P1 BN.SXD BN]" {
+			t.Errorf("chain = %v, %v", got, err)
+		}
+		if err == nil && (chain[0].Identifier != "000.01.01.H01" || chain[1].Name != "Sở Xây dựng" || chain[0].Level != dossier.LevelProvince) {
+			t.Errorf("chain fields = %+v", chain)
+		}
+		if chain, err := db.AgencyChain(ctx, "X"); err != nil || len(chain) != 9 || chain[1].Code != "Y" {
+			t.Errorf("cycle = %v, %v; want 9 rows, bounded", codes(chain), err)
+		}
+		if chain, err := db.AgencyChain(ctx, "Z"); err != nil || len(chain) != 1 {
+			t.Errorf("missing parent = %v, %v", codes(chain), err)
+		}
+		if _, err := db.AgencyChain(ctx, "NONE"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Errorf("unknown = %v; want ENOTFOUND", err)
+		}
+		err = db.InTx(ctx, at, func(tx *store.Tx) error {
+			chain, err := tx.AgencyChain("BN.SXD")
+			if got := codes(chain); err != nil || fmt.Sprint(got) != "[BN.SXD BN]" {
+				t.Errorf("in tx = %v, %v", got, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -134,14 +134,15 @@ func (db *DB) runBatch(batch []*job) {
 	// statements of larger batches are kept prepared (one parse each per
 	// batch was 1 % of the server's CPU).
 	alone := len(batch) == 1
-	wtx := &Tx{tx: stx, db: db}
+	head := &auditHead{} // the chain's head, written once for the batch
+	wtx := &Tx{tx: stx, db: db, head: head}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
 		if alone {
-			if err := runJob(j.fn, &Tx{tx: stx, db: db, now: j.now}); err != nil {
+			if err := runJob(j.fn, &Tx{tx: stx, db: db, now: j.now, head: head}); err != nil {
 				errs[i] = err
 			} else {
 				ok++
@@ -152,9 +153,11 @@ func (db *DB) runBatch(batch []*job) {
 			errs[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
-		tx := &Tx{tx: stx, db: db, now: j.now}
+		tx := &Tx{tx: stx, db: db, now: j.now, head: head}
+		saved := *head
 		if err := runJob(j.fn, tx); err != nil {
 			errs[i] = err
+			*head = saved // its entries are rolled back with it
 			if _, rerr := wtx.exec(`ROLLBACK TO uc`); rerr != nil {
 				// The transaction is unusable: fail the whole batch.
 				stx.Rollback()
@@ -171,6 +174,19 @@ func (db *DB) runBatch(batch []*job) {
 		}
 		if _, err := wtx.exec(`RELEASE uc`); err != nil && errs[i] == nil {
 			errs[i] = fmt.Errorf("store: release: %w", err)
+		}
+	}
+	if ok > 0 {
+		if err := head.flush(wtx); err != nil {
+			// Without its head the chain would not verify: write nothing.
+			stx.Rollback()
+			for i, j := range batch {
+				if errs[i] == nil {
+					errs[i] = err
+				}
+				j.done <- errs[i]
+			}
+			return
 		}
 	}
 	if ok == 0 {

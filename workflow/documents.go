@@ -44,29 +44,28 @@ type FormDoc struct {
 }
 
 // headingOf returns the issuing block of documents issued by agency code
-// from the catalog (dossier.HeadingOf), loading its superiors with get.
-func headingOf(code string, get func(string) (*dossier.Agency, error)) dossier.Heading {
-	a, err := get(code)
-	if err != nil {
+// (dossier.HeadingOf) from chain, the agency and its superiors nearest
+// first (store.DB.AgencyChain), read in one statement.
+func headingOf(code string, chain []dossier.Agency, err error) dossier.Heading {
+	if err != nil || len(chain) == 0 {
 		return dossier.Heading{Issuer: code}
 	}
 	var up []dossier.Agency
-	seen := map[string]bool{a.Code: true}
-	for p := a.ParentCode; p != "" && !seen[p] && len(up) < 8; {
-		seen[p] = true
-		pa, err := get(p)
-		if err != nil {
+	seen := map[string]bool{chain[0].Code: true}
+	for _, a := range chain[1:] {
+		if seen[a.Code] || len(up) == 8 {
 			break
 		}
-		up = append(up, *pa)
-		p = pa.ParentCode
+		seen[a.Code] = true
+		up = append(up, a)
 	}
-	return dossier.HeadingOf(a, up)
+	return dossier.HeadingOf(&chain[0], up)
 }
 
 // Heading returns the issuing block of documents of agency code.
 func (s *Service) Heading(ctx context.Context, code string) dossier.Heading {
-	return headingOf(code, func(c string) (*dossier.Agency, error) { return s.db.Agency(ctx, c) })
+	chain, err := s.db.AgencyChain(ctx, code)
+	return headingOf(code, chain, err)
 }
 
 // ReadDocument is the personal-data access log's name for reading a

@@ -248,7 +248,7 @@ func (s *Service) Receive(ctx context.Context, u *dossier.User, in ReceiveInput)
 	}
 	tok := d.LookupToken
 	docs := s.produceDocuments(ctx, d.ID)
-	out, err := s.db.DossierByID(ctx, d.ID)
+	out, err := s.answer(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -431,6 +431,7 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 		pre = &prepared{componentSigs: sigs}
 	}
 	var id int64
+	var written *dossier.Dossier // the dossier as the transaction left it
 	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		d, err := tx.DossierForUpdate(code)
 		if err != nil {
@@ -458,7 +459,11 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 			}
 		}
 		id = d.ID
-		return s.transition(tx, u, d, p, dec, req, f, in, pre)
+		if err := s.transition(tx, u, d, p, dec, req, f, in, pre); err != nil {
+			return err
+		}
+		written = d
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -485,12 +490,24 @@ func (s *Service) act(ctx context.Context, u *dossier.User, code string, a dossi
 			}
 		}
 	}
-	out, err := s.db.DossierByID(ctx, id)
+	out, err := s.answer(ctx, written)
 	if err != nil {
 		return nil, err
 	}
 	s.decorate(out)
 	return out, s.attachDocumentsFrom(ctx, out, docs)
+}
+
+// answer is what a use case that wrote d answers with: d as stored (its
+// row is not read again: 22 reads of a dossier row per signed lifecycle
+// were the answers' and the relay's), with the components, history and
+// result read now.
+func (s *Service) answer(ctx context.Context, d *dossier.Dossier) (*dossier.Dossier, error) {
+	out := store.AsStored(d)
+	if err := s.db.LoadDetails(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // factsFor loads what the domain needs to decide action r by u on d at
@@ -696,7 +713,8 @@ func (s *Service) printReceipt(ctx context.Context, tx *store.Tx, u *dossier.Use
 	if issuer == "" {
 		issuer = c.Code
 	}
-	in.Heading = headingOf(issuer, tx.Agency)
+	chain, err := tx.AgencyChain(issuer)
+	in.Heading = headingOf(issuer, chain, err)
 	pdf, err := s.docs.Receipt(ctx, in)
 	if err == nil {
 		var id string

@@ -44,17 +44,27 @@ func TestImportExchangePlan(t *testing.T) {
 	}
 }
 
+// recorded keeps what a fake destination is handed, safe for the relay's
+// concurrent deliveries.
+type recorded[T any] struct {
+	mu   sync.Mutex
+	sent []T
+}
+
+func (r *recorded[T]) add(v T) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, v)
+	return nil
+}
+
 // exchangeRecorder is an integration platform that takes every package.
 type exchangeRecorder struct {
-	mu   sync.Mutex
-	sent []workflow.ExchangeMessage
+	recorded[workflow.ExchangeMessage]
 }
 
 func (r *exchangeRecorder) Send(_ context.Context, _ string, m workflow.ExchangeMessage) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sent = append(r.sent, m)
-	return nil
+	return r.add(m)
 }
 
 // TestExchangeDeliveryOnlyWhenThereIsSomethingToSend: with the platform

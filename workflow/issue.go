@@ -70,13 +70,14 @@ func (s *Service) approvalInput(ctx context.Context, u *dossier.User, code strin
 	if err != nil {
 		return in, "", dossier.Signing{}, err
 	}
-	ag, err := s.db.Agency(ctx, d.AgencyCode)
+	chain, err := s.db.AgencyChain(ctx, d.AgencyCode) // the agency, its parent, and the heading's
 	if err != nil {
 		return in, "", dossier.Signing{}, err
 	}
+	ag := &chain[0]
 	var parent *dossier.Agency
-	if ag.ParentCode != "" {
-		parent, _ = s.db.Agency(ctx, ag.ParentCode)
+	if len(chain) > 1 && chain[1].Code == ag.ParentCode {
+		parent = &chain[1]
 	}
 	now := s.now()
 	dels, principals, err := s.LeaderDelegations(ctx, u)
@@ -91,7 +92,7 @@ func (s *Service) approvalInput(ctx context.Context, u *dossier.User, code strin
 	ap := dec.Signing.Approval(u, now)
 	tok := newToken()
 	in = ResultInput{Dossier: d, Procedure: p, Agency: ag, Parent: parent, Approver: u,
-		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now, Heading: s.Heading(ctx, ag.Code)}
+		Approval: ap, Symbol: RegisterSymbol(p, ag), VerifyURL: s.cfg.BaseURL + "/verify/" + tok, At: now, Heading: headingOf(ag.Code, chain, nil)}
 	return in, tok, *dec.Signing, nil
 }
 

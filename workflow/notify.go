@@ -129,7 +129,7 @@ func (s *Service) notifyEvent(ctx context.Context, e store.OutboxEvent) (bool, e
 	if json.Unmarshal([]byte(e.Payload), &p) != nil || p.Code == "" {
 		return false, nil
 	}
-	d, err := s.db.DossierHead(ctx, p.Code)
+	d, err := s.dossierHead(ctx, p.Code)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 		return false, nil
 	}

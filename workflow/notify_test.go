@@ -43,24 +43,71 @@ func TestNotifyPendingSendsOnlineSubmission(t *testing.T) {
 	if n, err := svc.NotifyPending(ctx); err != nil || n != 0 {
 		t.Fatalf("first NotifyPending = %d, %v; want 0", n, err)
 	}
-	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: "citizen1", Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
-		IDNumber: "001090012345", Email: "cuong@example.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := reg.User
-	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
-	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
-		Name: "Lê Văn Cường", IDNumber: "001090012345"}, Components: comps})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := submitOnline(t, db, svc, "citizen1", "001090012345", "cuong@example.vn")
 	n, err := svc.NotifyPending(ctx)
 	if err != nil || n != 1 || len(rec.msgs) != 1 || rec.msgs[0] != "cuong@example.vn|Đã nhận hồ sơ trực tuyến "+d.Code {
 		t.Fatalf("NotifyPending = %d, %v, %q; want one message to the account's e-mail", n, err, rec.msgs)
 	}
 	if n, _ := svc.NotifyPending(ctx); n != 0 {
 		t.Errorf("second NotifyPending = %d; want 0 (event marked handled)", n)
+	}
+}
+
+// submitOnline registers citizen username (personal id, e-mail) and
+// submits a dossier of procedure 2.001610 online as them.
+func submitOnline(t *testing.T, db *store.DB, svc *workflow.Service, username, id, email string) *dossier.Dossier {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: username, Password: "Hoa-sen-nở-2026", Name: "Lê Văn Cường",
+		IDNumber: id, Email: email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := reg.User
+	comps := demotest.Required(t, db, "2.001610", func(c string) string { return demotest.Upload(t, svc, u, c) })
+	d, err := svc.Receive(ctx, u, workflow.ReceiveInput{ProcedureCode: "2.001610", Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen,
+		Name: "Lê Văn Cường", IDNumber: id}, Components: comps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// portalRecorder keeps the records pushed to the portal.
+type portalRecorder struct {
+	recorded[workflow.PortalRecord]
+}
+
+func (p *portalRecorder) Push(ctx context.Context, key string, r workflow.PortalRecord) error {
+	return p.add(r)
+}
+
+func (p *portalRecorder) Received(ctx context.Context, from, to time.Time) ([]workflow.PortalStatus, error) {
+	return nil, nil
+}
+
+// TestPortalAndNotifierInOneRound: the portal push and the applicant's
+// message of one event, delivered in the same relay round, share one read
+// of the dossier (a memo per round) and each still gets the dossier right.
+func TestPortalAndNotifierInOneRound(t *testing.T) {
+	ctx := context.Background()
+	rec, portal := &recorder{}, &portalRecorder{}
+	db, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: rec}, workflow.Config{BaseURL: "https://hcc.example.vn", Now: clocktest.Now})
+	svc.AddPortal(portal, workflow.DestinationOptions{})
+	d := submitOnline(t, db, svc, "citizen2", "001090012346", "cuong2@example.vn")
+	n, err := svc.DeliverDue(ctx, 100)
+	if err != nil || n != 2 {
+		t.Fatalf("DeliverDue = %d, %v; want the portal push and the message", n, err)
+	}
+	if len(rec.msgs) != 1 || rec.msgs[0] != "cuong2@example.vn|Đã nhận hồ sơ trực tuyến "+d.Code {
+		t.Errorf("messages %q", rec.msgs)
+	}
+	if len(portal.sent) != 1 {
+		t.Fatalf("portal records %+v; want one", portal.sent)
+	}
+	if r := portal.sent[0]; r.DossierCode != d.Code || r.Status != dossier.StatusSubmitted || r.ProcedureCode != "2.001610" ||
+		r.AgencyCode != d.AgencyCode || r.Channel != dossier.ChannelOnline {
+		t.Errorf("portal record %+v", r)
 	}
 }
 

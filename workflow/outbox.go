@@ -187,6 +187,7 @@ func (s *Service) DeliverDue(ctx context.Context, limit int, only ...string) (in
 	if err != nil || len(ds) == 0 {
 		return 0, err
 	}
+	ctx = withHeadMemo(ctx)
 	byDest := map[string][]Delivery{}
 	for _, d := range ds {
 		byDest[d.Destination] = append(byDest[d.Destination], d)
@@ -345,4 +346,61 @@ func (s *Service) RetryDelivery(ctx context.Context, u *dossier.User, id int64) 
 		return dossier.Errorf(dossier.ENOTFOUND, "Không có tin nhắn chờ gửi với mã này")
 	}
 	return nil
+}
+
+// headMemo shares the dossier heads read by one relay round: the portal
+// push and the applicant's message of an event each read the head of the
+// same dossier, once now instead of once per destination. A round reads
+// the current state of its dossiers, as each destination did.
+type headMemo struct {
+	mu sync.Mutex
+	m  map[string]*headRead
+}
+
+type headRead struct {
+	done chan struct{}
+	d    *dossier.Dossier
+	err  error
+}
+
+type headMemoKey struct{}
+
+func withHeadMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, headMemoKey{}, &headMemo{m: map[string]*headRead{}})
+}
+
+// dossierHead returns the head of dossier code (store.DB.DossierHead),
+// read once per relay round when ctx carries the round's memo. Each
+// caller gets its own copy, which it may decorate.
+func (s *Service) dossierHead(ctx context.Context, code string) (*dossier.Dossier, error) {
+	memo, _ := ctx.Value(headMemoKey{}).(*headMemo)
+	if memo == nil {
+		return s.db.DossierHead(ctx, code)
+	}
+	memo.mu.Lock()
+	r, ok := memo.m[code]
+	if !ok {
+		r = &headRead{done: make(chan struct{})}
+		memo.m[code] = r
+	}
+	memo.mu.Unlock()
+	if !ok {
+		r.d, r.err = s.db.DossierHead(ctx, code)
+		close(r.done)
+	} else {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	d := *r.d
+	if r.d.Result != nil {
+		res := *r.d.Result
+		d.Result = &res
+	}
+	return &d, nil
 }

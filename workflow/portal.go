@@ -84,7 +84,7 @@ func (s *Service) pushPortal(ctx context.Context, m Delivery) error {
 	if err := json.Unmarshal([]byte(m.Payload), &e); err != nil || e.Code == "" {
 		return Permanent(errors.New("portal: unreadable event"))
 	}
-	d, err := s.db.DossierHead(ctx, e.Code)
+	d, err := s.dossierHead(ctx, e.Code)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
 		return nil // removed since: nothing to tell
 	}

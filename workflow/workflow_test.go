@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -149,6 +150,54 @@ func TestFiveStepLifecycle(t *testing.T) {
 		bad, _, err := ev.db.CheckConsistency(context.Background())
 		if err != nil || len(bad) != 0 {
 			t.Errorf("consistency = %v, %v", bad, err)
+		}
+	})
+}
+
+// TestAnswersAreTheStoredDossier: a use case answers with the dossier as
+// its transaction wrote it (store.AsStored) instead of reading the row
+// again; each answer of a lifecycle with a supplement must be, in JSON,
+// exactly what reading the dossier right after gives.
+func TestAnswersAreTheStoredDossier(t *testing.T) {
+	eachEnv(t, func(t *testing.T, ev *env) {
+		same := func(who string, d *dossier.Dossier) {
+			t.Helper()
+			got := *d
+			got.LookupToken = "" // given only by the reception's answer
+			read, err := ev.svc.Dossier(context.Background(), ev.users[who], d.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.Marshal(&got)
+			b, _ := json.Marshal(read)
+			if string(a) != string(b) {
+				t.Errorf("%s: answer\n%s\nread again\n%s", d.History[len(d.History)-1].Action, a, b)
+			}
+		}
+		d := ev.receive(t)
+		same("reception", d)
+		steps := []struct {
+			who string
+			a   dossier.Action
+			in  workflow.ActionInput
+		}{
+			{"appraiser", dossier.ActAssign, workflow.ActionInput{}},
+			{"appraiser", dossier.ActRequestSupplement, workflow.ActionInput{Reason: "Thiếu bản sao điều lệ"}},
+			{"reception", dossier.ActSupplement, workflow.ActionInput{}},
+			{"appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Hồ sơ hợp lệ",
+				DraftResult: "Cấp Giấy chứng nhận đăng ký doanh nghiệp"}},
+			{"approver", dossier.ActApprove, workflow.ActionInput{}},
+			{"clerk", dossier.ActIssue, workflow.ActionInput{}},
+			{"reception", dossier.ActReturn, workflow.ActionInput{}},
+		}
+		for _, st := range steps {
+			ev.clock.Add(time.Hour)
+			st.in.Version = d.Version
+			d = ev.act(t, st.who, d.Code, st.a, st.in)
+			same(st.who, d)
+		}
+		if d.Status != dossier.StatusReturned || d.Result == nil || d.Approval == nil {
+			t.Errorf("returned dossier = %+v", d)
 		}
 	})
 }
