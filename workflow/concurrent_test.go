@@ -5,8 +5,12 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"motcua/dossier"
+	"motcua/internal/stacktest"
+	"motcua/store"
+	"motcua/store/storetest"
 	"motcua/workflow"
 )
 
@@ -58,6 +62,46 @@ func TestConcurrentCollectOnePayment(t *testing.T) {
 		ps, err := fees.Payments(ctx, ev.users["reception"], d.Code)
 		if err != nil || len(ps) != 1 {
 			t.Errorf("payments = %d, %v; want 1", len(ps), err)
+		}
+	})
+}
+
+// plainHasher stands for argon2id in tests that need many sign-ins at
+// once: with the real hash, one hash slot on a small machine lets only one
+// sign-in transaction run at a time.
+type plainHasher struct{}
+
+func (plainHasher) HashPassword(_ context.Context, pw string) (string, error) {
+	return "plain:" + pw, nil
+}
+func (plainHasher) CheckPassword(_ context.Context, hash, pw string) (bool, error) {
+	return hash == "plain:"+pw, nil
+}
+
+// TestConcurrentFailedLoginsLock: MaxFailedLogins wrong passwords sent at
+// once lock the account, as they do one after another. On PostgreSQL the
+// failure counter was read without a lock, so concurrent failures each
+// wrote the same count + 1 and a guesser sending them in parallel was
+// never locked out.
+func TestConcurrentFailedLoginsLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ctx := context.Background()
+		c := &clock{}
+		c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
+		_, svc := stacktest.Service(t, e, workflow.Ports{}, workflow.Config{Now: c.Now, Hasher: plainHasher{}})
+		if _, err := svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "canbo", Password: officerPassword, Name: "Cán bộ",
+			Roles: []dossier.Role{dossier.RoleAppraiser}}); err != nil {
+			t.Fatal(err)
+		}
+		got := concurrently(t, workflow.MaxFailedLogins, func(int) error {
+			_, _, err := svc.Login(ctx, "canbo", officerPassword+"x")
+			return err
+		}, dossier.EUNAUTHORIZED)
+		if got[dossier.EUNAUTHORIZED] != workflow.MaxFailedLogins {
+			t.Fatalf("outcomes %v; want %d refusals", got, workflow.MaxFailedLogins)
+		}
+		if _, _, err := svc.Login(ctx, "canbo", officerPassword); dossier.ErrorCode(err) != dossier.EUNAUTHORIZED {
+			t.Errorf("the right password after %d failures: %v; want the account locked", workflow.MaxFailedLogins, err)
 		}
 	})
 }
