@@ -105,3 +105,32 @@ func TestConcurrentFailedLoginsLock(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentFirstVerifiedSignIn: the first verified sign-ins of one
+// personal ID number arriving at once (a double click, two tabs) all open
+// a session on the one account created. On PostgreSQL each found no
+// account and created one; all but the first failed on the username
+// taken, and the citizen was told so (409).
+func TestConcurrentFirstVerifiedSignIn(t *testing.T) {
+	eachEnv(t, func(t *testing.T, ev *env) {
+		ctx := context.Background()
+		in := workflow.VerifiedIdentity{IDNumber: "027090004321", Name: "Phạm Thị Xác Thực", Level: dossier.IdentityLevel2}
+		ids := make([]int64, 6)
+		got := concurrently(t, len(ids), func(i int) error {
+			_, u, err := ev.svc.SignInVerified(ctx, in)
+			if err == nil {
+				ids[i] = u.ID
+			}
+			return err
+		})
+		if got[""] != len(ids) {
+			t.Fatalf("outcomes %v; want %d sessions", got, len(ids))
+		}
+		for _, id := range ids[1:] {
+			if id != ids[0] {
+				t.Errorf("accounts %v; want one", ids)
+				break
+			}
+		}
+	})
+}
