@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -131,6 +132,31 @@ func TestConcurrentFirstVerifiedSignIn(t *testing.T) {
 				t.Errorf("accounts %v; want one", ids)
 				break
 			}
+		}
+	})
+}
+
+// TestConcurrentFeedbackAnswerOnce: officers answering one feedback at
+// once record one answer; the others are told it is answered. On
+// PostgreSQL each read it unanswered and the last one to commit replaced
+// the answers before it.
+func TestConcurrentFeedbackAnswerOnce(t *testing.T) {
+	eachEnv(t, func(t *testing.T, ev *env) {
+		ctx := context.Background()
+		d := ev.receive(t)
+		token := d.LookupToken
+		d = ev.issue(t, d)
+		ev.act(t, "reception", d.Code, dossier.ActReturn, workflow.ActionInput{Version: d.Version})
+		r, err := ev.svc.Rate(ctx, workflow.RatingInput{Token: token, Level: store.RatingUnsatisfied, Comment: "Chờ lâu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := concurrently(t, 6, func(i int) error {
+			return ev.svc.AnswerFeedback(ctx, ev.users["supervisor"], r.ID, workflow.FeedbackAnswer{
+				Answer: fmt.Sprintf("Trả lời số %d", i), Category: dossier.FeedbackOther})
+		}, dossier.ECONFLICT)
+		if got[""] != 1 || got[dossier.ECONFLICT] != 5 {
+			t.Errorf("outcomes %v; want 1 answer and 5 conflicts", got)
 		}
 	})
 }
