@@ -160,3 +160,36 @@ func TestConcurrentFeedbackAnswerOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentExchangeSendOnce: officers sending the same exchange step
+// of a dossier at once queue one package; the others are told the step
+// was sent. The check was made before the transaction, so on either
+// engine each sender saw the step unsent and queued a package of its own.
+func TestConcurrentExchangeSendOnce(t *testing.T) {
+	eachEnv(t, func(t *testing.T, ev *env) {
+		ctx := context.Background()
+		ev.svc.AddExchange(&exchangeRecorder{}, workflow.ExchangeOptions{}, workflow.DestinationOptions{})
+		p, err := ev.db.Procedure(ctx, "2.001610")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Exchange = &dossier.ExchangePlan{Steps: []dossier.ExchangeStep{{Agency: "BN.CT", Kind: dossier.ExchangeConsult, Days: 2}}}
+		if err := ev.db.InTx(ctx, ev.clock.Now(), func(tx *store.Tx) error { return tx.UpsertProcedure(p) }); err != nil {
+			t.Fatal(err)
+		}
+		d := ev.receive(t)
+		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		step := 0
+		got := concurrently(t, 6, func(int) error {
+			_, err := ev.svc.SendExchange(ctx, ev.users["appraiser"], d.Code, workflow.ExchangeSendInput{Step: &step})
+			return err
+		}, dossier.ECONFLICT)
+		if got[""] != 1 || got[dossier.ECONFLICT] != 5 {
+			t.Errorf("outcomes %v; want 1 package and 5 conflicts", got)
+		}
+		pkgs, err := ev.db.ExchangePackages(ctx, d.ID)
+		if err != nil || len(pkgs) != 1 {
+			t.Errorf("packages = %d, %v; want 1", len(pkgs), err)
+		}
+	})
+}
