@@ -193,3 +193,49 @@ func TestConcurrentExchangeSendOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentCollectAndRefuse: a fee collected while the leader refuses
+// the dossier is recorded before the refusal or not at all (ECONFLICT):
+// the audit chain, in commit order, never shows a collection after the
+// refusal. Collect checked the status on a dossier read before its
+// transaction, so on either engine a refusal committed in between let
+// the fee of a refused dossier be collected.
+func TestConcurrentCollectAndRefuse(t *testing.T) {
+	eachEnv(t, func(t *testing.T, ev *env) {
+		ctx := context.Background()
+		fees := workflow.NewFees(ev.svc, nil, "BL")
+		d := ev.receive(t)
+		d = ev.act(t, "appraiser", d.Code, dossier.ActAssign, workflow.ActionInput{Version: d.Version})
+		d = ev.act(t, "appraiser", d.Code, dossier.ActSubmitAppraisal, workflow.ActionInput{Version: d.Version, Recommendation: "refuse",
+			Report: "Không đủ điều kiện"})
+		got := concurrently(t, 5, func(i int) error {
+			if i == 0 {
+				_, err := ev.svc.Act(ctx, ev.users["approver"], d.Code, dossier.ActRefuse, workflow.ActionInput{Version: d.Version,
+					Reason: "Ngành nghề không được phép kinh doanh"})
+				return err
+			}
+			_, err := fees.Collect(ctx, ev.users["reception"], d.Code, workflow.PaymentInput{Method: "cash"})
+			return err
+		}, dossier.ECONFLICT)
+		if got[""] > 2 {
+			t.Errorf("outcomes %v; want the refusal and at most one collection", got)
+		}
+		es, err := ev.db.AuditEntries(ctx, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := false
+		for i := len(es) - 1; i >= 0; i-- { // oldest first: commit order
+			switch e := es[i]; {
+			case e.ObjectID != d.Code:
+			case e.Action == string(dossier.ActRefuse):
+				refused = true
+			case e.Action == "collect-fee" && refused:
+				t.Errorf("fee collected (audit %d) after the dossier was refused", e.Seq)
+			}
+		}
+		if !refused {
+			t.Errorf("no refusal in the audit log; outcomes %v", got)
+		}
+	})
+}
