@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -87,7 +88,7 @@ func (plainHasher) CheckPassword(_ context.Context, hash, pw string) (bool, erro
 func TestConcurrentFailedLoginsLock(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		c := &clock{}
+		c := &clocktest.Clock{}
 		c.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, ict))
 		_, svc := stacktest.Service(t, e, workflow.Ports{}, workflow.Config{Now: c.Now, Hasher: plainHasher{}})
 		if _, err := svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "canbo", Password: officerPassword, Name: "Cán bộ",
