@@ -188,6 +188,21 @@ func (tx *Tx) DossierForUpdate(code string) (*dossier.Dossier, error) {
 	return d, nil
 }
 
+// lockDossier locks the row of dossier id until commit (where the engine
+// has row locks), for a decision on rows that belong to the dossier: it
+// serialises the use cases that make it.
+func (tx *Tx) lockDossier(id int64) error {
+	var got int64
+	err := tx.queryRow(`SELECT id FROM dossiers WHERE id = $1`+tx.db.dialect.forUpdate(""), id).Scan(&got)
+	if isNoRows(err) {
+		return notFound("hồ sơ")
+	}
+	if err != nil {
+		return fmt.Errorf("store: lock dossier: %w", err)
+	}
+	return nil
+}
+
 // UpdateDossier writes the mutable fields of d if its stored version is
 // still expected, and bumps the version. A stale version is ECONFLICT.
 func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {

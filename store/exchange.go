@@ -66,7 +66,17 @@ func (tx *Tx) InsertExchangePackage(p *dossier.ExchangePackage) error {
 
 // ExchangePackages lists the packages of a dossier, oldest first.
 func (db *DB) ExchangePackages(ctx context.Context, dossierID int64) ([]dossier.ExchangePackage, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+exchangeCols+exchangeFrom+` WHERE p.dossier_id = $1 ORDER BY p.sent_at, p.id`, dossierID)
+	return exchangePackages(ctx, dbq{db}, dossierID)
+}
+
+// ExchangePackages is DB.ExchangePackages inside tx (whose caller holds
+// the dossier's row: DossierForUpdate).
+func (tx *Tx) ExchangePackages(dossierID int64) ([]dossier.ExchangePackage, error) {
+	return exchangePackages(context.Background(), txq{tx.tx}, dossierID)
+}
+
+func exchangePackages(ctx context.Context, q queryer, dossierID int64) ([]dossier.ExchangePackage, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+exchangeCols+exchangeFrom+` WHERE p.dossier_id = $1 ORDER BY p.sent_at, p.id`, dossierID)
 	if err != nil {
 		return nil, fmt.Errorf("store: exchange packages: %w", err)
 	}

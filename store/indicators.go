@@ -111,11 +111,19 @@ func (tx *Tx) RatingForAnswer(id int64) (center, agency, level string, answered 
 	return center, agency, level, at.Valid, err
 }
 
-// AnswerRating records the answer to feedback id.
+// AnswerRating records the answer to feedback id. A feedback answered
+// meanwhile (by a transaction that committed after RatingForAnswer read
+// it) is ECONFLICT: the first answer stays.
 func (tx *Tx) AnswerRating(id int64, answer, category string, by int64) error {
-	_, err := tx.exec(`UPDATE ratings SET answer = $1, category = $2, answered_at = $3, answered_by = $4 WHERE id = $5`,
-		answer, category, ms(tx.now), by, id)
-	return err
+	res, err := tx.exec(`UPDATE ratings SET answer = $1, category = $2, answered_at = $3, answered_by = $4
+		WHERE id = $5 AND answered_at IS NULL`, answer, category, ms(tx.now), by, id)
+	if err != nil {
+		return fmt.Errorf("store: answer rating: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return dossier.Errorf(dossier.ECONFLICT, "Phản ánh đã được trả lời")
+	}
+	return nil
 }
 
 // HistoryOf returns the history of each dossier of ids, with the actor's

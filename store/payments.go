@@ -115,8 +115,15 @@ func (db *DB) Payments(ctx context.Context, dossierID int64) ([]Payment, error) 
 	return payments(ctx, dbq{db}, dossierID)
 }
 
-// Payments is DB.Payments inside tx.
+// Payments is DB.Payments inside tx, for deciding what is still due: it
+// first locks the dossier's row until the transaction ends, so that two
+// collections of one fee (two officers, a counter and a gateway callback)
+// run one after the other on PostgreSQL and the second sees the first's
+// payment instead of a fee still unpaid.
 func (tx *Tx) Payments(dossierID int64) ([]Payment, error) {
+	if err := tx.lockDossier(dossierID); err != nil {
+		return nil, err
+	}
 	return payments(context.Background(), txq{tx.tx}, dossierID)
 }
 

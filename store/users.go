@@ -71,21 +71,25 @@ type Credentials struct {
 	LockedUntil  time.Time
 }
 
-// Credentials returns the sign-in data of username, or ENOTFOUND.
+// Credentials returns the sign-in data of username, or ENOTFOUND. The
+// account's row stays locked until the transaction ends (PostgreSQL), so
+// that concurrent sign-ins count their failures one after the other
+// instead of each writing the same count + 1: a guesser sending passwords
+// in parallel is locked out as one sending them in turn.
 func (tx *Tx) Credentials(username string) (*Credentials, error) {
-	return credentials(context.Background(), txq{tx.tx}, username)
+	return credentials(context.Background(), txq{tx.tx}, username, tx.db.dialect.forUpdate(""))
 }
 
 // Credentials reads the sign-in data of username outside a transaction
 // (sign-in checks the password before it takes the write lock).
 func (db *DB) Credentials(ctx context.Context, username string) (*Credentials, error) {
-	return credentials(ctx, dbq{db}, username)
+	return credentials(ctx, dbq{db}, username, "")
 }
 
-func credentials(ctx context.Context, q queryer, username string) (*Credentials, error) {
+func credentials(ctx context.Context, q queryer, username, lock string) (*Credentials, error) {
 	var c Credentials
 	var locked int64
-	err := q.QueryRowContext(ctx, `SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`,
+	err := q.QueryRowContext(ctx, `SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE username = $1`+lock,
 		strings.ToLower(username)).Scan(&c.UserID, &c.PasswordHash, &c.Disabled, &c.FailedLogins, &locked)
 	if isNoRows(err) {
 		return nil, notFound("tài khoản")

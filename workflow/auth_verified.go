@@ -34,7 +34,30 @@ func (s *Service) SignInVerified(ctx context.Context, id VerifiedIdentity) (stri
 	id.Level = min(max(id.Level, dossier.IdentityLevel1), dossier.IdentityLevel2)
 	token := newToken() + newToken()
 	var userID int64
-	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+	err := s.signInVerified(ctx, id, token, &userID)
+	if dossier.ErrorCode(err) == dossier.ECONFLICT {
+		// A concurrent first sign-in of the same number created the
+		// account after this one looked for it (PostgreSQL): the account
+		// now exists, and this attempt finds it.
+		err = s.signInVerified(ctx, id, token, &userID)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	s.forgetUser(userID)
+	u, err := s.db.User(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	u.IdentityLevel = id.Level
+	return token, u, nil
+}
+
+// signInVerified is the transaction of SignInVerified: it finds or creates
+// the account, links it and opens the session token, setting *userID. A
+// username taken meanwhile is ECONFLICT (store.CreateUser).
+func (s *Service) signInVerified(ctx context.Context, id VerifiedIdentity, token string, userID *int64) error {
+	return s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		uid, hadPassword, err := tx.CitizenByIDNumber(id.IDNumber)
 		created := false
 		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
@@ -62,20 +85,10 @@ func (s *Service) SignInVerified(ctx context.Context, id VerifiedIdentity) (stri
 		if err := tx.CreateSession(token, uid, tx.Now().Add(dossier.SessionLifetime), id.Level); err != nil {
 			return err
 		}
-		userID = uid
+		*userID = uid
 		return tx.Audit(u.Username, "login_verified", "user", fmt.Sprint(uid),
 			fmt.Sprintf(`{"level":%d,"created":%t,"password_ended":%t}`, id.Level, created, hadPassword))
 	})
-	if err != nil {
-		return "", nil, err
-	}
-	s.forgetUser(userID)
-	u, err := s.db.User(ctx, userID)
-	if err != nil {
-		return "", nil, err
-	}
-	u.IdentityLevel = id.Level
-	return token, u, nil
 }
 
 // verifiedUsername names an account created at a verified sign-in without

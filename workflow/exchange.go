@@ -156,15 +156,23 @@ type ExchangeView struct {
 
 // exchangeView builds the view of d (no access check).
 func (s *Service) exchangeView(ctx context.Context, d *dossier.Dossier, p *dossier.Procedure) (*ExchangeView, error) {
-	v := &ExchangeView{Enabled: s.exchange != nil, Steps: []ExchangeStepView{}, Packages: []dossier.ExchangePackage{}}
 	if p.Exchange.Empty() {
-		return v, nil
+		return s.exchangeViewOf(d, p, nil), nil
 	}
-	v.RegisterResult = p.Exchange.RegisterResult
 	pkgs, err := s.db.ExchangePackages(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
+	return s.exchangeViewOf(d, p, pkgs), nil
+}
+
+// exchangeViewOf builds the view of d with its packages pkgs.
+func (s *Service) exchangeViewOf(d *dossier.Dossier, p *dossier.Procedure, pkgs []dossier.ExchangePackage) *ExchangeView {
+	v := &ExchangeView{Enabled: s.exchange != nil, Steps: []ExchangeStepView{}, Packages: []dossier.ExchangePackage{}}
+	if p.Exchange.Empty() {
+		return v
+	}
+	v.RegisterResult = p.Exchange.RegisterResult
 	if pkgs != nil {
 		v.Packages = pkgs
 	}
@@ -196,7 +204,7 @@ func (s *Service) exchangeView(ctx context.Context, d *dossier.Dossier, p *dossi
 		}
 		v.Steps = append(v.Steps, sv)
 	}
-	return v, nil
+	return v
 }
 
 // exchangeOfficer reports whether u works the dossier in its agency
@@ -278,50 +286,17 @@ func (s *Service) SendExchange(ctx context.Context, u *dossier.User, code string
 	now := s.now()
 	pkg := &dossier.ExchangePackage{ID: newPackageID(), DossierID: d.ID, DossierCode: d.Code, Status: dossier.ExchangeQueued,
 		SentBy: u.Username, SentAt: now}
-	switch {
-	case in.Kind == dossier.ExchangeRegister:
-		if !p.Exchange.RegisterResult {
-			return nil, dossier.Errorf(dossier.EUNPROCESSABLE, "Thủ tục %s không đăng ký kết quả vào hệ thống QLVB", p.Code)
-		}
-		if d.Status != dossier.StatusIssued && d.Status != dossier.StatusReturned {
-			return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ chưa có kết quả để đăng ký")
-		}
-		pkg.Step, pkg.Kind, pkg.Agency, pkg.DocKind = -1, dossier.ExchangeRegister, d.AgencyCode, dossier.DocResult
-	case in.Step == nil:
-		return nil, dossier.Invalid("Thiếu bước liên thông", dossier.FieldError{Field: "step", Message: "Chọn bước liên thông cần gửi"})
-	default:
-		i := *in.Step
-		if i < 0 || i >= len(p.Exchange.Steps) {
-			return nil, dossier.Invalid("Bước liên thông không hợp lệ", dossier.FieldError{Field: "step",
-				Message: fmt.Sprintf("Chọn từ 0 đến %d", len(p.Exchange.Steps)-1)})
-		}
-		switch d.Status {
-		case dossier.StatusReceived, dossier.StatusAppraising, dossier.StatusAwaitingApproval:
-		default:
-			return nil, dossier.Errorf(dossier.ECONFLICT, "Chỉ gửi liên thông khi hồ sơ đang được giải quyết")
-		}
-		v, err := s.exchangeView(ctx, d, p)
-		if err != nil {
-			return nil, err
-		}
-		st := p.Exchange.Steps[i]
-		if cur := v.Steps[i].Package; cur != nil && cur.Status != dossier.ExchangeReturned {
-			return nil, dossier.Errorf(dossier.ECONFLICT, "Bước %d đã được gửi (%s)", i, cur.Status.Label())
-		}
-		if st.Kind == dossier.ExchangeChain {
-			for j := 0; j < i; j++ {
-				if prev := v.Steps[j]; prev.Kind == dossier.ExchangeChain && (prev.Package == nil || prev.Package.Status != dossier.ExchangeDone) {
-					return nil, dossier.Errorf(dossier.ECONFLICT, "Cơ quan trước trong chuỗi liên thông (%s) chưa có kết quả", prev.Name)
-				}
-			}
-		}
-		sent := map[int]time.Time{i: now}
-		due := dossier.ExchangeDeadlines(&dossier.ExchangePlan{Steps: []dossier.ExchangeStep{st}}, map[int]time.Time{0: sent[i]}, now,
-			time.Time{}, s.CalendarFor(d.CenterCode))[0].Due
-		pkg.Step, pkg.Kind, pkg.Agency, pkg.AgencyName, pkg.Task, pkg.DueAt = i, st.Kind, st.Agency, st.Name, st.Task, &due
-		pkg.DocKind = dossier.DocReceipt
-	}
 	err = s.db.InTx(ctx, now, func(tx *store.Tx) error {
+		// The dossier's row is held until commit, and its status and
+		// packages are read under it: of two officers sending the same
+		// step at once, the second sees the first one's package.
+		d, err := tx.DossierForUpdate(d.Code)
+		if err != nil {
+			return err
+		}
+		if err := s.planPackage(tx, d, p, in, pkg); err != nil {
+			return err
+		}
 		if err := tx.InsertExchangePackage(pkg); err != nil {
 			return err
 		}
@@ -335,6 +310,58 @@ func (s *Service) SendExchange(ctx context.Context, u *dossier.User, code string
 		return nil, err
 	}
 	return pkg, nil
+}
+
+// planPackage fills in what pkg carries for in: the registration of d's
+// result, or step *in.Step of procedure p's plan when d is being handled,
+// the step is not sent already (or was sent back) and, in a chain, the
+// bodies before it have answered. d is locked in tx.
+func (s *Service) planPackage(tx *store.Tx, d *dossier.Dossier, p *dossier.Procedure, in ExchangeSendInput, pkg *dossier.ExchangePackage) error {
+	switch {
+	case in.Kind == dossier.ExchangeRegister:
+		if !p.Exchange.RegisterResult {
+			return dossier.Errorf(dossier.EUNPROCESSABLE, "Thủ tục %s không đăng ký kết quả vào hệ thống QLVB", p.Code)
+		}
+		if d.Status != dossier.StatusIssued && d.Status != dossier.StatusReturned {
+			return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ chưa có kết quả để đăng ký")
+		}
+		pkg.Step, pkg.Kind, pkg.Agency, pkg.DocKind = -1, dossier.ExchangeRegister, d.AgencyCode, dossier.DocResult
+		return nil
+	case in.Step == nil:
+		return dossier.Invalid("Thiếu bước liên thông", dossier.FieldError{Field: "step", Message: "Chọn bước liên thông cần gửi"})
+	}
+	i := *in.Step
+	if i < 0 || i >= len(p.Exchange.Steps) {
+		return dossier.Invalid("Bước liên thông không hợp lệ", dossier.FieldError{Field: "step",
+			Message: fmt.Sprintf("Chọn từ 0 đến %d", len(p.Exchange.Steps)-1)})
+	}
+	switch d.Status {
+	case dossier.StatusReceived, dossier.StatusAppraising, dossier.StatusAwaitingApproval:
+	default:
+		return dossier.Errorf(dossier.ECONFLICT, "Chỉ gửi liên thông khi hồ sơ đang được giải quyết")
+	}
+	pkgs, err := tx.ExchangePackages(d.ID)
+	if err != nil {
+		return err
+	}
+	v := s.exchangeViewOf(d, p, pkgs)
+	st := p.Exchange.Steps[i]
+	if cur := v.Steps[i].Package; cur != nil && cur.Status != dossier.ExchangeReturned {
+		return dossier.Errorf(dossier.ECONFLICT, "Bước %d đã được gửi (%s)", i, cur.Status.Label())
+	}
+	if st.Kind == dossier.ExchangeChain {
+		for j := 0; j < i; j++ {
+			if prev := v.Steps[j]; prev.Kind == dossier.ExchangeChain && (prev.Package == nil || prev.Package.Status != dossier.ExchangeDone) {
+				return dossier.Errorf(dossier.ECONFLICT, "Cơ quan trước trong chuỗi liên thông (%s) chưa có kết quả", prev.Name)
+			}
+		}
+	}
+	now := pkg.SentAt
+	due := dossier.ExchangeDeadlines(&dossier.ExchangePlan{Steps: []dossier.ExchangeStep{st}}, map[int]time.Time{0: now}, now,
+		time.Time{}, s.CalendarFor(d.CenterCode))[0].Due
+	pkg.Step, pkg.Kind, pkg.Agency, pkg.AgencyName, pkg.Task, pkg.DueAt = i, st.Kind, st.Agency, st.Name, st.Task, &due
+	pkg.DocKind = dossier.DocReceipt
+	return nil
 }
 
 // queueRegistration queues, in the transaction that issues d, the

@@ -220,8 +220,8 @@ func (f *Fees) Collect(ctx context.Context, u *dossier.User, code string, in Pay
 	if in.Amount < 0 {
 		return nil, dossier.Invalid("Số tiền không hợp lệ", dossier.FieldError{Field: "amount", Message: "không âm"})
 	}
-	if d.Status == dossier.StatusRefused || d.Status == dossier.StatusWithdrawn {
-		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã %s; không thu phí", strings.ToLower(d.Status.Label()))
+	if err := uncollectable(d); err != nil {
+		return nil, err
 	}
 	payer := vntext.NFC(in.PayerName)
 	if payer == "" {
@@ -253,8 +253,27 @@ type collection struct {
 	byName, actor   string // the collector's name; who the audit names
 }
 
-// feeDue returns the procedure of d and the fee still due.
+// uncollectable is ECONFLICT for a dossier whose fee is not collected any
+// more (refused or withdrawn), else nil.
+func uncollectable(d *dossier.Dossier) error {
+	if d.Status == dossier.StatusRefused || d.Status == dossier.StatusWithdrawn {
+		return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã %s; không thu phí", strings.ToLower(d.Status.Label()))
+	}
+	return nil
+}
+
+// feeDue returns the procedure of d and the fee still due. The dossier's
+// row is locked and its status read again first: a refusal or withdrawal
+// committed since d was read stops the collection, and collections of one
+// fee run one after the other (tx.Payments).
 func feeDue(tx *store.Tx, d *dossier.Dossier) (*dossier.Procedure, int64, error) {
+	cur, err := tx.DossierForUpdate(d.Code)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := uncollectable(cur); err != nil {
+		return nil, 0, err
+	}
 	proc, err := tx.Procedure(d.ProcedureCode)
 	if err != nil {
 		return nil, 0, err

@@ -140,8 +140,8 @@ func (f *Fees) PayOnline(ctx context.Context, u *dossier.User, code string) (*st
 	if s.payGW == nil {
 		return nil, errNoGateway()
 	}
-	if d.Status == dossier.StatusRefused || d.Status == dossier.StatusWithdrawn {
-		return nil, dossier.Errorf(dossier.ECONFLICT, "Hồ sơ đã %s; không thu phí", strings.ToLower(d.Status.Label()))
+	if err := uncollectable(d); err != nil {
+		return nil, err
 	}
 	ref, err := newOrderRef(s.now())
 	if err != nil {
