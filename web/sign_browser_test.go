@@ -26,6 +26,7 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/softhsmtest"
 	"motcua/internal/stacktest"
+	"motcua/internal/tooltest"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/agent"
@@ -40,10 +41,7 @@ import (
 // USB token, and pdfsig checking the issued result afterwards.
 func TestBrowserSignsWithUSBToken(t *testing.T) {
 	softhsmtest.Token(t, "lanhdao", "1234")
-	pdfsig, err := exec.LookPath("pdfsig")
-	if err != nil {
-		t.Skip("pdfsig not installed")
-	}
+	pdfsig := tooltest.Path(t, "pdfsig")
 	ctx := newBrowser(t)
 	bg := context.Background()
 	dir := t.TempDir()

@@ -21,6 +21,7 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
+	"motcua/internal/tooltest"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
@@ -43,13 +44,7 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 // signatures, their integrity, long-term validation and the SHA-256 of
 // the issued file.
 func TestVerifyPageOfIssuedResult(t *testing.T) {
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatal("pdftotext not installed")
-		}
-		t.Skip("pdftotext not installed")
-	}
+	pdftotext := tooltest.Path(t, "pdftotext")
 	ctx := context.Background()
 	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	dir := t.TempDir()

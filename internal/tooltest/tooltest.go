@@ -14,10 +14,29 @@ import (
 // MOTCUA_TEST_REQUIRE_TOOLS=1.
 func Missing(tb testing.TB, what string) {
 	tb.Helper()
+	failIfRequired(tb, what)
+	tb.Skip(what)
+}
+
+// Optional returns the path of the program name and true, for a check a
+// test can do without: when name is missing it returns "" and false, or
+// fails tb when MOTCUA_TEST_REQUIRE_TOOLS=1.
+func Optional(tb testing.TB, name string) (string, bool) {
+	tb.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		failIfRequired(tb, name+" not installed")
+		return "", false
+	}
+	return path, true
+}
+
+// failIfRequired fails tb for lack of what when MOTCUA_TEST_REQUIRE_TOOLS=1.
+func failIfRequired(tb testing.TB, what string) {
+	tb.Helper()
 	if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
 		tb.Fatalf("%s (scripts/test.sh installs it)", what)
 	}
-	tb.Skip(what)
 }
 
 // Path returns the path of the program name, or ends tb through Missing.

@@ -14,6 +14,9 @@ func TestPath(t *testing.T) {
 	if got := Path(t, "go"); got != want {
 		t.Errorf("Path(go) = %q; want %q", got, want)
 	}
+	if got, ok := Optional(t, "go"); got != want || !ok {
+		t.Errorf("Optional(go) = %q, %v; want %q, true", got, ok, want)
+	}
 }
 
 // TestPathMissing: a missing program skips the test, or fails it when
@@ -30,6 +33,26 @@ func TestPathMissing(t *testing.T) {
 		<-done
 		if r.skipped != (require == "") || r.failed != (require == "1") {
 			t.Errorf("MOTCUA_TEST_REQUIRE_TOOLS=%q: skipped %v, failed %v", require, r.skipped, r.failed)
+		}
+	}
+}
+
+// TestOptionalMissing: a missing optional program lets the test go on,
+// or fails it when MOTCUA_TEST_REQUIRE_TOOLS=1.
+func TestOptionalMissing(t *testing.T) {
+	for _, require := range []string{"", "1"} {
+		t.Setenv("MOTCUA_TEST_REQUIRE_TOOLS", require)
+		r := &recorder{TB: t}
+		done := make(chan struct{})
+		found, returned := true, false
+		go func() { // Fatal ends the goroutine
+			defer close(done)
+			_, found = Optional(r, "motcua-no-such-program")
+			returned = true
+		}()
+		<-done
+		if r.skipped || r.failed != (require == "1") || returned != (require == "") || (returned && found) {
+			t.Errorf("MOTCUA_TEST_REQUIRE_TOOLS=%q: skipped %v, failed %v, returned %v, found %v", require, r.skipped, r.failed, returned, found)
 		}
 	}
 }
