@@ -2,15 +2,13 @@ package render_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua/dossier"
 	"motcua/internal/demotest"
+	"motcua/internal/tooltest"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/workflow"
@@ -20,15 +18,7 @@ import (
 // spaces.
 func pdfText(t *testing.T, file []byte) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, file, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(tool(t, "pdftotext"), "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
+	return strings.Join(strings.Fields(tooltest.PDFText(t, file)), " ")
 }
 
 // tokenOf is the verification token at the end of a verify_url.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"motcua/dossier"
+	"motcua/internal/tooltest"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/workflow"
@@ -41,11 +41,8 @@ func TestDemoEReceipt(t *testing.T) {
 	if err := os.WriteFile(path, out.PDF, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	txt, err := exec.Command(tool(t, "pdftotext"), path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	flat := strings.Join(strings.Fields(string(txt)), " ")
+	txt := tooltest.PDFText(t, out.PDF)
+	flat := strings.Join(strings.Fields(txt), " ")
 	for _, w := range []string{"BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)", "Ký hiệu: BL26E", "Số: 0000012", "Nguyễn Thị Ánh Tuyết",
 		"50.000", "Năm mươi nghìn đồng", "Tiền mặt", "09:30 ngày 27/11/2026", out.LookupCode, "không có giá trị thanh toán"} {
 		if !strings.Contains(flat, w) {
@@ -83,13 +80,8 @@ func TestEReceiptSealedAndVerifiable(t *testing.T) {
 		t.Errorf("receipt sealed by %q at level %q", s.SignerName, s.Level)
 	}
 	// The printed verification address, as a phone reads it from the QR.
-	path := filepath.Join(t.TempDir(), "bien-lai.pdf")
-	os.WriteFile(path, file, 0o600)
-	txt, err := exec.Command(tool(t, "pdftotext"), path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	flat := strings.Join(strings.Fields(string(txt)), "")
+	txt := tooltest.PDFText(t, file)
+	flat := strings.Join(strings.Fields(txt), "")
 	m := regexp.MustCompile(`/verify/bien-lai/([A-Z0-9]+\.\d{4}\.\d+\.[0-9A-F]{10})`).FindStringSubmatch(flat)
 	if m == nil {
 		t.Fatalf("no verification address on the receipt:\n%s", txt)

@@ -9,9 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -295,18 +292,12 @@ func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
 	}
 
 	// The control slip names the body and its own deadline.
-	if pdftotext, ok := tooltest.Optional(t, "pdftotext"); ok {
+	if _, ok := tooltest.Optional(t, "pdftotext"); ok {
 		st, _, slip := e.call("appraiser", "GET", "/api/v1/dossiers/"+ds.Code+"/control-slip.pdf", nil)
 		if st != 200 {
 			t.Fatalf("control slip = %d", st)
 		}
-		f := filepath.Join(t.TempDir(), "slip.pdf")
-		os.WriteFile(f, slip, 0o600)
-		out, err := exec.Command(pdftotext, f, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		txt := strings.Join(strings.Fields(string(out)), " ")
+		txt := strings.Join(strings.Fields(tooltest.PDFText(t, slip)), " ")
 		due := wantDue.In(e.svc.Location())
 		for _, want := range []string{"Cục Thuế tỉnh Bắc Ninh", "xin ý kiến, 2 ngày làm việc", "hạn " + due.Format("15") + " giờ " + due.Format("04") + " phút ngày " + due.Format("02/01/2006"), "đã có kết quả"} {
 			if !strings.Contains(txt, want) {

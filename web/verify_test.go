@@ -7,9 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -44,10 +41,9 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 // signatures, their integrity, long-term validation and the SHA-256 of
 // the issued file.
 func TestVerifyPageOfIssuedResult(t *testing.T) {
-	pdftotext := tooltest.Path(t, "pdftotext")
+	tooltest.Path(t, "pdftotext")
 	ctx := context.Background()
 	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
-	dir := t.TempDir()
 
 	users := demotest.Users(t, db)
 	ds := demotest.Receive(t, svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
@@ -60,17 +56,12 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "result.pdf")
-	os.WriteFile(path, file, 0o600)
-	txt, err := exec.Command(pdftotext, path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`https://motcua\.example/verify/\s*([A-Za-z0-9_-]{22})(?:\s|$)`).FindSubmatch(txt)
+	txt := tooltest.PDFText(t, file)
+	m := regexp.MustCompile(`https://motcua\.example/verify/\s*([A-Za-z0-9_-]{22})(?:\s|$)`).FindStringSubmatch(txt)
 	if m == nil {
 		t.Fatalf("no verification address printed on the result:\n%s", txt)
 	}
-	token := string(m[1])
+	token := m[1]
 
 	res, page := roundTrip(t, nil, request(t, "GET", srv.URL+"/verify/"+token, nil, "", nil))
 	if res.StatusCode != 200 {

@@ -7,6 +7,7 @@ package tooltest
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -47,4 +48,21 @@ func Path(tb testing.TB, name string) string {
 		Missing(tb, name+" not installed")
 	}
 	return path
+}
+
+// PDFText returns the text pdftotext reads in the PDF file, in UTF-8 and
+// in reading order, or ends tb: skipped through Path when pdftotext is
+// missing, failed when it cannot read the file.
+func PDFText(tb testing.TB, file []byte) string {
+	tb.Helper()
+	bin := Path(tb, "pdftotext")
+	path := filepath.Join(tb.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		tb.Fatalf("%v", err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		tb.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

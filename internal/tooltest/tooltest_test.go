@@ -72,3 +72,21 @@ func (r *recorder) Fatalf(format string, args ...any) {
 	r.failed = true
 	runtime.Goexit()
 }
+
+// TestPDFTextFailsOnGarbage: what pdftotext cannot read fails the test
+// instead of returning an empty text (the callers' tests read real PDFs).
+func TestPDFTextFailsOnGarbage(t *testing.T) {
+	Path(t, "pdftotext")
+	r := &recorder{TB: t}
+	done := make(chan struct{})
+	returned := false
+	go func() { // Fatal ends the goroutine
+		defer close(done)
+		PDFText(r, []byte("not a PDF"))
+		returned = true
+	}()
+	<-done
+	if !r.failed || returned {
+		t.Errorf("PDFText(garbage): failed %v, returned %v", r.failed, returned)
+	}
+}
