@@ -543,3 +543,32 @@ func TestCheckFindsRegisterGaps(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateDelegationAndShiftAreNew: the id and the revoked flag of a
+// creation request are not the caller's (dossier.Delegation.AsNew,
+// dossier.LeaderShift.AsNew): the record gets the store's id and a new
+// delegation is in force.
+func TestCreateDelegationAndShiftAreNew(t *testing.T) {
+	ev := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	now := ev.clock.Now()
+	d, err := ev.svc.CreateDelegation(ctx, ev.users["admin"], dossier.Delegation{ID: 9999, Revoked: true, AgencyCode: "BN.SKHDT",
+		FromPosition: "Giám đốc", ToUserID: ev.users["approver"].ID, ValidFrom: now.Add(-time.Hour), ValidTo: now.AddDate(0, 1, 0),
+		BasisDocument: "Quyết định 15/QĐ-SKHĐT", Capacity: dossier.CapacityKT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := ev.db.Delegations(ctx, "BN.SKHDT", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(ds, func(x dossier.Delegation) bool { return x.ID == d.ID })
+	if d.ID == 9999 || d.Revoked || i < 0 || ds[i].Revoked || !ds[i].Covers("2.001610", now) {
+		t.Errorf("created delegation %+v, stored %v; want a new id, in force", d, ds)
+	}
+	sh, err := ev.svc.CreateShift(ctx, ev.users["admin"], dossier.LeaderShift{ID: 9999, UserID: ev.users["approver"].ID,
+		CenterCode: "BN.TTHCC", StartsAt: now, EndsAt: now.Add(4 * time.Hour)})
+	if err != nil || sh.ID == 9999 || sh.ID == 0 {
+		t.Errorf("created shift %+v, %v; want a new id", sh, err)
+	}
+}
