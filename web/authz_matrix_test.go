@@ -25,7 +25,6 @@ import (
 	"motcua/internal/testfile"
 	"motcua/internal/tooltest"
 	"motcua/payment"
-	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/web"
@@ -123,8 +122,7 @@ type mxEnv struct {
 func newMxEnv(t *testing.T) *mxEnv {
 	t.Helper()
 	ctx := context.Background()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	_, db, svc := stacktest.SigningDemo(t, store.SQLite, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	h, srv := vneidServer(t, svc, startIdP(t, "027090007777", clocktest.Now).Issuer, clocktest.Now) // VNeID sign-in on
 	ev := &mxEnv{t: t, ctx: ctx, svc: svc, db: db, h: h, srv: srv, callers: map[string]*mxCaller{}, ownerID: "001090005678"}
 	ev.connectExchange()

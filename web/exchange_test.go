@@ -22,7 +22,6 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/tooltest"
-	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -51,8 +50,7 @@ type exchangeEnv struct {
 
 func newExchangeEnv(t *testing.T, engine store.Engine) *exchangeEnv {
 	t.Helper()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, engine, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	_, db, svc := stacktest.SigningDemo(t, engine, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	e := &exchangeEnv{t: t, ctx: context.Background(), svc: svc, db: db, srv: srv, tokens: map[string]string{},
 		answers: srv.URL + "/api/v1/exchange/answers"}

@@ -47,11 +47,10 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	dir := t.TempDir()
 
 	// The server, in demo mode with its demo CA and TSA.
-	keys, docs := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
 	var h *web.Server // set below, once the agent's address is known
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer srv.Close()
-	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(docs), workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
+	keys, db, svc := stacktest.SigningDemo(t, store.SQLite, workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
 
 	// The leader's USB token: a key made inside it, certified by the CA.
 	cert := softhsmtest.Key(t, "lanhdao", "1234", 3, "chu-ky", func(pub crypto.PublicKey) (*x509.Certificate, error) {

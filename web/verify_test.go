@@ -19,7 +19,6 @@ import (
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/internal/tooltest"
-	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/web"
@@ -30,8 +29,7 @@ import (
 // behind a test server.
 func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *store.DB, *httptest.Server) {
 	t.Helper()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), cfg)
+	_, db, svc := stacktest.SigningDemo(t, store.SQLite, cfg)
 	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	return svc, db, srv
 }

@@ -73,6 +73,17 @@ func Documents(tb testing.TB, dir string, now func() time.Time, opts render.Opti
 	return keys, d
 }
 
+// SigningDemo is Demo with every document capability plugged in (Ports)
+// from a demo key store in a temporary directory (Documents with
+// render.Options{Demo: true}), on the clock cfg.Now: the demo province
+// whose results are rendered, numbered and signed by demo keys.
+func SigningDemo(tb testing.TB, e store.Engine, cfg workflow.Config) (*render.FileKeys, *store.DB, *workflow.Service) {
+	tb.Helper()
+	keys, d := Documents(tb, tb.TempDir(), cfg.Now, render.Options{Demo: true})
+	db, svc := Demo(tb, e, Ports(d), cfg)
+	return keys, db, svc
+}
+
 // Ports plugs every capability of the document adapter d into the use
 // cases, as cmd/motcua does.
 func Ports(d *render.Documents) workflow.Ports {
