@@ -3,19 +3,20 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"maps"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
+	"motcua/demo"
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
-
-	"motcua/demo"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -331,6 +332,163 @@ func TestSessionCookieAttributes(t *testing.T) {
 		h.ServeHTTP(rec2, req2)
 		if c2 := rec2.Result().Cookies(); len(c2) != 1 || c2[0].Value == c.Value {
 			t.Errorf("secure=%v: session token not rotated at sign-in", secure)
+		}
+	}
+}
+
+// TestAPIIndicatorsAndFeedback: GET /reports/indicators lists every
+// indicator of the QĐ 766 set with its status, the five group scores and
+// the total out of 100 (contract §9); answering a feedback that does not
+// exist is a 404, a malformed answer a 400.
+func TestAPIIndicatorsAndFeedback(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	res, body := ev.do(t, ev.token(t, "admin"), "GET", "/api/v1/reports/indicators?from=2026-11-02&to=2026-11-06", "", nil)
+	wantStatus(t, "indicators", res, body, http.StatusOK)
+	var out struct {
+		Indicators []struct {
+			Code, Status, Reason string
+		}
+		Groups []struct {
+			Group     int
+			MaxPoints float64 `json:"max_points"`
+		}
+		Total     *float64
+		MaxPoints float64 `json:"max_points"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]int{}
+	for _, i := range out.Indicators {
+		statuses[i.Status]++
+		if i.Status == "not_measurable" && i.Reason == "" {
+			t.Errorf("%s not measurable without a reason", i.Code)
+		}
+	}
+	if len(out.Indicators) != 20 || statuses["computed"] != 16 || statuses["not_measurable"] != 4 || len(out.Groups) != 5 ||
+		out.Total == nil || out.MaxPoints != 100 {
+		t.Errorf("indicators report: %d indicators %v, %d groups, total %v of %.0f", len(out.Indicators), statuses, len(out.Groups), out.Total, out.MaxPoints)
+	}
+	res, body = ev.do(t, ev.token(t, "supervisor"), "POST", "/api/v1/ratings/999/answer", `{"answer":"Đã xử lý","category":"other"}`, nil)
+	wantStatus(t, "answer an unknown feedback", res, body, http.StatusNotFound)
+	res, body = ev.do(t, ev.token(t, "supervisor"), "POST", "/api/v1/ratings/999/answer", `{"answer":"Đã xử lý","category":"rude"}`, nil)
+	wantStatus(t, "answer with an unknown category", res, body, http.StatusBadRequest)
+	res, body = ev.do(t, ev.token(t, "supervisor"), "GET", "/api/v1/reports/feedback?from=2026-11-02&to=2026-11-06", "", nil)
+	wantStatus(t, "feedback report", res, body, http.StatusOK)
+}
+
+// TestAPIDocumentsAndSealChoice: GET /dossiers/{code} lists the dossier's
+// documents [{kind, number, url, verify_url}] (contract §9), and POST
+// …/actions/issue takes {"seal": "physical"} with the copies and register
+// page it logs.
+func TestAPIDocumentsAndSealChoice(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	blob := ev.upload(t, "reception")
+	res, body := ev.do(t, ev.token(t, "reception"), "POST", "/api/v1/dossiers", receiveBody(blob), nil)
+	wantStatus(t, "receive", res, body, http.StatusCreated)
+	var d struct {
+		Code      string
+		Version   int64
+		Documents []struct {
+			Kind, Number, URL string
+			VerifyURL         string `json:"verify_url"`
+		}
+		Result *struct {
+			Number        string
+			SealChoice    string `json:"seal_choice"`
+			PhysicalSeals []struct {
+				Copy         int `json:"copy"`
+				RegisterPage int `json:"register_page"`
+				By           string
+			} `json:"physical_seals"`
+		}
+	}
+	json.Unmarshal(body, &d)
+	if len(d.Documents) != 2 || d.Documents[0].Kind != "receipt" || d.Documents[0].Number != "01/TNHS-TTHCC" ||
+		!strings.Contains(d.Documents[0].VerifyURL, "/verify/") || d.Documents[1].Kind != "control_slip" || d.Documents[1].VerifyURL != "" {
+		t.Fatalf("documents of a received dossier = %+v", d.Documents)
+	}
+	act := func(who, action, extra string) {
+		t.Helper()
+		res, body := ev.do(t, ev.token(t, who), "POST", "/api/v1/dossiers/"+d.Code+"/actions/"+action,
+			fmt.Sprintf(`{"version":%d%s}`, d.Version, extra), nil)
+		wantStatus(t, action, res, body, http.StatusOK)
+		d.Result = nil
+		json.Unmarshal(body, &d)
+	}
+	act("appraiser", "assign", "")
+	act("appraiser", "submit-appraisal", `,"recommendation":"approve","report":"Đủ điều kiện","draft_result":"Cấp giấy chứng nhận"`)
+	act("approver", "approve", "")
+	res, body = ev.do(t, ev.token(t, "clerk"), "POST", "/api/v1/dossiers/"+d.Code+"/actions/issue", fmt.Sprintf(`{"version":%d,"seal":"wax"}`, d.Version), nil)
+	wantStatus(t, "issue with an unknown seal", res, body, http.StatusBadRequest)
+	res, body = ev.do(t, ev.token(t, "clerk"), "POST", "/api/v1/dossiers/"+d.Code+"/actions/issue", fmt.Sprintf(`{"version":%d,"seal":"physical"}`, d.Version), nil)
+	wantStatus(t, "physical seal without the register page", res, body, http.StatusBadRequest)
+	act("clerk", "issue", `,"seal":"physical","copies":2,"register_page":5`)
+	if r := d.Result; r == nil || r.SealChoice != "physical" || len(r.PhysicalSeals) != 2 || r.PhysicalSeals[1].Copy != 2 ||
+		r.PhysicalSeals[1].RegisterPage != 5 || r.PhysicalSeals[1].By != "Phạm Văn Đức" {
+		t.Errorf("issued result = %+v", r)
+	}
+	res, body = ev.do(t, ev.token(t, "reception"), "GET", "/api/v1/dossiers/"+d.Code, "", nil)
+	wantStatus(t, "get", res, body, http.StatusOK)
+	json.Unmarshal(body, &d)
+	last := d.Documents[len(d.Documents)-1]
+	if last.Kind != "result" || last.Number != "01/GCN-DKDN-SKHDT" || last.URL != "/api/v1/dossiers/"+d.Code+"/result.pdf" {
+		t.Errorf("result document = %+v", last)
+	}
+	res, body = ev.do(t, ev.token(t, "reception"), "GET", "/api/v1/dossiers/"+d.Code+"/documents/abc.pdf", "", nil)
+	wantStatus(t, "bad document id", res, body, http.StatusNotFound)
+}
+
+// TestBadInputRegressions replays, one by one, the two 500s of the attack
+// campaign (issue 16, item 7) — a multipart upload cut short and a static
+// path that is not UTF-8 — and their neighbours: each is a 4xx, and an
+// API answer is problem+json.
+func TestBadInputRegressions(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	tok := ev.token(t, "reception")
+
+	var whole bytes.Buffer
+	mw := multipart.NewWriter(&whole)
+	fw, _ := mw.CreateFormFile("file", "don.pdf")
+	fw.Write(testfile.PDF("bị cắt"))
+	mw.Close()
+	ctype := mw.FormDataContentType()
+	full := whole.Bytes()
+	end := bytes.LastIndex(full, []byte("--"+mw.Boundary()))
+
+	uploads := []struct {
+		name, ctype string
+		body        []byte
+	}{
+		{"cut in the file", ctype, full[:len(full)/2]},
+		{"cut before the closing boundary", ctype, full[:end]},
+		{"cut in the part headers", ctype, full[:bytes.Index(full, []byte("\r\n\r\n"))]},
+		{"no boundary parameter", "multipart/form-data", full},
+		{"wrong boundary", "multipart/form-data; boundary=khongphai", full},
+		{"empty body", ctype, nil},
+	}
+	for _, u := range uploads {
+		res, body := ev.do(t, tok, "POST", "/api/v1/blobs", string(u.body), map[string]string{"Content-Type": u.ctype})
+		if res.StatusCode < 400 || res.StatusCode >= 500 {
+			t.Errorf("upload %s: %d %s; want 4xx", u.name, res.StatusCode, body)
+			continue
+		}
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") || json.Unmarshal(body, &p) != nil || p.Status != res.StatusCode || p.Detail == "" {
+			t.Errorf("upload %s: %s %s; want problem+json with a detail", u.name, ct, body)
+		}
+	}
+	// The whole upload goes through, so the cut ones failed for the cut.
+	if res, body := ev.do(t, tok, "POST", "/api/v1/blobs", string(full), map[string]string{"Content-Type": ctype}); res.StatusCode != 201 {
+		t.Errorf("whole multipart upload: %d %s", res.StatusCode, body)
+	}
+
+	for _, p := range []string{"/static/%ff%fe", "/static/%ff", "/static/..%2f..%2fetc%2fpasswd", "/static/%00", "/%ff%fe", "/api/v1/dossiers/%ff%fe"} {
+		if res, _ := roundTrip(t, nil, request(t, "GET", ev.srv.URL+p, nil, tok, nil)); res.StatusCode < 400 || res.StatusCode >= 500 {
+			t.Errorf("GET %s: %d; want 4xx", p, res.StatusCode)
 		}
 	}
 }
