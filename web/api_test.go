@@ -31,9 +31,17 @@ type apiEnv struct {
 
 func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	t.Helper()
-	_, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
-	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	_, srv := demoAPI(t, e, workflow.Ports{}, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	return &apiEnv{srv: srv, tokens: map[string]string{}}
+}
+
+// demoAPI serves the demo province on engine e (uploads up to 1 MiB, the
+// fixed test clock, ports) with opts and log (nil discards) on a test
+// server: the stack of the API tests.
+func demoAPI(t testing.TB, e store.Engine, ports workflow.Ports, log *slog.Logger, opts web.Options) (*web.Server, *httptest.Server) {
+	t.Helper()
+	_, svc := stacktest.Demo(t, e, ports, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
+	return stacktest.Server(t, svc, log, opts)
 }
 
 // eachAPIEnv runs f as a subtest once per engine (storetest.Each), each
