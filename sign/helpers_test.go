@@ -216,6 +216,15 @@ var (
 	sealRect    = [4]float64{270, 95, 390, 215}
 )
 
+// signedTestPDF is testPDF signed by the officer then sealed by the
+// organization (signBoth, no TSA) at testNow, with the PKI that issued
+// their certificates.
+func signedTestPDF(tb testing.TB) (time.Time, *testPKI, []byte) {
+	tb.Helper()
+	now, p := newTestPKINow(tb)
+	return now, p, signBoth(tb, p, testPDF(tb), now, "")
+}
+
 // signBoth signs pdf by the officer, then seals it.
 func signBoth(tb testing.TB, p *testPKI, pdf []byte, now time.Time, tsaURL string) []byte {
 	tb.Helper()
