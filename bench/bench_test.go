@@ -11,7 +11,6 @@ import (
 	"motcua/internal/stacktest"
 
 	"motcua/bench"
-	"motcua/render"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -29,8 +28,7 @@ func newServer(t *testing.T, e store.Engine) string {
 // newServerWith is newServer, also returning its store and use cases.
 func newServerWith(t *testing.T, e store.Engine) (string, *store.DB, *workflow.Service) {
 	t.Helper()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, e, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
+	_, db, svc := stacktest.SigningDemo(t, e, workflow.Config{BaseURL: "https://motcua.example", Demo: true, Now: clocktest.Now})
 	_, srv := stacktest.Server(t, svc, nil, web.Options{Demo: true})
 	return srv.URL, db, svc
 }

@@ -40,6 +40,16 @@ type Delegation struct {
 	Revoked       bool      `json:"revoked"`
 }
 
+// AsNew returns d as a request to create a delegation: the store assigns
+// the id, and a delegation starts in force for its period (seed IV.2). It
+// ends early only through revocation, an act of its own with its own audit
+// entry (workflow.RevokeDelegation), so a creation request — JSON or form —
+// cannot carry an id or a revoked flag.
+func (d Delegation) AsNew() Delegation {
+	d.ID, d.Revoked = 0, false
+	return d
+}
+
 // Covers reports whether d lets its delegate approve procedure code at t.
 func (d *Delegation) Covers(procedure string, t time.Time) bool {
 	if d.Revoked || t.Before(d.ValidFrom) || !t.Before(d.ValidTo) {
@@ -199,6 +209,25 @@ type LeaderShift struct {
 	CenterCode string    `json:"center_code"`
 	StartsAt   time.Time `json:"starts_at"`
 	EndsAt     time.Time `json:"ends_at"`
+}
+
+// MaxShift is the longest on-site shift one entry of the leaders' schedule
+// may cover.
+const MaxShift = 24 * time.Hour
+
+// AsNew returns sh as a request to create a shift: the store assigns the id.
+func (sh LeaderShift) AsNew() LeaderShift {
+	sh.ID = 0
+	return sh
+}
+
+// Validate checks a shift: a leader, a center, and a period that ends
+// after it starts and lasts at most MaxShift.
+func (sh *LeaderShift) Validate() error {
+	if sh.UserID == 0 || sh.CenterCode == "" || !sh.StartsAt.Before(sh.EndsAt) || sh.EndsAt.Sub(sh.StartsAt) > MaxShift {
+		return Invalid("Lịch trực không hợp lệ", FieldError{Field: "ends_at", Message: "Cần người, trung tâm và khoảng thời gian (tối đa 24 giờ)"})
+	}
+	return nil
 }
 
 // Register is a numbering book (sổ đăng ký) per agency, year and result type.

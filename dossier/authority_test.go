@@ -134,3 +134,54 @@ func TestDelegationValidate(t *testing.T) {
 		t.Errorf("TM. is not a delegation capacity")
 	}
 }
+
+// TestNewDelegationAndShift: a creation request never carries the id (the
+// store assigns it) nor, for a delegation, the revoked flag — a delegation
+// starts in force and ends early only by revocation, its own audited act
+// (seed IV.2). A shift is a leader at a center for at most MaxShift.
+func TestNewDelegationAndShift(t *testing.T) {
+	from, to := at(2026, 11, 1, 0, 0), at(2026, 12, 1, 0, 0)
+	for _, c := range []struct {
+		name string
+		in   Delegation
+	}{
+		{"as sent", Delegation{AgencyCode: agency, ToUserID: 8, ValidFrom: from, ValidTo: to, Capacity: CapacityKT}},
+		{"with an id", Delegation{ID: 41, AgencyCode: agency, ToUserID: 8, ValidFrom: from, ValidTo: to, Capacity: CapacityKT}},
+		{"revoked", Delegation{AgencyCode: agency, ToUserID: 8, ValidFrom: from, ValidTo: to, Capacity: CapacityKT, Revoked: true}},
+		{"both", Delegation{ID: 41, AgencyCode: agency, ToUserID: 8, ValidFrom: from, ValidTo: to, Capacity: CapacityKT, Revoked: true}},
+	} {
+		got := c.in.AsNew()
+		want := c.in
+		want.ID, want.Revoked = 0, false
+		if got.ID != 0 || got.Revoked || got.AgencyCode != want.AgencyCode || got.ToUserID != want.ToUserID ||
+			!got.ValidFrom.Equal(want.ValidFrom) || !got.ValidTo.Equal(want.ValidTo) || got.Capacity != want.Capacity {
+			t.Errorf("%s: AsNew = %+v; want %+v", c.name, got, want)
+		}
+		if !got.Covers("2.001610", from) {
+			t.Errorf("%s: a new delegation is not in force at its start", c.name)
+		}
+	}
+	start := at(2026, 11, 27, 7, 30)
+	for _, c := range []struct {
+		name  string
+		in    LeaderShift
+		valid bool
+	}{
+		{"a morning", LeaderShift{ID: 5, UserID: 8, CenterCode: "BN.TTHCC", StartsAt: start, EndsAt: start.Add(4 * time.Hour)}, true},
+		{"a whole day", LeaderShift{UserID: 8, CenterCode: "BN.TTHCC", StartsAt: start, EndsAt: start.Add(MaxShift)}, true},
+		{"longer than a day", LeaderShift{UserID: 8, CenterCode: "BN.TTHCC", StartsAt: start, EndsAt: start.Add(MaxShift + time.Minute)}, false},
+		{"ends before it starts", LeaderShift{UserID: 8, CenterCode: "BN.TTHCC", StartsAt: start, EndsAt: start.Add(-time.Hour)}, false},
+		{"empty period", LeaderShift{UserID: 8, CenterCode: "BN.TTHCC", StartsAt: start, EndsAt: start}, false},
+		{"no leader", LeaderShift{CenterCode: "BN.TTHCC", StartsAt: start, EndsAt: start.Add(time.Hour)}, false},
+		{"no center", LeaderShift{UserID: 8, StartsAt: start, EndsAt: start.Add(time.Hour)}, false},
+	} {
+		sh := c.in.AsNew()
+		if sh.ID != 0 || sh.UserID != c.in.UserID || sh.CenterCode != c.in.CenterCode {
+			t.Errorf("%s: AsNew = %+v", c.name, sh)
+		}
+		err := sh.Validate()
+		if (err == nil) != c.valid || (err != nil && ErrorCode(err) != EINVALID) {
+			t.Errorf("%s: Validate = %v; want valid %v", c.name, err, c.valid)
+		}
+	}
+}

@@ -416,10 +416,7 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e store.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		other, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(f.docs), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
+		other := f.over(t, f.docs)
 		const n = 24
 		ds := make([]*dossier.Dossier, n)
 		for i := range ds {
@@ -457,11 +454,8 @@ func TestIssueFromTwoProcesses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(t.TempDir(), "r.pdf")
-			os.WriteFile(path, pdfBytes, 0o600)
-			txt, err := exec.Command(tool(t, "pdftotext"), path, "-").Output()
-			if err != nil || !bytes.Contains(txt, []byte("Số: "+num)) {
-				t.Errorf("%s: sealed PDF does not print %q (%v)", d.Code, num, err)
+			if !strings.Contains(tooltest.PDFText(t, pdfBytes), "Số: "+num) {
+				t.Errorf("%s: sealed PDF does not print %q", d.Code, num)
 			}
 		}
 		for i := 1; i <= n; i++ {
@@ -582,10 +576,7 @@ func TestArchiveResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(withTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := f.over(t, withTSA)
 		// Without a TSA (outside demo mode, none configured) the archive
 		// refuses rather than make a copy that would not last.
 		noTSA, err := render.New(f.keys, render.Options{Now: f.clock})
@@ -595,10 +586,7 @@ func TestArchiveResults(t *testing.T) {
 		if noTSA.Timestamps() != "" || f.docs.Timestamps() != "demo" || withTSA.Timestamps() != tsa.URL {
 			t.Errorf("timestamps: %q, %q, %q", noTSA.Timestamps(), f.docs.Timestamps(), withTSA.Timestamps())
 		}
-		plain, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(noTSA), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.svc.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
+		plain := f.over(t, noTSA)
 		if _, err := plain.ArchiveResults(ctx, 0, 10); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
 			t.Errorf("archive without a TSA: %v; want unprocessable", err)
 		}

@@ -25,6 +25,13 @@ import (
 func (f *fixture) instance(t testing.TB) *workflow.Service {
 	t.Helper()
 	_, d := stacktest.Documents(t, f.dir, f.clock, render.Options{Demo: true})
+	return f.over(t, d)
+}
+
+// over returns other use cases over f's database and blob storage, with
+// the documents adapter d and the fixture's clock.
+func (f *fixture) over(t testing.TB, d *render.Documents) *workflow.Service {
+	t.Helper()
 	svc, err := workflow.New(f.db, f.svc.Blobs(), stacktest.Ports(d), nil, workflow.Config{BaseURL: "https://motcua.example", Now: f.clock})
 	if err != nil {
 		t.Fatal(err)

@@ -129,8 +129,7 @@ func qpdfCheck(t *testing.T, data []byte) {
 }
 
 func TestAddDSS(t *testing.T) {
-	now, p := newTestPKINow(t)
-	signed := signBoth(t, p, testPDF(t), now, "")
+	now, p, signed := signedTestPDF(t)
 	lt := addDSS(t, p, signed, now.Add(2*time.Minute))
 
 	if !bytes.HasPrefix(lt, signed) {

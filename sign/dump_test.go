@@ -14,8 +14,7 @@ func TestDumpSample(t *testing.T) {
 	if dir == "" {
 		t.Skip("set MOTCUA_SIGN_DUMP=DIR to write a signed sample")
 	}
-	now, p := newTestPKINow(t)
-	signed := signBoth(t, p, testPDF(t), now, "")
+	now, p, signed := signedTestPDF(t)
 	lt := addDSS(t, p, signed, now.Add(2*time.Minute))
 	for name, data := range map[string][]byte{"signed.pdf": signed, "signed-lt.pdf": lt, "root.pem": p.pki.RootPEM(), "unsigned.pdf": testPDF(t)} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {

@@ -3,6 +3,8 @@ package sign_test
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"image"
@@ -38,6 +40,34 @@ type testPKI struct {
 	pki     *sign.DemoPKI
 	officer *sign.Identity
 	org     *sign.Identity
+}
+
+// officerChain returns the officer's certificate and its issuers, or ends
+// tb.
+func (p *testPKI) officerChain(tb testing.TB) []*x509.Certificate {
+	tb.Helper()
+	certs, err := p.officer.Certificates(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return certs
+}
+
+// preparePDF prepares the officer's signature of testPDF with opts, whose
+// Kind and Time default to an approval at now, or ends tb.
+func (p *testPKI) preparePDF(tb testing.TB, now time.Time, opts sign.PDFOptions) *sign.PreparedPDF {
+	tb.Helper()
+	if opts.Kind == 0 {
+		opts.Kind = sign.Approval
+	}
+	if opts.Time.IsZero() {
+		opts.Time = now
+	}
+	pp, err := sign.PreparePDF(testPDF(tb), p.officerChain(tb), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pp
 }
 
 // newTestPKINow is newTestPKI at testNow, which it returns too.
@@ -185,6 +215,15 @@ var (
 	officerRect = [4]float64{330, 120, 510, 200}
 	sealRect    = [4]float64{270, 95, 390, 215}
 )
+
+// signedTestPDF is testPDF signed by the officer then sealed by the
+// organization (signBoth, no TSA) at testNow, with the PKI that issued
+// their certificates.
+func signedTestPDF(tb testing.TB) (time.Time, *testPKI, []byte) {
+	tb.Helper()
+	now, p := newTestPKINow(tb)
+	return now, p, signBoth(tb, p, testPDF(tb), now, "")
+}
 
 // signBoth signs pdf by the officer, then seals it.
 func signBoth(tb testing.TB, p *testPKI, pdf []byte, now time.Time, tsaURL string) []byte {

@@ -14,8 +14,7 @@ import (
 )
 
 func TestSignPDFApprovalThenSeal(t *testing.T) {
-	now, p := newTestPKINow(t)
-	signed := signBoth(t, p, testPDF(t), now, "")
+	now, p, signed := signedTestPDF(t)
 
 	rep, err := sign.VerifyPDF(signed, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now.Add(time.Hour)})
 	if err != nil {
@@ -71,8 +70,7 @@ func TestSignPDFApprovalThenSeal(t *testing.T) {
 }
 
 func TestSignPDFPdfsig(t *testing.T) {
-	now, p := newTestPKINow(t)
-	signed := signBoth(t, p, testPDF(t), now, "")
+	_, p, signed := signedTestPDF(t)
 
 	out := pdfsig(t, signed, "")
 	if got := strings.Count(out, "Signature is Valid."); got != 2 {
@@ -119,8 +117,7 @@ func flipInFirstRange(t *testing.T, pdf []byte) []byte {
 }
 
 func TestTamperedPDF(t *testing.T) {
-	now, p := newTestPKINow(t)
-	signed := signBoth(t, p, testPDF(t), now, "")
+	now, p, signed := signedTestPDF(t)
 	tampered := flipInFirstRange(t, signed)
 
 	rep, err := sign.VerifyPDF(tampered, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now})

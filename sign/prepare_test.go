@@ -19,27 +19,10 @@ import (
 func TestTwoPhaseSignature(t *testing.T) {
 	now, p := newTestPKINow(t)
 	ctx := context.Background()
-	certs, err := p.officer.Certificates(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prepare := func(t *testing.T, opts sign.PDFOptions) *sign.PreparedPDF {
-		t.Helper()
-		if opts.Kind == 0 {
-			opts.Kind = sign.Approval
-		}
-		if opts.Time.IsZero() {
-			opts.Time = now
-		}
-		pp, err := sign.PreparePDF(testPDF(t), certs, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return pp
-	}
+	certs := p.officerChain(t)
 
 	t.Run("OK", func(t *testing.T) {
-		pp := prepare(t, sign.PDFOptions{Page: 1, Rect: [4]float64{300, 100, 500, 160}, Image: signaturePNG(t)})
+		pp := p.preparePDF(t, now, sign.PDFOptions{Page: 1, Rect: [4]float64{300, 100, 500, 160}, Image: signaturePNG(t)})
 		if got, want := pp.Expires, now.Add(sign.DefaultPrepareTTL); !got.Equal(want) {
 			t.Errorf("Expires = %v, want %v", got, want)
 		}
@@ -70,7 +53,7 @@ func TestTwoPhaseSignature(t *testing.T) {
 	})
 
 	t.Run("ErrSignatureOfAnotherDigest", func(t *testing.T) {
-		pp := prepare(t, sign.PDFOptions{})
+		pp := p.preparePDF(t, now, sign.PDFOptions{})
 		other := sha256.Sum256([]byte("một tài liệu khác"))
 		sig, _ := p.officer.SignDigest(ctx, other[:])
 		_, err := pp.Finish(ctx, sig, nil, now)
@@ -80,7 +63,7 @@ func TestTwoPhaseSignature(t *testing.T) {
 	})
 
 	t.Run("ErrAnotherKey", func(t *testing.T) {
-		pp := prepare(t, sign.PDFOptions{})
+		pp := p.preparePDF(t, now, sign.PDFOptions{})
 		// The seal's key signs the officer's digest: the value does not
 		// match the registered certificate.
 		sig, _ := p.org.SignDigest(ctx, pp.Digest[:])
@@ -94,7 +77,7 @@ func TestTwoPhaseSignature(t *testing.T) {
 	})
 
 	t.Run("ErrExpired", func(t *testing.T) {
-		pp := prepare(t, sign.PDFOptions{Expires: now.Add(time.Minute)})
+		pp := p.preparePDF(t, now, sign.PDFOptions{Expires: now.Add(time.Minute)})
 		sig, _ := p.officer.SignDigest(ctx, pp.Digest[:])
 		_, err := pp.Finish(ctx, sig, nil, now.Add(time.Minute+time.Second))
 		var se *sign.Error
@@ -216,7 +199,7 @@ func (downRevocation) CRL(context.Context, *x509.Certificate, *x509.Certificate,
 func TestCheckCertificate(t *testing.T) {
 	now, p := newTestPKINow(t)
 	ctx := context.Background()
-	certs, _ := p.officer.Certificates(ctx)
+	certs := p.officerChain(t)
 	revokedID, _, err := p.pki.IssuePerson("Trần Văn Bình", "Phó Giám đốc", "Sở Tư pháp")
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,11 @@
 package sign_test
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"motcua/internal/tooltest"
 	"motcua/sign"
 )
 
@@ -52,17 +50,9 @@ func TestStampPDF(t *testing.T) {
 		if out := pdfsig(t, sealed, ""); strings.Count(out, "Signature is Valid.") != 2 || !strings.Contains(out, "Total document signed") {
 			t.Errorf("pdfsig after stamp and seal:\n%s", out)
 		}
-		bin := needTool(t, "pdftotext")
-		path := filepath.Join(t.TempDir(), "s.pdf")
-		if err := os.WriteFile(path, sealed, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		txt, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
+		txt := tooltest.PDFText(t, sealed)
 		for _, want := range []string{"07/GCN-HKD", "Bắc Ninh, ngày 27 tháng 11 năm 2026"} {
-			if !strings.Contains(string(txt), want) {
+			if !strings.Contains(txt, want) {
 				t.Errorf("xref stream %v: stamped text lacks %q:\n%s", xrefStream, want, txt)
 			}
 		}

@@ -17,21 +17,13 @@ import (
 func TestResumePDF(t *testing.T) {
 	now, p := newTestPKINow(t)
 	ctx := context.Background()
-	certs, err := p.officer.Certificates(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	tsa, err := sign.NewDemoTSA(p.pki, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
 	prepare := func(t *testing.T, opts sign.PDFOptions) (*sign.PreparedPDF, []byte) {
 		t.Helper()
-		opts.Kind, opts.Time = sign.Approval, now
-		pp, err := sign.PreparePDF(testPDF(t), certs, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pp := p.preparePDF(t, now, opts)
 		state, err := pp.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)

@@ -13,8 +13,7 @@ import (
 )
 
 func TestRunVerifyCLI(t *testing.T) {
-	now, p := newTestPKINow(t)
-	signed := signBoth(t, p, testPDF(t), now, "")
+	now, p, signed := signedTestPDF(t)
 	dir := t.TempDir()
 	trust := filepath.Join(dir, "trust")
 	if err := os.Mkdir(trust, 0o700); err != nil {

@@ -166,26 +166,12 @@ func TestIdempotencyLeaseAcrossInstances(t *testing.T) {
 func TestReportsReadFromTheReplica(t *testing.T) {
 	ctx := context.Background()
 	primaryDSN, replicaDSN := storetest.CreateDatabase(t), storetest.CreateDatabase(t)
-	r, err := store.Open(ctx, store.Options{DSN: replicaDSN})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := r.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	r := storetest.OpenWith(t, store.Options{DSN: replicaDSN})
 	if _, err := r.SQL().Exec(`INSERT INTO report_daily (day, center_code, agency_code, procedure_code, received)
 		VALUES ('2026-11-26', 'BN.TTHCC', 'BN.SKHDT', '2.001610', 5)`); err != nil {
 		t.Fatal(err)
 	}
-	p, err := store.Open(ctx, store.Options{DSN: primaryDSN, ReportsDSN: replicaDSN})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p := storetest.OpenWith(t, store.Options{DSN: primaryDSN, ReportsDSN: replicaDSN})
 	if !p.ReadsReportsFromReplica() {
 		t.Fatal("ReadsReportsFromReplica = false")
 	}

@@ -76,16 +76,6 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, u *dossi
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) apiCreateDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	var d dossier.Delegation
-	if !s.decoded(w, r, &d) {
-		return
-	}
-	d.ID, d.Revoked = 0, false
-	out, err := s.svc.CreateDelegation(r.Context(), u, d)
-	s.reply(w, r, http.StatusCreated, out, err)
-}
-
 func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	id, err := pathID(r)
 	if err == nil {
@@ -101,16 +91,6 @@ func (s *Server) apiRevokeDelegation(w http.ResponseWriter, r *http.Request, u *
 func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	ss, err := s.svc.ShiftsAhead(r.Context(), u, r.URL.Query().Get("center"), 14)
 	s.reply(w, r, http.StatusOK, list(ss, ""), err)
-}
-
-func (s *Server) apiCreateShift(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	var sh dossier.LeaderShift
-	if !s.decoded(w, r, &sh) {
-		return
-	}
-	sh.ID = 0
-	out, err := s.svc.CreateShift(r.Context(), u, sh)
-	s.reply(w, r, http.StatusCreated, out, err)
 }
 
 func (s *Server) apiOverrides(w http.ResponseWriter, r *http.Request) {

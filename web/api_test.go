@@ -2,20 +2,25 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"maps"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"motcua/apiclient"
+	"motcua/demo"
+	"motcua/dossier"
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
-
-	"motcua/demo"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -30,9 +35,17 @@ type apiEnv struct {
 
 func newAPIEnv(t testing.TB, e store.Engine) *apiEnv {
 	t.Helper()
-	_, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
-	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	_, srv := demoAPI(t, e, workflow.Ports{}, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	return &apiEnv{srv: srv, tokens: map[string]string{}}
+}
+
+// demoAPI serves the demo province on engine e (uploads up to 1 MiB, the
+// fixed test clock, ports) with opts and log (nil discards) on a test
+// server: the stack of the API tests.
+func demoAPI(t testing.TB, e store.Engine, ports workflow.Ports, log *slog.Logger, opts web.Options) (*web.Server, *httptest.Server) {
+	t.Helper()
+	_, svc := stacktest.Demo(t, e, ports, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
+	return stacktest.Server(t, svc, log, opts)
 }
 
 // eachAPIEnv runs f as a subtest once per engine (storetest.Each), each
@@ -333,4 +346,295 @@ func TestSessionCookieAttributes(t *testing.T) {
 			t.Errorf("secure=%v: session token not rotated at sign-in", secure)
 		}
 	}
+}
+
+// TestAPIIndicatorsAndFeedback: GET /reports/indicators lists every
+// indicator of the QĐ 766 set with its status, the five group scores and
+// the total out of 100 (contract §9); answering a feedback that does not
+// exist is a 404, a malformed answer a 400.
+func TestAPIIndicatorsAndFeedback(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	res, body := ev.do(t, ev.token(t, "admin"), "GET", "/api/v1/reports/indicators?from=2026-11-02&to=2026-11-06", "", nil)
+	wantStatus(t, "indicators", res, body, http.StatusOK)
+	var out struct {
+		Indicators []struct {
+			Code, Status, Reason string
+		}
+		Groups []struct {
+			Group     int
+			MaxPoints float64 `json:"max_points"`
+		}
+		Total     *float64
+		MaxPoints float64 `json:"max_points"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]int{}
+	for _, i := range out.Indicators {
+		statuses[i.Status]++
+		if i.Status == "not_measurable" && i.Reason == "" {
+			t.Errorf("%s not measurable without a reason", i.Code)
+		}
+	}
+	if len(out.Indicators) != 20 || statuses["computed"] != 16 || statuses["not_measurable"] != 4 || len(out.Groups) != 5 ||
+		out.Total == nil || out.MaxPoints != 100 {
+		t.Errorf("indicators report: %d indicators %v, %d groups, total %v of %.0f", len(out.Indicators), statuses, len(out.Groups), out.Total, out.MaxPoints)
+	}
+	res, body = ev.do(t, ev.token(t, "supervisor"), "POST", "/api/v1/ratings/999/answer", `{"answer":"Đã xử lý","category":"other"}`, nil)
+	wantStatus(t, "answer an unknown feedback", res, body, http.StatusNotFound)
+	res, body = ev.do(t, ev.token(t, "supervisor"), "POST", "/api/v1/ratings/999/answer", `{"answer":"Đã xử lý","category":"rude"}`, nil)
+	wantStatus(t, "answer with an unknown category", res, body, http.StatusBadRequest)
+	res, body = ev.do(t, ev.token(t, "supervisor"), "GET", "/api/v1/reports/feedback?from=2026-11-02&to=2026-11-06", "", nil)
+	wantStatus(t, "feedback report", res, body, http.StatusOK)
+}
+
+// TestAPIDocumentsAndSealChoice: GET /dossiers/{code} lists the dossier's
+// documents [{kind, number, url, verify_url}] (contract §9), and POST
+// …/actions/issue takes {"seal": "physical"} with the copies and register
+// page it logs.
+func TestAPIDocumentsAndSealChoice(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	blob := ev.upload(t, "reception")
+	res, body := ev.do(t, ev.token(t, "reception"), "POST", "/api/v1/dossiers", receiveBody(blob), nil)
+	wantStatus(t, "receive", res, body, http.StatusCreated)
+	var d struct {
+		Code      string
+		Version   int64
+		Documents []struct {
+			Kind, Number, URL string
+			VerifyURL         string `json:"verify_url"`
+		}
+		Result *struct {
+			Number        string
+			SealChoice    string `json:"seal_choice"`
+			PhysicalSeals []struct {
+				Copy         int `json:"copy"`
+				RegisterPage int `json:"register_page"`
+				By           string
+			} `json:"physical_seals"`
+		}
+	}
+	json.Unmarshal(body, &d)
+	if len(d.Documents) != 2 || d.Documents[0].Kind != "receipt" || d.Documents[0].Number != "01/TNHS-TTHCC" ||
+		!strings.Contains(d.Documents[0].VerifyURL, "/verify/") || d.Documents[1].Kind != "control_slip" || d.Documents[1].VerifyURL != "" {
+		t.Fatalf("documents of a received dossier = %+v", d.Documents)
+	}
+	act := func(who, action, extra string) {
+		t.Helper()
+		res, body := ev.do(t, ev.token(t, who), "POST", "/api/v1/dossiers/"+d.Code+"/actions/"+action,
+			fmt.Sprintf(`{"version":%d%s}`, d.Version, extra), nil)
+		wantStatus(t, action, res, body, http.StatusOK)
+		d.Result = nil
+		json.Unmarshal(body, &d)
+	}
+	act("appraiser", "assign", "")
+	act("appraiser", "submit-appraisal", `,"recommendation":"approve","report":"Đủ điều kiện","draft_result":"Cấp giấy chứng nhận"`)
+	act("approver", "approve", "")
+	res, body = ev.do(t, ev.token(t, "clerk"), "POST", "/api/v1/dossiers/"+d.Code+"/actions/issue", fmt.Sprintf(`{"version":%d,"seal":"wax"}`, d.Version), nil)
+	wantStatus(t, "issue with an unknown seal", res, body, http.StatusBadRequest)
+	res, body = ev.do(t, ev.token(t, "clerk"), "POST", "/api/v1/dossiers/"+d.Code+"/actions/issue", fmt.Sprintf(`{"version":%d,"seal":"physical"}`, d.Version), nil)
+	wantStatus(t, "physical seal without the register page", res, body, http.StatusBadRequest)
+	act("clerk", "issue", `,"seal":"physical","copies":2,"register_page":5`)
+	if r := d.Result; r == nil || r.SealChoice != "physical" || len(r.PhysicalSeals) != 2 || r.PhysicalSeals[1].Copy != 2 ||
+		r.PhysicalSeals[1].RegisterPage != 5 || r.PhysicalSeals[1].By != "Phạm Văn Đức" {
+		t.Errorf("issued result = %+v", r)
+	}
+	res, body = ev.do(t, ev.token(t, "reception"), "GET", "/api/v1/dossiers/"+d.Code, "", nil)
+	wantStatus(t, "get", res, body, http.StatusOK)
+	json.Unmarshal(body, &d)
+	last := d.Documents[len(d.Documents)-1]
+	if last.Kind != "result" || last.Number != "01/GCN-DKDN-SKHDT" || last.URL != "/api/v1/dossiers/"+d.Code+"/result.pdf" {
+		t.Errorf("result document = %+v", last)
+	}
+	res, body = ev.do(t, ev.token(t, "reception"), "GET", "/api/v1/dossiers/"+d.Code+"/documents/abc.pdf", "", nil)
+	wantStatus(t, "bad document id", res, body, http.StatusNotFound)
+}
+
+// TestBadInputRegressions replays, one by one, the two 500s of the attack
+// campaign (issue 16, item 7) — a multipart upload cut short and a static
+// path that is not UTF-8 — and their neighbours: each is a 4xx, and an
+// API answer is problem+json.
+func TestBadInputRegressions(t *testing.T) {
+	ev := newAPIEnv(t, store.SQLite)
+	tok := ev.token(t, "reception")
+
+	var whole bytes.Buffer
+	mw := multipart.NewWriter(&whole)
+	fw, _ := mw.CreateFormFile("file", "don.pdf")
+	fw.Write(testfile.PDF("bị cắt"))
+	mw.Close()
+	ctype := mw.FormDataContentType()
+	full := whole.Bytes()
+	end := bytes.LastIndex(full, []byte("--"+mw.Boundary()))
+
+	uploads := []struct {
+		name, ctype string
+		body        []byte
+	}{
+		{"cut in the file", ctype, full[:len(full)/2]},
+		{"cut before the closing boundary", ctype, full[:end]},
+		{"cut in the part headers", ctype, full[:bytes.Index(full, []byte("\r\n\r\n"))]},
+		{"no boundary parameter", "multipart/form-data", full},
+		{"wrong boundary", "multipart/form-data; boundary=khongphai", full},
+		{"empty body", ctype, nil},
+	}
+	for _, u := range uploads {
+		res, body := ev.do(t, tok, "POST", "/api/v1/blobs", string(u.body), map[string]string{"Content-Type": u.ctype})
+		if res.StatusCode < 400 || res.StatusCode >= 500 {
+			t.Errorf("upload %s: %d %s; want 4xx", u.name, res.StatusCode, body)
+			continue
+		}
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") || json.Unmarshal(body, &p) != nil || p.Status != res.StatusCode || p.Detail == "" {
+			t.Errorf("upload %s: %s %s; want problem+json with a detail", u.name, ct, body)
+		}
+	}
+	// The whole upload goes through, so the cut ones failed for the cut.
+	if res, body := ev.do(t, tok, "POST", "/api/v1/blobs", string(full), map[string]string{"Content-Type": ctype}); res.StatusCode != 201 {
+		t.Errorf("whole multipart upload: %d %s", res.StatusCode, body)
+	}
+
+	for _, p := range []string{"/static/%ff%fe", "/static/%ff", "/static/..%2f..%2fetc%2fpasswd", "/static/%00", "/%ff%fe", "/api/v1/dossiers/%ff%fe"} {
+		if res, _ := roundTrip(t, nil, request(t, "GET", ev.srv.URL+p, nil, tok, nil)); res.StatusCode < 400 || res.StatusCode >= 500 {
+			t.Errorf("GET %s: %d; want 4xx", p, res.StatusCode)
+		}
+	}
+}
+
+// TestDossierJSONTimeline: the JSON dossier carries the timeline the
+// officer's dossier page shows (each step with its due and actual times
+// and its late flag), to exactly those who may read the dossier: its
+// unit's staff and the citizen who submitted it; anyone else gets the
+// same problem as before and no timeline.
+func TestDossierJSONTimeline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		ctx := context.Background()
+		clock := &clocktest.Clock{}
+		clock.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))) // a Thursday
+		db, svc := stacktest.Demo(t, e, workflow.Ports{}, workflow.Config{Now: clock.Now})
+		_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
+		users := map[string]*dossier.User{}
+		passwords := map[string]string{}
+		for _, a := range demo.Accounts {
+			users[a.Username], _ = db.UserByName(ctx, a.Username)
+			passwords[a.Username] = demo.Password
+		}
+		for _, c := range []struct{ name, id string }{{"owner", "001090005678"}, {"stranger", "001090007777"}} {
+			reg, err := svc.RegisterCitizen(ctx, workflow.NewUserInput{Username: c.name, Password: matrixPassword, Name: "Công dân " + c.name, IDNumber: c.id})
+			if err != nil || reg.User == nil {
+				t.Fatal(reg, err)
+			}
+			users[c.name], passwords[c.name] = reg.User, matrixPassword
+		}
+		far, err := svc.CreateUser(ctx, nil, workflow.NewUserInput{Username: "far-appraiser", Password: matrixPassword, Name: "Cán bộ huyện",
+			Agency: "BN.TPBACNINH.PTP", Roles: []dossier.Role{dossier.RoleAppraiser}, Centers: []string{"BN.TPBACNINH.TTHCC"}, Position: "Chuyên viên"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		users["far-appraiser"], passwords["far-appraiser"] = far, matrixPassword
+
+		// The owner's online dossier, accepted and assigned; appraisal
+		// ends after its step due (late), approval is under way.
+		upload := func() string {
+			b, err := svc.Upload(ctx, users["owner"], bytes.NewReader(testfile.PDF(fmt.Sprint("timeline ", clock.Now().UnixNano()))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock.Add(time.Millisecond)
+			return b.ID
+		}
+		d, err := svc.Receive(ctx, users["owner"], workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelOnline,
+			Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Công dân owner", IDNumber: "001090005678"},
+			Components: []workflow.ComponentInput{{Code: "GDN", BlobID: upload()}, {Code: "GTPL", BlobID: upload()}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := func(who string, a dossier.Action, in workflow.ActionInput) {
+			t.Helper()
+			in.Version = d.Version
+			if d, err = svc.Act(ctx, users[who], d.Code, a, in); err != nil {
+				t.Fatalf("%s %s: %v", who, a, err)
+			}
+		}
+		act("reception", dossier.ActAccept, workflow.ActionInput{})
+		clock.Add(10 * time.Minute)
+		act("appraiser", dossier.ActAssign, workflow.ActionInput{})
+		clock.Add(8 * 24 * time.Hour)
+		act("appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Hợp lệ", DraftResult: "Cấp Giấy chứng nhận"})
+
+		get := func(who string) (int, []byte) {
+			t.Helper()
+			tok := ""
+			if who != "" {
+				var err error
+				if tok, _, err = svc.Login(ctx, who, passwords[who]); err != nil {
+					t.Fatalf("login %s: %v", who, err)
+				}
+			}
+			res, b := roundTrip(t, nil, request(t, "GET", srv.URL+"/api/v1/dossiers/"+d.Code, nil, tok, nil))
+			return res.StatusCode, b
+		}
+
+		// The appraiser's answer: the page's timeline, step by step.
+		st, body := get("appraiser")
+		var got struct {
+			Code     string                   `json:"code"`
+			Timeline []apiclient.TimelineStep `json:"timeline"`
+		}
+		if err := json.Unmarshal(body, &got); st != 200 || err != nil || got.Code != d.Code {
+			t.Fatalf("GET as appraiser = %d %v %s", st, err, body)
+		}
+		page, err := svc.DossierView(ctx, users["appraiser"], d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Timeline) != len(page.Timeline) || len(got.Timeline) < 4 {
+			t.Fatalf("timeline has %d steps, the page %d: %s", len(got.Timeline), len(page.Timeline), body)
+		}
+		eqTime := func(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
+		late, onTime := 0, 0
+		for i, g := range got.Timeline {
+			w := page.Timeline[i]
+			if g.Step != w.Name || g.Status != string(w.Status) || g.State != string(w.State) || g.Late != w.Late ||
+				!eqTime(g.StartedAt, w.Start) || !eqTime(g.DueAt, w.Due) || !eqTime(g.DoneAt, w.Done) {
+				t.Errorf("step %d = %+v, the page shows %+v", i, g, w)
+			}
+			if g.State == "done" && g.DoneAt != nil && g.DueAt != nil {
+				if g.Late {
+					late++
+				} else {
+					onTime++
+				}
+			}
+		}
+		if late != 1 || onTime != 1 {
+			t.Errorf("done steps: %d late, %d on time; want the appraisal late and the acceptance on time: %s", late, onTime, body)
+		}
+		if last := got.Timeline[len(got.Timeline)-1]; last.State != "planned" || last.DueAt != nil || last.DoneAt != nil {
+			t.Errorf("last step %+v, want a planned one", last)
+		}
+
+		// Who sees the dossier sees the same timeline; the others get
+		// their problem, as before, and nothing of it.
+		want, _ := json.Marshal(got.Timeline)
+		for _, who := range []string{"reception", "approver", "clerk", "supervisor", "admin", "owner"} {
+			st, body := get(who)
+			var g struct {
+				Timeline []apiclient.TimelineStep `json:"timeline"`
+			}
+			json.Unmarshal(body, &g)
+			if b, _ := json.Marshal(g.Timeline); st != 200 || !bytes.Equal(b, want) {
+				t.Errorf("GET as %s = %d, timeline %s; want 200 and %s", who, st, b, want)
+			}
+		}
+		for who, code := range map[string]int{"": 401, "stranger": 404, "far-appraiser": 404} {
+			if st, body := get(who); st != code || bytes.Contains(body, []byte("timeline")) {
+				t.Errorf("GET as %q = %d %s; want %d without a timeline", who, st, body, code)
+			}
+		}
+	})
 }

@@ -10,9 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -25,8 +23,8 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
+	"motcua/internal/tooltest"
 	"motcua/payment"
-	"motcua/render"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/web"
@@ -124,8 +122,7 @@ type mxEnv struct {
 func newMxEnv(t *testing.T) *mxEnv {
 	t.Helper()
 	ctx := context.Background()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	_, db, svc := stacktest.SigningDemo(t, store.SQLite, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	h, srv := vneidServer(t, svc, startIdP(t, "027090007777", clocktest.Now).Issuer, clocktest.Now) // VNeID sign-in on
 	ev := &mxEnv{t: t, ctx: ctx, svc: svc, db: db, h: h, srv: srv, callers: map[string]*mxCaller{}, ownerID: "001090005678"}
 	ev.connectExchange()
@@ -974,25 +971,19 @@ func (ev *mxEnv) verifyToken() string {
 	if ev.verify != "" {
 		return ev.verify
 	}
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
 		ev.t.Fatal("pdftotext not installed")
 	}
 	file, err := ev.svc.ResultPDF(ev.ctx, ev.user(clerk), ev.done.Code)
 	if err != nil {
 		ev.t.Fatal(err)
 	}
-	path := filepath.Join(ev.t.TempDir(), "result.pdf")
-	os.WriteFile(path, file, 0o600)
-	txt, err := exec.Command(pdftotext, path, "-").Output()
-	if err != nil {
-		ev.t.Fatal(err)
-	}
-	m := regexp.MustCompile(`https://motcua\.example/verify/([A-Za-z0-9_-]{22})`).FindSubmatch(txt)
+	txt := tooltest.PDFText(ev.t, file)
+	m := regexp.MustCompile(`https://motcua\.example/verify/([A-Za-z0-9_-]{22})`).FindStringSubmatch(txt)
 	if m == nil {
 		ev.t.Fatalf("no verification address on the result:\n%s", txt)
 	}
-	ev.verify = string(m[1])
+	ev.verify = m[1]
 	return ev.verify
 }
 

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"motcua/bench"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
@@ -32,20 +31,7 @@ import (
 // measure real commits.
 func benchDemo(b *testing.B) (*store.DB, *workflow.Service) {
 	b.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	svc := stacktest.Over(b, db, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
-	if err := demo.Load(ctx, svc, db); err != nil {
-		b.Fatal(err)
-	}
-	return db, svc
+	return stacktest.DemoWith(b, store.Options{DataDir: b.TempDir()}, workflow.Ports{}, workflow.Config{Now: clocktest.Now})
 }
 
 // BenchmarkAPITransitions measures dossier transitions per second over

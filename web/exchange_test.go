@@ -9,9 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,7 +21,7 @@ import (
 	"motcua/internal/clocktest"
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
-	"motcua/render"
+	"motcua/internal/tooltest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -53,8 +50,7 @@ type exchangeEnv struct {
 
 func newExchangeEnv(t *testing.T, engine store.Engine) *exchangeEnv {
 	t.Helper()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, engine, stacktest.Ports(d), workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
+	_, db, svc := stacktest.SigningDemo(t, engine, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
 	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	e := &exchangeEnv{t: t, ctx: context.Background(), svc: svc, db: db, srv: srv, tokens: map[string]string{},
 		answers: srv.URL + "/api/v1/exchange/answers"}
@@ -294,26 +290,18 @@ func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
 	}
 
 	// The control slip names the body and its own deadline.
-	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
+	if _, ok := tooltest.Optional(t, "pdftotext"); ok {
 		st, _, slip := e.call("appraiser", "GET", "/api/v1/dossiers/"+ds.Code+"/control-slip.pdf", nil)
 		if st != 200 {
 			t.Fatalf("control slip = %d", st)
 		}
-		f := filepath.Join(t.TempDir(), "slip.pdf")
-		os.WriteFile(f, slip, 0o600)
-		out, err := exec.Command(pdftotext, f, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		txt := strings.Join(strings.Fields(string(out)), " ")
+		txt := strings.Join(strings.Fields(tooltest.PDFText(t, slip)), " ")
 		due := wantDue.In(e.svc.Location())
 		for _, want := range []string{"Cục Thuế tỉnh Bắc Ninh", "xin ý kiến, 2 ngày làm việc", "hạn " + due.Format("15") + " giờ " + due.Format("04") + " phút ngày " + due.Format("02/01/2006"), "đã có kết quả"} {
 			if !strings.Contains(txt, want) {
 				t.Errorf("control slip lacks %q:\n%s", want, txt)
 			}
 		}
-	} else if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-		t.Fatal("pdftotext not installed")
 	}
 
 	// The issued result is registered in the QLVB with the result's PDF;

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"motcua/internal/clocktest"
-	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/web"
@@ -103,9 +102,8 @@ func TestMalformedRequestCampaign(t *testing.T) {
 	case raceEnabled:
 		n = 2500
 	}
-	_, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
 	errs := &errorCounter{}
-	_, srv := stacktest.Server(t, svc, slog.New(errs), web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
+	_, srv := demoAPI(t, store.SQLite, workflow.Ports{}, slog.New(errs), web.Options{PublicRPS: 1e6, PublicBurst: 1e6})
 	ev := &apiEnv{srv: srv, tokens: map[string]string{}}
 	tokens := []string{""}
 	for _, u := range []string{"reception", "appraiser", "approver", "clerk", "supervisor", "admin"} {

@@ -17,6 +17,7 @@ import (
 	"motcua/bench"
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
+	"motcua/internal/tooltest"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -46,10 +47,7 @@ func newBrowser(t *testing.T) context.Context {
 func browserAt(t *testing.T, w, h int, timeout time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("chromium is required (MOTCUA_TEST_REQUIRE_TOOLS=1) but %s is missing", chromiumPath)
-		}
-		t.Skipf("chromium not installed at %s; browser tests skipped", chromiumPath)
+		tooltest.Missing(t, "chromium not installed at "+chromiumPath)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),

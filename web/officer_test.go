@@ -17,11 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"motcua/blob"
 	"motcua/calendar"
-	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
+	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/web"
@@ -57,32 +56,13 @@ type uiEnv struct {
 // directory, migrations, blobs, the workflow, the demo province, the server.
 func newUIEnv(t testing.TB) *uiEnv {
 	t.Helper()
-	ctx := context.Background()
 	clock := &uiClock{}
-	dir := t.TempDir()
-	db, err := store.Open(ctx, store.Options{DataDir: dir, Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.Open(dir + "/blobs")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ev := &uiEnv{clock: clock}
 	var h http.Handler
 	ev.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ev.srv.Close)
-	svc, err := workflow.New(db, blobs, workflow.Ports{}, nil, workflow.Config{MaxUpload: 4 << 20, BaseURL: ev.srv.URL, Demo: true, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, svc, db); err != nil {
-		t.Fatal(err)
-	}
+	db, svc := stacktest.DemoWith(t, store.Options{DataDir: t.TempDir(), Synchronous: "NORMAL"}, workflow.Ports{},
+		workflow.Config{MaxUpload: 4 << 20, BaseURL: ev.srv.URL, Demo: true, Now: clock.now})
 	s, err := web.NewServer(svc, slog.New(slog.DiscardHandler), web.Options{PublicRPS: 1000, PublicBurst: 1000, Demo: true})
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,6 @@ import (
 
 	"motcua/apiclient"
 	"motcua/dossier"
-	"motcua/internal/clocktest"
-	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
 	"motcua/store"
 	"motcua/web"
@@ -26,8 +24,7 @@ import (
 
 func openAPIServer(t *testing.T) (*web.Server, *httptest.Server) {
 	t.Helper()
-	_, svc := stacktest.Demo(t, store.SQLite, workflow.Ports{Notifier: nopNotifier{}}, workflow.Config{MaxUpload: 1 << 20, Now: clocktest.Now})
-	return stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
+	return demoAPI(t, store.SQLite, workflow.Ports{Notifier: nopNotifier{}}, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 }
 
 // TestOpenAPICoversEveryRoute: every route registered under /api/ is in

@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,49 +26,31 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/softhsmtest"
 	"motcua/internal/stacktest"
+	"motcua/internal/tooltest"
 	"motcua/render"
 	"motcua/sign"
 	"motcua/sign/agent"
+	"motcua/sign/agent/agenttest"
 	"motcua/store"
 	"motcua/web"
 	"motcua/workflow"
 )
-
-// tokenOfficer plays the leader at the agent's window: reads the pairing
-// code, types the PIN.
-type tokenOfficer struct {
-	mu    sync.Mutex
-	code  string
-	asked []agent.Document
-}
-
-func (o *tokenOfficer) ShowPairingCode(_, code string) { o.mu.Lock(); o.code = code; o.mu.Unlock() }
-func (o *tokenOfficer) PIN(_ context.Context, d agent.Document, _ []byte) (string, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.asked = append(o.asked, d)
-	return "1234", nil
-}
 
 // TestBrowserSignsWithUSBToken is issue 17 end to end: headless Chromium
 // on the approve page, the local signing agent, SoftHSM2 as the leader's
 // USB token, and pdfsig checking the issued result afterwards.
 func TestBrowserSignsWithUSBToken(t *testing.T) {
 	softhsmtest.Token(t, "lanhdao", "1234")
-	pdfsig, err := exec.LookPath("pdfsig")
-	if err != nil {
-		t.Skip("pdfsig not installed")
-	}
+	pdfsig := tooltest.Path(t, "pdfsig")
 	ctx := newBrowser(t)
 	bg := context.Background()
 	dir := t.TempDir()
 
 	// The server, in demo mode with its demo CA and TSA.
-	keys, docs := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
 	var h *web.Server // set below, once the agent's address is known
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer srv.Close()
-	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(docs), workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
+	keys, db, svc := stacktest.SigningDemo(t, store.SQLite, workflow.Config{BaseURL: srv.URL, Now: clocktest.Now})
 
 	// The leader's USB token: a key made inside it, certified by the CA.
 	cert := softhsmtest.Key(t, "lanhdao", "1234", 3, "chu-ky", func(pub crypto.PublicKey) (*x509.Certificate, error) {
@@ -82,7 +63,7 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 	}
 
 	// The agent on the leader's computer, for this motcua only.
-	officer := &tokenOfficer{}
+	officer := agenttest.NewOfficer("1234")
 	ag, err := agent.New(agent.Config{Origin: srv.URL, Prompter: officer, Now: clocktest.Now,
 		Token: agent.PKCS11Token(sign.PKCS11Config{Module: softhsmtest.Module, TokenLabel: "lanhdao", KeyLabel: "chu-ky"})})
 	if err != nil {
@@ -144,9 +125,7 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 		t.Fatalf("no pairing box: %v; status %q", err, st)
 	}
 	cancel()
-	officer.mu.Lock()
-	code := officer.code
-	officer.mu.Unlock()
+	code := officer.Code()
 	b.do("type the pairing code; the agent signs",
 		chromedp.SendKeys(chromedp.CSS("#agent-code"), code),
 		chromedp.Focus(chromedp.CSS("#agent-pair-ok")),
@@ -154,8 +133,8 @@ func TestBrowserSignsWithUSBToken(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".dossier-head .st-approved")),
 	)
 	b.shot("approved")
-	if len(officer.asked) != 1 || officer.asked[0].Code != d.Code {
-		t.Errorf("the agent showed %+v with the PIN prompt", officer.asked)
+	if asked := officer.Asked(); len(asked) != 1 || asked[0].Code != d.Code {
+		t.Errorf("the agent showed %+v with the PIN prompt", asked)
 	}
 
 	// The clerk issues it; pdfsig and our verifier accept the result.

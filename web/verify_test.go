@@ -7,9 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,7 +18,7 @@ import (
 	"motcua/internal/demotest"
 	"motcua/internal/stacktest"
 	"motcua/internal/testfile"
-	"motcua/render"
+	"motcua/internal/tooltest"
 	"motcua/sign"
 	"motcua/store"
 	"motcua/web"
@@ -32,8 +29,7 @@ import (
 // behind a test server.
 func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *store.DB, *httptest.Server) {
 	t.Helper()
-	_, d := stacktest.Documents(t, t.TempDir(), clocktest.Now, render.Options{Demo: true})
-	db, svc := stacktest.Demo(t, store.SQLite, stacktest.Ports(d), cfg)
+	_, db, svc := stacktest.SigningDemo(t, store.SQLite, cfg)
 	_, srv := stacktest.Server(t, svc, nil, web.Options{PublicRPS: 1000, PublicBurst: 1000})
 	return svc, db, srv
 }
@@ -43,16 +39,9 @@ func newSigningServer(t *testing.T, cfg workflow.Config) (*workflow.Service, *st
 // signatures, their integrity, long-term validation and the SHA-256 of
 // the issued file.
 func TestVerifyPageOfIssuedResult(t *testing.T) {
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("MOTCUA_TEST_REQUIRE_TOOLS") == "1" {
-			t.Fatal("pdftotext not installed")
-		}
-		t.Skip("pdftotext not installed")
-	}
+	tooltest.Path(t, "pdftotext")
 	ctx := context.Background()
 	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
-	dir := t.TempDir()
 
 	users := demotest.Users(t, db)
 	ds := demotest.Receive(t, svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
@@ -65,17 +54,12 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "result.pdf")
-	os.WriteFile(path, file, 0o600)
-	txt, err := exec.Command(pdftotext, path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`https://motcua\.example/verify/\s*([A-Za-z0-9_-]{22})(?:\s|$)`).FindSubmatch(txt)
+	txt := tooltest.PDFText(t, file)
+	m := regexp.MustCompile(`https://motcua\.example/verify/\s*([A-Za-z0-9_-]{22})(?:\s|$)`).FindStringSubmatch(txt)
 	if m == nil {
 		t.Fatalf("no verification address printed on the result:\n%s", txt)
 	}
-	token := string(m[1])
+	token := m[1]
 
 	res, page := roundTrip(t, nil, request(t, "GET", srv.URL+"/verify/"+token, nil, "", nil))
 	if res.StatusCode != 200 {

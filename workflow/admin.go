@@ -25,6 +25,7 @@ func (s *Service) CreateDelegation(ctx context.Context, u *dossier.User, d dossi
 	if err := needAdmin(u); err != nil {
 		return nil, err
 	}
+	d = d.AsNew()
 	d.FromPosition, d.BasisDocument = vntext.NFC(d.FromPosition), vntext.NFC(d.BasisDocument)
 	if err := d.Validate(); err != nil {
 		return nil, err
@@ -80,8 +81,9 @@ func (s *Service) CreateShift(ctx context.Context, u *dossier.User, sh dossier.L
 	if err := needAdmin(u); err != nil {
 		return nil, err
 	}
-	if sh.UserID == 0 || sh.CenterCode == "" || !sh.StartsAt.Before(sh.EndsAt) || sh.EndsAt.Sub(sh.StartsAt) > 24*time.Hour {
-		return nil, dossier.Invalid("Lịch trực không hợp lệ", dossier.FieldError{Field: "ends_at", Message: "Cần người, trung tâm và khoảng thời gian (tối đa 24 giờ)"})
+	sh = sh.AsNew()
+	if err := sh.Validate(); err != nil {
+		return nil, err
 	}
 	err := s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		if _, err := tx.Center(sh.CenterCode); err != nil {

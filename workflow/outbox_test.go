@@ -305,14 +305,7 @@ func TestOutboxSeveralInstancesDeliverOnce(t *testing.T) {
 	var dbs []*store.DB
 	var svcs []*workflow.Service
 	for range instances {
-		db, err := store.Open(ctx, store.Options{DSN: dsn})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db := storetest.OpenWith(t, store.Options{DSN: dsn})
 		svc := stacktest.Over(t, db, workflow.Ports{}, workflow.Config{Now: c.Now})
 		svc.AddDestination("portal", recv, routeTest, workflow.DestinationOptions{})
 		dbs, svcs = append(dbs, db), append(svcs, svc)

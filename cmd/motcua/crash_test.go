@@ -8,15 +8,18 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"motcua/dvcqg"
 	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
@@ -345,4 +348,259 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 	}
 	t.Logf("%d kill -9 restarts under load: %d acknowledged writes, %d lost; %d unanswered requests retried after the lease, %d stuck; restart to healthy %v",
 		rounds, len(acks), lost, len(unsent), stuck, restarts)
+}
+
+// TestIssueCrashBetweenNumberAndSeal: issue takes the register number in
+// one short transaction and seals afterwards. The agency's seal key is
+// made unreadable, so every issue stops between the two phases —
+// numbered, seal pending; the server is then killed with SIGKILL, the key
+// repaired and the server restarted. After the restart the pending seals
+// complete on their own: each result keeps the number it was given, the
+// register has no gap and no second number, the sealed PDF carries the
+// recorded number, and `motcua check` and `motcua audit verify` pass.
+func TestIssueCrashBetweenNumberAndSeal(t *testing.T) {
+	bin := binaryUnlessShort(t)
+	data := t.TempDir()
+	// A seal key file that does not parse: sealing fails, numbering not.
+	sealKey := filepath.Join(data, "keys", "seals", "BN.SKHDT.p12")
+	if err := os.MkdirAll(filepath.Dir(sealKey), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(sealKey, []byte("not a PKCS#12 file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := startServer(t, bin, data, "--demo")
+	rec, appr, lead, clerk := srv.login("reception", "demo"), srv.login("appraiser", "demo"), srv.login("approver", "demo"), srv.login("clerk", "demo")
+	blob := srv.upload(rec, testfile.PDF("crash test scan"))
+	const n = 3
+	codes := make([]string, n)
+	versions := make([]int64, n)
+	for i := range codes {
+		st, d := srv.post(rec, "/api/v1/dossiers", fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter",
+			"applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"00109000123%d"},
+			"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, i, blob, blob))
+		if st != 201 {
+			t.Fatalf("receive: %d %v", st, d)
+		}
+		code, v := d["code"].(string), int64(d["version"].(float64))
+		for _, step := range []struct{ tok, action, body string }{
+			{appr, "assign", `{"version":%d}`},
+			{appr, "submit-appraisal", `{"version":%d,"recommendation":"approve","report":"Đủ điều kiện","draft_result":"Cấp giấy chứng nhận."}`},
+			{lead, "approve", `{"version":%d}`},
+		} {
+			st, d := srv.post(step.tok, "/api/v1/dossiers/"+code+"/actions/"+step.action, fmt.Sprintf(step.body, v))
+			if st != 200 {
+				t.Fatalf("%s: %d %v", step.action, st, d)
+			}
+			v = int64(d["version"].(float64))
+		}
+		codes[i], versions[i] = code, v
+	}
+	// Phase 1 succeeds, phase 2 fails: numbered in order, seal pending.
+	numbers := make([]string, n)
+	for i, code := range codes {
+		st, d := srv.post(clerk, "/api/v1/dossiers/"+code+"/actions/issue", fmt.Sprintf(`{"version":%d}`, versions[i]))
+		if st != 200 {
+			t.Fatalf("issue %s: %d %v", code, st, d)
+		}
+		r, _ := d["result"].(map[string]any)
+		if r == nil || r["seal_pending"] != true || r["sha256"] != nil {
+			t.Fatalf("issue with a broken seal key: result %v; want numbered with the seal pending", r)
+		}
+		numbers[i] = r["number"].(string)
+		if want := fmt.Sprintf("%02d/GCN-DKDN-SKHDT", i+1); numbers[i] != want {
+			t.Errorf("result %d numbered %s; want %s", i, numbers[i], want)
+		}
+		versions[i] = int64(d["version"].(float64))
+	}
+	// A result whose seal is pending is not returned.
+	if st, d := srv.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 503 {
+		t.Errorf("return with the seal pending: %d %v; want 503", st, d)
+	}
+	srv.kill()
+
+	// The key is repaired (the demo CA issues a new one) and the server
+	// restarted: the resumer seals what was pending.
+	if err := os.Remove(sealKey); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ = startServer(t, bin, data, "--demo")
+	clerk, rec = srv.login("clerk", "demo"), srv.login("reception", "demo")
+	deadline := clocktest.Now().Add(60 * time.Second)
+	for i, code := range codes {
+		var r map[string]any
+		for {
+			st, d := srv.do("GET", "/api/v1/dossiers/"+code, clerk, "", "", nil)
+			if st != 200 {
+				t.Fatalf("get %s: %d", code, st)
+			}
+			r, _ = d["result"].(map[string]any)
+			if r != nil && r["seal_pending"] == nil {
+				break
+			}
+			if clocktest.Now().After(deadline) {
+				t.Fatalf("seal of %s still pending after restart: %v", code, r)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if r["number"] != numbers[i] || r["sha256"] == nil {
+			t.Errorf("%s after restart: result %v; want number %s, sealed", code, r, numbers[i])
+		}
+		// The sealed file carries the recorded number.
+		st, pdf := srv.raw("GET", "/api/v1/dossiers/"+code+"/result.pdf", clerk, "", "", nil)
+		if st != 200 {
+			t.Fatalf("GET result.pdf of %s: %d %s", code, st, pdf)
+		}
+		file := filepath.Join(t.TempDir(), "result.pdf")
+		os.WriteFile(file, pdf, 0o600)
+		out, err := exec.Command(bin, "verify", "-json", file).Output()
+		if err != nil {
+			t.Fatalf("verify %s: %v\n%s", code, err, out)
+		}
+		var rep struct {
+			Signatures []struct {
+				Reason string
+				Intact bool
+			}
+		}
+		if err := json.Unmarshal(out, &rep); err != nil || len(rep.Signatures) != 2 {
+			t.Fatalf("verify %s: %v\n%s", code, err, out)
+		}
+		if s := rep.Signatures[1]; s.Reason != "Số: "+numbers[i] || !s.Intact {
+			t.Errorf("%s: seal signature %+v; want intact, reason %q", code, s, "Số: "+numbers[i])
+		}
+	}
+	// The register gave exactly n numbers.
+	st, regs := srv.do("GET", "/api/v1/registers", clerk, "", "", nil)
+	if st != 200 {
+		t.Fatalf("registers: %d", st)
+	}
+	items, _ := regs["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["last"] != float64(n) {
+		t.Errorf("registers after restart: %v; want one register at %d", items, n)
+	}
+	// Now the result can be returned.
+	if st, d := srv.post(rec, "/api/v1/dossiers/"+codes[0]+"/actions/return", fmt.Sprintf(`{"version":%d}`, versions[0])); st != 200 {
+		t.Errorf("return after the seal: %d %v", st, d)
+	}
+	for _, args := range [][]string{{"check", "--data", data}, {"audit", "verify", "--data", data}} {
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Errorf("motcua %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// TestOutboxNoLossAcrossKill9 (issue 18 figure): the server pushes every
+// dossier event to a fake national portal on 127.0.0.1 that answers
+// slowly, and is killed with SIGKILL ten times while it delivers. At the
+// end every portal message the database holds has reached the portal
+// (lost = 0); repeats carry the same idempotency key and are counted by
+// the receiver.
+func TestOutboxNoLossAcrossKill9(t *testing.T) {
+	bin := binaryUnlessShort(t)
+	rounds := crashRounds(10)
+	fake := dvcqg.NewFake()
+	fake.SetSlow(15 * time.Millisecond)
+	portal := httptest.NewServer(fake)
+	defer portal.Close()
+	data := t.TempDir()
+	env := append(os.Environ(), "MOTCUA_DVCQG_URL="+portal.URL, "MOTCUA_AUDIT_ANCHOR_EVERY=0")
+	srv, _ := startServerEnv(t, bin, data, env, "--demo")
+	var acked atomic.Int64
+	var codesMu sync.Mutex
+	var codes []string
+	for round := range rounds {
+		rec := srv.login("reception", "demo")
+		b := srv.upload(rec, testfile.PDF("outbox"))
+		body := receiveBody(b)
+		stop := benchtest.Flood(4, func(int) bool {
+			if st, m := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", body); st == 201 {
+				acked.Add(1)
+				codesMu.Lock()
+				codes = append(codes, m["code"].(string))
+				codesMu.Unlock()
+			}
+			return true
+		})
+		time.Sleep(time.Duration(300+round*71%400) * time.Millisecond)
+		srv.kill()
+		stop()
+		srv, _ = startServerEnv(t, bin, data, env, "--demo")
+	}
+	// Let the last instance deliver everything (claims of the killed
+	// processes come back when their lease ends: 60 s).
+	var pending int
+	deadline := clocktest.Now().Add(150 * time.Second)
+	for {
+		pending = countPortalPending(t, data)
+		if pending == 0 || clocktest.Now().After(deadline) {
+			break
+		}
+		time.Sleep(2 * time.Second)
+	}
+	srv.stop()
+	keys := portalKeys(t, data)
+	got := map[string]bool{}
+	for _, k := range fake.Keys() {
+		got[k] = true
+	}
+	lost := 0
+	for _, k := range keys {
+		if !got[k] {
+			lost++
+		}
+	}
+	missing := 0
+	for _, c := range codes {
+		if _, ok := fake.Record(c); !ok {
+			missing++
+		}
+	}
+	accepted, dups, ooo := fake.Stats()
+	t.Logf("%d kill -9 rounds: %d dossiers acknowledged, %d portal messages in the database, %d accepted by the portal, %d lost, %d duplicates dropped by the receiver, %d out of order",
+		rounds, acked.Load(), len(keys), accepted, lost, dups, ooo)
+	if pending != 0 || lost != 0 || missing != 0 || len(keys) < int(acked.Load()) {
+		t.Errorf("pending %d, lost %d, acknowledged dossiers missing at the portal %d (messages %d for %d dossiers)", pending, lost, missing, len(keys), acked.Load())
+	}
+	if ooo != 0 {
+		t.Errorf("%d messages out of order", ooo)
+	}
+}
+
+// portalQuery runs one query on the data folder's database (beside the
+// running server: SQLite in WAL mode).
+func portalQuery(t *testing.T, data, q string) []string {
+	t.Helper()
+	c, err := loadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Data = data
+	db, err := openStore(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.SQL().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		out = append(out, s)
+	}
+	return out
+}
+
+func countPortalPending(t *testing.T, data string) int {
+	r := portalQuery(t, data, `SELECT CAST(COUNT(*) AS TEXT) FROM outbox_deliveries WHERE destination = 'dvcqg' AND status <> 'sent'`)
+	n, _ := strconv.Atoi(strings.TrimSpace(strings.Join(r, "")))
+	return n
+}
+
+func portalKeys(t *testing.T, data string) []string {
+	return portalQuery(t, data, `SELECT idem_key FROM outbox_deliveries WHERE destination = 'dvcqg' ORDER BY id`)
 }

@@ -49,10 +49,26 @@ func Over(tb testing.TB, db *store.DB, ports workflow.Ports, cfg workflow.Config
 func Demo(tb testing.TB, e store.Engine, ports workflow.Ports, cfg workflow.Config) (*store.DB, *workflow.Service) {
 	tb.Helper()
 	db, svc := Service(tb, e, ports, cfg)
+	loadDemo(tb, svc, db)
+	return db, svc
+}
+
+// DemoWith is Demo on the store opts names (storetest.OpenWith), for a
+// test that needs a store of its own kind (e.g. SQLite's synchronous
+// setting).
+func DemoWith(tb testing.TB, opts store.Options, ports workflow.Ports, cfg workflow.Config) (*store.DB, *workflow.Service) {
+	tb.Helper()
+	db := storetest.OpenWith(tb, opts)
+	svc := Over(tb, db, ports, cfg)
+	loadDemo(tb, svc, db)
+	return db, svc
+}
+
+func loadDemo(tb testing.TB, svc *workflow.Service, db *store.DB) {
+	tb.Helper()
 	if err := demo.Load(context.Background(), svc, db); err != nil {
 		tb.Fatal(err)
 	}
-	return db, svc
 }
 
 // Documents returns a demo key store in dir (its demo CA, demo-root.pem,
@@ -71,6 +87,17 @@ func Documents(tb testing.TB, dir string, now func() time.Time, opts render.Opti
 		tb.Fatal(err)
 	}
 	return keys, d
+}
+
+// SigningDemo is Demo with every document capability plugged in (Ports)
+// from a demo key store in a temporary directory (Documents with
+// render.Options{Demo: true}), on the clock cfg.Now: the demo province
+// whose results are rendered, numbered and signed by demo keys.
+func SigningDemo(tb testing.TB, e store.Engine, cfg workflow.Config) (*render.FileKeys, *store.DB, *workflow.Service) {
+	tb.Helper()
+	keys, d := Documents(tb, tb.TempDir(), cfg.Now, render.Options{Demo: true})
+	db, svc := Demo(tb, e, Ports(d), cfg)
+	return keys, db, svc
 }
 
 // Ports plugs every capability of the document adapter d into the use

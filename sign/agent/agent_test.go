@@ -12,39 +12,17 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"motcua/sign"
 	"motcua/sign/agent"
+	"motcua/sign/agent/agenttest"
 	"motcua/sign/signtest"
 )
 
 const origin = "https://motcua.bacninh.gov.vn"
-
-// officer plays the officer at the agent's window: it reads the pairing
-// code and types the PIN (or declines).
-type officer struct {
-	mu      sync.Mutex
-	code    string
-	pin     string
-	decline bool
-	asked   []agent.Document
-}
-
-func (o *officer) ShowPairingCode(_, code string) { o.mu.Lock(); o.code = code; o.mu.Unlock() }
-func (o *officer) PIN(_ context.Context, doc agent.Document, _ []byte) (string, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.asked = append(o.asked, doc)
-	if o.decline {
-		return "", agent.ErrCancelled
-	}
-	return o.pin, nil
-}
-func (o *officer) readCode() string { o.mu.Lock(); defer o.mu.Unlock(); return o.code }
 
 // fixture is a SoftHSM2 token holding the leader's key and certificate
 // (issued by a demo CA), an agent serving it on a loopback port, and a
@@ -54,7 +32,7 @@ type fixture struct {
 	skew    atomic.Int64 // added to now by the agent's clock
 	pki     *sign.DemoPKI
 	cert    *x509.Certificate
-	officer *officer
+	officer *agenttest.Officer
 	url     string
 	client  *agent.Client
 	state   string
@@ -75,7 +53,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	now := signtest.Now
 	pki := signtest.PKI(t, now)
-	f := &fixture{now: now, pki: pki, officer: &officer{pin: "1234"}, state: filepath.Join(t.TempDir(), "agent.json")}
+	f := &fixture{now: now, pki: pki, officer: agenttest.NewOfficer("1234"), state: filepath.Join(t.TempDir(), "agent.json")}
 	f.cert = softHSM(t, pki)
 	f.start(t)
 	return f
@@ -125,7 +103,7 @@ func TestAgentSignsWithTheToken(t *testing.T) {
 	if _, _, err := f.client.Sign(ctx, p.Digest[:]); err == nil || !strings.Contains(err.Error(), "chưa được ghép nối") {
 		t.Fatalf("unpaired sign = %v, want a pairing error", err)
 	}
-	if err := f.client.Pair(ctx, f.officer.readCode); err != nil {
+	if err := f.client.Pair(ctx, f.officer.Code); err != nil {
 		t.Fatal(err)
 	}
 	sig, certs, err := f.client.Sign(ctx, p.Digest[:])
@@ -143,8 +121,8 @@ func TestAgentSignsWithTheToken(t *testing.T) {
 	if err != nil || !rep.Intact || !rep.Trusted || rep.Signatures[0].SignerName != "Lê Thị Mai" {
 		t.Fatalf("VerifyPDF = %+v, %v", rep, err)
 	}
-	if len(f.officer.asked) != 1 || f.officer.asked[0].Code != "BN-2026-000123" {
-		t.Errorf("the PIN prompt showed %+v", f.officer.asked)
+	if asked := f.officer.Asked(); len(asked) != 1 || asked[0].Code != "BN-2026-000123" {
+		t.Errorf("the PIN prompt showed %+v", asked)
 	}
 
 	// The pairing survives a restart of the agent.
@@ -154,11 +132,11 @@ func TestAgentSignsWithTheToken(t *testing.T) {
 	}
 
 	// A wrong PIN, and an officer who declines.
-	f.officer.pin = "0000"
+	f.officer.Answer("0000", false)
 	if _, _, err := f.client.Sign(ctx, p.Digest[:]); err == nil || !strings.Contains(err.Error(), "PIN") {
 		t.Errorf("wrong PIN: %v", err)
 	}
-	f.officer.pin, f.officer.decline = "1234", true
+	f.officer.Answer("1234", true)
 	if _, _, err := f.client.Sign(ctx, p.Digest[:]); err == nil || !strings.Contains(err.Error(), "từ chối") {
 		t.Errorf("declined: %v", err)
 	}
@@ -218,7 +196,7 @@ func TestAgentRefusesStrangers(t *testing.T) {
 		}
 	}
 	// A code that expired.
-	err := c.Pair(ctx, func() string { f.skew.Store(int64(agent.PairingTTL + time.Second)); return f.officer.readCode() })
+	err := c.Pair(ctx, func() string { f.skew.Store(int64(agent.PairingTTL + time.Second)); return f.officer.Code() })
 	if err == nil || !strings.Contains(err.Error(), "hết hạn") || c.Secret != "" {
 		t.Errorf("expired code: %v (secret %q)", err, c.Secret)
 	}
@@ -235,7 +213,7 @@ func TestAgentRefusesStrangers(t *testing.T) {
 func BenchmarkAgentRoundTrip(b *testing.B) {
 	f := newFixture(b)
 	ctx := context.Background()
-	if err := f.client.Pair(ctx, f.officer.readCode); err != nil {
+	if err := f.client.Pair(ctx, f.officer.Code); err != nil {
 		b.Fatal(err)
 	}
 	p := f.prepare(b)

@@ -37,7 +37,6 @@ func Engines(t testing.TB) []store.Engine {
 // instants to InTx (through workflow.Config.Now).
 func Open(t testing.TB, engine store.Engine) *store.DB {
 	t.Helper()
-	ctx := context.Background()
 	var opts store.Options
 	switch engine {
 	case store.SQLite:
@@ -45,13 +44,22 @@ func Open(t testing.TB, engine store.Engine) *store.DB {
 	case store.Postgres:
 		opts.DSN = CreateDatabase(t)
 	}
+	return OpenWith(t, opts)
+}
+
+// OpenWith opens the database opts names, migrates it and closes it when
+// the test ends (dropping it is up to whoever created it, e.g.
+// CreateDatabase).
+func OpenWith(t testing.TB, opts store.Options) *store.DB {
+	t.Helper()
+	ctx := context.Background()
 	db, err := store.Open(ctx, opts)
 	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
+		t.Fatalf("open database: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s: %v", engine, err)
+		t.Fatalf("migrate database: %v", err)
 	}
 	return db
 }
