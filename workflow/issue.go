@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -272,7 +273,7 @@ func (s *Service) sealResult(ctx context.Context, dossierID int64, u *dossier.Us
 		return fmt.Errorf("workflow: seal signature of result %s: %w", ps.Number, err)
 	}
 	sealed := newDoc(data)
-	return s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, s.now(), func(tx *store.Tx) error {
 		pending, err := tx.SealPending(dossierID)
 		if err != nil || !pending {
 			return err // sealed meanwhile by another process
@@ -281,15 +282,28 @@ func (s *Service) sealResult(ctx context.Context, dossierID int64, u *dossier.Us
 		if err != nil {
 			return err
 		}
-		if _, err := tx.CompleteSeal(dossierID, id, id); err != nil { // content address = SHA-256
+		// The conditional update decides: another process (of a cluster)
+		// may have sealed it since SealPending; then this copy and its
+		// consent entry roll back.
+		if ok, err := tx.CompleteSeal(dossierID, id, id); err != nil { // content address = SHA-256
 			return err
+		} else if !ok {
+			return errSealedMeanwhile
 		}
 		if c == nil {
 			return nil
 		}
 		return auditConsent(tx, u, &dossier.Dossier{Code: ps.Code, Result: &dossier.Result{Number: ps.Number, SHA256: id}}, &prepared{consent: c})
 	})
+	if errors.Is(err, errSealedMeanwhile) {
+		return nil
+	}
+	return err
 }
+
+// errSealedMeanwhile rolls back a seal that another process completed
+// first.
+var errSealedMeanwhile = errors.New("result sealed meanwhile")
 
 // sealBeforeReturn applies a seal still pending on the result of dossier
 // code, so that it can be returned; the return's transaction refuses a
