@@ -65,18 +65,25 @@ func (tx *Tx) InsertDossierDocument(d *StoredDocument) error {
 }
 
 // SetDocumentFile records the current file of document id, whether it is
-// signed, and its signer.
+// signed, and its signer. A document already signed is left as it is
+// (ECONFLICT): its signature may have been recorded after the caller read
+// it.
 func (tx *Tx) SetDocumentFile(id int64, blobID string, signed bool, signer dossier.FormSigner) error {
 	js, _ := json.Marshal(signer)
-	res, err := tx.exec(`UPDATE dossier_documents SET blob_id = $1, signed = $2, signer = $3 WHERE id = $4`, blobID, signed, string(js), id)
+	res, err := tx.exec(`UPDATE dossier_documents SET blob_id = $1, signed = $2, signer = $3 WHERE id = $4 AND NOT signed`, blobID, signed, string(js), id)
 	if err != nil {
 		return fmt.Errorf("store: document file: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return notFound("văn bản")
+		return errDocumentSigned
 	}
 	return nil
 }
+
+// errDocumentSigned answers a change of a document that is signed: a
+// signature recorded (by a token, a remote service or another process)
+// after the caller read it unsigned is never overwritten.
+var errDocumentSigned = dossier.Errorf(dossier.ECONFLICT, "Văn bản đã được ký")
 
 const documentCols = `id, dossier_id, guidance_id, kind, agency_code, year, seq, number, signer_kind, signer, data, blob_id, signed,
 	verify_token, created_by, created_at`
@@ -184,7 +191,7 @@ func (tx *Tx) SignDocumentFile(id int64, blobID string, signer dossier.FormSigne
 		return fmt.Errorf("store: sign document: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return dossier.Errorf(dossier.ECONFLICT, "Văn bản đã được ký")
+		return errDocumentSigned
 	}
 	return nil
 }

@@ -251,6 +251,16 @@ func (s *Service) produce(ctx context.Context, sd *store.StoredDocument) ([]byte
 		}
 		return tx.SetDocumentFile(sd.ID, d.id, signed, sd.Signer)
 	})
+	if dossier.ErrorCode(err) == dossier.ECONFLICT {
+		// Signed meanwhile (a token or remote signature, another
+		// process): that file is the document now.
+		cur, err := s.db.DocumentByID(ctx, sd.ID)
+		if err != nil {
+			return nil, err
+		}
+		*sd = *cur
+		return s.ReadBlob(ctx, sd.BlobID)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"motcua/dossier"
 	"motcua/internal/demotest"
+	"motcua/store"
 	"motcua/workflow"
 )
 
@@ -119,6 +120,21 @@ func TestFormsOfDecisions(t *testing.T) {
 		}
 		if ap = demotest.DocOf(t, d, dossier.DocApology); ap.Signer.Name != "Lê Thị Thu Hà" || ap.Signer.Capacity != "KT. Giám đốc" || ap.Signer.Position != "Phó Giám đốc" {
 			t.Errorf("signed apology = %+v; want the deputy, KT. Giám đốc", ap)
+		}
+		// Once a signature is recorded (here as a USB token's would be), a
+		// write from a reader that saw the form unsigned (a second click,
+		// the producer) leaves it.
+		err = ev.db.InTx(ctx, ev.clock.Now(), func(tx *store.Tx) error {
+			return tx.SignDocumentFile(ap.ID, ev.blob, dossier.FormSigner{UserID: ev.users["approver"].ID, Name: "Lê Thị Thu Hà"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = ev.db.InTx(ctx, ev.clock.Now(), func(tx *store.Tx) error {
+			return tx.SetDocumentFile(ap.ID, "", false, dossier.FormSigner{})
+		})
+		if sd, _ := ev.db.DocumentByID(ctx, ap.ID); dossier.ErrorCode(err) != dossier.ECONFLICT || sd == nil || !sd.Signed || sd.BlobID != ev.blob {
+			t.Errorf("stale write over the signed apology: %v, now %+v; want conflict, still signed", err, sd)
 		}
 		if _, err := ev.svc.SignDocument(ctx, ev.users["approver"], d.Code, ap.ID+1000); dossier.ErrorCode(err) != dossier.ENOTFOUND {
 			t.Errorf("unknown document: %v", err)
