@@ -41,6 +41,10 @@ type dialect interface {
 	// forUpdateSkipLocked is forUpdate("") that passes over rows another
 	// transaction holds instead of waiting for them.
 	forUpdateSkipLocked() string
+	// keyLock is the statement that locks a name ($1) until commit, for
+	// a decision over rows that may not exist yet; "" where write use
+	// cases already run one after another (singleWriter).
+	keyLock() string
 	// retryable reports an error after which the whole transaction may be
 	// run again (serialization failure, deadlock).
 	retryable(err error) bool
@@ -106,6 +110,7 @@ type sqliteDialect struct{}
 func (sqliteDialect) engine() Engine          { return SQLite }
 func (sqliteDialect) goose() goose.Dialect    { return goose.DialectSQLite3 }
 func (sqliteDialect) singleWriter() bool      { return true }
+func (sqliteDialect) keyLock() string         { return "" }
 func (sqliteDialect) forUpdate(string) string { return "" }
 func (sqliteDialect) forUpdateSkipLocked() string {
 	return ""
@@ -193,6 +198,10 @@ func (postgresDialect) forUpdate(of string) string {
 }
 
 func (postgresDialect) forUpdateSkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+func (postgresDialect) keyLock() string {
+	return `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+}
 
 // retryable reports serialization failures (40001) and deadlocks (40P01).
 func (postgresDialect) retryable(err error) bool {

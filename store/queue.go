@@ -172,6 +172,9 @@ func (tx *Tx) IssueTicket(center, service, day string) (*QueueTicket, error) {
 // transactions hold the write lock from BEGIN, and PostgreSQL skips rows
 // another caller has locked. It returns ErrNoTicket when nobody waits.
 func (tx *Tx) CallNext(center, counter, day string, services []string, officer int64) (*QueueTicket, error) {
+	if err := tx.lockCounter(center, counter); err != nil {
+		return nil, err
+	}
 	if _, err := tx.tx.Exec(`UPDATE queue_tickets SET status = 'done', finished_at = $1
 		WHERE center_code = $2 AND counter_code = $3 AND status = 'called'`, ms(tx.now), center, counter); err != nil {
 		return nil, fmt.Errorf("store: finish current ticket: %w", err)
@@ -213,6 +216,21 @@ func (tx *Tx) CallNext(center, counter, day string, services []string, officer i
 	return nil, ErrNoTicket
 }
 
+// lockCounter serialises the operations of one counter until commit: a
+// counter serves one ticket at a time, and two calls at once (a double
+// click, two browser tabs) on PostgreSQL each closed the same current
+// ticket and called one more, leaving the counter with two.
+func (tx *Tx) lockCounter(center, counter string) error {
+	q := tx.db.dialect.keyLock()
+	if q == "" {
+		return nil
+	}
+	if _, err := tx.tx.Exec(q, "counter:"+center+"/"+counter); err != nil {
+		return fmt.Errorf("store: lock counter: %w", err)
+	}
+	return nil
+}
+
 func (tx *Tx) ticket(id int64) (*QueueTicket, error) {
 	t, err := scanTicket(tx.tx.QueryRow(`SELECT `+ticketCols+ticketFrom+` WHERE t.id = $1`, id))
 	if err != nil {
@@ -235,6 +253,9 @@ func (tx *Tx) UpdateCurrentTicket(center, counter, op string) (*QueueTicket, err
 		set = `status = 'done', finished_at = $3`
 	default:
 		return nil, fmt.Errorf("store: unknown ticket operation %q", op)
+	}
+	if err := tx.lockCounter(center, counter); err != nil {
+		return nil, err
 	}
 	args := []any{center, counter}
 	if op != "recall" {

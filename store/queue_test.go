@@ -193,6 +193,46 @@ func TestCallNextConcurrent(t *testing.T) {
 	})
 }
 
+// TestCallNextOneCounterAtOnce: calls at one counter at once (a double
+// click, two tabs) each close the previous ticket and call the next, one
+// after the other: the counter ends serving exactly one ticket.
+func TestCallNextOneCounterAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		db := storetest.Open(t, e)
+		seedCenter(t, db)
+		const waiting, calls = 12, 8
+		for range waiting {
+			if _, err := issue(db, "A"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		for range calls {
+			wg.Go(func() {
+				err := db.InTx(context.Background(), at, func(tx *store.Tx) error {
+					_, err := tx.CallNext("P.HCC", "Q01", "2026-11-27", nil, 1)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		ts, err := db.Tickets(context.Background(), "P.HCC", "2026-11-27")
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, tk := range ts {
+			count[tk.Status]++
+		}
+		if count["called"] != 1 || count["done"] != calls-1 || count["waiting"] != waiting-calls {
+			t.Errorf("tickets by status = %v; want 1 called, %d done, %d waiting", count, calls-1, waiting-calls)
+		}
+	})
+}
+
 func equalInts(a, b []int) bool {
 	if len(a) != len(b) {
 		return false
