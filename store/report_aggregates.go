@@ -320,7 +320,17 @@ func (tx *Tx) upsertCounts(table, dayCol string, d Deltas) error {
 }
 
 // ClearAggregates empties the aggregates and facts (before a recount).
+//
+// On PostgreSQL it first locks report_facts against writers until commit:
+// transitions that change what a dossier contributes write its facts, so
+// those in flight finish before the recount reads the dossiers, and those
+// that follow wait for it and apply their change on top of its counts.
 func (tx *Tx) ClearAggregates() error {
+	if !tx.db.dialect.singleWriter() {
+		if _, err := tx.tx.Exec(`LOCK TABLE report_facts IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("store: lock report facts: %w", err)
+		}
+	}
 	for _, t := range []string{"report_daily", "report_monthly", "report_facts"} {
 		if _, err := tx.tx.Exec(`DELETE FROM ` + t); err != nil {
 			return fmt.Errorf("store: clear %s: %w", t, err)
