@@ -97,26 +97,6 @@ func (tx *Tx) flushCovers() error {
 	return tx.Audit("system", "record", "rows", "", "{}")
 }
 
-// finishing makes fn end with what a use case writes last, in a fixed
-// order: the covers it left pending, its aggregate deltas (rows in key
-// order), then its audit entries (the head row). Each of these rows is
-// shared by many use cases; taking them last, in one order, keeps their
-// locks short and free of deadlocks on PostgreSQL.
-func finishing(fn func(*Tx) error) func(*Tx) error {
-	return func(tx *Tx) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		if err := tx.flushCovers(); err != nil {
-			return err
-		}
-		if err := tx.flushDeltas(); err != nil {
-			return err
-		}
-		return tx.flushAudit()
-	}
-}
-
 // ensureCoverageStart writes, once, the entry that says from which row on
 // history and results are covered: the rows after those present when a
 // database made before migration 00012 was migrated. A database without

@@ -45,6 +45,9 @@ type dialect interface {
 	// a decision over rows that may not exist yet; "" where write use
 	// cases already run one after another (singleWriter).
 	keyLock() string
+	// tableWriteLock is the statement that keeps other transactions from
+	// writing table until commit (reads go on); "" under singleWriter.
+	tableWriteLock(table string) string
 	// retryable reports an error after which the whole transaction may be
 	// run again (serialization failure, deadlock).
 	retryable(err error) bool
@@ -107,11 +110,12 @@ func isUnique(err error) bool {
 // sqliteDialect is SQLite (modernc.org/sqlite), embedded, the default.
 type sqliteDialect struct{}
 
-func (sqliteDialect) engine() Engine          { return SQLite }
-func (sqliteDialect) goose() goose.Dialect    { return goose.DialectSQLite3 }
-func (sqliteDialect) singleWriter() bool      { return true }
-func (sqliteDialect) keyLock() string         { return "" }
-func (sqliteDialect) forUpdate(string) string { return "" }
+func (sqliteDialect) engine() Engine               { return SQLite }
+func (sqliteDialect) goose() goose.Dialect         { return goose.DialectSQLite3 }
+func (sqliteDialect) singleWriter() bool           { return true }
+func (sqliteDialect) keyLock() string              { return "" }
+func (sqliteDialect) tableWriteLock(string) string { return "" }
+func (sqliteDialect) forUpdate(string) string      { return "" }
 func (sqliteDialect) forUpdateSkipLocked() string {
 	return ""
 }
@@ -198,6 +202,10 @@ func (postgresDialect) forUpdate(of string) string {
 }
 
 func (postgresDialect) forUpdateSkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+func (postgresDialect) tableWriteLock(table string) string {
+	return `LOCK TABLE ` + table + ` IN EXCLUSIVE MODE`
+}
 
 func (postgresDialect) keyLock() string {
 	return `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`

@@ -326,8 +326,8 @@ func (tx *Tx) upsertCounts(table, dayCol string, d Deltas) error {
 // those in flight finish before the recount reads the dossiers, and those
 // that follow wait for it and apply their change on top of its counts.
 func (tx *Tx) ClearAggregates() error {
-	if !tx.db.dialect.singleWriter() {
-		if _, err := tx.tx.Exec(`LOCK TABLE report_facts IN EXCLUSIVE MODE`); err != nil {
+	if q := tx.db.dialect.tableWriteLock("report_facts"); q != "" {
+		if _, err := tx.tx.Exec(q); err != nil {
 			return fmt.Errorf("store: lock report facts: %w", err)
 		}
 	}
