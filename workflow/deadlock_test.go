@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sync"
 	"testing"
 
 	"motcua/dossier"
@@ -24,18 +23,7 @@ func TestConcurrentLifecyclesNoDeadlock(t *testing.T) {
 		ctx := context.Background()
 		const officers, each = 12, 3
 		comps := demotest.Required(t, ev.db, "2.001610", func(string) string { return ev.blob })
-		var wg sync.WaitGroup
-		for o := range officers {
-			wg.Go(func() {
-				for k := range each {
-					if err := ev.lifecycle(ctx, comps, o*each+k); err != nil {
-						t.Errorf("officer %d: %v", o, err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
+		concurrently(t, officers, func(o int) error { return ev.lifecycles(ctx, comps, o*each, each) })
 		if n := ev.db.Retries(); n != 0 {
 			t.Errorf("%d transactions retried after a deadlock or a serialization failure; want 0", n)
 		}
@@ -46,6 +34,17 @@ func TestConcurrentLifecyclesNoDeadlock(t *testing.T) {
 			t.Errorf("consistency = %v, %v", bad, err)
 		}
 	})
+}
+
+// lifecycles drives n dossiers one after another through lifecycle,
+// numbered from first.
+func (ev *env) lifecycles(ctx context.Context, comps []workflow.ComponentInput, first, n int) error {
+	for i := first; i < first+n; i++ {
+		if err := ev.lifecycle(ctx, comps, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lifecycle drives a dossier from reception to return (counter channel,
@@ -90,26 +89,18 @@ func TestRecountBesideTransitions(t *testing.T) {
 	eachEnv(t, func(t *testing.T, ev *env) {
 		ctx := context.Background()
 		comps := demotest.Required(t, ev.db, "2.001610", func(string) string { return ev.blob })
-		var wg sync.WaitGroup
-		for o := range 6 {
-			wg.Go(func() {
-				for k := range 2 {
-					if err := ev.lifecycle(ctx, comps, o*2+k); err != nil {
-						t.Errorf("officer %d: %v", o, err)
-						return
-					}
-				}
-			})
-		}
-		wg.Go(func() {
-			for range 4 {
+		const officers, each = 6, 2
+		concurrently(t, officers+1, func(i int) error {
+			if i < officers {
+				return ev.lifecycles(ctx, comps, i*each, each)
+			}
+			for range 4 { // the administrator's recounts beside them
 				if _, err := ev.svc.RecountAggregates(ctx, nil); err != nil {
-					t.Errorf("recount: %v", err)
-					return
+					return fmt.Errorf("recount: %w", err)
 				}
 			}
+			return nil
 		})
-		wg.Wait()
 		for _, monthly := range []bool{false, true} {
 			during, err := ev.db.DailyRows(ctx, monthly)
 			if err != nil {
