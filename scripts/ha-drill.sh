@@ -3,8 +3,12 @@
 # cleans up after itself:
 #
 #   etcd ─ Patroni pg1 (primary) ──streaming, synchronous── Patroni pg2 (replica)
-#             ▲ HAProxy :54400 routes to whichever answers Patroni's /primary
+#             ▲ HAProxy :24400 routes to whichever answers Patroni's /primary
 #   motcua ×3 (:18081-18083, one shared data folder) ◀── HAProxy :18080 round robin
+#
+#   Every port is below 32768, outside Linux's ephemeral range (32768–60999):
+#   a port in it can be taken by any outgoing connection of the machine
+#   (the drill once failed with "Address already in use" on :58008).
 #
 # It drives the full dossier lifecycle (`motcua bench --base` through HAProxy,
 # every acknowledged write logged), kills the primary node (kill -9 of its
@@ -160,10 +164,10 @@ start_patroni() { # NAME PGPORT APIPORT
 	eval "PATRONI_$1=$!"
 }
 chown postgres: "$WORK"
-start_patroni pg1 54401 58008
-wait_for 60 "pg1 primary" http_ok http://127.0.0.1:58008/primary
-start_patroni pg2 54402 58009
-wait_for 60 "pg2 synchronous replica" http_ok http://127.0.0.1:58009/sync
+start_patroni pg1 24401 28008
+wait_for 60 "pg1 primary" http_ok http://127.0.0.1:28008/primary
+start_patroni pg2 24402 28009
+wait_for 60 "pg2 synchronous replica" http_ok http://127.0.0.1:28009/sync
 log "Patroni: pg1 primary, pg2 synchronous streaming replica"
 
 # --- HAProxy ----------------------------------------------------------------
@@ -179,23 +183,23 @@ defaults
 # 200 on /primary; sessions to a node that stops being primary are cut.
 listen pg_primary
     mode tcp
-    bind 127.0.0.1:54400
+    bind 127.0.0.1:24400
     option httpchk OPTIONS /primary
     http-check expect status 200
     default-server inter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
-    server pg1 127.0.0.1:54401 check port 58008
-    server pg2 127.0.0.1:54402 check port 58009
+    server pg1 127.0.0.1:24401 check port 28008
+    server pg2 127.0.0.1:24402 check port 28009
 # Read-only replicas for reports (MOTCUA_REPORTS_DB), lag under 1 MB.
 listen pg_replicas
     mode tcp
-    bind 127.0.0.1:54410
+    bind 127.0.0.1:24410
     balance roundrobin
     option httpchk OPTIONS /replica?lag=1MB
     http-check expect status 200
     default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
-    server pg1 127.0.0.1:54401 check port 58008
-    server pg2 127.0.0.1:54402 check port 58009
-    server primary 127.0.0.1:54400 backup   # no replica in bounds: read the primary
+    server pg1 127.0.0.1:24401 check port 28008
+    server pg2 127.0.0.1:24402 check port 28009
+    server primary 127.0.0.1:24400 backup   # no replica in bounds: read the primary
 listen motcua
     mode http
     bind 127.0.0.1:18080
@@ -209,9 +213,9 @@ listen motcua
 EOF
 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
-DSN_ADMIN="postgres://postgres:drill@127.0.0.1:54400/postgres?sslmode=disable"
-DSN="postgres://postgres:drill@127.0.0.1:54400/motcua?sslmode=disable"
-DSN_REPORTS="postgres://postgres:drill@127.0.0.1:54410/motcua?sslmode=disable"
+DSN_ADMIN="postgres://postgres:drill@127.0.0.1:24400/postgres?sslmode=disable"
+DSN="postgres://postgres:drill@127.0.0.1:24400/motcua?sslmode=disable"
+DSN_REPORTS="postgres://postgres:drill@127.0.0.1:24410/motcua?sslmode=disable"
 # HAProxy counts a server up until its first checks fail: wait until every
 # connection reaches the primary.
 on_primary() { for _ in 1 2 3 4; do [ "$(psql "$DSN_ADMIN" -Atc 'SELECT pg_is_in_recovery()')" = f ] || return 1; done; }
@@ -266,7 +270,7 @@ bench http://127.0.0.1:18080 "$LOAD_S" "$WORK/acks.jsonl" "$WORK/bench.json" &
 BENCH=$!
 PIDS+=($BENCH)
 sleep $(( LOAD_S / 3 ))
-if http_ok http://127.0.0.1:58008/primary; then OLD=pg1 NEW=pg2 NEWAPI=58009; else OLD=pg2 NEW=pg1 NEWAPI=58008; fi
+if http_ok http://127.0.0.1:28008/primary; then OLD=pg1 NEW=pg2 NEWAPI=28009; else OLD=pg2 NEW=pg1 NEWAPI=28008; fi
 OLD_PATRONI_VAR=PATRONI_$OLD
 PMPID=$(head -1 "$WORK/$OLD/postmaster.pid")
 KILL_MS=$(now_ms)
