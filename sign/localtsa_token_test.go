@@ -15,10 +15,7 @@ import (
 
 func demoTSA(tb testing.TB, at time.Time) *sign.LocalTSA {
 	tb.Helper()
-	pki, err := sign.NewDemoPKI(at.Add(-time.Hour))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	pki := newDemoPKI(tb, at.Add(-time.Hour))
 	tsa, err := sign.NewDemoTSA(pki, func() time.Time { return at })
 	if err != nil {
 		tb.Fatal(err)
