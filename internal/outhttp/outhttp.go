@@ -112,6 +112,18 @@ func Drop(w http.ResponseWriter) {
 	http.Error(w, "down", http.StatusServiceUnavailable)
 }
 
+// FakeBody reads, as a local fake takes a request, r's body (at most
+// limit bytes) as JSON into v; when it is not JSON or lacks field (has
+// false), it answers 400 {"error":field} and returns false.
+func FakeBody(w http.ResponseWriter, r *http.Request, limit int64, v any, field string, has func() bool) bool {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, limit))
+	if err := json.Unmarshal(b, v); err != nil || !has() {
+		http.Error(w, `{"error":"`+field+`"}`, http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
 // FakeGate is what the local fakes of outside services decide before they
 // take a request: the next requests failing on demand, and a repeat of an
 // Idempotency-Key already taken answered 200 and counted, not taken
