@@ -94,117 +94,119 @@ func checkDueMonotone(t *testing.T, rng *rand.Rand, name, what string, due func(
 	}
 }
 
-func TestPropertyDueDays(t *testing.T) {
+// eachDraw calls check 5000 times for each property calendar, with an
+// instant drawn at random from a generator seeded with seed (the same
+// draws for every calendar); check draws whatever else it needs from rng.
+func eachDraw(t *testing.T, seed int64, check func(name string, cal *Calendar, rng *rand.Rand, from time.Time)) {
+	t.Helper()
 	for name, cal := range propertyCalendars(t) {
-		rng := rand.New(rand.NewSource(2026))
+		rng := rand.New(rand.NewSource(seed))
 		for range 5000 {
-			from := randomInstant(rng)
-			n := rng.Intn(40)
-			cutoff := []Clock{0, DefaultCutoff, ClockAt(11, 0)}[rng.Intn(3)]
-			due := cal.DueDays(from, n, cutoff)
-			d := DateOf(due)
-			spans := cal.WorkingSpans(d)
-			if len(spans) == 0 || !due.Equal(d.At(spans[len(spans)-1].End, cal.Location())) {
-				t.Fatalf("%s: DueDays(%v, %d, %v) = %v; want close of business of a working day", name, from, n, cutoff, due)
-			}
-			if !due.After(from) {
-				t.Fatalf("%s: DueDays(%v, %d, %v) = %v; want after the receipt", name, from, n, cutoff, due)
-			}
-			checkDueMonotone(t, rng, name, "DueDays", func(from time.Time, n int) time.Time { return cal.DueDays(from, n, cutoff) }, from, n, due)
-			// Counting the days from Start gives the same due (a zero
-			// step budget is due at once, unlike DueDays with n = 0).
-			if steps := cal.StepDues(cal.Start(from, cutoff), []StepBudget{{Days: n}}); n > 0 && !steps[0].Equal(due) {
-				t.Fatalf("%s: StepDues(Start(%v), %d days) = %v; want DueDays = %v", name, from, n, steps[0], due)
-			}
-			// The days between start and due are n working days.
-			start := DateOf(cal.Start(from, cutoff))
-			if got := cal.AddWorkingDays(start, n); got != d {
-				t.Fatalf("%s: AddWorkingDays(%v, %d) = %v; want the due day %v", name, start, n, got, d)
-			}
+			check(name, cal, rng, randomInstant(rng))
 		}
 	}
+}
+
+func TestPropertyDueDays(t *testing.T) {
+	eachDraw(t, 2026, func(name string, cal *Calendar, rng *rand.Rand, from time.Time) {
+		n := rng.Intn(40)
+		cutoff := []Clock{0, DefaultCutoff, ClockAt(11, 0)}[rng.Intn(3)]
+		due := cal.DueDays(from, n, cutoff)
+		d := DateOf(due)
+		spans := cal.WorkingSpans(d)
+		if len(spans) == 0 || !due.Equal(d.At(spans[len(spans)-1].End, cal.Location())) {
+			t.Fatalf("%s: DueDays(%v, %d, %v) = %v; want close of business of a working day", name, from, n, cutoff, due)
+		}
+		if !due.After(from) {
+			t.Fatalf("%s: DueDays(%v, %d, %v) = %v; want after the receipt", name, from, n, cutoff, due)
+		}
+		checkDueMonotone(t, rng, name, "DueDays", func(from time.Time, n int) time.Time { return cal.DueDays(from, n, cutoff) }, from, n, due)
+		// Counting the days from Start gives the same due (a zero
+		// step budget is due at once, unlike DueDays with n = 0).
+		if steps := cal.StepDues(cal.Start(from, cutoff), []StepBudget{{Days: n}}); n > 0 && !steps[0].Equal(due) {
+			t.Fatalf("%s: StepDues(Start(%v), %d days) = %v; want DueDays = %v", name, from, n, steps[0], due)
+		}
+		// The days between start and due are n working days.
+		start := DateOf(cal.Start(from, cutoff))
+		if got := cal.AddWorkingDays(start, n); got != d {
+			t.Fatalf("%s: AddWorkingDays(%v, %d) = %v; want the due day %v", name, start, n, got, d)
+		}
+	})
 }
 
 func TestPropertyDueHours(t *testing.T) {
-	for name, cal := range propertyCalendars(t) {
-		rng := rand.New(rand.NewSource(7))
-		for range 5000 {
-			from := randomInstant(rng)
-			h := rng.Intn(60)
-			cutoff := []Clock{0, DefaultCutoff}[rng.Intn(2)]
-			due := cal.DueHours(from, h, cutoff)
-			if !inWorkingTime(cal, due) {
-				t.Fatalf("%s: DueHours(%v, %d, %v) = %v; want inside working hours", name, from, h, cutoff, due)
-			}
-			if due.Before(from) {
-				t.Fatalf("%s: DueHours(%v, %d, %v) = %v; before the receipt", name, from, h, cutoff, due)
-			}
-			start := cal.Start(from, cutoff)
-			if got := cal.WorkingDuration(start, due); got != time.Duration(h)*time.Hour {
-				t.Fatalf("%s: WorkingDuration(%v, DueHours(…, %d)) = %v; want %dh", name, start, h, got, h)
-			}
-			checkDueMonotone(t, rng, name, "DueHours", func(from time.Time, h int) time.Time { return cal.DueHours(from, h, cutoff) }, from, h, due)
+	eachDraw(t, 7, func(name string, cal *Calendar, rng *rand.Rand, from time.Time) {
+		h := rng.Intn(60)
+		cutoff := []Clock{0, DefaultCutoff}[rng.Intn(2)]
+		due := cal.DueHours(from, h, cutoff)
+		if !inWorkingTime(cal, due) {
+			t.Fatalf("%s: DueHours(%v, %d, %v) = %v; want inside working hours", name, from, h, cutoff, due)
 		}
-	}
+		if due.Before(from) {
+			t.Fatalf("%s: DueHours(%v, %d, %v) = %v; before the receipt", name, from, h, cutoff, due)
+		}
+		start := cal.Start(from, cutoff)
+		if got := cal.WorkingDuration(start, due); got != time.Duration(h)*time.Hour {
+			t.Fatalf("%s: WorkingDuration(%v, DueHours(…, %d)) = %v; want %dh", name, start, h, got, h)
+		}
+		checkDueMonotone(t, rng, name, "DueHours", func(from time.Time, h int) time.Time { return cal.DueHours(from, h, cutoff) }, from, h, due)
+	})
 }
 
 func TestPropertyWorkingTime(t *testing.T) {
-	for name, cal := range propertyCalendars(t) {
-		rng := rand.New(rand.NewSource(42))
-		for range 5000 {
-			a, b := randomInstant(rng), randomInstant(rng)
-			if b.Before(a) {
-				a, b = b, a
-			}
-			if b.Sub(a) > 60*24*time.Hour { // keep the oracle cheap
-				b = a.Add(time.Duration(rng.Int63n(int64(10 * 24 * time.Hour))))
-			}
-			wd := cal.WorkingDuration(a, b)
-			if want := bruteWorkingDuration(cal, a, b); wd != want {
-				t.Fatalf("%s: WorkingDuration(%v, %v) = %v; want %v", name, a, b, wd, want)
-			}
-			if got := cal.WorkingDuration(b, a); got != -wd {
-				t.Fatalf("%s: WorkingDuration(%v, %v) = %v; want %v", name, b, a, got, -wd)
-			}
-			m := a.Add(time.Duration(rng.Int63n(int64(b.Sub(a)) + 1)))
-			if sum := cal.WorkingDuration(a, m) + cal.WorkingDuration(m, b); sum != wd {
-				t.Fatalf("%s: WorkingDuration(%v, %v) + (…, %v) = %v; want %v", name, a, m, b, sum, wd)
-			}
-
-			// Round trip, forward and backward.
-			d := time.Duration(rng.Int63n(int64(80 * time.Hour)))
-			fwd := cal.AddWorking(a, d)
-			if got := cal.WorkingDuration(a, fwd); got != d {
-				t.Fatalf("%s: WorkingDuration(%v, AddWorking(…, %v) = %v) = %v", name, a, d, fwd, got)
-			}
-			if d > 0 && !inWorkingTime(cal, fwd) {
-				t.Fatalf("%s: AddWorking(%v, %v) = %v; want inside working hours", name, a, d, fwd)
-			}
-			if more := cal.AddWorking(a, d+time.Second); !more.After(fwd) {
-				t.Fatalf("%s: AddWorking(%v, %v) = %v is not after AddWorking(…, %v) = %v", name, a, d+time.Second, more, d, fwd)
-			}
-			back := cal.AddWorking(a, -d)
-			if got := cal.WorkingDuration(back, a); got != d {
-				t.Fatalf("%s: WorkingDuration(AddWorking(%v, -%v) = %v, …) = %v", name, a, d, back, got)
-			}
-			if d > 0 && !inWorkingTime(cal, back) {
-				t.Fatalf("%s: AddWorking(%v, -%v) = %v; want inside working hours", name, a, d, back)
-			}
-
-			// A pause from a to b extends the due by exactly its working time.
-			due := cal.DueDays(randomInstant(rng), rng.Intn(20), DefaultCutoff)
-			extended := cal.AddWorking(due, wd)
-			if got := cal.WorkingDuration(due, extended); got != wd {
-				t.Fatalf("%s: pause %v: WorkingDuration(%v, %v) = %v", name, wd, due, extended, got)
-			}
-			if extended.Before(due) {
-				t.Fatalf("%s: AddWorking(%v, %v) = %v; before the due", name, due, wd, extended)
-			}
-			if cal.Classify(due, due) != OutcomeOnTime || cal.Classify(due.Add(time.Nanosecond), due) != OutcomeLate {
-				t.Fatalf("%s: Classify around the due %v is wrong", name, due)
-			}
+	eachDraw(t, 42, func(name string, cal *Calendar, rng *rand.Rand, from time.Time) {
+		a, b := from, randomInstant(rng)
+		if b.Before(a) {
+			a, b = b, a
 		}
-	}
+		if b.Sub(a) > 60*24*time.Hour { // keep the oracle cheap
+			b = a.Add(time.Duration(rng.Int63n(int64(10 * 24 * time.Hour))))
+		}
+		wd := cal.WorkingDuration(a, b)
+		if want := bruteWorkingDuration(cal, a, b); wd != want {
+			t.Fatalf("%s: WorkingDuration(%v, %v) = %v; want %v", name, a, b, wd, want)
+		}
+		if got := cal.WorkingDuration(b, a); got != -wd {
+			t.Fatalf("%s: WorkingDuration(%v, %v) = %v; want %v", name, b, a, got, -wd)
+		}
+		m := a.Add(time.Duration(rng.Int63n(int64(b.Sub(a)) + 1)))
+		if sum := cal.WorkingDuration(a, m) + cal.WorkingDuration(m, b); sum != wd {
+			t.Fatalf("%s: WorkingDuration(%v, %v) + (…, %v) = %v; want %v", name, a, m, b, sum, wd)
+		}
+
+		// Round trip, forward and backward.
+		d := time.Duration(rng.Int63n(int64(80 * time.Hour)))
+		fwd := cal.AddWorking(a, d)
+		if got := cal.WorkingDuration(a, fwd); got != d {
+			t.Fatalf("%s: WorkingDuration(%v, AddWorking(…, %v) = %v) = %v", name, a, d, fwd, got)
+		}
+		if d > 0 && !inWorkingTime(cal, fwd) {
+			t.Fatalf("%s: AddWorking(%v, %v) = %v; want inside working hours", name, a, d, fwd)
+		}
+		if more := cal.AddWorking(a, d+time.Second); !more.After(fwd) {
+			t.Fatalf("%s: AddWorking(%v, %v) = %v is not after AddWorking(…, %v) = %v", name, a, d+time.Second, more, d, fwd)
+		}
+		back := cal.AddWorking(a, -d)
+		if got := cal.WorkingDuration(back, a); got != d {
+			t.Fatalf("%s: WorkingDuration(AddWorking(%v, -%v) = %v, …) = %v", name, a, d, back, got)
+		}
+		if d > 0 && !inWorkingTime(cal, back) {
+			t.Fatalf("%s: AddWorking(%v, -%v) = %v; want inside working hours", name, a, d, back)
+		}
+
+		// A pause from a to b extends the due by exactly its working time.
+		due := cal.DueDays(randomInstant(rng), rng.Intn(20), DefaultCutoff)
+		extended := cal.AddWorking(due, wd)
+		if got := cal.WorkingDuration(due, extended); got != wd {
+			t.Fatalf("%s: pause %v: WorkingDuration(%v, %v) = %v", name, wd, due, extended, got)
+		}
+		if extended.Before(due) {
+			t.Fatalf("%s: AddWorking(%v, %v) = %v; before the due", name, due, wd, extended)
+		}
+		if cal.Classify(due, due) != OutcomeOnTime || cal.Classify(due.Add(time.Nanosecond), due) != OutcomeLate {
+			t.Fatalf("%s: Classify around the due %v is wrong", name, due)
+		}
+	})
 }
 
 // TestConcurrentUse builds years lazily from many goroutines (run with -race).

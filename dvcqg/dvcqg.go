@@ -8,13 +8,11 @@
 package dvcqg
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"motcua/dossier"
@@ -94,12 +92,10 @@ func FromPortalRecord(r workflow.PortalRecord) Record {
 	return out
 }
 
-// Client talks to the portal (or the LGSP in front of it).
-type Client struct {
-	BaseURL string       // e.g. https://lgsp.bacninh.gov.vn/dvcqg
-	Token   string       // bearer token; never logged
-	HTTP    *http.Client // nil: a client with a 15 s timeout
-}
+// Client talks to the portal (or the LGSP in front of it), at BaseURL
+// (e.g. https://lgsp.bacninh.gov.vn/dvcqg); a nil HTTP is a client with a
+// 15 s timeout.
+type Client outhttp.Endpoint
 
 var _ workflow.Portal = (*Client)(nil)
 
@@ -107,24 +103,8 @@ var _ workflow.Portal = (*Client)(nil)
 // refusal a retry will not change (4xx but 408, 409 and 429).
 type Error = outhttp.Error
 
-func (c *Client) client() *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
-	}
-	return &http.Client{Timeout: 15 * time.Second}
-}
-
 func (c *Client) do(req *http.Request, out any) error {
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	req.Header.Set("Accept", "application/json")
-	res, err := c.client().Do(req)
-	if err != nil {
-		return fmt.Errorf("dvcqg: %w", err)
-	}
-	defer res.Body.Close()
-	b, err := outhttp.Read("dvcqg", res, 8<<20)
+	b, err := outhttp.Endpoint(*c).Do("dvcqg", req, 15*time.Second, 8<<20)
 	if err != nil {
 		return err
 	}
@@ -138,15 +118,10 @@ func (c *Client) do(req *http.Request, out any) error {
 
 // Push sends one record (POST BASE/hoso/dongbo, header Idempotency-Key).
 func (c *Client) Push(ctx context.Context, key string, r workflow.PortalRecord) error {
-	b, err := json.Marshal(FromPortalRecord(r))
+	req, err := outhttp.JSONRequest(ctx, "POST", outhttp.Endpoint(*c).URL("/hoso/dongbo"), FromPortalRecord(r), "")
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", strings.TrimRight(c.BaseURL, "/")+"/hoso/dongbo", bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", key)
 	return c.do(req, nil)
 }
@@ -155,7 +130,7 @@ func (c *Client) Push(ctx context.Context, key string, r workflow.PortalRecord) 
 // (GET BASE/hoso?tu=…&den=…).
 func (c *Client) Received(ctx context.Context, from, to time.Time) ([]workflow.PortalStatus, error) {
 	q := url.Values{"tu": {from.In(zone).Format(TimeLayout)}, "den": {to.In(zone).Format(TimeLayout)}}
-	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(c.BaseURL, "/")+"/hoso?"+q.Encode(), nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", outhttp.Endpoint(*c).URL("/hoso?"+q.Encode()), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package dvcqg
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"sync"
@@ -102,9 +101,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) push(w http.ResponseWriter, r *http.Request) {
 	var rec Record
-	b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err := json.Unmarshal(b, &rec); err != nil || rec.MaHoSo == "" {
-		http.Error(w, `{"error":"MaHoSo"}`, http.StatusBadRequest)
+	if !outhttp.FakeBody(w, r, 1<<20, &rec, "MaHoSo", func() bool { return rec.MaHoSo != "" }) {
 		return
 	}
 	f.mu.Lock()

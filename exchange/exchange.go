@@ -10,9 +10,6 @@ package exchange
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"motcua/internal/outhttp"
@@ -69,12 +66,10 @@ func FromMessage(m workflow.ExchangeMessage) Package {
 	return p
 }
 
-// Client sends packages to the platform.
-type Client struct {
-	BaseURL string       // e.g. https://lgsp.bacninh.gov.vn/lienthong
-	Token   string       // bearer token; never logged
-	HTTP    *http.Client // nil: a client with a 30 s timeout
-}
+// Client sends packages to the platform, at BaseURL (e.g.
+// https://lgsp.bacninh.gov.vn/lienthong); a nil HTTP is a client with a 30
+// s timeout.
+type Client outhttp.Endpoint
 
 var _ workflow.Exchange = (*Client)(nil)
 
@@ -84,21 +79,12 @@ type Error = outhttp.Error
 
 // Send posts one package (POST BASE/packages, header Idempotency-Key).
 func (c *Client) Send(ctx context.Context, key string, m workflow.ExchangeMessage) error {
-	req, err := outhttp.JSONRequest(ctx, "POST", strings.TrimRight(c.BaseURL, "/")+"/packages", FromMessage(m), c.Token)
+	e := outhttp.Endpoint(*c)
+	req, err := outhttp.JSONRequest(ctx, "POST", e.URL("/packages"), FromMessage(m), "")
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Idempotency-Key", key)
-	hc := c.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("exchange: %w", err)
-	}
-	defer res.Body.Close()
-	_, err = outhttp.Read("exchange", res, 4096)
+	_, err = e.Do("exchange", req, 30*time.Second, 4096)
 	return err
 }

@@ -92,9 +92,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p Package
-	b, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-	if err := json.Unmarshal(b, &p); err != nil || p.PackageID == "" {
-		http.Error(w, `{"error":"package_id"}`, http.StatusBadRequest)
+	if !outhttp.FakeBody(w, r, 64<<20, &p, "package_id", func() bool { return p.PackageID != "" }) {
 		return
 	}
 	f.mu.Lock()

@@ -116,18 +116,15 @@ func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
 	}
 	c.kinhGui(f.Applicant)
 	agency := orDots(f.Agency)
-	just := textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
-	c.para(c.left(), c.width(), just,
-		"Ngày "+shortDate(f.ReceivedAt, c.loc)+", "+agency+" tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “"+
-			orDots(f.Procedure)+"” của "+f.Applicant.addressee()+" "+orDots(f.Applicant.Name)+
-			"; số định danh: "+orDots(f.Applicant.IDNumber)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
-	c.para(c.left(), c.width(), just, "Thời gian hẹn trả kết quả giải quyết hồ sơ: "+clockDate(f.OriginalDueAt, c.loc)+".")
-	c.para(c.left(), c.width(), just,
+	c.para(c.left(), c.width(), letterBody, c.receivedText(f.ReceivedAt, agency, f.Procedure, f.Applicant)+
+		"; số định danh: "+orDots(f.Applicant.IDNumber)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
+	c.para(c.left(), c.width(), letterBody, "Thời gian hẹn trả kết quả giải quyết hồ sơ: "+clockDate(f.OriginalDueAt, c.loc)+".")
+	c.para(c.left(), c.width(), letterBody,
 		"Tuy nhiên, "+agency+" không thể trả kết quả giải quyết hồ sơ đúng thời gian đã hẹn. Lý do: "+orDots(f.Reason))
-	c.para(c.left(), c.width(), just,
+	c.para(c.left(), c.width(), letterBody,
 		"Sự chậm trễ này đã gây phiền hà cho "+f.Applicant.addressee()+". "+agency+" xin lỗi "+f.Applicant.addressee()+
 			" và "+sp.apologyAction+" "+clockDate(f.NewDueAt, c.loc)+".")
-	c.para(c.left(), c.width(), just, "Xin trân trọng cảm ơn./.")
+	c.para(c.left(), c.width(), letterBody, "Xin trân trọng cảm ơn./.")
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
 	return c.finishForm(w, f.VerifyURL)
@@ -169,25 +166,34 @@ func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
 	c.kinhGui(f.Applicant)
 	agency := orDots(f.Agency)
 	who := f.Applicant.addressee()
-	just := textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
-	c.para(c.left(), c.width(), just,
-		"Ngày "+shortDate(f.ReceivedAt, c.loc)+", "+agency+" tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “"+
-			orDots(f.Procedure)+"” của "+who+" "+orDots(f.Applicant.Name)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
+	c.para(c.left(), c.width(), letterBody, c.receivedText(f.ReceivedAt, agency, f.Procedure, f.Applicant)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
 	req := "Ngày " + shortDate(f.RequestedAt, c.loc) + ", " + agency + " nhận được đề nghị dừng giải quyết hồ sơ của " + who + "."
 	if strings.TrimSpace(f.Reason) != "" {
 		req += " Lý do: " + strings.TrimSpace(f.Reason)
 	}
-	c.para(c.left(), c.width(), just, req)
-	c.para(c.left(), c.width(), just,
+	c.para(c.left(), c.width(), letterBody, req)
+	c.para(c.left(), c.width(), letterBody,
 		"Do hồ sơ chưa có kết quả giải quyết, "+agency+" thông báo dừng giải quyết hồ sơ nêu trên kể từ "+
 			longDate(f.Date, c.loc)+".")
 	if strings.TrimSpace(f.ReturnNote) != "" {
-		c.para(c.left(), c.width(), just, f.ReturnNote)
+		c.para(c.left(), c.width(), letterBody, f.ReturnNote)
 	}
-	c.para(c.left(), c.width(), just, "Trân trọng thông báo để "+who+" được biết./.")
+	c.para(c.left(), c.width(), letterBody, "Trân trọng thông báo để "+who+" được biết./.")
 	c.y += 6
 	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
 	return c.finishForm(w, f.VerifyURL)
+}
+
+// letterBody is the style of the paragraphs of a letter to the applicant
+// (apology, stop notice): justified, the first line indented.
+var letterBody = textStyle{Face: regular, Size: formBody, After: 2, Align: alignJustify, Indent: 20}
+
+// receivedText opens a letter to applicant p about a dossier: the day at
+// which agency received it for procedure (the letter goes on with the
+// dossier's references).
+func (c *canvas) receivedText(at time.Time, agency, procedure string, p Person) string {
+	return "Ngày " + shortDate(at, c.loc) + ", " + agency + " tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “" +
+		orDots(procedure) + "” của " + p.addressee() + " " + orDots(p.Name)
 }
 
 // kinhGui writes the centred "Kính gửi:" line of a slip to applicant p,

@@ -88,10 +88,7 @@ func TestSignDetachedOpenSSL(t *testing.T) {
 
 func TestPKCS12RoundTrip(t *testing.T) {
 	now := testNow()
-	pki, err := sign.NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pki := newDemoPKI(t, now)
 	pki.Password = "mật-khẩu"
 	_, p12, err := pki.IssuePerson("Lê Văn Cường", "Chủ tịch", "UBND xã Tiên Du")
 	if err != nil {
@@ -128,10 +125,7 @@ func TestPKCS12RoundTrip(t *testing.T) {
 
 func TestDemoPKIPersistence(t *testing.T) {
 	now := testNow()
-	pki, err := sign.NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pki := newDemoPKI(t, now)
 	if got := pki.Root.Subject.CommonName; got != "DEMO Root CA motcua — không có giá trị pháp lý" {
 		t.Errorf("root CN = %q", got)
 	}

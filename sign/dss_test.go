@@ -666,10 +666,7 @@ func TestHTTPRevocation(t *testing.T) {
 
 func TestHTTPRevocationCacheAndErrors(t *testing.T) {
 	now := testNow()
-	pki, err := sign.NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pki := newDemoPKI(t, now)
 	srv := newCRLServer(t, pki, now)
 	issue := func(url string) *x509.Certificate {
 		pki.CRLURL = url
@@ -698,10 +695,7 @@ func TestHTTPRevocationCacheAndErrors(t *testing.T) {
 		t.Errorf("after NextUpdate: %v, same %v, %d requests", err, bytes.Equal(a, c), srv.requests.Load())
 	}
 
-	other, err := sign.NewDemoPKI(now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := newDemoPKI(t, now)
 	foreign, _ := other.CRL(ctx, nil, other.Root, now)
 	own, _ := pki.CRL(ctx, nil, pki.Root, now)
 	tests := []struct {

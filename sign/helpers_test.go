@@ -82,14 +82,21 @@ func newTestPKI(tb testing.TB, now time.Time) *testPKI {
 	return newTestPKIWith(tb, now, func(*sign.DemoPKI) {})
 }
 
-// newTestPKIWith is newTestPKI whose CA configure sets up (its OCSP or CRL
-// address) before the two identities are issued.
-func newTestPKIWith(tb testing.TB, now time.Time, configure func(*sign.DemoPKI)) *testPKI {
+// newDemoPKI makes a demo CA valid at now, or ends tb.
+func newDemoPKI(tb testing.TB, now time.Time) *sign.DemoPKI {
 	tb.Helper()
 	pki, err := sign.NewDemoPKI(now)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return pki
+}
+
+// newTestPKIWith is newTestPKI whose CA configure sets up (its OCSP or CRL
+// address) before the two identities are issued.
+func newTestPKIWith(tb testing.TB, now time.Time, configure func(*sign.DemoPKI)) *testPKI {
+	tb.Helper()
+	pki := newDemoPKI(tb, now)
 	configure(pki)
 	officer, _, err := pki.IssuePerson("Nguyễn Văn Ánh", "Phó Chủ tịch", "Ủy ban nhân dân tỉnh Bắc Ninh")
 	if err != nil {

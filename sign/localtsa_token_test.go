@@ -13,12 +13,15 @@ import (
 	"motcua/sign"
 )
 
+// demoTSA is a demo TSA of a CA of its own, its clock stopped at at.
 func demoTSA(tb testing.TB, at time.Time) *sign.LocalTSA {
 	tb.Helper()
-	pki, err := sign.NewDemoPKI(at.Add(-time.Hour))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	return demoTSAOf(tb, newDemoPKI(tb, at.Add(-time.Hour)), at)
+}
+
+// demoTSAOf is the demo TSA of pki, its clock stopped at at, or ends tb.
+func demoTSAOf(tb testing.TB, pki *sign.DemoPKI, at time.Time) *sign.LocalTSA {
+	tb.Helper()
 	tsa, err := sign.NewDemoTSA(pki, func() time.Time { return at })
 	if err != nil {
 		tb.Fatal(err)

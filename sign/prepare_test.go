@@ -103,10 +103,7 @@ func TestTwoPhaseSignature(t *testing.T) {
 func TestLevels(t *testing.T) {
 	now, p := newTestPKINow(t)
 	ctx := context.Background()
-	tsa, err := sign.NewDemoTSA(p.pki, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	tsa := demoTSAOf(t, p.pki, now)
 	level := func(t *testing.T, file []byte, want ...string) *sign.Report {
 		t.Helper()
 		rep, err := sign.VerifyPDF(file, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now})

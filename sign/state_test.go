@@ -17,10 +17,7 @@ import (
 func TestResumePDF(t *testing.T) {
 	now, p := newTestPKINow(t)
 	ctx := context.Background()
-	tsa, err := sign.NewDemoTSA(p.pki, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	tsa := demoTSAOf(t, p.pki, now)
 	prepare := func(t *testing.T, opts sign.PDFOptions) (*sign.PreparedPDF, []byte) {
 		t.Helper()
 		pp := p.preparePDF(t, now, opts)

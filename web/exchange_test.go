@@ -150,7 +150,7 @@ func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
 	e := newExchangeEnv(t, engine)
 	users := demotest.Users(t, e.db)
 	ds := demotest.Receive(t, e.svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-	ds = demotest.Walk(t, e.svc, users, ds, demotest.Step{Who: "appraiser", Action: dossier.ActAssign})
+	ds = demotest.Walk(t, e.svc, users, ds, demotest.Assign)
 	path := "/api/v1/dossiers/" + ds.Code + "/exchange"
 
 	// Sending: bad input and the wrong people are refused with problems.
@@ -307,10 +307,7 @@ func testExchangeWithFakePeer(t *testing.T, engine store.Engine) {
 	// The issued result is registered in the QLVB with the result's PDF;
 	// the fake peer answers by itself.
 	e.fake.Answer = true
-	ds = demotest.Walk(t, e.svc, users, ds,
-		demotest.Step{Who: "appraiser", Action: dossier.ActSubmitAppraisal, In: workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
-		demotest.Step{Who: "approver", Action: dossier.ActApprove},
-		demotest.Step{Who: "clerk", Action: dossier.ActIssue})
+	ds = demotest.Walk(t, e.svc, users, ds, demotest.Appraise, demotest.Approve, demotest.Issue)
 	// The admins' outbox (JSON and page) lists the registration waiting.
 	st, _, b = e.call("admin", "GET", "/api/v1/outbox?destination=exchange", nil)
 	var ob workflow.OutboxView

@@ -275,8 +275,6 @@ func (s *Server) uiDossierFile(w http.ResponseWriter, r *http.Request, u *dossie
 		s.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")
+	frameableBySelf(w, "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'")
 	serveInline(w, r, meta.ContentType, f)
 }

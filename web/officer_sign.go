@@ -83,9 +83,7 @@ func (s *Server) uiSignPreview(w http.ResponseWriter, r *http.Request, u *dossie
 		s.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("Content-Security-Policy", "default-src 'none'; object-src 'self'; frame-ancestors 'self'")
+	frameableBySelf(w, "default-src 'none'; object-src 'self'")
 	s.writePDF(w, r, pdf, nil, "xem-truoc.pdf")
 }
 

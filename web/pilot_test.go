@@ -15,7 +15,7 @@ import (
 	"motcua/demo"
 	"motcua/dossier"
 	"motcua/internal/clocktest"
-	"motcua/internal/testfile"
+	"motcua/internal/demotest"
 	"motcua/store"
 	"motcua/store/storetest"
 	"motcua/web"
@@ -110,37 +110,9 @@ var alertRE = regexp.MustCompile(`(?s)<div id="alert" role="alert"[^>]*>(.*?)</d
 func TestPilotApprovedResultLink(t *testing.T) {
 	ctx := context.Background()
 	svc, db, srv := newSigningServer(t, workflow.Config{BaseURL: "https://motcua.example", Now: clocktest.Now})
-	user := func(name string) *dossier.User {
-		u, err := db.UserByName(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
-	info, err := svc.Upload(ctx, user("reception"), bytes.NewReader(testfile.PDF("scan")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := svc.Receive(ctx, user("reception"), workflow.ReceiveInput{ProcedureCode: "2.001610", Channel: dossier.ChannelCounter,
-		Applicant:  dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"},
-		Components: []workflow.ComponentInput{{Code: "GDN", BlobID: info.ID}, {Code: "GTPL", BlobID: info.ID}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range []struct {
-		who string
-		a   dossier.Action
-		in  workflow.ActionInput
-	}{
-		{"appraiser", dossier.ActAssign, workflow.ActionInput{}},
-		{"appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
-		{"approver", dossier.ActApprove, workflow.ActionInput{}},
-	} {
-		step.in.Version = ds.Version
-		if ds, err = svc.Act(ctx, user(step.who), ds.Code, step.a, step.in); err != nil {
-			t.Fatalf("%s: %v", step.a, err)
-		}
-	}
+	users := demotest.Users(t, db)
+	ds := demotest.Receive(t, svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
+	ds = demotest.Walk(t, svc, users, ds, demotest.Assign, demotest.Appraise, demotest.Approve)
 	tok, _, err := svc.Login(ctx, "clerk", demo.Password)
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +142,7 @@ func TestPilotApprovedResultLink(t *testing.T) {
 	if _, page := fetch("/ho-so/" + ds.Code); !strings.Contains(page, `id="act-withdraw"`) {
 		t.Error("an approved dossier does not offer withdrawal")
 	}
-	if ds, err = svc.Act(ctx, user("clerk"), ds.Code, dossier.ActIssue, workflow.ActionInput{Version: ds.Version}); err != nil {
+	if ds, err = svc.Act(ctx, users["clerk"], ds.Code, dossier.ActIssue, workflow.ActionInput{Version: ds.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if _, page := fetch("/ho-so/" + ds.Code); strings.Contains(page, `id="act-withdraw"`) || !strings.Contains(page, `id="act-return"`) {

@@ -45,11 +45,7 @@ func TestVerifyPageOfIssuedResult(t *testing.T) {
 
 	users := demotest.Users(t, db)
 	ds := demotest.Receive(t, svc, users["reception"], dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: "Nguyễn Thị Ánh Tuyết", IDNumber: "027190001234"})
-	ds = demotest.Walk(t, svc, users, ds,
-		demotest.Step{Who: "appraiser", Action: dossier.ActAssign},
-		demotest.Step{Who: "appraiser", Action: dossier.ActSubmitAppraisal, In: workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}},
-		demotest.Step{Who: "approver", Action: dossier.ActApprove},
-		demotest.Step{Who: "clerk", Action: dossier.ActIssue})
+	ds = demotest.Walk(t, svc, users, ds, demotest.Assign, demotest.Appraise, demotest.Approve, demotest.Issue)
 	file, err := svc.ResultPDF(ctx, users["clerk"], ds.Code)
 	if err != nil {
 		t.Fatal(err)

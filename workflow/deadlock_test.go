@@ -50,29 +50,15 @@ func (ev *env) lifecycles(ctx context.Context, comps []workflow.ComponentInput, 
 // lifecycle drives a dossier from reception to return (counter channel,
 // approved and issued) as the demo officers, number i naming its applicant.
 func (ev *env) lifecycle(ctx context.Context, comps []workflow.ComponentInput, i int) error {
-	steps := []struct {
-		who string
-		a   dossier.Action
-		in  workflow.ActionInput
-	}{
-		{"appraiser", dossier.ActAssign, workflow.ActionInput{}},
-		{"appraiser", dossier.ActSubmitAppraisal, workflow.ActionInput{Recommendation: "approve", Report: "Hồ sơ hợp lệ", DraftResult: "Cấp giấy"}},
-		{"approver", dossier.ActApprove, workflow.ActionInput{}},
-		{"clerk", dossier.ActIssue, workflow.ActionInput{}},
-		{"reception", dossier.ActReturn, workflow.ActionInput{}},
-	}
 	d, err := ev.svc.Receive(ctx, ev.users["reception"], workflow.ReceiveInput{ProcedureCode: "2.001610",
 		Channel: dossier.ChannelCounter, Components: comps,
 		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, Name: fmt.Sprintf("Công dân %d", i), IDNumber: fmt.Sprintf("0271900%05d", i)}})
 	if err != nil {
 		return fmt.Errorf("receive: %w", err)
 	}
-	for _, s := range steps {
-		in := s.in
-		in.Version = d.Version
-		if d, err = ev.svc.Act(ctx, ev.users[s.who], d.Code, s.a, in); err != nil {
-			return fmt.Errorf("%s: %w", s.a, err)
-		}
+	d, err = demotest.TryWalk(ctx, ev.svc, ev.users, d, demotest.Assign, demotest.Appraise, demotest.Approve, demotest.Issue, demotest.Return)
+	if err != nil {
+		return err
 	}
 	if d.Status != dossier.StatusReturned {
 		return fmt.Errorf("%s ended %s", d.Code, d.Status)

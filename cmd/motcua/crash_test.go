@@ -83,8 +83,7 @@ func TestSIGKILLLeavesConsistentData(t *testing.T) {
 		return srv.do("POST", path, tok, "", "application/json", body)
 	}
 	rec, appr := srv.login("reception", "demo"), srv.login("appraiser", "demo")
-	blob := srv.upload(rec, testfile.PDF("k"))
-	body := receiveBody(blob)
+	body := srv.receiveBody(rec, testfile.PDF("k"))
 	var done atomic.Int64
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -248,8 +247,7 @@ func TestKill9RepeatedlyUnderLoad(t *testing.T) {
 		return srv.do("POST", path, tok, key, "application/json", body)
 	}
 	rec, appr := srv.login("reception", "demo"), srv.login("appraiser", "demo")
-	b := srv.upload(rec, testfile.PDF("crash"))
-	receive := receiveBody(b)
+	receive := srv.receiveBody(rec, testfile.PDF("crash"))
 
 	var (
 		mu      sync.Mutex
@@ -511,8 +509,7 @@ func TestOutboxNoLossAcrossKill9(t *testing.T) {
 	var codes []string
 	for round := range rounds {
 		rec := srv.login("reception", "demo")
-		b := srv.upload(rec, testfile.PDF("outbox"))
-		body := receiveBody(b)
+		body := srv.receiveBody(rec, testfile.PDF("outbox"))
 		stop := benchtest.Flood(4, func(int) bool {
 			if st, m := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", body); st == 201 {
 				acked.Add(1)

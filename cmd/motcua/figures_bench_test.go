@@ -31,8 +31,7 @@ func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 	data := b.TempDir()
 	srv, _ := startServer(b, bin, data, "--demo")
 	tok := srv.login("reception", "demo")
-	blob := srv.upload(tok, testPDF)
-	body := receiveBody(blob)
+	body := srv.receiveBody(tok, testPDF)
 	const n = 64
 	var starts, serves []time.Duration
 	bad := 0
@@ -163,7 +162,7 @@ func BenchmarkWriteDuringLoginFloodHTTP(b *testing.B) {
 	srv, _ := startServer(b, bin, b.TempDir(), "--demo")
 	defer srv.stop()
 	rec, appr, lead := srv.login("reception", "demo"), srv.login("appraiser", "demo"), srv.login("approver", "demo")
-	blob := srv.upload(rec, testPDF)
+	body := srv.receiveBody(rec, testPDF)
 	const appraisal = `,"recommendation":"approve","report":"Hồ sơ đầy đủ, hợp lệ.","draft_result":"Cấp Giấy chứng nhận đăng ký doanh nghiệp."`
 	var code, status string
 	var version int
@@ -177,7 +176,7 @@ func BenchmarkWriteDuringLoginFloodHTTP(b *testing.B) {
 		version, status = int(v), fmt.Sprint(m["status"])
 	}
 	newDossier := func() {
-		st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", receiveBody(blob))
+		st, d := srv.do("POST", "/api/v1/dossiers", rec, "", "application/json", body)
 		if st != 201 {
 			b.Fatalf("receive: %d %v", st, d)
 		}

@@ -75,9 +75,11 @@ func crashRounds(def int) int {
 	return def
 }
 
-// receiveBody is the JSON of a dossier received at the counter for the
-// demo procedure 2.001610, with blob as both of its components.
-func receiveBody(blob string) []byte {
+// receiveBody uploads scan as tok and returns the JSON of a dossier
+// received at the counter for the demo procedure 2.001610, with the scan
+// as both of its components.
+func (s *server) receiveBody(tok string, scan []byte) []byte {
+	blob := s.upload(tok, scan)
 	return []byte(fmt.Sprintf(`{"procedure_code":"2.001610","channel":"counter","applicant":{"kind":"citizen","name":"Nguyễn Văn An","id_number":"001090001234"},
 		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob, blob))
 }
@@ -191,11 +193,10 @@ func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
 	data := t.TempDir()
 	first, _ := startServer(t, bin, data, "--demo")
 	tok := first.login("reception", "demo")
-	b := first.upload(tok, testPDF)
+	body := first.receiveBody(tok, testPDF)
 	first.stop()
 
 	srv, took := startServer(t, bin, data, "--demo")
-	body := receiveBody(b)
 	const n = 64
 	statuses, served := srv.postAtOnce("/api/v1/dossiers", tok, body, n, func(i int) string { return fmt.Sprintf("restart-%d", i) })
 	for i, st := range statuses {

@@ -6,6 +6,7 @@ package demotest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 
 	"motcua/demo"
@@ -103,13 +104,38 @@ type Step struct {
 	In     workflow.ActionInput
 }
 
+// The steps of the usual path of a complete dossier (Walk): the appraiser
+// takes it and recommends approval, the leader approves, the clerk issues
+// the result and reception returns it.
+var (
+	Assign   = Step{Who: "appraiser", Action: dossier.ActAssign}
+	Appraise = Step{Who: "appraiser", Action: dossier.ActSubmitAppraisal, In: workflow.ActionInput{Recommendation: "approve", Report: "Đủ điều kiện", DraftResult: "Cấp Giấy chứng nhận."}}
+	Approve  = Step{Who: "approver", Action: dossier.ActApprove}
+	Issue    = Step{Who: "clerk", Action: dossier.ActIssue}
+	Return   = Step{Who: "reception", Action: dossier.ActReturn}
+)
+
 // Walk takes steps on d in order, each at the version the one before left
 // (users by username, as Users gives them), and returns the last state.
 func Walk(tb testing.TB, svc *workflow.Service, users map[string]*dossier.User, d *dossier.Dossier, steps ...Step) *dossier.Dossier {
 	tb.Helper()
-	for _, s := range steps {
-		s.In.Version = d.Version
-		d = Act(tb, svc, users[s.Who], d.Code, s.Action, s.In)
+	d, err := TryWalk(context.Background(), svc, users, d, steps...)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return d
+}
+
+// TryWalk is Walk for callers that cannot fail the test themselves (other
+// goroutines): it stops at the first refused step and returns its error.
+func TryWalk(ctx context.Context, svc *workflow.Service, users map[string]*dossier.User, d *dossier.Dossier, steps ...Step) (*dossier.Dossier, error) {
+	for _, s := range steps {
+		s.In.Version = d.Version
+		next, err := svc.Act(ctx, users[s.Who], d.Code, s.Action, s.In)
+		if err != nil {
+			return d, fmt.Errorf("%s %s: %w", s.Who, s.Action, err)
+		}
+		d = next
+	}
+	return d, nil
 }

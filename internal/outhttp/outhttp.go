@@ -1,7 +1,7 @@
 // Package outhttp holds what the adapters of outside services (the
 // national portal, the integration platform, the SMS gateway, the
 // officer's signing agent) share over HTTP: the JSON request with its
-// bearer token, the error of an answer other than 2xx, which tells the
+// bearer token, the endpoint that sends it, the error of an answer other than 2xx, which tells the
 // outbox whether a retry may help, and the local fakes' way of being down.
 package outhttp
 
@@ -14,7 +14,40 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
+
+// Endpoint is where an outside service answers and what a client sends
+// it with every request. An adapter's Client is an Endpoint type with
+// the service's methods.
+type Endpoint struct {
+	BaseURL string       // e.g. https://lgsp.bacninh.gov.vn/dvcqg
+	Token   string       // bearer token; never logged
+	HTTP    *http.Client // nil: a client with the adapter's timeout
+}
+
+// URL is path under the endpoint's base.
+func (e Endpoint) URL(path string) string { return strings.TrimRight(e.BaseURL, "/") + path }
+
+// Do sends req as service with the bearer token and "Accept:
+// application/json", through e.HTTP or else a client with timeout, and
+// returns the answer's body (Read, at most limit bytes).
+func (e Endpoint) Do(service string, req *http.Request, timeout time.Duration, limit int64) ([]byte, error) {
+	if e.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.Token)
+	}
+	req.Header.Set("Accept", "application/json")
+	hc := e.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: timeout}
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", service, err)
+	}
+	defer res.Body.Close()
+	return Read(service, res, limit)
+}
 
 // JSONRequest makes a request to url whose body is in as JSON (no body
 // when in is nil), with "Authorization: Bearer token" when token is set.
@@ -77,6 +110,18 @@ func Drop(w http.ResponseWriter) {
 		}
 	}
 	http.Error(w, "down", http.StatusServiceUnavailable)
+}
+
+// FakeBody reads, as a local fake takes a request, r's body (at most
+// limit bytes) as JSON into v; when it is not JSON or lacks field (has
+// false), it answers 400 {"error":field} and returns false.
+func FakeBody(w http.ResponseWriter, r *http.Request, limit int64, v any, field string, has func() bool) bool {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, limit))
+	if err := json.Unmarshal(b, v); err != nil || !has() {
+		http.Error(w, `{"error":"`+field+`"}`, http.StatusBadRequest)
+		return false
+	}
+	return true
 }
 
 // FakeGate is what the local fakes of outside services decide before they
