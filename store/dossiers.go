@@ -185,6 +185,7 @@ func (tx *Tx) DossierForUpdate(code string) (*dossier.Dossier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: dossier: %w", err)
 	}
+	tx.remember(d)
 	return d, nil
 }
 
@@ -206,25 +207,8 @@ func (tx *Tx) lockDossier(id int64) error {
 // UpdateDossier writes the mutable fields of d if its stored version is
 // still expected, and bumps the version. A stale version is ECONFLICT.
 func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
-	var ap dossier.Approval
-	var apAt *time.Time
-	if d.Approval != nil {
-		ap = *d.Approval
-		apAt = &ap.At
-	}
-	res, err := tx.exec(`UPDATE dossiers SET status = $1, version = version + 1, received_at = $2, due_at = $3,
-		original_due_at = $4, legal_due_at = $5, step_due_at = $6, finished_at = $7, paused_at = $8, paused_seconds = $9,
-		supplements = $10, apology_at = $11, outcome = $12, assignee_id = $13, recommendation = $14, report = $15,
-		draft_result = $16, reason = $17, approver_id = $18, approver_name = $19, approver_position = $20,
-		approval_capacity = $21, on_behalf_of = $22, delegation_id = $23, approved_at = $24, updated_at = $25,
-		rule_set = $28, form_set = $29, measure_due_at = $30, late_supplement = $31, five_on_spot_achieved = $32,
-		returned_same_day = $33
-		WHERE id = $26 AND version = $27`,
-		string(d.Status), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.StepDueAt),
-		msp(d.FinishedAt), msp(d.PausedAt), d.PausedSeconds, d.Supplements, msp(d.ApologyAt), d.Outcome, d.AssigneeID,
-		d.Recommendation, d.Report, d.DraftResult, d.Reason, ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity,
-		ap.OnBehalfOf, ap.DelegationID, msp(apAt), ms(tx.now), d.ID, expected,
-		string(d.RuleSet), d.FormSet, msp(d.MeasureDueAt), d.LateSupplement, nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
+	q, args := tx.updateDossierSQL(d, expected)
+	res, err := tx.exec(q, args...)
 	if err != nil {
 		return fmt.Errorf("store: update dossier: %w", err)
 	}
@@ -232,7 +216,101 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 		return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ %s đã được người khác cập nhật; vui lòng tải lại", d.Code)
 	}
 	d.Version = expected + 1
+	tx.remember(d)
 	return nil
+}
+
+// updateDossierSQL is UpdateDossier's statement and arguments.
+func (tx *Tx) updateDossierSQL(d *dossier.Dossier, expected int64) (string, []any) {
+	var ap dossier.Approval
+	var apAt *time.Time
+	if d.Approval != nil {
+		ap = *d.Approval
+		apAt = &ap.At
+	}
+	var u columnSetter
+	// The indexed columns are set only when they change (see lockedRow).
+	was, known := tx.locked[d.ID]
+	known = known && was.version == expected
+	for _, c := range [...]struct {
+		col      string
+		now, was any
+	}{
+		{"status", string(d.Status), was.status},
+		{"received_at", msp(d.ReceivedAt), was.received},
+		{"due_at", msp(d.DueAt), was.due},
+		{"finished_at", msp(d.FinishedAt), was.finished},
+	} {
+		if !known || c.now != c.was {
+			u.set(c.col, c.now)
+		}
+	}
+	u.set("original_due_at", msp(d.OriginalDueAt))
+	u.set("legal_due_at", msp(d.LegalDueAt))
+	u.set("step_due_at", msp(d.StepDueAt))
+	u.set("paused_at", msp(d.PausedAt))
+	u.set("paused_seconds", d.PausedSeconds)
+	u.set("supplements", d.Supplements)
+	u.set("apology_at", msp(d.ApologyAt))
+	u.set("outcome", d.Outcome)
+	u.set("assignee_id", d.AssigneeID)
+	u.set("recommendation", d.Recommendation)
+	u.set("report", d.Report)
+	u.set("draft_result", d.DraftResult)
+	u.set("reason", d.Reason)
+	u.set("approver_id", ap.ApproverID)
+	u.set("approver_name", ap.ApproverName)
+	u.set("approver_position", ap.Position)
+	u.set("approval_capacity", ap.Capacity)
+	u.set("on_behalf_of", ap.OnBehalfOf)
+	u.set("delegation_id", ap.DelegationID)
+	u.set("approved_at", msp(apAt))
+	u.set("updated_at", ms(tx.now))
+	u.set("rule_set", string(d.RuleSet))
+	u.set("form_set", d.FormSet)
+	u.set("measure_due_at", msp(d.MeasureDueAt))
+	u.set("late_supplement", d.LateSupplement)
+	u.set("five_on_spot_achieved", nullBool(d.FiveOnSpotAchieved))
+	u.set("returned_same_day", nullBool(d.ReturnedSameDay))
+	q := `UPDATE dossiers SET version = version + 1, ` + u.b.String() +
+		fmt.Sprintf(` WHERE id = $%d AND version = $%d`, len(u.args)+1, len(u.args)+2)
+	return q, append(u.args, d.ID, expected)
+}
+
+// lockedRow is what a transaction knows of a dossier row it holds: its
+// indexed columns as read for update (or last written), at version. Eleven
+// indexes cover dossiers, nine of them on status, due_at (through
+// sort_due), received_at or finished_at, and SQLite rewrites every index
+// on a column an UPDATE sets, changed or not: setting only the ones that
+// changed spares most transitions five index rewrites and their pages in
+// the WAL (a transition that keeps its deadline changes only the status).
+type lockedRow struct {
+	version                 int64
+	status                  string
+	received, due, finished any // stored milliseconds, nil when unset
+}
+
+// remember records d's indexed columns for a later UpdateDossier.
+func (tx *Tx) remember(d *dossier.Dossier) {
+	if tx.locked == nil {
+		tx.locked = make(map[int64]lockedRow, 1)
+	}
+	tx.locked[d.ID] = lockedRow{version: d.Version, status: string(d.Status),
+		received: msp(d.ReceivedAt), due: msp(d.DueAt), finished: msp(d.FinishedAt)}
+}
+
+// columnSetter builds the "col = $N, …" list of an UPDATE.
+type columnSetter struct {
+	b    strings.Builder
+	args []any
+}
+
+func (u *columnSetter) set(col string, v any) {
+	if len(u.args) > 0 {
+		u.b.WriteString(", ")
+	}
+	u.args = append(u.args, v)
+	fmt.Fprintf(&u.b, "%s = $%d", col, len(u.args))
 }
 
 // InsertHistory appends one transition row.
