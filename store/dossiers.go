@@ -228,54 +228,57 @@ func (tx *Tx) updateDossierSQL(d *dossier.Dossier, expected int64) (string, []an
 		ap = *d.Approval
 		apAt = &ap.At
 	}
-	var u columnSetter
+	vals := [len(updateCols)]any{string(d.Status), msp(d.ReceivedAt), msp(d.DueAt), msp(d.FinishedAt),
+		msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.StepDueAt), msp(d.PausedAt), d.PausedSeconds,
+		d.Supplements, msp(d.ApologyAt), d.Outcome, d.AssigneeID, d.Recommendation, d.Report, d.DraftResult,
+		d.Reason, ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity, ap.OnBehalfOf, ap.DelegationID,
+		msp(apAt), ms(tx.now), string(d.RuleSet), d.FormSet, msp(d.MeasureDueAt), d.LateSupplement,
+		nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay)}
 	// The indexed columns are set only when they change (see lockedRow).
 	was, known := tx.locked[d.ID]
 	known = known && was.version == expected
-	for _, c := range [...]struct {
-		col      string
-		now, was any
-	}{
-		{"status", string(d.Status), was.status},
-		{"received_at", msp(d.ReceivedAt), was.received},
-		{"due_at", msp(d.DueAt), was.due},
-		{"finished_at", msp(d.FinishedAt), was.finished},
-	} {
-		if !known || c.now != c.was {
-			u.set(c.col, c.now)
+	args := make([]any, 0, len(vals)+2)
+	mask := 0
+	for i, v := range [indexedCols]any{was.status, was.received, was.due, was.finished} {
+		if !known || vals[i] != v {
+			mask |= 1 << i
+			args = append(args, vals[i])
 		}
 	}
-	u.set("original_due_at", msp(d.OriginalDueAt))
-	u.set("legal_due_at", msp(d.LegalDueAt))
-	u.set("step_due_at", msp(d.StepDueAt))
-	u.set("paused_at", msp(d.PausedAt))
-	u.set("paused_seconds", d.PausedSeconds)
-	u.set("supplements", d.Supplements)
-	u.set("apology_at", msp(d.ApologyAt))
-	u.set("outcome", d.Outcome)
-	u.set("assignee_id", d.AssigneeID)
-	u.set("recommendation", d.Recommendation)
-	u.set("report", d.Report)
-	u.set("draft_result", d.DraftResult)
-	u.set("reason", d.Reason)
-	u.set("approver_id", ap.ApproverID)
-	u.set("approver_name", ap.ApproverName)
-	u.set("approver_position", ap.Position)
-	u.set("approval_capacity", ap.Capacity)
-	u.set("on_behalf_of", ap.OnBehalfOf)
-	u.set("delegation_id", ap.DelegationID)
-	u.set("approved_at", msp(apAt))
-	u.set("updated_at", ms(tx.now))
-	u.set("rule_set", string(d.RuleSet))
-	u.set("form_set", d.FormSet)
-	u.set("measure_due_at", msp(d.MeasureDueAt))
-	u.set("late_supplement", d.LateSupplement)
-	u.set("five_on_spot_achieved", nullBool(d.FiveOnSpotAchieved))
-	u.set("returned_same_day", nullBool(d.ReturnedSameDay))
-	q := `UPDATE dossiers SET version = version + 1, ` + u.b.String() +
-		fmt.Sprintf(` WHERE id = $%d AND version = $%d`, len(u.args)+1, len(u.args)+2)
-	return q, append(u.args, d.ID, expected)
+	args = append(append(args, vals[indexedCols:]...), d.ID, expected)
+	return updateSQL[mask], args
 }
+
+// updateCols are the columns UpdateDossier sets; the first indexedCols
+// are indexed and set only when they change.
+var updateCols = [...]string{"status", "received_at", "due_at", "finished_at",
+	"original_due_at", "legal_due_at", "step_due_at", "paused_at", "paused_seconds",
+	"supplements", "apology_at", "outcome", "assignee_id", "recommendation", "report", "draft_result",
+	"reason", "approver_id", "approver_name", "approver_position", "approval_capacity", "on_behalf_of", "delegation_id",
+	"approved_at", "updated_at", "rule_set", "form_set", "measure_due_at", "late_supplement",
+	"five_on_spot_achieved", "returned_same_day"}
+
+const indexedCols = 4
+
+// updateSQL is UpdateDossier's statement by the set of indexed columns it
+// sets (bit i: updateCols[i]).
+var updateSQL = func() (out [1 << indexedCols]string) {
+	for mask := range out {
+		var b strings.Builder
+		b.WriteString("UPDATE dossiers SET version = version + 1")
+		n := 0
+		for i, col := range updateCols {
+			if i < indexedCols && mask&(1<<i) == 0 {
+				continue
+			}
+			n++
+			fmt.Fprintf(&b, ", %s = $%d", col, n)
+		}
+		fmt.Fprintf(&b, " WHERE id = $%d AND version = $%d", n+1, n+2)
+		out[mask] = b.String()
+	}
+	return out
+}()
 
 // lockedRow is what a transaction knows of a dossier row it holds: its
 // indexed columns as read for update (or last written), at version. Eleven
@@ -297,20 +300,6 @@ func (tx *Tx) remember(d *dossier.Dossier) {
 	}
 	tx.locked[d.ID] = lockedRow{version: d.Version, status: string(d.Status),
 		received: msp(d.ReceivedAt), due: msp(d.DueAt), finished: msp(d.FinishedAt)}
-}
-
-// columnSetter builds the "col = $N, …" list of an UPDATE.
-type columnSetter struct {
-	b    strings.Builder
-	args []any
-}
-
-func (u *columnSetter) set(col string, v any) {
-	if len(u.args) > 0 {
-		u.b.WriteString(", ")
-	}
-	u.args = append(u.args, v)
-	fmt.Fprintf(&u.b, "%s = $%d", col, len(u.args))
 }
 
 // InsertHistory appends one transition row.
