@@ -201,9 +201,17 @@ func (s *Store) putFile(r io.Reader, limit int64, ctype string) (*Info, error) {
 	return &Info{ID: id, SHA256: id, Size: size, ContentType: ctype}, nil
 }
 
-// write stores b as blob id through a temporary file.
+// write stores b as blob id through a temporary file, made beside the
+// blob's final name (a shard of 256) rather than in the one tmp
+// directory: creating files in a single directory takes its lock for
+// every upload of the server, and the rename stays in one directory. The
+// name is not a blob id, so backups pass it by.
 func (s *Store) write(id string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "up-*")
+	shard := filepath.Dir(s.path(id))
+	if err := os.MkdirAll(shard, 0o750); err != nil {
+		return fmt.Errorf("blob: dir: %w", err)
+	}
+	tmp, err := os.CreateTemp(shard, ".up-*")
 	if err != nil {
 		return fmt.Errorf("blob: temp: %w", err)
 	}

@@ -207,6 +207,14 @@ func TestPutInMemoryAndThroughDisk(t *testing.T) {
 	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
 		t.Errorf("temporary files left: %d", len(left))
 	}
+	// An in-memory upload's temporary file is made in its blob's shard,
+	// and renamed: only blobs are left there.
+	shard, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range shard {
+		if !ValidID(e.Name()) {
+			t.Errorf("left in %s: %s", filepath.Dir(path), e.Name())
+		}
+	}
 }
 
 // noisePNG is an n×n PNG of random pixels (it does not compress).
