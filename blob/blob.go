@@ -102,6 +102,12 @@ func (e *readErrs) Read(p []byte) (int, error) {
 // returns their id, after parsing the whole file (Check): a file that
 // does not parse as the PDF, JPEG or PNG it starts as is refused. Storing
 // the same bytes twice is harmless.
+//
+// An upload of at most memUpload bytes is read, hashed and checked in
+// memory (at most memSlots such buffers at once; beyond, uploads go
+// through the disk as larger ones do): a refused one never touches the
+// disk, one whose blob is already stored is not written again, and the
+// others are written once, to a temporary file renamed into place.
 func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
@@ -116,6 +122,56 @@ func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
+	select {
+	case memSlots <- struct{}{}:
+	default:
+		return s.putFile(io.MultiReader(bytes.NewReader(head), r), limit, ctype)
+	}
+	defer func() { <-memSlots }()
+	buf := bytes.NewBuffer(make([]byte, 0, 64<<10))
+	buf.Write(head)
+	in := &readErrs{r: io.LimitReader(r, min(limit, memUpload)-int64(n)+1)}
+	if _, err := buf.ReadFrom(in); in.err != nil {
+		return nil, inputError(in.err)
+	} else if err != nil {
+		return nil, fmt.Errorf("blob: read: %w", err)
+	}
+	size := int64(buf.Len())
+	if size > limit {
+		return nil, tooLarge(limit)
+	}
+	if size > memUpload {
+		return s.putFile(io.MultiReader(bytes.NewReader(buf.Bytes()), r), limit, ctype)
+	}
+	b := buf.Bytes()
+	if err := checkBounded(bytes.NewReader(b), size, ctype); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	id := hex.EncodeToString(sum[:])
+	info := &Info{ID: id, SHA256: id, Size: size, ContentType: ctype}
+	if fi, err := os.Stat(s.path(id)); err == nil && fi.Size() == size {
+		return info, nil // stored already: blobs are renamed into place complete
+	}
+	if err := s.write(id, b); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// memUpload is the largest upload Put keeps in memory, memSlots how many
+// it keeps at once.
+const memUpload = 1 << 20
+
+var memSlots = make(chan struct{}, 16)
+
+func tooLarge(limit int64) error {
+	return dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép (%d MB)", limit>>20)
+}
+
+// putFile stores an upload through a temporary file: hashed while it is
+// written, checked from the file, renamed into place.
+func (s *Store) putFile(r io.Reader, limit int64, ctype string) (*Info, error) {
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "up-*")
 	if err != nil {
 		return nil, fmt.Errorf("blob: temp: %w", err)
@@ -124,8 +180,8 @@ func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 	defer tmp.Close()
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
-	in := &readErrs{r: io.LimitReader(r, limit-int64(n)+1)}
-	size, err := io.Copy(w, io.MultiReader(bytes.NewReader(head), in))
+	in := &readErrs{r: io.LimitReader(r, limit+1)}
+	size, err := io.Copy(w, in)
 	if in.err != nil {
 		return nil, inputError(in.err)
 	}
@@ -133,30 +189,66 @@ func (s *Store) Put(r io.Reader, limit int64) (*Info, error) {
 		return nil, fmt.Errorf("blob: write: %w", err)
 	}
 	if size > limit {
-		return nil, dossier.Errorf(dossier.ETOOLARGE, "Tệp vượt quá dung lượng cho phép (%d MB)", limit>>20)
+		return nil, tooLarge(limit)
 	}
 	if err := checkBounded(tmp, size, ctype); err != nil {
 		return nil, err
 	}
+	id := hex.EncodeToString(h.Sum(nil))
+	if err := s.place(tmp, id); err != nil {
+		return nil, err
+	}
+	return &Info{ID: id, SHA256: id, Size: size, ContentType: ctype}, nil
+}
+
+// write stores b as blob id through a temporary file, made beside the
+// blob's final name (a shard of 256) rather than in the one tmp
+// directory: creating files in a single directory takes its lock for
+// every upload of the server, and the rename stays in one directory. The
+// name is not a blob id, so backups pass it by.
+func (s *Store) write(id string, b []byte) error {
+	shard := filepath.Dir(s.path(id))
+	if err := os.MkdirAll(shard, 0o750); err != nil {
+		return fmt.Errorf("blob: dir: %w", err)
+	}
+	tmp, err := os.CreateTemp(shard, ".up-*")
+	if err != nil {
+		return fmt.Errorf("blob: temp: %w", err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("blob: write: %w", err)
+	}
+	if err := s.place(tmp, id); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// place makes the written temporary file tmp durable and renames it to
+// blob id's name, then makes the rename durable. tmp is closed.
+func (s *Store) place(tmp *os.File, id string) error {
 	if err := tmp.Sync(); err != nil {
-		return nil, fmt.Errorf("blob: sync: %w", err)
+		return fmt.Errorf("blob: sync: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("blob: close: %w", err)
+		return fmt.Errorf("blob: close: %w", err)
 	}
-	id := hex.EncodeToString(h.Sum(nil))
 	final := s.path(id)
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return nil, fmt.Errorf("blob: dir: %w", err)
+		return fmt.Errorf("blob: dir: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), final); err != nil {
-		return nil, fmt.Errorf("blob: rename: %w", err)
+		return fmt.Errorf("blob: rename: %w", err)
 	}
 	if d, err := os.Open(filepath.Dir(final)); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return &Info{ID: id, SHA256: id, Size: size, ContentType: ctype}, nil
+	return nil
 }
 
 // PutBytes stores b.

@@ -10,8 +10,12 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"motcua/dossier"
 	"motcua/internal/testfile"
@@ -133,4 +137,94 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPutInMemoryAndThroughDisk: an upload up to memUpload is kept in
+// memory, and one already stored is not written again (its file keeps its
+// time); a larger one, or any one while every memory slot is taken, goes
+// through a temporary file; all give the same id and the same refusals.
+func TestPutInMemoryAndThroughDisk(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := testfile.PDF("in memory")
+	large := noisePNG(700) // over memUpload
+	if len(large) <= memUpload {
+		t.Fatalf("the large upload has %d bytes, not more than %d", len(large), memUpload)
+	}
+	put := func(b []byte, limit int64) (*Info, error) { return s.Put(bytes.NewReader(b), limit) }
+	for _, b := range [][]byte{small, large} {
+		info, err := put(b, 4<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		if info.ID != hex.EncodeToString(sum[:]) || info.Size != int64(len(b)) {
+			t.Errorf("Put = %+v", info)
+		}
+		if got, err := s.Read(info.ID); err != nil || !bytes.Equal(got, b) {
+			t.Errorf("Read(%s) = %d bytes, %v", info.ID, len(got), err)
+		}
+	}
+	if _, err := put(large, 1<<20); dossier.ErrorCode(err) != dossier.ETOOLARGE {
+		t.Errorf("Put(large, 1 MB) = %v; want ETOOLARGE", err)
+	}
+
+	// Stored already: not written again.
+	sum := sha256.Sum256(small)
+	path := s.path(hex.EncodeToString(sum[:]))
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := put(small, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || !fi.ModTime().Equal(old) {
+		t.Errorf("the stored blob was written again (%v, %v)", fi.ModTime(), err)
+	}
+
+	// Every memory slot taken: through the disk, same answers.
+	for range cap(memSlots) {
+		memSlots <- struct{}{}
+	}
+	defer func() {
+		for range cap(memSlots) {
+			<-memSlots
+		}
+	}()
+	again := testfile.PDF("through the disk")
+	info, err := put(again, 1<<20)
+	sum = sha256.Sum256(again)
+	if err != nil || info.ID != hex.EncodeToString(sum[:]) {
+		t.Errorf("Put through the disk = %+v, %v", info, err)
+	}
+	if _, err := put(testfile.PDF("x")[:300], 1<<20); dossier.ErrorCode(err) != dossier.EUNSUPPORTED {
+		t.Errorf("Put(truncated PDF) through the disk = %v; want EUNSUPPORTED", err)
+	}
+	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
+		t.Errorf("temporary files left: %d", len(left))
+	}
+	// An in-memory upload's temporary file is made in its blob's shard,
+	// and renamed: only blobs are left there.
+	shard, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range shard {
+		if !ValidID(e.Name()) {
+			t.Errorf("left in %s: %s", filepath.Dir(path), e.Name())
+		}
+	}
+}
+
+// noisePNG is an n×n PNG of random pixels (it does not compress).
+func noisePNG(n int) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range img.Pix {
+		img.Pix[i] = byte(r.Uint32())
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
 }

@@ -185,6 +185,7 @@ func (tx *Tx) DossierForUpdate(code string) (*dossier.Dossier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: dossier: %w", err)
 	}
+	tx.remember(d)
 	return d, nil
 }
 
@@ -206,25 +207,8 @@ func (tx *Tx) lockDossier(id int64) error {
 // UpdateDossier writes the mutable fields of d if its stored version is
 // still expected, and bumps the version. A stale version is ECONFLICT.
 func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
-	var ap dossier.Approval
-	var apAt *time.Time
-	if d.Approval != nil {
-		ap = *d.Approval
-		apAt = &ap.At
-	}
-	res, err := tx.exec(`UPDATE dossiers SET status = $1, version = version + 1, received_at = $2, due_at = $3,
-		original_due_at = $4, legal_due_at = $5, step_due_at = $6, finished_at = $7, paused_at = $8, paused_seconds = $9,
-		supplements = $10, apology_at = $11, outcome = $12, assignee_id = $13, recommendation = $14, report = $15,
-		draft_result = $16, reason = $17, approver_id = $18, approver_name = $19, approver_position = $20,
-		approval_capacity = $21, on_behalf_of = $22, delegation_id = $23, approved_at = $24, updated_at = $25,
-		rule_set = $28, form_set = $29, measure_due_at = $30, late_supplement = $31, five_on_spot_achieved = $32,
-		returned_same_day = $33
-		WHERE id = $26 AND version = $27`,
-		string(d.Status), msp(d.ReceivedAt), msp(d.DueAt), msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.StepDueAt),
-		msp(d.FinishedAt), msp(d.PausedAt), d.PausedSeconds, d.Supplements, msp(d.ApologyAt), d.Outcome, d.AssigneeID,
-		d.Recommendation, d.Report, d.DraftResult, d.Reason, ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity,
-		ap.OnBehalfOf, ap.DelegationID, msp(apAt), ms(tx.now), d.ID, expected,
-		string(d.RuleSet), d.FormSet, msp(d.MeasureDueAt), d.LateSupplement, nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay))
+	q, args := tx.updateDossierSQL(d, expected)
+	res, err := tx.exec(q, args...)
 	if err != nil {
 		return fmt.Errorf("store: update dossier: %w", err)
 	}
@@ -232,7 +216,90 @@ func (tx *Tx) UpdateDossier(d *dossier.Dossier, expected int64) error {
 		return dossier.Errorf(dossier.ECONFLICT, "Hồ sơ %s đã được người khác cập nhật; vui lòng tải lại", d.Code)
 	}
 	d.Version = expected + 1
+	tx.remember(d)
 	return nil
+}
+
+// updateDossierSQL is UpdateDossier's statement and arguments.
+func (tx *Tx) updateDossierSQL(d *dossier.Dossier, expected int64) (string, []any) {
+	var ap dossier.Approval
+	var apAt *time.Time
+	if d.Approval != nil {
+		ap = *d.Approval
+		apAt = &ap.At
+	}
+	vals := [len(updateCols)]any{string(d.Status), msp(d.ReceivedAt), msp(d.DueAt), msp(d.FinishedAt),
+		msp(d.OriginalDueAt), msp(d.LegalDueAt), msp(d.StepDueAt), msp(d.PausedAt), d.PausedSeconds,
+		d.Supplements, msp(d.ApologyAt), d.Outcome, d.AssigneeID, d.Recommendation, d.Report, d.DraftResult,
+		d.Reason, ap.ApproverID, ap.ApproverName, ap.Position, ap.Capacity, ap.OnBehalfOf, ap.DelegationID,
+		msp(apAt), ms(tx.now), string(d.RuleSet), d.FormSet, msp(d.MeasureDueAt), d.LateSupplement,
+		nullBool(d.FiveOnSpotAchieved), nullBool(d.ReturnedSameDay)}
+	// The indexed columns are set only when they change (see lockedRow).
+	was, known := tx.locked[d.ID]
+	known = known && was.version == expected
+	args := make([]any, 0, len(vals)+2)
+	mask := 0
+	for i, v := range [indexedCols]any{was.status, was.received, was.due, was.finished} {
+		if !known || vals[i] != v {
+			mask |= 1 << i
+			args = append(args, vals[i])
+		}
+	}
+	args = append(append(args, vals[indexedCols:]...), d.ID, expected)
+	return updateSQL[mask], args
+}
+
+// updateCols are the columns UpdateDossier sets; the first indexedCols
+// are indexed and set only when they change.
+var updateCols = [...]string{"status", "received_at", "due_at", "finished_at",
+	"original_due_at", "legal_due_at", "step_due_at", "paused_at", "paused_seconds",
+	"supplements", "apology_at", "outcome", "assignee_id", "recommendation", "report", "draft_result",
+	"reason", "approver_id", "approver_name", "approver_position", "approval_capacity", "on_behalf_of", "delegation_id",
+	"approved_at", "updated_at", "rule_set", "form_set", "measure_due_at", "late_supplement",
+	"five_on_spot_achieved", "returned_same_day"}
+
+const indexedCols = 4
+
+// updateSQL is UpdateDossier's statement by the set of indexed columns it
+// sets (bit i: updateCols[i]).
+var updateSQL = func() (out [1 << indexedCols]string) {
+	for mask := range out {
+		var b strings.Builder
+		b.WriteString("UPDATE dossiers SET version = version + 1")
+		n := 0
+		for i, col := range updateCols {
+			if i < indexedCols && mask&(1<<i) == 0 {
+				continue
+			}
+			n++
+			fmt.Fprintf(&b, ", %s = $%d", col, n)
+		}
+		fmt.Fprintf(&b, " WHERE id = $%d AND version = $%d", n+1, n+2)
+		out[mask] = b.String()
+	}
+	return out
+}()
+
+// lockedRow is what a transaction knows of a dossier row it holds: its
+// indexed columns as read for update (or last written), at version. Eleven
+// indexes cover dossiers, nine of them on status, due_at (through
+// sort_due), received_at or finished_at, and SQLite rewrites every index
+// on a column an UPDATE sets, changed or not: setting only the ones that
+// changed spares most transitions five index rewrites and their pages in
+// the WAL (a transition that keeps its deadline changes only the status).
+type lockedRow struct {
+	version                 int64
+	status                  string
+	received, due, finished any // stored milliseconds, nil when unset
+}
+
+// remember records d's indexed columns for a later UpdateDossier.
+func (tx *Tx) remember(d *dossier.Dossier) {
+	if tx.locked == nil {
+		tx.locked = make(map[int64]lockedRow, 1)
+	}
+	tx.locked[d.ID] = lockedRow{version: d.Version, status: string(d.Status),
+		received: msp(d.ReceivedAt), due: msp(d.DueAt), finished: msp(d.FinishedAt)}
 }
 
 // InsertHistory appends one transition row.

@@ -168,6 +168,8 @@ type Tx struct {
 	// head is the audit chain's head (audit.go), shared by the use cases
 	// of a writer batch.
 	head *auditHead
+	// locked holds the dossier rows read for update (UpdateDossier).
+	locked map[int64]lockedRow
 }
 
 // Now is the instant handed to InTx; every row the transaction writes uses it.
