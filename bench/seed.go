@@ -279,9 +279,9 @@ func (g *seeder) load(ctx context.Context, rep *SeedReport) (err error) {
 		}
 	}()
 	if g.o.Dossiers >= int(g.nextID) {
-		rebuild, err := loadIndexes(context.WithoutCancel(ctx), conn, g.db.Engine() == store.Postgres)
-		if err != nil {
-			return err
+		rebuild, lerr := loadIndexes(context.WithoutCancel(ctx), conn, g.db.SQL(), g.db.Engine() == store.Postgres)
+		if lerr != nil {
+			return lerr
 		}
 		defer func() {
 			if rerr := rebuild(); err == nil {
@@ -346,8 +346,9 @@ var seedTables = []string{"dossiers", "dossier_history", "results", "ratings"}
 // migration created by CREATE INDEX; the primary keys and UNIQUE
 // constraints stay, they check what is written) and returns what creates
 // them again, from their own definitions: a sort at the end instead of
-// millions of random inserts into a dozen B-trees.
-func loadIndexes(ctx context.Context, conn *sql.Conn, pg bool) (func() error, error) {
+// millions of random inserts into a dozen B-trees. On PostgreSQL they are
+// created through db, not conn: a cancelled query closes the connection.
+func loadIndexes(ctx context.Context, conn *sql.Conn, db *sql.DB, pg bool) (func() error, error) {
 	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
 		AND tbl_name IN ('dossiers', 'dossier_history', 'results', 'ratings') ORDER BY name`
 	if pg {
@@ -382,8 +383,12 @@ func loadIndexes(ctx context.Context, conn *sql.Conn, pg bool) (func() error, er
 		}
 	}
 	return func() error {
+		exec := conn.ExecContext
+		if pg {
+			exec = db.ExecContext
+		}
 		for i, d := range defs {
-			if _, err := conn.ExecContext(ctx, d); err != nil {
+			if _, err := exec(ctx, d); err != nil {
 				return fmt.Errorf("bench: seed: create index %s: %w", names[i], err)
 			}
 		}
