@@ -20,5 +20,11 @@ INSERT INTO rating_daily (day, center_code, agency_code, procedure_code, level, 
     SELECT (created_at + 25200000) / 86400000, center_code, agency_code, procedure_code, level, COUNT(*)
     FROM ratings GROUP BY (created_at + 25200000) / 86400000, center_code, agency_code, procedure_code, level;
 
+-- The dashboard's list of overdue dossiers (reports.go, OverdueDossiers)
+-- read every open dossier of the scope and sorted them by measure date;
+-- with this index it walks them in that order and stops at the limit.
+CREATE INDEX dossiers_open_measure ON dossiers (measure_due_at, id) WHERE status NOT IN ('returned', 'refused', 'withdrawn');
+
 -- +goose Down
+DROP INDEX dossiers_open_measure;
 DROP TABLE rating_daily;
