@@ -96,20 +96,7 @@ func seedIndexes(t *testing.T, db *store.DB) []string {
 		q = `SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()
 			AND tablename IN ('dossiers', 'dossier_history', 'results', 'ratings') ORDER BY indexname`
 	}
-	rows, err := db.SQL().Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return storetest.Strings(t, db, q)
 }
 
 // TestReadMix seeds a few hundred dossiers behind an in-process server and
