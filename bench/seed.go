@@ -93,18 +93,7 @@ func Seed(ctx context.Context, db *store.DB, svc *workflow.Service, o SeedOption
 		return nil, err
 	}
 	rep := &SeedReport{FirstID: g.nextID + 1}
-	for done := 0; done < o.Dossiers; {
-		n := min(o.Batch, o.Dossiers-done)
-		if err := g.batch(ctx, done, n, rep); err != nil {
-			return nil, err
-		}
-		done += n
-		if o.Progress != nil {
-			o.Progress(done, o.Dossiers)
-		}
-	}
-	rep.LastID = g.nextID
-	if err := g.finish(ctx); err != nil {
+	if err := g.load(ctx, rep); err != nil {
 		return nil, err
 	}
 	if _, err := svc.RecountAggregates(ctx, nil); err != nil {
@@ -199,11 +188,8 @@ func newSeeder(ctx context.Context, db *store.DB, svc *workflow.Service, o SeedO
 	g.from = end.AddDate(-o.Years, 0, 0)
 	g.days = int(end.Sub(g.from).Hours() / 24)
 	q := db.SQL()
-	for _, t := range []struct {
-		table string
-		to    *int64
-	}{{"dossiers", &g.nextID}, {"dossier_history", &g.nextHist}, {"results", &g.nextResult}, {"ratings", &g.nextRat}} {
-		if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+t.table).Scan(t.to); err != nil {
+	for i, to := range []*int64{&g.nextID, &g.nextHist, &g.nextResult, &g.nextRat} {
+		if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+seedTables[i]).Scan(to); err != nil {
 			return nil, err
 		}
 	}
@@ -271,9 +257,148 @@ type hist struct {
 	at             time.Time
 }
 
+// load writes the dossiers, batch by batch, and the registers and
+// sequences at the end, on one connection tuned for a bulk load (see
+// loadMode); the secondary indexes of the tables it fills are dropped
+// first and built again at the end when the seed at least doubles the
+// dossiers (loadIndexes).
+func (g *seeder) load(ctx context.Context, rep *SeedReport) (err error) {
+	conn, err := g.db.SQL().Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// Set up and put back even when ctx is cancelled.
+	restore, err := g.loadMode(context.WithoutCancel(ctx), conn)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := restore(); err == nil {
+			err = rerr
+		}
+	}()
+	if g.o.Dossiers >= int(g.nextID) {
+		rebuild, lerr := loadIndexes(context.WithoutCancel(ctx), conn, g.db.SQL(), g.db.Engine() == store.Postgres)
+		if lerr != nil {
+			return lerr
+		}
+		defer func() {
+			if rerr := rebuild(); err == nil {
+				err = rerr
+			}
+		}()
+	}
+	for done := 0; done < g.o.Dossiers; {
+		n := min(g.o.Batch, g.o.Dossiers-done)
+		if err := g.batch(ctx, conn, done, n, rep); err != nil {
+			return err
+		}
+		done += n
+		if g.o.Progress != nil {
+			g.o.Progress(done, g.o.Dossiers)
+		}
+	}
+	rep.LastID = g.nextID
+	return g.finish(ctx, conn)
+}
+
+// loadMode sets the connection up for the load and returns what puts it
+// back: on SQLite a 1 GB page cache (random inserts into the unique
+// indexes thrash the default 2 MB) and no fsync (a seed that dies is
+// started over, it has nothing to keep); on PostgreSQL commits that do
+// not wait for the WAL flush.
+func (g *seeder) loadMode(ctx context.Context, conn *sql.Conn) (func() error, error) {
+	set := func(stmts ...string) error {
+		for _, q := range stmts {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("bench: seed: %s: %w", q, err)
+			}
+		}
+		return nil
+	}
+	if g.db.Engine() == store.Postgres {
+		if err := set(`SET synchronous_commit = off`); err != nil {
+			return nil, err
+		}
+		return func() error { return set(`RESET synchronous_commit`) }, nil
+	}
+	var sync int
+	var cache int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil {
+		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
+		return nil, err
+	}
+	if err := set(`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -1048576`); err != nil {
+		return nil, err
+	}
+	return func() error {
+		return set(fmt.Sprintf(`PRAGMA synchronous = %d`, sync), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
+	}, nil
+}
+
+// seedTables are the tables the load fills row by row.
+var seedTables = []string{"dossiers", "dossier_history", "results", "ratings"}
+
+// loadIndexes drops the secondary indexes of the seeded tables (those a
+// migration created by CREATE INDEX; the primary keys and UNIQUE
+// constraints stay, they check what is written) and returns what creates
+// them again, from their own definitions: a sort at the end instead of
+// millions of random inserts into a dozen B-trees. On PostgreSQL they are
+// created through db, not conn: a cancelled query closes the connection.
+func loadIndexes(ctx context.Context, conn *sql.Conn, db *sql.DB, pg bool) (func() error, error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+		AND tbl_name IN ('dossiers', 'dossier_history', 'results', 'ratings') ORDER BY name`
+	if pg {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			AND tablename IN ('dossiers', 'dossier_history', 'results', 'ratings')
+			AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname`
+	}
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("bench: seed: indexes: %w", err)
+	}
+	var names, defs []string
+	for rows.Next() {
+		var n, d string
+		if err := rows.Scan(&n, &d); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, defs = append(names, n), append(defs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, n := range names {
+		if _, err := conn.ExecContext(ctx, `DROP INDEX `+n); err != nil {
+			// Put back the ones already dropped.
+			for _, d := range defs[:i] {
+				conn.ExecContext(ctx, d)
+			}
+			return nil, fmt.Errorf("bench: seed: drop index %s: %w", n, err)
+		}
+	}
+	return func() error {
+		exec := conn.ExecContext
+		if pg {
+			exec = db.ExecContext
+		}
+		for i, d := range defs {
+			if _, err := exec(ctx, d); err != nil {
+				return fmt.Errorf("bench: seed: create index %s: %w", names[i], err)
+			}
+		}
+		return nil
+	}, nil
+}
+
 // batch generates and writes dossiers [done, done+n) in one transaction.
-func (g *seeder) batch(ctx context.Context, done, n int, rep *SeedReport) error {
-	tx, err := g.db.SQL().BeginTx(ctx, nil)
+func (g *seeder) batch(ctx context.Context, conn *sql.Conn, done, n int, rep *SeedReport) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -533,8 +658,8 @@ func (g *seeder) batch(ctx context.Context, done, n int, rep *SeedReport) error 
 
 // finish records the registers' last numbers and the day sequences of
 // dossier codes, and moves PostgreSQL's id sequences past the ids written.
-func (g *seeder) finish(ctx context.Context) error {
-	tx, err := g.db.SQL().BeginTx(ctx, nil)
+func (g *seeder) finish(ctx context.Context, conn *sql.Conn) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -557,7 +682,7 @@ func (g *seeder) finish(ctx context.Context) error {
 		return err
 	}
 	if g.db.Engine() == store.Postgres {
-		for _, t := range []string{"dossiers", "dossier_history", "results", "ratings"} {
+		for _, t := range seedTables {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT MAX(id) FROM `+t+`))`); err != nil {
 				return fmt.Errorf("bench: seed: sequence of %s: %w", t, err)
 			}
@@ -580,6 +705,10 @@ type bulk struct {
 	rows   int
 	args   []any
 	b      strings.Builder
+	// full is the statement of a full flush, prepared once per
+	// transaction: parsing a statement of 30,000 parameters costs about
+	// as much as running it.
+	full *sql.Stmt
 }
 
 const maxParams = 30000
@@ -627,7 +756,18 @@ func (bk *bulk) flush() error {
 		}
 	}
 	bk.b.WriteString(bk.suffix)
-	if _, err := bk.tx.Exec(bk.b.String(), bk.args...); err != nil {
+	var err error
+	if bk.rows == maxParams/bk.cols {
+		if bk.full == nil {
+			bk.full, err = bk.tx.Prepare(bk.b.String())
+		}
+		if err == nil {
+			_, err = bk.full.Exec(bk.args...)
+		}
+	} else {
+		_, err = bk.tx.Exec(bk.b.String(), bk.args...)
+	}
+	if err != nil {
 		return fmt.Errorf("bench: seed: %.40s…: %w", strings.TrimSpace(bk.head), err)
 	}
 	bk.b.Reset()

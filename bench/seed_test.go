@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,10 +34,18 @@ func TestSeed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			indexes := seedIndexes(t, db)
+			if len(indexes) < 10 {
+				t.Fatalf("indexes of the seeded tables: %v", indexes)
+			}
 			const n = 3000
 			rep, err := bench.Seed(ctx, db, svc, bench.SeedOptions{Dossiers: n, Now: clock(), Years: 2, Seed: 7, Batch: 1000})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The load drops the secondary indexes and builds them again.
+			if got := seedIndexes(t, db); !slices.Equal(got, indexes) {
+				t.Errorf("indexes after the seed:\n%v\nwant\n%v", got, indexes)
 			}
 			if rep.Dossiers != n || rep.LastID-rep.FirstID+1 != n || rep.History < 3*n || rep.Results == 0 || rep.Ratings == 0 {
 				t.Errorf("report %+v", rep)
@@ -57,8 +66,37 @@ func TestSeed(t *testing.T) {
 			if bad, _, err := db.CheckConsistency(ctx); err != nil || len(bad) > 0 {
 				t.Errorf("consistency after a second seed: %v, %v", bad, err)
 			}
+			// A seed cancelled in the middle of its load leaves the indexes
+			// in place.
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			_, err = bench.Seed(cctx, db, svc, bench.SeedOptions{Dossiers: 20000, Now: clock(), Years: 2, Seed: 9, Batch: 1000,
+				Progress: func(done, _ int) {
+					if done >= 2000 {
+						cancel()
+					}
+				}})
+			if err == nil {
+				t.Error("a cancelled seed succeeded")
+			}
+			if got := seedIndexes(t, db); !slices.Equal(got, indexes) {
+				t.Errorf("indexes after a cancelled seed:\n%v\nwant\n%v", got, indexes)
+			}
 		})
 	}
+}
+
+// seedIndexes lists the indexes of the tables the seed fills, with their
+// definitions.
+func seedIndexes(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	q := `SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index'
+		AND tbl_name IN ('dossiers', 'dossier_history', 'results', 'ratings') ORDER BY name`
+	if db.Engine() == store.Postgres {
+		q = `SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			AND tablename IN ('dossiers', 'dossier_history', 'results', 'ratings') ORDER BY indexname`
+	}
+	return storetest.Strings(t, db, q)
 }
 
 // TestReadMix seeds a few hundred dossiers behind an in-process server and
@@ -87,4 +125,25 @@ func TestReadMix(t *testing.T) {
 	if out["clients"].(float64) != 20 || out["requests"].(float64) != reads {
 		t.Errorf("clients = %v, requests = %v; want the 20 users, %d requests", out["clients"], out["requests"], reads)
 	}
+}
+
+// BenchmarkSeed measures the seeder on SQLite: b.N batches of 5,000
+// dossiers into one database (go test ./bench -run '^$' -bench Seed
+// -benchtime 4x -cpuprofile cpu.out).
+func BenchmarkSeed(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b, store.SQLite)
+	blobs, err := blob.Open(filepath.Join(b.TempDir(), "blobs"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := workflow.New(db, blobs, workflow.Ports{}, slog.New(slog.DiscardHandler), workflow.Config{Now: clocktest.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := bench.Seed(ctx, db, svc, bench.SeedOptions{Dossiers: 5000 * b.N, Now: clocktest.Now(), Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(5000*b.N)/b.Elapsed().Seconds(), "dossiers/s")
 }

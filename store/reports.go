@@ -85,8 +85,12 @@ func (f AggFilter) where(arg func(any) string, alias string) []string {
 	return whereCodes(where, arg, alias, f.Center, f.Agency, f.Procedure)
 }
 
-func (f AggFilter) dossierWhere(arg func(any) string) []string {
-	where := f.where(arg, "d")
+func (f AggFilter) dossierWhere(arg func(any) string) []string { return f.dossierWhereAs(arg, "d") }
+
+// dossierWhereAs is dossierWhere with the dossiers table's columns written
+// alias.column ("+d" on SQLite keeps its scope terms off the indexes).
+func (f AggFilter) dossierWhereAs(arg func(any) string, alias string) []string {
+	where := f.where(arg, alias)
 	if f.Level != "" {
 		where = append(where, "p.level = "+arg(f.Level))
 	}
@@ -323,8 +327,13 @@ type OverdueRow struct {
 func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, limit int) ([]OverdueRow, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	// The open dossiers in measure date order (index dossiers_open_measure,
+	// migration 00025): the walk stops at the limit, instead of reading
+	// every open dossier of the scope and sorting them. On SQLite the scope
+	// terms are kept off the centre and agency indexes, which the planner
+	// would otherwise prefer.
 	where := append([]string{openOnly, "d.measure_due_at < " + arg(ms(now)),
-		"NOT (d.paused_at IS NOT NULL AND d.paused_at < d.measure_due_at)"}, f.dossierWhere(arg)...)
+		"NOT (d.paused_at IS NOT NULL AND d.paused_at < d.measure_due_at)"}, f.dossierWhereAs(arg, db.dialect.unindexed("d"))...)
 	rows, err := db.reader().QueryContext(ctx, `SELECT d.code, p.name, d.agency_code, d.center_code, d.status, d.due_at, d.measure_due_at
 		FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY d.measure_due_at, d.id LIMIT `+arg(limit), args...)

@@ -131,6 +131,9 @@ func (s *Service) RecountAggregates(ctx context.Context, u *dossier.User) (int, 
 				return err
 			}
 		}
+		if err := tx.RecountRatings(); err != nil {
+			return err
+		}
 		return tx.ApplyDeltas(deltas)
 	})
 	return n, err

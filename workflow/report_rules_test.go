@@ -173,6 +173,26 @@ func TestOpenLatenessHandCase(t *testing.T) {
 		if len(chase) > 0 && (!chase[0].DueAt.Equal(vnAt(11, 9, 17, 0, 0, 0)) || !chase[0].MeasureDueAt.Equal(thu17)) {
 			t.Errorf("O1 listed with appointment %v, measure %v", chase[0].DueAt, chase[0].MeasureDueAt)
 		}
+		// The centre's supervisor (a scope of centres, written apart from
+		// the index walk on SQLite) sees the same list, and a limit cuts it
+		// in the same order.
+		for _, c := range []struct {
+			who   string
+			limit int
+			want  []string
+		}{{"supervisor", 50, want}, {"supervisor", 2, want[:2]}, {"admin", 3, want[:3]}} {
+			got, err := ev.svc.OverdueList(ctx, ev.users[c.who], week, c.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes = codes[:0]
+			for _, r := range got {
+				codes = append(codes, r.Code)
+			}
+			if strings.Join(codes, " ") != strings.Join(c.want, " ") {
+				t.Errorf("%s, limit %d: overdue list %v; want %v", c.who, c.limit, codes, c.want)
+			}
+		}
 		assertRecountEqual(t, ev)
 		// A database migrated from before the measure date (00016): the
 		// start fills the measure dates in and recounts; the figures stay.

@@ -666,3 +666,56 @@ func TestIndicatorsHandCase(t *testing.T) {
 		}
 	})
 }
+
+// TestRatingsDailyCounts: the summary's ratings come from the daily counts
+// (rating_daily), kept by each rating and rebuilt by the recount; a day is
+// a civil day in Asia/Ho_Chi_Minh, so a rating at 00:30 there (17:30 UTC
+// the day before) counts on the new day.
+func TestRatingsDailyCounts(t *testing.T) {
+	eachREnv(t, func(t *testing.T, ev *rEnv) {
+		ctx := context.Background()
+		var toks []string
+		for range 3 {
+			d := ev.receive(t, "2.001610", vnAt(11, 2, 9, 0, 0, 0))
+			toks = append(toks, d.LookupToken)
+			ev.act(t, "reception", ev.toIssued(t, d, vnAt(11, 2, 9, 10, 0, 0)), vnAt(11, 2, 11, 0, 0, 0), dossier.ActReturn, workflow.ActionInput{})
+		}
+		for i, r := range []struct {
+			at    time.Time
+			level string
+		}{{vnAt(11, 6, 23, 30, 0, 0), store.RatingVerySatisfied}, {vnAt(11, 7, 0, 30, 0, 0), store.RatingUnsatisfied},
+			{vnAt(11, 7, 16, 0, 0, 0), store.RatingSatisfied}} {
+			ev.clk.Set(r.at)
+			if _, err := ev.svc.Rate(ctx, workflow.RatingInput{Token: toks[i], Level: r.level, Comment: "Trả kết quả chậm"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(when string, from, to string, ratings int64, rate float64) {
+			t.Helper()
+			sum, err := ev.svc.Summary(ctx, ev.users["admin"], workflow.ReportQuery{From: from, To: to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Summary.Ratings != ratings || sum.Summary.SatisfactionRate != rate {
+				t.Errorf("%s, %s to %s: %d ratings, %.2f %% satisfied; want %d, %.2f %%", when, from, to,
+					sum.Summary.Ratings, sum.Summary.SatisfactionRate, ratings, rate)
+			}
+		}
+		check("kept", "2026-11-06", "2026-11-06", 1, 100)
+		check("kept", "2026-11-07", "2026-11-07", 2, 50)
+		check("kept", "2026-11-01", "2026-11-30", 3, 66.67)
+		if _, err := ev.db.SQL().Exec(`DELETE FROM rating_daily`); err != nil {
+			t.Fatal(err)
+		}
+		check("counts deleted", "2026-11-01", "2026-11-30", 0, 0)
+		// A period that is not whole days reads the ratings themselves.
+		if rs, _, err := ev.db.RatingsBreakdown(ctx, vnAt(11, 6, 23, 0, 0, 0), vnAt(11, 7, 1, 0, 0, 0)); err != nil || len(rs) != 2 {
+			t.Errorf("ratings from 23:00 to 01:00: %+v, %v; want the two of those hours", rs, err)
+		}
+		if _, err := ev.svc.RecountAggregates(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		check("recounted", "2026-11-06", "2026-11-06", 1, 100)
+		check("recounted", "2026-11-07", "2026-11-07", 2, 50)
+	})
+}

@@ -23,6 +23,7 @@ import (
 	"motcua/internal/benchtest"
 	"motcua/internal/clocktest"
 	"motcua/internal/testfile"
+	"motcua/store/storetest"
 )
 
 // binaryUnlessShort skips t under -short, for it builds and runs the
@@ -578,18 +579,7 @@ func portalQuery(t *testing.T, data, q string) []string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.SQL().Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
-	}
-	return out
+	return storetest.Strings(t, db, q)
 }
 
 func countPortalPending(t *testing.T, data string) int {

@@ -101,3 +101,25 @@ func Each(t *testing.T, f func(t *testing.T, engine store.Engine)) {
 		t.Run(string(e), func(t *testing.T) { f(t, e) })
 	}
 }
+
+// Strings runs q on db and returns the first column of every row as text.
+func Strings(t testing.TB, db *store.DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(q, args...)
+	if err != nil {
+		t.Fatalf("query %.60s: %v", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
