@@ -183,14 +183,19 @@ func ratingDay(at int64) int64 { return (at + ratingZoneMS) / dayMS }
 
 // ratingDailySQL counts the ratings per day and scope key (as migration
 // 00025 does; RecountRatings).
-const ratingDailySQL = `INSERT INTO rating_daily (day, center_code, agency_code, procedure_code, level, n)
-	SELECT (created_at + 25200000) / 86400000, center_code, agency_code, procedure_code, level, COUNT(*)
-	FROM ratings GROUP BY (created_at + 25200000) / 86400000, center_code, agency_code, procedure_code, level`
+var ratingDailySQL = fmt.Sprintf(`INSERT INTO rating_daily (day, center_code, agency_code, procedure_code, level, n)
+	SELECT (created_at + %[1]d) / %[2]d, center_code, agency_code, procedure_code, level, COUNT(*)
+	FROM ratings GROUP BY (created_at + %[1]d) / %[2]d, center_code, agency_code, procedure_code, level`, ratingZoneMS, dayMS)
 
 // RecountRatings builds the daily counts of ratings again from the ratings
-// (with the report aggregates: RecountAggregates).
+// (with the report aggregates: RecountAggregates). Like ClearAggregates,
+// it keeps the ratings given meanwhile from writing their counts until it
+// commits; they add theirs on top of it.
 func (tx *Tx) RecountRatings() error {
-	for _, q := range []string{`DELETE FROM rating_daily`, ratingDailySQL} {
+	for _, q := range []string{tx.db.dialect.tableWriteLock("rating_daily"), `DELETE FROM rating_daily`, ratingDailySQL} {
+		if q == "" {
+			continue
+		}
 		if _, err := tx.tx.Exec(q); err != nil {
 			return fmt.Errorf("store: recount ratings: %w", err)
 		}
