@@ -349,11 +349,12 @@ var seedTables = []string{"dossiers", "dossier_history", "results", "ratings"}
 // millions of random inserts into a dozen B-trees. On PostgreSQL they are
 // created through db, not conn: a cancelled query closes the connection.
 func loadIndexes(ctx context.Context, conn *sql.Conn, db *sql.DB, pg bool) (func() error, error) {
+	tables := "'" + strings.Join(seedTables, "', '") + "'" // constant names, quoted
 	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-		AND tbl_name IN ('dossiers', 'dossier_history', 'results', 'ratings') ORDER BY name`
+		AND tbl_name IN (` + tables + `) ORDER BY name`
 	if pg {
 		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
-			AND tablename IN ('dossiers', 'dossier_history', 'results', 'ratings')
+			AND tablename IN (` + tables + `)
 			AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname`
 	}
 	rows, err := conn.QueryContext(ctx, q)
