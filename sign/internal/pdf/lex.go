@@ -10,6 +10,7 @@
 package pdf
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
@@ -193,6 +194,15 @@ func (b *buffer) readToken() token {
 func (b *buffer) readHexString() token {
 	tmp := b.tmp[:0]
 	for {
+		// motcua: decode the pairs of hex digits already in the buffer
+		// at once (a signature's /Contents is tens of kilobytes of them);
+		// whitespace, the end and the buffer's edge take the byte-wise
+		// path below.
+		if run := hexPairs(b.buf[b.pos:]); len(run) > 0 {
+			tmp, _ = hex.AppendDecode(tmp, run) // run holds hex digits only
+			b.pos += len(run)
+			b.realPos += int64(len(run))
+		}
 	Loop:
 		c := b.readByte()
 		if c == '>' {
@@ -215,6 +225,16 @@ func (b *buffer) readHexString() token {
 	}
 	b.tmp = tmp
 	return string(tmp)
+}
+
+// hexPairs returns the longest prefix of p made of pairs of hex digits.
+// (motcua)
+func hexPairs(p []byte) []byte {
+	n := 0
+	for n+1 < len(p) && unhex(p[n]) >= 0 && unhex(p[n+1]) >= 0 {
+		n += 2
+	}
+	return p[:n]
 }
 
 func unhex(b byte) int {
