@@ -125,7 +125,7 @@ func PreparePDF(pdf []byte, certs []*x509.Certificate, opts PDFOptions) (*Prepar
 			size += len(c.Raw)
 		}
 		if tsa.configured() {
-			size += 8192
+			size += tsa.tokenReserve()
 		}
 	}
 	req := pdfsign.Request{
