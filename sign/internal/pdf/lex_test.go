@@ -3,7 +3,9 @@ package pdf
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,5 +60,61 @@ func TestReadHexStringMalformed(t *testing.T) {
 			}()
 			newBuffer(bytes.NewReader([]byte(src)), 0).readToken()
 		}()
+	}
+}
+
+// TestXrefTableEntries reads cross-reference sections whose entries are in
+// the standard 20-byte form (read straight from the buffer), in other
+// spacings (read token by token) or mixed, crossing the buffer's edge,
+// and compares the table with the entries written. (motcua)
+func TestXrefTableEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	eols := []string{" \n", "\r\n", " \r"}
+	for c := range 60 {
+		n := 1 + rng.IntN(700)
+		type entry struct {
+			off, gen int64
+			used     bool
+		}
+		want := make([]entry, n)
+		var src strings.Builder
+		src.WriteString("0 " + strconv.Itoa(n) + "\n")
+		for i := range want {
+			e := entry{off: rng.Int64N(9_999_999_999), gen: rng.Int64N(3), used: i > 0 && rng.IntN(10) > 0}
+			want[i] = e
+			kind := "f"
+			if e.used {
+				kind = "n"
+			}
+			switch {
+			case c%3 == 1 && rng.IntN(4) == 0: // loose spacing: token by token
+				src.WriteString(strconv.FormatInt(e.off, 10) + "  " + strconv.FormatInt(e.gen, 10) + " " + kind + "\n")
+			default:
+				src.WriteString(fmt.Sprintf("%010d %05d %s%s", e.off, e.gen, kind, eols[rng.IntN(len(eols))]))
+			}
+		}
+		src.WriteString("trailer\n<< /Size " + strconv.Itoa(n) + " >>\n")
+		pad := strings.Repeat("\n", rng.IntN(4096))
+		b := newBuffer(bytes.NewReader([]byte(pad+src.String()+"%%EOF\n")), 0)
+		b.allowEOF = true
+		table, err := readXrefTableData(b, nil, 1<<30)
+		if err != nil {
+			t.Fatalf("case %d: %v", c, err)
+		}
+		for i, e := range want {
+			var got xref
+			if i < len(table) {
+				got = table[i]
+			}
+			if e.used && (got.offset != e.off || got.ptr != (objptr{uint32(i), uint16(e.gen)})) {
+				t.Fatalf("case %d: entry %d = %+v, want %+v", c, i, got, e)
+			}
+			if !e.used && got.offset != 0 {
+				t.Fatalf("case %d: free entry %d = %+v", c, i, got)
+			}
+		}
+		if d, ok := b.readObject().(dict); !ok || d[name("Size")] != int64(n) {
+			t.Fatalf("case %d: trailer = %v", c, d)
+		}
 	}
 }
