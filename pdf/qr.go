@@ -13,7 +13,8 @@ import (
 // code stays sharp at any zoom or print resolution, and no PNG has to be
 // encoded and parsed again (which was the slowest part of a page with a
 // QR code). Runs of dark modules in a row are merged, and identical runs in
-// consecutive rows are merged into one rectangle.
+// consecutive rows are merged into one rectangle; the rectangles are
+// written in whole modules (fillGrid).
 func (c *canvas) qr(payload string, x, y, size float64) {
 	if c.err != nil {
 		return
@@ -64,9 +65,11 @@ func (c *canvas) qr(payload string, x, y, size float64) {
 	}
 	done = append(done, active...)
 	c.doc.color(0, 0, 0)
-	for _, b := range done {
-		c.doc.fillRect(x+float64(b.x0)*m, y+float64(b.y0)*m, float64(b.x1-b.x0)*m, float64(b.y1-b.y0)*m)
+	rects := make([][4]int, len(done))
+	for i, b := range done {
+		rects[i] = [4]int{b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0}
 	}
+	c.doc.fillGrid(x, y, m, rects)
 }
 
 // qrMask is the mask pattern of every QR code: (row + column) mod 2, the
