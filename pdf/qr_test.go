@@ -17,8 +17,8 @@ import (
 )
 
 // TestQRMaskDecodes encodes payloads of the shapes the documents carry
-// (lookup and verification links) and links of lengths that
-// need versions 2 to 10, all with the fixed mask qrMask, draws each at
+// (lookup and verification links) and links of 44 to 234 characters
+// (several versions), all with the fixed mask qrMask, draws each at
 // four pixels per module and decodes it with go-qr's reader and, when
 // installed, with zbarimg (another implementation).
 func TestQRMaskDecodes(t *testing.T) {
