@@ -139,13 +139,30 @@ func (d *document) line(x1, y1, x2, y2, width float64) {
 	d.cur.WriteString("l S\n")
 }
 
-// fillRect fills a rectangle whose top-left corner is (x, y).
-func (d *document) fillRect(x, y, w, h float64) {
+// fillGrid fills rectangles {column, row, width, height}
+// given in whole cells of size×size points, row 0 at the top, the grid's
+// top-left corner at (x, y): a transformation to the grid's cells and
+// small integers instead of four reals per rectangle (a QR code is
+// hundreds of them: shorter to format, to write and to compress). Each
+// rectangle is filled on its own: renderers snap a filled rectangle to
+// the pixel grid, which keeps the modules sharp in a coarse scan.
+func (d *document) fillGrid(x, y, size float64, rects [][4]int) {
+	d.cur.WriteString("q ")
+	d.n(size)
+	d.cur.WriteString("0 0 ")
+	d.n(-size)
 	d.n(x)
-	d.n(d.h - y - h)
-	d.n(w)
-	d.n(h)
-	d.cur.WriteString("re f\n")
+	d.n(d.h - y)
+	d.cur.WriteString("cm\n")
+	for _, r := range rects {
+		for _, v := range r {
+			d.num = strconv.AppendInt(d.num[:0], int64(v), 10)
+			d.cur.Write(d.num)
+			d.cur.WriteByte(' ')
+		}
+		d.cur.WriteString("re f\n")
+	}
+	d.cur.WriteString("Q\n")
 }
 
 // pdfText returns s as a PDF text string (UTF-16BE with a byte order mark,

@@ -139,7 +139,7 @@ func AddDSS(ctx context.Context, pdf []byte, opts DSSOptions) ([]byte, error) {
 		}
 		b.addVRI(vri)
 	}
-	out, err := pdfsign.AppendDSS(pdf, b.dss)
+	out, err := pdfsign.AppendDSSRead(pdf, rdr, b.dss)
 	if err != nil {
 		return nil, newError(EInvalidPDF, "không ghi được dữ liệu xác thực dài hạn vào tệp PDF",
 			"cannot write the long-term validation data to the PDF file", err)

@@ -23,6 +23,25 @@ func (t *LocalTSA) directToken(hash crypto.Hash) bool {
 	return ok && pub.Curve == elliptic.P256() && hash == crypto.SHA256
 }
 
+// tokenBound is an upper bound of the size in bytes of the tokens
+// grantedResponse makes (0 when it does not make t's tokens): the TSA's
+// certificate and chain, its name twice (TSTInfo's tsa field, the
+// signer's issuer), the policy, and 1 KiB for the rest (TSTInfo's fields
+// with a 20-byte serial and a nonce of up to 32 bytes, the four signed
+// attributes, a P-256 signature, the DER headers), about 700 bytes.
+// A signature with an in-process timestamp reserves this much for it
+// instead of the 8 KiB kept for an unknown TSA's token.
+func (t *LocalTSA) tokenBound() int {
+	if t == nil || t.Identity == nil || t.Identity.Certificate == nil || !t.directToken(crypto.SHA256) {
+		return 0
+	}
+	n := 1024 + 2*len(t.Identity.Certificate.RawSubject) + 10*len(t.Policy)
+	for _, c := range certificatesOf(t.Identity) {
+		n += len(c.Raw)
+	}
+	return n
+}
+
 // grantedResponse builds the TimeStampResp of a granted request directly
 // in DER: the same token as digitorus/timestamp's CreateResponseWithOpts
 // gives (TSTInfo with accuracy, nonce and the TSA's name; SignedData v3

@@ -438,12 +438,22 @@ func TestVerifyDSSWithOCSP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lt, err := pdfsign.AppendDSS(signed, pdfsign.DSS{
+			dss := pdfsign.DSS{
 				Certs: []pdfsign.Stream{{Data: cert.Raw}, {Data: ca.root.Raw}},
 				OCSPs: []pdfsign.Stream{{Data: tt.ocsp}},
-			})
+			}
+			lt, err := pdfsign.AppendDSS(signed, dss)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// With the reader a caller already opened (AddDSS): the same
+			// update.
+			rdr, err := pdfsign.Parse(signed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again, err := pdfsign.AppendDSSRead(signed, rdr, dss); err != nil || !bytes.Equal(again, lt) {
+				t.Errorf("AppendDSSRead differs from AppendDSS (%v)", err)
 			}
 			rep, err := sign.VerifyPDF(lt, sign.VerifyOptions{Roots: ca.pool, Now: now})
 			if err != nil {

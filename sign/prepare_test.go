@@ -76,6 +76,26 @@ func TestTwoPhaseSignature(t *testing.T) {
 		}
 	})
 
+	t.Run("SignPreparedWithServerKey", func(t *testing.T) {
+		// The in-process key of the prepared certificate: its signature is
+		// not verified again by Finish, and the file verifies.
+		pp := p.preparePDF(t, now, sign.PDFOptions{})
+		out, err := sign.SignPrepared(ctx, pp, p.officer, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := sign.VerifyPDF(out, sign.VerifyOptions{Roots: p.pki.RootPool(), Now: now})
+		if err != nil || !rep.Intact || !rep.Trusted || len(rep.Signatures) != 1 {
+			t.Fatalf("VerifyPDF = %+v, %v", rep, err)
+		}
+		// Another in-process key than the prepared certificate's: checked
+		// and refused.
+		pp = p.preparePDF(t, now, sign.PDFOptions{})
+		if _, err := sign.SignPrepared(ctx, pp, p.org, now); sign.ErrorCode(err) != sign.ESignatureMismatch {
+			t.Errorf("SignPrepared with the seal's key = %v, want ESignatureMismatch", err)
+		}
+	})
+
 	t.Run("ErrExpired", func(t *testing.T) {
 		pp := p.preparePDF(t, now, sign.PDFOptions{Expires: now.Add(time.Minute)})
 		sig, _ := p.officer.SignDigest(ctx, pp.Digest[:])

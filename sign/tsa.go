@@ -37,6 +37,18 @@ type TSAClient struct {
 // configured reports whether c can ask for timestamps.
 func (c *TSAClient) configured() bool { return c != nil && (c.URL != "" || c.Local != nil) }
 
+// tokenReserve is the room a signature container reserves for a token
+// of c: the bound of the in-process TSA's tokens, or 8 KiB for a TSA
+// reached by URL, whose tokens' size is not known beforehand.
+func (c *TSAClient) tokenReserve() int {
+	if c.URL == "" {
+		if n := c.Local.tokenBound(); n > 0 {
+			return n
+		}
+	}
+	return 8192
+}
+
 // name is how errors call the TSA.
 func (c *TSAClient) name() string {
 	if c.URL == "" && c.Local != nil {

@@ -10,6 +10,7 @@
 package pdf
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
@@ -193,6 +194,15 @@ func (b *buffer) readToken() token {
 func (b *buffer) readHexString() token {
 	tmp := b.tmp[:0]
 	for {
+		// motcua: decode the pairs of hex digits already in the buffer
+		// at once (a signature's /Contents is tens of kilobytes of them);
+		// whitespace, the end and the buffer's edge take the byte-wise
+		// path below.
+		if run := hexPairs(b.buf[b.pos:]); len(run) > 0 {
+			tmp, _ = hex.AppendDecode(tmp, run) // run holds hex digits only
+			b.pos += len(run)
+			b.realPos += int64(len(run))
+		}
 	Loop:
 		c := b.readByte()
 		if c == '>' {
@@ -216,6 +226,66 @@ func (b *buffer) readHexString() token {
 	b.tmp = tmp
 	return string(tmp)
 }
+
+// xrefEntry reads a cross-reference table entry in its standard form
+// ("0000012345 00000 n", ISO 32000-1 7.5.4) straight from the buffer:
+// the three tokens readToken would return. ok is false, and nothing is
+// read, for anything else (other spacing, a token already unread, an
+// entry across the buffer's edge), which the caller reads token by
+// token. (motcua)
+func (b *buffer) xrefEntry() (off, gen int64, alloc keyword, ok bool) {
+	if len(b.unread) > 0 {
+		return 0, 0, "", false
+	}
+	p := b.pos
+	for p < len(b.buf) && isSpace(b.buf[p]) {
+		p++
+	}
+	const n = len("0000012345 00000 n")
+	if len(b.buf)-p <= n {
+		return 0, 0, "", false
+	}
+	e := b.buf[p : p+n+1]
+	if e[10] != ' ' || e[16] != ' ' || (e[17] != 'n' && e[17] != 'f') || !isSpace(e[18]) {
+		return 0, 0, "", false
+	}
+	for i, c := range e[:16] {
+		switch {
+		case i == 10:
+		case c < '0' || c > '9':
+			return 0, 0, "", false
+		case i < 10:
+			off = off*10 + int64(c-'0')
+		default:
+			gen = gen*10 + int64(c-'0')
+		}
+	}
+	alloc = keyword("n")
+	if e[17] == 'f' {
+		alloc = keyword("f")
+	}
+	b.realPos += int64(p + n - b.pos)
+	b.pos = p + n
+	return off, gen, alloc, true
+}
+
+// hexPairs returns the longest prefix of p made of pairs of hex digits.
+// (motcua)
+func hexPairs(p []byte) []byte {
+	n := 0
+	for n+1 < len(p) && isHex[p[n]] && isHex[p[n+1]] {
+		n += 2
+	}
+	return p[:n]
+}
+
+// isHex tells the hex digits. (motcua)
+var isHex = func() (t [256]bool) {
+	for c := range t {
+		t[c] = unhex(byte(c)) >= 0
+	}
+	return t
+}()
 
 func unhex(b byte) int {
 	switch {

@@ -567,11 +567,15 @@ func readXrefTableData(b *buffer, table []xref, limit int64) ([]xref, error) {
 			return nil, fmt.Errorf("malformed xref table: subsection %d %d out of range", start, n)
 		}
 		for i := 0; i < int(n); i++ {
-			off, ok1 := b.readToken().(int64)
-			gen, ok2 := b.readToken().(int64)
-			alloc, ok3 := b.readToken().(keyword)
-			if !ok1 || !ok2 || !ok3 || alloc != keyword("f") && alloc != keyword("n") {
-				return nil, fmt.Errorf("malformed xref table")
+			off, gen, alloc, ok := b.xrefEntry()
+			if !ok {
+				var ok1, ok2, ok3 bool
+				off, ok1 = b.readToken().(int64)
+				gen, ok2 = b.readToken().(int64)
+				alloc, ok3 = b.readToken().(keyword)
+				if !ok1 || !ok2 || !ok3 || alloc != keyword("f") && alloc != keyword("n") {
+					return nil, fmt.Errorf("malformed xref table")
+				}
 			}
 			x := int(start) + i
 			for cap(table) <= x {

@@ -45,6 +45,12 @@ type DSS struct {
 // catalogue (unchanged except for /DSS) and the cross-reference section,
 // so signatures made before stay valid.
 func AppendDSS(input []byte, d DSS) (out []byte, err error) {
+	return AppendDSSRead(input, nil, d)
+}
+
+// AppendDSSRead is AppendDSS with rdr, when not nil, a reader of input
+// (Parse) the caller already opened: the file is not read again.
+func AppendDSSRead(input []byte, rdr *pdf.Reader, d DSS) (out []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("pdfsign: malformed PDF: %v", p)
@@ -62,9 +68,10 @@ func AppendDSS(input []byte, d DSS) (out []byte, err error) {
 			}
 		}
 	}
-	rdr, err := pdf.NewReader(bytes.NewReader(input), int64(len(input)))
-	if err != nil {
-		return nil, fmt.Errorf("pdfsign: open: %w", err)
+	if rdr == nil {
+		if rdr, err = pdf.NewReader(bytes.NewReader(input), int64(len(input))); err != nil {
+			return nil, fmt.Errorf("pdfsign: open: %w", err)
+		}
 	}
 	if !rdr.Trailer().Key("Encrypt").IsNull() {
 		return nil, errEncrypted
