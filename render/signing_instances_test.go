@@ -3,7 +3,6 @@ package render_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"sync"
 	"testing"
 	"time"
@@ -146,15 +145,9 @@ func TestSigningSessionAgentOnAnotherInstance(t *testing.T) {
 		f := newFixture(t, e)
 		b := f.instance(t)
 		ctx := context.Background()
-		leader := f.users["approver"]
-		token := f.leaderKey(t, leader)
-		f.agentSigning(t, leader, token)
+		leader, token := f.agentLeader(t)
 		d := f.toApproval(t)
-		sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
-		if err != nil || sess.Method != workflow.SignWithAgent {
-			t.Fatalf("begin: %+v, %v", sess, err)
-		}
-		digest, _ := base64.StdEncoding.DecodeString(sess.Digest)
+		sess, digest := f.beginAgentApproval(t, leader, d, token)
 		wrong := f.leaderKey(t, leader)
 		bad, _ := wrong.SignDigest(ctx, digest)
 		if _, err := b.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true, Signature: bad, Certificate: token.Certificate.Raw}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
