@@ -56,7 +56,7 @@ type ControlSlip struct {
 // RenderControlSlip writes the control slip (A5 portrait) to w. Rows break
 // across pages and the table header is repeated on every page.
 func (r *Renderer) RenderControlSlip(w io.Writer, f ControlSlip) error {
-	c, _, _, err := r.startForm(FormControl, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	c, _, err := r.startForm(FormControl, f.FormMeta, f.DossierCode)
 	if err != nil {
 		return err
 	}

@@ -333,26 +333,37 @@ func formNumber(number string, f FormSpec) string {
 
 // startForm opens an A5 form of kind k: form label and legal basis, the
 // official header and the title.
-func (r *Renderer) startForm(k FormKind, meta FormMeta, size pageSize, m margins, subject string) (*canvas, FormSpec, setSpec, error) {
-	sp, err := specOf(meta.Set)
+func (r *Renderer) startForm(k FormKind, meta FormMeta, subject string) (*canvas, setSpec, error) {
+	c, f, sp, err := r.newFormCanvas(meta.Set, k, pageSize{a5W, a5H}, formMargins(), subject, meta.Date)
 	if err != nil {
-		return nil, FormSpec{}, setSpec{}, err
+		return nil, sp, err
 	}
-	f, err := meta.Set.Spec(k)
-	if err != nil {
-		return nil, FormSpec{}, setSpec{}, err
-	}
-	c, err := r.newCanvas(size, m, docInfo{Title: f.Title, Subject: subject, Created: meta.Date})
-	if err != nil {
-		return nil, FormSpec{}, setSpec{}, err
-	}
-	c.formLabel(f)
 	leftW := c.width() * 0.38
 	c.officialHeader(headerLayout{LeftW: leftW, Size: formHead, Motto2: formMotto2, DateSize: 10.5, Gap: 3},
 		meta.Header.ParentAgency, meta.Header.Unit, formNumber(meta.Number, f), meta.Header.Place, meta.Date)
 	c.y += 8
 	c.para(c.left(), c.width(), textStyle{Face: bold, Size: formTitle, Align: alignCenter}, f.Title)
 	c.y += 2
+	return c, sp, nil
+}
+
+// newFormCanvas opens a page of the size and margins m for form k of set,
+// the document titled after the form, and prints the form's label and
+// legal basis.
+func (r *Renderer) newFormCanvas(set FormSet, k FormKind, size pageSize, m margins, subject string, date time.Time) (*canvas, FormSpec, setSpec, error) {
+	sp, err := specOf(set)
+	if err != nil {
+		return nil, FormSpec{}, setSpec{}, err
+	}
+	f, err := set.Spec(k)
+	if err != nil {
+		return nil, FormSpec{}, setSpec{}, err
+	}
+	c, err := r.newCanvas(size, m, docInfo{Title: f.Title, Subject: subject, Created: date})
+	if err != nil {
+		return nil, FormSpec{}, setSpec{}, err
+	}
+	c.formLabel(f)
 	return c, f, sp, nil
 }
 

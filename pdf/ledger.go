@@ -120,19 +120,10 @@ func (r *Renderer) RenderLedger(w io.Writer, l Ledger) error {
 
 // startLedger opens the ledger: label, header block, title and the book line.
 func (r *Renderer) startLedger(l Ledger, m margins) (*canvas, setSpec, error) {
-	sp, err := specOf(l.Set)
+	c, f, sp, err := r.newFormCanvas(l.Set, FormLedger, pageSize{a4H, a4W}, m, l.Sector, l.Date)
 	if err != nil {
-		return nil, setSpec{}, err
+		return nil, sp, err
 	}
-	f, err := l.Set.Spec(FormLedger)
-	if err != nil {
-		return nil, setSpec{}, err
-	}
-	c, err := r.newCanvas(pageSize{a4H, a4W}, m, docInfo{Title: f.Title, Subject: l.Sector, Created: l.Date})
-	if err != nil {
-		return nil, setSpec{}, err
-	}
-	c.formLabel(f)
 	c.officialHeader(headerLayout{LeftW: 250, Size: 11, Motto2: 12, DateSize: 11, Gap: 3},
 		l.Header.ParentAgency, l.Header.Unit, formNumber(l.Number, f), l.Header.Place, l.Date)
 	c.y += 6

@@ -46,7 +46,7 @@ func (r *Renderer) RenderReceipt(w io.Writer, f Receipt) error {
 	if f.Date.IsZero() {
 		f.Date = f.ReceivedAt
 	}
-	c, _, _, err := r.startForm(FormReceipt, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	c, _, err := r.startForm(FormReceipt, f.FormMeta, f.DossierCode)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type GuidanceSlip struct {
 
 // RenderGuidanceSlip writes form 02 (A5) to w.
 func (r *Renderer) RenderGuidanceSlip(w io.Writer, f GuidanceSlip) error {
-	c, _, _, err := r.startForm(FormGuidance, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	c, _, err := r.startForm(FormGuidance, f.FormMeta, f.DossierCode)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ type RefusalSlip struct {
 
 // RenderRefusalSlip writes form 03 (A5) to w.
 func (r *Renderer) RenderRefusalSlip(w io.Writer, f RefusalSlip) error {
-	c, _, _, err := r.startForm(FormRefusal, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	c, _, err := r.startForm(FormRefusal, f.FormMeta, f.DossierCode)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (r *Renderer) RenderRefusalSlip(w io.Writer, f RefusalSlip) error {
 	c.para(c.left(), c.width(), just, "Xin thông báo để "+f.Applicant.addressee()+" được biết và thực hiện./.")
 	c.y += 6
 	if strings.TrimSpace(f.Signer.Position) != "" {
-		c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+		c.headSignature(f.Signer)
 	} else {
 		c.signatures(c.left(), c.width(), []sigCol{
 			{Title: "NGƯỜI NỘP HỒ SƠ", Hint: "(Ký và ghi rõ họ tên)", Name: f.Applicant.Name},
@@ -110,11 +110,10 @@ type ApologySlip struct {
 
 // RenderApologySlip writes form 04 (A5) to w.
 func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
-	c, _, sp, err := r.startForm(FormApology, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	c, sp, err := r.startLetter(FormApology, f.FormMeta, f.DossierCode, f.Applicant)
 	if err != nil {
 		return err
 	}
-	c.kinhGui(f.Applicant)
 	agency := orDots(f.Agency)
 	c.para(c.left(), c.width(), letterBody, c.receivedText(f.ReceivedAt, agency, f.Procedure, f.Applicant)+
 		"; số định danh: "+orDots(f.Applicant.IDNumber)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
@@ -126,8 +125,14 @@ func (r *Renderer) RenderApologySlip(w io.Writer, f ApologySlip) error {
 			" và "+sp.apologyAction+" "+clockDate(f.NewDueAt, c.loc)+".")
 	c.para(c.left(), c.width(), letterBody, "Xin trân trọng cảm ơn./.")
 	c.y += 6
-	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	c.headSignature(f.Signer)
 	return c.finishForm(w, f.VerifyURL)
+}
+
+// headSignature writes the signature block of the head of the agency on
+// the right of the page.
+func (c *canvas) headSignature(s Signer) {
+	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(s)}, 10, 48)
 }
 
 // headSig is the signature column of the head of the agency.
@@ -159,11 +164,10 @@ type StopNotice struct {
 // RenderStopNotice writes form 05 of TT03/2025 (A5) to w. It fails for a
 // set without that form.
 func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
-	c, _, _, err := r.startForm(FormStop, f.FormMeta, pageSize{a5W, a5H}, formMargins(), f.DossierCode)
+	c, _, err := r.startLetter(FormStop, f.FormMeta, f.DossierCode, f.Applicant)
 	if err != nil {
 		return err
 	}
-	c.kinhGui(f.Applicant)
 	agency := orDots(f.Agency)
 	who := f.Applicant.addressee()
 	c.para(c.left(), c.width(), letterBody, c.receivedText(f.ReceivedAt, agency, f.Procedure, f.Applicant)+"; mã hồ sơ: "+orDots(f.DossierCode)+".")
@@ -180,7 +184,7 @@ func (r *Renderer) RenderStopNotice(w io.Writer, f StopNotice) error {
 	}
 	c.para(c.left(), c.width(), letterBody, "Trân trọng thông báo để "+who+" được biết./.")
 	c.y += 6
-	c.signatures(c.left()+c.width()*0.4, c.width()*0.6, []sigCol{headSig(f.Signer)}, 10, 48)
+	c.headSignature(f.Signer)
 	return c.finishForm(w, f.VerifyURL)
 }
 
@@ -196,11 +200,17 @@ func (c *canvas) receivedText(at time.Time, agency, procedure string, p Person) 
 		orDots(procedure) + "” của " + p.addressee() + " " + orDots(p.Name)
 }
 
-// kinhGui writes the centred "Kính gửi:" line of a slip to applicant p,
-// with the space around it.
-func (c *canvas) kinhGui(p Person) {
+// startLetter opens a letter of kind k to applicant p (apology, stop
+// notice): the form's heading, then the centred "Kính gửi:" line with the
+// space around it.
+func (r *Renderer) startLetter(k FormKind, meta FormMeta, subject string, p Person) (*canvas, setSpec, error) {
+	c, sp, err := r.startForm(k, meta, subject)
+	if err != nil {
+		return nil, sp, err
+	}
 	c.y += 2
 	c.runs(c.left(), c.width(), formBody, alignCenter,
 		run{regular, "Kính gửi: "}, run{bold, strings.TrimSpace(p.Honorific + " " + orDots(p.Name))})
 	c.y += 4
+	return c, sp, nil
 }

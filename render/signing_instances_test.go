@@ -3,7 +3,6 @@ package render_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +25,15 @@ func (f *fixture) instance(t testing.TB) *workflow.Service {
 	t.Helper()
 	_, d := stacktest.Documents(t, f.dir, f.clock, render.Options{Demo: true})
 	return f.over(t, d)
+}
+
+// eachTwoInstances runs test on each engine with a fixture and a second
+// instance b over it (instance).
+func eachTwoInstances(t *testing.T, test func(t *testing.T, f *fixture, b *workflow.Service)) {
+	storetest.Each(t, func(t *testing.T, e store.Engine) {
+		f := newFixture(t, e)
+		test(t, f, f.instance(t))
+	})
 }
 
 // over returns other use cases over f's database and blob storage, with
@@ -60,9 +68,7 @@ func (f *fixture) verified(t testing.TB, file []byte, n int) *sign.Report {
 // leader's approval with the key the server holds, then the clerk's seal
 // the other way round — and is gone everywhere once used.
 func TestSigningSessionOnAnotherInstance(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		f := newFixture(t, e)
-		b := f.instance(t)
+	eachTwoInstances(t, func(t *testing.T, f *fixture, b *workflow.Service) {
 		ctx := context.Background()
 		leader, clerk := f.users["approver"], f.users["clerk"]
 		d := f.toApproval(t)
@@ -142,19 +148,11 @@ func TestSigningSessionOnAnotherInstance(t *testing.T) {
 // one. A wrong signature there is refused and the session stays open for
 // the right one.
 func TestSigningSessionAgentOnAnotherInstance(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		f := newFixture(t, e)
-		b := f.instance(t)
+	eachTwoInstances(t, func(t *testing.T, f *fixture, b *workflow.Service) {
 		ctx := context.Background()
-		leader := f.users["approver"]
-		token := f.leaderKey(t, leader)
-		f.agentSigning(t, leader, token)
+		leader, token := f.agentLeader(t)
 		d := f.toApproval(t)
-		sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
-		if err != nil || sess.Method != workflow.SignWithAgent {
-			t.Fatalf("begin: %+v, %v", sess, err)
-		}
-		digest, _ := base64.StdEncoding.DecodeString(sess.Digest)
+		sess, digest := f.beginAgentApproval(t, leader, d, token)
 		wrong := f.leaderKey(t, leader)
 		bad, _ := wrong.SignDigest(ctx, digest)
 		if _, err := b.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true, Signature: bad, Certificate: token.Certificate.Raw}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
@@ -221,9 +219,7 @@ func TestDocumentSigningSessionAfterRestart(t *testing.T) {
 // one completion signs, the other is told the session is busy or used,
 // and the remote signing service signs once.
 func TestSigningSessionCompletedOnce(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e store.Engine) {
-		f := newFixture(t, e)
-		b := f.instance(t)
+	eachTwoInstances(t, func(t *testing.T, f *fixture, b *workflow.Service) {
 		ctx := context.Background()
 		leader := f.users["approver"]
 		srv, _ := f.remoteSigning(t, leader, 5)

@@ -191,27 +191,12 @@ func TestSigningSessionOnServer(t *testing.T) {
 func TestSigningSessionAgent(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
-	leader := f.users["approver"]
-	// The token's key and certificate (issued by the trusted CA).
-	token := f.leaderKey(t, leader)
+	leader, token := f.agentLeader(t)
 	other := f.leaderKey(t, leader)
-	f.agentSigning(t, leader, token)
 	d := f.toApproval(t)
 	// The old one-click approval is refused: the server has no key.
 	if _, err := f.svc.Act(ctx, leader, d.Code, dossier.ActApprove, workflow.ActionInput{Version: d.Version}); dossier.ErrorCode(err) != dossier.EUNPROCESSABLE {
 		t.Errorf("one-click approval with a token: %v", err)
-	}
-	begin := func() (*workflow.SigningSession, []byte) {
-		t.Helper()
-		sess, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sess.Method != workflow.SignWithAgent || sess.Certificate.SHA256 != render.CertificateInfo(token.Certificate).SHA256 {
-			t.Fatalf("session %+v", sess)
-		}
-		digest, _ := base64.StdEncoding.DecodeString(sess.Digest)
-		return sess, digest
 	}
 	refused := func(name string, sess *workflow.SigningSession, in workflow.CompleteInput, want string) {
 		t.Helper()
@@ -224,7 +209,7 @@ func TestSigningSessionAgent(t *testing.T) {
 			t.Fatalf("%s: the dossier moved", name)
 		}
 	}
-	sess, digest := begin()
+	sess, digest := f.beginAgentApproval(t, leader, d, token)
 	otherDigest := sha256.Sum256([]byte("văn bản khác"))
 	sig, _ := token.SignDigest(ctx, otherDigest[:])
 	refused("AnotherDigest", sess, workflow.CompleteInput{Signature: sig, Certificate: token.Certificate.Raw}, "không khớp")
@@ -240,7 +225,7 @@ func TestSigningSessionAgent(t *testing.T) {
 	refused("Expired", sess, workflow.CompleteInput{Signature: sig, Certificate: token.Certificate.Raw}, "hết hạn")
 
 	// Begin again, sign with the token: approved.
-	sess, digest = begin()
+	sess, digest = f.beginAgentApproval(t, leader, d, token)
 	sig, _ = token.SignDigest(ctx, digest)
 	got, err := f.svc.CompleteSigning(ctx, leader, sess.ID, workflow.CompleteInput{Confirm: true, Signature: sig, Certificate: token.Certificate.Raw})
 	if err != nil || got.Status != dossier.StatusApproved {
@@ -260,10 +245,8 @@ func TestSigningSessionAgent(t *testing.T) {
 func TestSigningRevokedCertificate(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	ctx := context.Background()
-	leader := f.users["approver"]
-	token := f.leaderKey(t, leader)
+	leader, token := f.agentLeader(t)
 	f.keys.DemoPKI().Revoke(token.Certificate.SerialNumber, f.clock().Add(-time.Minute))
-	f.agentSigning(t, leader, token)
 	d := f.toApproval(t)
 	_, err := f.svc.BeginSigning(ctx, leader, d.Code, dossier.ActApprove, d.Version)
 	if dossier.ErrorCode(err) != dossier.EUNPROCESSABLE || !strings.Contains(err.Error(), "Chứng thư số đã bị thu hồi") {
@@ -326,14 +309,35 @@ func (f *fixture) leaderKey(t testing.TB, leader *dossier.User) *sign.Identity {
 	return key
 }
 
-// agentSigning has leader sign with the USB token through the signing
-// agent: the server knows only the token's registered certificate.
-func (f *fixture) agentSigning(t testing.TB, leader *dossier.User, token *sign.Identity) {
+// agentLeader is the approver signing with a USB token through the
+// signing agent: it returns the leader and the token's key and certificate
+// (issued by the trusted CA); the server knows only the token's registered
+// certificate.
+func (f *fixture) agentLeader(t testing.TB) (*dossier.User, *sign.Identity) {
 	t.Helper()
+	leader := f.users["approver"]
+	token := f.leaderKey(t, leader)
 	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: token.Certificate.Raw})
 	if err := f.keys.SetOfficerSigning(leader.Username, render.OfficerSigning{Method: workflow.SignWithAgent, Certificates: string(chain)}); err != nil {
 		t.Fatal(err)
 	}
+	return leader, token
+}
+
+// beginAgentApproval begins leader's approval of d on f's service, to be
+// signed by the agent with token, and returns the session and the digest
+// to sign.
+func (f *fixture) beginAgentApproval(t testing.TB, leader *dossier.User, d *dossier.Dossier, token *sign.Identity) (*workflow.SigningSession, []byte) {
+	t.Helper()
+	sess, err := f.svc.BeginSigning(context.Background(), leader, d.Code, dossier.ActApprove, d.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Method != workflow.SignWithAgent || sess.Certificate.SHA256 != render.CertificateInfo(token.Certificate).SHA256 {
+		t.Fatalf("session %+v", sess)
+	}
+	digest, _ := base64.StdEncoding.DecodeString(sess.Digest)
+	return sess, digest
 }
 
 // remoteSigning has leader sign with a remote signing service (a fake CSC

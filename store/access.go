@@ -52,8 +52,8 @@ type AccessFilter struct {
 
 // AccessLog lists access log entries, newest first, a page at a time.
 func (db *DB) AccessLog(ctx context.Context, f AccessFilter) ([]Access, string, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	var where []string
 	if !f.All {
 		var or []string
@@ -121,8 +121,8 @@ func (db *DB) ApplicantDossiers(ctx context.Context, applicantID string, scope S
 	if limit <= 0 {
 		limit = 1
 	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	q := `SELECT d.code, d.center_code, d.agency_code FROM dossiers d WHERE d.applicant_id = ` + arg(applicantID) +
 		` AND ` + scope.sql(arg) + ` ORDER BY d.id DESC LIMIT ` + arg(limit)
 	rows, err := db.sql.QueryContext(ctx, q, args...)
@@ -135,8 +135,8 @@ func (db *DB) ApplicantDossiers(ctx context.Context, applicantID string, scope S
 // BlobDossier returns a dossier within scope that holds blob id as a
 // component or as its result, or ENOTFOUND.
 func (db *DB) BlobDossier(ctx context.Context, id string, scope Scope) (*DossierRef, string, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	bid := arg(id)
 	q := `SELECT d.code, d.center_code, d.agency_code, d.applicant_id FROM dossiers d WHERE ` + scope.sql(arg) + ` AND d.id IN (
 		SELECT c.dossier_id FROM dossier_components c WHERE c.blob_id = ` + bid + `

@@ -45,8 +45,8 @@ func scanAgency(s interface{ Scan(...any) error }) (dossier.Agency, error) {
 // Agencies lists agencies ordered by code, one page at a time.
 func (db *DB) Agencies(ctx context.Context, f AgencyFilter) ([]dossier.Agency, string, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	if f.Level != "" {
 		where = append(where, "level = "+arg(f.Level))
 	}

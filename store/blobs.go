@@ -94,8 +94,8 @@ func (db *DB) BlobAccess(ctx context.Context, id string, userID int64, scope Sco
 // that blob, not dossiers × holders (a blob shared by 14,000 components
 // took 51.6 s; issue 16, item 8).
 func blobAccessQuery(id string, scope Scope) (string, []any) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	bid := arg(id)
 	in := scope.sql(arg)
 	q := `SELECT 1 FROM dossier_components c JOIN dossiers d ON d.id = c.dossier_id WHERE c.blob_id = ` + bid + ` AND ` + in + `

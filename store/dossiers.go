@@ -352,8 +352,8 @@ func (s Scope) preparable() bool {
 // Dossier returns the dossier with its components, history and result if
 // it is within scope; otherwise ENOTFOUND.
 func (db *DB) Dossier(ctx context.Context, code string, scope Scope) (*dossier.Dossier, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	q := `SELECT ` + dossierCols + ` FROM dossiers d JOIN procedures p ON p.code = d.procedure_code WHERE d.code = ` + arg(code) + ` AND ` + scope.sql(arg)
 	var row *sql.Row
 	if scope.preparable() {
@@ -511,8 +511,8 @@ type DossierRow struct {
 // Dossiers lists a work list ordered by urgency (due first, then id), a
 // page at a time. The cursor encodes the last row's (due, id).
 func (db *DB) Dossiers(ctx context.Context, f DossierFilter) ([]DossierRow, string, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	where := []string{f.Scope.sql(arg)}
 	if len(f.Status) > 0 {
 		ss := make([]string, len(f.Status))
@@ -584,8 +584,8 @@ const openOnly = "d.status NOT IN ('returned', 'refused', 'withdrawn')"
 // many of them are overdue at now (finished dossiers are not counted: they grow
 // without bound and no work list needs their number).
 func (db *DB) StatusCounts(ctx context.Context, now time.Time, scope Scope) (map[dossier.Status]int, int, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	nowArg := arg(ms(now))
 	rows, err := db.sql.QueryContext(ctx, `SELECT d.status, COUNT(*), SUM(CASE WHEN d.due_at < `+nowArg+` THEN 1 ELSE 0 END)
 		FROM dossiers d WHERE `+scope.sql(arg)+` AND `+openOnly+` GROUP BY d.status`, args...)

@@ -1,8 +1,18 @@
 package store
 
 import (
+	"fmt"
 	"strings"
 )
+
+// sqlArgs are a statement's arguments, numbered in the order they are added.
+type sqlArgs []any
+
+// add appends v and returns its placeholder ($1, $2, …).
+func (a *sqlArgs) add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
+}
 
 func whereSQL(w []string) string {
 	if len(w) == 0 {

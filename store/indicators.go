@@ -48,8 +48,8 @@ func (db *DB) OnlineProceduresUsed(ctx context.Context, from, to time.Time, f Ag
 // took a component from the results warehouse or put their result in it
 // (indicator 4.4).
 func (db *DB) WarehouseLinked(ctx context.Context, from, to time.Time, f AggFilter) (int64, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	where := append([]string{"d.received_at >= " + arg(ms(from)), "d.received_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
 	var n int64
 	err := db.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers d JOIN procedures p ON p.code = d.procedure_code
@@ -79,8 +79,8 @@ func (db *DB) FeedbackIn(ctx context.Context, from, to time.Time, f AggFilter) (
 	if !db.tableExists(ctx, "ratings") {
 		return nil, nil
 	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	where := append([]string{"r.level = 'unsatisfied'", "r.created_at >= " + arg(ms(from)), "r.created_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
 	rows, err := db.reader().QueryContext(ctx, `SELECT r.id, r.dossier_code, r.agency_code, r.center_code, r.comment, r.created_at, r.answer, r.category,
 		r.answered_at FROM ratings r JOIN dossiers d ON d.id = r.dossier_id JOIN procedures p ON p.code = d.procedure_code
@@ -177,8 +177,8 @@ func (db *DB) VerifiedOnline(ctx context.Context, from, to time.Time, f AggFilte
 // onlineSubmitted is the condition on dossiers d (joined to procedures p)
 // submitted online in [from, to) within f, and its arguments.
 func onlineSubmitted(from, to time.Time, f AggFilter) (string, []any) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	where := append([]string{"d.channel = 'online'", "d.submitted_at >= " + arg(ms(from)), "d.submitted_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
 	return strings.Join(where, " AND "), args
 }

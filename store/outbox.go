@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -64,15 +63,10 @@ func (tx *Tx) OutboxWithID(topic string, payload []byte) (int64, error) {
 // an id above after, oldest first, whether or not another consumer has
 // marked them sent.
 func (db *DB) OutboxAfter(ctx context.Context, topics []string, after int64, limit int) ([]OutboxEvent, error) {
-	args := []any{after}
+	args := sqlArgs{after}
 	where := `id > $1`
 	if len(topics) > 0 {
-		ph := make([]string, len(topics))
-		for i, t := range topics {
-			args = append(args, t)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		where += ` AND topic IN (` + strings.Join(ph, ", ") + `)`
+		where += ` AND topic IN (` + list(args.add, topics) + `)`
 	}
 	args = append(args, clampLimit(limit))
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, topic, payload, created_at FROM outbox WHERE `+where+

@@ -136,8 +136,8 @@ var (
 // Procedures lists procedures, one page at a time.
 func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]dossier.Procedure, string, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	if f.Agency != "" {
 		where = append(where, "agency_code = "+arg(f.Agency))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"motcua/dossier"
@@ -179,15 +178,10 @@ func (tx *Tx) CallNext(center, counter, day string, services []string, officer i
 		WHERE center_code = $2 AND counter_code = $3 AND status = 'called'`, ms(tx.now), center, counter); err != nil {
 		return nil, fmt.Errorf("store: finish current ticket: %w", err)
 	}
-	args := []any{center, day}
+	args := sqlArgs{center, day}
 	filter := ""
 	if len(services) > 0 {
-		ph := make([]string, len(services))
-		for i, s := range services {
-			args = append(args, s)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		filter = " AND service_code IN (" + strings.Join(ph, ", ") + ")"
+		filter = " AND service_code IN (" + list(args.add, services) + ")"
 	}
 	lock := tx.db.dialect.forUpdateSkipLocked()
 	args = append(args, counter, officer, ms(tx.now))

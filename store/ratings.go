@@ -105,8 +105,8 @@ func (c RatingTotals) SatisfactionRate() float64 {
 
 // RatingTotals counts the ratings given in a period, by level.
 func (db *DB) RatingTotals(ctx context.Context, f RatingFilter) (RatingTotals, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	var where []string
 	if !f.From.IsZero() {
 		where = append(where, "r.created_at >= "+arg(ms(f.From)))

@@ -438,8 +438,8 @@ func (db *DB) AggregateRows(ctx context.Context, from, to string, f AggFilter, b
 	acc := map[AggRow]*Counts{}
 	var order []AggRow
 	for _, s := range segs {
-		var args []any
-		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+		var args sqlArgs
+		arg := args.add
 		where := append([]string{"a." + s.col + " >= " + arg(s.lo), "a." + s.col + " <= " + arg(s.hi)}, f.where(arg, "a")...)
 		if f.Level != "" {
 			where = append(where, "a.procedure_code IN (SELECT code FROM procedures WHERE level = "+arg(f.Level)+")")

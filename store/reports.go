@@ -107,8 +107,8 @@ func (f AggFilter) dossierWhereAs(arg func(any) string, alias string) []string {
 // is before to, unless it waits for the applicant since before that date
 // (dossier.ReportDue says the same in Go).
 func (db *DB) ScanSummary(ctx context.Context, from, to time.Time, f AggFilter) (c Counts, open, overdue int64, err error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	s, e := arg(ms(from)), arg(ms(to))
 	where := append([]string{"d.received_at IS NOT NULL", "d.received_at < " + e}, f.dossierWhere(arg)...)
 	q := `SELECT
@@ -162,8 +162,8 @@ type Step struct {
 // ResolvedDossiers returns the dossiers returned or refused in [from, to)
 // within f, with their steps when withSteps.
 func (db *DB) ResolvedDossiers(ctx context.Context, from, to time.Time, f AggFilter, withSteps bool) ([]FinishedDossier, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	where := append([]string{"d.finished_at >= " + arg(ms(from)), "d.finished_at < " + arg(ms(to)),
 		"d.status IN ('returned', 'refused')", "d.received_at IS NOT NULL"}, f.dossierWhere(arg)...)
 	rows, err := db.reader().QueryContext(ctx, `SELECT d.id, d.center_code, d.agency_code, d.procedure_code, d.channel, d.mode, d.outcome,
@@ -236,8 +236,8 @@ type DigitalCounts struct {
 // DigitalCountsOf counts the dossiers behind indicators 3.6 and 4.1–4.3.
 func (db *DB) DigitalCountsOf(ctx context.Context, from, to time.Time, f AggFilter) (DigitalCounts, error) {
 	var c DigitalCounts
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	where := append([]string{"d.received_at >= " + arg(ms(from)), "d.received_at < " + arg(ms(to))}, f.dossierWhere(arg)...)
 	err := db.reader().QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.blob_id <> '') THEN 1 ELSE 0 END), 0),
@@ -325,8 +325,8 @@ type OverdueRow struct {
 // open_overdue (ScanSummary; dossier.ReportDue), so that an apology's new
 // date does not take a late dossier off the list of those to chase.
 func (db *DB) OverdueDossiers(ctx context.Context, now time.Time, f AggFilter, limit int) ([]OverdueRow, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var args sqlArgs
+	arg := args.add
 	// The open dossiers in measure date order (index dossiers_open_measure,
 	// migration 00025): the walk stops at the limit, instead of reading
 	// every open dossier of the scope and sorting them. On SQLite the scope

@@ -111,23 +111,25 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, u *dossier.User) 
 	writeJSON(w, http.StatusOK, u)
 }
 
-func limitOf(r *http.Request) (int, error) {
+// limit reads the query's page size (0: the default); an invalid one is
+// answered with a problem and ok is false.
+func (s *Server) limit(w http.ResponseWriter, r *http.Request) (n int, ok bool) {
 	v := r.URL.Query().Get("limit")
 	if v == "" {
-		return 0, nil
+		return 0, true
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 500 {
-		return 0, dossier.Invalid("limit không hợp lệ", dossier.FieldError{Field: "limit", Message: "từ 1 đến 500"})
+		s.fail(w, r, dossier.Invalid("limit không hợp lệ", dossier.FieldError{Field: "limit", Message: "từ 1 đến 500"}))
+		return 0, false
 	}
-	return n, nil
+	return n, true
 }
 
 func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := limitOf(r)
-	if err != nil {
-		s.fail(w, r, err)
+	limit, ok := s.limit(w, r)
+	if !ok {
 		return
 	}
 	if l := q.Get("level"); l != "" && !dossier.Level(l).Valid() {
@@ -146,9 +148,8 @@ func (s *Server) apiCenters(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := limitOf(r)
-	if err != nil {
-		s.fail(w, r, err)
+	limit, ok := s.limit(w, r)
+	if !ok {
 		return
 	}
 	f := workflow.ProcedureFilter{Agency: q.Get("agency"), Level: q.Get("level"), Field: q.Get("field"), Query: q.Get("q"),
@@ -277,9 +278,8 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, u *dossier.U
 
 func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	q := r.URL.Query()
-	limit, err := limitOf(r)
-	if err != nil {
-		s.fail(w, r, err)
+	limit, ok := s.limit(w, r)
+	if !ok {
 		return
 	}
 	f := workflow.DossierFilter{Agency: q.Get("agency"), Procedure: q.Get("procedure"), Center: q.Get("center"),
@@ -358,13 +358,13 @@ func (s *Server) apiWarehouse(w http.ResponseWriter, r *http.Request, u *dossier
 
 func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request, u *dossier.User) {
 	q := r.URL.Query()
-	limit, err := limitOf(r)
-	if err != nil {
-		s.writeProblem(w, r, err)
+	limit, ok := s.limit(w, r)
+	if !ok {
 		return
 	}
 	var user int64
 	if v := q.Get("user_id"); v != "" {
+		var err error
 		if user, err = strconv.ParseInt(v, 10, 64); err != nil || user <= 0 {
 			s.writeProblem(w, r, dossier.Invalid("user_id không hợp lệ", dossier.FieldError{Field: "user_id", Message: "số nguyên dương"}))
 			return

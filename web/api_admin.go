@@ -146,9 +146,8 @@ func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, u *dossier.User) {
-	limit, err := limitOf(r)
-	if err != nil {
-		s.fail(w, r, err)
+	limit, ok := s.limit(w, r)
+	if !ok {
 		return
 	}
 	es, err := s.svc.AuditEntries(r.Context(), u, limit)

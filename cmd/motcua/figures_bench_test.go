@@ -29,9 +29,7 @@ import (
 func BenchmarkRestartUnderIdempotentPOSTs(b *testing.B) {
 	bin := buildBinary(b)
 	data := b.TempDir()
-	srv, _ := startServer(b, bin, data, "--demo")
-	tok := srv.login("reception", "demo")
-	body := srv.receiveBody(tok, testPDF)
+	srv, tok, body := startForReceipts(b, bin, data)
 	const n = 64
 	var starts, serves []time.Duration
 	bad := 0

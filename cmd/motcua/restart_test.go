@@ -84,6 +84,14 @@ func (s *server) receiveBody(tok string, scan []byte) []byte {
 		"components":[{"code":"GDN","blob_id":%q},{"code":"GTPL","blob_id":%q}]}`, blob, blob))
 }
 
+// startForReceipts starts the demo server on data and returns it with
+// reception's token and the body of a receive request (its scan uploaded).
+func startForReceipts(tb testing.TB, bin, data string) (srv *server, token string, body []byte) {
+	srv, _ = startServer(tb, bin, data, "--demo")
+	token = srv.login("reception", "demo")
+	return srv, token, srv.receiveBody(token, testPDF)
+}
+
 // postAtOnce sends n POSTs of body to path at the same instant, the i-th
 // with the Idempotency-Key key(i), and returns their statuses and the time
 // from the first sent to the last answered.
@@ -191,9 +199,7 @@ func (s *server) upload(tok string, content []byte) string {
 func TestRestartConcurrentIdempotentPOSTs(t *testing.T) {
 	bin := binaryUnlessShort(t)
 	data := t.TempDir()
-	first, _ := startServer(t, bin, data, "--demo")
-	tok := first.login("reception", "demo")
-	body := first.receiveBody(tok, testPDF)
+	first, tok, body := startForReceipts(t, bin, data)
 	first.stop()
 
 	srv, took := startServer(t, bin, data, "--demo")
