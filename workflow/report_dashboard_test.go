@@ -33,7 +33,7 @@ func TestDashboardByMonthRatings(t *testing.T) {
 			{vnAt(11, 1, 0, 30, 0, 0), store.RatingUnsatisfied},     // November (still 31/10 in UTC)
 			{vnAt(11, 15, 12, 0, 0, 0), store.RatingSatisfied},
 			{vnAt(11, 30, 23, 59, 0, 0), store.RatingUnsatisfied},
-			{vnAt(12, 1, 0, 0, 0, 0), store.RatingSatisfied}, // December
+			{vnAt(12, 1, 0, 0, 0, 0), store.RatingSatisfied},  // December
 			{vnAt(12, 5, 10, 0, 0, 0), store.RatingSatisfied}, // after the period
 		}
 		var toks []string
