@@ -76,10 +76,16 @@ func (c *Counts) fields() []*int64 {
 }
 
 // Add adds o to c.
-func (c *Counts) Add(o Counts) {
+func (c *Counts) Add(o Counts) { c.addTimes(o, 1) }
+
+// Sub subtracts o from c.
+func (c *Counts) Sub(o Counts) { c.addTimes(o, -1) }
+
+// addTimes adds k × o to c.
+func (c *Counts) addTimes(o Counts, k int64) {
 	a, b := c.fields(), o.fields()
 	for i := range a {
-		*a[i] += *b[i]
+		*a[i] += k * *b[i]
 	}
 }
 

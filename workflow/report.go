@@ -173,7 +173,7 @@ func (rs *reportScope) inScope(center, agency, level string) bool {
 
 // reportData is everything a summary or breakdown of one period is built
 // from: the aggregates (never the dossiers), the catalog, delegations and
-// ratings.
+// ratings, for the whole period and for each of its months.
 type reportData struct {
 	rs        *reportScope
 	catalog   []store.CatalogEntry
@@ -181,34 +181,97 @@ type reportData struct {
 	names     map[string]string
 	flows     []store.AggRow
 	stock     []store.AggRow
+	dels      []store.ActiveDelegation
 	delegated map[string]bool
 	ratings   []store.RatingCount
+	months    []reportMonth
 }
 
+// reportMonth is one calendar month of a report's period (the first and
+// last clipped to it) with its flows and ratings.
+type reportMonth struct {
+	lo, hi  calendar.Date
+	flows   []store.AggRow
+	ratings []store.RatingCount
+}
+
+// monthsOf splits from..to into calendar months, the first and last
+// clipped to it.
+func monthsOf(from, to calendar.Date) []reportMonth {
+	var out []reportMonth
+	for lo := from; !to.Before(lo); {
+		hi := calendar.Date{Year: lo.Year, Month: lo.Month, Day: 1}.AddDays(32)
+		hi = calendar.Date{Year: hi.Year, Month: hi.Month, Day: 1}.AddDays(-1)
+		if to.Before(hi) {
+			hi = to
+		}
+		out = append(out, reportMonth{lo: lo, hi: hi})
+		lo = hi.AddDays(1)
+	}
+	return out
+}
+
+// loadReport reads the data of a period: the flows grouped by month (the
+// period's are their sum), the stock at its end, the delegations, and the
+// ratings of each month in one query (the period's are all of them), so
+// that the summary, the breakdowns and the breakdown by month of one
+// period share one read.
 func (s *Service) loadReport(ctx context.Context, rs *reportScope, from, to calendar.Date) (*reportData, error) {
 	cat, names, err := s.db.ReportCatalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rd := &reportData{rs: rs, catalog: cat, names: names, byCode: map[string]*store.CatalogEntry{}}
+	rd := &reportData{rs: rs, catalog: cat, names: names, byCode: map[string]*store.CatalogEntry{}, months: monthsOf(from, to)}
 	for i := range cat {
 		rd.byCode[cat[i].Code] = &cat[i]
 	}
-	if rd.flows, err = s.db.AggregateRows(ctx, from.String(), to.String(), rs.filter, false); err != nil {
+	monthly, err := s.db.AggregateRows(ctx, from.String(), to.String(), rs.filter, true)
+	if err != nil {
 		return nil, err
+	}
+	month := map[string]*reportMonth{}
+	for i := range rd.months {
+		month[rd.months[i].lo.String()[:7]] = &rd.months[i]
+	}
+	type key struct{ c, a, p string }
+	flows := map[key]*store.Counts{}
+	for _, r := range monthly {
+		if m := month[r.Month]; m != nil {
+			m.flows = append(m.flows, r)
+		}
+		k := key{r.Center, r.Agency, r.Procedure}
+		if x := flows[k]; x != nil {
+			x.Add(r.Counts)
+		} else {
+			rd.flows = append(rd.flows, store.AggRow{Center: r.Center, Agency: r.Agency, Procedure: r.Procedure})
+			flows[k] = &store.Counts{}
+			flows[k].Add(r.Counts)
+		}
+	}
+	for i := range rd.flows {
+		r := &rd.flows[i]
+		r.Counts = *flows[key{r.Center, r.Agency, r.Procedure}]
 	}
 	if rd.stock, err = s.db.AggregateRows(ctx, "", to.String(), rs.filter, false); err != nil {
 		return nil, err
 	}
 	loc := s.Location()
 	start, end := from.At(0, loc), to.AddDays(1).At(0, loc)
-	dels, err := s.db.DelegationsDuring(ctx, start, end)
+	if rd.dels, err = s.db.DelegationsDuring(ctx, start, end); err != nil {
+		return nil, err
+	}
+	rd.delegated = rd.delegatedDuring(rd.dels, start, end)
+	bounds := make([]time.Time, 0, len(rd.months)+1)
+	for _, m := range rd.months {
+		bounds = append(bounds, m.lo.At(0, loc))
+	}
+	ratings, _, err := s.db.RatingsByPeriods(ctx, append(bounds, end))
 	if err != nil {
 		return nil, err
 	}
-	rd.delegated = rd.delegatedDuring(dels, start, end)
-	if rd.ratings, _, err = s.db.RatingsBreakdown(ctx, start, end); err != nil {
-		return nil, err
+	for i, rs := range ratings {
+		rd.months[i].ratings = rs
+		rd.ratings = append(rd.ratings, rs...)
 	}
 	return rd, nil
 }
@@ -367,10 +430,15 @@ func (s *Service) summaryOf(ctx context.Context, rs *reportScope) (Summary, erro
 	if err != nil {
 		return Summary{}, err
 	}
-	if x := rd.build(rs.to.String(), func(string, string, string) string { return "" })[""]; x != nil {
-		return *x, nil
+	return rd.total(rs.to), nil
+}
+
+// total is the summary of rd's scope with the catalog as of asOf.
+func (rd *reportData) total(asOf calendar.Date) Summary {
+	if x := rd.build(asOf.String(), func(string, string, string) string { return "" })[""]; x != nil {
+		return *x
 	}
-	return Summary{}, nil
+	return Summary{}
 }
 
 // Breakdown dimensions.
@@ -389,12 +457,21 @@ func (s *Service) Breakdown(ctx context.Context, u *dossier.User, q ReportQuery,
 	if err != nil {
 		return nil, err
 	}
-	if by == ByMonth {
-		return s.byMonth(ctx, rs)
+	if !slices.Contains([]string{ByAgency, ByProcedure, ByCenter, ByLevel, ByMonth}, by) {
+		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có báo cáo theo %q", by)
 	}
 	rd, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
 	if err != nil {
 		return nil, err
+	}
+	return s.breakdownOf(rd, by, rd.total(rs.to)), nil
+}
+
+// breakdownOf computes the breakdown by one of the dimensions (checked by
+// the caller) from rd, whose total is given.
+func (s *Service) breakdownOf(rd *reportData, by string, total Summary) *Breakdown {
+	if by == ByMonth {
+		return s.byMonth(rd, total)
 	}
 	var key func(center, agency, procedure string) string
 	switch by {
@@ -406,15 +483,9 @@ func (s *Service) Breakdown(ctx context.Context, u *dossier.User, q ReportQuery,
 		key = func(c, _, _ string) string { return c }
 	case ByLevel:
 		key = func(_, _, p string) string { return rd.levelOf(p) }
-	default:
-		return nil, dossier.Errorf(dossier.ENOTFOUND, "Không có báo cáo theo %q", by)
 	}
-	asOf := rs.to.String()
-	m := rd.build(asOf, key)
-	out := &Breakdown{ReportQuery: q, By: by, Items: []ReportRow{}}
-	if t := rd.build(asOf, func(string, string, string) string { return "" })[""]; t != nil {
-		out.Total = *t
-	}
+	m := rd.build(rd.rs.to.String(), key)
+	out := &Breakdown{ReportQuery: rd.rs.q, By: by, Items: []ReportRow{}, Total: total}
 	agencyLevel := map[string]string{}
 	for _, c := range rd.catalog {
 		agencyLevel[c.Agency] = c.Level
@@ -434,80 +505,35 @@ func (s *Service) Breakdown(ctx context.Context, u *dossier.User, q ReportQuery,
 		out.Items = append(out.Items, row)
 	}
 	slices.SortFunc(out.Items, func(a, b ReportRow) int { return cmp.Compare(a.Code, b.Code) })
-	return out, nil
+	return out
 }
 
 // byMonth computes one row per calendar month of the period (the first and
-// last clipped to it); open figures are at the end of each row's span. It
-// reads the aggregates twice: the flows per month, and the running totals
-// before the period.
-func (s *Service) byMonth(ctx context.Context, rs *reportScope) (*Breakdown, error) {
-	out := &Breakdown{ReportQuery: rs.q, By: ByMonth, Items: []ReportRow{}}
-	base, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
-	if err != nil {
-		return nil, err
-	}
-	if t := base.build(rs.to.String(), func(string, string, string) string { return "" })[""]; t != nil {
-		out.Total = *t
-	}
-	flows, err := s.db.AggregateRows(ctx, rs.from.String(), rs.to.String(), rs.filter, true)
-	if err != nil {
-		return nil, err
-	}
-	before, err := s.db.AggregateRows(ctx, "", rs.from.AddDays(-1).String(), rs.filter, false)
-	if err != nil {
-		return nil, err
-	}
+// last clipped to it); open figures are at the end of each row's span:
+// the stock at the end of the period less the flows of the months after.
+// It reads nothing: loadReport read the flows and ratings per month.
+func (s *Service) byMonth(rd *reportData, total Summary) *Breakdown {
 	type key struct{ c, a, p string }
-	running := map[key]*store.Counts{}
-	add := func(r store.AggRow) {
-		k := key{r.Center, r.Agency, r.Procedure}
-		if x := running[k]; x != nil {
-			x.Add(r.Counts)
-		} else {
-			c := r.Counts
-			running[k] = &c
-		}
-	}
-	for _, r := range before {
-		add(r)
-	}
-	byMonth := map[string][]store.AggRow{}
-	for _, r := range flows {
-		byMonth[r.Month] = append(byMonth[r.Month], r)
+	stock := map[key]*store.Counts{}
+	for _, r := range rd.stock {
+		entry(stock, key{r.Center, r.Agency, r.Procedure}).Add(r.Counts)
 	}
 	loc := s.Location()
-	dels, err := s.db.DelegationsDuring(ctx, rs.start, rs.end)
-	if err != nil {
-		return nil, err
+	items := make([]ReportRow, len(rd.months))
+	for i := len(rd.months) - 1; i >= 0; i-- {
+		m := rd.months[i]
+		md := &reportData{rs: rd.rs, catalog: rd.catalog, byCode: rd.byCode, names: rd.names, flows: m.flows, ratings: m.ratings}
+		for k, c := range stock {
+			md.stock = append(md.stock, store.AggRow{Center: k.c, Agency: k.a, Procedure: k.p, Counts: *c})
+		}
+		md.delegated = md.delegatedDuring(rd.dels, m.lo.At(0, loc), m.hi.AddDays(1).At(0, loc))
+		code := m.lo.String()[:7]
+		items[i] = ReportRow{Code: code, Name: "Tháng " + code[5:7] + "/" + code[:4], Summary: md.total(m.hi)}
+		for _, r := range m.flows {
+			entry(stock, key{r.Center, r.Agency, r.Procedure}).Sub(r.Counts)
+		}
 	}
-	for lo := rs.from; !rs.to.Before(lo); {
-		hi := calendar.Date{Year: lo.Year, Month: lo.Month, Day: 1}.AddDays(32)
-		hi = calendar.Date{Year: hi.Year, Month: hi.Month, Day: 1}.AddDays(-1)
-		if rs.to.Before(hi) {
-			hi = rs.to
-		}
-		m := lo.String()[:7]
-		for _, r := range byMonth[m] {
-			add(r)
-		}
-		rd := &reportData{rs: rs, catalog: base.catalog, byCode: base.byCode, names: base.names, flows: byMonth[m]}
-		for k, c := range running {
-			rd.stock = append(rd.stock, store.AggRow{Center: k.c, Agency: k.a, Procedure: k.p, Counts: *c})
-		}
-		start, end := lo.At(0, loc), hi.AddDays(1).At(0, loc)
-		rd.delegated = rd.delegatedDuring(dels, start, end)
-		if rd.ratings, _, err = s.db.RatingsBreakdown(ctx, start, end); err != nil {
-			return nil, err
-		}
-		row := ReportRow{Code: m, Name: "Tháng " + m[5:7] + "/" + m[:4]}
-		if x := rd.build(hi.String(), func(string, string, string) string { return "" })[""]; x != nil {
-			row.Summary = *x
-		}
-		out.Items = append(out.Items, row)
-		lo = hi.AddDays(1)
-	}
-	return out, nil
+	return &Breakdown{ReportQuery: rd.rs.q, By: ByMonth, Items: items, Total: total}
 }
 
 // OfficerRow is the breakdown of dossiers resolved in a period by the

@@ -373,20 +373,25 @@ func (s *Service) DashboardQuery(ctx context.Context, u *dossier.User, q ReportQ
 // ReportDashboard computes the dashboards of q (see DashboardQuery for the
 // period and who may call). Supervisors and admins.
 func (s *Service) ReportDashboard(ctx context.Context, u *dossier.User, q ReportQuery) (*Dashboard, error) {
-	sum, err := s.Summary(ctx, u, q)
+	rs, err := s.checkReport(u, q)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Q: q, Summary: &sum.Summary}
+	// One read for the summary and every breakdown (cached: see
+	// loadReportCached), and one total shared by them.
+	rd, err := s.loadReportCached(ctx, rs, rs.from, rs.to)
+	if err != nil {
+		return nil, err
+	}
+	total := rd.total(rs.to)
+	d := &Dashboard{Q: q, Summary: &total}
 	for _, b := range []struct {
 		by  string
 		out **Breakdown
 	}{{ByAgency, &d.ByAgency}, {ByLevel, &d.ByLevel}, {ByMonth, &d.ByMonth}, {ByProcedure, &d.ByProcedure}, {ByCenter, &d.ByCenter}} {
-		if *b.out, err = s.Breakdown(ctx, u, q, b.by); err != nil {
-			return nil, err
-		}
+		*b.out = s.breakdownOf(rd, b.by, total)
 	}
-	if d.Overdue, err = s.OverdueList(ctx, u, q, 50); err != nil {
+	if d.Overdue, err = s.db.OverdueDossiers(ctx, s.now(), rs.filter, 50); err != nil {
 		return nil, err
 	}
 	return d, nil
