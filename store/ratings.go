@@ -271,22 +271,23 @@ func (db *DB) RatingsByPeriods(ctx context.Context, bounds []time.Time) (out [][
 		}
 		col, count, from = "r.day", "SUM(r.n)", "rating_daily r"
 	}
-	args := make([]any, len(keys))
+	var args sqlArgs
+	ph := make([]string, len(keys)) // the bounds' placeholders
+	for i, k := range keys {
+		ph[i] = args.add(k)
+	}
 	period := "0" // the index of a row's period
 	if len(keys) > 2 {
 		var b strings.Builder
 		b.WriteString("CASE")
 		for i := 1; i < len(keys)-1; i++ {
-			fmt.Fprintf(&b, " WHEN %s < $%d THEN %d", col, i+1, i-1)
+			fmt.Fprintf(&b, " WHEN %s < %s THEN %d", col, ph[i], i-1)
 		}
 		fmt.Fprintf(&b, " ELSE %d END", len(keys)-2)
 		period = b.String()
 	}
-	for i, k := range keys {
-		args[i] = k
-	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+period+`, r.center_code, r.agency_code, r.procedure_code, r.level, `+count+`
-		FROM `+from+fmt.Sprintf(` WHERE %s >= $1 AND %s < $%d`, col, col, len(keys))+`
+		FROM `+from+` WHERE `+col+` >= `+ph[0]+` AND `+col+` < `+ph[len(ph)-1]+`
 		GROUP BY 1, r.center_code, r.agency_code, r.procedure_code, r.level`, args...)
 	if err != nil {
 		return nil, true, fmt.Errorf("store: ratings by period: %w", err)

@@ -233,24 +233,19 @@ func (s *Service) loadReport(ctx context.Context, rs *reportScope, from, to cale
 	for i := range rd.months {
 		month[rd.months[i].lo.String()[:7]] = &rd.months[i]
 	}
-	type key struct{ c, a, p string }
-	flows := map[key]*store.Counts{}
+	flows := map[aggKey]*store.Counts{}
 	for _, r := range monthly {
 		if m := month[r.Month]; m != nil {
 			m.flows = append(m.flows, r)
 		}
-		k := key{r.Center, r.Agency, r.Procedure}
-		if x := flows[k]; x != nil {
-			x.Add(r.Counts)
-		} else {
+		k := aggKeyOf(r)
+		if flows[k] == nil { // the period's rows in order of first appearance
 			rd.flows = append(rd.flows, store.AggRow{Center: r.Center, Agency: r.Agency, Procedure: r.Procedure})
-			flows[k] = &store.Counts{}
-			flows[k].Add(r.Counts)
 		}
+		entry(flows, k).Add(r.Counts)
 	}
 	for i := range rd.flows {
-		r := &rd.flows[i]
-		r.Counts = *flows[key{r.Center, r.Agency, r.Procedure}]
+		rd.flows[i].Counts = *flows[aggKeyOf(rd.flows[i])]
 	}
 	if rd.stock, err = s.db.AggregateRows(ctx, "", to.String(), rs.filter, false); err != nil {
 		return nil, err
@@ -308,6 +303,11 @@ func (rd *reportData) levelOf(code string) string {
 	}
 	return ""
 }
+
+// aggKey is the scope key of an aggregate row.
+type aggKey struct{ c, a, p string }
+
+func aggKeyOf(r store.AggRow) aggKey { return aggKey{r.Center, r.Agency, r.Procedure} }
 
 // entry returns m[k], first storing a new zero V there when it has none.
 func entry[K comparable, V any](m map[K]*V, k K) *V {
@@ -513,10 +513,9 @@ func (s *Service) breakdownOf(rd *reportData, by string, total Summary) *Breakdo
 // the stock at the end of the period less the flows of the months after.
 // It reads nothing: loadReport read the flows and ratings per month.
 func (s *Service) byMonth(rd *reportData, total Summary) *Breakdown {
-	type key struct{ c, a, p string }
-	stock := map[key]*store.Counts{}
+	stock := map[aggKey]*store.Counts{}
 	for _, r := range rd.stock {
-		entry(stock, key{r.Center, r.Agency, r.Procedure}).Add(r.Counts)
+		entry(stock, aggKeyOf(r)).Add(r.Counts)
 	}
 	loc := s.Location()
 	items := make([]ReportRow, len(rd.months))
@@ -530,7 +529,7 @@ func (s *Service) byMonth(rd *reportData, total Summary) *Breakdown {
 		code := m.lo.String()[:7]
 		items[i] = ReportRow{Code: code, Name: "Tháng " + code[5:7] + "/" + code[:4], Summary: md.total(m.hi)}
 		for _, r := range m.flows {
-			entry(stock, key{r.Center, r.Agency, r.Procedure}).Sub(r.Counts)
+			entry(stock, aggKeyOf(r)).Sub(r.Counts)
 		}
 	}
 	return &Breakdown{ReportQuery: rd.rs.q, By: ByMonth, Items: items, Total: total}
